@@ -1,0 +1,16 @@
+/**
+ * Name normalisation for entity lookup (spec §3.3).
+ *
+ * Analysts write the same entity many ways: `@[ETH Zürich]`, `@eth-zurich`, `@U.S.`, `@US`.
+ * Every id, name, alias and reference goes through this one function, so two spellings are the
+ * same reference exactly when their normal forms are equal.
+ */
+export function normalizeName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // combining marks: "Zürich" → "Zurich"
+    .toLowerCase()
+    .replace(/\./g, '') // "U.S." → "us"
+    .replace(/[\s_\-\u2013\u2014]+/gu, '-') // runs of spaces, _, -, –, — → one "-"
+    .replace(/^-+|-+$/g, '');
+}
