@@ -1,0 +1,77 @@
+/**
+ * `.briefrc.yaml` (spec §6): per-rule severities and extra KB files of a workspace folder.
+ *
+ * One typed object with its defaults here; the core receives it as data. Problems are
+ * diagnostics on the config file itself. A config with an error still yields the parts that
+ * are valid, and `broken` tells the CLI to exit with status 2.
+ */
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import { isRuleCode, RULE_CODES, RULE_SETTINGS, type RuleCode, type RuleSetting } from './rules';
+import { Field, YamlFile } from './kb/yamlFile';
+
+/** The settings of one workspace folder. */
+export interface BriefConfig {
+  /** Severity overrides by rule. */
+  readonly rules: Readonly<Partial<Record<RuleCode, RuleSetting>>>;
+  /** Extra KB files, relative to the config file, as written. */
+  readonly kb: readonly { readonly path: string; readonly range: Range }[];
+}
+
+export const DEFAULT_CONFIG: BriefConfig = { rules: {}, kb: [] };
+
+/** A parsed config and what was wrong with it. */
+export interface ConfigResult {
+  readonly config: BriefConfig;
+  readonly diagnostics: Diagnostic[];
+  /** True when the file has an error (the CLI exits with status 2). */
+  readonly broken: boolean;
+}
+
+export const CONFIG_FILE_NAME = '.briefrc.yaml';
+
+/** Parses `.briefrc.yaml` text. */
+export function parseConfig(uri: string, text: string): ConfigResult {
+  const file = new YamlFile(uri, text, 'config-syntax');
+  const rules: Partial<Record<RuleCode, RuleSetting>> = {};
+  const kb: { path: string; range: Range }[] = [];
+  const emptyDocument = file.doc.errors.length === 0 && (file.doc.contents === null || text.trim() === '');
+  const root = emptyDocument ? undefined : file.root('config-invalid-value', '.briefrc.yaml');
+  const get = root ? new Field(file, root, '.briefrc.yaml', 'config-invalid-value').map(['rules', 'kb']) : undefined;
+  if (get) {
+    const rulesField = get('rules');
+    const rulesMap = rulesField.present ? rulesField.map() : undefined;
+    if (rulesMap && rulesField.node && 'items' in rulesField.node) {
+      for (const pair of (rulesField.node as { items: { key: unknown }[] }).items) {
+        const keyNode = pair.key as { value?: unknown } | null;
+        const name = String(keyNode?.value ?? keyNode);
+        if (!isRuleCode(name)) {
+          file.report('unknown-rule', `Unknown rule '${name}'. Rules: ${RULE_CODES.join(', ')}.`, file.nodeRange(pair.key), DiagnosticSeverity.Warning);
+          continue;
+        }
+        const value = rulesMap(name).string({ pattern: new RegExp(`^(${RULE_SETTINGS.join('|')})$`), patternHint: `use one of ${RULE_SETTINGS.join(', ')}` });
+        if (value) rules[name] = value as RuleSetting;
+      }
+    }
+    for (const item of get('kb').list({ optional: true })) {
+      const path = item.string({ nonEmpty: true });
+      if (path === undefined) continue;
+      const refusal = lexicalEscape(path);
+      if (refusal) {
+        file.report('kb-path-refused', `KB path '${path}' refused: ${refusal}`, item.range);
+        continue;
+      }
+      kb.push({ path, range: item.range });
+    }
+  }
+  return { config: { rules, kb }, diagnostics: file.diagnostics, broken: file.hasErrors };
+}
+
+/**
+ * Why a `kb:` path leads outside the workspace folder by its spelling alone, or undefined.
+ * Symbolic links are checked by the workspace, which can see the disk.
+ */
+export function lexicalEscape(path: string): string | undefined {
+  if (/^([a-zA-Z]:)?[\\/]/.test(path) || /^[a-z][a-z0-9+.-]*:/i.test(path)) return 'an absolute path leads outside the workspace folder.';
+  if (path.split(/[\\/]/).includes('..')) return "'..' leads outside the workspace folder.";
+  return undefined;
+}

@@ -1,0 +1,188 @@
+/**
+ * Front matter (spec §3.1): the YAML block between a first line `---` and the next `---`.
+ *
+ * Parsed with the `yaml` package; values are checked here against the key table. Whether a
+ * `sources:` id exists is a KB question, answered by the validator.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Range } from 'vscode-languageserver-types';
+import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
+import { lineRange, range, type Line } from './text';
+
+/** The keys spec §3.1 allows, with the values each accepts, as shown in completion and messages. */
+export const FRONT_MATTER_KEYS: Readonly<Record<string, { description: string; values?: readonly string[] }>> = {
+  title: { description: 'The brief\'s title (required when there is front matter).' },
+  author: { description: 'The author, or a list of authors.' },
+  date: { description: 'The date of the brief, YYYY-MM-DD.' },
+  classification: {
+    description: 'Traffic Light Protocol marking.',
+    values: ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'],
+  },
+  confidence: { description: 'The analyst\'s confidence in the assessment.', values: ['low', 'moderate', 'high'] },
+  tags: { description: 'A list of tags.' },
+  sources: { description: 'A list of source ids from the knowledge base, e.g. carlson-2021.' },
+};
+
+export interface FrontMatterResult {
+  readonly frontMatter?: FrontMatter;
+  /** First line of the body. */
+  readonly bodyStartLine: number;
+  readonly problems: SyntaxProblem[];
+}
+
+/** Reads the front matter at the top of `lines`, if the first line is exactly `---`. */
+export function parseFrontMatter(lines: readonly Line[]): FrontMatterResult {
+  if (lines[0].text !== '---') return { bodyStartLine: 0, problems: [] };
+  const openingRange = lineRange(0, 0, 3);
+  let close = -1;
+  for (let l = 1; l < lines.length; l++) {
+    if (lines[l].text === '---') {
+      close = l;
+      break;
+    }
+  }
+  if (close < 0) {
+    return {
+      bodyStartLine: 1,
+      problems: [
+        {
+          code: 'front-matter-unterminated',
+          message: "Front matter is not closed: add a line '---' after it. The rest of the file is read as the body.",
+          range: openingRange,
+        },
+      ],
+    };
+  }
+  const yamlLines = lines.slice(1, close).map((l) => l.text);
+  const problems: SyntaxProblem[] = [];
+  const entries = readEntries(yamlLines.join('\n'), 1, problems);
+  const frontMatter: FrontMatter = {
+    range: range(0, 0, close, 3),
+    openingRange,
+    terminated: true,
+    entries,
+    contentStartLine: 1,
+    contentEndLine: close,
+  };
+  // A YAML syntax error says enough; checking the keys of half-parsed YAML would only add noise.
+  if (problems.length === 0) checkValues(frontMatter, problems);
+  return { frontMatter, bodyStartLine: close + 1, problems };
+}
+
+/** Parses the YAML and lists its top-level keys with document ranges. */
+function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[]): FrontMatterEntry[] {
+  const counter = new LineCounter();
+  const doc = parseDocument(yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const toRange = (start: number, end: number): Range => {
+    const a = counter.linePos(start);
+    const b = counter.linePos(Math.max(start, end));
+    return range(firstLine + a.line - 1, a.col - 1, firstLine + b.line - 1, b.col - 1);
+  };
+  for (const error of doc.errors) {
+    problems.push({
+      code: 'front-matter-syntax',
+      message: `Front matter is not valid YAML: ${firstSentence(error.message)}`,
+      range: toRange(error.pos[0], error.pos[1]),
+    });
+  }
+  if (doc.errors.length > 0) return [];
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) return [];
+  if (!isMap(contents)) {
+    problems.push({
+      code: 'front-matter-invalid-value',
+      message: 'Front matter must be a mapping of keys (title, author, date, …).',
+      range: toRange(contents.range?.[0] ?? 0, contents.range?.[1] ?? 0),
+    });
+    return [];
+  }
+  let plainDoc: Record<string, unknown>;
+  try {
+    // The alias limit stops "billion laughs" front matter from expanding without bound.
+    plainDoc = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    problems.push({
+      code: 'front-matter-invalid-value',
+      message: `Front matter cannot be read: ${(error as Error).message}`,
+      range: toRange(contents.range?.[0] ?? 0, contents.range?.[1] ?? 0),
+    });
+    return [];
+  }
+  const entries: FrontMatterEntry[] = [];
+  for (const pair of contents.items) {
+    const key = pair.key as YamlNode | null;
+    const value = pair.value as YamlNode | null;
+    const keyText = isScalar(key) ? String(key.value) : String(key);
+    const keyRange = toRange(key?.range?.[0] ?? 0, key?.range?.[1] ?? 0);
+    const valueRange = value?.range ? toRange(value.range[0], value.range[1]) : keyRange;
+    const itemRanges = isSeq(value) ? value.items.map((item) => {
+      const r = (item as YamlNode | null)?.range;
+      return r ? toRange(r[0], r[1]) : valueRange;
+    }) : [];
+    entries.push({ key: keyText, value: plainDoc[keyText] ?? null, keyRange, valueRange, itemRanges });
+  }
+  return entries;
+}
+
+function firstSentence(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date in the form YYYY-MM-DD. */
+export function isCalendarDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+
+/** Checks each key and value against spec §3.1. */
+function checkValues(fm: FrontMatter, problems: SyntaxProblem[]): void {
+  const invalid = (entry: FrontMatterEntry, why: string) =>
+    problems.push({ code: 'front-matter-invalid-value', message: `Invalid '${entry.key}': ${why}`, range: entry.valueRange });
+  let hasTitle = false;
+  for (const entry of fm.entries) {
+    const { key, value } = entry;
+    switch (key) {
+      case 'title':
+        hasTitle = true;
+        if (!isString(value) || value.trim() === '') invalid(entry, 'the title must be a non-empty string.');
+        break;
+      case 'author':
+        if (!isString(value) && !isStringList(value)) invalid(entry, 'give a name or a list of names.');
+        break;
+      case 'date':
+        if (!isString(value) || !isCalendarDate(value)) invalid(entry, 'give a real calendar date as YYYY-MM-DD.');
+        break;
+      case 'classification':
+      case 'confidence': {
+        const allowed = FRONT_MATTER_KEYS[key].values ?? [];
+        if (!isString(value) || !allowed.includes(value)) invalid(entry, `use one of ${allowed.join(', ')}.`);
+        break;
+      }
+      case 'tags':
+      case 'sources':
+        if (!isStringList(value)) invalid(entry, 'give a list of strings, e.g. [a, b].');
+        break;
+      default:
+        problems.push({
+          code: 'front-matter-unknown-key',
+          message: `Unknown front matter key '${key}'. Known keys: ${Object.keys(FRONT_MATTER_KEYS).join(', ')}.`,
+          range: entry.keyRange,
+        });
+    }
+  }
+  if (!hasTitle) {
+    problems.push({
+      code: 'front-matter-invalid-value',
+      message: "Front matter needs a 'title'.",
+      range: fm.openingRange,
+    });
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The inline scanner: one pass over one line of prose, finding references, citations, inline
+ * code and the start of a `%%` comment (spec §3.2–§3.4).
+ *
+ * It runs in time linear in the line's length whatever the input (runs of `@[`, unclosed
+ * backticks, `[^` without end): every search either consumes what it scanned or ends the line.
+ */
+import type { Citation, EntityReference, SyntaxProblem } from './syntax';
+import { lineRange } from './text';
+
+/** What one line holds, in order of appearance. */
+export interface InlineContent {
+  readonly references: EntityReference[];
+  readonly citations: Citation[];
+  readonly inlineCode: { start: number; end: number }[];
+  /** Column where a `%%` comment starts, if any. */
+  readonly commentStart?: number;
+  readonly problems: SyntaxProblem[];
+}
+
+const NAME_START = /[\p{L}\p{N}]/uy;
+// Combining marks continue a name so that decomposed text (e.g. "Zu\u0308rich") stays one name.
+const NAME_REST = /[\p{L}\p{N}\p{M}_.\-]*/uy;
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/** True when the character ending just before `index` is a letter, digit, `_` or `@`. */
+function glued(line: string, index: number): boolean {
+  if (index === 0) return false;
+  let prev = line[index - 1];
+  // Step back over a surrogate pair so astral letters count as letters.
+  if (index >= 2 && /[\uDC00-\uDFFF]/.test(prev) && /[\uD800-\uDBFF]/.test(line[index - 2])) {
+    prev = line.slice(index - 2, index);
+  }
+  return prev === '@' || WORD_CHAR.test(prev);
+}
+
+/** Scans `line` from column `from` (e.g. after a list marker) to its end. */
+export function scanInline(line: string, lineNo: number, from = 0): InlineContent {
+  const out: InlineContent = { references: [], citations: [], inlineCode: [], problems: [] };
+  let runs: BacktickRuns | undefined;
+  let i = from;
+  while (i < line.length) {
+    const ch = line[i];
+    if (ch === '\\' && (line[i + 1] === '@' || line[i + 1] === '[')) {
+      i += 2;
+      continue;
+    }
+    if (ch === '`') {
+      runs ??= new BacktickRuns(line);
+      i = scanCodeSpan(line, i, runs, out);
+      continue;
+    }
+    if (ch === '%' && line[i + 1] === '%') {
+      return { ...out, commentStart: i };
+    }
+    if (ch === '@' && !glued(line, i)) {
+      if (line[i + 1] === '[') {
+        const close = line.indexOf(']', i + 2);
+        if (close < 0) {
+          out.problems.push({
+            code: 'malformed-reference',
+            message: "Unclosed '@[': a bracket reference must end with ']' on the same line.",
+            range: lineRange(lineNo, i, line.length),
+          });
+          return out;
+        }
+        const raw = line.slice(i + 2, close);
+        if (raw.trim() === '') {
+          out.problems.push({
+            code: 'malformed-reference',
+            message: "Empty reference '@[]': write a name between the brackets.",
+            range: lineRange(lineNo, i, close + 1),
+          });
+        } else {
+          const lead = raw.length - raw.trimStart().length;
+          const name = raw.trim();
+          out.references.push({
+            name,
+            form: 'bracket',
+            range: lineRange(lineNo, i, close + 1),
+            nameRange: lineRange(lineNo, i + 2 + lead, i + 2 + lead + name.length),
+          });
+        }
+        i = close + 1;
+        continue;
+      }
+      NAME_START.lastIndex = i + 1;
+      if (NAME_START.test(line)) {
+        NAME_REST.lastIndex = NAME_START.lastIndex;
+        NAME_REST.test(line);
+        let end = NAME_REST.lastIndex;
+        while (end > i + 1 && (line[end - 1] === '.' || line[end - 1] === '-')) end--;
+        out.references.push({
+          name: line.slice(i + 1, end),
+          form: 'short',
+          range: lineRange(lineNo, i, end),
+          nameRange: lineRange(lineNo, i + 1, end),
+        });
+        i = end;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (ch === '[' && line[i + 1] === '^') {
+      const citation = scanCitation(line, lineNo, i);
+      if (citation) {
+        out.citations.push(citation);
+        i = citation.range.end.character;
+        continue;
+      }
+    }
+    i++;
+  }
+  return out;
+}
+
+/**
+ * The backtick runs of a line, grouped by length, so that finding the run that closes a code
+ * span is a pointer step rather than a rescan: linear time even on a line of unmatched runs.
+ */
+class BacktickRuns {
+  private readonly starts = new Map<number, number[]>();
+  private readonly cursors = new Map<number, number>();
+  constructor(line: string) {
+    for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i)) {
+      let end = i;
+      while (line[end] === '`') end++;
+      const list = this.starts.get(end - i) ?? [];
+      list.push(i);
+      this.starts.set(end - i, list);
+      i = end;
+    }
+  }
+  /** Start of the first run of exactly `length` backticks at or after `from`, or -1. */
+  next(length: number, from: number): number {
+    const list = this.starts.get(length);
+    if (!list) return -1;
+    let k = this.cursors.get(length) ?? 0;
+    while (k < list.length && list[k] < from) k++;
+    this.cursors.set(length, k);
+    return k < list.length ? list[k] : -1;
+  }
+}
+
+/** Consumes a backtick run at `i`: a code span when a later run of the same length closes it. */
+function scanCodeSpan(line: string, i: number, runs: BacktickRuns, out: InlineContent): number {
+  let runEnd = i;
+  while (line[runEnd] === '`') runEnd++;
+  const close = runs.next(runEnd - i, runEnd);
+  if (close < 0) return runEnd;
+  const end = close + (runEnd - i);
+  out.inlineCode.push({ start: i, end });
+  return end;
+}
+
+/**
+ * Reads `[^body]` at `i`. The body runs to `]` and may not hold white space, `[` or `^`; the scan
+ * stops at the first of these, so consecutive `[^` never rescan each other's text.
+ */
+function scanCitation(line: string, lineNo: number, i: number): Citation | undefined {
+  const bodyStart = i + 2;
+  let colon = -1;
+  let j = bodyStart;
+  for (; j < line.length; j++) {
+    const c = line[j];
+    if (c === ']') break;
+    if (c === '[' || c === '^' || /\s/.test(c)) return undefined;
+    if (c === ':' && colon < 0) colon = j;
+  }
+  if (j >= line.length) return undefined;
+  const sourceEnd = colon < 0 ? j : colon;
+  if (sourceEnd === bodyStart) return undefined; // `[^]` or `[^:p1]`: no source id, plain text
+  return {
+    sourceId: line.slice(bodyStart, sourceEnd),
+    range: lineRange(lineNo, i, j + 1),
+    sourceRange: lineRange(lineNo, bodyStart, sourceEnd),
+    ...(colon < 0 ? {} : { paragraphs: line.slice(colon + 1, j), paragraphsRange: lineRange(lineNo, colon + 1, j) }),
+  };
+}

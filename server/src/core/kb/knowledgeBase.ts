@@ -1,0 +1,187 @@
+/**
+ * The merged knowledge base: bundled and workspace KB files plus sources, checked across files
+ * (spec §4.2) and indexed by normalised name for the resolver.
+ *
+ * A file with an error is not merged; its last good version (from the previous load) serves in
+ * its place, so one bad edit to a KB file never takes entities away from the analyst.
+ */
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { normalizeName } from '../normalize';
+import { PREDICATES } from '../kinds';
+import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
+import type { Entity, Evidence, Relation, Source } from './model';
+import type { DataProblemCode } from './yamlFile';
+
+/** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
+export class KnowledgeBase {
+  /** Entity ids by normalised id, name or alias. */
+  private readonly byKey = new Map<string, string[]>();
+  /** Relations that point at an entity, with their subject, for "who relates to X". */
+  private readonly incoming = new Map<string, { subject: Entity; relation: Relation }[]>();
+
+  constructor(
+    readonly entities: ReadonlyMap<string, Entity>,
+    readonly sources: ReadonlyMap<string, Source>,
+  ) {
+    for (const entity of entities.values()) {
+      for (const label of [entity.id, entity.name, ...entity.aliases]) {
+        const key = normalizeName(label);
+        const ids = this.byKey.get(key);
+        if (!ids) this.byKey.set(key, [entity.id]);
+        else if (!ids.includes(entity.id)) ids.push(entity.id);
+      }
+      for (const relation of entity.relations) {
+        const list = this.incoming.get(relation.target) ?? [];
+        list.push({ subject: entity, relation });
+        this.incoming.set(relation.target, list);
+      }
+    }
+  }
+
+  /** The entities a name denotes after normalisation (spec §3.3): none, one, or several. */
+  lookup(name: string): Entity[] {
+    const ids = this.byKey.get(normalizeName(name)) ?? [];
+    return ids.map((id) => this.entities.get(id)).filter((e): e is Entity => e !== undefined);
+  }
+
+  /** Every normalised key with the ids it denotes, for suggestion and completion indexes. */
+  keys(): IterableIterator<[string, string[]]> {
+    return this.byKey.entries();
+  }
+
+  /** Relations held by other entities that target `id`. */
+  relationsTo(id: string): readonly { subject: Entity; relation: Relation }[] {
+    return this.incoming.get(id) ?? [];
+  }
+
+  static empty(): KnowledgeBase {
+    return new KnowledgeBase(new Map(), new Map());
+  }
+}
+
+/** A KB plus what was wrong with its files, and the per-file state the next load falls back on. */
+export interface KbLoadResult {
+  readonly kb: KnowledgeBase;
+  /** Diagnostics by file uri; every input file has an entry, empty when clean. */
+  readonly diagnostics: ReadonlyMap<string, Diagnostic[]>;
+  /** The last good entities and source of each file, for the next load. */
+  readonly lastGood: ReadonlyMap<string, { entities?: Entity[]; source?: Source }>;
+}
+
+export interface KbInputs {
+  readonly entityFiles: readonly DataFileInput[];
+  readonly sourceFiles: readonly DataFileInput[];
+}
+
+/** Reads, checks and merges every KB and source file. `previous` supplies fallbacks for broken files. */
+export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult): KbLoadResult {
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const lastGood = new Map<string, { entities?: Entity[]; source?: Source }>();
+
+  const sources = new Map<string, Source>();
+  for (const input of inputs.sourceFiles) {
+    const { file, source } = readSourceFile(input);
+    diagnostics.set(input.uri, file.diagnostics);
+    const good = !file.hasErrors && source ? source : previous?.lastGood.get(input.uri)?.source;
+    if (!good) continue;
+    if (sources.has(good.id)) {
+      file.report('kb-duplicate-id', `Source id '${good.id}' is already used by another source file.`, good.location.range);
+      continue;
+    }
+    sources.set(good.id, good);
+    lastGood.set(input.uri, { source: good });
+  }
+
+  // Structural pass: each file alone. Bundled files come first so that their ids win clashes.
+  const ordered = [...inputs.entityFiles].sort((a, b) => (a.origin === b.origin ? 0 : a.origin === 'bundled' ? -1 : 1));
+  const candidates = ordered.map((input) => {
+    const read = readEntityFile(input);
+    diagnostics.set(input.uri, read.file.diagnostics);
+    const fresh = !read.file.hasErrors;
+    return { input, read, fresh, entities: fresh ? read.entities : (previous?.lastGood.get(input.uri)?.entities ?? []) };
+  });
+
+  // Cross-file pass: ids, targets, kinds, evidence. A file that fails falls back to its last good version.
+  const entities = new Map<string, Entity>();
+  const owner = new Map<string, string>();
+  for (const c of candidates) {
+    for (const e of c.entities) {
+      if (!owner.has(e.id)) owner.set(e.id, c.input.uri);
+    }
+  }
+  const allKinds = new Map<string, Entity['kind']>();
+  for (const c of candidates) for (const e of c.entities) if (!allKinds.has(e.id)) allKinds.set(e.id, e.kind);
+
+  for (const c of candidates) {
+    const report = (code: DataProblemCode, message: string, range = c.read.file.rangeOf(0, 0)) =>
+      c.read.file.report(code, message, range);
+    if (c.fresh) {
+      const seen = new Set<string>();
+      for (const e of c.entities) {
+        if (seen.has(e.id)) report('kb-duplicate-id', `Duplicate id '${e.id}' in this file.`, e.location.range);
+        seen.add(e.id);
+        const firstOwner = owner.get(e.id);
+        if (firstOwner !== c.input.uri) {
+          const clash = c.input.origin === 'workspace' && candidates.find((o) => o.input.uri === firstOwner)?.input.origin === 'bundled';
+          report(
+            clash ? 'kb-id-clash' : 'kb-duplicate-id',
+            clash ? `Id '${e.id}' is already an entity of Brief's bundled KB: choose another id.` : `Duplicate id '${e.id}': already defined in ${firstOwner}.`,
+            e.location.range,
+          );
+        }
+        checkEntity(e, allKinds, sources, report);
+      }
+    }
+    const ok = !c.read.file.hasErrors;
+    const use = ok ? c.entities : (previous?.lastGood.get(c.input.uri)?.entities ?? []);
+    if (ok) lastGood.set(c.input.uri, { entities: c.entities });
+    else if (use.length > 0) lastGood.set(c.input.uri, { entities: use });
+    for (const e of use) if (!entities.has(e.id)) entities.set(e.id, e);
+  }
+  return { kb: new KnowledgeBase(entities, sources), diagnostics, lastGood };
+}
+
+/** Checks an entity's relations and evidence against the merged ids, kinds and sources. */
+function checkEntity(
+  e: Entity,
+  kinds: ReadonlyMap<string, Entity['kind']>,
+  sources: ReadonlyMap<string, Source>,
+  report: (code: DataProblemCode, message: string, range?: Diagnostic['range']) => void,
+): void {
+  for (const r of e.relations) {
+    const targetKind = kinds.get(r.target);
+    const signature = PREDICATES[r.type];
+    if (!targetKind) {
+      report('kb-unknown-target', `Relation ${r.type} of '${e.id}' targets '${r.target}', which is no entity.`, r.location.range);
+    } else if (signature && (!signature.subject.includes(e.kind) || !signature.object.includes(targetKind))) {
+      report(
+        'kb-schema',
+        `'${r.type}' takes ${signature.subject.join('/')} → ${signature.object.join('/')}, but '${e.id}' is a ${e.kind} and '${r.target}' a ${targetKind}.`,
+        r.location.range,
+      );
+    }
+    r.evidence.forEach((ev) => checkEvidence(ev, sources, report));
+  }
+  for (const f of e.facts) f.evidence.forEach((ev) => checkEvidence(ev, sources, report));
+}
+
+function checkEvidence(
+  ev: Evidence,
+  sources: ReadonlyMap<string, Source>,
+  report: (code: DataProblemCode, message: string, range?: Diagnostic['range']) => void,
+): void {
+  const range = ev.location?.range;
+  const source = sources.get(ev.source);
+  if (!source) return report('kb-unknown-source', `Unknown source '${ev.source}'.`, range);
+  const passage = source.passages.get(ev.paragraph);
+  if (!passage) return report('kb-unknown-paragraph', `Source '${ev.source}' has no paragraph '${ev.paragraph}'.`, range);
+  if (!passage.text.includes(ev.quote)) {
+    report('kb-quote-mismatch', `The quote is not verbatim in ${ev.source} ¶${ev.paragraph}: "${ev.quote}"`, range);
+  }
+}
+
+/** True when any diagnostic of the map is an error. */
+export function hasErrors(diagnostics: ReadonlyMap<string, Diagnostic[]>): boolean {
+  for (const list of diagnostics.values()) if (list.some((d) => d.severity === DiagnosticSeverity.Error)) return true;
+  return false;
+}

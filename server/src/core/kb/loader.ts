@@ -1,0 +1,169 @@
+/**
+ * Reads KB entity files and source files (spec §4) into model objects, reporting every schema
+ * problem as a diagnostic on the file. Cross-file checks (duplicate ids, targets, quotes) happen
+ * in `knowledgeBase.ts`, once every file is read.
+ */
+import { Field, YamlFile } from './yamlFile';
+import type { Entity, EntityOrigin, Evidence, Fact, Paragraph, Relation, Source } from './model';
+import { ENTITY_KINDS, PREDICATES, type EntityKind } from '../kinds';
+
+/** A data file as text, with where it lives and who provided it. */
+export interface DataFileInput {
+  readonly uri: string;
+  readonly text: string;
+  readonly origin: EntityOrigin;
+}
+
+const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
+const ENTITY_KEYS = ['id', 'kind', 'name', 'aliases', 'summary', 'identifiers', 'relations', 'facts'];
+const RELATION_KEYS = ['type', 'target', 'negated', 'since', 'until', 'evidence'];
+
+/** The entities of one KB file, and its diagnostics. */
+export interface EntityFile {
+  readonly file: YamlFile;
+  readonly entities: Entity[];
+}
+
+/** Reads one `data/kb/*.yaml`-style file. */
+export function readEntityFile(input: DataFileInput): EntityFile {
+  const file = new YamlFile(input.uri, input.text, 'kb-syntax');
+  const root = file.root('kb-schema', 'A KB file');
+  const entities: Entity[] = [];
+  if (!root) return { file, entities };
+  const top = new Field(file, root, '', 'kb-schema').map(['entities']);
+  const list = top?.('entities').list() ?? [];
+  list.forEach((item, i) => {
+    const entity = readEntity(item, i, input.origin);
+    if (entity) entities.push(entity);
+  });
+  return { file, entities };
+}
+
+function readEntity(item: Field, index: number, origin: EntityOrigin): Entity | undefined {
+  const get = item.map(ENTITY_KEYS);
+  if (!get) return undefined;
+  const id = get('id').string({ pattern: ID, patternHint: 'ids are lower-case words joined by "-", e.g. tajikistan' });
+  const label = id ? `entity '${id}'` : `entities[${index}]`;
+  const at = (key: string) => new Field(item.file, get(key).node, `${label}.${key}`, 'kb-schema', item.range);
+  const kind = at('kind').string({ pattern: new RegExp(`^(${ENTITY_KINDS.join('|')})$`), patternHint: `use one of ${ENTITY_KINDS.join(', ')}` });
+  const name = at('name').string({ nonEmpty: true });
+  const summary = at('summary').string({ nonEmpty: true });
+  const aliases = at('aliases').list({ optional: true }).map((a) => a.string({ nonEmpty: true })).filter(isDefined);
+  const identifiers = readIdentifiers(at('identifiers'));
+  const relations = at('relations').list({ optional: true }).map((r) => readRelation(r)).filter(isDefined);
+  const facts = at('facts').list({ optional: true }).map((f) => readFact(f)).filter(isDefined);
+  if (!id || !kind || !name || !summary) return undefined;
+  const idField = get('id');
+  return {
+    id,
+    kind: kind as EntityKind,
+    name,
+    aliases,
+    summary,
+    identifiers,
+    relations,
+    facts,
+    origin,
+    location: { uri: item.file.uri, range: { start: { line: idField.range.start.line, character: 0 }, end: idField.range.end } },
+  };
+}
+
+function readIdentifiers(field: Field): Entity['identifiers'] {
+  if (!field.present) return {};
+  const get = field.map(['iso2', 'iso3', 'wikidata']);
+  if (!get) return {};
+  const iso2 = get('iso2').string({ optional: true, pattern: /^[A-Z]{2}$/, patternHint: 'ISO 3166-1 alpha-2, e.g. TJ' });
+  const iso3 = get('iso3').string({ optional: true, pattern: /^[A-Z]{3}$/, patternHint: 'ISO 3166-1 alpha-3, e.g. TJK' });
+  const wikidata = get('wikidata').string({ optional: true, pattern: /^Q[1-9]\d*$/, patternHint: 'a Wikidata Q-id, e.g. Q863' });
+  return { ...(iso2 ? { iso2 } : {}), ...(iso3 ? { iso3 } : {}), ...(wikidata ? { wikidata } : {}) };
+}
+
+function readRelation(field: Field): Relation | undefined {
+  const get = field.map(RELATION_KEYS);
+  if (!get) return undefined;
+  const type = get('type').string({ pattern: new RegExp(`^(${Object.keys(PREDICATES).join('|')})$`), patternHint: `use a predicate: ${Object.keys(PREDICATES).join(', ')}` });
+  const target = get('target').string({ pattern: ID, patternHint: 'a target is an entity id' });
+  const negated = get('negated').boolean(false);
+  const since = get('since').string({ optional: true, pattern: PARTIAL_DATE, patternHint: 'use YYYY, YYYY-MM or YYYY-MM-DD' });
+  const until = get('until').string({ optional: true, pattern: PARTIAL_DATE, patternHint: 'use YYYY, YYYY-MM or YYYY-MM-DD' });
+  const evidence = readEvidenceList(get('evidence'));
+  if (!type || !target || negated === undefined || !evidence) return undefined;
+  return {
+    type,
+    target,
+    negated,
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    evidence,
+    location: { uri: field.file.uri, range: field.range },
+  };
+}
+
+function readFact(field: Field): Fact | undefined {
+  const get = field.map(['text', 'evidence']);
+  if (!get) return undefined;
+  const text = get('text').string({ nonEmpty: true });
+  const evidence = readEvidenceList(get('evidence'));
+  return text && evidence ? { text, evidence, location: { uri: field.file.uri, range: field.range } } : undefined;
+}
+
+/** At least one `{source, paragraph, quote}`; undefined when the list is missing or empty. */
+function readEvidenceList(field: Field): Evidence[] | undefined {
+  const items = field.list();
+  if (field.present && items.length === 0) field.problem('needs at least one evidence item.');
+  const evidence = items.map((e) => {
+    const get = e.map(['source', 'paragraph', 'quote']);
+    if (!get) return undefined;
+    const source = get('source').string({ nonEmpty: true });
+    const paragraph = get('paragraph').string({ nonEmpty: true });
+    const quote = get('quote').string({ nonEmpty: true });
+    return source && paragraph && quote ? { source, paragraph, quote, location: { uri: e.file.uri, range: e.range } } : undefined;
+  });
+  return evidence.length > 0 && evidence.every(isDefined) ? (evidence as Evidence[]) : undefined;
+}
+
+/** Reads one `data/sources/<id>.yaml` file. */
+export function readSourceFile(input: DataFileInput): { file: YamlFile; source?: Source } {
+  const file = new YamlFile(input.uri, input.text, 'kb-syntax');
+  const root = file.root('kb-schema', 'A source file');
+  if (!root) return { file };
+  const get = new Field(file, root, 'source', 'kb-schema').map(['id', 'title', 'author', 'publisher', 'year', 'paragraphs', 'captions']);
+  if (!get) return { file };
+  const id = get('id').string({ pattern: ID, patternHint: 'ids are lower-case words joined by "-", e.g. carlson-2021' });
+  const title = get('title').string({ nonEmpty: true });
+  const author = get('author').string({ nonEmpty: true });
+  const publisher = get('publisher').string({ optional: true }) ?? '';
+  const year = get('year').number();
+  const passages = new Map<string, Paragraph>();
+  const readPassages = (list: Field[], idPattern: RegExp, hint: string, kind: string) =>
+    list.map((p) => {
+      const pget = p.map(kind === 'paragraph' ? ['id', 'section', 'text'] : ['id', 'after', 'text']);
+      if (!pget) return undefined;
+      const pid = pget('id').string({ pattern: idPattern, patternHint: hint });
+      const text = pget('text').string({ nonEmpty: true });
+      const section = kind === 'paragraph' ? (pget('section').string({ optional: true }) ?? '') : 'Caption';
+      if (!pid || !text) return undefined;
+      if (passages.has(pid)) {
+        p.problem(`duplicate ${kind} id '${pid}'.`);
+        return undefined;
+      }
+      const paragraph: Paragraph = { id: pid, section, text, location: { uri: file.uri, range: p.range } };
+      passages.set(pid, paragraph);
+      return paragraph;
+    });
+  const paragraphs = readPassages(get('paragraphs').list(), /^p[1-9]\d*$/, 'paragraph ids are p1, p2, …', 'paragraph').filter(isDefined);
+  readPassages(get('captions').list({ optional: true }), /^c[1-9]\d*$/, 'caption ids are c1, c2, …', 'caption');
+  paragraphs.forEach((p, i) => {
+    if (p.id !== `p${i + 1}`) file.report('kb-schema', `Paragraph ids must run p1, p2, … in order: expected 'p${i + 1}', found '${p.id}'.`, p.location.range);
+  });
+  if (!id || !title || !author || year === undefined) return { file };
+  return {
+    file,
+    source: { id, title, author, publisher, year, paragraphs, passages, location: { uri: file.uri, range: file.nodeRange(root) } },
+  };
+}
+
+function isDefined<T>(v: T | undefined): v is T {
+  return v !== undefined;
+}

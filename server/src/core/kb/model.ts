@@ -1,0 +1,77 @@
+/** The knowledge base's data model (spec §4), as the loader hands it to every feature. */
+import type { Range } from 'vscode-languageserver-types';
+import type { EntityKind } from '../kinds';
+
+/** Where something is written: a file and a range in it. */
+export interface SourceLocation {
+  readonly uri: string;
+  readonly range: Range;
+}
+
+/** A verbatim quote from a paragraph of a source, backing a relation or a fact. */
+export interface Evidence {
+  readonly source: string;
+  readonly paragraph: string;
+  readonly quote: string;
+  /** Where the evidence item is written, for diagnostics on the KB file. */
+  readonly location?: SourceLocation;
+}
+
+/** A relation whose subject is the entity that holds it (spec §4.1). */
+export interface Relation {
+  readonly type: string;
+  readonly target: string;
+  /** True when the source says the relation does NOT hold. */
+  readonly negated: boolean;
+  readonly since?: string;
+  readonly until?: string;
+  readonly evidence: readonly Evidence[];
+  readonly location: SourceLocation;
+}
+
+/** A concrete statement of the source about an entity. */
+export interface Fact {
+  readonly text: string;
+  readonly evidence: readonly Evidence[];
+  readonly location: SourceLocation;
+}
+
+/** Where an entity came from: the KB shipped with Brief, or a workspace file of the analyst. */
+export type EntityOrigin = 'bundled' | 'workspace';
+
+/** One actor, organization, initiative, place, facility or event. */
+export interface Entity {
+  readonly id: string;
+  readonly kind: EntityKind;
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly summary: string;
+  readonly identifiers: Readonly<{ iso2?: string; iso3?: string; wikidata?: string }>;
+  readonly relations: readonly Relation[];
+  readonly facts: readonly Fact[];
+  readonly origin: EntityOrigin;
+  /** The entity's `- id:` entry in its YAML file. */
+  readonly location: SourceLocation;
+}
+
+/** A paragraph of a source; ids `p1`, `p2`, … in reading order. */
+export interface Paragraph {
+  readonly id: string;
+  readonly section: string;
+  readonly text: string;
+  readonly location: SourceLocation;
+}
+
+/** A cleaned source article (spec §4.3). */
+export interface Source {
+  readonly id: string;
+  readonly title: string;
+  readonly author: string;
+  readonly publisher: string;
+  readonly year: number;
+  /** Body paragraphs in reading order. */
+  readonly paragraphs: readonly Paragraph[];
+  /** Every passage evidence may cite, paragraphs and captions, by id. */
+  readonly passages: ReadonlyMap<string, Paragraph>;
+  readonly location: SourceLocation;
+}

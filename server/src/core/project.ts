@@ -1,0 +1,175 @@
+/**
+ * A project: what one workspace folder needs to check its briefs — its `.briefrc.yaml`, the
+ * bundled KB merged with the folder's own KB files, and the resolver over them.
+ *
+ * The disk is behind the `Workspace` interface, so the server, the CLI and the tests (with an
+ * in-memory workspace) load projects the same way.
+ */
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigResult } from './config';
+import { loadKnowledgeBase, type KbLoadResult } from './kb/knowledgeBase';
+import type { DataFileInput } from './kb/loader';
+import { Resolver } from './resolver';
+import { ruleSeverities, type RuleSeverities } from './rules';
+
+/** The file system as the core sees it. Paths are absolute, with `/` separators. */
+export interface Workspace {
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): Promise<string | undefined>;
+  /** Files directly or recursively under a folder (absolute paths). */
+  listFiles(folder: string, recursive: boolean): Promise<string[]>;
+  /** The path with every symbolic link resolved, or undefined when it does not exist. */
+  realPath(path: string): Promise<string | undefined>;
+  /** The URI under which a file's diagnostics and locations are reported. */
+  toUri(path: string): string;
+}
+
+/** Everything validation needs for the briefs of one folder. */
+export interface Project {
+  readonly resolver: Resolver;
+  readonly severities: RuleSeverities;
+}
+
+/** A loaded project plus the diagnostics of its data and config files. */
+export interface ProjectState {
+  readonly project: Project;
+  readonly kbLoad: KbLoadResult;
+  readonly config?: ConfigResult;
+  /** Diagnostics by file URI for `.briefrc.yaml` and every KB and source file. */
+  readonly fileDiagnostics: ReadonlyMap<string, Diagnostic[]>;
+  /** Absolute paths of the workspace KB files in use (for file watching). */
+  readonly workspaceKbFiles: readonly string[];
+}
+
+export interface ProjectOptions {
+  /** Folder holding `kb/*.yaml` and `sources/*.yaml` shipped with Brief. */
+  readonly bundledDataDir: string;
+  /** The workspace folder, whose `.briefrc.yaml` and `kb:` files apply; none for a lone file. */
+  readonly folder?: string;
+  /** An explicit config file instead of the folder's `.briefrc.yaml` (the CLI's `--config`). */
+  readonly configPath?: string;
+  /** Extra KB files (the CLI's `--kb`), read as workspace KB files. */
+  readonly extraKbFiles?: readonly string[];
+  /** False in an untrusted workspace: only the bundled KB is loaded. */
+  readonly trusted: boolean;
+}
+
+/** Loads the bundled data once; projects of every folder share the text. */
+export async function readBundledData(ws: Workspace, dataDir: string): Promise<{ entityFiles: DataFileInput[]; sourceFiles: DataFileInput[] }> {
+  const read = async (dir: string) => {
+    const files = (await ws.listFiles(`${dataDir}/${dir}`, false)).filter((f) => f.endsWith('.yaml')).sort();
+    const inputs: DataFileInput[] = [];
+    for (const f of files) {
+      const text = await ws.readFile(f);
+      if (text !== undefined) inputs.push({ uri: ws.toUri(f), text, origin: 'bundled' });
+    }
+    return inputs;
+  };
+  return { entityFiles: await read('kb'), sourceFiles: await read('sources') };
+}
+
+/** Reads config and KB files and builds the project. `previous` keeps the last good KB files. */
+export async function loadProject(ws: Workspace, options: ProjectOptions, previous?: ProjectState): Promise<ProjectState> {
+  const bundled = await readBundledData(ws, options.bundledDataDir);
+  const fileDiagnostics = new Map<string, Diagnostic[]>();
+
+  const configPath = options.configPath ?? (options.folder ? `${options.folder}/${CONFIG_FILE_NAME}` : undefined);
+  let config: ConfigResult | undefined;
+  const configText = configPath ? await ws.readFile(configPath) : undefined;
+  if (configPath && configText !== undefined) {
+    config = parseConfig(ws.toUri(configPath), configText);
+    fileDiagnostics.set(ws.toUri(configPath), config.diagnostics);
+  }
+
+  const workspaceKbFiles: string[] = [];
+  const entityFiles = [...bundled.entityFiles];
+  if (options.trusted && config && configPath) {
+    const base = dirname(configPath);
+    const root = options.folder ?? base;
+    for (const entry of config.config.kb) {
+      const paths = await expand(ws, base, entry.path);
+      if (paths.length === 0) {
+        config.diagnostics.push(configProblem(entry.range, `KB file '${entry.path}' was not found.`, DiagnosticSeverity.Warning));
+      }
+      for (const p of paths) {
+        const real = await ws.realPath(p);
+        const realRoot = (await ws.realPath(root)) ?? root;
+        if (real && !isInside(real, realRoot)) {
+          config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder (through a symbolic link).`));
+          continue;
+        }
+        const text = await ws.readFile(p);
+        if (text === undefined) continue;
+        workspaceKbFiles.push(p);
+        entityFiles.push({ uri: ws.toUri(p), text, origin: 'workspace' });
+      }
+    }
+  }
+  for (const p of options.extraKbFiles ?? []) {
+    const text = await ws.readFile(p);
+    if (text === undefined) continue;
+    workspaceKbFiles.push(p);
+    entityFiles.push({ uri: ws.toUri(p), text, origin: 'workspace' });
+  }
+
+  const kbLoad = loadKnowledgeBase({ entityFiles, sourceFiles: bundled.sourceFiles }, previous?.kbLoad);
+  for (const [uri, list] of kbLoad.diagnostics) fileDiagnostics.set(uri, list);
+  const severities = ruleSeverities((config?.config ?? DEFAULT_CONFIG).rules);
+  return {
+    project: { resolver: new Resolver(kbLoad.kb), severities },
+    kbLoad,
+    config,
+    fileDiagnostics,
+    workspaceKbFiles,
+  };
+}
+
+function configProblem(range: Diagnostic['range'], message: string, severity: DiagnosticSeverity = DiagnosticSeverity.Error): Diagnostic {
+  return { range, message, severity, code: 'kb-path-refused', source: 'brief' };
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+export function isInside(path: string, folder: string): boolean {
+  const f = folder.endsWith('/') ? folder : `${folder}/`;
+  return path === folder || path.startsWith(f);
+}
+
+/** Joins and normalises `base/relative`, resolving `.` segments. */
+function join(base: string, relative: string): string {
+  const parts = `${base}/${relative}`.split('/');
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return `/${out.join('/')}`;
+}
+
+/** A `kb:` entry as files: itself, or the files its `*`/`**` glob matches. */
+async function expand(ws: Workspace, base: string, entry: string): Promise<string[]> {
+  if (!/[*?]/.test(entry)) return [join(base, entry)];
+  const fixed = entry.split('/').findIndex((seg) => /[*?]/.test(seg));
+  const start = join(base, entry.split('/').slice(0, fixed).join('/'));
+  const pattern = globToRegExp(join(base, entry));
+  return (await ws.listFiles(start, true)).filter((f) => pattern.test(f)).sort();
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}

@@ -1,0 +1,96 @@
+/**
+ * Resolves entity references against the KB (spec §3.3): exact normalised match, ambiguity,
+ * and ranked did-you-mean suggestions for names that match nothing.
+ */
+import type { Entity } from './kb/model';
+import type { KnowledgeBase } from './kb/knowledgeBase';
+import { normalizeName } from './normalize';
+
+/** What a reference's name denotes. */
+export type Resolution =
+  | { readonly status: 'resolved'; readonly entity: Entity }
+  | { readonly status: 'ambiguous'; readonly candidates: readonly Entity[] }
+  | { readonly status: 'unknown'; readonly suggestions: readonly Entity[] };
+
+/** Suggestions below this similarity (0–1) are noise, not help. */
+const MIN_SIMILARITY = 0.55;
+
+/** A resolver bound to one KB; it remembers suggestions, which are the costly part. */
+export class Resolver {
+  private readonly suggestionCache = new Map<string, readonly Entity[]>();
+
+  constructor(readonly kb: KnowledgeBase) {}
+
+  resolve(name: string): Resolution {
+    const matches = this.kb.lookup(name);
+    if (matches.length === 1) return { status: 'resolved', entity: matches[0] };
+    if (matches.length > 1) return { status: 'ambiguous', candidates: matches };
+    return { status: 'unknown', suggestions: this.suggest(name) };
+  }
+
+  /** Up to `max` entities whose id, name or an alias is close to `name`, best first. */
+  suggest(name: string, max = 3): readonly Entity[] {
+    const query = normalizeName(name);
+    const cacheKey = `${max}\u0000${query}`;
+    const cached = this.suggestionCache.get(cacheKey);
+    if (cached) return cached;
+    const best = new Map<string, number>();
+    if (query !== '') {
+      for (const [key, ids] of this.kb.keys()) {
+        const score = similarity(query, key);
+        if (score < MIN_SIMILARITY) continue;
+        for (const id of ids) if (score > (best.get(id) ?? 0)) best.set(id, score);
+      }
+    }
+    const result = [...best.entries()]
+      .map(([id, score]) => ({ entity: this.kb.entities.get(id), score }))
+      .filter((s): s is { entity: Entity; score: number } => s.entity !== undefined)
+      .sort((a, b) => b.score - a.score || a.entity.name.localeCompare(b.entity.name))
+      .slice(0, max)
+      .map((s) => s.entity);
+    this.suggestionCache.set(cacheKey, result);
+    return result;
+  }
+}
+
+/**
+ * How alike two normalised names are, from 0 to 1: the best of edit similarity (typos such as
+ * `tajikstan`), token overlap (`shanghai-cooperation` within `shanghai-cooperation-organization`)
+ * and prefix match.
+ */
+export function similarity(query: string, key: string): number {
+  if (query === key) return 1;
+  const longer = Math.max(query.length, key.length);
+  let score = 0;
+  // Only compute the edit distance when the lengths leave room for a match.
+  if (Math.abs(query.length - key.length) <= longer * (1 - MIN_SIMILARITY)) {
+    score = 1 - editDistance(query, key) / longer;
+  }
+  const q = query.split('-');
+  const k = key.split('-');
+  const shared = q.filter((t) => k.some((u) => u === t || (t.length >= 3 && u.startsWith(t)))).length;
+  score = Math.max(score, shared / Math.max(q.length, k.length));
+  if (query.length >= 2 && key.startsWith(query)) score = Math.max(score, 0.7 + 0.3 * (query.length / key.length));
+  return score;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let prevPrev = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, current[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prevPrev[j - 2] + 1);
+      current[j] = d;
+    }
+    [prevPrev, prev, current] = [prev, current, prevPrev];
+  }
+  return prev[b.length];
+}

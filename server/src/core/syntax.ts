@@ -1,0 +1,116 @@
+/**
+ * The syntax tree of a brief (spec §3), as plain data.
+ *
+ * Every range is an LSP range: zero-based lines and UTF-16 columns, end exclusive. The parser
+ * fills these types; every feature reads them and never re-scans the text.
+ */
+import type { Range } from 'vscode-languageserver-types';
+import type { RuleCode } from './rules';
+
+/** An `@Name` or `@[Name with spaces]` mention of a KB entity. */
+export interface EntityReference {
+  /** The name as written, without `@`, `@[` and `]`. */
+  readonly name: string;
+  readonly form: 'short' | 'bracket';
+  /** The whole reference, `@` included. */
+  readonly range: Range;
+  /** Just the name part (inside the brackets for the bracket form). */
+  readonly nameRange: Range;
+}
+
+/** A `[^source]`, `[^source:p3]` or `[^source:p3-p5]` citation. */
+export interface Citation {
+  readonly sourceId: string;
+  /** The paragraph part as written after `:` (e.g. `p3-p5`); undefined when the whole source is cited. */
+  readonly paragraphs?: string;
+  readonly range: Range;
+  readonly sourceRange: Range;
+  readonly paragraphsRange?: Range;
+}
+
+/** `claim: <subject> [not] <predicate> <object> …` (spec §3.5). */
+export interface Claim {
+  readonly subject: EntityReference;
+  readonly object: EntityReference;
+  /** The predicate as written (may be unknown: the validator reports that). */
+  readonly predicate: string;
+  readonly predicateRange: Range;
+  /** True when the claim says `not`. */
+  readonly negated: boolean;
+  /** The `claim:` keyword. */
+  readonly keywordRange: Range;
+  /** From `claim:` to the end of the line's content. */
+  readonly range: Range;
+  /** Citations on the claim's line, in order. */
+  readonly citations: readonly Citation[];
+}
+
+/** A heading of the outline. */
+export interface Heading {
+  readonly level: number;
+  readonly text: string;
+  readonly range: Range;
+}
+
+/** A suppression directive in a `%%` comment (spec §3.6). */
+export interface Directive {
+  readonly kind: 'disable-next-line' | 'disable' | 'enable';
+  /** Named rules; empty means every rule. */
+  readonly rules: readonly { readonly name: string; readonly range: Range }[];
+  readonly line: number;
+  readonly range: Range;
+}
+
+/** A `%%` comment, directive or not. */
+export interface Comment {
+  readonly range: Range;
+  readonly text: string;
+}
+
+/** One key of the front matter, with the ranges of its key and value. */
+export interface FrontMatterEntry {
+  readonly key: string;
+  readonly value: unknown;
+  readonly keyRange: Range;
+  readonly valueRange: Range;
+  /** For list values: the range of each item, in order. */
+  readonly itemRanges: readonly Range[];
+}
+
+/** The YAML block between the opening and closing `---`. */
+export interface FrontMatter {
+  /** From the opening `---` to the closing one (or the whole document when unterminated). */
+  readonly range: Range;
+  readonly openingRange: Range;
+  readonly terminated: boolean;
+  readonly entries: readonly FrontMatterEntry[];
+  /** Line of the first YAML line and of the closing `---` (exclusive end of the YAML). */
+  readonly contentStartLine: number;
+  readonly contentEndLine: number;
+}
+
+/** A problem the parser found on its own, without the KB. */
+export interface SyntaxProblem {
+  readonly code: RuleCode;
+  readonly message: string;
+  readonly range: Range;
+}
+
+/** A parsed brief: the tree plus syntax problems. Parsing never fails. */
+export interface BriefSyntax {
+  readonly lineCount: number;
+  readonly frontMatter?: FrontMatter;
+  readonly headings: readonly Heading[];
+  readonly references: readonly EntityReference[];
+  readonly citations: readonly Citation[];
+  readonly claims: readonly Claim[];
+  readonly comments: readonly Comment[];
+  readonly directives: readonly Directive[];
+  /** Fenced code blocks, fences included. */
+  readonly codeBlocks: readonly Range[];
+  /** Inline code spans. */
+  readonly inlineCode: readonly Range[];
+  /** Lines whose text starts with `claim:` (after a list marker or `> `), parsed or not. */
+  readonly claimLines: readonly number[];
+  readonly problems: readonly SyntaxProblem[];
+}

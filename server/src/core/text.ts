@@ -1,0 +1,66 @@
+/** Line splitting and position helpers shared by the parser and the KB loader. */
+import type { Position, Range } from 'vscode-languageserver-types';
+
+/** A line of text: where it starts in the document, and its content without the line break. */
+export interface Line {
+  readonly start: number;
+  readonly text: string;
+}
+
+/**
+ * Splits text into lines the way LSP clients count them: `\r\n`, `\n` and a lone `\r` each end
+ * a line. A final line is always present, possibly empty.
+ */
+export function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 /* \n */ || ch === 13 /* \r */) {
+      lines.push({ start, text: text.slice(start, i) });
+      if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+  }
+  lines.push({ start, text: text.slice(start) });
+  return lines;
+}
+
+export function range(line: number, startChar: number, endLine: number, endChar: number): Range {
+  return { start: { line, character: startChar }, end: { line: endLine, character: endChar } };
+}
+
+/** A range within one line. */
+export function lineRange(line: number, startChar: number, endChar: number): Range {
+  return range(line, startChar, line, endChar);
+}
+
+/** Maps UTF-16 offsets of a text to positions, by binary search over line starts. */
+export class OffsetMapper {
+  private readonly starts: number[];
+  constructor(text: string) {
+    this.starts = splitLines(text).map((l) => l.start);
+  }
+  positionAt(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.starts[lo] };
+  }
+  rangeAt(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** True when `pos` lies inside `r`, both ends included (a cursor right after a token still "touches" it). */
+export function touches(r: Range, pos: Position): boolean {
+  return comparePositions(r.start, pos) <= 0 && comparePositions(pos, r.end) <= 0;
+}

@@ -1,0 +1,161 @@
+/**
+ * Validation: every rule of spec §3.7 over a parsed brief, with the KB, the config's severities
+ * and the document's directives applied. The language server and brief-lint both call this one
+ * function, which is what makes their diagnostics identical.
+ */
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import type { BriefSyntax, Citation, Claim } from './syntax';
+import type { KnowledgeBase } from './kb/knowledgeBase';
+import type { Entity, Source } from './kb/model';
+import { Resolver } from './resolver';
+import { isRuleCode, type RuleCode, type RuleSeverities, type Severity } from './rules';
+import { PREDICATE_NAMES, PREDICATES } from './kinds';
+import { judgeClaim, kindProblem } from './claims';
+import { Suppressions } from './suppression';
+import { editDistance } from './resolver';
+import { describeRelation, quoteEvidence } from './wording';
+
+/** Extra data on a diagnostic, for quick fixes. */
+export interface BriefDiagnosticData {
+  /** Entity ids a fix may rewrite the reference to, best first. */
+  readonly candidates?: readonly string[];
+  /** Predicate names a fix may use. */
+  readonly predicates?: readonly string[];
+}
+
+const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Every diagnostic of a brief, in document order. */
+export function validateBrief(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, severities: RuleSeverities): Diagnostic[] {
+  const found: { code: RuleCode; message: string; range: Range; data?: BriefDiagnosticData }[] = [...syntax.problems];
+  const add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => found.push({ code, message, range, ...(data ? { data } : {}) });
+
+  // References: each one resolves to exactly one entity, or says why not.
+  for (const ref of syntax.references) {
+    const r = resolver.resolve(ref.name);
+    const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
+    if (r.status === 'unknown') {
+      const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => e.name).join(', ')}?` : '';
+      add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id) });
+    } else if (r.status === 'ambiguous') {
+      const names = r.candidates.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ');
+      add('ambiguous-reference', `'${written}' is ambiguous: it may mean ${names}.`, ref.range, { candidates: r.candidates.map((e) => e.id) });
+    }
+  }
+
+  for (const citation of syntax.citations) checkCitation(citation, kb.sources, add);
+
+  const fmSources = syntax.frontMatter?.entries.find((e) => e.key === 'sources');
+  if (fmSources && Array.isArray(fmSources.value)) {
+    fmSources.value.forEach((id, i) => {
+      if (typeof id === 'string' && !kb.sources.has(id)) {
+        add('unknown-source', unknownSourceMessage(id, kb.sources), fmSources.itemRanges[i] ?? fmSources.valueRange);
+      }
+    });
+  }
+
+  for (const claim of syntax.claims) checkClaim(claim, resolver, add);
+
+  for (const directive of syntax.directives) {
+    for (const rule of directive.rules) {
+      if (!isRuleCode(rule.name)) {
+        const near = closest(rule.name, Object.keys(severities));
+        add('unknown-rule', `Unknown rule '${rule.name}'.${near ? ` Did you mean ${near}?` : ''}`, rule.range);
+      }
+    }
+  }
+
+  const suppressions = new Suppressions(syntax.directives);
+  const diagnostics: Diagnostic[] = [];
+  for (const f of found) {
+    const setting = severities[f.code];
+    if (setting === 'off' || suppressions.isSuppressed(f.code, f.range.start.line)) continue;
+    diagnostics.push({
+      range: f.range,
+      severity: LSP_SEVERITY[setting],
+      code: f.code,
+      source: 'brief',
+      message: f.message,
+      ...(f.data ? { data: f.data } : {}),
+    });
+  }
+  return diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+type Add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => void;
+
+function unknownSourceMessage(id: string, sources: ReadonlyMap<string, Source>): string {
+  const known = [...sources.keys()];
+  const near = closest(id, known);
+  return `Unknown source '${id}'.${near ? ` Did you mean ${near}?` : known.length > 0 ? ` Known sources: ${known.join(', ')}.` : ''}`;
+}
+
+/** Parses `pN` or `pN-pM` into paragraph numbers, or undefined when it is neither. */
+export function paragraphSpan(text: string): { from: number; to: number } | undefined {
+  const m = /^p([1-9]\d*)(?:-p([1-9]\d*))?$/.exec(text);
+  if (!m) return undefined;
+  return { from: Number(m[1]), to: Number(m[2] ?? m[1]) };
+}
+
+function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>, add: Add): void {
+  const source = sources.get(citation.sourceId);
+  if (!source) return add('unknown-source', unknownSourceMessage(citation.sourceId, sources), citation.sourceRange);
+  if (citation.paragraphs === undefined) return;
+  const range = citation.paragraphsRange ?? citation.range;
+  const count = source.paragraphs.length;
+  const span = paragraphSpan(citation.paragraphs);
+  if (!span) {
+    return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range);
+  }
+  if (span.from > span.to) return add('unknown-paragraph', `The range p${span.from}-p${span.to} runs backwards.`, range);
+  if (span.to > count) {
+    const missing = span.from > count ? `p${span.from}` : `p${span.to}`;
+    add('unknown-paragraph', `${source.id} has no paragraph ${missing}: it has p1–p${count}.`, range);
+  }
+}
+
+function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
+  const signature = PREDICATES[claim.predicate];
+  if (!signature) {
+    const near = PREDICATE_NAMES.map((p) => ({ p, d: editDistance(claim.predicate.toLowerCase(), p) }))
+      .filter((x) => x.d <= Math.max(2, Math.floor(x.p.length / 3)))
+      .sort((a, b) => a.d - b.d)
+      .map((x) => x.p)
+      .slice(0, 3);
+    const hint = near.length > 0 ? ` Did you mean ${near.join(', ')}?` : ` Predicates: ${PREDICATE_NAMES.join(', ')}.`;
+    return add('unknown-predicate', `Unknown predicate '${claim.predicate}'.${hint}`, claim.predicateRange, { predicates: near });
+  }
+  const subject = resolved(resolver, claim.subject.name);
+  const object = resolved(resolver, claim.object.name);
+  // A reference that is unknown or ambiguous has its own diagnostic; the claim then gets no verdict.
+  if (!subject || !object) return;
+  const mismatch = kindProblem(signature, claim.predicate, subject, object);
+  if (mismatch) return add('kind-mismatch', mismatch, claim.predicateRange);
+  const verdict = judgeClaim(subject, claim.predicate, object, claim.negated);
+  const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
+  if (verdict.status === 'contradicted' && verdict.relation && verdict.holder) {
+    add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence)}`, claim.range);
+  } else if (verdict.status === 'unsupported') {
+    add('unsupported-claim', `Unsupported: the knowledge base holds no evidence that ${stated}.`, claim.range);
+  }
+}
+
+function resolved(resolver: Resolver, name: string): Entity | undefined {
+  const r = resolver.resolve(name);
+  return r.status === 'resolved' ? r.entity : undefined;
+}
+
+function closest(word: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const option of options) {
+    const d = editDistance(word, option);
+    if (d < bestDistance) [best, bestDistance] = [option, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
