@@ -47,8 +47,8 @@ export interface ProjectOptions {
   readonly bundledDataDir: string;
   /** The workspace folder, whose `.briefrc.yaml` and `kb:` files apply; none for a lone file. */
   readonly folder?: string;
-  /** An explicit config file instead of the folder's `.briefrc.yaml` (the CLI's `--config`). */
-  readonly configPath?: string;
+  /** An explicit config file instead of the folder's `.briefrc.yaml` (the CLI's `--config`); null for none. */
+  readonly configPath?: string | null;
   /** Extra KB files (the CLI's `--kb`), read as workspace KB files. */
   readonly extraKbFiles?: readonly string[];
   /** False in an untrusted workspace: only the bundled KB is loaded. */
@@ -74,7 +74,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   const bundled = await readBundledData(ws, options.bundledDataDir);
   const fileDiagnostics = new Map<string, Diagnostic[]>();
 
-  const configPath = options.configPath ?? (options.folder ? `${options.folder}/${CONFIG_FILE_NAME}` : undefined);
+  const configPath = options.configPath === null ? undefined : (options.configPath ?? (options.folder ? `${options.folder}/${CONFIG_FILE_NAME}` : undefined));
   let config: ConfigResult | undefined;
   const configText = configPath ? await ws.readFile(configPath) : undefined;
   if (configPath && configText !== undefined) {

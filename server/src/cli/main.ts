@@ -1,0 +1,190 @@
+/**
+ * `brief-lint [path|glob …]` (spec §5): the language server's validation, in CI.
+ *
+ * Exit status: 0 no error-severity diagnostic, 1 at least one, 2 bad usage, an unreadable
+ * input or a broken config. One unreadable file does not stop the others from being linted.
+ */
+import * as path from 'path';
+import { promises as fs } from 'fs';
+import { pathToFileURL } from 'url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { createLanguageService } from '../core/languageService';
+import { CONFIG_FILE_NAME, parseConfig } from '../core/config';
+import { globToRegExp, isInside, loadProject, type ProjectState } from '../core/project';
+import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
+import { formatJson, formatSarif, formatText, toLintResult, type LintResult } from './formatters';
+import { parseArguments, USAGE, type LintOptions } from './arguments';
+
+const VERSION = '0.1.0';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArguments(argv);
+  if ('error' in parsed) {
+    process.stderr.write(`brief-lint: ${parsed.error}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.version) {
+    process.stdout.write(`brief-lint ${VERSION}\n`);
+    return 0;
+  }
+  return lint(parsed, toPosix(process.cwd()));
+}
+
+async function lint(options: LintOptions, cwd: string): Promise<number> {
+  const ws = new NodeWorkspace();
+  const dataDir = toPosix(bundledDataDir());
+  const problems: string[] = [];
+  const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
+
+  const extraKb = options.kb.map((k) => toPosix(path.resolve(cwd, k)));
+  const explicitConfig = options.config ? toPosix(path.resolve(cwd, options.config)) : undefined;
+  if (explicitConfig && (await ws.readFile(explicitConfig)) === undefined) {
+    process.stderr.write(`brief-lint: cannot read config ${options.config}\n`);
+    return 2;
+  }
+  // Data files named on the command line that are not the bundled KB are checked as extra KB files.
+  const bundledData = (f: string) => isInside(f, dataDir);
+  const namedKb = dataFiles.filter((f) => !bundledData(f) && path.posix.basename(f) !== CONFIG_FILE_NAME);
+
+  const projects = new Map<string, Promise<ProjectState>>();
+  const projectFor = (configPath: string | undefined) => {
+    const key = configPath ?? '';
+    let p = projects.get(key);
+    if (!p) {
+      p = loadProject(ws, { bundledDataDir: dataDir, folder: cwd, configPath: configPath ?? null, extraKbFiles: [...extraKb, ...namedKb], trusted: true });
+      projects.set(key, p);
+    }
+    return p;
+  };
+
+  const service = createLanguageService();
+  const results: LintResult[] = [];
+  let brokenConfig = false;
+  const reportedFiles = new Set<string>();
+  const reportFile = (uri: string, diagnostics: readonly Diagnostic[]) => {
+    if (reportedFiles.has(uri)) return;
+    reportedFiles.add(uri);
+    const file = path.posix.relative(cwd, new URL(uri).pathname);
+    for (const d of diagnostics) results.push(toLintResult(file, d));
+  };
+
+  for (const brief of briefs) {
+    const text = await readUtf8(brief, problems, cwd);
+    if (text === undefined) continue;
+    const configPath = explicitConfig ?? (await nearestConfig(ws, path.posix.dirname(brief), cwd));
+    const state = await projectFor(configPath);
+    if (configPath) {
+      const configUri = ws.toUri(configPath);
+      const configDiagnostics = state.fileDiagnostics.get(configUri) ?? [];
+      if (configDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfig = true;
+      reportFile(configUri, configDiagnostics);
+    }
+    const document = TextDocument.create(ws.toUri(brief), 'brief', 1, text);
+    reportFile(document.uri, service.validate(document, state.project));
+  }
+
+  // KB, source and config files named on the command line: their own diagnostics (spec §4.2).
+  if (dataFiles.length > 0) {
+    const state = await projectFor(explicitConfig);
+    for (const f of dataFiles) {
+      if (path.posix.basename(f) === CONFIG_FILE_NAME) {
+        const text = await readUtf8(f, problems, cwd);
+        if (text === undefined) continue;
+        const config = parseConfig(ws.toUri(f), text);
+        if (config.broken) brokenConfig = true;
+        reportFile(ws.toUri(f), config.diagnostics);
+        continue;
+      }
+      if ((await ws.readFile(f)) === undefined) {
+        problems.push(`cannot read ${path.posix.relative(cwd, f)}`);
+        continue;
+      }
+      reportFile(ws.toUri(f), state.fileDiagnostics.get(ws.toUri(f)) ?? []);
+    }
+  }
+
+  results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const checked = briefs.length + dataFiles.length;
+  if (options.format === 'json') process.stdout.write(formatJson(results));
+  else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString()));
+  else process.stdout.write(formatText(results, checked));
+  for (const p of problems) process.stderr.write(`brief-lint: ${p}\n`);
+  if (brokenConfig) process.stderr.write('brief-lint: the configuration has errors (see the diagnostics on .briefrc.yaml)\n');
+
+  if (problems.length > 0 || brokenConfig) return 2;
+  return results.some((r) => r.severity === 'error') ? 1 : 0;
+}
+
+/** Briefs and data files to check: paths, folders (searched for briefs) and quoted globs. */
+async function collectInputs(args: readonly string[], cwd: string, ws: NodeWorkspace, problems: string[]): Promise<{ briefs: string[]; dataFiles: string[] }> {
+  const briefs = new Set<string>();
+  const dataFiles = new Set<string>();
+  const add = (f: string) => (/\.ya?ml$/.test(f) ? dataFiles.add(f) : briefs.add(f));
+  const inputs = args.length > 0 ? args : ['.'];
+  for (const arg of inputs) {
+    const abs = toPosix(path.resolve(cwd, arg));
+    if (/[*?]/.test(arg)) {
+      const pattern = globToRegExp(abs);
+      const base = abs.slice(0, abs.search(/[*?]/)).replace(/\/[^/]*$/, '') || '/';
+      const matches = (await ws.listFiles(base, true)).filter((f) => pattern.test(f));
+      if (matches.length === 0) problems.push(`no file matches ${arg}`);
+      matches.forEach(add);
+      continue;
+    }
+    const stat = await fs.stat(abs).catch(() => undefined);
+    if (!stat) problems.push(`cannot read ${arg}: no such file or folder`);
+    else if (stat.isDirectory()) (await ws.listFiles(abs, true)).filter((f) => f.endsWith('.brief')).forEach((f) => briefs.add(f));
+    else add(abs);
+  }
+  return { briefs: [...briefs].sort(), dataFiles: [...dataFiles].sort() };
+}
+
+/** The `.briefrc.yaml` of the nearest folder at or above `dir`, up to the current folder. */
+async function nearestConfig(ws: NodeWorkspace, dir: string, cwd: string): Promise<string | undefined> {
+  let current = dir;
+  while (isInside(current, cwd)) {
+    const candidate = `${current}/${CONFIG_FILE_NAME}`;
+    if ((await ws.readFile(candidate)) !== undefined) return candidate;
+    if (current === cwd) break;
+    current = path.posix.dirname(current);
+  }
+  return undefined;
+}
+
+/** Reads a file as strict UTF-8; a problem is recorded (exit 2) when it cannot be read or decoded. */
+async function readUtf8(file: string, problems: string[], cwd: string): Promise<string | undefined> {
+  const shown = path.posix.relative(cwd, file) || file;
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(`cannot read ${shown}: ${code === 'EISDIR' ? 'it is a folder' : code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    return undefined;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    problems.push(`cannot read ${shown}: it is not UTF-8 text`);
+    return undefined;
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`brief-lint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

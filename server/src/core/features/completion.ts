@@ -1,0 +1,208 @@
+/**
+ * Completion: entities after `@` and `@[`, predicates in a claim, sources after `[^` and
+ * paragraphs after `[^source:`, rule names in directives, and front matter keys and values.
+ */
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
+  type Range,
+} from 'vscode-languageserver-types';
+import type { BriefSyntax } from '../syntax';
+import type { Entity } from '../kb/model';
+import type { EntityKind } from '../kinds';
+import { PREDICATES, PREDICATE_NAMES } from '../kinds';
+import type { Project } from '../project';
+import { normalizeName } from '../normalize';
+import { escapeMarkdown } from '../markdown';
+import { FRONT_MATTER_KEYS } from '../frontMatter';
+import { RULE_CODES } from '../rules';
+import { lineRange, touches } from '../text';
+
+/** How many entities one answer lists; more set `isIncomplete` so the editor asks again as the analyst types. */
+const MAX_ENTITIES = 50;
+
+const KIND_ICON: Record<EntityKind, CompletionItemKind> = {
+  state: CompletionItemKind.Module,
+  person: CompletionItemKind.Variable,
+  group: CompletionItemKind.Class,
+  organization: CompletionItemKind.Struct,
+  initiative: CompletionItemKind.Function,
+  place: CompletionItemKind.Folder,
+  facility: CompletionItemKind.Constant,
+  event: CompletionItemKind.Event,
+};
+
+const SHORT_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/u;
+
+export const COMPLETION_TRIGGERS = ['@', '[', '^', ':'];
+
+export class CompletionProvider {
+  provideCompletion(syntax: BriefSyntax, lineText: string, project: Project, position: Position): CompletionList {
+    const empty: CompletionList = { isIncomplete: false, items: [] };
+    const before = lineText.slice(0, position.character);
+    const l = position.line;
+    if (inside(syntax.codeBlocks, position) || syntax.inlineCode.some((r) => r.start.character < position.character && touches(r, position) && r.end.character > position.character)) return empty;
+
+    const fm = syntax.frontMatter;
+    if (fm && l > 0 && l < fm.contentEndLine) return frontMatterItems(syntax, before, project, l);
+    if (fm && l === 0) return empty;
+
+    const comment = syntax.comments.find((c) => c.range.start.line === l && c.range.start.character <= position.character);
+    if (comment) return directiveItems(before, l);
+
+    const bracket = /(?<![\p{L}\p{N}_@\\])@\[([^\]]*)$/u.exec(before);
+    if (bracket) return entityItems(project, bracket[1], lineRange(l, bracket.index, position.character + (lineText[position.character] === ']' ? 1 : 0)), true);
+    const short = /(?<![\p{L}\p{N}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
+    if (short) {
+      const tail = /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(lineText.slice(position.character))?.[0] ?? '';
+      return entityItems(project, short[1] ?? '', lineRange(l, short.index, position.character + tail.length), false);
+    }
+    const cite = /\[\^([^\s\]:^[]*)(?::([^\s\]]*))?$/.exec(before);
+    if (cite) return citationItems(project, cite, l, position.character);
+
+    if (syntax.claimLines.includes(l)) return predicateItems(syntax, before, l, position.character);
+    return empty;
+  }
+}
+
+function inside(ranges: readonly Range[], p: Position): boolean {
+  return ranges.some((r) => r.start.line < p.line && p.line < r.end.line);
+}
+
+/** Entities whose id, name or an alias fits what was typed, best first, inserting a form that resolves. */
+function entityItems(project: Project, typed: string, replace: Range, bracket: boolean): CompletionList {
+  const query = normalizeName(typed);
+  const kb = project.resolver.kb;
+  const best = new Map<string, { score: number; label: string }>();
+  for (const [key, ids] of kb.keys()) {
+    const score = matchScore(query, key);
+    if (score <= 0) continue;
+    for (const id of ids) {
+      const entity = kb.entities.get(id);
+      if (!entity) continue;
+      const prev = best.get(id);
+      if (!prev || score > prev.score) best.set(id, { score, label: labelFor(entity, key) });
+    }
+  }
+  const ranked = [...best.entries()].sort((a, b) => b[1].score - a[1].score || a[1].label.localeCompare(b[1].label));
+  const items = ranked.slice(0, MAX_ENTITIES).map(([id, m], i): CompletionItem | undefined => {
+    const entity = kb.entities.get(id);
+    if (!entity) return undefined;
+    // Insert the label if it names this entity alone; otherwise the id, which always does.
+    const unique = kb.lookup(m.label).length === 1;
+    const name = unique ? m.label : entity.id;
+    const text = bracket || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`;
+    return {
+      label: m.label,
+      kind: KIND_ICON[entity.kind],
+      detail: `${entity.kind} · ${entity.name}`,
+      documentation: { kind: MarkupKind.Markdown, value: escapeMarkdown(entity.summary) },
+      sortText: String(i).padStart(4, '0'),
+      filterText: bracket ? `@[${m.label}` : `@${m.label}`,
+      textEdit: { range: replace, newText: text },
+      insertTextFormat: InsertTextFormat.PlainText,
+    };
+  });
+  return { isIncomplete: ranked.length > MAX_ENTITIES, items: items.filter((x): x is CompletionItem => x !== undefined) };
+}
+
+/** The entity's name, or the alias that matched when the analyst typed an alias. */
+function labelFor(entity: Entity, key: string): string {
+  for (const label of [entity.name, ...entity.aliases, entity.id]) if (normalizeName(label) === key) return label;
+  return entity.name;
+}
+
+/** 0 for no match; higher for prefix of the whole key, prefix of a word, then in-order letters. */
+export function matchScore(query: string, key: string): number {
+  if (query === '') return 1;
+  if (key === query) return 100;
+  if (key.startsWith(query)) return 80 + 10 * (query.length / key.length);
+  const wordStart = key.indexOf(`-${query}`);
+  if (wordStart >= 0) return 60 - Math.min(10, wordStart / 4);
+  let k = 0;
+  for (const c of query) {
+    k = key.indexOf(c, k);
+    if (k < 0) return 0;
+    k++;
+  }
+  return 20 + 10 * (query.length / key.length);
+}
+
+function citationItems(project: Project, m: RegExpExecArray, line: number, character: number): CompletionList {
+  const sources = project.resolver.kb.sources;
+  const sourceStart = m.index + 2;
+  if (m[2] === undefined) {
+    const items = [...sources.values()].map((s): CompletionItem => ({
+      label: s.id,
+      kind: CompletionItemKind.Reference,
+      detail: `${s.title} — ${s.author}, ${s.year}`,
+      textEdit: { range: lineRange(line, sourceStart, character), newText: s.id },
+    }));
+    return { isIncomplete: false, items };
+  }
+  const source = sources.get(m[1]);
+  if (!source) return { isIncomplete: false, items: [] };
+  const partStart = sourceStart + m[1].length + 1;
+  const items = source.paragraphs.map((p, i): CompletionItem => ({
+    label: p.id,
+    kind: CompletionItemKind.Reference,
+    detail: p.section || source.title,
+    documentation: { kind: MarkupKind.Markdown, value: `> ${escapeMarkdown(p.text.length > 400 ? `${p.text.slice(0, 400)}…` : p.text)}` },
+    sortText: String(i).padStart(4, '0'),
+    textEdit: { range: lineRange(line, partStart, character), newText: p.id },
+  }));
+  return { isIncomplete: false, items };
+}
+
+/** After the subject of a claim (and an optional `not`): the predicates, and `not`. */
+function predicateItems(syntax: BriefSyntax, before: string, line: number, character: number): CompletionList {
+  const subject = syntax.references.find((r) => r.range.start.line === line && /claim:\s*$/i.test(before.slice(0, r.range.start.character)));
+  if (!subject || subject.range.end.character > character) return { isIncomplete: false, items: [] };
+  const between = before.slice(subject.range.end.character);
+  const m = /^\s+(not\s+)?([\w-]*)$/i.exec(between);
+  if (!m) return { isIncomplete: false, items: [] };
+  const wordStart = character - m[2].length;
+  const items: CompletionItem[] = PREDICATE_NAMES.map((p, i) => ({
+    label: p,
+    kind: CompletionItemKind.Operator,
+    detail: `${PREDICATES[p].subject.join('/')} → ${PREDICATES[p].object.join('/')}${PREDICATES[p].symmetric ? ' (symmetric)' : ''}`,
+    sortText: String(i + 1).padStart(4, '0'),
+    textEdit: { range: lineRange(line, wordStart, character), newText: p },
+  }));
+  if (!m[1]) items.unshift({ label: 'not', kind: CompletionItemKind.Keyword, detail: 'the claim says the relation does not hold', sortText: '0000', textEdit: { range: lineRange(line, wordStart, character), newText: 'not ' } });
+  return { isIncomplete: false, items };
+}
+
+function directiveItems(before: string, line: number): CompletionList {
+  const m = /%%\s*(brief-(?:disable-next-line|disable|enable)\s+(?:[\w-]+[\s,]+)*)?([\w-]*)$/.exec(before);
+  if (!m) return { isIncomplete: false, items: [] };
+  const range = lineRange(line, before.length - m[2].length, before.length);
+  const names = m[1] ? RULE_CODES : ['brief-disable-next-line', 'brief-disable', 'brief-enable'];
+  return { isIncomplete: false, items: names.map((n) => ({ label: n, kind: m[1] ? CompletionItemKind.EnumMember : CompletionItemKind.Keyword, textEdit: { range, newText: n } })) };
+}
+
+function frontMatterItems(syntax: BriefSyntax, before: string, project: Project, line: number): CompletionList {
+  const keyMatch = /^([\w-]*)$/.exec(before);
+  if (keyMatch) {
+    const present = new Set(syntax.frontMatter?.entries.map((e) => e.key));
+    const items = Object.entries(FRONT_MATTER_KEYS)
+      .filter(([k]) => !present.has(k))
+      .map(([k, info]): CompletionItem => ({
+        label: k,
+        kind: CompletionItemKind.Property,
+        documentation: info.description,
+        textEdit: { range: lineRange(line, 0, before.length), newText: `${k}: ` },
+      }));
+    return { isIncomplete: false, items };
+  }
+  const valueMatch = /^(\w+):\s*\[?(?:[^,\]]*,\s*)*([^\s,\]]*)$/.exec(before);
+  if (!valueMatch) return { isIncomplete: false, items: [] };
+  const key = valueMatch[1];
+  const values = key === 'sources' ? [...project.resolver.kb.sources.keys()] : (FRONT_MATTER_KEYS[key]?.values ?? []);
+  const range = lineRange(line, before.length - valueMatch[2].length, before.length);
+  return { isIncomplete: false, items: values.map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: v } })) };
+}

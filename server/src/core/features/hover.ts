@@ -1,0 +1,117 @@
+/**
+ * Hover: on a reference, the entity's card; on a citation, the cited paragraphs; on a claim's
+ * keyword or predicate, the verdict with its evidence. All KB text is escaped (markdown.ts).
+ */
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
+import type { BriefSyntax, Citation, Claim, EntityReference } from '../syntax';
+import type { Entity } from '../kb/model';
+import type { Project } from '../project';
+import { escapeMarkdown as esc } from '../markdown';
+import { touches } from '../text';
+import { describeRelation, citationLabel, period } from '../wording';
+import { paragraphSpan } from '../validation';
+import { PREDICATES } from '../kinds';
+import { judgeClaim, kindProblem } from '../claims';
+import { FRONT_MATTER_KEYS } from '../frontMatter';
+
+const MAX_RELATIONS = 8;
+const MAX_FACTS = 3;
+const MAX_PARAGRAPHS = 3;
+
+export class HoverProvider {
+  provideHover(syntax: BriefSyntax, project: Project, position: Position): Hover | null {
+    const claim = syntax.claims.find((c) => touches(c.keywordRange, position) || touches(c.predicateRange, position));
+    if (claim) return markdown(claimCard(claim, project), touches(claim.keywordRange, position) ? claim.keywordRange : claim.predicateRange);
+    const ref = syntax.references.find((r) => touches(r.range, position));
+    if (ref) return markdown(referenceCard(ref, project), ref.range);
+    const citation = syntax.citations.find((c) => touches(c.range, position));
+    if (citation) return markdown(citationCard(citation, project), citation.range);
+    const key = syntax.frontMatter?.entries.find((e) => touches(e.keyRange, position));
+    const info = key && FRONT_MATTER_KEYS[key.key];
+    if (key && info) {
+      const values = info.values ? `\n\nValues: ${info.values.map((v) => `\`${v}\``).join(', ')}` : '';
+      return markdown(`**${key.key}** — ${info.description}${values}`, key.keyRange);
+    }
+    return null;
+  }
+}
+
+function markdown(value: string, range: Hover['range']): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range };
+}
+
+function referenceCard(ref: EntityReference, project: Project): string {
+  const r = project.resolver.resolve(ref.name);
+  if (r.status === 'resolved') return entityCard(r.entity, project);
+  if (r.status === 'ambiguous') {
+    return [`**Ambiguous:** \`${esc(ref.name)}\` may mean`, ...r.candidates.map((e) => `- ${esc(e.name)} (${e.kind}) — write \`@${e.id}\``)].join('\n');
+  }
+  const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => `**${esc(e.name)}**`).join(', ')}?` : '';
+  return `**Unknown entity** \`${esc(ref.name)}\`.${hint}`;
+}
+
+/** The entity card: name, kind, aliases, summary, identifiers, relations in words, facts with quotes. */
+export function entityCard(entity: Entity, project: Project): string {
+  const kb = project.resolver.kb;
+  const parts: string[] = [`**${esc(entity.name)}** · _${entity.kind}_`];
+  if (entity.aliases.length > 0) parts.push(`Also: ${entity.aliases.map(esc).join(', ')}`);
+  parts.push(esc(entity.summary));
+  const ids: string[] = [];
+  if (entity.identifiers.iso2 || entity.identifiers.iso3) {
+    ids.push(`ISO 3166-1: ${[entity.identifiers.iso2, entity.identifiers.iso3].filter(Boolean).map((s) => esc(s ?? '')).join(' / ')}`);
+  }
+  if (entity.identifiers.wikidata) ids.push(`Wikidata: ${esc(entity.identifiers.wikidata)}`);
+  if (ids.length > 0) parts.push(ids.join(' · '));
+
+  const relations = [
+    ...entity.relations.map((r) => ({ text: describeRelation(entity, r, kb), evidence: r.evidence[0] })),
+    ...kb.relationsTo(entity.id).map(({ subject, relation }) => ({ text: describeRelation(subject, relation, kb), evidence: relation.evidence[0] })),
+  ];
+  if (relations.length > 0) {
+    const shown = relations.slice(0, MAX_RELATIONS).map((r) => `- ${esc(r.text)}${r.evidence ? ` (${esc(citationLabel(r.evidence))})` : ''}`);
+    if (relations.length > MAX_RELATIONS) shown.push(`- … and ${relations.length - MAX_RELATIONS} more`);
+    parts.push(`**Relations**\n${shown.join('\n')}`);
+  }
+  if (entity.facts.length > 0) {
+    const facts = entity.facts.slice(0, MAX_FACTS).map((f) => {
+      const ev = f.evidence[0];
+      return `- ${esc(f.text)}${ev ? `\n  > “${esc(ev.quote)}” — ${esc(citationLabel(ev))}` : ''}`;
+    });
+    parts.push(`**Facts**\n${facts.join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
+
+function citationCard(citation: Citation, project: Project): string {
+  const source = project.resolver.kb.sources.get(citation.sourceId);
+  if (!source) return `**Unknown source** \`${esc(citation.sourceId)}\``;
+  const header = `**${esc(source.title)}** — ${esc(source.author)}, ${source.year}`;
+  if (citation.paragraphs === undefined) return `${header}\n\n${source.paragraphs.length} paragraphs.`;
+  const span = paragraphSpan(citation.paragraphs);
+  if (!span) return `${header}\n\nNo paragraph \`${esc(citation.paragraphs)}\`.`;
+  const cited = source.paragraphs.slice(span.from - 1, Math.min(span.to, span.from - 1 + MAX_PARAGRAPHS));
+  if (cited.length === 0) return `${header}\n\nNo paragraph \`${esc(citation.paragraphs)}\` (the source has p1–p${source.paragraphs.length}).`;
+  const body = cited.map((p) => `¶${p.id}${p.section ? ` · _${esc(p.section)}_` : ''}\n\n> ${esc(p.text)}`);
+  const more = span.to - span.from + 1 > MAX_PARAGRAPHS ? [`… and ${span.to - span.from + 1 - MAX_PARAGRAPHS} more paragraphs`] : [];
+  return [header, ...body, ...more].join('\n\n');
+}
+
+function claimCard(claim: Claim, project: Project): string {
+  const signature = PREDICATES[claim.predicate];
+  if (!signature) return `**Unknown predicate** \`${esc(claim.predicate)}\`.`;
+  const subject = project.resolver.resolve(claim.subject.name);
+  const object = project.resolver.resolve(claim.object.name);
+  if (subject.status !== 'resolved' || object.status !== 'resolved') {
+    return `**${esc(claim.predicate)}** — ${signature.subject.join(', ')} → ${signature.object.join(', ')}\n\nNo verdict: a reference of this claim does not name exactly one entity.`;
+  }
+  const mismatch = kindProblem(signature, claim.predicate, subject.entity, object.entity);
+  if (mismatch) return `**Kind mismatch** — ${esc(mismatch)}`;
+  const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
+  const stated = `${subject.entity.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.entity.name}`;
+  if (verdict.status === 'unsupported' || !verdict.relation) {
+    return `**? Unsupported** — ${esc(stated)}\n\nThe knowledge base holds no relation for this claim.`;
+  }
+  const label = verdict.status === 'supported' ? '✓ Supported' : '✗ Contradicted';
+  const evidence = verdict.relation.evidence.map((e) => `> “${esc(e.quote)}” — ${esc(citationLabel(e))}`).join('\n\n');
+  return `**${label}** — ${esc(stated)}${esc(period(verdict.relation))}\n\n${evidence}`;
+}

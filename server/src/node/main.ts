@@ -1,0 +1,17 @@
+/**
+ * Entry point of `brief-language-server`: over stdio (`--stdio`) for any editor, or node IPC
+ * when VS Code starts it (`--node-ipc`); the transport is picked by vscode-languageserver.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server';
+import { bundledDataDir, NodeWorkspace } from './nodeWorkspace';
+
+if (process.argv.includes('--version')) {
+  process.stdout.write('brief-language-server 0.1.0\n');
+  process.exit(0);
+}
+if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
+  process.stderr.write('Usage: brief-language-server --stdio\n(VS Code starts it with --node-ipc.)\n');
+  process.exit(2);
+}
+startServer(createConnection(ProposedFeatures.all), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir() });

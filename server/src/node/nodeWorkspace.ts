@@ -1,0 +1,55 @@
+/** The `Workspace` of the core, on the real disk (for the server and brief-lint). */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type { Workspace } from '../core/project';
+
+/** Folders never searched for briefs or KB files. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+
+export class NodeWorkspace implements Workspace {
+  async readFile(file: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async listFiles(folder: string, recursive: boolean): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries: import('fs').Dirent[];
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const full = path.posix.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (recursive && !SKIPPED_FOLDERS.has(entry.name)) await walk(full);
+        } else if (entry.isFile()) out.push(full);
+      }
+    };
+    await walk(folder);
+    return out;
+  }
+
+  async realPath(file: string): Promise<string | undefined> {
+    try {
+      return await fs.realpath(file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  toUri(file: string): string {
+    return pathToFileURL(file).toString();
+  }
+}
+
+/** Where the bundled KB lives: `data/` beside `dist/` in the package, unless overridden. */
+export function bundledDataDir(): string {
+  return process.env.BRIEF_DATA_DIR ?? path.resolve(__dirname, '..', 'data');
+}
