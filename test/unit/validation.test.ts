@@ -1,0 +1,143 @@
+/**
+ * Every rule of spec §3.7, as data: a brief, and the diagnostics it must give as
+ * [code, the text the diagnostic covers]. Run on the small test KB (test/fixtures/mini-data).
+ */
+import { strict as assert } from 'assert';
+import { brief, covered, miniProject, service } from '../helpers/fixtures';
+import type { ProjectState } from '../../server/src/core/project';
+import { loadProject } from '../../server/src/core/project';
+import { MINI_DATA, miniWorkspace, WORKSPACE } from '../helpers/fixtures';
+
+type Expected = [code: string, text: string][];
+
+const FM = '---\ntitle: T\n---\n';
+
+const CASES: { name: string; text: string; expect: Expected }[] = [
+  // References
+  { name: 'known short and bracket references are clean', text: '@Tajikistan and @[Xi Jinping] and @CSTO.', expect: [] },
+  { name: 'normalisation: case, dots, accents, separators', text: '@[ETH Zurich] @eth-zurich @[ETH Zürich] @US @U.S. @[U.S.] @united_states', expect: [] },
+  { name: 'unknown reference with a suggestion', text: 'Then @Tajikstan moved.', expect: [['unknown-reference', '@Tajikstan']] },
+  { name: 'ambiguous reference', text: 'In @Georgia today.', expect: [['ambiguous-reference', '@Georgia']] },
+  { name: 'trailing dot and possessive are not part of the name', text: 'Backed by @Russia. And @China\'s view.', expect: [] },
+  { name: 'email addresses and doubled @ are not references', text: 'Mail analyst@example.org or @@Nobody.', expect: [] },
+  { name: 'escaped @ and [ are literal', text: 'Literal \\@Nobody and \\[^nowhere].', expect: [] },
+  { name: 'inline code holds no references', text: 'Write `@Nobody` like this.', expect: [] },
+  { name: 'fenced code holds nothing', text: '```\n@Nobody [^nowhere] %% brief-disable nothing\nclaim: @A foo @B\n```\n@Tajikistan', expect: [] },
+  { name: 'tilde fence, unclosed fence runs to the end', text: '~~~~\n@Nobody\n~~~\n@Nobody', expect: [] },
+  { name: 'unclosed bracket reference eats the rest of its line', text: 'See @[Xi Jinping and @Nobody [^nowhere %% brief-disable\n@Tajikstan', expect: [['malformed-reference', '@[Xi Jinping and @Nobody [^nowhere %% brief-disable'], ['unknown-reference', '@Tajikstan']] },
+  { name: 'the first ] on the line closes a bracket reference', text: 'See @[Xi Jinping and [^mini-2021] too', expect: [['unknown-reference', '@[Xi Jinping and [^mini-2021]']] },
+  { name: 'empty bracket reference', text: 'See @[] here.', expect: [['malformed-reference', '@[]']] },
+  { name: 'references in headings and block quotes', text: '# About @Nobody\n> quoting @Tajikstan', expect: [['unknown-reference', '@Nobody'], ['unknown-reference', '@Tajikstan']] },
+  // Citations
+  { name: 'valid citations', text: 'A [^mini-2021] B [^mini-2021:p2] C [^mini-2021:p1-p3].', expect: [] },
+  { name: 'unknown source', text: 'A [^nowhere-1999:p1].', expect: [['unknown-source', 'nowhere-1999']] },
+  { name: 'unknown paragraph', text: 'A [^mini-2021:p4] B [^mini-2021:p2-p9] C [^mini-2021:7] D [^mini-2021:p3-p1].', expect: [['unknown-paragraph', 'p4'], ['unknown-paragraph', 'p2-p9'], ['unknown-paragraph', '7'], ['unknown-paragraph', 'p3-p1']] },
+  // Claims
+  { name: 'supported claim', text: 'claim: @Tajikistan member-of @CSTO [^mini-2021:p1]', expect: [] },
+  { name: 'supported negative claim', text: '- claim: @Uzbekistan not member-of @CSTO', expect: [] },
+  { name: 'contradicted claim (KB negated)', text: '- claim: @Uzbekistan member-of @CSTO', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO']] },
+  { name: 'contradicted claim (claim says not)', text: '> CLAIM: @Tajikistan NOT member-of @CSTO', expect: [['contradicted-claim', 'CLAIM: @Tajikistan NOT member-of @CSTO']] },
+  { name: 'symmetric predicate stored the other way round', text: '1. claim: @Tajikistan borders @China', expect: [] },
+  { name: 'asymmetric predicate is not reversed', text: 'claim: @Russia leads @Putin', expect: [['kind-mismatch', 'leads']] },
+  { name: 'unsupported claim', text: 'claim: @Russia member-of @SCO', expect: [['unsupported-claim', 'claim: @Russia member-of @SCO']] },
+  { name: 'kind mismatch', text: 'claim: @Putin member-of @CSTO', expect: [['kind-mismatch', 'member-of']] },
+  { name: 'unknown predicate', text: 'claim: @Tajikistan memberof @CSTO', expect: [['unknown-predicate', 'memberof']] },
+  { name: 'malformed claim: no predicate', text: 'claim: @Tajikistan @CSTO', expect: [['malformed-claim', 'claim: @Tajikistan @CSTO']] },
+  { name: 'malformed claim: no subject', text: '- claim: Tajikistan member-of @CSTO', expect: [['malformed-claim', 'claim: Tajikistan member-of @CSTO']] },
+  { name: 'malformed claim: no object', text: 'claim: @Tajikistan member-of', expect: [['malformed-claim', 'claim: @Tajikistan member-of']] },
+  { name: 'a claim with an unknown reference gets no verdict', text: 'claim: @Tajikstan member-of @CSTO', expect: [['unknown-reference', '@Tajikstan']] },
+  { name: 'a claim with an ambiguous reference gets no verdict', text: 'claim: @Georgia member-of @CSTO', expect: [['ambiguous-reference', '@Georgia']] },
+  { name: 'a claim with a malformed reference gets only that diagnostic', text: 'claim: @[Xi Jinping leads @China', expect: [['malformed-reference', '@[Xi Jinping leads @China']] },
+  { name: 'claim: inside prose is not a claim', text: 'The claim: @Tajikistan memberof @CSTO is prose.', expect: [] },
+  // Directives
+  { name: 'disable-next-line for one rule', text: '%% brief-disable-next-line unknown-reference\n@Nobody\n@Nobody', expect: [['unknown-reference', '@Nobody']] },
+  { name: 'disable-next-line for every rule', text: '%% brief-disable-next-line\n@Nobody [^nowhere]', expect: [] },
+  { name: 'disable and enable a region', text: '%% brief-disable unknown-reference\n@Nobody\n%% brief-enable unknown-reference\n@Nobody', expect: [['unknown-reference', '@Nobody']] },
+  { name: 'disable everything, enable one rule', text: '%% brief-disable\n@Nobody [^nowhere]\n%% brief-enable unknown-source\n@Nobody [^nowhere]', expect: [['unknown-source', 'nowhere']] },
+  { name: 'unknown rule in a directive', text: '%% brief-disable unknown-referense\n@Nobody', expect: [['unknown-rule', 'unknown-referense'], ['unknown-reference', '@Nobody']] },
+  { name: 'comment after text', text: '@Tajikistan %% a comment about @Nobody', expect: [] },
+  // Front matter
+  { name: 'valid front matter', text: '---\ntitle: A brief\nauthor: [A, B]\ndate: 2021-09-17\nclassification: TLP:AMBER+STRICT\nconfidence: moderate\ntags: [csto]\nsources: [mini-2021]\n---\nBody', expect: [] },
+  { name: 'front matter syntax error', text: '---\ntitle: [unclosed\n---\n', expect: [['front-matter-syntax', '']] },
+  { name: 'front matter unterminated', text: '---\ntitle: x\n@Nobody', expect: [['front-matter-unterminated', '---'], ['unknown-reference', '@Nobody']] },
+  { name: 'unknown key', text: '---\ntitle: x\nauthr: me\n---\n', expect: [['front-matter-unknown-key', 'authr']] },
+  { name: 'missing title', text: '---\nauthor: me\n---\n', expect: [['front-matter-invalid-value', '---']] },
+  { name: 'invalid values', text: '---\ntitle: ""\ndate: 2021-02-30\nclassification: secret\nconfidence: 3\ntags: x\nauthor: 5\n---\n', expect: [['front-matter-invalid-value', '""'], ['front-matter-invalid-value', '2021-02-30'], ['front-matter-invalid-value', 'secret'], ['front-matter-invalid-value', '3'], ['front-matter-invalid-value', 'x'], ['front-matter-invalid-value', '5']] },
+  { name: 'unknown source in front matter', text: '---\ntitle: x\nsources: [mini-2021, nowhere]\n---\n', expect: [['unknown-source', 'nowhere']] },
+  { name: 'a --- line later in the file is prose', text: 'Intro\n---\n@Tajikistan', expect: [] },
+];
+
+describe('validation (every rule of §3.7)', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+  for (const c of CASES) {
+    it(c.name, () => {
+      const { doc } = brief(c.text);
+      const diagnostics = service().validate(doc, state.project);
+      const actual = diagnostics.map((d) => [String(d.code), covered(doc, d.range)]);
+      // The front matter syntax error's range depends on the YAML parser; only its code is fixed.
+      const normalise = (list: string[][]) => list.map(([code, text]) => [code, code === 'front-matter-syntax' ? '' : text]);
+      assert.deepEqual(normalise(actual), c.expect);
+      for (const d of diagnostics) assert.equal(d.source, 'brief');
+    });
+  }
+});
+
+describe('validation details', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+  const diagnose = (text: string) =>
+    service()
+      .validate(brief(text).doc, state.project)
+      .map((d) => ({ ...d, message: typeof d.message === 'string' ? d.message : d.message.value }));
+
+  it('suggests did-you-mean names for an unknown reference', () => {
+    const [d] = diagnose('@Tajikstan');
+    assert.match(d.message, /Did you mean Tajikistan/);
+    assert.deepEqual((d.data as { candidates: string[] }).candidates[0], 'tajikistan');
+  });
+
+  it('names the candidates of an ambiguous reference', () => {
+    const [d] = diagnose('@Georgia');
+    assert.match(d.message, /Georgia \(state, @georgia\)/);
+    assert.match(d.message, /Georgia \(U\.S\. state\) \(place, @georgia-us\)/);
+  });
+
+  it('quotes the evidence of a contradicted claim', () => {
+    const [d] = diagnose('claim: @Uzbekistan member-of @CSTO');
+    assert.match(d.message, /“excludes Uzbekistan” \(mini-2021 ¶p1\)/);
+  });
+
+  it('uses the default severities of §3.7', () => {
+    const severities = Object.fromEntries(
+      diagnose('@Nobody @Georgia\nclaim: @Russia member-of @SCO\n%% brief-disable nosuchrule').map((d) => [d.code, d.severity]),
+    );
+    assert.deepEqual(severities, { 'unknown-reference': 1, 'ambiguous-reference': 2, 'unsupported-claim': 3, 'unknown-rule': 2 });
+  });
+
+  it('applies .briefrc.yaml severities, including off', async () => {
+    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'rules: { unsupported-claim: off, ambiguous-reference: error, unknown-reference: hint }\n' });
+    const configured = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    const diagnostics = service().validate(brief('@Nobody @Georgia\nclaim: @Russia member-of @SCO').doc, configured.project);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['unknown-reference', 4], ['ambiguous-reference', 1]]);
+  });
+
+  it('reports columns in UTF-16 code units after astral characters', () => {
+    const { doc } = brief('𝒳😀 @Nobody');
+    const [d] = service().validate(doc, state.project);
+    assert.deepEqual(d.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 12 } });
+  });
+
+  it('handles CRLF, lone CR and a BOM', () => {
+    const crlf = service().validate(brief(`${FM.replace(/\n/g, '\r\n')}@Nobody\r\n@Tajikstan`).doc, state.project);
+    assert.deepEqual(crlf.map((d) => d.range.start), [{ line: 3, character: 0 }, { line: 4, character: 0 }]);
+    const cr = service().validate(brief('a\r@Nobody').doc, state.project);
+    assert.deepEqual(cr.map((d) => d.range.start), [{ line: 1, character: 0 }]);
+    const bom = service().validate(brief('\uFEFF---\ntitle: x\n---\n@Nobody').doc, state.project);
+    assert.deepEqual(bom.map((d) => [d.code, d.range.start.line]), [['unknown-reference', 3]]);
+  });
+});
