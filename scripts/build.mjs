@@ -10,6 +10,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  minify: true,
 };
 
 await Promise.all([

@@ -38,6 +38,13 @@ function glued(line: string, index: number): boolean {
 export function scanInline(line: string, lineNo: number, from = 0): InlineContent {
   const out: InlineContent = { references: [], citations: [], inlineCode: [], problems: [] };
   let runs: BacktickRuns | undefined;
+  // Position of the next `%%` at or after a point; positions only grow, so one search serves many.
+  let commentAt = -2;
+  const nextComment = (from: number): number => {
+    if (commentAt === -1 || (commentAt >= from)) return commentAt;
+    commentAt = line.indexOf('%%', from);
+    return commentAt;
+  };
   let i = from;
   while (i < line.length) {
     const ch = line[i];
@@ -56,13 +63,18 @@ export function scanInline(line: string, lineNo: number, from = 0): InlineConten
     if (ch === '@' && !glued(line, i)) {
       if (line[i + 1] === '[') {
         const close = line.indexOf(']', i + 2);
-        if (close < 0) {
+        const comment = nextComment(i + 2);
+        if (close < 0 || (comment >= 0 && comment < close)) {
+          // Unclosed: the rest of the line, up to a comment, is this one diagnostic.
+          const end = comment >= 0 ? trimEnd(line, comment) : line.length;
           out.problems.push({
             code: 'malformed-reference',
             message: "Unclosed '@[': a bracket reference must end with ']' on the same line.",
-            range: lineRange(lineNo, i, line.length),
+            range: lineRange(lineNo, i, Math.max(end, i + 2)),
           });
-          return out;
+          if (comment < 0) return out;
+          i = comment;
+          continue;
         }
         const raw = line.slice(i + 2, close);
         if (raw.trim() === '') {
@@ -113,6 +125,11 @@ export function scanInline(line: string, lineNo: number, from = 0): InlineConten
     i++;
   }
   return out;
+}
+
+function trimEnd(line: string, end: number): number {
+  while (end > 0 && /\s/.test(line[end - 1])) end--;
+  return end;
 }
 
 /**

@@ -19,8 +19,8 @@ import type {
 import { lineRange, range, splitLines } from './text';
 import type { Range } from 'vscode-languageserver-types';
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
-const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})\s*$/;
+const FENCE_OPEN = /^(`{3,}|~{3,})/;
+const FENCE_CLOSE = /^(`{3,}|~{3,})\s*$/;
 const HEADING = /^(#{1,6}) (.*)$/;
 // Optional indentation, block quote markers and a list marker, then `claim:` in any case.
 const CLAIM_LINE = /^\s*(?:>\s?)*\s*(?:[-*+]\s+|\d+[.)]\s+)?(claim:)/i;
