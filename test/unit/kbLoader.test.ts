@@ -1,0 +1,154 @@
+/**
+ * The KB loader and the config (spec §4.2, §6): each kind of problem in a data file is a
+ * diagnostic on that file, and a broken file never takes away the last good entities.
+ */
+import { strict as assert } from 'assert';
+import { loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
+import { parseConfig } from '../../server/src/core/config';
+import { loadProject } from '../../server/src/core/project';
+import { MINI_DATA, miniWorkspace, WORKSPACE } from '../helpers/fixtures';
+import { REPO_ROOT } from '../helpers/memoryWorkspace';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SOURCE = `id: src
+title: T
+author: A
+year: 2021
+paragraphs:
+  - { id: p1, section: "", text: "Alpha borders Beta along a long line." }
+`;
+
+const entity = (id: string, extra = '') => `  - id: ${id}\n    kind: state\n    name: ${id[0].toUpperCase()}${id.slice(1)}\n    summary: S.\n${extra}`;
+const BASE = `entities:\n${entity('alpha')}${entity('beta')}`;
+
+function load(kbText: string, previous?: KbLoadResult): KbLoadResult {
+  return loadKnowledgeBase(
+    { entityFiles: [{ uri: 'file:///kb.yaml', text: kbText, origin: 'workspace' }], sourceFiles: [{ uri: 'file:///src.yaml', text: SOURCE, origin: 'bundled' }] },
+    previous,
+  );
+}
+
+const codes = (r: KbLoadResult, uri = 'file:///kb.yaml') => (r.diagnostics.get(uri) ?? []).map((d) => d.code);
+
+const RELATION = (target: string, quote: string, paragraph = 'p1', source = 'src') =>
+  `    relations:\n      - type: borders\n        target: ${target}\n        evidence:\n          - { source: ${source}, paragraph: ${paragraph}, quote: "${quote}" }\n`;
+
+describe('KB loader (spec §4.2)', () => {
+  const cases: { name: string; text: string; expect: string[] }[] = [
+    { name: 'a clean file', text: BASE, expect: [] },
+    { name: 'a YAML syntax error', text: 'entities:\n  - id: [unclosed\n', expect: ['kb-syntax'] },
+    { name: 'not a mapping', text: '- just a list\n', expect: ['kb-schema'] },
+    { name: 'a missing required key', text: 'entities:\n  - id: alpha\n    kind: state\n    summary: S.\n', expect: ['kb-schema'] },
+    { name: 'a bad id', text: `entities:\n${entity('Alpha_1')}`, expect: ['kb-schema'] },
+    { name: 'a bad kind', text: 'entities:\n  - id: alpha\n    kind: country\n    name: A\n    summary: S.\n', expect: ['kb-schema'] },
+    { name: 'an unknown key', text: `entities:\n${entity('alpha', '    colour: red\n')}`, expect: ['kb-schema'] },
+    { name: 'wrong identifier formats', text: `entities:\n${entity('alpha', '    identifiers: { iso2: ALP, wikidata: 42 }\n')}`, expect: ['kb-schema', 'kb-schema'] },
+    { name: 'a duplicate id', text: `${BASE}${entity('alpha')}`, expect: ['kb-duplicate-id'] },
+    { name: 'an unknown target', text: `entities:\n${entity('alpha', RELATION('gamma', 'Alpha borders Beta'))}${entity('beta')}`, expect: ['kb-unknown-target'] },
+    { name: 'a quote not in its paragraph', text: `entities:\n${entity('alpha', RELATION('beta', 'Alpha borders Gamma'))}${entity('beta')}`, expect: ['kb-quote-mismatch'] },
+    { name: 'an unknown paragraph', text: `entities:\n${entity('alpha', RELATION('beta', 'Alpha', 'p9'))}${entity('beta')}`, expect: ['kb-unknown-paragraph'] },
+    { name: 'an unknown source', text: `entities:\n${entity('alpha', RELATION('beta', 'Alpha', 'p1', 'nope'))}${entity('beta')}`, expect: ['kb-unknown-source'] },
+    { name: 'a relation without evidence', text: `entities:\n${entity('alpha', '    relations:\n      - { type: borders, target: beta, evidence: [] }\n')}${entity('beta')}`, expect: ['kb-schema'] },
+    { name: 'an unknown predicate', text: `entities:\n${entity('alpha', '    relations:\n      - { type: neighbours, target: beta, evidence: [ { source: src, paragraph: p1, quote: Alpha } ] }\n')}${entity('beta')}`, expect: ['kb-schema'] },
+    { name: 'a kind the predicate does not take', text: `entities:\n${entity('alpha', '    relations:\n      - { type: leads, target: beta, evidence: [ { source: src, paragraph: p1, quote: Alpha } ] }\n')}${entity('beta')}`, expect: ['kb-schema'] },
+    { name: 'a bad date', text: `entities:\n${entity('alpha', '    relations:\n      - { type: borders, target: beta, since: 2021-13, evidence: [ { source: src, paragraph: p1, quote: Alpha } ] }\n')}${entity('beta')}`, expect: ['kb-schema'] },
+    { name: 'a YAML alias where a string belongs stays unexpanded', text: 'x: &a [1, 2]\nentities:\n  - id: alpha\n    kind: state\n    name: *a\n    summary: S.\n', expect: ['kb-schema', 'kb-schema'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.deepEqual(codes(load(c.text)), c.expect));
+  }
+
+  it('points a diagnostic at the offending line', () => {
+    const r = load(`entities:\n${entity('alpha', RELATION('gamma', 'Alpha borders Beta'))}${entity('beta')}`);
+    const [d] = r.diagnostics.get('file:///kb.yaml') ?? [];
+    assert.equal(d.range.start.line, 6); // the relation's `- type:` line
+  });
+
+  it('keeps serving the last good version of a file that breaks', () => {
+    const good = load(BASE);
+    assert.ok(good.kb.entities.has('alpha'));
+    const broken = load('entities:\n  - id: [oops\n', good);
+    assert.deepEqual(codes(broken), ['kb-syntax']);
+    assert.ok(broken.kb.entities.has('alpha'), 'alpha survives the broken edit');
+    const fixed = load(`entities:\n${entity('gamma')}`, broken);
+    assert.deepEqual([...fixed.kb.entities.keys()], ['gamma']);
+  });
+
+  it('reports a workspace id that clashes with the bundled KB, in the workspace file', () => {
+    const r = loadKnowledgeBase({
+      entityFiles: [
+        { uri: 'file:///ws.yaml', text: `entities:\n${entity('alpha')}`, origin: 'workspace' },
+        { uri: 'file:///bundled.yaml', text: BASE, origin: 'bundled' },
+      ],
+      sourceFiles: [{ uri: 'file:///src.yaml', text: SOURCE, origin: 'bundled' }],
+    });
+    assert.deepEqual(codes(r, 'file:///ws.yaml'), ['kb-id-clash']);
+    assert.deepEqual(codes(r, 'file:///bundled.yaml'), []);
+    assert.equal(r.kb.entities.get('alpha')?.origin, 'bundled');
+  });
+
+  it('indexes ids, names and aliases by normalised form', () => {
+    const r = load(`entities:\n${entity('alpha', '    aliases: [Alpha Land, ALP]\n')}`);
+    for (const name of ['alpha', 'ALPHA', 'alpha land', 'Alpha_Land', 'A.L.P']) assert.equal(r.kb.lookup(name)[0]?.id, 'alpha', name);
+  });
+
+  it('loads the bundled KB with no diagnostics', async () => {
+    const dataDir = path.join(REPO_ROOT, 'data');
+    const read = (dir: string) =>
+      fs.readdirSync(path.join(dataDir, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ uri: `file:///${dir}/${f}`, text: fs.readFileSync(path.join(dataDir, dir, f), 'utf8'), origin: 'bundled' as const }));
+    const r = loadKnowledgeBase({ entityFiles: read('kb'), sourceFiles: read('sources') });
+    const problems = [...r.diagnostics.values()].flat();
+    assert.deepEqual(problems.map((d) => d.message), []);
+    assert.ok(r.kb.entities.size > 50);
+  });
+});
+
+describe('.briefrc.yaml (spec §6)', () => {
+  const cases: { name: string; text: string; expect: string[]; broken: boolean }[] = [
+    { name: 'empty', text: '', expect: [], broken: false },
+    { name: 'rules and kb', text: 'rules: { unsupported-claim: off, ambiguous-reference: error }\nkb: [kb/local.yaml]\n', expect: [], broken: false },
+    { name: 'unknown rule', text: 'rules: { unknown-referense: off }\n', expect: ['unknown-rule'], broken: false },
+    { name: 'wrong severity', text: 'rules: { unknown-reference: loud }\n', expect: ['config-invalid-value'], broken: true },
+    { name: 'syntax error', text: 'rules: { a: [\n', expect: ['config-syntax'], broken: true },
+    { name: 'unknown key', text: 'colour: red\n', expect: ['config-invalid-value'], broken: true },
+    { name: 'kb path with ..', text: 'kb: [../../etc/passwd]\n', expect: ['kb-path-refused'], broken: true },
+    { name: 'absolute kb path', text: 'kb: [/etc/passwd]\n', expect: ['kb-path-refused'], broken: true },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = parseConfig('file:///.briefrc.yaml', c.text);
+      assert.deepEqual([...new Set(r.diagnostics.map((d) => d.code))], c.expect); // YAML may report one slip twice
+      assert.equal(r.broken, c.broken);
+    });
+  }
+
+  it('loads workspace KB files, by path and by glob', async () => {
+    const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
+    const ws = miniWorkspace({
+      [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml, "more/**/*.yaml"]\n',
+      [`${WORKSPACE}/kb/one.yaml`]: local,
+      [`${WORKSPACE}/more/deep/two.yaml`]: local.replace(/local-one/g, 'local-two').replace('Local One', 'Local Two'),
+    });
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    assert.ok(state.project.resolver.kb.entities.has('local-one'));
+    assert.ok(state.project.resolver.kb.entities.has('local-two'));
+    assert.deepEqual(state.workspaceKbFiles, [`${WORKSPACE}/kb/one.yaml`, `${WORKSPACE}/more/deep/two.yaml`]);
+  });
+
+  it('loads no workspace KB file in an untrusted workspace', async () => {
+    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: 'entities: []\n' });
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: false });
+    assert.deepEqual(state.workspaceKbFiles, []);
+  });
+
+  it('refuses a kb path that leaves the folder through a symbolic link', async () => {
+    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [linked/secret.yaml]\n', '/outside/secret.yaml': 'entities: []\n' });
+    ws.links.set(`${WORKSPACE}/linked`, '/outside');
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    assert.deepEqual(state.workspaceKbFiles, []);
+    const diagnostics = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
+    assert.deepEqual(diagnostics.map((d) => d.code), ['kb-path-refused']);
+    assert.match(String(diagnostics[0].message), /symbolic link/);
+  });
+});
