@@ -34,6 +34,10 @@ export interface Project {
 /** A loaded project plus the diagnostics of its data and config files. */
 export interface ProjectState {
   readonly project: Project;
+  /** The workspace folder, when the project belongs to one. */
+  readonly folder?: string;
+  /** The config file in use (it may not exist yet: quick fixes create it). */
+  readonly configPath?: string;
   readonly kbLoad: KbLoadResult;
   readonly config?: ConfigResult;
   /** Diagnostics by file URI for `.briefrc.yaml` and every KB and source file. */
@@ -118,6 +122,8 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   const severities = ruleSeverities((config?.config ?? DEFAULT_CONFIG).rules);
   return {
     project: { resolver: new Resolver(kbLoad.kb), severities },
+    folder: options.folder,
+    configPath,
     kbLoad,
     config,
     fileDiagnostics,
