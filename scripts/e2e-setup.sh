@@ -120,11 +120,12 @@ JSON
   log="$CS_DIR/npm-install.log"
   (
     cd "$CS_DIR"
+    # When this script runs from an npm script, npm has exported its own settings (npm_config_*,
+    # e.g. nodedir=/usr, ignore-scripts, allow-scripts, loglevel): start from none of them.
+    for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
     export PATH="$NODE_DIR/bin:$PATH"
-    export npm_config_nodedir="$NODE_DIR"
+    export npm_config_nodedir="$NODE_DIR"   # node-gyp builds against Node 24's headers
     export npm_config_update_notifier=false
-    # Make sure nothing in the caller's environment switches scripts off or the policy around.
-    unset npm_config_ignore_scripts npm_config_allow_scripts
     npm install "code-server@$CODE_SERVER_VERSION" --no-audit --no-fund --loglevel=warn --foreground-scripts
   ) >"$log" 2>&1 &
   pid=$!

@@ -308,6 +308,9 @@ async function main() {
     'update.mode': 'none',
     'chat.disableAIFeatures': true,
     'editor.minimap.enabled': false,
+    // Only the extension may offer completions: VS Code's word-based suggestions would list
+    // "Tajikistan" from the document's own words and let the completion check pass without it.
+    'editor.wordBasedSuggestions': 'off',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'window.commandCenter': false,
   }, null, 2));
@@ -381,8 +384,23 @@ async function main() {
   await page.keyboard.press('Escape');
 
   await check('unknown-reference squiggle', async () => {
-    const n = await poll('a .squiggly-error decoration', async () => page.locator('.editor-instance .squiggly-error').count());
-    return `${n} error squiggle(s) in the editor`;
+    // The squiggle must sit on the line of the misspelled reference: match each .squiggly-error
+    // to the rendered line (.view-line) that it overlaps vertically.
+    const hit = await poll(`a .squiggly-error decoration on the line with @${EXPECT.misspelled}`, () => page.evaluate((word) => {
+      const editor = document.querySelector('.editor-instance .monaco-editor');
+      if (!editor) return null;
+      const lines = [...editor.querySelectorAll('.view-lines .view-line')];
+      for (const sq of editor.querySelectorAll('.squiggly-error')) {
+        const r = sq.getBoundingClientRect();
+        const mid = r.top + r.height / 2;
+        const line = lines.find((l) => { const lr = l.getBoundingClientRect(); return mid >= lr.top && mid <= lr.bottom; });
+        if (line && line.textContent.includes(`@${word}`)) {
+          return { total: editor.querySelectorAll('.squiggly-error').length, line: line.textContent.replace(/\s+/g, ' ').trim() };
+        }
+      }
+      return null;
+    }, EXPECT.misspelled));
+    return `${hit.total} error squiggle(s); one on "${hit.line}"`;
   });
 
   await check('Problems panel lists unknown-reference', async () => {
