@@ -1,0 +1,39 @@
+/**
+ * Code lenses on KB YAML files: above each entity's `- id:` line, "N mentions in M briefs",
+ * which opens the references in the editor's peek view.
+ */
+import type { CodeLens, Location } from 'vscode-languageserver-types';
+import type { FolderScope } from '../workspaceIndex';
+import { entitiesIn } from './kbYaml';
+
+/** The editor command that shows a list of locations; the client turns the plain arguments into its own types. */
+export const SHOW_REFERENCES_COMMAND = 'editor.action.showReferences';
+
+export class CodeLensProvider {
+  /** One lens per entity defined in the KB file `uri`, counting mentions in the briefs of every folder. */
+  provideCodeLenses(uri: string, scopes: readonly FolderScope[]): CodeLens[] {
+    // The same bundled entity shows in every folder's KB: gather its references across folders, by id.
+    const byId = new Map<string, { range: CodeLens['range']; locations: Map<string, Location> }>();
+    for (const { project, index } of scopes) {
+      const kb = project.resolver.kb;
+      for (const entity of entitiesIn(kb, uri)) {
+        const entry = byId.get(entity.id) ?? { range: entity.location.range, locations: new Map<string, Location>() };
+        byId.set(entity.id, entry);
+        for (const l of index.referencesTo(entity, kb)) entry.locations.set(`${l.uri}#${l.range.start.line}:${l.range.start.character}`, l);
+      }
+    }
+    return [...byId.values()].map(({ range, locations }) => {
+      const list = [...locations.values()];
+      const briefs = new Set(list.map((l) => l.uri)).size;
+      const title = `${plural(list.length, 'mention')} in ${plural(briefs, 'brief')}`;
+      return {
+        range,
+        command: { title, command: SHOW_REFERENCES_COMMAND, arguments: [uri, range.start, list] },
+      };
+    });
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * Go to definition: from a reference to its entity's `- id:` line in the KB file (bundled or
+ * workspace), from a citation to the cited paragraphs of the source file, and from a claim's
+ * predicate to the KB relation that decides its verdict.
+ *
+ * Answers are location links: the origin range makes the editor underline the whole
+ * `@[Xi Jinping]` rather than the word under the mouse.
+ */
+import type { Location, LocationLink, Position, Range } from 'vscode-languageserver-types';
+import type { BriefSyntax, Citation, Claim } from '../syntax';
+import type { Project } from '../project';
+import type { SourceLocation } from '../kb/model';
+import { PREDICATES } from '../kinds';
+import { judgeClaim } from '../claims';
+import { paragraphSpan } from '../validation';
+import { touches } from '../text';
+
+export class DefinitionProvider {
+  /** Where the thing under the cursor is defined; empty when it is nothing the KB defines. */
+  provideDefinition(syntax: BriefSyntax, project: Project, position: Position): LocationLink[] {
+    const claim = syntax.claims.find((c) => touches(c.predicateRange, position));
+    if (claim) return claimDefinition(claim, project);
+    const ref = syntax.references.find((r) => touches(r.range, position));
+    if (ref) {
+      // An ambiguous name goes to every candidate: the editor lists them to pick from.
+      const r = project.resolver.resolve(ref.name);
+      const entities = r.status === 'resolved' ? [r.entity] : r.status === 'ambiguous' ? r.candidates : [];
+      return entities.map((e) => link(ref.range, e.location));
+    }
+    const citation = syntax.citations.find((c) => touches(c.range, position));
+    if (citation) return citationDefinition(citation, project);
+    return [];
+  }
+}
+
+/** The relation that decides the verdict; none when the claim is unsupported or gets no verdict. */
+function claimDefinition(claim: Claim, project: Project): LocationLink[] {
+  if (!PREDICATES[claim.predicate]) return [];
+  const subject = project.resolver.resolve(claim.subject.name);
+  const object = project.resolver.resolve(claim.object.name);
+  if (subject.status !== 'resolved' || object.status !== 'resolved') return [];
+  const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
+  return verdict.relation ? [link(claim.predicateRange, verdict.relation.location, true)] : [];
+}
+
+/** The cited paragraphs that exist; the whole source when none is named (or none exists). */
+function citationDefinition(citation: Citation, project: Project): LocationLink[] {
+  const source = project.resolver.kb.sources.get(citation.sourceId);
+  if (!source) return [];
+  const paragraphs = citedParagraphs(citation, source.paragraphs);
+  if (paragraphs.length > 0) return paragraphs.map((p) => link(citation.range, p.location));
+  return [link(citation.range, source.location, true)];
+}
+
+/** The paragraphs a citation names that its source has, in order (none for a malformed span). */
+export function citedParagraphs<P>(citation: Citation, paragraphs: readonly P[]): P[] {
+  if (citation.paragraphs === undefined) return [];
+  const span = paragraphSpan(citation.paragraphs);
+  return span ? paragraphs.slice(span.from - 1, span.to) : [];
+}
+
+/**
+ * A link to a KB location. `selectStart` selects only the first position of a target that spans
+ * many lines (a relation, a whole source file), so the editor does not select the whole block.
+ */
+function link(origin: Range, target: SourceLocation, selectStart = false): LocationLink {
+  const selection = selectStart ? { start: target.range.start, end: target.range.start } : target.range;
+  return { originSelectionRange: origin, targetUri: target.uri, targetRange: target.range, targetSelectionRange: selection };
+}
+
+/** The same answer for a client without `linkSupport`. */
+export function linksToLocations(links: readonly LocationLink[]): Location[] {
+  return links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+}

@@ -1,0 +1,37 @@
+/**
+ * Folding ranges: the front matter, each section (a heading down to the line before the next
+ * heading of the same or a higher level) and each fenced code block.
+ */
+import type { FoldingRange } from 'vscode-languageserver-types';
+import type { BriefSyntax } from '../syntax';
+import { splitLines } from '../text';
+
+export class FoldingProvider {
+  /** `text` is the document's text, to leave the blank lines that end a section unfolded. */
+  provideFoldingRanges(syntax: BriefSyntax, text: string): FoldingRange[] {
+    const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    const blank = (l: number) => l < lines.length && lines[l].text.trim() === '';
+    const out: FoldingRange[] = [];
+    const fm = syntax.frontMatter;
+    if (fm) out.push({ startLine: fm.range.start.line, endLine: fm.range.end.line });
+
+    // Open sections on a stack: a heading closes every open section of its level or deeper.
+    const open: { level: number; line: number }[] = [];
+    const close = (before: number) => {
+      const section = open.pop();
+      if (!section) return;
+      let end = before - 1;
+      while (end > section.line && blank(end)) end--;
+      out.push({ startLine: section.line, endLine: end });
+    };
+    for (const h of syntax.headings) {
+      while (open.length > 0 && open[open.length - 1].level >= h.level) close(h.range.start.line);
+      open.push({ level: h.level, line: h.range.start.line });
+    }
+    while (open.length > 0) close(syntax.lineCount);
+
+    // A block folds onto its opening fence, closing fence included; an unclosed one runs to the end.
+    for (const block of syntax.codeBlocks) out.push({ startLine: block.start.line, endLine: block.end.line });
+    return out.filter((r) => r.endLine > r.startLine).sort((a, b) => a.startLine - b.startLine);
+  }
+}

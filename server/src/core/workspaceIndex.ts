@@ -1,0 +1,179 @@
+/**
+ * The workspace index: every brief of a workspace folder, open or not, parsed once per content,
+ * with an inverted index from normalised reference names to the briefs that use them.
+ *
+ * Find references, code lenses, workspace symbols and "re-check the briefs a KB change affects"
+ * all read it. A lookup goes name → briefs → ranges, so its cost follows the number of matches,
+ * not the number of briefs: it never resolves every reference of the workspace one by one.
+ * It is pure data: the server feeds it text (from disk or the editor) and it never reads files.
+ */
+import type { Location, Range } from 'vscode-languageserver-types';
+import type { Entity } from './kb/model';
+import type { KnowledgeBase } from './kb/knowledgeBase';
+import { normalizeName } from './normalize';
+import { parseBrief } from './parser';
+import type { Project } from './project';
+import type { BriefSyntax, Heading } from './syntax';
+
+/** One indexed brief. */
+export interface IndexedBrief {
+  readonly uri: string;
+  /** The editor's version when the text came from an open document. */
+  readonly version?: number;
+  /** A hash of the text: the same text is never parsed twice. */
+  readonly hash: string;
+  readonly syntax: BriefSyntax;
+  /** Reference ranges by the normalised name they use, in document order. */
+  readonly references: ReadonlyMap<string, readonly Range[]>;
+}
+
+/** A workspace folder as the navigation features see it: its project (KB, config) and its briefs. */
+export interface FolderScope {
+  readonly project: Project;
+  readonly index: WorkspaceIndex;
+}
+
+/** Every brief of one workspace folder, indexed by the names their references use. */
+export class WorkspaceIndex {
+  private readonly briefs = new Map<string, IndexedBrief>();
+  /** Normalised name → uris of the briefs that reference it (the inverted index). */
+  private readonly postings = new Map<string, Set<string>>();
+
+  /**
+   * Adds or replaces a brief. Returns false when the text is the one already indexed (nothing
+   * was parsed). Pass `syntax` when the caller already parsed this exact text.
+   */
+  update(uri: string, text: string, version?: number, syntax?: BriefSyntax): boolean {
+    const hash = hashText(text);
+    const old = this.briefs.get(uri);
+    if (old && old.hash === hash) {
+      if (version !== undefined && old.version !== version) this.briefs.set(uri, { ...old, version });
+      return false;
+    }
+    const tree = syntax ?? parseBrief(text);
+    const references = new Map<string, Range[]>();
+    for (const ref of tree.references) {
+      const key = normalizeName(ref.name);
+      const list = references.get(key);
+      if (list) list.push(ref.range);
+      else references.set(key, [ref.range]);
+    }
+    if (old) this.unpost(uri, old);
+    for (const key of references.keys()) {
+      const uris = this.postings.get(key);
+      if (uris) uris.add(uri);
+      else this.postings.set(key, new Set([uri]));
+    }
+    this.briefs.set(uri, { uri, ...(version !== undefined ? { version } : {}), hash, syntax: tree, references });
+    return true;
+  }
+
+  /** Forgets a brief (deleted, or moved out of the folder). */
+  remove(uri: string): boolean {
+    const old = this.briefs.get(uri);
+    if (!old) return false;
+    this.unpost(uri, old);
+    this.briefs.delete(uri);
+    return true;
+  }
+
+  has(uri: string): boolean {
+    return this.briefs.has(uri);
+  }
+
+  /** The uris of every indexed brief. */
+  uris(): string[] {
+    return [...this.briefs.keys()];
+  }
+
+  get size(): number {
+    return this.briefs.size;
+  }
+
+  /** The indexed brief, with its version and hash. */
+  get(uri: string): IndexedBrief | undefined {
+    return this.briefs.get(uri);
+  }
+
+  syntaxOf(uri: string): BriefSyntax | undefined {
+    return this.briefs.get(uri)?.syntax;
+  }
+
+  /**
+   * Every reference that resolves to `entity` in `kb`: those written with a normalised id, name
+   * or alias that denotes this entity alone. A name it shares with another entity (`@Georgia`)
+   * resolves to neither, so it is not a reference to either (find it with `referencesToName`).
+   */
+  referencesTo(entity: Entity, kb: KnowledgeBase): Location[] {
+    return this.referencesToKeys(resolvingKeys(entity, kb));
+  }
+
+  /** Every reference whose name normalises like `name` (same spelling up to §3.3 normalisation). */
+  referencesToName(name: string): Location[] {
+    return this.referencesToKeys([normalizeName(name)]);
+  }
+
+  /** Every reference using one of the normalised names, grouped by brief in uri order. */
+  referencesToKeys(keys: Iterable<string>): Location[] {
+    const wanted = [...new Set(keys)];
+    const out: Location[] = [];
+    for (const uri of this.briefsMentioning(wanted)) {
+      const brief = this.briefs.get(uri);
+      if (!brief) continue;
+      const ranges = wanted.flatMap((k) => brief.references.get(k) ?? []);
+      ranges.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
+      for (const range of ranges) out.push({ uri, range });
+    }
+    return out;
+  }
+
+  /** The briefs that hold a reference with one of these normalised names, sorted by uri. */
+  briefsMentioning(keys: Iterable<string>): string[] {
+    const uris = new Set<string>();
+    for (const key of keys) for (const uri of this.postings.get(key) ?? []) uris.add(uri);
+    return [...uris].sort();
+  }
+
+  /** Every heading of every brief, for workspace symbols. */
+  *headings(): IterableIterator<{ uri: string; heading: Heading }> {
+    for (const brief of this.briefs.values()) {
+      for (const heading of brief.syntax.headings) yield { uri: brief.uri, heading };
+    }
+  }
+
+  private unpost(uri: string, brief: IndexedBrief): void {
+    for (const key of brief.references.keys()) {
+      const uris = this.postings.get(key);
+      uris?.delete(uri);
+      if (uris && uris.size === 0) this.postings.delete(key);
+    }
+  }
+}
+
+/** The normalised id, name and aliases of an entity: what to pass to `briefsMentioning` when it changes. */
+export function entityKeys(entity: Entity): Set<string> {
+  return new Set([entity.id, entity.name, ...entity.aliases].map(normalizeName));
+}
+
+/** The entity's keys that denote it alone in `kb`: the names that resolve to it. */
+export function resolvingKeys(entity: Entity, kb: KnowledgeBase): string[] {
+  return [...entityKeys(entity)].filter((key) => {
+    const found = kb.lookup(key);
+    return found.length === 1 && found[0].id === entity.id;
+  });
+}
+
+/**
+ * Two 32-bit FNV-1a hashes over the UTF-16 code units (different offset bases): 64 bits, so
+ * two different texts of one uri practically never collide, without Node's crypto in the core.
+ */
+function hashText(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return `${text.length.toString(36)}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`;
+}
