@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { promises as fs } from 'fs';
-import { pathToFileURL } from 'url';
+import { fileURLToPath, pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../core/languageService';
@@ -69,7 +69,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const reportFile = (uri: string, diagnostics: readonly Diagnostic[]) => {
     if (reportedFiles.has(uri)) return;
     reportedFiles.add(uri);
-    const file = path.posix.relative(cwd, new URL(uri).pathname);
+    const file = path.posix.relative(cwd, toPosix(fileURLToPath(uri)));
     for (const d of diagnostics) results.push(toLintResult(file, d));
   };
 

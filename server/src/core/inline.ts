@@ -22,6 +22,8 @@ const NAME_START = /[\p{L}\p{N}]/uy;
 // Combining marks continue a name so that decomposed text (e.g. "Zu\u0308rich") stays one name.
 const NAME_REST = /[\p{L}\p{N}\p{M}_.\-]*/uy;
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
+/** The characters that can start an escape, code span, comment, reference or citation. */
+const SPECIAL = /[\\`%@[]/g;
 
 /** True when the character ending just before `index` is a letter, digit, `_` or `@`. */
 function glued(line: string, index: number): boolean {
@@ -47,6 +49,10 @@ export function scanInline(line: string, lineNo: number, from = 0): InlineConten
   };
   let i = from;
   while (i < line.length) {
+    // Jump straight to the next character that can start something: prose is skipped natively.
+    SPECIAL.lastIndex = i;
+    if (!SPECIAL.test(line)) break;
+    i = SPECIAL.lastIndex - 1;
     const ch = line[i];
     if (ch === '\\' && (line[i + 1] === '@' || line[i + 1] === '[')) {
       i += 2;

@@ -5,7 +5,17 @@
  * Every id, name, alias and reference goes through this one function, so two spellings are the
  * same reference exactly when their normal forms are equal.
  */
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function normalizeName(name: string): string {
+  // Fast path for plain ASCII, the common case: no decomposition or combining marks to handle.
+  if (ASCII.test(name)) {
+    return name
+      .toLowerCase()
+      .replace(/\./g, '')
+      .replace(/[\s_-]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+  }
   return name
     .normalize('NFKD')
     .replace(/\p{M}/gu, '') // combining marks: "Zürich" → "Zurich"

@@ -80,8 +80,9 @@ export function parseBrief(text: string): BriefSyntax {
       const directive = readDirective(comment.text, l, inline.commentStart + 2);
       if (directive) directives.push(directive);
     }
-    const claimMatch = heading ? null : CLAIM_LINE.exec(line.slice(0, contentEnd));
-    if (claimMatch) {
+    // A `claim:` inside a comment does not count: the keyword must end before the comment.
+    const claimMatch = heading || !line.includes('claim:') && !/claim:/i.test(line) ? null : CLAIM_LINE.exec(line);
+    if (claimMatch && claimMatch[0].length <= contentEnd) {
       claimLines.push(l);
       const keywordStart = claimMatch[0].length - claimMatch[1].length;
       const result = readClaim(line, l, keywordStart, contentEnd, inline);

@@ -18,10 +18,23 @@ const MIN_SIMILARITY = 0.55;
 /** A resolver bound to one KB; it remembers suggestions, which are the costly part. */
 export class Resolver {
   private readonly suggestionCache = new Map<string, readonly Entity[]>();
+  /** Resolutions by name as written: a brief names the same entities again and again. */
+  private readonly resolutionCache = new Map<string, Resolution>();
 
   constructor(readonly kb: KnowledgeBase) {}
 
   resolve(name: string): Resolution {
+    let resolution = this.resolutionCache.get(name);
+    if (!resolution) {
+      resolution = this.resolveUncached(name);
+      // Bounded: a hostile brief with a million distinct names must not grow the cache forever.
+      if (this.resolutionCache.size > 100_000) this.resolutionCache.clear();
+      this.resolutionCache.set(name, resolution);
+    }
+    return resolution;
+  }
+
+  private resolveUncached(name: string): Resolution {
     const matches = this.kb.lookup(name);
     if (matches.length === 1) return { status: 'resolved', entity: matches[0] };
     if (matches.length > 1) return { status: 'ambiguous', candidates: matches };

@@ -22,6 +22,9 @@ import { FRONT_MATTER_KEYS } from '../frontMatter';
 import { RULE_CODES } from '../rules';
 import { lineRange, touches } from '../text';
 
+/** `matchScore` gives prefix matches at least this. */
+const PREFIX_SCORE = 80;
+
 /** How many entities one answer lists; more set `isIncomplete` so the editor asks again as the analyst types. */
 const MAX_ENTITIES = 50;
 
@@ -87,6 +90,12 @@ function entityItems(project: Project, typed: string, replace: Range, bracket: b
       const prev = best.get(id);
       if (!prev || score > prev.score) best.set(id, { score, label: labelFor(entity, key) });
     }
+  }
+  // When the canonical name itself starts with what was typed, offer it rather than a shorter
+  // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`.
+  for (const [id, m] of best) {
+    const entity = kb.entities.get(id);
+    if (entity && matchScore(query, normalizeName(entity.name)) >= PREFIX_SCORE) m.label = entity.name;
   }
   const ranked = [...best.entries()].sort((a, b) => b[1].score - a[1].score || a[1].label.localeCompare(b[1].label));
   const items = ranked.slice(0, MAX_ENTITIES).map(([id, m], i): CompletionItem | undefined => {

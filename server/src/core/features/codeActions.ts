@@ -1,0 +1,222 @@
+/**
+ * Code actions: quick fixes for the diagnostics of a brief, and the "Use canonical names"
+ * source action.
+ *
+ * - unknown-reference: one fix per did-you-mean candidate (the best one preferred), and "Add
+ *   '<name>' to the workspace KB" (kbStub.ts);
+ * - ambiguous-reference: one fix per candidate, none preferred (which one is meant is the
+ *   analyst's call);
+ * - malformed-reference (unclosed `@[`): insert `]` after the longest prefix that names an
+ *   entity, else at the end of the text before trailing spaces or a comment;
+ * - unknown-predicate: one fix per suggested predicate;
+ * - every rule: "Disable <rule> for this line" (`%% brief-disable-next-line <rule>` above, or
+ *   the rule added to a directive already there). Not for lines of the front matter, where a
+ *   `%%` line would be YAML.
+ *
+ * A fix rewrites a reference to a form that names its entity alone: the name, else the id, else
+ * an alias (referenceText.ts). A candidate with no such form gets no fix.
+ */
+import { CodeActionKind, TextEdit, type CodeAction, type CodeActionContext, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { BriefSyntax, EntityReference } from '../syntax';
+import type { Entity } from '../kb/model';
+import type { ProjectState } from '../project';
+import type { BriefDiagnosticData } from '../validation';
+import { isRuleCode } from '../rules';
+import { addEntityEdit, type KbStubFiles } from './kbStub';
+import { canonicalNameIsUnique, documentLines, lineEnding, referenceText, uniqueLabel, writtenAs } from './referenceText';
+
+/** The kind of the source action that rewrites alias references to canonical names. */
+export const CANONICAL_NAMES_KIND = 'source.brief.canonicalNames';
+
+/** The code action kinds the server announces. */
+export const CODE_ACTION_KINDS: readonly string[] = [CodeActionKind.QuickFix, CANONICAL_NAMES_KIND];
+
+/** How far into an unclosed `@[` the fix looks for a name that resolves: names are short, lines may not be. */
+const MAX_UNCLOSED_SCAN = 200;
+
+export class CodeActionProvider {
+  /**
+   * The actions for the diagnostics in `context` (those the client sends for the range) and the
+   * source action. `stubFiles` enables "Add to the workspace KB"; without it that fix is not offered.
+   */
+  provideCodeActions(
+    document: Pick<TextDocument, 'uri' | 'getText'>,
+    syntax: BriefSyntax,
+    state: ProjectState,
+    _range: Range,
+    context: CodeActionContext,
+    stubFiles?: KbStubFiles,
+  ): CodeAction[] {
+    const text = document.getText();
+    const lines = documentLines(text);
+    const wanted = (kind: string) => !context.only || context.only.some((o) => kind === o || kind.startsWith(`${o}.`));
+    const fix = new FixBuilder(document.uri, syntax, state, lines, stubFiles);
+    const actions: CodeAction[] = [];
+    if (wanted(CodeActionKind.QuickFix)) {
+      const disables: CodeAction[] = [];
+      const seen = new Set<string>();
+      for (const d of context.diagnostics) {
+        if (d.source !== 'brief' || typeof d.code !== 'string' || !isRuleCode(d.code)) continue;
+        actions.push(...fix.forDiagnostic(d));
+        const key = `${d.range.start.line}\u0000${d.code}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const disable = fix.disableForLine(d, d.code, lineEnding(text));
+        if (disable) disables.push(disable);
+      }
+      actions.push(...disables);
+    }
+    if (wanted(CANONICAL_NAMES_KIND)) {
+      const canonical = fix.canonicalNames();
+      if (canonical) actions.push(canonical);
+    }
+    return actions;
+  }
+}
+
+/** Builds the actions of one request; holds what every fix needs. */
+class FixBuilder {
+  constructor(
+    private readonly uri: string,
+    private readonly syntax: BriefSyntax,
+    private readonly state: ProjectState,
+    private readonly lines: readonly string[],
+    private readonly stubFiles?: KbStubFiles,
+  ) {}
+
+  private get kb() {
+    return this.state.project.resolver.kb;
+  }
+
+  forDiagnostic(d: Diagnostic): CodeAction[] {
+    const data = (d.data ?? {}) as BriefDiagnosticData;
+    switch (d.code) {
+      case 'unknown-reference':
+      case 'ambiguous-reference': {
+        const ref = this.referenceAt(d.range);
+        if (!ref) return [];
+        const ids = data.candidates ?? this.candidatesOf(ref);
+        const actions = this.rewrites(d, ref, ids, d.code === 'unknown-reference');
+        if (d.code === 'unknown-reference') {
+          const add = this.addToKb(d, ref);
+          if (add) actions.push(add);
+        }
+        return actions;
+      }
+      case 'malformed-reference':
+        return this.closeBracket(d);
+      case 'unknown-predicate':
+        return (data.predicates ?? []).map((p, i) => this.action(`Change to '${p}'`, d, [TextEdit.replace(d.range, p)], i === 0));
+      default:
+        return [];
+    }
+  }
+
+  /** Candidates when the client did not send the diagnostic's data back. */
+  private candidatesOf(ref: EntityReference): string[] {
+    const r = this.state.project.resolver.resolve(ref.name);
+    if (r.status === 'ambiguous') return r.candidates.map((e) => e.id);
+    if (r.status === 'unknown') return r.suggestions.map((e) => e.id);
+    return [];
+  }
+
+  private rewrites(d: Diagnostic, ref: EntityReference, ids: readonly string[], preferBest: boolean): CodeAction[] {
+    const actions: CodeAction[] = [];
+    for (const id of ids) {
+      const entity = this.kb.entities.get(id);
+      const label = entity && uniqueLabel(entity, this.kb);
+      if (!entity || !label) continue;
+      const text = referenceText(label, ref, this.lines[ref.range.start.line] ?? '');
+      actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(ref.range, text)], preferBest && actions.length === 0));
+    }
+    return actions;
+  }
+
+  private addToKb(d: Diagnostic, ref: EntityReference): CodeAction | undefined {
+    if (!this.stubFiles) return undefined;
+    const add = addEntityEdit(ref, this.syntax, this.kb, this.state, this.stubFiles);
+    if (!add) return undefined;
+    return {
+      title: `Add '${ref.name}' to the workspace KB`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      edit: add.edit,
+      command: { title: 'Open the KB file', command: 'vscode.open', arguments: [add.kbUri] },
+    };
+  }
+
+  /** `]` for an unclosed `@[`: after the longest prefix that names an entity, or at the end. */
+  private closeBracket(d: Diagnostic): CodeAction[] {
+    const line = this.lines[d.range.start.line] ?? '';
+    const from = d.range.start.character;
+    const written = line.slice(from, d.range.end.line === d.range.start.line ? d.range.end.character : line.length);
+    if (!written.startsWith('@[') || written.includes(']')) return []; // `@[]` is the other malformed-reference
+    const body = written.slice(2).trimEnd();
+    if (body.trim() === '') return [];
+    const end = from + 2 + body.length;
+    const actions: CodeAction[] = [];
+    const named = this.longestResolvingPrefix(body);
+    if (named !== undefined && named < body.length) {
+      const at = from + 2 + named;
+      actions.push(this.action(`Close the reference: '@[${body.slice(0, named)}]'`, d, [TextEdit.insert({ line: d.range.start.line, character: at }, ']')], true));
+    }
+    const title = actions.length > 0 ? "Close the reference at the end of the text: '…]'" : `Close the reference: '@[${body}]'`;
+    actions.push(this.action(title, d, [TextEdit.insert({ line: d.range.start.line, character: end }, ']')], actions.length === 0));
+    return actions;
+  }
+
+  /** Length of the longest prefix of `body`, ending before a space or punctuation, that names exactly one entity. */
+  private longestResolvingPrefix(body: string): number | undefined {
+    let best: number | undefined;
+    const limit = Math.min(body.length, MAX_UNCLOSED_SCAN);
+    for (let p = 1; p <= limit; p++) {
+      const boundary = p === body.length || /[\s,;:!?)'’"]/.test(body[p]);
+      if (!boundary || /\s/.test(body[p - 1])) continue;
+      if (this.kb.lookup(body.slice(0, p)).length === 1) best = p;
+    }
+    return best;
+  }
+
+  /** `%% brief-disable-next-line <rule>` above the line, or `<rule>` added to such a directive already there. */
+  disableForLine(d: Diagnostic, rule: string, eol: string): CodeAction | undefined {
+    const line = d.range.start.line;
+    // Front matter lines are YAML, where a `%%` line is an error; of an unterminated one, only its `---` is.
+    const fm = this.syntax.frontMatter;
+    const unterminated = this.syntax.problems.some((p) => p.code === 'front-matter-unterminated');
+    if (line < (fm ? fm.contentEndLine + 1 : unterminated ? 1 : 0)) return undefined;
+    const title = `Disable ${rule} for this line`;
+    const above = this.syntax.directives.find((x) => x.line === line - 1 && x.kind === 'disable-next-line');
+    if (above && above.rules.length > 0) {
+      const last = above.rules[above.rules.length - 1].range.end;
+      return this.action(title, d, [TextEdit.insert(last, ` ${rule}`)], false);
+    }
+    const indent = /^\s*/.exec(this.lines[line] ?? '')?.[0] ?? '';
+    return this.action(title, d, [TextEdit.insert({ line, character: 0 }, `${indent}%% brief-disable-next-line ${rule}${eol}`)], false);
+  }
+
+  /** Every alias reference rewritten to the entity's canonical name, when that name names it alone. */
+  canonicalNames(): CodeAction | undefined {
+    const edits: TextEdit[] = [];
+    for (const ref of this.syntax.references) {
+      const r = this.state.project.resolver.resolve(ref.name);
+      if (r.status !== 'resolved' || writtenAs(ref, r.entity) !== 'alias' || !canonicalNameIsUnique(r.entity, this.kb)) continue;
+      edits.push(TextEdit.replace(ref.range, referenceText(r.entity.name, ref, this.lines[ref.range.start.line] ?? '')));
+    }
+    if (edits.length === 0) return undefined;
+    return { title: 'Use canonical names', kind: CANONICAL_NAMES_KIND, edit: { changes: { [this.uri]: edits } } };
+  }
+
+  private referenceAt(range: Range): EntityReference | undefined {
+    return this.syntax.references.find((r) => r.range.start.line === range.start.line && r.range.start.character === range.start.character);
+  }
+
+  private action(title: string, d: Diagnostic, edits: TextEdit[], isPreferred: boolean): CodeAction {
+    return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], ...(isPreferred ? { isPreferred } : {}), edit: { changes: { [this.uri]: edits } } };
+  }
+}
+
+/** ` — Kant Air Base (facility)` when the label does not show the name, else ` (facility)`. */
+function describe(entity: Entity, label: string): string {
+  return label === entity.name ? ` (${entity.kind})` : ` — ${entity.name} (${entity.kind})`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Inlay hints: after a reference written with an alias, the entity's canonical name
+ * (`@Putin ▸ Vladimir Putin`); after a claim with a verdict, the verdict and the paragraph of its
+ * first evidence (`✓ supported ¶p14`, `✗ contradicted ¶p7`, `? unsupported`).
+ *
+ * The label stays short because it sits inside the analyst's prose; the tooltip says the rest.
+ * References written with the name or the id get no hint (the hint would repeat them), nor do
+ * claims that have no verdict (an unknown predicate, a kind mismatch, a reference that does not
+ * resolve): their diagnostics speak for them.
+ */
+import type { InlayHint, Position, Range } from 'vscode-languageserver-types';
+import type { BriefSyntax, Claim } from '../syntax';
+import type { Project } from '../project';
+import { PREDICATES } from '../kinds';
+import { judgeClaim, kindProblem } from '../claims';
+import { comparePositions } from '../text';
+import { describeRelation, citationLabel } from '../wording';
+import { writtenAs } from './referenceText';
+
+/** Which hints to show; both default to on (the `brief.inlayHints.*` settings). */
+export interface InlayHintOptions {
+  /** The canonical name after an alias reference. */
+  readonly canonicalNames?: boolean;
+  /** The KB's verdict after a claim. */
+  readonly claimVerdicts?: boolean;
+}
+
+export class InlayHintProvider {
+  /** The hints whose position lies in `range`, in document order. */
+  provideInlayHints(syntax: BriefSyntax, project: Project, range: Range, options: InlayHintOptions = {}): InlayHint[] {
+    const hints: InlayHint[] = [];
+    const inRange = (p: Position) => comparePositions(range.start, p) <= 0 && comparePositions(p, range.end) <= 0;
+    if (options.canonicalNames !== false) {
+      for (const ref of syntax.references) {
+        if (!inRange(ref.range.end)) continue;
+        const r = project.resolver.resolve(ref.name);
+        if (r.status !== 'resolved' || writtenAs(ref, r.entity) !== 'alias') continue;
+        hints.push({
+          position: ref.range.end,
+          label: `▸ ${r.entity.name}`,
+          paddingLeft: true,
+          tooltip: `${r.entity.name} (${r.entity.kind}, @${r.entity.id}), written by its alias '${ref.name}'.`,
+        });
+      }
+    }
+    if (options.claimVerdicts !== false) {
+      for (const claim of syntax.claims) {
+        if (!inRange(claim.range.end)) continue;
+        const hint = verdictHint(claim, project);
+        if (hint) hints.push(hint);
+      }
+    }
+    return hints.sort((a, b) => comparePositions(a.position, b.position));
+  }
+}
+
+function verdictHint(claim: Claim, project: Project): InlayHint | undefined {
+  const signature = PREDICATES[claim.predicate];
+  const subject = project.resolver.resolve(claim.subject.name);
+  const object = project.resolver.resolve(claim.object.name);
+  if (!signature || subject.status !== 'resolved' || object.status !== 'resolved') return undefined;
+  if (kindProblem(signature, claim.predicate, subject.entity, object.entity)) return undefined;
+  const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
+  const base = { position: claim.range.end, paddingLeft: true };
+  if (verdict.status === 'unsupported' || !verdict.relation || !verdict.holder) {
+    return { ...base, label: '? unsupported', tooltip: 'The knowledge base holds no relation for this claim.' };
+  }
+  const evidence = verdict.relation.evidence[0];
+  const mark = verdict.status === 'supported' ? '✓ supported' : '✗ contradicted';
+  const quote = evidence ? `\n“${evidence.quote}” (${citationLabel(evidence)})` : '';
+  return {
+    ...base,
+    label: evidence ? `${mark} ¶${evidence.paragraph}` : mark,
+    tooltip: `The source says ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}.${quote}`,
+  };
+}

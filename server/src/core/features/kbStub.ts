@@ -1,0 +1,200 @@
+/**
+ * "Add '<name>' to the workspace KB": a stub entity appended to the first `kb:` file of the
+ * folder's `.briefrc.yaml`, creating that file and the config when they do not exist.
+ *
+ * Decisions:
+ * - The id comes from the name by the normalisation of spec §3.3, then anything outside
+ *   `[a-z0-9-]` dropped; `-2`, `-3`, … make it unique. An empty result (a name in a script
+ *   without Latin letters or digits) becomes `entity`.
+ * - The kind is a placeholder the analyst must change: `group` with a `# TODO` comment, unless
+ *   the reference sits in a claim whose predicate allows one kind only in that place (the object
+ *   of `member-of` is an organization), so that the claim checks right after the fix.
+ * - The summary is a quoted `TODO` sentence: the loader requires a non-empty summary.
+ * - No config: create `.briefrc.yaml` with `kb: [kb/workspace.yaml]`. A config without KB files:
+ *   add that entry to it. A first entry that is a glob: the first existing file it matches (no
+ *   fix when none does: which file to create would be a guess).
+ * - A KB file or config whose YAML is broken, or whose list is in flow style, gets no fix:
+ *   editing it blind could break it further.
+ *
+ * The core does not read the disk: the caller reads the file `kbStubTarget` names and passes
+ * its text.
+ */
+import { isMap, isScalar, isSeq, parseDocument, stringify, type Node as YamlNode, type Pair } from 'yaml';
+import { TextEdit, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
+import type { ProjectState } from '../project';
+import { dirname, globToRegExp } from '../project';
+import type { EntityKind } from '../kinds';
+import { PREDICATES } from '../kinds';
+import type { BriefSyntax, EntityReference } from '../syntax';
+import type { KnowledgeBase } from '../kb/knowledgeBase';
+import { normalizeName } from '../normalize';
+import { OffsetMapper } from '../text';
+import { lineEnding } from './referenceText';
+
+/** The KB file a new workspace entity goes to, when `.briefrc.yaml` lists none. */
+export const DEFAULT_WORKSPACE_KB = 'kb/workspace.yaml';
+
+/** Where "Add to the workspace KB" writes, worked out from the folder's config. */
+export interface KbStubTarget {
+  /** Absolute path of the KB file that receives the stub (read it and pass its text). */
+  readonly kbPath: string;
+  readonly configPath: string;
+  /** The config file does not exist: the fix creates it with `kb: [kb/workspace.yaml]`. */
+  readonly createConfig: boolean;
+  /** The config exists but lists no KB file: the fix adds `kb/workspace.yaml` to it. */
+  readonly addConfigEntry: boolean;
+}
+
+/** The project state parts the fix reads. */
+export type KbStubState = Pick<ProjectState, 'folder' | 'configPath' | 'config' | 'workspaceKbFiles'>;
+
+/** What the caller knows about the files the fix touches. */
+export interface KbStubFiles {
+  /** The current text of `kbStubTarget(state).kbPath`, or undefined when the file does not exist. */
+  readonly kbText?: string;
+  /** The current text of the config file, when it exists (needed only to add a `kb:` entry). */
+  readonly configText?: string;
+  /** Turns an absolute path into the URI the client knows it by (the `Workspace`'s `toUri`). */
+  readonly toUri: (path: string) => string;
+  /** False when the client cannot create files (no `create` in `workspaceEdit.resourceOperations`). */
+  readonly canCreateFiles?: boolean;
+}
+
+/** The KB file a stub entity is written to, or undefined when there is no place to write it. */
+export function kbStubTarget(state: KbStubState): KbStubTarget | undefined {
+  if (!state.configPath) return undefined;
+  const base = dirname(state.configPath);
+  if (!state.config) return { kbPath: join(base, DEFAULT_WORKSPACE_KB), configPath: state.configPath, createConfig: true, addConfigEntry: false };
+  const first = state.config.config.kb[0];
+  if (!first) {
+    if (state.config.broken) return undefined;
+    return { kbPath: join(base, DEFAULT_WORKSPACE_KB), configPath: state.configPath, createConfig: false, addConfigEntry: true };
+  }
+  if (!/[*?]/.test(first.path)) return { kbPath: join(base, first.path), configPath: state.configPath, createConfig: false, addConfigEntry: false };
+  const pattern = globToRegExp(join(base, first.path));
+  const match = state.workspaceKbFiles.find((f) => pattern.test(f));
+  return match ? { kbPath: match, configPath: state.configPath, createConfig: false, addConfigEntry: false } : undefined;
+}
+
+/** The edit that adds a stub entity for `ref`, and the URI of the KB file it writes; undefined when no safe edit exists. */
+export function addEntityEdit(
+  ref: EntityReference,
+  syntax: BriefSyntax,
+  kb: KnowledgeBase,
+  state: KbStubState,
+  files: KbStubFiles,
+): { edit: WorkspaceEdit; kbUri: string; id: string } | undefined {
+  const target = kbStubTarget(state);
+  if (!target) return undefined;
+  // The file is in use but its text was not passed: creating it would clobber it.
+  if (files.kbText === undefined && state.workspaceKbFiles.includes(target.kbPath)) return undefined;
+  const canCreate = files.canCreateFiles !== false;
+  const kbUri = files.toUri(target.kbPath);
+  const configUri = files.toUri(target.configPath);
+  // Ids already written in the KB file count too: it may hold entities the last load did not take.
+  const written = (id: string) => new RegExp(`^\\s*-?\\s*id:\\s*["']?${id}["']?\\s*(#.*)?$`, 'm').test(files.kbText ?? '');
+  const taken = (id: string) => kb.entities.has(id) || kb.lookup(id).length > 0 || written(id);
+  const id = entityIdFor(ref.name, taken);
+  const item = (indent: string) => stubLines(id, ref.name, guessKind(ref, syntax), indent);
+
+  const changes: NonNullable<WorkspaceEdit['documentChanges']>[number][] = [];
+  if (target.createConfig) {
+    if (!canCreate) return undefined;
+    changes.push({ kind: 'create', uri: configUri, options: { ignoreIfExists: true } });
+    changes.push(textEdit(configUri, [TextEdit.insert(start, `kb: [${DEFAULT_WORKSPACE_KB}]\n`)]));
+  } else if (target.addConfigEntry) {
+    if (files.configText === undefined) return undefined;
+    const entry = addToTopLevelList(files.configText, 'kb', (indent) => [`${indent}- ${DEFAULT_WORKSPACE_KB}`]);
+    if (!entry) return undefined;
+    changes.push(textEdit(configUri, [entry]));
+  }
+  if (files.kbText === undefined) {
+    if (!canCreate) return undefined;
+    changes.push({ kind: 'create', uri: kbUri, options: { ignoreIfExists: true } });
+    changes.push(textEdit(kbUri, [TextEdit.insert(start, ['entities:', ...item('  '), ''].join('\n'))]));
+  } else {
+    const edit = addToTopLevelList(files.kbText, 'entities', item);
+    if (!edit) return undefined;
+    changes.push(textEdit(kbUri, [edit]));
+  }
+  return { edit: { documentChanges: changes }, kbUri, id };
+}
+
+const start = { line: 0, character: 0 };
+
+function textEdit(uri: string, edits: TextEdit[]) {
+  return { textDocument: { uri, version: null }, edits };
+}
+
+/** An id of the pattern `[a-z0-9]+(-[a-z0-9]+)*` made from a name, not yet `taken`. */
+export function entityIdFor(name: string, taken: (id: string) => boolean): string {
+  const base = normalizeName(name).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'entity';
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** The kind the reference's place in a claim demands, when only one fits; else `group`. */
+function guessKind(ref: EntityReference, syntax: BriefSyntax): EntityKind {
+  const same = (a: EntityReference) => a.range.start.line === ref.range.start.line && a.range.start.character === ref.range.start.character;
+  for (const claim of syntax.claims) {
+    const signature = PREDICATES[claim.predicate];
+    if (!signature) continue;
+    const allowed = same(claim.subject) ? signature.subject : same(claim.object) ? signature.object : undefined;
+    if (allowed?.length === 1) return allowed[0];
+  }
+  return 'group';
+}
+
+/** The stub entity's YAML lines, as a list item at `indent`. */
+function stubLines(id: string, name: string, kind: EntityKind, indent: string): string[] {
+  const pad = `${indent}  `;
+  return [
+    `${indent}- id: ${id}`,
+    `${pad}kind: ${kind} # TODO: the real kind: state, person, group, organization, initiative, place, facility or event`,
+    `${pad}name: ${stringify(name).trimEnd()}`,
+    `${pad}summary: "TODO: one sentence on what the source says about it."`,
+  ];
+}
+
+/**
+ * An edit that adds an item to the top-level block list `key` of a YAML mapping (creating the
+ * key when absent or empty), or undefined when the file's shape leaves no safe edit.
+ */
+export function addToTopLevelList(text: string, key: string, item: (indent: string) => string[]): TextEdit | undefined {
+  const eol = lineEnding(text);
+  const mapper = new OffsetMapper(text);
+  const at = (offset: number): Range => mapper.rangeAt(offset, offset);
+  if (text.trim() === '') return TextEdit.replace(mapper.rangeAt(0, text.length), [`${key}:`, ...item('  '), ''].join(eol));
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return undefined;
+  const appendKey = () => {
+    const sep = /[\r\n]$/.test(text) ? '' : eol;
+    return TextEdit.insert(at(text.length).start, [`${sep}${key}:`, ...item('  '), ''].join(eol));
+  };
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return appendKey();
+  if (!isMap(root)) return undefined;
+  const pair = root.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair<YamlNode, YamlNode | null> | undefined;
+  if (!pair) return appendKey();
+  const value = pair.value;
+  const keyStart = pair.key.range?.[0];
+  if (keyStart === undefined) return undefined;
+  const emptyValue = !value || (isScalar(value) && value.value === null) || (isSeq(value) && value.flow && value.items.length === 0);
+  if (emptyValue) {
+    // `key:` or `key: []`: the key's line becomes the head of a block list.
+    const end = value?.range?.[1] ?? text.indexOf(':', pair.key.range?.[1] ?? keyStart) + 1;
+    return TextEdit.replace(mapper.rangeAt(keyStart, end), [`${key}:`, ...item('  ')].join(eol));
+  }
+  if (!isSeq(value) || value.flow || !value.range) return undefined;
+  const indent = ' '.repeat(mapper.positionAt(value.range[0]).character);
+  // A block list's range ends after the newline of its last line, or at the end of the file.
+  const end = value.range[1];
+  const sep = end > 0 && !/[\r\n]/.test(text[end - 1]) ? eol : '';
+  return TextEdit.insert(at(end).start, `${sep}${item(indent).join(eol)}${eol}`);
+}
+
+/** Joins and normalises `base/relative` (relative paths of `.briefrc.yaml` never hold `..`). */
+function join(base: string, relative: string): string {
+  const parts = `${base}/${relative}`.split('/').filter((p) => p !== '' && p !== '.');
+  return `${base.startsWith('/') ? '/' : ''}${parts.join('/')}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * How to write a reference to an entity so that it names that entity alone, shared by the quick
+ * fixes, the "Use canonical names" source action and the inlay hints.
+ */
+import type { Entity } from '../kb/model';
+import type { KnowledgeBase } from '../kb/knowledgeBase';
+import type { EntityReference } from '../syntax';
+import { normalizeName } from '../normalize';
+import { splitLines } from '../text';
+
+// The same test as completion's: a name the short form `@Name` carries whole (spec §3.3).
+const SHORT_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/u;
+// A character that would continue a short name written right before it.
+const NAME_CONTINUES = /^[\p{L}\p{N}\p{M}_.\-]/u;
+
+/** True when `@[label]` reads back as exactly `label`: no `]` closes it early and no `%%` starts a comment inside. */
+function writable(label: string): boolean {
+  return label.trim() === label && label !== '' && !label.includes(']') && !label.includes('%%');
+}
+
+/**
+ * The first of the entity's name, id and aliases that names it alone, or undefined when every
+ * one is shared (e.g. the state `georgia`, whose id and name are also an alias of `georgia-us`).
+ */
+export function uniqueLabel(entity: Entity, kb: KnowledgeBase): string | undefined {
+  for (const label of [entity.name, entity.id, ...entity.aliases]) {
+    if (!writable(label)) continue;
+    const matches = kb.lookup(label);
+    if (matches.length === 1 && matches[0].id === entity.id) return label;
+  }
+  return undefined;
+}
+
+/** True when the canonical name of the entity names it alone and can be written in a reference. */
+export function canonicalNameIsUnique(entity: Entity, kb: KnowledgeBase): boolean {
+  const matches = kb.lookup(entity.name);
+  return writable(entity.name) && matches.length === 1 && matches[0].id === entity.id;
+}
+
+/**
+ * The text that replaces `ref` to name `label`: the short form `@Label` when the label allows
+ * it and the character after the reference cannot glue onto it, else `@[Label]`. A reference
+ * that was already short keeps its following text outside the name, so it may stay short.
+ */
+export function referenceText(label: string, ref: EntityReference, lineText: string): string {
+  const after = lineText.slice(ref.range.end.character);
+  const short = SHORT_NAME.test(label) && (ref.form === 'short' || !NAME_CONTINUES.test(after));
+  return short ? `@${label}` : `@[${label}]`;
+}
+
+/** How a reference names its entity: by the canonical name, by the id, or by an alias. */
+export function writtenAs(ref: EntityReference, entity: Entity): 'name' | 'id' | 'alias' {
+  const written = normalizeName(ref.name);
+  if (written === normalizeName(entity.name)) return 'name';
+  if (written === normalizeName(entity.id)) return 'id';
+  return 'alias';
+}
+
+/** The lines of a document as the parser sees them (a leading byte order mark dropped). */
+export function documentLines(text: string): string[] {
+  return splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).map((l) => l.text);
+}
+
+/** The line ending a document already uses, for inserted lines. */
+export function lineEnding(text: string): string {
+  return /\r\n/.test(text) ? '\r\n' : /\r/.test(text) ? '\r' : '\n';
+}

@@ -1,0 +1,166 @@
+/**
+ * Rename on a reference: renames the id of an entity of a workspace KB file.
+ *
+ * What changes:
+ * - the `id:` value of the entity, in the KB file that defines it (entity.location);
+ * - `target: <old id>` of relations, in every workspace KB file;
+ * - every brief reference that names the entity by its id: written as the id itself (`@kab`,
+ *   `@[kab]`), or spelled so that it matches the id and no name or alias (`@KAB` for an entity
+ *   named "Kant Air Base"). Only the name part changes, so the form is kept.
+ * References by name or alias stay as written: they still resolve after the rename.
+ *
+ * Refusals come back as `{ error }` (the server turns them into a ResponseError): entities of
+ * the bundled KB (shipped with Brief, not the analyst's to rename), references that do not name
+ * exactly one entity, a new name that is not an id or already names another entity, and KB
+ * files that cannot be edited safely (missing text, broken YAML).
+ */
+import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
+import { TextEdit, type Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { BriefSyntax, EntityReference } from '../syntax';
+import type { Entity } from '../kb/model';
+import type { Project } from '../project';
+import { parseBrief } from '../parser';
+import { normalizeName } from '../normalize';
+import { comparePositions, OffsetMapper, touches } from '../text';
+
+/** A refusal to rename, with the reason the analyst sees. */
+export interface RenameRefusal {
+  readonly error: string;
+}
+
+/** What a rename needs beyond the current document. */
+export interface RenameInputs {
+  /** Every reference to the entity in the workspace's briefs (the workspace index); ranges of the whole reference or of its name. */
+  findReferences(entity: Entity): readonly Location[];
+  /** The current text of a brief (the open document, else the file), to see how each reference is written. */
+  briefText(uri: string): string | undefined;
+  /** Every workspace KB file, with its current text. */
+  readonly kbFiles: readonly { readonly uri: string; readonly text: string }[];
+}
+
+const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export class RenameProvider {
+  /** The range to rename (the reference's name) and the id as placeholder; a refusal; or null off references. */
+  prepareRename(syntax: BriefSyntax, project: Project, position: Position): { range: Range; placeholder: string } | RenameRefusal | null {
+    const ref = syntax.references.find((r) => touches(r.range, position));
+    if (!ref) return null;
+    const entity = renamable(ref, project);
+    if ('error' in entity) return entity;
+    return { range: ref.nameRange, placeholder: entity.id };
+  }
+
+  /** The edits that rename the entity's id to `newName`, or a refusal; null off references. */
+  provideRename(
+    document: Pick<TextDocument, 'uri'>,
+    syntax: BriefSyntax,
+    project: Project,
+    position: Position,
+    newName: string,
+    inputs: RenameInputs,
+  ): WorkspaceEdit | RenameRefusal | null {
+    const ref = syntax.references.find((r) => touches(r.range, position));
+    if (!ref) return null;
+    const entity = renamable(ref, project);
+    if ('error' in entity) return entity;
+    const newId = newName.trim().replace(/^@/, '');
+    if (newId === entity.id) return { changes: {} };
+    if (!ID.test(newId)) {
+      const hint = normalizeName(newId).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      return { error: `'${newName}' is not an id: ids are lower-case letters and digits in words joined by '-'${hint ? `, e.g. ${hint}` : ''}.` };
+    }
+    const clash = project.resolver.kb.lookup(newId).find((e) => e.id !== entity.id);
+    if (clash) return { error: `'${newId}' already names ${clash.name} (@${clash.id}): choose another id.` };
+
+    const changes: Record<string, TextEdit[]> = {};
+    const add = (uri: string, edit: TextEdit) => (changes[uri] ??= []).push(edit);
+
+    const kbEdits = kbFileEdits(entity, newId, inputs.kbFiles);
+    if ('error' in kbEdits) return kbEdits;
+    for (const [uri, edits] of kbEdits) edits.forEach((e) => add(uri, e));
+
+    const rewrite = (r: EntityReference) => usesId(r, entity);
+    for (const r of syntax.references) if (rewrite(r) && resolvesTo(r, project, entity)) add(document.uri, TextEdit.replace(r.nameRange, newId));
+    const parsed = new Map<string, BriefSyntax>();
+    for (const location of inputs.findReferences(entity)) {
+      if (location.uri === document.uri) continue; // the current document's own tree is newer than the index
+      let other = parsed.get(location.uri);
+      if (!other) {
+        const text = inputs.briefText(location.uri);
+        if (text === undefined) return { error: `Cannot read ${location.uri}, which refers to ${entity.name}: the rename would leave it behind.` };
+        other = parseBrief(text);
+        parsed.set(location.uri, other);
+      }
+      const r = other.references.find((x) => touches(x.range, location.range.start));
+      if (r && rewrite(r) && !changes[location.uri]?.some((e) => comparePositions(e.range.start, r.nameRange.start) === 0)) {
+        add(location.uri, TextEdit.replace(r.nameRange, newId));
+      }
+    }
+    return { changes };
+  }
+}
+
+/** The entity a reference names, if the analyst may rename it; else why not. */
+function renamable(ref: EntityReference, project: Project): Entity | RenameRefusal {
+  const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
+  const r = project.resolver.resolve(ref.name);
+  if (r.status === 'unknown') return { error: `'${written}' names no entity of the knowledge base.` };
+  if (r.status === 'ambiguous') return { error: `'${written}' is ambiguous (${r.candidates.map((e) => `@${e.id}`).join(', ')}): rename from a reference to one entity.` };
+  if (r.entity.origin === 'bundled') {
+    return { error: `${r.entity.name} (@${r.entity.id}) is an entity of Brief's bundled knowledge base; only entities of your workspace KB files can be renamed.` };
+  }
+  return r.entity;
+}
+
+/** True when the reference names the entity through its id, so that it must follow a new id. */
+function usesId(ref: EntityReference, entity: Entity): boolean {
+  const written = normalizeName(ref.name);
+  if (written !== normalizeName(entity.id)) return false;
+  if (ref.name === entity.id) return true;
+  return ![entity.name, ...entity.aliases].some((label) => normalizeName(label) === written);
+}
+
+function resolvesTo(ref: EntityReference, project: Project, entity: Entity): boolean {
+  const r = project.resolver.resolve(ref.name);
+  return r.status === 'resolved' && r.entity.id === entity.id;
+}
+
+/** Edits to `id:` in the defining file and `target:` in every workspace KB file. */
+function kbFileEdits(entity: Entity, newId: string, files: RenameInputs['kbFiles']): Map<string, TextEdit[]> | RenameRefusal {
+  const out = new Map<string, TextEdit[]>();
+  const home = files.find((f) => f.uri === entity.location.uri);
+  if (!home) return { error: `The KB file that defines '${entity.id}' (${entity.location.uri}) is not available.` };
+  let renamedId = false;
+  for (const file of files) {
+    const defines = file.uri === entity.location.uri;
+    if (!defines && !file.text.includes(entity.id)) continue;
+    const doc = parseDocument(file.text);
+    if (doc.errors.length > 0) return { error: `Fix the YAML errors in ${file.uri} first: the rename edits that file.` };
+    const mapper = new OffsetMapper(file.text);
+    const edits: TextEdit[] = [];
+    const replace = (node: Scalar) => {
+      if (!node.range) return;
+      const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
+      edits.push(TextEdit.replace(mapper.rangeAt(node.range[0], node.range[1]), `${quote}${newId}${quote}`));
+    };
+    const root = doc.contents;
+    const list = isMap(root) ? root.get('entities', true) : undefined;
+    for (const item of isSeq(list) ? list.items : []) {
+      if (!isMap(item)) continue;
+      const id = item.get('id', true);
+      if (defines && isScalar(id) && id.value === entity.id) {
+        replace(id);
+        renamedId = true;
+      }
+      const relations = item.get('relations', true);
+      for (const relation of isSeq(relations) ? relations.items : []) {
+        const target = isMap(relation) ? relation.get('target', true) : undefined;
+        if (isScalar(target) && target.value === entity.id) replace(target);
+      }
+    }
+    if (edits.length > 0) out.set(file.uri, edits);
+  }
+  if (!renamedId) return { error: `'id: ${entity.id}' was not found in ${entity.location.uri}: has the file changed since it was loaded?` };
+  return out;
+}
