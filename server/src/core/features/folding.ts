@@ -1,5 +1,5 @@
 /**
- * Folding ranges: the front matter, each section (a heading down to the line before the next
+ * Folding ranges: the (terminated) front matter, each section (a heading down to the line before the next
  * heading of the same or a higher level) and each fenced code block.
  */
 import type { FoldingRange } from 'vscode-languageserver-types';
@@ -13,7 +13,8 @@ export class FoldingProvider {
     const blank = (l: number) => l < lines.length && lines[l].text.trim() === '';
     const out: FoldingRange[] = [];
     const fm = syntax.frontMatter;
-    if (fm) out.push({ startLine: fm.range.start.line, endLine: fm.range.end.line });
+    // Unterminated front matter is no block: its lines are read as body (spec §3.1).
+    if (fm?.terminated) out.push({ startLine: fm.range.start.line, endLine: fm.range.end.line });
 
     // Open sections on a stack: a heading closes every open section of its level or deeper.
     const open: { level: number; line: number }[] = [];
