@@ -1,0 +1,406 @@
+/**
+ * Code actions, as data: a brief with `$0` on a diagnostic, and the quick fixes offered there as
+ * [title, the text after applying the fix]. Every reference fix is re-validated: the diagnostic
+ * it fixes must be gone. Then "Add to the workspace KB" on in-memory workspaces, reloading the
+ * project from the edited files, and the "Use canonical names" source action.
+ */
+import { strict as assert } from 'assert';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import { brief, MINI_DATA, miniProject, miniWorkspace, service, WORKSPACE } from '../helpers/fixtures';
+import { loadProject, type ProjectState } from '../../server/src/core/project';
+import { CANONICAL_NAMES_KIND, CodeActionProvider } from '../../server/src/core/features/codeActions';
+import { kbStubTarget, type KbStubFiles } from '../../server/src/core/features/kbStub';
+import { touches } from '../../server/src/core/text';
+
+const provider = new CodeActionProvider();
+const toUri = (path: string) => `file://${path}`;
+
+/** The diagnostics at the cursor and the actions offered for them. */
+function actionsAt(textWithCursor: string, state: ProjectState, files?: KbStubFiles, only?: string[]) {
+  const { doc, cursor } = brief(textWithCursor);
+  const diagnostics = service().validate(doc, state.project).filter((d) => touches(d.range, cursor));
+  const range = { start: cursor, end: cursor };
+  const actions = provider.provideCodeActions(doc, service().parse(doc), state, range, { diagnostics, ...(only ? { only } : {}) }, files);
+  return { doc, diagnostics, actions };
+}
+
+function applyToDoc(doc: TextDocument, action: CodeAction): string {
+  const edits = action.edit?.changes?.[doc.uri] ?? [];
+  return TextDocument.applyEdits(doc, edits);
+}
+
+/** Diagnostics of a text, as [code, covered text]. */
+function diagnose(text: string, state: ProjectState): [string, string][] {
+  const doc = TextDocument.create(`file://${WORKSPACE}/check.brief`, 'brief', 1, text);
+  return service().validate(doc, state.project).map((d) => [String(d.code), doc.getText(d.range)]);
+}
+
+const D = (rule: string) => `Disable ${rule} for this line`;
+
+const FIXES: { name: string; text: string; expect: [title: string, result: string][]; preferred?: string }[] = [
+  {
+    name: 'unknown reference: the did-you-mean candidate',
+    text: 'Then @Tajikstan$0 moved.',
+    expect: [
+      ["Change to '@Tajikistan' (state)", 'Then @Tajikistan moved.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThen @Tajikstan moved.'],
+    ],
+    preferred: "Change to '@Tajikistan' (state)",
+  },
+  {
+    name: 'unknown reference: a bracket name',
+    text: 'Under @[Shanghai Cooperation]$0 auspices.',
+    expect: [
+      ["Change to '@[Shanghai Cooperation Organization]' (organization)", 'Under @[Shanghai Cooperation Organization] auspices.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nUnder @[Shanghai Cooperation] auspices.'],
+    ],
+    preferred: "Change to '@[Shanghai Cooperation Organization]' (organization)",
+  },
+  {
+    name: 'a bracket reference becomes short only when nothing glues onto it',
+    text: '@[Tajikstan]$0\'s and @[Tajikstan]x',
+    expect: [
+      ["Change to '@Tajikistan' (state)", "@Tajikistan's and @[Tajikstan]x"],
+      [D('unknown-reference'), "%% brief-disable-next-line unknown-reference\n@[Tajikstan]'s and @[Tajikstan]x"],
+    ],
+    preferred: "Change to '@Tajikistan' (state)",
+  },
+  {
+    name: 'glued text keeps the bracket form',
+    text: '@[Tajikstan]$0x',
+    expect: [
+      ["Change to '@[Tajikistan]' (state)", '@[Tajikistan]x'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\n@[Tajikstan]x'],
+    ],
+    preferred: "Change to '@[Tajikistan]' (state)",
+  },
+  {
+    name: 'ambiguous reference: each candidate that has a unique form, none preferred',
+    text: 'In @Georgia$0 today.',
+    // The state georgia has no unique form in the mini KB: its id and name are also an alias of georgia-us.
+    expect: [
+      ["Change to '@[Georgia (U.S. state)]' (place)", 'In @[Georgia (U.S. state)] today.'],
+      [D('ambiguous-reference'), '%% brief-disable-next-line ambiguous-reference\nIn @Georgia today.'],
+    ],
+  },
+  {
+    name: 'unclosed @[: close after the name that resolves, or at the end',
+    text: 'See @[Xi Jinping$0 said so',
+    expect: [
+      ["Close the reference: '@[Xi Jinping]'", 'See @[Xi Jinping] said so'],
+      ["Close the reference at the end of the text: '…]'", 'See @[Xi Jinping said so]'],
+      [D('malformed-reference'), '%% brief-disable-next-line malformed-reference\nSee @[Xi Jinping said so'],
+    ],
+    preferred: "Close the reference: '@[Xi Jinping]'",
+  },
+  {
+    name: 'unclosed @[ before a comment and trailing spaces',
+    text: 'See @[Joint Western-2021$0  %% note',
+    expect: [
+      ["Close the reference: '@[Joint Western-2021]'", 'See @[Joint Western-2021]  %% note'],
+      [D('malformed-reference'), '%% brief-disable-next-line malformed-reference\nSee @[Joint Western-2021  %% note'],
+    ],
+    preferred: "Close the reference: '@[Joint Western-2021]'",
+  },
+  {
+    name: 'unclosed @[ that names nothing: close at the end, trailing spaces kept outside',
+    text: 'See @[Nobody here$0   ',
+    expect: [
+      ["Close the reference: '@[Nobody here]'", 'See @[Nobody here]   '],
+      [D('malformed-reference'), '%% brief-disable-next-line malformed-reference\nSee @[Nobody here   '],
+    ],
+    preferred: "Close the reference: '@[Nobody here]'",
+  },
+  {
+    name: 'empty @[] has no closing fix',
+    text: 'See @[]$0 here.',
+    expect: [[D('malformed-reference'), '%% brief-disable-next-line malformed-reference\nSee @[] here.']],
+  },
+  {
+    name: 'unknown predicate: the suggested predicate',
+    text: 'claim: @Tajikistan memberof$0 @CSTO',
+    expect: [
+      ["Change to 'member-of'", 'claim: @Tajikistan member-of @CSTO'],
+      [D('unknown-predicate'), '%% brief-disable-next-line unknown-predicate\nclaim: @Tajikistan memberof @CSTO'],
+    ],
+    preferred: "Change to 'member-of'",
+  },
+  {
+    name: 'disable keeps the line indentation',
+    text: '  - see [^nowhere$0]',
+    expect: [[D('unknown-source'), '  %% brief-disable-next-line unknown-source\n  - see [^nowhere]']],
+  },
+  {
+    name: 'disable adds the rule to a next-line directive already above',
+    text: '%% brief-disable-next-line unknown-source\nSee [^nowhere] and [^mini-2021:p9$0].',
+    expect: [[D('unknown-paragraph'), '%% brief-disable-next-line unknown-source unknown-paragraph\nSee [^nowhere] and [^mini-2021:p9].']],
+  },
+  {
+    name: 'disable uses the document line ending',
+    text: 'a\r\nb [^nowhere$0]\r\n',
+    expect: [[D('unknown-source'), 'a\r\n%% brief-disable-next-line unknown-source\r\nb [^nowhere]\r\n']],
+  },
+  {
+    name: 'no disable inside front matter',
+    text: '---\ntitle: x\nauthr$0: me\n---\n',
+    expect: [],
+  },
+  {
+    name: 'contradicted claim: only the disable action',
+    text: '- claim: @Uzbekistan member-of$0 @CSTO',
+    expect: [[D('contradicted-claim'), '%% brief-disable-next-line contradicted-claim\n- claim: @Uzbekistan member-of @CSTO']],
+  },
+];
+
+describe('code actions: quick fixes', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+  for (const c of FIXES) {
+    it(c.name, () => {
+      const { doc, diagnostics, actions } = actionsAt(c.text, state);
+      assert.deepEqual(actions.map((a) => [a.title, applyToDoc(doc, a)]), c.expect);
+      assert.deepEqual(actions.filter((a) => a.isPreferred).map((a) => a.title), c.preferred ? [c.preferred] : []);
+      for (const a of actions) {
+        assert.equal(a.kind, 'quickfix');
+        assert.deepEqual(a.diagnostics?.map((d) => d.code), [diagnostics.find((d) => d === a.diagnostics?.[0])?.code]);
+        // A fixed reference or predicate, or a disabled rule, leaves fewer diagnostics of that rule.
+        const rule = String(a.diagnostics?.[0].code);
+        const count = (text: string) => diagnose(text, state).filter(([code]) => code === rule).length;
+        assert.ok(count(applyToDoc(doc, a)) < count(doc.getText()) || a.title.includes('at the end'), `${a.title} leaves ${rule}`);
+      }
+    });
+  }
+
+  it('ambiguous reference: a unique name, else the id', async () => {
+    const kant = await withKb(`entities:
+  - id: kant-air-base
+    kind: facility
+    name: Kant Air Base
+    aliases: [Kant]
+    summary: A Russian air base in Kyrgyzstan.
+  - id: kant-town
+    kind: place
+    name: Kant
+    summary: A town in Kyrgyzstan.
+`);
+    const { doc, actions } = actionsAt('Near @Kant$0.', kant);
+    assert.deepEqual(
+      actions.filter((a) => a.title.startsWith('Change')).map((a) => [a.title, applyToDoc(doc, a)]),
+      [
+        ["Change to '@[Kant Air Base]' (facility)", 'Near @[Kant Air Base].'],
+        ["Change to '@kant-town' — Kant (place)", 'Near @kant-town.'],
+      ],
+    );
+    for (const a of actions.filter((x) => x.title.startsWith('Change'))) assert.deepEqual(diagnose(applyToDoc(doc, a), kant), []);
+  });
+
+  it('works from the resolver when the client drops the diagnostic data', () => {
+    const { doc, cursor } = brief('Then @Tajikstan$0 moved.');
+    const diagnostics = service().validate(doc, state.project).map((d): Diagnostic => ({ ...d, data: undefined }));
+    const actions = provider.provideCodeActions(doc, service().parse(doc), state, { start: cursor, end: cursor }, { diagnostics });
+    assert.equal(actions[0].title, "Change to '@Tajikistan' (state)");
+  });
+
+  it('ignores diagnostics of other sources and respects `only`', () => {
+    const { doc, cursor } = brief('Then @Tajikstan$0 moved.');
+    const syntax = service().parse(doc);
+    const foreign: Diagnostic = { range: { start: cursor, end: cursor }, message: 'x', source: 'other', code: 'unknown-reference' };
+    assert.deepEqual(provider.provideCodeActions(doc, syntax, state, foreign.range, { diagnostics: [foreign] }), []);
+    const diagnostics = service().validate(doc, state.project);
+    assert.deepEqual(provider.provideCodeActions(doc, syntax, state, foreign.range, { diagnostics, only: ['source'] }), []);
+  });
+});
+
+describe('code actions: Use canonical names', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+  const CASES: { name: string; text: string; expect: string | undefined }[] = [
+    {
+      name: 'aliases become canonical names; names, ids and unknowns stay',
+      text: "@Putin met @Xi and @PRC's envoy; @[U.S.]x, @Russian_Federation, @vladimir-putin, @[xi jinping], @Nobody.",
+      expect: "@[Vladimir Putin] met @[Xi Jinping] and @China's envoy; @[United States]x, @Russia, @vladimir-putin, @[xi jinping], @Nobody.",
+    },
+    { name: 'a bracket alias may become a short name; an alias that spells the id stays (@SCO is @sco)', text: '@[Republic of Tajikistan] @SCO @CSTO', expect: '@Tajikistan @SCO @CSTO' },
+    { name: 'nothing to rewrite: no action', text: '@Tajikistan and @[Xi Jinping]', expect: undefined },
+    { name: 'references in code are not references', text: '`@Putin`\n```\n@Putin\n```', expect: undefined },
+  ];
+  for (const c of CASES) {
+    it(c.name, () => {
+      const { doc, actions } = actionsAt(c.text, state, undefined, ['source']);
+      const action = actions.find((a) => a.kind === CANONICAL_NAMES_KIND);
+      assert.equal(action && applyToDoc(doc, action), c.expect);
+      if (action) {
+        assert.equal(action.title, 'Use canonical names');
+        assert.deepEqual(diagnose(applyToDoc(doc, action), state), diagnose(doc.getText(), state));
+      }
+    });
+  }
+
+  it('is not offered when only quick fixes are asked for', () => {
+    const { actions } = actionsAt('@Putin$0', state, undefined, ['quickfix']);
+    assert.deepEqual(actions, []);
+  });
+});
+
+/** A project whose `.briefrc.yaml` lists `kb/local.yaml` holding `kbText`. */
+async function withKb(kbText: string): Promise<ProjectState> {
+  const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: kbText });
+  return loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+}
+
+/** Applies a workspace edit (file creations and text edits) to a map of path → text. */
+function applyWorkspaceEdit(files: Record<string, string>, edit: WorkspaceEdit): Record<string, string> {
+  const out = { ...files };
+  const path = (uri: string) => uri.replace(/^file:\/\//, '');
+  for (const change of edit.documentChanges ?? []) {
+    if ('kind' in change) {
+      assert.equal(change.kind, 'create');
+      if (change.kind === 'create' && !(path(change.uri) in out)) out[path(change.uri)] = '';
+      continue;
+    }
+    const p = path(change.textDocument.uri);
+    assert.ok(p in out, `edit of a file that does not exist: ${p}`);
+    out[p] = TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'yaml', 1, out[p]), change.edits as TextEdit[]);
+  }
+  return out;
+}
+
+describe("code actions: Add '<name>' to the workspace KB", () => {
+  const LOCAL = `entities:\n  - id: kant-air-base\n    kind: facility\n    name: Kant Air Base\n    summary: A base.\n`;
+  const CONFIG = `${WORKSPACE}/.briefrc.yaml`;
+  const DEFAULT_KB = `${WORKSPACE}/kb/workspace.yaml`;
+  const CASES: {
+    name: string;
+    files: Record<string, string>;
+    text: string;
+    /** Expected files after the edit (only those that change). */
+    expect: Record<string, string>;
+  }[] = [
+    {
+      name: 'no config: creates .briefrc.yaml and kb/workspace.yaml',
+      files: {},
+      text: 'The @[Kant Air Base]$0 hosts jets.',
+      expect: {
+        [CONFIG]: 'kb: [kb/workspace.yaml]\n',
+        [DEFAULT_KB]:
+          'entities:\n  - id: kant-air-base\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Kant Air Base\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'config lists a KB file: appends to its entities, with its indentation',
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: LOCAL.replace(/\n {2}/g, '\n') },
+      text: '@Manas$0 closed.',
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]: `${LOCAL.replace(/\n {2}/g, '\n')}- id: manas\n  kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n  name: Manas\n  summary: "TODO: one sentence on what the source says about it."\n`,
+      },
+    },
+    {
+      name: 'appends at the end of a file without a final newline',
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: `# mine\n${LOCAL.trimEnd()}` },
+      text: '@Manas$0 closed.',
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]: `# mine\n${LOCAL}  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n`,
+      },
+    },
+    {
+      name: 'config lists a KB file that does not exist yet: creates it',
+      files: { [CONFIG]: 'rules: {}\nkb:\n  - kb/new.yaml\n' },
+      text: 'claim: @Tajikistan member-of @[Dushanbe Pact]$0',
+      expect: {
+        [`${WORKSPACE}/kb/new.yaml`]:
+          'entities:\n  - id: dushanbe-pact\n    kind: organization # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Dushanbe Pact\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'config without KB files: adds kb/workspace.yaml to it',
+      files: { [CONFIG]: 'rules: { unsupported-claim: off }\n' },
+      text: '@Manas$0',
+      expect: {
+        [CONFIG]: 'rules: { unsupported-claim: off }\nkb:\n  - kb/workspace.yaml\n',
+        [DEFAULT_KB]:
+          'entities:\n  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'config with an empty kb list and an empty KB file',
+      files: { [CONFIG]: 'kb: [] # none yet\n', [DEFAULT_KB]: '' },
+      text: '@Manas$0',
+      expect: {
+        [CONFIG]: 'kb:\n  - kb/workspace.yaml # none yet\n',
+        [DEFAULT_KB]:
+          'entities:\n  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'an id already taken gets a number',
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities: []\n' },
+      text: 'See @[Tajikistan!]$0 now',
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]:
+          'entities:\n  - id: tajikistan-2\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Tajikistan!\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'a name YAML must quote is quoted',
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities:\n' },
+      text: 'See @[Kant: #2 base]$0 now',
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]:
+          'entities:\n  - id: kant-2-base\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: "Kant: #2 base"\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'CRLF KB file keeps CRLF',
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: LOCAL.replace(/\n/g, '\r\n') },
+      text: '@Manas$0',
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]: `${LOCAL}  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n`.replace(/\n/g, '\r\n'),
+      },
+    },
+  ];
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const ws = miniWorkspace(c.files);
+      const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+      const target = kbStubTarget(state);
+      assert.ok(target);
+      const files: KbStubFiles = { kbText: c.files[target.kbPath], configText: c.files[CONFIG], toUri };
+      const { doc, actions } = actionsAt(c.text, state, files);
+      const add = actions.find((a) => a.title.startsWith('Add '));
+      assert.ok(add?.edit, `no add action among ${actions.map((a) => a.title).join(' | ')}`);
+      assert.match(add.title, /^Add '.+' to the workspace KB$/);
+      assert.deepEqual(add.command, { title: 'Open the KB file', command: 'vscode.open', arguments: [toUri(target.kbPath)] });
+      const after = applyWorkspaceEdit(c.files, add.edit);
+      const changed = Object.fromEntries(Object.entries(after).filter(([p, t]) => c.files[p] !== t));
+      assert.deepEqual(changed, c.expect);
+      // Reload from the edited files: the KB files are clean and the reference resolves.
+      const reloaded = await loadProject(miniWorkspace(after), { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+      for (const [uri, list] of reloaded.fileDiagnostics) assert.deepEqual(list.map((d) => d.message), [], uri);
+      assert.deepEqual(diagnose(doc.getText(), reloaded).filter(([code]) => code !== 'unsupported-claim'), []);
+    });
+  }
+
+  it('is not offered without a folder, without file creation, or on a flow-style list', async () => {
+    const lone = await loadProject(miniWorkspace(), { bundledDataDir: MINI_DATA, trusted: true });
+    assert.equal(actionsAt('@Manas$0', lone, { toUri }).actions.some((a) => a.title.startsWith('Add ')), false);
+    const noConfig = await miniProject();
+    assert.equal(actionsAt('@Manas$0', noConfig, { toUri, canCreateFiles: false }).actions.some((a) => a.title.startsWith('Add ')), false);
+    const flowText = 'entities: [ { id: x, kind: state, name: X, summary: S } ]\n';
+    const flow = await withKb(flowText);
+    assert.equal(actionsAt('@Manas$0', flow, { toUri, kbText: flowText }).actions.some((a) => a.title.startsWith('Add ')), false);
+    // The KB file is in use, but its text was not passed: creating it would clobber it.
+    const local = await withKb('entities: []\n');
+    assert.equal(actionsAt('@Manas$0', local, { toUri }).actions.some((a) => a.title.startsWith('Add ')), false);
+  });
+
+  it('is not offered for ambiguous references', async () => {
+    const state = await miniProject();
+    assert.equal(actionsAt('@Georgia$0', state, { toUri }).actions.some((a) => a.title.startsWith('Add ')), false);
+  });
+});
