@@ -88,6 +88,7 @@ describe('navigation', () => {
       { name: 'predicate of a supported claim', text: 'claim: @Tajikistan member-of$0 @CSTO', expect: ['relation:tajikistan:member-of:csto'] },
       { name: 'symmetric predicate stored on the object', text: 'claim: @Tajikistan bor$0ders @China', expect: ['relation:china:borders:tajikistan'] },
       { name: 'predicate of an unsupported claim: nothing', text: 'claim: @Russia member-$0of @SCO', expect: [] },
+      { name: 'predicate of a claim that breaks the kind table: nothing', text: 'claim: @Russia lea$0ds @Putin', expect: [] },
       { name: 'predicate of a claim with an unknown reference: nothing', text: 'claim: @Russa participates-$0in @[Joint Western-2021]', expect: [] },
       { name: 'citation of a paragraph', text: 'As said [^mini-2021:p$02].', origin: '[^mini-2021:p2]', expect: ['paragraph:mini-2021:p2'] },
       { name: 'citation of a span: each paragraph', text: '[^mini-2021:p2-p$03]', expect: ['paragraph:mini-2021:p2', 'paragraph:mini-2021:p3'] },

@@ -9,6 +9,8 @@ import type { Location } from 'vscode-languageserver-types';
 import { entityKeys, resolvingKeys, WorkspaceIndex } from '../../server/src/core/workspaceIndex';
 import type { KnowledgeBase } from '../../server/src/core/kb/knowledgeBase';
 import type { Entity } from '../../server/src/core/kb/model';
+import { parseBrief } from '../../server/src/core/parser';
+import { Resolver } from '../../server/src/core/resolver';
 import { miniProject } from '../helpers/fixtures';
 
 const uri = (name: string) => `file:///mem/ws/${name}`;
@@ -105,6 +107,24 @@ describe('workspace index', () => {
         { start: { line: 2, character: 27 }, end: { line: 2, character: 33 } },
       ],
     );
+  });
+
+  it('agrees with resolving every reference one by one, for every entity', () => {
+    // Every id, name and alias of the KB, as written and shouted, across 20 briefs.
+    const spellings = [...kb.entities.values()].flatMap((e) => [e.id, e.name, ...e.aliases]).flatMap((s) => [s, s.toUpperCase()]);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) files[`b${i}.brief`] = spellings.filter((_, j) => j % 20 === i || j % 7 === i).map((s) => `@[${s}]`).join(' and ');
+    const { index } = indexOf(files);
+    const resolver = new Resolver(kb);
+    for (const e of kb.entities.values()) {
+      const oneByOne = Object.entries(files).flatMap(([name, text]) =>
+        parseBrief(text)
+          .references.filter((r) => { const x = resolver.resolve(r.name); return x.status === 'resolved' && x.entity.id === e.id; })
+          .map((r) => ({ uri: uri(name), range: r.range })),
+      );
+      const byUri = (a: Location, b: Location) => a.uri.localeCompare(b.uri) || a.range.start.character - b.range.start.character;
+      assert.deepEqual(index.referencesTo(e, kb).sort(byUri), oneByOne.sort(byUri), e.id);
+    }
   });
 
   it('answers a lookup on 10,000 briefs through the inverted index, not by scanning them', function () {

@@ -11,7 +11,7 @@ import type { BriefSyntax, Citation, Claim } from '../syntax';
 import type { Project } from '../project';
 import type { SourceLocation } from '../kb/model';
 import { PREDICATES } from '../kinds';
-import { judgeClaim } from '../claims';
+import { judgeClaim, kindProblem } from '../claims';
 import { paragraphSpan } from '../validation';
 import { touches } from '../text';
 
@@ -39,6 +39,8 @@ function claimDefinition(claim: Claim, project: Project): LocationLink[] {
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);
   if (subject.status !== 'resolved' || object.status !== 'resolved') return [];
+  // A claim that breaks the kind table gets no verdict (spec §3.5), so no relation decides it.
+  if (kindProblem(PREDICATES[claim.predicate], claim.predicate, subject.entity, object.entity)) return [];
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
   return verdict.relation ? [link(claim.predicateRange, verdict.relation.location, true)] : [];
 }
