@@ -20,7 +20,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { BriefSyntax, EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { Project } from '../project';
-import { parseBrief } from '../parser';
 import { normalizeName } from '../normalize';
 import { comparePositions, OffsetMapper, touches } from '../text';
 
@@ -33,8 +32,8 @@ export interface RenameRefusal {
 export interface RenameInputs {
   /** Every reference to the entity in the workspace's briefs (the workspace index); ranges of the whole reference or of its name. */
   findReferences(entity: Entity): readonly Location[];
-  /** The current text of a brief (the open document, else the file), to see how each reference is written. */
-  briefText(uri: string): string | undefined;
+  /** The syntax tree of a brief that `findReferences` returned (the workspace index's `syntaxOf`), to see how each reference is written. */
+  briefSyntax(uri: string): BriefSyntax | undefined;
   /** Every workspace KB file, with its current text. */
   readonly kbFiles: readonly { readonly uri: string; readonly text: string }[];
 }
@@ -82,16 +81,10 @@ export class RenameProvider {
 
     const rewrite = (r: EntityReference) => usesId(r, entity);
     for (const r of syntax.references) if (rewrite(r) && resolvesTo(r, project, entity)) add(document.uri, TextEdit.replace(r.nameRange, newId));
-    const parsed = new Map<string, BriefSyntax>();
     for (const location of inputs.findReferences(entity)) {
       if (location.uri === document.uri) continue; // the current document's own tree is newer than the index
-      let other = parsed.get(location.uri);
-      if (!other) {
-        const text = inputs.briefText(location.uri);
-        if (text === undefined) return { error: `Cannot read ${location.uri}, which refers to ${entity.name}: the rename would leave it behind.` };
-        other = parseBrief(text);
-        parsed.set(location.uri, other);
-      }
+      const other = inputs.briefSyntax(location.uri);
+      if (!other) return { error: `${location.uri} refers to ${entity.name} but is not indexed: the rename would leave it behind.` };
       const r = other.references.find((x) => touches(x.range, location.range.start));
       if (r && rewrite(r) && !changes[location.uri]?.some((e) => comparePositions(e.range.start, r.nameRange.start) === 0)) {
         add(location.uri, TextEdit.replace(r.nameRange, newId));
