@@ -16,7 +16,7 @@
 //
 // Environment: BRIEF_E2E_VSIX (default <repo>/brief.vsix), BRIEF_E2E_CACHE (default
 // ~/.cache/brief-e2e), BRIEF_E2E_CHROMIUM (default /usr/bin/chromium), BRIEF_E2E_TIMEOUT_MS (per
-// check, default 45000), BRIEF_E2E_KEEP=1 keeps the per-run folder for debugging.
+// check, default 60000), BRIEF_E2E_KEEP=1 keeps the per-run folder for debugging.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,7 +37,7 @@ const CHROMIUM = process.env.BRIEF_E2E_CHROMIUM || '/usr/bin/chromium';
 const WORKSPACE_SRC = path.join(HERE, 'workspace');
 const SAMPLE = 'sample.brief';
 const OUT = path.join(REPO, 'test-output', 'e2e');
-const TIMEOUT = Number(process.env.BRIEF_E2E_TIMEOUT_MS || 45000);
+const TIMEOUT = Number(process.env.BRIEF_E2E_TIMEOUT_MS || 60000);
 const KEEP = process.env.BRIEF_E2E_KEEP === '1';
 
 /** What the checks look for; the sample workspace is written around these. */
