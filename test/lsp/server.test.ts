@@ -1,0 +1,439 @@
+/**
+ * Tier 2: the real bundled language server (`dist/server.js --stdio`) driven over JSON-RPC.
+ * Run `npm run build` first. The server reads the small test KB (BRIEF_DATA_DIR =
+ * test/fixtures/mini-data) unless a test says otherwise; each workspace is a temp folder.
+ */
+import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DiagnosticSeverity,
+  FileChangeType,
+  MarkupKind,
+  TextDocumentSyncKind,
+  type Diagnostic,
+  type Hover,
+  type Position,
+  type TextDocumentContentChangeEvent,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+import { LspClient, makeFolder, MINI_DATA_DIR, uriOf, writeFile } from './lspClient';
+import { REPO_ROOT } from '../helpers/memoryWorkspace';
+
+const BRIEF_LINT = path.join(REPO_ROOT, 'dist', 'brief-lint.js');
+
+/** The position of the `n`-th (0-based) occurrence of `needle` in `text`, plus `offset` characters. */
+function positionOf(text: string, needle: string, offset = 0, n = 0): Position {
+  let at = -1;
+  for (let i = 0; i <= n; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `'${needle}' (#${n}) is not in the test text`);
+  }
+  return TextDocument.create('x:', 'brief', 0, text).positionAt(at + offset);
+}
+
+function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+function markdownOf(hover: Hover | null): string {
+  assert.ok(hover, 'expected a hover');
+  const contents = hover.contents;
+  assert.ok(typeof contents === 'object' && 'kind' in contents, 'expected MarkupContent');
+  assert.equal(contents.kind, MarkupKind.Markdown);
+  return contents.value;
+}
+
+/** Servers and folders a test created, cleaned up after it whatever happened. */
+const running: LspClient[] = [];
+const folders: string[] = [];
+
+async function start(options: Parameters<typeof LspClient.start>[0]): Promise<LspClient> {
+  const client = await LspClient.start(options);
+  running.push(client);
+  return client;
+}
+
+function folder(files: Record<string, string> = {}): string {
+  const f = makeFolder(files);
+  folders.push(f);
+  return f;
+}
+
+describe('language server (the real process, over JSON-RPC)', () => {
+  afterEach(async function () {
+    for (const client of running.splice(0)) {
+      // A failed test kills its server; a passed one shuts it down as a client would.
+      if (this.currentTest?.state === 'failed') client.kill();
+      else await client.stop().catch(() => client.kill());
+    }
+    for (const f of folders.splice(0)) fs.rmSync(f, { recursive: true, force: true });
+  });
+
+  describe('lifecycle and capabilities', () => {
+    it('answers initialize with hover, completion, incremental sync and its name', async () => {
+      const client = await start({ folder: folder() });
+      const result = client.initializeResult;
+      assert.ok(result);
+      const caps = result.capabilities;
+      assert.equal(caps.hoverProvider, true);
+      assert.ok(caps.completionProvider, 'completionProvider');
+      assert.deepEqual([...(caps.completionProvider.triggerCharacters ?? [])].sort(), [':', '@', '[', '^']);
+      const sync = caps.textDocumentSync;
+      assert.ok(sync && typeof sync === 'object', 'textDocumentSync options');
+      assert.equal(sync.change, TextDocumentSyncKind.Incremental);
+      assert.equal(sync.openClose, true);
+      assert.equal(result.serverInfo?.name, 'brief-language-server');
+    });
+
+    it('exits with code 0 after shutdown and exit', async () => {
+      const client = await LspClient.start({ folder: folder() });
+      try {
+        assert.equal(await client.stop(), 0);
+      } finally {
+        client.kill();
+      }
+    });
+  });
+
+  describe('diagnostics, hover and completion (mini KB)', () => {
+    let client: LspClient;
+    let ws: string;
+    beforeEach(async () => {
+      ws = folder();
+      client = await start({ folder: ws });
+    });
+
+    it('publishes diagnostics on didOpen, with source, code, severity and range', async () => {
+      const text = 'Then @Tajikstan moved.\n- claim: @Uzbekistan member-of @CSTO\n';
+      const uri = uriOf(path.join(ws, 'open.brief'));
+      await client.open(uri, text, 1);
+      const published = await client.waitForDiagnostics(uri, { minVersion: 1 });
+      assert.equal(published.version, 1);
+      const [unknown, contradicted, ...rest] = published.diagnostics.map((d) => ({ ...d, message: messageOf(d) }));
+      assert.deepEqual(rest, []);
+      assert.equal(unknown.code, 'unknown-reference');
+      assert.equal(unknown.source, 'brief');
+      assert.equal(unknown.severity, DiagnosticSeverity.Error);
+      assert.deepEqual(unknown.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 15 } });
+      assert.match(unknown.message, /Did you mean Tajikistan\?/);
+      assert.equal(contradicted.code, 'contradicted-claim');
+      assert.equal(contradicted.source, 'brief');
+      assert.equal(contradicted.severity, DiagnosticSeverity.Error);
+      assert.deepEqual(contradicted.range, { start: { line: 1, character: 2 }, end: { line: 1, character: 36 } });
+      assert.match(contradicted.message, /“excludes Uzbekistan” \(mini-2021 ¶p1\)/);
+    });
+
+    it('hovers a reference, a citation and a claim predicate', async () => {
+      const text = '@Tajikistan is cited [^mini-2021:p2].\nclaim: @Uzbekistan member-of @CSTO\n';
+      const uri = uriOf(path.join(ws, 'hover.brief'));
+      await client.open(uri, text);
+      const onReference = await client.hover(uri, positionOf(text, '@Tajikistan', 3));
+      assert.match(markdownOf(onReference), /\*\*Tajikistan\*\* · _state_/);
+      assert.deepEqual(onReference?.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 11 } });
+      const onCitation = markdownOf(await client.hover(uri, positionOf(text, 'p2]')));
+      assert.match(onCitation, /Russian President Vladimir Putin spoke with Chinese President Xi Jinping/);
+      const onPredicate = markdownOf(await client.hover(uri, positionOf(text, 'member-of', 4)));
+      assert.match(onPredicate, /Contradicted/);
+      assert.match(onPredicate, /excludes Uzbekistan/);
+      assert.equal(await client.hover(uri, positionOf(text, 'is cited', 2)), null);
+    });
+
+    /** Applies a completion item's edit to the line, as an editor would. */
+    const apply = (text: string, edit: TextEdit | undefined) => {
+      assert.ok(edit && 'range' in edit, 'the item has a textEdit');
+      const doc = TextDocument.create('x:', 'brief', 0, text);
+      return TextDocument.applyEdits(doc, [edit]);
+    };
+
+    it('completes @Taj to @Tajikistan, replacing what was typed', async () => {
+      const text = 'Tensions in @Taj';
+      const uri = uriOf(path.join(ws, 'complete1.brief'));
+      await client.open(uri, text);
+      const items = await client.completion(uri, positionOf(text, '@Taj', 4));
+      const item = items.find((i) => i.label === 'Tajikistan');
+      assert.ok(item, `labels: ${items.map((i) => i.label).join(', ')}`);
+      assert.ok(item.textEdit && 'range' in item.textEdit);
+      assert.equal(item.textEdit.newText, '@Tajikistan');
+      assert.deepEqual(item.textEdit.range, { start: { line: 0, character: 12 }, end: { line: 0, character: 16 } });
+      assert.equal(apply(text, item.textEdit), 'Tensions in @Tajikistan');
+    });
+
+    it('completes @[Xi to @[Xi Jinping]', async () => {
+      const text = 'Talks with @[Xi';
+      const uri = uriOf(path.join(ws, 'complete2.brief'));
+      await client.open(uri, text);
+      const items = await client.completion(uri, positionOf(text, '@[Xi', 4));
+      const texts = items.map((i) => (i.textEdit && 'range' in i.textEdit ? i.textEdit.newText : ''));
+      assert.ok(texts.includes('@[Xi Jinping]'), `inserted texts: ${texts.join(', ')}`);
+      const item = items[texts.indexOf('@[Xi Jinping]')];
+      assert.equal(apply(text, item.textEdit as TextEdit), 'Talks with @[Xi Jinping]');
+    });
+
+    it('completes source ids after [^ and paragraphs after [^mini-2021:', async () => {
+      const text = 'As reported [^\nAs reported [^mini-2021:';
+      const uri = uriOf(path.join(ws, 'complete3.brief'));
+      await client.open(uri, text);
+      const sources = await client.completion(uri, { line: 0, character: 14 });
+      assert.deepEqual(sources.map((i) => i.label), ['mini-2021']);
+      assert.equal(apply('As reported [^', sources[0].textEdit as TextEdit), 'As reported [^mini-2021');
+      const paragraphs = await client.completion(uri, { line: 1, character: 24 });
+      assert.deepEqual(paragraphs.map((i) => i.label), ['p1', 'p2', 'p3']);
+      assert.deepEqual(paragraphs.map((i) => (i.textEdit as TextEdit).newText), ['p1', 'p2', 'p3']);
+    });
+
+    it('re-validates after incremental edits and never publishes an older version after a newer one', async () => {
+      const uri = uriOf(path.join(ws, 'edit.brief'));
+      let doc = TextDocument.create(uri, 'brief', 1, '@Tajikistan\n');
+      await client.open(uri, doc.getText(), 1);
+      assert.deepEqual((await client.waitForDiagnostics(uri, { minVersion: 1 })).diagnostics, []);
+
+      // Several quick edits, each sent without waiting: the server sees them as fast as it reads.
+      const edits: TextDocumentContentChangeEvent[][] = [
+        [{ range: { start: { line: 0, character: 11 }, end: { line: 0, character: 11 } }, text: ' and @Nobody' }],
+        [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'claim: @Uzbekistan member-of @CSTO\n' }],
+        [{ range: { start: { line: 0, character: 17 }, end: { line: 0, character: 23 } }, text: 'Russia' }],
+        // Two changes in one notification, applied in order.
+        [
+          { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '@Tajikstan' },
+          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# ' },
+        ],
+        [{ range: { start: { line: 1, character: 19 }, end: { line: 1, character: 19 } }, text: 'not ' }],
+        [{ range: { start: { line: 1, character: 19 }, end: { line: 1, character: 23 } }, text: '' }],
+      ];
+      let version = 1;
+      for (const changes of edits) {
+        version++;
+        doc = TextDocument.update(doc, changes, version);
+        await client.change(uri, version, changes);
+      }
+      assert.equal(doc.getText(), '# @Tajikistan and @Russia\nclaim: @Uzbekistan member-of @CSTO\n@Tajikstan');
+      const latest = await client.waitForDiagnostics(uri, { minVersion: version });
+      assert.equal(latest.version, version);
+      assert.deepEqual(
+        latest.diagnostics.map((d) => [d.code, doc.getText(d.range)]),
+        [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO'], ['unknown-reference', '@Tajikstan']],
+      );
+
+      // One more edit as a barrier: once its diagnostics arrive, anything stale would have arrived too.
+      const fix = [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 10 } }, text: '@Tajikistan' }];
+      doc = TextDocument.update(doc, fix, ++version);
+      await client.change(uri, version, fix);
+      const fixed = await client.waitForDiagnostics(uri, { minVersion: version });
+      assert.deepEqual(fixed.diagnostics.map((d) => d.code), ['contradicted-claim']);
+
+      const versions = client.publishedFor(uri).map((p) => p.version ?? -1);
+      assert.deepEqual(versions, [...versions].sort((a, b) => a - b), `published versions out of order: ${versions.join(', ')}`);
+      assert.equal(client.publishedFor(uri).at(-1)?.version, version);
+    });
+
+    it('survives requests on an unknown document and at malformed positions', async () => {
+      const text = '@Tajikistan\n';
+      const uri = uriOf(path.join(ws, 'robust.brief'));
+      await client.open(uri, text);
+      const unknownDoc = uriOf(path.join(ws, 'never-opened.brief'));
+      assert.equal(await client.hover(unknownDoc, { line: 0, character: 1 }), null);
+      assert.deepEqual(await client.completion(unknownDoc, { line: 0, character: 1 }), []);
+      const odd: Position[] = [
+        { line: -1, character: -1 },
+        { line: 999_999, character: 999_999 },
+        { line: 0, character: 1e9 },
+        { line: 0.5, character: Number.MAX_SAFE_INTEGER },
+      ];
+      for (const position of odd) {
+        const hover = await client.hover(uri, position);
+        assert.ok(hover === null || typeof hover === 'object', `hover at ${JSON.stringify(position)}`);
+        const items = await client.completion(uri, position);
+        assert.ok(Array.isArray(items), `completion at ${JSON.stringify(position)}`);
+      }
+      // A position that is not even numbers.
+      const garbage = { line: 'one', character: null } as unknown as Position;
+      await client.hover(uri, garbage);
+      await client.completion(uri, garbage);
+      // Still serving.
+      assert.match(markdownOf(await client.hover(uri, { line: 0, character: 2 })), /\*\*Tajikistan\*\*/);
+      assert.ok((await client.completion(uri, { line: 0, character: 4 })).some((i) => i.label === 'Tajikistan'));
+      assert.equal(client.process.exitCode, null, 'the server is still running');
+    });
+  });
+
+  describe('.briefrc.yaml and workspace KB files', () => {
+    it('honours rules in .briefrc.yaml and re-validates open briefs when it changes on disk', async () => {
+      const ws = folder({ '.briefrc.yaml': 'rules: { unknown-reference: off }\n' });
+      const client = await start({ folder: ws });
+      const uri = uriOf(path.join(ws, 'config.brief'));
+      await client.open(uri, '@Nobody and @Georgia\n');
+      const first = await client.waitForDiagnostics(uri, { minVersion: 1 });
+      assert.deepEqual(first.diagnostics.map((d) => d.code), ['ambiguous-reference']);
+
+      const configFile = writeFile(ws, '.briefrc.yaml', 'rules: { unknown-reference: warning, ambiguous-reference: off }\n');
+      const mark = client.mark();
+      await client.watchedFilesChanged([{ uri: uriOf(configFile), type: FileChangeType.Changed }]);
+      const after = await client.waitForDiagnostics(uri, { after: mark, where: (p) => p.diagnostics.some((d) => d.code === 'unknown-reference') });
+      assert.deepEqual(after.diagnostics.map((d) => [d.code, d.severity]), [['unknown-reference', DiagnosticSeverity.Warning]]);
+      assert.equal(after.version, 1, 'the document did not change, only its config');
+    });
+
+    it('loads a workspace KB file, reports a broken one on the file and keeps its last good entities', async () => {
+      const good = 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: A local test entity.\n';
+      const ws = folder({ '.briefrc.yaml': 'kb: [kb/local.yaml]\n', 'kb/local.yaml': good });
+      const client = await start({ folder: ws });
+      const uri = uriOf(path.join(ws, 'kb.brief'));
+      await client.open(uri, '@Taliban and @Tajikistan\n');
+      assert.deepEqual((await client.waitForDiagnostics(uri, { minVersion: 1 })).diagnostics, []);
+      assert.match(markdownOf(await client.hover(uri, { line: 0, character: 3 })), /A local test entity/);
+
+      const kbFile = writeFile(ws, 'kb/local.yaml', 'entities:\n  - id: taliban\n    name: [unclosed\n');
+      const kbUri = uriOf(kbFile);
+      let mark = client.mark();
+      await client.watchedFilesChanged([{ uri: kbUri, type: FileChangeType.Changed }]);
+      const broken = await client.waitForDiagnostics(kbUri, { after: mark, where: (p) => p.diagnostics.length > 0 });
+      assert.ok(broken.diagnostics.every((d) => d.code === 'kb-syntax' && d.source === 'brief'), JSON.stringify(broken.diagnostics));
+      assert.equal(broken.diagnostics[0].severity, DiagnosticSeverity.Error);
+      const still = await client.waitForDiagnostics(uri, { after: mark });
+      assert.deepEqual(still.diagnostics, [], 'the last good KB still defines @Taliban');
+      assert.match(markdownOf(await client.hover(uri, { line: 0, character: 3 })), /A local test entity/);
+
+      // Fixed again: the KB file's diagnostics are cleared.
+      writeFile(ws, 'kb/local.yaml', good.replace('A local test entity', 'A fixed test entity'));
+      mark = client.mark();
+      await client.watchedFilesChanged([{ uri: kbUri, type: FileChangeType.Changed }]);
+      await client.waitForDiagnostics(kbUri, { after: mark, where: (p) => p.diagnostics.length === 0 });
+      await client.waitForDiagnostics(uri, { after: mark });
+      assert.match(markdownOf(await client.hover(uri, { line: 0, character: 3 })), /A fixed test entity/);
+    });
+
+    it('refuses a kb: path that leads outside the folder, with a diagnostic on .briefrc.yaml', async () => {
+      const config = 'rules: {}\nkb: [../outside.yaml]\n';
+      const ws = folder({ '.briefrc.yaml': config });
+      const client = await start({ folder: ws });
+      const configUri = uriOf(path.join(ws, '.briefrc.yaml'));
+      const uri = uriOf(path.join(ws, 'refused.brief'));
+      await client.open(uri, '@Tajikistan\n');
+      const published = await client.waitForDiagnostics(configUri, { where: (p) => p.diagnostics.length > 0 });
+      assert.deepEqual(published.diagnostics.map((d) => d.code), ['kb-path-refused']);
+      const doc = TextDocument.create(configUri, 'yaml', 1, config);
+      assert.equal(doc.getText(published.diagnostics[0].range), '../outside.yaml');
+    });
+
+    it('refuses a kb: file that is a symbolic link to a file outside the folder', async () => {
+      const outside = folder({ 'outside.yaml': 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: Outside.\n' });
+      const ws = folder({ '.briefrc.yaml': 'kb: [kb/link.yaml]\n' });
+      fs.mkdirSync(path.join(ws, 'kb'));
+      fs.symlinkSync(path.join(outside, 'outside.yaml'), path.join(ws, 'kb', 'link.yaml'));
+      const client = await start({ folder: ws });
+      const uri = uriOf(path.join(ws, 'link.brief'));
+      await client.open(uri, '@Taliban\n');
+      const configUri = uriOf(path.join(ws, '.briefrc.yaml'));
+      const published = await client.waitForDiagnostics(configUri, { where: (p) => p.diagnostics.length > 0 });
+      assert.deepEqual(published.diagnostics.map((d) => d.code), ['kb-path-refused']);
+      const brief = await client.waitForDiagnostics(uri, { minVersion: 1 });
+      assert.deepEqual(brief.diagnostics.map((d) => d.code), ['unknown-reference']);
+    });
+
+    it('does not load workspace KB files when the client says the workspace is untrusted', async () => {
+      const ws = folder({
+        '.briefrc.yaml': 'kb: [kb/local.yaml]\n',
+        'kb/local.yaml': 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: A local test entity.\n',
+      });
+      const client = await start({ folder: ws, initializationOptions: { trusted: false } });
+      const uri = uriOf(path.join(ws, 'untrusted.brief'));
+      await client.open(uri, '@Taliban and @Tajikistan\n');
+      const published = await client.waitForDiagnostics(uri, { minVersion: 1 });
+      assert.deepEqual(published.diagnostics.map((d) => [d.code, d.range.start.character]), [['unknown-reference', 0]]);
+    });
+  });
+
+  describe('the bundled KB', () => {
+    it('hovers @CSTO with the Collective Security Treaty Organization card', async () => {
+      const ws = folder();
+      const client = await start({ folder: ws, dataDir: null });
+      const uri = uriOf(path.join(ws, 'real.brief'));
+      const text = 'Russia leads the @CSTO.\n';
+      await client.open(uri, text);
+      const hover = markdownOf(await client.hover(uri, positionOf(text, '@CSTO', 2)));
+      assert.match(hover, /Collective Security Treaty Organization/);
+    });
+  });
+
+  describe('the server and brief-lint give the same diagnostics', () => {
+    const CONFIG = 'rules: { unsupported-claim: hint, ambiguous-reference: error, front-matter-unknown-key: information, unknown-source: warning }\n';
+    // Every rule of §3.7 across three briefs; the first has CRLF line ends, the third a BOM.
+    const EVERY = [
+      '---',
+      'title: Every mistake',
+      'author: [A, 5]',
+      'date: 2021-02-30',
+      'confidence: sure',
+      'colour: red',
+      'sources: [mini-2021, nowhere]',
+      '---',
+      '# About @Tajikstan',
+      'In @Georgia, 𝒳😀 @Nobody and @[ETH Zürich].',
+      'See @[Xi Jinping and more [^nowhere',
+      'Empty @[] here, \\@escaped, `@Code`, mail analyst@example.org.',
+      'Cite [^nowhere-1999:p1] and [^mini-2021:p9] and [^mini-2021:p3-p1] and [^mini-2021:x].',
+      '- claim: @Uzbekistan member-of @CSTO [^mini-2021:p1]',
+      '- claim: @Tajikistan member-of @CSTO',
+      '> claim: @Russia member-of @SCO',
+      '1. claim: @Putin member-of @CSTO',
+      'claim: @Tajikistan memberof @CSTO',
+      'claim: @Tajikistan @CSTO',
+      'claim: @Tajikstan member-of @CSTO',
+      '%% brief-disable-next-line unknown-reference',
+      '@Nobody',
+      '%% brief-disable nosuchrule, unknown-paragraph',
+      '[^mini-2021:p7] @Nobody',
+      '%% brief-enable',
+      '```',
+      '@Nobody [^nowhere]',
+      '```',
+      '',
+    ].join('\r\n');
+    const SYNTAX = '---\ntitle: [unclosed\n---\n@Nobody\n';
+    const UNTERMINATED = '\uFEFF---\ntitle: x\n@Nobody [^mini-2021:p4]\n';
+
+    it('for briefs with every kind of mistake, a config, CRLF and a BOM', async function () {
+      const ws = folder({ '.briefrc.yaml': CONFIG, 'every.brief': EVERY, 'sub/syntax.brief': SYNTAX, 'unterminated.brief': UNTERMINATED });
+      const files = ['every.brief', 'sub/syntax.brief', 'unterminated.brief'];
+
+      const cli = spawnSync(process.execPath, [BRIEF_LINT, '--format', 'json'], { cwd: ws, env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA_DIR }, encoding: 'utf8' });
+      assert.equal(cli.status, 1, cli.stderr);
+      const fromCli = JSON.parse(cli.stdout) as { file: string; code: string }[];
+      assert.deepEqual([...new Set(fromCli.map((r) => r.file))].sort(), files);
+
+      const client = await start({ folder: ws });
+      const fromServer: unknown[] = [];
+      const severity = ['', 'error', 'warning', 'information', 'hint'];
+      for (const file of files) {
+        const uri = uriOf(path.join(ws, file));
+        // What the editor shows is what the file holds; the CLI reads it from disk.
+        await client.open(uri, fs.readFileSync(path.join(ws, file), 'utf8'));
+        const published = await client.waitForDiagnostics(uri, { minVersion: 1 });
+        for (const d of published.diagnostics as Diagnostic[]) {
+          assert.equal(d.source, 'brief');
+          fromServer.push({
+            file,
+            line: d.range.start.line + 1,
+            column: d.range.start.character + 1,
+            endLine: d.range.end.line + 1,
+            endColumn: d.range.end.character + 1,
+            severity: severity[d.severity ?? 1],
+            code: d.code,
+            message: messageOf(d),
+          });
+        }
+      }
+      assert.deepEqual(fromServer, fromCli);
+      // Make sure the comparison is not vacuous: every rule of §3.7 occurred.
+      const codes = new Set(fromCli.map((r) => r.code));
+      for (const code of [
+        'unknown-reference', 'ambiguous-reference', 'malformed-reference', 'unknown-source', 'unknown-paragraph',
+        'malformed-claim', 'unknown-predicate', 'kind-mismatch', 'contradicted-claim', 'unsupported-claim',
+        'front-matter-syntax', 'front-matter-unterminated', 'front-matter-unknown-key', 'front-matter-invalid-value', 'unknown-rule',
+      ]) assert.ok(codes.has(code), `no ${code} in the comparison`);
+    });
+  });
+});

@@ -1,0 +1,460 @@
+/**
+ * brief-lint as a process (spec §5): `node dist/brief-lint.js` in temp folders, on the small
+ * test KB (BRIEF_DATA_DIR = test/fixtures/mini-data). Run `npm run build` first.
+ */
+import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { REPO_ROOT } from '../helpers/memoryWorkspace';
+
+const CLI = path.join(REPO_ROOT, 'dist', 'brief-lint.js');
+const MINI_DATA = path.join(REPO_ROOT, 'test', 'fixtures', 'mini-data');
+const RULE_CODES = [
+  'unknown-reference', 'ambiguous-reference', 'malformed-reference', 'unknown-source', 'unknown-paragraph',
+  'malformed-claim', 'unknown-predicate', 'kind-mismatch', 'contradicted-claim', 'unsupported-claim',
+  'front-matter-syntax', 'front-matter-unterminated', 'front-matter-unknown-key', 'front-matter-invalid-value', 'unknown-rule',
+];
+
+/** One result of `--format json`, with exactly the fields of §5. */
+interface JsonResult {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+const created: string[] = [];
+
+/** A temp folder holding `files` (relative paths; Buffers for raw bytes). */
+function folder(files: Record<string, string | Buffer> = {}): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'brief-cli-')));
+  created.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+
+function run(cwd: string, args: string[], env: Record<string, string | undefined> = { BRIEF_DATA_DIR: MINI_DATA }) {
+  const merged = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: merged, encoding: 'utf8' });
+  assert.equal(r.error, undefined);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lintJson(cwd: string, args: string[] = [], env?: Record<string, string | undefined>) {
+  const r = run(cwd, ['--format', 'json', ...args], env);
+  let results: JsonResult[];
+  try {
+    results = JSON.parse(r.stdout) as JsonResult[];
+  } catch {
+    throw new Error(`stdout is not JSON (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { ...r, results };
+}
+
+/** `file:line:col code` for each result: compact and exact. */
+const brief = (results: JsonResult[]) => results.map((r) => `${r.file}:${r.line}:${r.column} ${r.code}`);
+const filesOf = (results: JsonResult[]) => [...new Set(results.map((r) => r.file))].sort();
+
+describe('brief-lint (the real process)', () => {
+  after(() => {
+    for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('which files it checks', () => {
+    let dir: string;
+    before(() => {
+      dir = folder({
+        'top.brief': '@Nobody\n',
+        'sub/deep/inner.brief': '@Nobody\n',
+        'node_modules/pkg/skipped.brief': '@Nobody\n',
+        'sub/node_modules/skipped.brief': '@Nobody\n',
+        '.git/skipped.brief': '@Nobody\n',
+        'notes.txt': '@Nobody\n',
+        'kb/extra.yaml': 'entities: [\n',
+        'other.briefx': '@Nobody\n',
+      });
+    });
+
+    it('by default checks every *.brief under the current folder, recursively, skipping node_modules', () => {
+      const r = lintJson(dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.deepEqual(filesOf(r.results), ['sub/deep/inner.brief', 'top.brief']);
+      assert.match(run(dir, []).stdout, /^2 files checked: 2 errors, 0 warnings, 0 notes\.$/m);
+    });
+
+    const CASES: { name: string; args: string[]; files: string[] }[] = [
+      { name: 'a file path', args: ['top.brief'], files: ['top.brief'] },
+      { name: 'a path through ./ and ..', args: ['./sub/../top.brief'], files: ['top.brief'] },
+      { name: 'an absolute path', args: ['<dir>/sub/deep/inner.brief'], files: ['sub/deep/inner.brief'] },
+      { name: 'a folder, searched recursively', args: ['sub'], files: ['sub/deep/inner.brief'] },
+      { name: 'the current folder', args: ['.'], files: ['sub/deep/inner.brief', 'top.brief'] },
+      { name: 'a quoted glob with *', args: ['*.brief'], files: ['top.brief'] },
+      { name: 'a quoted glob with **', args: ['**/*.brief'], files: ['sub/deep/inner.brief', 'top.brief'] },
+      { name: 'a quoted glob with ? under a folder', args: ['sub/*/inne?.brief'], files: ['sub/deep/inner.brief'] },
+      { name: 'a file named twice is checked once', args: ['top.brief', '*.brief', '.'], files: ['sub/deep/inner.brief', 'top.brief'] },
+      { name: 'a file named explicitly needs no .brief extension', args: ['notes.txt'], files: ['notes.txt'] },
+    ];
+    for (const c of CASES) {
+      it(`takes ${c.name}`, () => {
+        const r = lintJson(dir, c.args.map((a) => a.replace('<dir>', dir)));
+        assert.equal(r.status, 1, r.stderr);
+        assert.deepEqual(filesOf(r.results), c.files);
+        assert.equal(r.stderr, '');
+      });
+    }
+
+    it('counts the files it checked in the text summary', () => {
+      assert.match(run(dir, ['top.brief']).stdout, /^1 file checked: 1 error, 0 warnings, 0 notes\.$/m);
+    });
+  });
+
+  describe('output formats', () => {
+    let dir: string;
+    const TEXT = [
+      '---',
+      'title: Formats',
+      'colour: red',
+      '---',
+      'Then @Tajikstan and @Georgia.',
+      '𝒳😀 @Nobody',
+      'claim: @Russia member-of @SCO',
+      '',
+    ].join('\r\n');
+    before(() => {
+      dir = folder({
+        'sub/my brief.brief': TEXT,
+        '.briefrc.yaml': 'rules: { unknown-rule: hint }\n',
+        'clean.brief': '@Tajikistan\n',
+        'hinted.brief': '%% brief-disable nosuchrule\n',
+      });
+    });
+
+    it('text: file:line:col: severity code: message, then a summary', () => {
+      const r = run(dir, ['--format', 'text']);
+      assert.equal(r.status, 1);
+      assert.equal(
+        r.stdout,
+        [
+          "hinted.brief:1:18: hint unknown-rule: Unknown rule 'nosuchrule'.",
+          "sub/my brief.brief:3:1: warning front-matter-unknown-key: Unknown front matter key 'colour'. Known keys: title, author, date, classification, confidence, tags, sources.",
+          "sub/my brief.brief:5:6: error unknown-reference: Unknown entity '@Tajikstan'. Did you mean Tajikistan?",
+          "sub/my brief.brief:5:21: warning ambiguous-reference: '@Georgia' is ambiguous: it may mean Georgia (U.S. state) (place, @georgia-us), Georgia (state, @georgia).",
+          "sub/my brief.brief:6:6: error unknown-reference: Unknown entity '@Nobody'.",
+          'sub/my brief.brief:7:1: information unsupported-claim: Unsupported: the knowledge base holds no evidence that Russia is a member of Shanghai Cooperation Organization.',
+          '3 files checked: 2 errors, 2 warnings, 2 notes.',
+          '',
+        ].join('\n'),
+      );
+      assert.equal(run(dir, []).stdout, r.stdout, 'text is the default format');
+    });
+
+    it('json: one array of {file, line, column, endLine, endColumn, severity, code, message}, 1-based, UTF-16 columns', () => {
+      const r = lintJson(dir);
+      assert.equal(r.status, 1);
+      for (const result of r.results) {
+        assert.deepEqual(Object.keys(result), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
+        for (const k of ['line', 'column', 'endLine', 'endColumn'] as const) assert.ok(Number.isInteger(result[k]) && result[k] >= 1, `${k} is 1-based`);
+        assert.ok(['error', 'warning', 'information', 'hint'].includes(result.severity));
+      }
+      const nobody = r.results.find((x) => x.message.includes('@Nobody'));
+      // "𝒳😀 " is five UTF-16 code units, so @Nobody starts in column 6 and ends before column 13.
+      assert.deepEqual(nobody, {
+        file: 'sub/my brief.brief', line: 6, column: 6, endLine: 6, endColumn: 13, severity: 'error', code: 'unknown-reference', message: "Unknown entity '@Nobody'.",
+      });
+      const claim = r.results.find((x) => x.code === 'unsupported-claim');
+      assert.deepEqual([claim?.line, claim?.column, claim?.endLine, claim?.endColumn], [7, 1, 7, 30]);
+      assert.deepEqual(r.results.map((x) => x.severity), ['hint', 'warning', 'error', 'warning', 'error', 'information']);
+    });
+
+    it('json and text: file names with spaces and non-ASCII letters are shown as they are', () => {
+      const named = folder({ 'Zürich notes/ünïcode brief.brief': '@Nobody\n' });
+      assert.deepEqual(filesOf(lintJson(named).results), ['Zürich notes/ünïcode brief.brief']);
+      assert.match(run(named, []).stdout, /^Zürich notes\/ünïcode brief\.brief:1:1: error unknown-reference/m);
+    });
+
+    it('json: an empty array when there is nothing to report', () => {
+      const r = lintJson(dir, ['clean.brief']);
+      assert.equal(r.status, 0);
+      assert.equal(r.stdout, '[]\n');
+    });
+
+    it('sarif: a valid SARIF 2.1.0 log with the same results as json', () => {
+      const fromJson = lintJson(dir).results;
+      const r = run(dir, ['--format', 'sarif']);
+      assert.equal(r.status, 1);
+      const log = JSON.parse(r.stdout);
+      assert.equal(log.version, '2.1.0');
+      assert.equal(typeof log.$schema, 'string');
+      assert.match(log.$schema, /sarif.*2\.1\.0/i);
+      assert.ok(Array.isArray(log.runs) && log.runs.length === 1);
+      const [sarifRun] = log.runs;
+      const driver = sarifRun.tool.driver;
+      assert.equal(driver.name, 'brief-lint');
+      assert.match(driver.version, /^\d+\.\d+\.\d+/);
+      const ruleIds: string[] = driver.rules.map((rule: { id: string }) => rule.id);
+      assert.equal(new Set(ruleIds).size, ruleIds.length, 'rule ids are unique');
+      for (const code of RULE_CODES) assert.ok(ruleIds.includes(code), `rules include ${code}`);
+      for (const rule of driver.rules) {
+        if (RULE_CODES.includes(rule.id)) assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration?.level), `${rule.id} default level`);
+      }
+      assert.equal(driver.rules.find((x: { id: string }) => x.id === 'unsupported-claim').defaultConfiguration.level, 'note');
+      assert.equal(sarifRun.columnKind, 'utf16CodeUnits');
+      const base = sarifRun.originalUriBaseIds?.SRCROOT?.uri;
+      assert.equal(base, `${new URL(`file://${dir}/`).href}`);
+
+      assert.equal(sarifRun.results.length, fromJson.length);
+      const level = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as Record<string, string>;
+      sarifRun.results.forEach((result: Record<string, any>, i: number) => {
+        const expected = fromJson[i];
+        assert.equal(result.ruleId, expected.code);
+        assert.equal(ruleIds[result.ruleIndex], result.ruleId, 'ruleIndex points at the rule');
+        assert.equal(result.level, level[expected.severity]);
+        assert.deepEqual(result.message, { text: expected.message });
+        assert.equal(result.locations.length, 1);
+        const physical = result.locations[0].physicalLocation;
+        assert.equal(physical.artifactLocation.uriBaseId, 'SRCROOT');
+        // A relative URI reference that resolves against SRCROOT to the file.
+        assert.equal(physical.artifactLocation.uri, expected.file.split('/').map(encodeURIComponent).join('/'));
+        assert.equal(decodeURIComponent(new URL(physical.artifactLocation.uri, base).pathname), `${dir}/${expected.file}`);
+        assert.deepEqual(physical.region, { startLine: expected.line, startColumn: expected.column, endLine: expected.endLine, endColumn: expected.endColumn });
+      });
+      // The space is percent-encoded once in the URI reference; json and text show the name as it is.
+      assert.ok(sarifRun.results.some((x: Record<string, any>) => x.locations[0].physicalLocation.artifactLocation.uri === 'sub/my%20brief.brief'));
+    });
+
+    it('sarif: an empty results list for clean files', () => {
+      const r = run(dir, ['--format=sarif', 'clean.brief']);
+      assert.equal(r.status, 0);
+      assert.deepEqual(JSON.parse(r.stdout).runs[0].results, []);
+    });
+  });
+
+  describe('exit status', () => {
+    const CASES: { name: string; files: Record<string, string | Buffer>; args: string[]; status: number; stderr?: RegExp; linted?: string[] }[] = [
+      { name: '0 when clean', files: { 'a.brief': '@Tajikistan [^mini-2021:p1]\n' }, args: [], status: 0 },
+      { name: '1 with an error', files: { 'a.brief': '@Tajikistan\n', 'b.brief': '@Nobody\n' }, args: [], status: 1 },
+      { name: '0 with only a warning', files: { 'a.brief': '@Georgia\n' }, args: [], status: 0 },
+      { name: '0 with only information', files: { 'a.brief': 'claim: @Russia member-of @SCO\n' }, args: [], status: 0 },
+      { name: '0 with only a hint', files: { 'a.brief': '@Nobody\n', '.briefrc.yaml': 'rules: { unknown-reference: hint }\n' }, args: [], status: 0 },
+      { name: '0 when the config turns an error off', files: { 'a.brief': '@Nobody\n', '.briefrc.yaml': 'rules: { unknown-reference: off }\n' }, args: [], status: 0 },
+      { name: '1 when the config raises a warning to an error', files: { 'a.brief': '@Georgia\n', '.briefrc.yaml': 'rules: { ambiguous-reference: error }\n' }, args: [], status: 1 },
+      { name: '2 for --format xml', files: { 'a.brief': '@Tajikistan\n' }, args: ['--format', 'xml'], status: 2, stderr: /--format takes one of text, json, sarif/ },
+      { name: '2 for --format without a value', files: { 'a.brief': '@Tajikistan\n' }, args: ['--format'], status: 2, stderr: /--format/ },
+      { name: '2 for --config without a value', files: { 'a.brief': '@Tajikistan\n' }, args: ['--config'], status: 2, stderr: /--config takes a file/ },
+      { name: '2 for an unknown option', files: { 'a.brief': '@Tajikistan\n' }, args: ['--fix'], status: 2, stderr: /unknown option --fix/ },
+      { name: '2 for a missing file; the others are still linted', files: { 'a.brief': '@Nobody\n' }, args: ['missing.brief', 'a.brief'], status: 2, stderr: /cannot read missing\.brief/, linted: ['a.brief'] },
+      { name: '2 for a glob that matches nothing', files: { 'a.brief': '@Tajikistan\n' }, args: ['nothing/*.brief'], status: 2, stderr: /no file matches nothing\/\*\.brief/ },
+      { name: '2 for a file that is not UTF-8; the others are still linted', files: { 'latin1.brief': Buffer.from([0x40, 0x5a, 0xfc, 0x72, 0x69, 0x63, 0x68, 0x0a]), 'a.brief': '@Nobody\n' }, args: [], status: 2, stderr: /cannot read latin1\.brief: it is not UTF-8 text/, linted: ['a.brief'] },
+      { name: '2 for a --config file that does not exist', files: { 'a.brief': '@Tajikistan\n' }, args: ['--config', 'nope.yaml'], status: 2, stderr: /cannot read config nope\.yaml/ },
+      // Decision recorded by this test: an existing folder without briefs is not an error (nothing to report).
+      { name: '0 for a folder that holds no briefs', files: { 'empty/readme.txt': 'nothing\n' }, args: ['empty'], status: 0 },
+      { name: '0 for a current folder without briefs', files: {}, args: [], status: 0 },
+      { name: '0 for --help', files: {}, args: ['--help'], status: 0 },
+      { name: '0 for --version', files: {}, args: ['--version'], status: 0 },
+    ];
+    for (const c of CASES) {
+      it(c.name, () => {
+        const dir = folder(c.files);
+        const r = run(dir, c.args);
+        assert.equal(r.status, c.status, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+        if (c.stderr) assert.match(r.stderr, c.stderr);
+        if (c.status !== 2) assert.doesNotMatch(r.stderr, /\S/, 'nothing on stderr');
+        if (c.linted) assert.deepEqual(filesOf(lintJson(dir, c.args).results), c.linted);
+      });
+    }
+
+    it('prints usage with --help and the version with --version', () => {
+      const dir = folder();
+      assert.match(run(dir, ['--help']).stdout, /^Usage: brief-lint/);
+      assert.match(run(dir, ['--version']).stdout, /^brief-lint \d+\.\d+\.\d+\n$/);
+    });
+
+    it('2 for an unreadable file (a socket named x.brief); the others are still linted', async () => {
+      const dir = folder({ 'a.brief': '@Nobody\n' });
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(path.join(dir, 'x.brief'), resolve));
+      try {
+        const r = lintJson(dir, ['x.brief', 'a.brief']);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /cannot read x\.brief/);
+        assert.deepEqual(brief(r.results), ['a.brief:1:1 unknown-reference']);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    it('treats a folder named x.brief as a folder: the briefs inside it are checked', () => {
+      const dir = folder({ 'x.brief/inside.brief': '@Nobody\n', 'a.brief': '@Tajikistan\n' });
+      const named = lintJson(dir, ['x.brief']);
+      assert.equal(named.status, 1, named.stderr);
+      assert.deepEqual(brief(named.results), ['x.brief/inside.brief:1:1 unknown-reference']);
+      assert.deepEqual(brief(lintJson(dir).results), ['x.brief/inside.brief:1:1 unknown-reference']);
+      assert.equal(lintJson(folder({ 'x.brief/readme.txt': 'x' }), ['x.brief']).status, 0);
+    });
+
+    it('2 for a broken .briefrc.yaml, reported on the file, while the other briefs are still linted', () => {
+      const dir = folder({
+        'broken/.briefrc.yaml': 'rules: [unclosed\n',
+        'broken/a.brief': '@Nobody\n',
+        'fine/b.brief': '@Georgia\n',
+      });
+      const r = lintJson(dir);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /configuration has errors/);
+      assert.deepEqual(
+        r.results.map((x) => `${x.file} ${x.severity} ${x.code}`),
+        ['broken/.briefrc.yaml error config-syntax', 'broken/a.brief error unknown-reference', 'fine/b.brief warning ambiguous-reference'],
+      );
+      const text = run(dir, []);
+      assert.equal(text.status, 2);
+      assert.match(text.stdout, /^broken\/\.briefrc\.yaml:\d+:\d+: error config-syntax: YAML syntax error/m);
+      assert.match(text.stdout, /^fine\/b\.brief:1:1: warning ambiguous-reference/m);
+    });
+
+    it('2 for a .briefrc.yaml with an invalid value', () => {
+      const dir = folder({ '.briefrc.yaml': 'rules: { unknown-reference: loud }\n', 'a.brief': '@Tajikistan\n' });
+      const r = lintJson(dir);
+      assert.equal(r.status, 2);
+      assert.deepEqual(brief(r.results), ['.briefrc.yaml:1:29 config-invalid-value']);
+    });
+  });
+
+  describe('configuration and extra KB files', () => {
+    it('uses the nearest .briefrc.yaml above each file, up to the current folder', () => {
+      const dir = folder({
+        '.briefrc.yaml': 'rules: { unknown-reference: hint }\n',
+        'root.brief': '@Nobody @Georgia\n',
+        'one/.briefrc.yaml': 'rules: { unknown-reference: off }\n',
+        'one/a.brief': '@Nobody @Georgia\n',
+        'one/deeper/b.brief': '@Nobody @Georgia\n',
+        'two/.briefrc.yaml': 'rules: { ambiguous-reference: error }\n',
+        'two/c.brief': '@Nobody @Georgia\n',
+        'three/d.brief': '@Nobody @Georgia\n',
+      });
+      const r = lintJson(dir);
+      assert.deepEqual(
+        r.results.map((x) => `${x.file} ${x.code} ${x.severity}`),
+        [
+          'one/a.brief ambiguous-reference warning',
+          'one/deeper/b.brief ambiguous-reference warning',
+          'root.brief unknown-reference hint',
+          'root.brief ambiguous-reference warning',
+          'three/d.brief unknown-reference hint',
+          'three/d.brief ambiguous-reference warning',
+          // A nearer config replaces the one above; settings are not merged.
+          'two/c.brief unknown-reference error',
+          'two/c.brief ambiguous-reference error',
+        ],
+      );
+      // From inside a folder, a config above the current folder is not used.
+      const inside = lintJson(path.join(dir, 'three'));
+      assert.deepEqual(inside.results.map((x) => `${x.file} ${x.code} ${x.severity}`), ['d.brief unknown-reference error', 'd.brief ambiguous-reference warning']);
+    });
+
+    it('--config FILE replaces every nearest .briefrc.yaml', () => {
+      const dir = folder({
+        'one/.briefrc.yaml': 'rules: { unknown-reference: off }\n',
+        'one/a.brief': '@Nobody\n',
+        'b.brief': '@Nobody\n',
+        'ci/strict.yaml': 'rules: { unknown-reference: warning }\n',
+      });
+      for (const args of [['--config', 'ci/strict.yaml'], ['--config=ci/strict.yaml']]) {
+        const r = lintJson(dir, args);
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(r.results.map((x) => `${x.file} ${x.severity}`), ['b.brief warning', 'one/a.brief warning']);
+      }
+    });
+
+    const TALIBAN = 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: A local test entity.\n';
+
+    it('--kb FILE adds entities (repeatable)', () => {
+      const dir = folder({
+        'a.brief': '@Taliban and @[Haqqani network]\n',
+        'kb/one.yaml': TALIBAN,
+        'kb/two.yaml': 'entities:\n  - id: haqqani-network\n    kind: group\n    name: Haqqani network\n    summary: Another.\n',
+      });
+      assert.deepEqual(brief(lintJson(dir).results), ['a.brief:1:1 unknown-reference', 'a.brief:1:14 unknown-reference']);
+      assert.deepEqual(brief(lintJson(dir, ['--kb', 'kb/one.yaml']).results), ['a.brief:1:14 unknown-reference']);
+      const both = lintJson(dir, ['--kb', 'kb/one.yaml', '--kb=kb/two.yaml', 'a.brief']);
+      assert.equal(both.status, 0, both.stdout);
+      assert.deepEqual(both.results, []);
+    });
+
+    it('loads kb: files listed in .briefrc.yaml', () => {
+      const dir = folder({ '.briefrc.yaml': 'kb: [kb/*.yaml]\n', 'a.brief': '@Taliban\n', 'kb/one.yaml': TALIBAN });
+      const r = lintJson(dir);
+      assert.equal(r.status, 0, r.stdout);
+    });
+
+    const KB_CASES: { name: string; yaml: string; expect: string[] }[] = [
+      {
+        name: 'a quote that is not in its paragraph',
+        yaml: 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: S.\n    facts:\n      - text: T.\n        evidence: [ { source: mini-2021, paragraph: p1, quote: "not in the text" } ]\n',
+        expect: ['kb/x.yaml:8:21 kb-quote-mismatch'],
+      },
+      {
+        name: 'an unknown target',
+        yaml: 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: S.\n    relations:\n      - type: opposes\n        target: nowhere\n        evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia" } ]\n',
+        expect: ['kb/x.yaml:7:9 kb-unknown-target'],
+      },
+      {
+        name: 'a duplicate id in one file',
+        yaml: `${TALIBAN}  - id: taliban\n    kind: group\n    name: Taliban again\n    summary: S.\n`,
+        expect: ['kb/x.yaml:6:1 kb-duplicate-id'],
+      },
+      {
+        name: 'an id of the bundled KB',
+        yaml: 'entities:\n  - id: tajikistan\n    kind: state\n    name: Tajikistan again\n    summary: S.\n',
+        expect: ['kb/x.yaml:2:1 kb-id-clash'],
+      },
+      { name: 'a YAML syntax error', yaml: 'entities: [a, b\n', expect: ['kb/x.yaml:2:1 kb-syntax'] },
+      { name: 'a duplicate YAML key', yaml: 'entities:\n  - id: x\n    id: y\n', expect: ['kb/x.yaml:3:5 kb-syntax'] },
+      {
+        name: 'an unknown source and paragraph',
+        yaml: 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: S.\n    facts:\n      - text: T.\n        evidence: [ { source: nowhere, paragraph: p1, quote: "q" }, { source: mini-2021, paragraph: p9, quote: "q" } ]\n',
+        expect: ['kb/x.yaml:8:21 kb-unknown-source', 'kb/x.yaml:8:69 kb-unknown-paragraph'],
+      },
+      { name: 'a schema violation', yaml: 'entities:\n  - id: taliban\n    kind: planet\n    name: Taliban\n    summary: S.\n', expect: ['kb/x.yaml:3:11 kb-schema'] },
+    ];
+    for (const c of KB_CASES) {
+      it(`reports a KB file given as an argument: ${c.name}`, () => {
+        const dir = folder({ 'kb/x.yaml': c.yaml });
+        const r = lintJson(dir, ['kb/x.yaml']);
+        assert.deepEqual(brief(r.results), c.expect);
+        assert.ok(r.results.every((x) => x.severity === 'error'));
+        assert.equal(r.status, 1);
+      });
+    }
+
+    it('checks a .briefrc.yaml given as an argument', () => {
+      const dir = folder({ '.briefrc.yaml': 'rules: { nosuchrule: off }\nkb: [../outside.yaml, /etc/passwd]\n' });
+      const r = lintJson(dir, ['.briefrc.yaml']);
+      assert.deepEqual(brief(r.results), ['.briefrc.yaml:1:10 unknown-rule', '.briefrc.yaml:2:6 kb-path-refused', '.briefrc.yaml:2:23 kb-path-refused']);
+      assert.equal(r.status, 2);
+    });
+
+    it('finds no problem in the bundled KB (real data, from the repo root)', () => {
+      const list = (dir: string) => fs.readdirSync(path.join(REPO_ROOT, dir)).filter((f) => f.endsWith('.yaml')).map((f) => `${dir}/${f}`);
+      const files = [...list('data/kb'), ...list('data/sources')];
+      assert.ok(files.length >= 2);
+      for (const args of [files, ['data/kb/*.yaml', 'data/sources/*.yaml']]) {
+        const r = run(REPO_ROOT, ['--format', 'json', ...args], { BRIEF_DATA_DIR: undefined });
+        assert.equal(r.stderr, '');
+        assert.equal(r.stdout, '[]\n');
+        assert.equal(r.status, 0);
+      }
+    });
+  });
+});

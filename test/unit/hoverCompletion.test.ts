@@ -1,0 +1,475 @@
+/**
+ * Hover and completion on the core, as data: a brief with a `$0` cursor and what the feature
+ * must answer there. Every branch of features/hover.ts and features/completion.ts has a row.
+ * Run on the small test KB (test/fixtures/mini-data), plus in-memory workspace KB files.
+ */
+import { strict as assert } from 'assert';
+import type { CompletionItem, CompletionList, TextEdit } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { brief, covered, miniProject, miniWorkspace, service, WORKSPACE } from '../helpers/fixtures';
+import { loadProject, type ProjectState } from '../../server/src/core/project';
+import { parseBrief } from '../../server/src/core/parser';
+
+// ---------------------------------------------------------------------------------------------
+// Hover
+
+/** A hover case: the markdown must contain every `expect` string and none of `absent`. */
+interface HoverCase {
+  readonly text: string;
+  /** Substrings of the hover markdown, or null when there must be no hover. */
+  readonly expect: readonly string[] | null;
+  readonly absent?: readonly string[];
+  /** The text the hover's range covers. */
+  readonly covers?: string;
+}
+
+function hoverAt(state: ProjectState, textWithCursor: string): { value: string | null; covers?: string } {
+  const { doc, cursor } = brief(textWithCursor);
+  const hover = service().hover(doc, state.project, cursor);
+  if (!hover) return { value: null };
+  const contents = hover.contents as { kind: string; value: string };
+  assert.equal(contents.kind, 'markdown');
+  return { value: contents.value, covers: hover.range ? covered(doc, hover.range) : undefined };
+}
+
+function checkHover(state: ProjectState, c: HoverCase): void {
+  const { value, covers } = hoverAt(state, c.text);
+  if (c.expect === null) return assert.equal(value, null);
+  assert.ok(value !== null, 'expected a hover');
+  for (const s of c.expect) assert.ok(value.includes(s), `missing ${JSON.stringify(s)} in:\n${value}`);
+  for (const s of c.absent ?? []) assert.ok(!value.includes(s), `unexpected ${JSON.stringify(s)} in:\n${value}`);
+  if (c.covers !== undefined) assert.equal(covers, c.covers);
+}
+
+const TAJIKISTAN_CARD = [
+  '**Tajikistan** · _state_',
+  'Also: Republic of Tajikistan',
+  'A CSTO member on the Afghan border\\.',
+  'ISO 3166-1: TJ / TJK',
+  '**Relations**',
+  '- Tajikistan is a member of Collective Security Treaty Organization (mini\\-2021 ¶p1)',
+  // An incoming relation: China holds it, Tajikistan is its target.
+  '- China borders Tajikistan (mini\\-2021 ¶p2)',
+  '**Facts**',
+  '- Borders China along 477 km\\.',
+  '  > “477\\-kilometer border” — mini\\-2021 ¶p2',
+];
+
+const HOVERS: readonly HoverCase[] = [
+  // Reference cards
+  { text: '@Tajik$0istan', expect: TAJIKISTAN_CARD, covers: '@Tajikistan' },
+  { text: '$0@Tajikistan is here', expect: ['**Tajikistan**'], covers: '@Tajikistan' },
+  { text: 'See @Tajikistan$0.', expect: ['**Tajikistan**'], covers: '@Tajikistan' },
+  { text: '@[Republic of Tajik$0istan]', expect: ['**Tajikistan** · _state_'], covers: '@[Republic of Tajikistan]' },
+  { text: '@Uzbek$0istan', expect: ['**Uzbekistan** · _state_', 'ISO 3166-1: UZ / UZB', '- Uzbekistan is not a member of Collective Security Treaty Organization (mini\\-2021 ¶p1)'], absent: ['Also:', '**Facts**'] },
+  { text: '@C$0STO', expect: ['**Collective Security Treaty Organization** · _organization_', 'Also: CSTO', 'A six\\-member grouping', '- Tajikistan is a member of Collective Security Treaty Organization', '- Uzbekistan is not a member of Collective Security Treaty Organization'], absent: ['ISO 3166-1', '**Facts**'] },
+  { text: '@Put$0in', expect: ['**Vladimir Putin** · _person_', 'Also: Putin', 'Russian President\\.', '- Vladimir Putin leads Russia (mini\\-2021 ¶p2)'], covers: '@Putin' },
+  { text: '@[Xi Jin$0ping]', expect: ['**Xi Jinping** · _person_', 'Also: Xi', 'Chinese President\\.'], absent: ['**Relations**', '**Facts**', 'ISO'] },
+  { text: '@[ETH Zu$0rich]', expect: ['**ETH Zürich** · _organization_'] },
+  { text: '@Russia$0\'s view', expect: ['**Russia** · _state_', '- Russia participates in Joint Western\\-2021 (mini\\-2021 ¶p3)', '- Vladimir Putin leads Russia (mini\\-2021 ¶p2)'], covers: '@Russia' },
+  { text: '# Heading on @Chi$0na', expect: ['**China** · _state_', 'Also: PRC', '- China borders Tajikistan (mini\\-2021 ¶p2)'] },
+  { text: 'claim: @Tajik$0istan member-of @CSTO', expect: ['**Tajikistan** · _state_'], covers: '@Tajikistan' },
+  // Ambiguous and unknown references
+  { text: 'In @Geor$0gia', expect: ['**Ambiguous:** `Georgia` may mean', '- Georgia \\(U\\.S\\. state\\) (place) — write `@georgia-us`', '- Georgia (state) — write `@georgia`'], covers: '@Georgia' },
+  { text: '@Tajik$0stan', expect: ['**Unknown entity** `Tajikstan`.', 'Did you mean **Tajikistan**?'], covers: '@Tajikstan' },
+  { text: '@Nob$0ody', expect: ['**Unknown entity** `Nobody`.'], absent: ['Did you mean'] },
+  // Citations
+  { text: '[^mini$0-2021]', expect: ['**A Small Test Article** — Test Author, 2021', '3 paragraphs.'], covers: '[^mini-2021]' },
+  { text: 'As said [^mini-2021:p2$0].', expect: ['**A Small Test Article**', '¶p2 · _Leaders_', '> Russian President Vladimir Putin spoke with Chinese President Xi Jinping\\. China borders Tajikistan along a 477\\-kilometer border\\.'], absent: ['¶p1', '¶p3', 'more'], covers: '[^mini-2021:p2]' },
+  { text: '[^mini-2021:p1$0]', expect: ['¶p1\n\n> Russia seeks to use the Collective Security Treaty Organization \\(CSTO\\)'], absent: ['¶p1 ·'] },
+  { text: '[^mini-2021:p1-p3$0]', expect: ['¶p1\n', '¶p2 · _Leaders_', '¶p3 · _Leaders_', 'Joint Western\\-2021'], absent: ['more'], covers: '[^mini-2021:p1-p3]' },
+  { text: '[^mini-2021:p2-p2$0]', expect: ['¶p2 · _Leaders_'], absent: ['¶p1', '¶p3'] },
+  { text: '[^mini-2021:p$04]', expect: ['**A Small Test Article**', 'No paragraph `p4` (the source has p1–p3).'] },
+  { text: '[^mini-2021:x$0]', expect: ['No paragraph `x`.'] },
+  { text: '[^nowh$0ere:p1]', expect: ['**Unknown source** `nowhere`'], covers: '[^nowhere:p1]' },
+  // Claims: keyword and predicate
+  { text: 'cla$0im: @Tajikistan member-of @CSTO', expect: ['**✓ Supported** — Tajikistan is a member of Collective Security Treaty Organization', '> “a six\\-member grouping that includes Tajikistan” — mini\\-2021 ¶p1'], covers: 'claim:' },
+  { text: '- claim: @Uzbekistan not mem$0ber-of @CSTO', expect: ['**✓ Supported** — Uzbekistan is not a member of Collective Security Treaty Organization', '“excludes Uzbekistan” — mini\\-2021 ¶p1'], covers: 'member-of' },
+  { text: '1. claim: @Tajikistan bor$0ders @China', expect: ['**✓ Supported** — Tajikistan borders China', '“China borders Tajikistan” — mini\\-2021 ¶p2'] },
+  { text: 'claim: @Uzbekistan mem$0ber-of @CSTO', expect: ['**✗ Contradicted** — Uzbekistan is a member of Collective Security Treaty Organization', '> “excludes Uzbekistan” — mini\\-2021 ¶p1'], covers: 'member-of' },
+  { text: '> CLAIM$0: @Tajikistan NOT member-of @CSTO', expect: ['**✗ Contradicted** — Tajikistan is not a member of Collective Security Treaty Organization'], covers: 'CLAIM:' },
+  { text: 'claim: @Russia member-of$0 @SCO', expect: ['**? Unsupported** — Russia is a member of Shanghai Cooperation Organization', 'The knowledge base holds no relation for this claim.'] },
+  { text: 'claim: @Putin memb$0er-of @CSTO', expect: ["**Kind mismatch** — 'member\\-of' takes state, organization as its subject, but Vladimir Putin is a person\\."] },
+  { text: 'claim: @Tajikistan lea$0ds @CSTO', expect: ["**Kind mismatch** — 'leads' takes person as its subject, but Tajikistan is a state\\."] },
+  { text: 'claim: @Tajikistan memb$0erof @CSTO', expect: ['**Unknown predicate** `memberof`.'], covers: 'memberof' },
+  { text: 'claim: @Tajikstan member$0-of @CSTO', expect: ['**member\\-of** — state, organization → organization', 'No verdict: a reference of this claim does not name exactly one entity.'] },
+  { text: 'claim: @Georgia member$0-of @CSTO', expect: ['No verdict'] },
+  // Front matter keys
+  { text: '---\ntit$0le: x\n---', expect: ["**title** — The brief's title (required when there is front matter)."], covers: 'title' },
+  { text: '---\ntitle: x\nclassi$0fication: TLP:RED\n---', expect: ['**classification** — Traffic Light Protocol marking.', 'Values: `TLP:CLEAR`, `TLP:GREEN`, `TLP:AMBER`, `TLP:AMBER+STRICT`, `TLP:RED`'] },
+  { text: '---\ntitle: x\nconfidence$0: low\n---', expect: ['**confidence**', 'Values: `low`, `moderate`, `high`'] },
+  { text: '---\ntitle: x\nsour$0ces: [mini-2021]\n---', expect: ['**sources** — A list of source ids'], absent: ['Values:'] },
+  // Nothing to say
+  { text: '---\ntitle: x\ncolo$0ur: red\n---', expect: null },
+  { text: '---\ntitle: x$0y\n---', expect: null },
+  { text: 'plain $0text', expect: null },
+  { text: '```\n@Tajik$0istan [^mini-2021]\n```', expect: null },
+  { text: 'Write `@Tajik$0istan` like this.', expect: null },
+  { text: 'Text %% @Tajik$0istan', expect: null },
+  { text: 'Literal \\@Tajik$0istan', expect: null },
+  { text: 'Mail analyst@Tajik$0istan.org', expect: null },
+  { text: 'The claim: @Tajikistan mem$0ber-of @CSTO is prose.', expect: null },
+  { text: '', expect: null },
+];
+
+describe('hover (mini KB)', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+  for (const c of HOVERS) it(JSON.stringify(c.text), () => checkHover(state, c));
+});
+
+/** A workspace KB with an entity that has every optional part, more relations and facts than a card shows. */
+const HUB_KB = `entities:
+  - id: test-hub
+    kind: organization
+    name: Test Hub
+    summary: An organization with many relations.
+    identifiers: { wikidata: Q4242 }
+    relations:
+${['tajikistan', 'uzbekistan', 'russia', 'china', 'united-states', 'georgia', 'csto', 'sco', 'vladimir-putin', 'xi-jinping']
+  .map((target, i) => `      - type: supports
+        target: ${target}
+        negated: ${i === 5}
+${i === 0 ? '        since: "2019"\n' : ''}${i === 1 ? '        since: "2001"\n        until: 2021-08\n' : ''}${i === 2 ? '        until: "2020"\n' : ''}        evidence: [ { source: mini-2021, paragraph: p${(i % 3) + 1}, quote: "${['Russia', 'Russian', 'Russian'][i % 3]}" } ]`)
+  .join('\n')}
+    facts:
+${[1, 2, 3, 4].map((n) => `      - text: Fact number ${n}.\n        evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia" } ]`).join('\n')}
+  - id: lone-state
+    kind: state
+    name: Lone State
+    summary: Only an alpha-2 code.
+    identifiers: { iso2: LS }
+`;
+
+describe('hover (workspace KB: identifiers, dates, long lists)', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/hub.yaml]\n', [`${WORKSPACE}/kb/hub.yaml`]: HUB_KB });
+    const problems = [...state.fileDiagnostics.values()].flat();
+    assert.deepEqual(problems, [], 'the test KB is valid');
+  });
+  const CASES: HoverCase[] = [
+    {
+      text: '@test-h$0ub',
+      expect: [
+        '**Test Hub** · _organization_',
+        'Wikidata: Q4242',
+        '- Test Hub supports Tajikistan \\(since 2019\\) (mini\\-2021 ¶p1)',
+        '- Test Hub supports Uzbekistan \\(2001–2021\\-08\\) (mini\\-2021 ¶p2)',
+        '- Test Hub supports Russia \\(until 2020\\) (mini\\-2021 ¶p3)',
+        '- Test Hub does not support Georgia',
+        '- … and 2 more',
+        '- Fact number 1\\.',
+        '- Fact number 3\\.',
+      ],
+      // Eight relations and three facts at most.
+      absent: ['ISO 3166-1', 'Also:', 'supports Vladimir Putin', 'supports Xi Jinping', 'Fact number 4'],
+    },
+    { text: '@Lone$0-State', expect: ['**Lone State** · _state_', 'ISO 3166-1: LS'], absent: [' / ', 'Wikidata'] },
+    { text: '@[Lone State]$0', expect: ['ISO 3166-1: LS'] },
+    { text: 'claim: @test-hub supp$0orts @Tajikistan', expect: ['**✓ Supported** — Test Hub supports Tajikistan \\(since 2019\\)'] },
+    { text: 'claim: @test-hub supp$0orts @Georgia', expect: ['No verdict'] },
+    { text: 'claim: @test-hub not supp$0orts @Uzbekistan', expect: ['**✗ Contradicted** — Test Hub does not support Uzbekistan \\(2001–2021\\-08\\)'] },
+    { text: '@Tajik$0istan', expect: ['- Test Hub supports Tajikistan \\(since 2019\\)'] },
+  ];
+  for (const c of CASES) it(JSON.stringify(c.text), () => checkHover(state, c));
+});
+
+describe('hover (a source with more paragraphs than a hover shows)', () => {
+  let state: ProjectState;
+  before(async () => {
+    const paragraphs = [1, 2, 3, 4, 5].map((n) => `  - { id: p${n}, section: "", text: "Paragraph number ${n}." }`).join('\n');
+    const ws = miniWorkspace({ '/mem/five/sources/five.yaml': `id: five\ntitle: Five\nauthor: A. Writer\nyear: 2020\nparagraphs:\n${paragraphs}\n`, '/mem/five/kb/none.yaml': 'entities: []\n' });
+    state = await loadProject(ws, { bundledDataDir: '/mem/five', folder: WORKSPACE, trusted: true });
+  });
+  const CASES: HoverCase[] = [
+    { text: '[^five:p1-p5$0]', expect: ['**Five** — A\\. Writer, 2020', '> Paragraph number 1\\.', '> Paragraph number 3\\.', '… and 2 more paragraphs'], absent: ['Paragraph number 4'] },
+    { text: '[^five:p2-p4$0]', expect: ['Paragraph number 2', 'Paragraph number 4'], absent: ['more', 'Paragraph number 5'] },
+    { text: '[^five$0]', expect: ['5 paragraphs.'] },
+  ];
+  for (const c of CASES) it(JSON.stringify(c.text), () => checkHover(state, c));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Completion
+
+/** A completion case. `labels`: all the labels, in order; `includes`: some of them; `edits`: label → [newText, replaced text]. */
+interface CompletionCase {
+  readonly text: string;
+  readonly labels?: readonly string[];
+  readonly includes?: readonly string[];
+  readonly absent?: readonly string[];
+  readonly edits?: Readonly<Record<string, readonly [newText: string, replaced: string]>>;
+}
+
+const ENTITY_LABELS = ['China', 'CSTO', 'ETH Zürich', 'Georgia', 'georgia-us', 'Joint Western-2021', 'Russia', 'SCO', 'Tajikistan', 'United States', 'Uzbekistan', 'Vladimir Putin', 'Xi Jinping'];
+const PREDICATES = ['member-of', 'leads', 'borders', 'allied-with', 'rival-of', 'cooperates-with', 'supports', 'opposes', 'operates', 'located-in', 'part-of', 'participates-in'];
+const RULES = [
+  'unknown-reference', 'ambiguous-reference', 'malformed-reference', 'unknown-source', 'unknown-paragraph',
+  'malformed-claim', 'unknown-predicate', 'kind-mismatch', 'contradicted-claim', 'unsupported-claim',
+  'front-matter-syntax', 'front-matter-unterminated', 'front-matter-unknown-key', 'front-matter-invalid-value', 'unknown-rule',
+];
+const DIRECTIVES = ['brief-disable-next-line', 'brief-disable', 'brief-enable'];
+const FM_KEYS = ['title', 'author', 'date', 'classification', 'confidence', 'tags', 'sources'];
+const TLP = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
+
+const COMPLETIONS: readonly CompletionCase[] = [
+  // Entities after @ and @[
+  { text: 'Backed by @$0', labels: ENTITY_LABELS, edits: { Tajikistan: ['@Tajikistan', '@'], 'Xi Jinping': ['@[Xi Jinping]', '@'], 'ETH Zürich': ['@[ETH Zürich]', '@'] } },
+  { text: '@Taj$0', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
+  { text: 'In @Taj$0 today', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
+  { text: '@Ta$0jikistan and more', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Tajikistan'] } },
+  { text: '(@Uzb$0', labels: ['Uzbekistan'], edits: { Uzbekistan: ['@Uzbekistan', '@Uzb'] } },
+  { text: '@[Xi J$0', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J'] } },
+  { text: '@[Xi J$0]', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J]'] } },
+  { text: 'Talks with @[$0', includes: ['Tajikistan', 'Xi Jinping'], edits: { Tajikistan: ['@[Tajikistan]', '@['] } },
+  { text: '@[$0]', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@[]'] } },
+  { text: '@[ETH Z$0', labels: ['ETH Zürich'], edits: { 'ETH Zürich': ['@[ETH Zürich]', '@[ETH Z'] } },
+  { text: '@Joint$0', labels: ['Joint Western-2021'], edits: { 'Joint Western-2021': ['@[Joint Western-2021]', '@Joint'] } },
+  // An alias that was typed is the label, and is inserted when it names one entity.
+  { text: '@Put$0', includes: ['Putin'], absent: ['Vladimir Putin'], edits: { Putin: ['@Putin', '@Put'] } },
+  { text: '@PR$0', includes: ['PRC'], edits: { PRC: ['@PRC', '@PR'] } },
+  { text: '@Russian$0', labels: ['Russian Federation'], edits: { 'Russian Federation': ['@[Russian Federation]', '@Russian'] } },
+  { text: '@U.S$0', includes: ['US'], edits: { US: ['@US', '@U.S'] } },
+  // An alias shared by two entities inserts the id, which names one of them.
+  { text: '@Georgia-u$0', includes: ['georgia-us'], edits: { 'georgia-us': ['@georgia-us', '@Georgia-u'] } },
+  { text: '@zzq$0', labels: [] },
+  { text: 'claim: @Tajikistan member-of @CS$0', includes: ['CSTO'], edits: { CSTO: ['@CSTO', '@CS'] } },
+  // No entities where references do not count
+  { text: '```\n@Taj$0\n```', labels: [] },
+  { text: '~~~~\ntext\n@Taj$0\n~~~~\n', labels: [] },
+  { text: 'Write `@Taj$0` here', labels: [] },
+  { text: 'Text %% @Taj$0', labels: [] },
+  { text: 'mail analyst@Taj$0', labels: [] },
+  { text: 'Literal \\@Taj$0', labels: [] },
+  { text: 'Double @@Taj$0', labels: [] },
+  { text: 'plain $0text', labels: [] },
+  { text: '', labels: [] },
+  // Predicates in a claim
+  { text: 'claim: @Tajikistan $0', labels: ['not', ...PREDICATES], edits: { 'member-of': ['member-of', ''], not: ['not ', ''] } },
+  { text: '- claim: @Tajikistan mem$0', labels: ['not', ...PREDICATES], edits: { 'member-of': ['member-of', 'mem'] } },
+  { text: '> CLAIM: @[Xi Jinping] $0', labels: ['not', ...PREDICATES] },
+  { text: '1. claim: @Tajikistan not $0', labels: PREDICATES, edits: { borders: ['borders', ''] } },
+  { text: 'claim: @Tajikistan NOT bor$0', labels: PREDICATES, edits: { borders: ['borders', 'bor'] } },
+  { text: 'claim: @Tajikistan member-of $0', labels: [] },
+  { text: 'claim: $0', labels: [] },
+  { text: 'claim:$0', labels: [] },
+  { text: 'The claim: @Tajikistan $0', labels: [] },
+  // Sources and paragraphs in citations
+  { text: 'As reported [^$0', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  { text: 'As reported [^mi$0', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
+  { text: 'As reported [^$0]', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  { text: 'See [^mini-2021:$0', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', ''] } },
+  { text: 'See [^mini-2021:p$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p'] } },
+  { text: 'See [^nowhere:$0', labels: [] },
+  // Directives in comments
+  { text: '%% $0', labels: DIRECTIVES, edits: { 'brief-disable': ['brief-disable', ''] } },
+  { text: '%% brief-dis$0', labels: DIRECTIVES, edits: { 'brief-disable-next-line': ['brief-disable-next-line', 'brief-dis'] } },
+  { text: '@Tajikistan %% brief-disable $0', labels: RULES, edits: { 'unknown-reference': ['unknown-reference', ''] } },
+  { text: '%% brief-disable-next-line unknown-reference, unk$0', labels: RULES, edits: { 'unknown-source': ['unknown-source', 'unk'] } },
+  { text: '%% brief-enable unk$0', labels: RULES },
+  { text: '%% a remark $0', labels: [] },
+  // Front matter keys and values
+  { text: '---\n$0\n---', labels: FM_KEYS, edits: { title: ['title: ', ''] } },
+  { text: '---\ntitle: x\n$0\n---', labels: FM_KEYS.filter((k) => k !== 'title'), edits: { confidence: ['confidence: ', ''] } },
+  { text: '---\ntitle: x\ndate: 2021-01-01\n$0\n---', labels: FM_KEYS.filter((k) => k !== 'title' && k !== 'date') },
+  { text: '---\ntitle: x\nclassification: $0\n---', labels: TLP, edits: { 'TLP:RED': ['TLP:RED', ''] } },
+  { text: '---\ntitle: x\nclassification: TLP:A$0\n---', labels: TLP, edits: { 'TLP:AMBER': ['TLP:AMBER', 'TLP:A'] } },
+  { text: '---\ntitle: x\nconfidence: m$0\n---', labels: ['low', 'moderate', 'high'], edits: { moderate: ['moderate', 'm'] } },
+  { text: '---\ntitle: x\nsources: [$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  { text: '---\ntitle: x\nsources: [mini-2021, mi$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
+  { text: '---\ntitle: x\ntags: $0\n---', labels: [] },
+  { text: '---$0\ntitle: x\n---', labels: [] },
+  { text: '---\ntitle: x\n---\n@Taj$0', includes: ['Tajikistan'] },
+];
+
+function completeAt(state: ProjectState, textWithCursor: string): { doc: TextDocument; list: CompletionList; cursor: { line: number; character: number } } {
+  const { doc, cursor } = brief(textWithCursor);
+  return { doc, cursor, list: service().complete(doc, state.project, cursor) };
+}
+
+function editOf(item: CompletionItem): TextEdit {
+  const edit = item.textEdit;
+  assert.ok(edit && 'range' in edit, `${item.label} has a TextEdit`);
+  return edit;
+}
+
+describe('completion (mini KB)', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+  for (const c of COMPLETIONS) {
+    it(JSON.stringify(c.text), () => {
+      const { doc, list, cursor } = completeAt(state, c.text);
+      const labels = list.items.map((i) => i.label);
+      if (c.labels) assert.deepEqual(labels, c.labels);
+      for (const l of c.includes ?? []) assert.ok(labels.includes(l), `missing ${l} in ${labels.join(', ')}`);
+      for (const l of c.absent ?? []) assert.ok(!labels.includes(l), `unexpected ${l}`);
+      for (const [label, [newText, replaced]] of Object.entries(c.edits ?? {})) {
+        const item = list.items.find((i) => i.label === label);
+        assert.ok(item, `no item ${label} in ${labels.join(', ')}`);
+        const edit = editOf(item);
+        assert.equal(edit.newText, newText);
+        assert.equal(covered(doc, edit.range), replaced);
+      }
+      // Every edit stays on the cursor's line and contains the cursor, as LSP requires.
+      for (const item of list.items) {
+        const { range } = editOf(item);
+        assert.equal(range.start.line, cursor.line);
+        assert.equal(range.end.line, cursor.line);
+        assert.ok(range.start.character <= cursor.character && cursor.character <= range.end.character, `${item.label}: the range contains the cursor`);
+      }
+    });
+  }
+
+  it('offers both entities of an ambiguous alias, each inserted by its id', async () => {
+    const airports = `entities:
+  - { id: hamid-karzai-airport, kind: facility, name: Hamid Karzai International Airport, aliases: [Kabul airport], summary: S. }
+  - { id: old-kabul-airfield, kind: place, name: Old Kabul Airfield, aliases: [Kabul airport], summary: S. }
+`;
+    const withAirports = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/airports.yaml]\n', [`${WORKSPACE}/kb/airports.yaml`]: airports });
+    const items = completeAt(withAirports, 'Near @Kabul-a$0').list.items;
+    assert.deepEqual(items.map((i) => [i.label, i.detail, editOf(i).newText]).sort(), [
+      ['Kabul airport', 'facility · Hamid Karzai International Airport', '@hamid-karzai-airport'],
+      ['Kabul airport', 'place · Old Kabul Airfield', '@old-kabul-airfield'],
+    ]);
+  });
+
+  it('offers the canonical name when it starts with what was typed, an alias otherwise', () => {
+    const edits = (typed: string) => completeAt(state, typed).list.items.map((i) => `${i.label} → ${editOf(i).newText}`);
+    assert.equal(edits('@[Xi$0')[0], 'Xi Jinping → @[Xi Jinping]');
+    assert.equal(edits('@CST$0')[0], 'CSTO → @CSTO');
+    assert.ok(edits('@Geor$0').includes('Georgia (U.S. state) → @[Georgia (U.S. state)]'));
+  });
+
+  it('ranks the entity whose name starts with the typed text first', () => {
+    assert.equal(completeAt(state, '@Taj$0').list.items[0].label, 'Tajikistan');
+    assert.equal(completeAt(state, '@Sh$0').list.items[0].label, 'Shanghai Cooperation Organization');
+  });
+
+  it('inserts a reference that resolves to the entity it offers, whenever the KB has one', () => {
+    const kb = state.project.resolver.kb;
+    for (const typed of ['@$0', '@[$0', '@Geor$0', '@Ru$0', '@[Xi J$0', '@Put$0', '@PR$0', '@U$0']) {
+      const { doc, list } = completeAt(state, typed);
+      for (const item of list.items) {
+        const entity = [...kb.entities.values()].find((e) => item.detail === `${e.kind} · ${e.name}`);
+        assert.ok(entity, `${item.label}: detail names the entity`);
+        // An entity whose every id, name and alias is shared with another cannot be referenced alone.
+        const reachable = [entity.id, entity.name, ...entity.aliases].some((n) => kb.lookup(n).length === 1);
+        if (!reachable) continue;
+        const text = TextDocument.applyEdits(doc, [editOf(item)]);
+        const [reference, ...more] = parseBrief(text).references;
+        assert.deepEqual(more, [], `${typed} → ${text}: one reference`);
+        const resolved = state.project.resolver.resolve(reference.name);
+        assert.ok(resolved.status === 'resolved' && resolved.entity.id === entity.id, `${typed} → ${text} should name ${entity.id}`);
+      }
+    }
+  });
+
+  it('describes entities: kind, summary and a filter text that matches what was typed', () => {
+    const item = completeAt(state, '@Taj$0').list.items.find((i) => i.label === 'Tajikistan');
+    assert.ok(item);
+    assert.equal(item.detail, 'state · Tajikistan');
+    assert.deepEqual(item.documentation, { kind: 'markdown', value: 'A CSTO member on the Afghan border\\.' });
+    assert.equal(item.filterText, '@Tajikistan');
+    const bracket = completeAt(state, '@[Xi J$0').list.items[0];
+    assert.equal(bracket.filterText, '@[Xi Jinping');
+  });
+
+  it('shows paragraph text as the documentation of a paragraph item', () => {
+    const p2 = completeAt(state, '[^mini-2021:$0').list.items.find((i) => i.label === 'p2');
+    assert.equal(p2?.detail, 'Leaders');
+    assert.deepEqual(p2?.documentation, { kind: 'markdown', value: '> Russian President Vladimir Putin spoke with Chinese President Xi Jinping\\. China borders Tajikistan along a 477\\-kilometer border\\.' });
+    const p1 = completeAt(state, '[^mini-2021:$0').list.items.find((i) => i.label === 'p1');
+    assert.equal(p1?.detail, 'A Small Test Article', 'a paragraph without a section shows the title');
+  });
+
+  it('lists at most 50 entities and says the list is incomplete when there are more', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => `  - { id: extra-${i}, kind: place, name: Extra ${i}, summary: S. }`).join('\n');
+    const big = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/many.yaml]\n', [`${WORKSPACE}/kb/many.yaml`]: `entities:\n${many}\n` });
+    const all = completeAt(big, '@$0').list;
+    assert.equal(all.items.length, 50);
+    assert.equal(all.isIncomplete, true);
+    const few = completeAt(big, '@[Extra 5$0').list;
+    assert.ok(few.items.length > 0);
+    assert.equal(few.isIncomplete, false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// KB text cannot inject markdown
+
+const EVIL = '[link](command:workbench.action.terminal.new) ![img](http://x/y.png) <img src=x onerror=alert(1)> https://evil.example www.evil.example mailto:a@b.example <script>alert(1)</script> [ref]: javascript:alert(1) `code` *em* __strong__ &lt;b&gt; <http://auto.example>';
+const EVIL_KB = `entities:
+  - id: evil-entity
+    kind: group
+    name: ${JSON.stringify(`Evil ${EVIL.slice(0, 40)}`)}
+    aliases: [${JSON.stringify('<img src=x onerror=alert(2)>')}, "https://evil.example/alias"]
+    summary: ${JSON.stringify(`Click ${EVIL}`)}
+    relations:
+      - type: supports
+        target: tajikistan
+        evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia" } ]
+    facts:
+      - text: ${JSON.stringify(`A fact with ${EVIL}`)}
+        evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia" } ]
+  - id: evil-twin
+    kind: group
+    name: ${JSON.stringify('Twin ![x](https://evil.example/t.png)')}
+    aliases: ["https://evil.example/alias"]
+    summary: A second entity sharing an alias, for the ambiguous card.
+`;
+
+/** The markdown renders as text only: no link, image, autolink, raw HTML or live URI scheme. */
+function assertInert(value: string): void {
+  assert.doesNotMatch(value, /<[a-z/!?]/i, 'raw HTML or an autolink');
+  assert.ok(!value.includes(']('), 'an inline link or image');
+  assert.ok(!value.includes('!['), 'an image');
+  assert.doesNotMatch(value, /(^|[^\\])\[/, 'an unescaped [ (link text or a reference definition)');
+  assert.doesNotMatch(value, /\b(command|https?|javascript|mailto):/i, 'a URI scheme that a renderer could link');
+  assert.doesNotMatch(value, /www\./i, 'a www. autolink');
+}
+
+describe('KB text in hovers and completion is escaped', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/evil.yaml]\n', [`${WORKSPACE}/kb/evil.yaml`]: EVIL_KB });
+    const problems = [...state.fileDiagnostics.values()].flat();
+    assert.deepEqual(problems, [], 'the test KB is valid');
+  });
+
+  const CASES: { name: string; text: string; mustShow: string[] }[] = [
+    { name: 'the entity card', text: '@evil-ent$0ity', mustShow: ['Click', 'onerror', 'alert', 'evil', 'A fact with'] },
+    { name: 'an incoming relation on another card', text: '@Tajik$0istan', mustShow: ['Evil', 'supports Tajikistan'] },
+    { name: 'the ambiguous card', text: '@[https://evil.example/ali$0as]', mustShow: ['Ambiguous', 'Twin', 'Evil'] },
+    { name: 'the did-you-mean of an unknown reference', text: '@evil-entit$0', mustShow: ['Did you mean', 'Evil'] },
+    { name: 'a claim verdict', text: 'claim: @evil-entity supp$0orts @Tajikistan', mustShow: ['Supported', 'Evil'] },
+  ];
+  for (const c of CASES) {
+    it(`in ${c.name}`, () => {
+      const { value } = hoverAt(state, c.text);
+      assert.ok(value, 'a hover');
+      assertInert(value);
+      for (const s of c.mustShow) assert.ok(value.includes(s), `${s} is still shown as text in:\n${value}`);
+    });
+  }
+
+  it('in completion documentation', () => {
+    const { list } = completeAt(state, '@evil-ent$0');
+    const item = list.items.find((i) => i.detail?.includes('Evil'));
+    assert.ok(item, 'the evil entity is offered');
+    const doc = item.documentation as { kind: string; value: string };
+    assert.equal(doc.kind, 'markdown');
+    assertInert(doc.value);
+    assert.ok(doc.value.includes('Click'));
+  });
+
+  it('the check itself catches live markdown', () => {
+    for (const live of ['[a](command:x)', '![i](x.png)', '<img src=x>', 'see https://evil.example', 'www.evil.example', '[ref]: x', '<http://x>']) {
+      assert.throws(() => assertInert(live), `${live} should be caught`);
+    }
+  });
+});
