@@ -57,7 +57,8 @@ const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-f
 const t0 = Date.now();
 const results = [];
 let runDir; let codeServer; let context; let page; let memSampler; let peakRss = 0;
-let tornDown = false;
+let teardownDone; // the teardown's promise, shared by every caller
+let interrupted = false;
 
 const log = (msg) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
 
@@ -219,9 +220,13 @@ async function killTree(child, name) {
   try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
 }
 
-async function teardown() {
-  if (tornDown) return;
-  tornDown = true;
+/** Stops everything this run started; safe to call from several places at once. */
+function teardown() {
+  teardownDone ??= doTeardown();
+  return teardownDone;
+}
+
+async function doTeardown() {
   if (memSampler) clearInterval(memSampler);
   if (context) {
     const closed = await Promise.race([context.close().then(() => true, () => false), delay(10000).then(() => false)]);
@@ -240,7 +245,11 @@ async function teardown() {
 }
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { log(`${sig}: tearing down`); teardown().finally(() => process.exit(130)); });
+  process.on(sig, () => {
+    interrupted = true;
+    log(`${sig}: tearing down`);
+    teardown().finally(() => { console.log('interrupted'); process.exit(130); });
+  });
 }
 
 // ----- driving the workbench -----------------------------------------------------------------
@@ -321,7 +330,7 @@ async function main() {
   process.env.TMPDIR = path.join(runDir, 't'); // Playwright's own temporary files go there too
   startMemorySampler();
 
-  log(`installing ${path.relative(REPO, VSIX) || VSIX} into a fresh extensions dir`);
+  log(`installing ${VSIX.startsWith(`${REPO}${path.sep}`) ? path.relative(REPO, VSIX) : VSIX} into a fresh extensions dir`);
   try {
     log(await installExtension());
   } catch (err) { return notRun(CHECKS, `the extension did not install: ${err.message}`); }
@@ -335,6 +344,9 @@ async function main() {
   try {
     context = await chromium.launchPersistentContext(path.join(runDir, 'chrome'), {
       executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, env: isolatedEnv(),
+      // Playwright's own signal handlers would close Chromium and exit at once, leaving
+      // code-server running: this runner's handlers tear both down.
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
       viewport: { width: 1280, height: 800 }, timeout: 60000,
     });
     page = context.pages()[0] ?? await context.newPage();
@@ -456,4 +468,5 @@ try {
   console.log(`${passed} passed, ${failed} failed`);
   exitCode = failed === 0 && passed > 0 ? 0 : 1;
 }
+if (interrupted) exitCode = 130;
 process.exit(exitCode);
