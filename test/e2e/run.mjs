@@ -71,6 +71,7 @@ async function poll(what, fn, { timeout = TIMEOUT, interval = 200 } = {}) {
       const value = await fn();
       if (value) return value;
     } catch (err) {
+      if (err.fatal) throw err; // no point waiting any longer (e.g. the server process died)
       lastError = err;
     }
     if (Date.now() > deadline) {
@@ -205,7 +206,7 @@ async function startCodeServer() {
     if (exited !== null) throw Object.assign(new Error(`code-server exited (${exited}); see test-output/e2e/code-server.log`), { fatal: true });
     const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
     return res.ok;
-  }, { timeout: 60000 }).catch((err) => { throw new Error(exited !== null ? `code-server exited (${exited}); see test-output/e2e/code-server.log` : err.message); });
+  }, { timeout: 60000 });
   return base;
 }
 
