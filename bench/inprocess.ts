@@ -1,0 +1,157 @@
+/**
+ * Measurements that need no language server: the floor (in this process), KB loading (each in
+ * a fresh child process), brief-lint as a whole process, and loading the extension's bundle.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { floorCheck, type NameTable } from './floor';
+import type { GeneratedDocument, GeneratedWorkspace } from './generate';
+import { listFiles } from './lspDriver';
+import type { KbLoadReport } from './kbLoadChild';
+import { CLIENT_JS, LINT_JS } from './config';
+
+/** Times `fn` `runs` times after `warmup` calls. */
+export function timeRuns(runs: number, warmup: number, fn: (i: number) => void): number[] {
+  for (let i = 0; i < warmup; i++) fn(i);
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn(i);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export interface FloorResult {
+  readonly open: number[];
+  readonly hover: number[];
+  readonly completion: number[];
+  readonly found: number;
+}
+
+/**
+ * The floor of each editor request, in-process: the whole-text regex check (open, and again
+ * after an edit); for hover, the same scan over one line and a Map lookup; for completion, a
+ * prefix scan of every known written form, keeping 50.
+ */
+export function measureFloor(doc: GeneratedDocument, names: NameTable, runs: number, requests: number): FloorResult {
+  let found = 0;
+  const open = timeRuns(runs, 3, () => {
+    found = floorCheck(doc.brief, names).unknown.length;
+  });
+  const lines = doc.brief.split('\n');
+  const known = doc.references.filter((r) => r.entity !== undefined);
+  const hover = timeRuns(requests, 10, (i) => {
+    const site = known[(i * 7919) % known.length].brief;
+    floorCheck(lines[site.line], names);
+  });
+  const keys = [...names.keys()];
+  const completion = timeRuns(requests, 10, (i) => {
+    const site = known[(i * 7919) % known.length].brief;
+    const prefix = lines[site.line].slice(site.nameCol, site.nameCol + 1 + (i % 3)).toLowerCase();
+    const items: string[] = [];
+    for (const k of keys) if (k.startsWith(prefix) && items.push(k) >= 50) break;
+  });
+  return { open, hover, completion, found };
+}
+
+export interface WorkspaceFloor {
+  readonly indexing: number;
+  readonly references: number[];
+  readonly files: number;
+}
+
+/** Reading every brief of the workspace, the regex pass over each, and an index of mentions by entity. */
+export function measureWorkspaceFloor(ws: GeneratedWorkspace, names: NameTable): WorkspaceFloor {
+  const t0 = performance.now();
+  const files = listFiles(ws.briefFolder, '.brief');
+  const index = new Map<string, { file: string; offset: number }[]>();
+  const mention = /(?<![\p{L}\p{N}_@\\])@(?:\[([^\]\n]*)\]|([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_]|[\p{L}\p{N}]))/gu;
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    mention.lastIndex = 0;
+    for (let m = mention.exec(text); m; m = mention.exec(text)) {
+      const id = names.get((m[1] ?? m[2]).trim().toLowerCase());
+      if (!id) continue;
+      const list = index.get(id);
+      if (list) list.push({ file, offset: m.index });
+      else index.set(id, [{ file, offset: m.index }]);
+    }
+  }
+  const indexing = performance.now() - t0;
+  const ids = [...ws.referenceCounts.keys()];
+  const references = timeRuns(50, 10, (i) => void index.get(ids[i % ids.length])?.length);
+  return { indexing, references, files: files.length };
+}
+
+/** Runs `kbLoadChild.js` in a fresh Node process and returns its report. */
+export function kbLoadInChild(mode: string, dataDir: string, repeats = 0): KbLoadReport {
+  const child = path.join(__dirname, 'kbLoadChild.js');
+  try {
+    const out = execFileSync(process.execPath, ['--max-old-space-size=8192', child, mode, dataDir, String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as KbLoadReport;
+  } catch (error) {
+    return { mode, first: NaN, repeats: [], peakRss: NaN, error: String(error).slice(0, 500) };
+  }
+}
+
+export interface ProcessTimes {
+  readonly lint: number[];
+  readonly nodeBaseline: number[];
+  readonly lintDiagnostics: number;
+  readonly lintExit: number | null;
+}
+
+/** brief-lint on one brief as a whole process, beside `node -e 0`, alternating so that load drifts hit both. */
+export function measureLint(file: string, dataDir: string, runs: number): ProcessTimes {
+  const env = { ...process.env, BRIEF_DATA_DIR: dataDir };
+  const lint: number[] = [];
+  const nodeBaseline: number[] = [];
+  let lintDiagnostics = -1;
+  let lintExit: number | null = null;
+  for (let i = 0; i < runs + 1; i++) {
+    let t0 = performance.now();
+    const r = spawnSync(process.execPath, [LINT_JS, '--format', 'json', path.basename(file)], { cwd: path.dirname(file), env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const lintMs = performance.now() - t0;
+    t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    const nodeMs = performance.now() - t0;
+    if (i === 0) {
+      lintExit = r.status;
+      try {
+        lintDiagnostics = (JSON.parse(r.stdout) as unknown[]).length;
+      } catch {
+        lintDiagnostics = -1;
+      }
+      continue; // the first pair warms the page cache
+    }
+    lint.push(lintMs);
+    nodeBaseline.push(nodeMs);
+  }
+  return { lint, nodeBaseline, lintDiagnostics, lintExit };
+}
+
+/**
+ * Loading the extension's bundle (dist/client.js) in a fresh process with a stand-in `vscode`
+ * module: the part of activation that happens before `activate` starts the language client.
+ */
+export function measureClientLoad(runs: number): number[] {
+  const script = `
+    const Module = require('module');
+    const stub = () => new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? {} : stub()), construct: () => stub(), apply: () => stub() });
+    const load = Module._load;
+    Module._load = function (request, ...rest) { return request === 'vscode' ? stub() : load.call(this, request, ...rest); };
+    const t0 = performance.now();
+    require(${JSON.stringify(CLIENT_JS)});
+    process.stdout.write(String(performance.now() - t0));
+  `;
+  const out: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    const ms = Number(r.stdout);
+    if (i > 0) out.push(Number.isFinite(ms) && r.status === 0 ? ms : NaN);
+  }
+  return out;
+}

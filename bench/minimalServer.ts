@@ -1,0 +1,41 @@
+/**
+ * The reference point for Brief's server: a minimal push-diagnostics language server over
+ * vscode-languageserver that does only the floor's check (one regex pass, a Map lookup per
+ * reference) on every open and change, with no debounce. Bench-only; driven by the same client.
+ *
+ * Usage: node out/bench/minimalServer.js --stdio   (BENCH_NAMES=<names.json>)
+ */
+import * as fs from 'fs';
+import { createConnection, DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Diagnostic } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { floorCheck, loadNameTable } from './floor';
+
+const namesFile = process.env.BENCH_NAMES;
+if (!namesFile) {
+  process.stderr.write('minimalServer: set BENCH_NAMES to a names.json file\n');
+  process.exit(2);
+}
+const names = loadNameTable(fs.readFileSync(namesFile, 'utf8'));
+const connection = createConnection();
+const documents = new TextDocuments(TextDocument);
+
+connection.onInitialize(() => ({
+  capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
+  serverInfo: { name: 'bench-minimal-server' },
+}));
+
+documents.onDidChangeContent(({ document }) => {
+  const { unknown } = floorCheck(document.getText(), names);
+  const diagnostics: Diagnostic[] = unknown.map((u) => ({
+    range: { start: document.positionAt(u.start), end: document.positionAt(u.end) },
+    severity: DiagnosticSeverity.Error,
+    code: 'unknown-reference',
+    source: 'bench-minimal',
+    message: `Unknown entity '${u.name}'.`,
+  }));
+  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+});
+documents.onDidClose(({ document }) => void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }));
+
+documents.listen(connection);
+connection.listen();

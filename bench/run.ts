@@ -1,0 +1,354 @@
+/**
+ * `npm run bench`: Brief's language server beside the Markdown language server (the peer), a
+ * minimal push-diagnostics server and an in-process floor, on generated briefs and KBs.
+ *
+ *   node out/bench/run.js [--quick] [--only=startup,documents,large,kbload,workspace,cli,activation]
+ *                         [--no-write] [--profile]
+ *
+ * It prints the figures (median and spread), their ratios, the goals of issue 5 met or missed,
+ * and the correctness checks, and writes the table into docs/performance.md.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import {
+  BENCH_DIR, BUNDLED_DATA, briefServer, ensureBuilt, FULL, FULL_SIZES, minimalServer, PEER_NODE, peerServer,
+  QUICK, QUICK_SIZES, REPO_ROOT, SEED,
+} from './config';
+import { generateDocument, loadOrGenerateKb, loadOrGenerateWorkspace, type GeneratedDocument, type SyntheticKb } from './generate';
+import { loadNameTable } from './floor';
+import { describeMachine, machineInfo, nodeVersionOf } from './machine';
+import { measureDocument, measureStartup, measureWorkspace, type Check, type DocumentResult } from './measure';
+import { kbLoadInChild, measureClientLoad, measureFloor, measureLint, measureWorkspaceFloor, timeRuns } from './inprocess';
+import { goal, goalsTable, resultsTable, verdict, writeReport, type Goal, type Row } from './report';
+import { mib, ms, summarize } from './stats';
+import { summarizeProfiles } from './profile';
+
+const SECTIONS = ['startup', 'documents', 'large', 'kbload', 'workspace', 'cli', 'activation'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const profile = argv.includes('--profile');
+const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as Section[] | undefined;
+const write = !argv.includes('--no-write') && !quick && !profile && !only;
+const R = quick ? QUICK : FULL;
+const S = quick ? QUICK_SIZES : FULL_SIZES;
+const runs = (s: Section) => !only || only.includes(s);
+
+const started = performance.now();
+const log = (m: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
+
+const rows: Row[] = [];
+const goals: Goal[] = [];
+const problems: string[] = [];
+const peerProblems: string[] = [];
+const notes: string[] = [];
+const exeOf = new Map<string, string>();
+
+function recordChecks(server: string, scenario: string, checks: readonly Check[]): void {
+  const list = server === 'peer' ? peerProblems : problems;
+  for (const c of checks) list.push(`${server} · ${scenario} · ${c.what}: ${c.found} found, ${c.expected} planted`);
+}
+
+const profileDir = path.join(BENCH_DIR, 'profiles');
+const briefArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  const machine = machineInfo();
+  const load0 = os.loadavg();
+  const peerNode = nodeVersionOf(PEER_NODE);
+  log(`machine: ${describeMachine(machine)}`);
+  log(`Node: Brief server, minimal server, brief-lint and floor ${process.version} (${process.execPath}); Markdown peer ${peerNode} (${PEER_NODE})`);
+  log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}${load0[0] > machine.cores ? '  — the machine is busy: figures will be noisy' : ''}`);
+  if (profile) fs.rmSync(profileDir, { recursive: true, force: true });
+
+  // Inputs --------------------------------------------------------------------------------------
+  const root = path.join(BENCH_DIR, quick ? 'quick' : 'full');
+  fs.mkdirSync(root, { recursive: true });
+  let t = performance.now();
+  const small = loadOrGenerateKb(SEED, S.kbSmall, path.join(root, `kb-${S.kbSmall}`));
+  const needLarge = runs('large') || runs('kbload');
+  const large = needLarge ? loadOrGenerateKb(SEED + 1, S.kbLarge, path.join(root, `kb-${S.kbLarge}`)) : undefined;
+  log(`KBs: ${S.kbSmall} entities (${mib(small.kb.yamlBytes)} YAML${small.generated ? ', generated' : ', reused'})` +
+    (large ? `, ${S.kbLarge} entities (${mib(large.kb.yamlBytes)} YAML${large.generated ? ', generated' : ', reused'})` : '') +
+    ` in ${ms(performance.now() - t)}`);
+  t = performance.now();
+  const definitionTarget = (id: string) => `https://kb.invalid/entity/${id}`;
+  const documents = S.documents.map((d, i) => ({
+    ...d,
+    doc: generateDocument(small.kb, { seed: SEED + 100 + i, size: d.bytes, definitions: 'all', definitionTarget }),
+  }));
+  const oneMb = documents[1];
+  const largeDoc = large ? generateDocument(large.kb, { seed: SEED + 200, size: oneMb.bytes, definitions: 'all', definitionTarget }) : undefined;
+  for (const d of documents) log(`document ${d.label}: ${describeDocument(d.doc)}`);
+  if (largeDoc) log(`document ${oneMb.label} on ${S.kbLarge} entities: ${describeDocument(largeDoc)}`);
+  log(`documents generated in ${ms(performance.now() - t)}`);
+  const docDir = path.join(root, 'docs');
+  fs.mkdirSync(docDir, { recursive: true });
+  const oneMbFile = path.join(docDir, 'brief-1mb.brief');
+  fs.writeFileSync(oneMbFile, oneMb.doc.brief);
+  fs.writeFileSync(path.join(docDir, 'brief-1mb.md'), oneMb.doc.markdown);
+  const folderSmall = path.join(root, 'folder-small');
+  const folderLarge = path.join(root, 'folder-large');
+  fs.mkdirSync(folderSmall, { recursive: true });
+  fs.mkdirSync(folderLarge, { recursive: true });
+  const namesSmall = loadNameTable(fs.readFileSync(small.kb.namesFile, 'utf8'));
+
+  const nodeBaseline = timeRuns(R.spawn, 1, () => void spawnSync(process.execPath, ['-e', '0']));
+  const specs = [briefServer(small.kb.dataDir, briefArgs), peerServer(), minimalServer(small.kb.namesFile)];
+
+  // Start-up ------------------------------------------------------------------------------------
+  let briefInitialized: number[] = [];
+  if (runs('startup')) {
+    log(`start-up: ${R.spawn} spawns of each server after one warm-up (KB of ${S.kbSmall} entities, one workspace folder)`);
+    const results = [];
+    for (const spec of specs) {
+      const r = await measureStartup(spec, folderSmall, R.spawn, 1);
+      results.push(r);
+      exeOf.set(spec.name, r.exe);
+      log(`  ${spec.name} (${r.exe}): spawn→initialized ${ms(summarize(r.spawnToInitialized).median)}, spawn→ready ${ms(summarize(r.spawnToReady).median)}`);
+    }
+    briefInitialized = results[0].spawnToInitialized;
+    const section = `Start-up (KB of ${S.kbSmall} entities)`;
+    rows.push({ section, metric: 'spawn → initialize answered', unit: 'ms', stat: 'median', brief: { samples: results[0].spawnToInitialized }, peer: { samples: results[1].spawnToInitialized }, minimal: { samples: results[2].spawnToInitialized }, floor: { samples: nodeBaseline }, note: 'floor: `node -e 0`, a whole Node process that does nothing.' });
+    rows.push({ section, metric: 'spawn → first diagnostics of a tiny document (KB loaded)', unit: 'ms', stat: 'median', brief: { samples: results[0].spawnToReady }, peer: { samples: results[1].spawnToReady }, minimal: { samples: results[2].spawnToReady }, floor: { samples: nodeBaseline } });
+  }
+
+  // Documents of 100 KB, 1 MB, 5 MB ------------------------------------------------------------
+  const docResults = new Map<string, DocumentResult[]>();
+  if (runs('documents')) {
+    for (const d of documents) {
+      const five = d === documents[2];
+      const plan = {
+        label: d.label,
+        document: d.doc,
+        openRuns: five ? R.open5mb : R.open,
+        editRuns: five ? R.edit5mb : R.edit,
+        warmup: five ? 1 : R.warmup,
+        requests: d === oneMb ? R.hover : 0,
+      };
+      log(`document ${d.label}: ${plan.openRuns} opens and ${plan.editRuns} edits after ${plan.warmup} warm-up${d === oneMb ? `, ${R.hover} hovers and completions` : ''}`);
+      const results: DocumentResult[] = [];
+      for (const spec of specs) {
+        log(`  ${spec.name}`);
+        const r = await measureDocument(spec, folderSmall, plan, log);
+        results.push(r);
+        recordChecks(spec.name, `${d.label} document`, r.checks);
+      }
+      docResults.set(d.label, results);
+      const floor = measureFloor(d.doc, namesSmall, Math.max(plan.openRuns, 10), d === oneMb ? R.hover : 10);
+      if (floor.found !== d.doc.plantedUnknown) problems.push(`floor · ${d.label}: ${floor.found} unknown references found, ${d.doc.plantedUnknown} planted`);
+      const section = `${d.label} brief, KB of ${S.kbSmall} entities`;
+      const [b, p, m] = results;
+      rows.push({ section, metric: 'didOpen → diagnostics', unit: 'ms', stat: 'median', brief: { samples: b.open }, peer: { samples: p.open }, minimal: { samples: m.open }, floor: { samples: floor.open } });
+      rows.push({ section, metric: 'one-character edit → fresh diagnostics', unit: 'ms', stat: 'median', brief: { samples: b.edit }, peer: { samples: p.edit }, minimal: { samples: m.edit }, floor: { samples: floor.open }, note: d === oneMb ? 'Brief waits 100 ms (DIAGNOSTICS_DELAY_MS in server.ts) after the last change before it validates; the minimal server validates at once; the peer is pulled right after the change, as VS Code does. The floor re-checks the whole text.' : undefined });
+      if (d === oneMb) {
+        for (const stat of ['median', 'p95'] as const) {
+          rows.push({ section, metric: `hover${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: b.hover }, peer: { samples: p.hover }, floor: { samples: floor.hover } });
+        }
+        for (const stat of ['median', 'p95'] as const) {
+          rows.push({ section, metric: `completion${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: b.completion }, peer: { samples: p.completion }, floor: { samples: floor.completion }, note: stat === 'median' ? `1–3 characters typed into a reference (Brief) or a reference label (peer). Answered with items: Brief ${b.completionAnswered}/${b.completion.length}, peer ${p.completionAnswered}/${p.completion.length}. Hovers with content: Brief ${b.hoverAnswered}/${b.hover.length}, peer ${p.hoverAnswered}/${p.hover.length}.` : undefined });
+        }
+      }
+      rows.push({ section, metric: 'server peak RSS', unit: 'bytes', stat: 'median', brief: { samples: [b.peakRss] }, peer: { samples: [p.peakRss] }, minimal: { samples: [m.peakRss] } });
+    }
+  }
+
+  // KB of 100,000 entities ------------------------------------------------------------------------
+  let largeBrief: DocumentResult | undefined;
+  let largeStart: { cold: number; warm: number; logs: string[] } | undefined;
+  if (runs('large') && large && largeDoc) {
+    const copy = freshCopy(large.kb, root, 'server');
+    const section = `${oneMb.label} brief, KB of ${S.kbLarge} entities`;
+    log(`KB of ${S.kbLarge} entities: a cold start (new KB folder), then a warm start that measures the document (${R.open100k} opens, ${R.edit100k} edits, ${R.requests100k} hovers and completions)`);
+    const cold = await measureStartup(briefServer(copy, briefArgs), folderLarge, 1, 0);
+    log(`  brief cold start: spawn→ready ${ms(cold.spawnToReady[0])}; server log: ${cold.logs.filter((l) => /Loaded/.test(l)).join(' | ')}`);
+    const plan = { label: `${oneMb.label} large`, document: largeDoc, openRuns: R.open100k, editRuns: R.edit100k, warmup: 1, requests: R.requests100k };
+    largeBrief = await measureDocument(briefServer(copy, briefArgs), folderLarge, plan, log);
+    recordChecks('brief', section, largeBrief.checks);
+    largeStart = { cold: cold.spawnToReady[0], warm: largeBrief.spawnToReady, logs: largeBrief.logs.filter((l) => /Loaded/.test(l)) };
+    log(`  brief warm start: spawn→ready ${ms(largeBrief.spawnToReady)}; server log: ${largeStart.logs.join(' | ')}`);
+    fs.rmSync(copy, { recursive: true, force: true });
+    log('  peer');
+    const peer = await measureDocument(peerServer(), folderLarge, { ...plan, editRuns: Math.min(plan.editRuns, 3), completionRequests: R.peerCompletion100k }, log);
+    recordChecks('peer', section, peer.checks);
+    log('  minimal');
+    const minimal = await measureDocument(minimalServer(large.kb.namesFile), folderLarge, { ...plan, requests: 0 }, log);
+    recordChecks('minimal', section, minimal.checks);
+    const namesLarge = loadNameTable(fs.readFileSync(large.kb.namesFile, 'utf8'));
+    const floor = measureFloor(largeDoc, namesLarge, 10, R.requests100k);
+    const open = largeBrief.open;
+    rows.push({ section, metric: 'spawn → first diagnostics of a tiny document (KB loaded)', unit: 'ms', stat: 'median', brief: { samples: [cold.spawnToReady[0]] }, note: `cold start (a KB folder no process has read before); the warm start measured ${ms(largeBrief.spawnToReady)}. Server log: ${largeStart.logs.join('; ')}` });
+    rows.push({ section, metric: 'didOpen → diagnostics, first open', unit: 'ms', stat: 'median', brief: { samples: open.slice(0, 1) }, peer: { samples: peer.open.slice(0, 1) }, minimal: { samples: minimal.open.slice(0, 1) }, floor: { samples: floor.open.slice(0, 1) }, note: 'after one warm-up open of another copy; Brief caches did-you-mean suggestions per KB, so later opens of the same text are faster' });
+    if (open.length > 1) rows.push({ section, metric: 'didOpen → diagnostics, later opens', unit: 'ms', stat: 'median', brief: { samples: open.slice(1) }, peer: { samples: peer.open.slice(1) }, minimal: { samples: minimal.open.slice(1) }, floor: { samples: floor.open } });
+    rows.push({ section, metric: 'one-character edit → fresh diagnostics', unit: 'ms', stat: 'median', brief: { samples: largeBrief.edit }, peer: { samples: peer.edit }, minimal: { samples: minimal.edit }, floor: { samples: floor.open } });
+    for (const stat of ['median', 'p95'] as const) rows.push({ section, metric: `hover${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: largeBrief.hover }, peer: { samples: peer.hover }, floor: { samples: floor.hover } });
+    for (const stat of ['median', 'p95'] as const) rows.push({ section, metric: `completion${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: largeBrief.completion }, peer: { samples: peer.completion }, floor: { samples: floor.completion }, note: stat === 'median' ? `the peer's Markdown document holds ${S.kbLarge} link definitions (its KB); ${peer.completion.length} peer completions.` : undefined });
+    rows.push({ section, metric: 'server peak RSS', unit: 'bytes', stat: 'median', brief: { samples: [largeBrief.peakRss] }, peer: { samples: [peer.peakRss] }, minimal: { samples: [minimal.peakRss] } });
+  }
+
+  // KB load in a fresh process ------------------------------------------------------------------
+  const kbLoad: Record<string, { cold: number[]; warm: number[]; hot: number[]; entities?: number; problems?: number; rss: number[] }> = {};
+  let yamlRef: { parse: number; document: number; jsYaml: number } | undefined;
+  if (runs('kbload')) {
+    const measureKb = (label: string, dataDir: string, count: number, fresh: boolean) => {
+      const r = { cold: [] as number[], warm: [] as number[], hot: [] as number[], entities: undefined as number | undefined, problems: undefined as number | undefined, rss: [] as number[] };
+      for (let i = 0; i < count; i++) {
+        // Cold: a KB folder no process has read; warm: the same folder again, unchanged.
+        const dir = fresh ? freshCopyDir(dataDir, root, `load${i}`) : dataDir;
+        const c = kbLoadInChild('brief', dir, i === 0 ? 3 : 0);
+        const w = kbLoadInChild('brief', dir);
+        if (fresh) fs.rmSync(dir, { recursive: true, force: true });
+        if (c.error || w.error) problems.push(`KB load ${label}: ${c.error ?? w.error}`);
+        r.cold.push(c.first);
+        r.warm.push(w.first);
+        r.hot.push(...c.repeats);
+        r.rss.push(c.peakRss);
+        r.entities = c.entities;
+        r.problems = c.problems;
+      }
+      kbLoad[label] = r;
+      log(`  ${label}: cold ${ms(summarize(r.cold).median)}, warm ${ms(summarize(r.warm).median)}, in-process repeat ${ms(summarize(r.hot).median)}; ${r.entities} entities, ${r.problems} problems, peak RSS ${mib(summarize(r.rss).median)}`);
+      if (r.problems) problems.push(`KB load ${label}: ${r.problems} diagnostics on the KB files (expected none)`);
+    };
+    log(`KB load through the real loader (loadProject), each in a fresh Node process: cold = a KB folder never read before, warm = the same folder again`);
+    measureKb('bundled KB (data/)', BUNDLED_DATA, R.kbLoad, false);
+    measureKb(`${S.kbSmall} entities`, small.kb.dataDir, Math.min(3, R.kbLoad), true);
+    if (large) {
+      measureKb(`${S.kbLarge} entities`, large.kb.dataDir, 1, true);
+      const parse = kbLoadInChild('yaml-parse', large.kb.dataDir);
+      const document = kbLoadInChild('yaml-document', large.kb.dataDir);
+      const jsYaml = kbLoadInChild('js-yaml', large.kb.dataDir);
+      yamlRef = { parse: parse.first, document: document.first, jsYaml: jsYaml.first };
+      log(`  ${S.kbLarge} entities, parse only: yaml.parse ${ms(parse.first)}, yaml.parseDocument ${ms(document.first)}, js-yaml ${jsYaml.error ? jsYaml.error : ms(jsYaml.first)}`);
+    }
+    const section = 'KB load (in a fresh Node process, through loadProject)';
+    for (const [label, r] of Object.entries(kbLoad)) {
+      const isLarge = label.startsWith(String(S.kbLarge));
+      rows.push({ section, metric: `${label}: cold`, unit: 'ms', stat: 'median', brief: { samples: r.cold }, floor: isLarge && yamlRef ? { samples: [yamlRef.parse] } : undefined, note: isLarge && yamlRef ? `floor: yaml.parse of the same files in a fresh process; yaml.parseDocument ${ms(yamlRef.document)}; js-yaml load ${ms(yamlRef.jsYaml)}. Peak RSS of the loading process ${mib(r.rss[0])}.` : undefined });
+      rows.push({ section, metric: `${label}: warm start`, unit: 'ms', stat: 'median', brief: { samples: r.warm } });
+      rows.push({ section, metric: `${label}: repeat in the same process`, unit: 'ms', stat: 'median', brief: { samples: r.hot } });
+    }
+  }
+
+  // Workspace of small briefs -------------------------------------------------------------------
+  let wsBrief: Awaited<ReturnType<typeof measureWorkspace>> | undefined;
+  if (runs('workspace')) {
+    t = performance.now();
+    const ws = loadOrGenerateWorkspace(small.kb, SEED + 300, S.workspaceFiles, path.join(root, 'workspace'));
+    log(`workspace: ${ws.workspace.files} briefs, ${mib(ws.workspace.bytes)}, ${[...ws.workspace.referenceCounts.values()].reduce((a, b) => a + b, 0)} known references (${ws.generated ? 'generated' : 'reused'} in ${ms(performance.now() - t)})`);
+    wsBrief = await measureWorkspace(briefServer(small.kb.dataDir, briefArgs), ws.workspace, R.references, log);
+    recordChecks('brief', 'workspace', wsBrief.checks);
+    log(`  brief: ${wsBrief.implemented ? `indexing ${wsBrief.indexing === undefined ? wsBrief.note : ms(wsBrief.indexing)}` : `not implemented yet (${wsBrief.note})`}`);
+    const wsPeer = await measureWorkspace(peerServer(), ws.workspace, R.references, log);
+    log(`  peer: first references (reads and parses the workspace) ${ms(wsPeer.indexing ?? NaN)}`);
+    const floor = measureWorkspaceFloor(ws.workspace, namesSmall);
+    log(`  floor: read + regex + index of ${floor.files} files ${ms(floor.indexing)}`);
+    const section = `Workspace of ${S.workspaceFiles} briefs (KB of ${S.kbSmall} entities)`;
+    const notImplemented = { text: 'not implemented yet' };
+    rows.push({ section, metric: 'workspace indexing', unit: 'ms', stat: 'median', brief: wsBrief.implemented ? (wsBrief.indexing !== undefined ? { samples: [wsBrief.indexing] } : { text: 'no progress reported' }) : notImplemented, peer: { samples: wsPeer.indexing !== undefined ? [wsPeer.indexing] : [] }, floor: { samples: [floor.indexing] }, note: 'Brief: from initialized to the end of its window/workDoneProgress. Peer: it indexes lazily, so its figure is its first find-references (which reads every file through the client and parses it). Floor: read every file, one regex pass, a Map of mentions by entity.' });
+    for (const stat of ['median', 'p95'] as const) {
+      rows.push({ section, metric: `find references${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: wsBrief.implemented ? { samples: wsBrief.references } : notImplemented, peer: { samples: wsPeer.references }, floor: { samples: floor.references }, note: stat === 'median' ? 'Brief: an entity reference (five entities, from the most to the least mentioned). Peer: the entity\'s heading in entities.md, which every brief\'s link definitions point to.' : undefined });
+    }
+    rows.push({ section, metric: 'server peak RSS', unit: 'bytes', stat: 'median', brief: { samples: [wsBrief.peakRss] }, peer: { samples: [wsPeer.peakRss] } });
+  }
+
+  // brief-lint ------------------------------------------------------------------------------------
+  let lint: ReturnType<typeof measureLint> | undefined;
+  if (runs('cli')) {
+    lint = measureLint(oneMbFile, small.kb.dataDir, R.lint);
+    log(`brief-lint on the ${oneMb.label} brief: ${ms(summarize(lint.lint).median)}; node -e 0: ${ms(summarize(lint.nodeBaseline).median)}; ${lint.lintDiagnostics} diagnostics (exit ${lint.lintExit})`);
+    if (lint.lintDiagnostics !== oneMb.doc.plantedUnknown) problems.push(`brief-lint · ${oneMb.label}: ${lint.lintDiagnostics} diagnostics, ${oneMb.doc.plantedUnknown} planted`);
+    rows.push({ section: 'Command line', metric: `brief-lint on the ${oneMb.label} brief, whole process`, unit: 'ms', stat: 'median', brief: { samples: lint.lint }, floor: { samples: lint.nodeBaseline }, note: 'floor: `node -e 0`, measured alternately with brief-lint.' });
+  }
+
+  // Extension activation --------------------------------------------------------------------------
+  let clientLoad: number[] | undefined;
+  if (runs('activation')) {
+    clientLoad = measureClientLoad(R.spawn);
+    log(`extension bundle (dist/client.js) load: ${ms(summarize(clientLoad).median)}`);
+    rows.push({ section: 'Extension', metric: 'load dist/client.js (with a stand-in vscode module)', unit: 'ms', stat: 'median', brief: { samples: clientLoad }, note: '`activate` then awaits `client.start()`, which spawns the server and waits for its initialize answer; the goal is judged on bundle load + spawn→initialize. A measurement inside a real editor needs the e2e set-up.' });
+  }
+
+  // Goals -----------------------------------------------------------------------------------------
+  const [b1, p1, m1] = docResults.get(oneMb.label) ?? [];
+  const med = (x?: readonly number[]) => (x && x.length > 0 ? summarize(x).median : NaN);
+  const p95 = (x?: readonly number[]) => (x && x.length > 0 ? summarize(x).p95 : NaN);
+  goals.push(goal(`didOpen→diagnostics ≤ 1/10 of the peer's (${oneMb.label})`, med(b1?.open), med(p1?.open) / 10, `${ms(med(b1?.open))} vs peer ${ms(med(p1?.open))}`));
+  goals.push(goal(`didOpen→diagnostics ≤ 1.5× the minimal server's (${oneMb.label})`, med(b1?.open), med(m1?.open) * 1.5, `${ms(med(b1?.open))} vs minimal ${ms(med(m1?.open))}`));
+  goals.push(goal(`edit→fresh diagnostics ≤ 1/30 of the peer's (${oneMb.label})`, med(b1?.edit), med(p1?.edit) / 30, `${ms(med(b1?.edit))} vs peer ${ms(med(p1?.edit))}`));
+  goals.push(goal(`completion p95 ≤ 5 ms (KB of ${S.kbLarge})`, p95(largeBrief?.completion), 5, ms(p95(largeBrief?.completion))));
+  goals.push(goal(`hover p95 ≤ 1 ms (KB of ${S.kbLarge})`, p95(largeBrief?.hover), 1, ms(p95(largeBrief?.hover))));
+  const bundled = kbLoad['bundled KB (data/)'];
+  goals.push(goal('bundled KB load ≤ 50 ms (cold, fresh process)', med(bundled?.cold), 50, ms(med(bundled?.cold))));
+  goals.push(goal(`KB of ${S.kbLarge}: warm start ≤ 0.5 s (server spawn→ready)`, largeStart?.warm ?? NaN, 500, largeStart ? `${ms(largeStart.warm)} (in-process warm load ${ms(med(kbLoad[`${S.kbLarge} entities`]?.warm))})` : '—'));
+  const largeLoad = kbLoad[`${S.kbLarge} entities`];
+  goals.push(goal(`KB of ${S.kbLarge}: cold load ≤ yaml.parse + 20%`, med(largeLoad?.cold), (yamlRef?.parse ?? NaN) * 1.2, `${ms(med(largeLoad?.cold))} vs yaml.parse ${ms(yamlRef?.parse ?? NaN)}`));
+  goals.push(goal(`server RSS with the ${oneMb.label} document ≤ 100 MiB`, b1?.peakRss ?? NaN, 100 * 1048576, mib(b1?.peakRss ?? NaN)));
+  goals.push(goal(`server RSS with the KB of ${S.kbLarge} ≤ 350 MiB`, largeBrief?.peakRss ?? NaN, 350 * 1048576, mib(largeBrief?.peakRss ?? NaN)));
+  goals.push(goal(`workspace of ${S.workspaceFiles} briefs indexed ≤ 3 s, with progress`, wsBrief?.indexing ?? NaN, 3000, wsBrief ? (wsBrief.implemented ? (wsBrief.indexing !== undefined ? ms(wsBrief.indexing) : wsBrief.note ?? '—') : 'not implemented yet') : '—'));
+  goals.push(goal('find references ≤ 50 ms after indexing (p95)', p95(wsBrief?.references), 50, wsBrief?.implemented ? ms(p95(wsBrief.references)) : 'not implemented yet'));
+  goals.push(goal(`brief-lint on the ${oneMb.label} brief ≤ 2× \`node -e 0\``, med(lint?.lint), med(lint?.nodeBaseline) * 2, `${ms(med(lint?.lint))} vs ${ms(med(lint?.nodeBaseline))}`));
+  const activation = med(clientLoad) + med(briefInitialized);
+  goals.push(goal('extension activates ≤ 50 ms (estimate: bundle load + server spawn→initialize)', activation, 50, `${ms(activation)} (${ms(med(clientLoad))} + ${ms(med(briefInitialized))})`));
+
+  // Output ------------------------------------------------------------------------------------------
+  const load1 = os.loadavg();
+  const elapsed = (performance.now() - started) / 1000;
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  const header = [
+    `Command: \`${command}\` (seed ${SEED}), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${elapsed.toFixed(0)} s.`,
+    '',
+    `Machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memory} RAM, ${machine.os}.`,
+    `Load average at start ${load0.map((x) => x.toFixed(1)).join(' / ')}, at end ${load1.map((x) => x.toFixed(1)).join(' / ')}${Math.max(load0[0], load1[0]) > machine.cores ? ' — other work ran on the machine during the bench: treat small differences as noise' : ''}.`,
+    `Node: Brief's server, brief-lint, the minimal server and the floor on ${process.version}${exeOf.get('brief') ? ` (${exeOf.get('brief')})` : ''}; the Markdown peer (vscode-markdown-languageserver 0.5.0, engines node >=22) on ${peerNode}${exeOf.get('peer') ? ` (${exeOf.get('peer')})` : ''}.`,
+    '',
+    `Inputs: ${documents.map((d) => `${d.label} brief: ${describeDocument(d.doc)}`).join('; ')}.${largeDoc ? ` ${oneMb.label} brief on the KB of ${S.kbLarge}: ${describeDocument(largeDoc)}.` : ''}`,
+    `KBs: ${S.kbSmall} entities (${mib(small.kb.yamlBytes)} of YAML)${large ? `, ${S.kbLarge} entities (${mib(large.kb.yamlBytes)} of YAML)` : ''}, written in the §4 schema and loaded by the real loader.`,
+    `Figures: median ±half the inter-quartile range (n = runs after warm-up); (p95) rows show the 95th percentile. Fewer runs on the 5 MB document (${R.open5mb} opens, ${R.edit5mb} edits) and the KB of ${S.kbLarge} (${R.open100k} opens, ${R.edit100k} edits, one cold and one warm start) to keep the run near 10 minutes.`,
+  ].join('\n');
+  const correctness = [
+    problems.length === 0 ? `All diagnostic counts of Brief, the minimal server, the floor and brief-lint equal the number planted (2% of references).` : `**Correctness problems:**\n${problems.map((p) => `- ${p}`).join('\n')}`,
+    peerProblems.length === 0 ? 'The peer\'s diagnostic counts equal the undefined reference labels planted.' : `Peer counts that differ from the labels planted:\n${peerProblems.map((p) => `- ${p}`).join('\n')}`,
+    ...notes,
+  ].join('\n\n');
+  const body = ['## Results', '', header, resultsTable(rows), '', '## Goals of issue 5', '', goalsTable(goals), '', '## Correctness', '', correctness].join('\n');
+
+  process.stdout.write(`\n${body}\n\n`);
+  for (const g of goals) if (!(g.factor <= 1)) process.stdout.write(`GOAL ${verdict(g).replace(/\*/g, '')}: ${g.goal} — measured ${g.measured}\n`);
+  if (profile) process.stdout.write(`\n${summarizeProfiles(profileDir)}\n`);
+  if (write) {
+    const file = path.join(REPO_ROOT, 'docs', 'performance.md');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeReport(file, body, '# Performance\n\nHow fast Brief is, measured by `npm run bench` (see `bench/README.md`).');
+    log(`wrote ${path.relative(REPO_ROOT, file)}`);
+  }
+  if (problems.length > 0) process.exitCode = 1;
+}
+
+function describeDocument(d: GeneratedDocument): string {
+  const n = d.references.length;
+  const pct = (x: number) => `${((100 * x) / Math.max(1, n)).toFixed(0)}%`;
+  return `${(d.brief.length / 1024).toFixed(0)} KiB, ${n} references (${(n / (d.brief.length / 1024)).toFixed(1)}/KiB; ${d.plantedUnknown} unknown, ${pct(d.bracketForm)} bracket form, ${pct(d.aliasForm)} aliases), ${d.claims} claims, ${d.citations} citations`;
+}
+
+/** A copy of a KB folder under a new path: no process has read it, so nothing can be cached for it. */
+function freshCopy(kb: SyntheticKb, root: string, tag: string): string {
+  return freshCopyDir(kb.dataDir, root, tag);
+}
+
+function freshCopyDir(dataDir: string, root: string, tag: string): string {
+  const dir = path.join(root, `kb-copy-${tag}-${process.pid}-${Date.now()}`);
+  fs.cpSync(dataDir, dir, { recursive: true });
+  return dir;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 2;
+});
+
