@@ -7,6 +7,8 @@ import { loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/k
 import { parseConfig } from '../../server/src/core/config';
 import { loadProject } from '../../server/src/core/project';
 import { MINI_DATA, miniWorkspace, WORKSPACE } from '../helpers/fixtures';
+import { readingFromJson, readingToJson, type FileReading, type FileReadingCache } from '../../server/src/core/kb/fileCache';
+import type { DataFileInput } from '../../server/src/core/kb/loader';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -150,5 +152,35 @@ describe('.briefrc.yaml (spec §6)', () => {
     const diagnostics = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
     assert.deepEqual(diagnostics.map((d) => d.code), ['kb-path-refused']);
     assert.match(String(diagnostics[0].message), /symbolic link/);
+  });
+});
+
+describe('KB reading cache', () => {
+  /** A cache that keeps readings as their JSON text, as the disk cache does. */
+  class JsonCache implements FileReadingCache {
+    readonly stored = new Map<string, string>();
+    hits = 0;
+    get(input: DataFileInput, kind: string): FileReading | undefined {
+      const json = this.stored.get(`${kind}:${input.text}`);
+      if (json === undefined) return undefined;
+      this.hits++;
+      return readingFromJson(json, input.uri);
+    }
+    set(input: DataFileInput, kind: string, reading: FileReading): void {
+      this.stored.set(`${kind}:${input.text}`, readingToJson(reading));
+    }
+  }
+
+  it('gives the same KB and diagnostics from cached readings as from the YAML', async () => {
+    const cache = new JsonCache();
+    const files = { [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/bad.yaml]\n', [`${WORKSPACE}/kb/bad.yaml`]: 'entities:\n  - id: Bad\n' };
+    const options = { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true, cache };
+    const first = await loadProject(miniWorkspace(files), options);
+    assert.equal(cache.hits, 0);
+    const second = await loadProject(miniWorkspace(files), options);
+    assert.ok(cache.hits >= 4, `cache hits: ${cache.hits}`);
+    assert.deepEqual([...second.kbLoad.kb.entities.values()], [...first.kbLoad.kb.entities.values()]);
+    assert.deepEqual([...second.kbLoad.kb.sources.values()], [...first.kbLoad.kb.sources.values()]);
+    assert.deepEqual([...second.fileDiagnostics.entries()], [...first.fileDiagnostics.entries()]);
   });
 });

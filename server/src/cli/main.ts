@@ -13,6 +13,7 @@ import { createLanguageService } from '../core/languageService';
 import { CONFIG_FILE_NAME, parseConfig } from '../core/config';
 import { globToRegExp, isInside, loadProject, type ProjectState } from '../core/project';
 import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
+import { defaultReadingCache } from '../node/kbCache';
 import { formatJson, formatSarif, formatText, toLintResult, type LintResult } from './formatters';
 import { parseArguments, USAGE, type LintOptions } from './arguments';
 
@@ -51,12 +52,13 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const bundledData = (f: string) => isInside(f, dataDir);
   const namedKb = dataFiles.filter((f) => !bundledData(f) && path.posix.basename(f) !== CONFIG_FILE_NAME);
 
+  const cache = defaultReadingCache();
   const projects = new Map<string, Promise<ProjectState>>();
   const projectFor = (configPath: string | undefined) => {
     const key = configPath ?? '';
     let p = projects.get(key);
     if (!p) {
-      p = loadProject(ws, { bundledDataDir: dataDir, folder: cwd, configPath: configPath ?? null, extraKbFiles: [...extraKb, ...namedKb], trusted: true });
+      p = loadProject(ws, { bundledDataDir: dataDir, folder: cwd, configPath: configPath ?? null, extraKbFiles: [...extraKb, ...namedKb], trusted: true, cache });
       projects.set(key, p);
     }
     return p;

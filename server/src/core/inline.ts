@@ -5,16 +5,15 @@
  * It runs in time linear in the line's length whatever the input (runs of `@[`, unclosed
  * backticks, `[^` without end): every search either consumes what it scanned or ends the line.
  */
+import type { Range } from 'vscode-languageserver-types';
 import type { Citation, EntityReference, SyntaxProblem } from './syntax';
 import { lineRange } from './text';
 
-/** What one line holds, in order of appearance. */
-export interface InlineContent {
+/** Where the scanner puts what it finds: the document's lists, appended to in order. */
+export interface InlineSink {
   readonly references: EntityReference[];
   readonly citations: Citation[];
-  readonly inlineCode: { start: number; end: number }[];
-  /** Column where a `%%` comment starts, if any. */
-  readonly commentStart?: number;
+  readonly inlineCode: Range[];
   readonly problems: SyntaxProblem[];
 }
 
@@ -36,9 +35,11 @@ function glued(line: string, index: number): boolean {
   return prev === '@' || WORD_CHAR.test(prev);
 }
 
-/** Scans `line` from column `from` (e.g. after a list marker) to its end. */
-export function scanInline(line: string, lineNo: number, from = 0): InlineContent {
-  const out: InlineContent = { references: [], citations: [], inlineCode: [], problems: [] };
+/**
+ * Scans `line` from column `from` to its end, appending to `out`; returns the column where a
+ * `%%` comment starts, or -1.
+ */
+export function scanInline(line: string, lineNo: number, from: number, out: InlineSink): number {
   let runs: BacktickRuns | undefined;
   // Position of the next `%%` at or after a point; positions only grow, so one search serves many.
   let commentAt = -2;
@@ -60,12 +61,10 @@ export function scanInline(line: string, lineNo: number, from = 0): InlineConten
     }
     if (ch === '`') {
       runs ??= new BacktickRuns(line);
-      i = scanCodeSpan(line, i, runs, out);
+      i = scanCodeSpan(line, lineNo, i, runs, out);
       continue;
     }
-    if (ch === '%' && line[i + 1] === '%') {
-      return { ...out, commentStart: i };
-    }
+    if (ch === '%' && line[i + 1] === '%') return i;
     if (ch === '@' && !glued(line, i)) {
       if (line[i + 1] === '[') {
         const close = line.indexOf(']', i + 2);
@@ -78,7 +77,7 @@ export function scanInline(line: string, lineNo: number, from = 0): InlineConten
             message: "Unclosed '@[': a bracket reference must end with ']' on the same line.",
             range: lineRange(lineNo, i, Math.max(end, i + 2)),
           });
-          if (comment < 0) return out;
+          if (comment < 0) return -1;
           i = comment;
           continue;
         }
@@ -130,7 +129,7 @@ export function scanInline(line: string, lineNo: number, from = 0): InlineConten
     }
     i++;
   }
-  return out;
+  return -1;
 }
 
 function trimEnd(line: string, end: number): number {
@@ -167,13 +166,13 @@ class BacktickRuns {
 }
 
 /** Consumes a backtick run at `i`: a code span when a later run of the same length closes it. */
-function scanCodeSpan(line: string, i: number, runs: BacktickRuns, out: InlineContent): number {
+function scanCodeSpan(line: string, lineNo: number, i: number, runs: BacktickRuns, out: InlineSink): number {
   let runEnd = i;
   while (line[runEnd] === '`') runEnd++;
   const close = runs.next(runEnd - i, runEnd);
   if (close < 0) return runEnd;
   const end = close + (runEnd - i);
-  out.inlineCode.push({ start: i, end });
+  out.inlineCode.push(lineRange(lineNo, i, end));
   return end;
 }
 

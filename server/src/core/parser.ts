@@ -5,7 +5,7 @@
  * problems it can see on its own (malformed references and claims, front matter).
  */
 import { parseFrontMatter } from './frontMatter';
-import { scanInline, type InlineContent } from './inline';
+import { scanInline } from './inline';
 import type {
   BriefSyntax,
   Citation,
@@ -22,8 +22,6 @@ import type { Range } from 'vscode-languageserver-types';
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
 const FENCE_CLOSE = /^(`{3,}|~{3,})\s*$/;
 const HEADING = /^(#{1,6}) (.*)$/;
-// Optional indentation, block quote markers and a list marker, then `claim:` in any case.
-const CLAIM_LINE = /^\s*(?:>\s?)*\s*(?:[-*+]\s+|\d+[.)]\s+)?(claim:)/i;
 const DIRECTIVE = /^(\s*)brief-(disable-next-line|disable|enable)(?=$|[\s,])(.*)$/;
 
 /**
@@ -45,47 +43,52 @@ export function parseBrief(text: string): BriefSyntax {
   const claimLines: number[] = [];
   const problems: SyntaxProblem[] = [...fm.problems];
 
+  const sink = { references, citations, inlineCode, problems };
   let fence: { char: string; length: number; line: number } | undefined;
   for (let l = fm.bodyStartLine; l < lines.length; l++) {
     const line = lines[l].text;
+    if (line.length === 0) continue;
+    const first = line.charCodeAt(0);
     if (fence) {
-      const close = FENCE_CLOSE.exec(line);
+      const close = first === fence.char.charCodeAt(0) ? FENCE_CLOSE.exec(line) : null;
       if (close && close[1][0] === fence.char && close[1].length >= fence.length) {
         codeBlocks.push(range(fence.line, 0, l, line.length));
         fence = undefined;
       }
       continue;
     }
-    const open = FENCE_OPEN.exec(line);
+    const open = first === 0x60 /* ` */ || first === 0x7e /* ~ */ ? FENCE_OPEN.exec(line) : null;
     if (open) {
       fence = { char: open[1][0], length: open[1].length, line: l };
       continue;
     }
 
-    const heading = HEADING.exec(line);
+    const heading = first === 0x23 /* # */ ? HEADING.exec(line) : null;
     const scanFrom = heading ? heading[1].length + 1 : 0;
-    const inline = scanInline(line, l, scanFrom);
-    references.push(...inline.references);
-    citations.push(...inline.citations);
-    problems.push(...inline.problems);
-    for (const span of inline.inlineCode) inlineCode.push(lineRange(l, span.start, span.end));
-    const contentEnd = inline.commentStart ?? line.length;
+    const firstReference = references.length;
+    const firstCitation = citations.length;
+    const problemsBefore = problems.length;
+    const commentStart = scanInline(line, l, scanFrom, sink);
+    const contentEnd = commentStart < 0 ? line.length : commentStart;
 
     if (heading) {
       headings.push({ level: heading[1].length, text: line.slice(scanFrom, contentEnd).trim(), range: lineRange(l, 0, line.length) });
     }
-    if (inline.commentStart !== undefined) {
-      const comment = { range: lineRange(l, inline.commentStart, line.length), text: line.slice(inline.commentStart + 2) };
+    if (commentStart >= 0) {
+      const comment = { range: lineRange(l, commentStart, line.length), text: line.slice(commentStart + 2) };
       comments.push(comment);
-      const directive = readDirective(comment.text, l, inline.commentStart + 2);
+      const directive = readDirective(comment.text, l, commentStart + 2);
       if (directive) directives.push(directive);
     }
-    // A `claim:` inside a comment does not count: the keyword must end before the comment.
-    const claimMatch = heading || !line.includes('claim:') && !/claim:/i.test(line) ? null : CLAIM_LINE.exec(line);
-    if (claimMatch && claimMatch[0].length <= contentEnd) {
+    const keywordStart = heading ? -1 : claimKeyword(line, contentEnd);
+    if (keywordStart >= 0) {
       claimLines.push(l);
-      const keywordStart = claimMatch[0].length - claimMatch[1].length;
-      const result = readClaim(line, l, keywordStart, contentEnd, inline);
+      const onLine: LineItems = {
+        references: references.slice(firstReference),
+        citations: citations.slice(firstCitation),
+        brokenReference: problems.slice(problemsBefore).some((p) => p.code === 'malformed-reference'),
+      };
+      const result = readClaim(line, l, keywordStart, contentEnd, onLine);
       if ('claim' in result) claims.push(result.claim);
       else if (result.problem) problems.push(result.problem);
     }
@@ -122,6 +125,41 @@ function readDirective(text: string, lineNo: number, textStart: number): Directi
   return { kind, rules, line: lineNo, range: lineRange(lineNo, textStart - 2, textStart + text.length) };
 }
 
+/**
+ * Where `claim:` starts when the line is a claim: after optional indentation, block-quote
+ * markers and one list marker (`- `, `* `, `+ `, `1. `, `1) `), in any case. -1 otherwise.
+ * A hand-written scan: a regular expression here overflowed the stack on a line of 10⁵ `>`.
+ */
+export function claimKeyword(line: string, end: number): number {
+  if (!line.includes(':')) return -1;
+  let i = 0;
+  const space = (k: number) => k < end && (line[k] === ' ' || line[k] === '\t');
+  while (space(i)) i++;
+  while (i < end && line[i] === '>') {
+    i++;
+    while (space(i)) i++;
+  }
+  if ((line[i] === '-' || line[i] === '*' || line[i] === '+') && space(i + 1)) {
+    i++;
+    while (space(i)) i++;
+  } else {
+    let d = i;
+    while (d < end && line.charCodeAt(d) >= 0x30 && line.charCodeAt(d) <= 0x39) d++;
+    if (d > i && (line[d] === '.' || line[d] === ')') && space(d + 1)) {
+      i = d + 1;
+      while (space(i)) i++;
+    }
+  }
+  return i + 6 <= end && line.slice(i, i + 6).toLowerCase() === 'claim:' ? i : -1;
+}
+
+/** The references and citations of one line, and whether a reference on it was malformed. */
+interface LineItems {
+  readonly references: readonly EntityReference[];
+  readonly citations: readonly Citation[];
+  readonly brokenReference: boolean;
+}
+
 type ClaimResult = { claim: Claim } | { problem?: SyntaxProblem };
 
 /**
@@ -129,13 +167,13 @@ type ClaimResult = { claim: Claim } | { problem?: SyntaxProblem };
  * already found on the line. A broken shape gives one `malformed-claim`; a malformed reference
  * in the claim is reported by the scanner alone.
  */
-function readClaim(line: string, l: number, keywordStart: number, end: number, inline: InlineContent): ClaimResult {
+function readClaim(line: string, l: number, keywordStart: number, end: number, inline: LineItems): ClaimResult {
   const keywordRange = lineRange(l, keywordStart, keywordStart + 'claim:'.length);
   const claimRange = lineRange(l, keywordStart, trimEnd(line, end));
   const malformed = (why: string): ClaimResult => ({
     problem: { code: 'malformed-claim', message: `Malformed claim: ${why} Expected 'claim: @Subject [not] predicate @Object'.`, range: claimRange },
   });
-  const brokenReference = inline.problems.some((p) => p.code === 'malformed-reference');
+  const brokenReference = inline.brokenReference;
   const referenceAt = (col: number) => inline.references.find((r) => r.range.start.character === col);
 
   let pos = skipSpaces(line, keywordRange.end.character, end);

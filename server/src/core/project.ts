@@ -10,6 +10,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigResult } from './config';
 import { loadKnowledgeBase, type KbLoadResult } from './kb/knowledgeBase';
 import type { DataFileInput } from './kb/loader';
+import type { FileReadingCache } from './kb/fileCache';
 import { Resolver } from './resolver';
 import { ruleSeverities, type RuleSeverities } from './rules';
 
@@ -57,6 +58,8 @@ export interface ProjectOptions {
   readonly extraKbFiles?: readonly string[];
   /** False in an untrusted workspace: only the bundled KB is loaded. */
   readonly trusted: boolean;
+  /** Readings of data files already parsed, by text (see kb/fileCache.ts). */
+  readonly cache?: FileReadingCache;
 }
 
 /** Loads the bundled data once; projects of every folder share the text. */
@@ -117,7 +120,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     entityFiles.push({ uri: ws.toUri(p), text, origin: 'workspace' });
   }
 
-  const kbLoad = loadKnowledgeBase({ entityFiles, sourceFiles: bundled.sourceFiles }, previous?.kbLoad);
+  const kbLoad = loadKnowledgeBase({ entityFiles, sourceFiles: bundled.sourceFiles }, previous?.kbLoad, options.cache);
   for (const [uri, list] of kbLoad.diagnostics) fileDiagnostics.set(uri, list);
   const severities = ruleSeverities((config?.config ?? DEFAULT_CONFIG).rules);
   return {

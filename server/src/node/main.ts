@@ -5,6 +5,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 import { bundledDataDir, NodeWorkspace } from './nodeWorkspace';
+import { defaultReadingCache } from './kbCache';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('brief-language-server 0.1.0\n');
@@ -14,4 +15,4 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.stderr.write('Usage: brief-language-server --stdio\n(VS Code starts it with --node-ipc.)\n');
   process.exit(2);
 }
-startServer(createConnection(ProposedFeatures.all), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir() });
+startServer(createConnection(ProposedFeatures.all), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache() });

@@ -4,12 +4,14 @@
  */
 import { fileURLToPath } from 'url';
 import { loadProject, isInside, type ProjectState, type Workspace } from '../core/project';
+import type { FileReadingCache } from '../core/kb/fileCache';
 
 export interface ProjectManagerOptions {
   readonly workspace: Workspace;
   readonly bundledDataDir: string;
   readonly trusted: boolean;
   readonly log: (message: string) => void;
+  readonly cache?: FileReadingCache;
 }
 
 export class ProjectManager {
@@ -31,14 +33,14 @@ export class ProjectManager {
   /** Loads (or reloads) every folder's project, keeping each folder's last good KB files. */
   async reloadAll(): Promise<void> {
     for (const folder of this.folders) await this.reload(folder);
-    this.fallback = await loadProject(this.options.workspace, { bundledDataDir: this.options.bundledDataDir, trusted: false }, this.fallback);
+    this.fallback = await loadProject(this.options.workspace, { bundledDataDir: this.options.bundledDataDir, trusted: false, cache: this.options.cache }, this.fallback);
   }
 
   async reload(folder: string): Promise<ProjectState> {
     const started = Date.now();
     const state = await loadProject(
       this.options.workspace,
-      { bundledDataDir: this.options.bundledDataDir, folder, trusted: this.options.trusted },
+      { bundledDataDir: this.options.bundledDataDir, folder, trusted: this.options.trusted, cache: this.options.cache },
       this.states.get(folder),
     );
     this.states.set(folder, state);
@@ -51,7 +53,7 @@ export class ProjectManager {
     const file = uriToPath(uri);
     const folder = file ? this.folders.filter((f) => isInside(file, f)).sort((a, b) => b.length - a.length)[0] : undefined;
     if (folder) return this.states.get(folder) ?? (await this.reload(folder));
-    this.fallback ??= await loadProject(this.options.workspace, { bundledDataDir: this.options.bundledDataDir, trusted: false });
+    this.fallback ??= await loadProject(this.options.workspace, { bundledDataDir: this.options.bundledDataDir, trusted: false, cache: this.options.cache });
     return this.fallback;
   }
 

@@ -18,12 +18,15 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../core/languageService';
 import { COMPLETION_TRIGGERS } from '../core/features/completion';
 import type { Workspace } from '../core/project';
+import type { FileReadingCache } from '../core/kb/fileCache';
 import { ProjectManager } from './projects';
 
 /** What the server needs from its host: the disk and where the bundled KB is. */
 export interface ServerDependencies {
   readonly workspace: Workspace;
   readonly bundledDataDir: string;
+  /** Readings of KB files parsed before (optional: without it every start parses the YAML). */
+  readonly cache?: FileReadingCache;
 }
 
 /** Settings a client may send in `initializationOptions`. */
@@ -39,7 +42,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   const documents = new TextDocuments(TextDocument);
   const service = createLanguageService();
   const log = (message: string) => connection.console.log(message);
-  let projects = new ProjectManager({ workspace: deps.workspace, bundledDataDir: deps.bundledDataDir, trusted: true, log });
+  let projects = new ProjectManager({ workspace: deps.workspace, bundledDataDir: deps.bundledDataDir, trusted: true, log, cache: deps.cache });
   let canWatchFiles = false;
   const timers = new Map<string, NodeJS.Timeout>();
   /** KB and config files whose diagnostics are on screen, so that fixed files get an empty list. */
@@ -56,7 +59,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as BriefInitializationOptions;
-    projects = new ProjectManager({ workspace: deps.workspace, bundledDataDir: deps.bundledDataDir, trusted: options.trusted !== false, log });
+    projects = new ProjectManager({ workspace: deps.workspace, bundledDataDir: deps.bundledDataDir, trusted: options.trusted !== false, log, cache: deps.cache });
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     projects.setFolders(folders);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;

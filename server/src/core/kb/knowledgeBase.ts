@@ -5,12 +5,13 @@
  * A file with an error is not merged; its last good version (from the previous load) serves in
  * its place, so one bad edit to a KB file never takes entities away from the analyst.
  */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../normalize';
 import { PREDICATES } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
 import type { Entity, Evidence, Relation, Source } from './model';
 import type { DataProblemCode } from './yamlFile';
+import type { FileReading, FileReadingCache } from './fileCache';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
@@ -74,18 +75,27 @@ export interface KbInputs {
 }
 
 /** Reads, checks and merges every KB and source file. `previous` supplies fallbacks for broken files. */
-export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult): KbLoadResult {
+export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cache?: FileReadingCache): KbLoadResult {
   const diagnostics = new Map<string, Diagnostic[]>();
   const lastGood = new Map<string, { entities?: Entity[]; source?: Source }>();
+  const read = (input: DataFileInput, kind: 'entities' | 'source'): FileReading => {
+    const hit = cache?.get(input, kind);
+    if (hit) return hit;
+    const fresh = kind === 'source' ? readSourceFile(input) : readEntityFile(input);
+    const reading: FileReading = { ...('source' in fresh ? { source: fresh.source } : {}), ...('entities' in fresh ? { entities: fresh.entities } : {}), diagnostics: fresh.file.diagnostics };
+    cache?.set(input, kind, reading);
+    return reading;
+  };
 
   const sources = new Map<string, Source>();
   for (const input of inputs.sourceFiles) {
-    const { file, source } = readSourceFile(input);
-    diagnostics.set(input.uri, file.diagnostics);
-    const good = !file.hasErrors && source ? source : previous?.lastGood.get(input.uri)?.source;
+    const reading = read(input, 'source');
+    const list = [...reading.diagnostics];
+    diagnostics.set(input.uri, list);
+    const good = !anyError(list) && reading.source ? reading.source : previous?.lastGood.get(input.uri)?.source;
     if (!good) continue;
     if (sources.has(good.id)) {
-      file.report('kb-duplicate-id', `Source id '${good.id}' is already used by another source file.`, good.location.range);
+      list.push(problem('kb-duplicate-id', `Source id '${good.id}' is already used by another source file.`, good.location.range));
       continue;
     }
     sources.set(good.id, good);
@@ -95,44 +105,44 @@ export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult): Kb
   // Structural pass: each file alone. Bundled files come first so that their ids win clashes.
   const ordered = [...inputs.entityFiles].sort((a, b) => (a.origin === b.origin ? 0 : a.origin === 'bundled' ? -1 : 1));
   const candidates = ordered.map((input) => {
-    const read = readEntityFile(input);
-    diagnostics.set(input.uri, read.file.diagnostics);
-    const fresh = !read.file.hasErrors;
-    return { input, read, fresh, entities: fresh ? read.entities : (previous?.lastGood.get(input.uri)?.entities ?? []) };
+    const reading = read(input, 'entities');
+    const list = [...reading.diagnostics];
+    diagnostics.set(input.uri, list);
+    const fresh = !anyError(list);
+    return { input, list, fresh, entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []) };
   });
 
   // Cross-file pass: ids, targets, kinds, evidence. A file that fails falls back to its last good version.
   const entities = new Map<string, Entity>();
-  const owner = new Map<string, string>();
+  const owner = new Map<string, DataFileInput>();
+  const kinds = new Map<string, Entity['kind']>();
   for (const c of candidates) {
     for (const e of c.entities) {
-      if (!owner.has(e.id)) owner.set(e.id, c.input.uri);
+      if (!owner.has(e.id)) owner.set(e.id, c.input);
+      if (!kinds.has(e.id)) kinds.set(e.id, e.kind);
     }
   }
-  const allKinds = new Map<string, Entity['kind']>();
-  for (const c of candidates) for (const e of c.entities) if (!allKinds.has(e.id)) allKinds.set(e.id, e.kind);
 
   for (const c of candidates) {
-    const report = (code: DataProblemCode, message: string, range = c.read.file.rangeOf(0, 0)) =>
-      c.read.file.report(code, message, range);
+    const report = (code: DataProblemCode, message: string, range?: Range) => c.list.push(problem(code, message, range));
     if (c.fresh) {
       const seen = new Set<string>();
       for (const e of c.entities) {
         if (seen.has(e.id)) report('kb-duplicate-id', `Duplicate id '${e.id}' in this file.`, e.location.range);
         seen.add(e.id);
-        const firstOwner = owner.get(e.id);
-        if (firstOwner !== c.input.uri) {
-          const clash = c.input.origin === 'workspace' && candidates.find((o) => o.input.uri === firstOwner)?.input.origin === 'bundled';
+        const first = owner.get(e.id);
+        if (first && first.uri !== c.input.uri) {
+          const clash = c.input.origin === 'workspace' && first.origin === 'bundled';
           report(
             clash ? 'kb-id-clash' : 'kb-duplicate-id',
-            clash ? `Id '${e.id}' is already an entity of Brief's bundled KB: choose another id.` : `Duplicate id '${e.id}': already defined in ${firstOwner}.`,
+            clash ? `Id '${e.id}' is already an entity of Brief's bundled KB: choose another id.` : `Duplicate id '${e.id}': already defined in ${first.uri}.`,
             e.location.range,
           );
         }
-        checkEntity(e, allKinds, sources, report);
+        checkEntity(e, kinds, sources, report);
       }
     }
-    const ok = !c.read.file.hasErrors;
+    const ok = !anyError(c.list);
     const use = ok ? c.entities : (previous?.lastGood.get(c.input.uri)?.entities ?? []);
     if (ok) lastGood.set(c.input.uri, { entities: c.entities });
     else if (use.length > 0) lastGood.set(c.input.uri, { entities: use });
@@ -141,12 +151,20 @@ export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult): Kb
   return { kb: new KnowledgeBase(entities, sources), diagnostics, lastGood };
 }
 
+function problem(code: DataProblemCode, message: string, range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {
+  return { range, message, severity: DiagnosticSeverity.Error, code, source: 'brief' };
+}
+
+function anyError(list: readonly Diagnostic[]): boolean {
+  return list.some((d) => d.severity === DiagnosticSeverity.Error);
+}
+
 /** Checks an entity's relations and evidence against the merged ids, kinds and sources. */
 function checkEntity(
   e: Entity,
   kinds: ReadonlyMap<string, Entity['kind']>,
   sources: ReadonlyMap<string, Source>,
-  report: (code: DataProblemCode, message: string, range?: Diagnostic['range']) => void,
+  report: (code: DataProblemCode, message: string, range?: Range) => void,
 ): void {
   for (const r of e.relations) {
     const targetKind = kinds.get(r.target);
@@ -168,7 +186,7 @@ function checkEntity(
 function checkEvidence(
   ev: Evidence,
   sources: ReadonlyMap<string, Source>,
-  report: (code: DataProblemCode, message: string, range?: Diagnostic['range']) => void,
+  report: (code: DataProblemCode, message: string, range?: Range) => void,
 ): void {
   const range = ev.location?.range;
   const source = sources.get(ev.source);

@@ -153,14 +153,14 @@ export function readSourceFile(input: DataFileInput): { file: YamlFile; source?:
       return paragraph;
     });
   const paragraphs = readPassages(get('paragraphs').list(), /^p[1-9]\d*$/, 'paragraph ids are p1, p2, …', 'paragraph').filter(isDefined);
-  readPassages(get('captions').list({ optional: true }), /^c[1-9]\d*$/, 'caption ids are c1, c2, …', 'caption');
+  const captions = readPassages(get('captions').list({ optional: true }), /^c[1-9]\d*$/, 'caption ids are c1, c2, …', 'caption').filter(isDefined);
   paragraphs.forEach((p, i) => {
     if (p.id !== `p${i + 1}`) file.report('kb-schema', `Paragraph ids must run p1, p2, … in order: expected 'p${i + 1}', found '${p.id}'.`, p.location.range);
   });
   if (!id || !title || !author || year === undefined) return { file };
   return {
     file,
-    source: { id, title, author, publisher, year, paragraphs, passages, location: { uri: file.uri, range: file.nodeRange(root) } },
+    source: { id, title, author, publisher, year, paragraphs, captions, passages, location: { uri: file.uri, range: file.nodeRange(root) } },
   };
 }
 

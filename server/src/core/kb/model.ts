@@ -71,6 +71,8 @@ export interface Source {
   readonly year: number;
   /** Body paragraphs in reading order. */
   readonly paragraphs: readonly Paragraph[];
+  /** Photo captions (`c1`, …): KB evidence may quote them; briefs cite paragraphs only. */
+  readonly captions: readonly Paragraph[];
   /** Every passage evidence may cite, paragraphs and captions, by id. */
   readonly passages: ReadonlyMap<string, Paragraph>;
   readonly location: SourceLocation;
