@@ -20,8 +20,7 @@ const toUri = (path: string) => `file://${path}`;
 function actionsAt(textWithCursor: string, state: ProjectState, files?: KbStubFiles, only?: string[]) {
   const { doc, cursor } = brief(textWithCursor);
   const diagnostics = service().validate(doc, state.project).filter((d) => touches(d.range, cursor));
-  const range = { start: cursor, end: cursor };
-  const actions = provider.provideCodeActions(doc, service().parse(doc), state, range, { diagnostics, ...(only ? { only } : {}) }, files);
+  const actions = provider.provideCodeActions(doc, service().parse(doc), state, { diagnostics, ...(only ? { only } : {}) }, files);
   return { doc, diagnostics, actions };
 }
 
@@ -198,9 +197,9 @@ describe('code actions: quick fixes', () => {
   });
 
   it('works from the resolver when the client drops the diagnostic data', () => {
-    const { doc, cursor } = brief('Then @Tajikstan$0 moved.');
+    const { doc } = brief('Then @Tajikstan$0 moved.');
     const diagnostics = service().validate(doc, state.project).map((d): Diagnostic => ({ ...d, data: undefined }));
-    const actions = provider.provideCodeActions(doc, service().parse(doc), state, { start: cursor, end: cursor }, { diagnostics });
+    const actions = provider.provideCodeActions(doc, service().parse(doc), state, { diagnostics });
     assert.equal(actions[0].title, "Change to '@Tajikistan' (state)");
   });
 
@@ -208,9 +207,9 @@ describe('code actions: quick fixes', () => {
     const { doc, cursor } = brief('Then @Tajikstan$0 moved.');
     const syntax = service().parse(doc);
     const foreign: Diagnostic = { range: { start: cursor, end: cursor }, message: 'x', source: 'other', code: 'unknown-reference' };
-    assert.deepEqual(provider.provideCodeActions(doc, syntax, state, foreign.range, { diagnostics: [foreign] }), []);
+    assert.deepEqual(provider.provideCodeActions(doc, syntax, state, { diagnostics: [foreign] }), []);
     const diagnostics = service().validate(doc, state.project);
-    assert.deepEqual(provider.provideCodeActions(doc, syntax, state, foreign.range, { diagnostics, only: ['source'] }), []);
+    assert.deepEqual(provider.provideCodeActions(doc, syntax, state, { diagnostics, only: ['source'] }), []);
   });
 });
 

@@ -44,7 +44,6 @@ export class CodeActionProvider {
     document: Pick<TextDocument, 'uri' | 'getText'>,
     syntax: BriefSyntax,
     state: ProjectState,
-    _range: Range,
     context: CodeActionContext,
     stubFiles?: KbStubFiles,
   ): CodeAction[] {
