@@ -458,3 +458,35 @@ describe('brief-lint (the real process)', () => {
     });
   });
 });
+
+// Regressions: each of these once failed on a real bug.
+describe('brief-lint (regressions)', () => {
+  after(() => {
+    for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('text: the summary says "1 note", as it says "1 error" and "1 warning"', () => {
+    const dir = folder({ 'a.brief': 'claim: @Russia member-of @SCO\n' });
+    assert.match(run(dir, []).stdout, /^1 file checked: 0 errors, 0 warnings, 1 note\.$/m);
+  });
+
+  it('checks a *.brief that is a symbolic link to a file', () => {
+    const dir = folder({ 'real/target.txt': '@Nobody\n' });
+    fs.symlinkSync(path.join(dir, 'real', 'target.txt'), path.join(dir, 'linked.brief'));
+    assert.deepEqual(filesOf(lintJson(dir).results), ['linked.brief']);
+  });
+
+  it('2 for a --kb file that does not exist', () => {
+    const dir = folder({ 'a.brief': '@Tajikistan\n' });
+    const r = run(dir, ['--kb', 'nope.yaml']);
+    assert.equal(r.status, 2, r.stdout);
+    assert.match(r.stderr, /nope\.yaml/);
+  });
+
+  it('reports the problems of a --kb file', () => {
+    const dir = folder({ 'a.brief': '@Tajikistan\n', 'kb/broken.yaml': 'entities: [a, b\n' });
+    const r = lintJson(dir, ['--kb', 'kb/broken.yaml']);
+    assert.deepEqual(brief(r.results), ['kb/broken.yaml:2:1 kb-syntax']);
+    assert.equal(r.status, 1);
+  });
+});

@@ -424,7 +424,10 @@ const EVIL_KB = `entities:
 `;
 
 /** The markdown renders as text only: no link, image, autolink, raw HTML or live URI scheme. */
-function assertInert(value: string): void {
+function assertInert(markdown: string): void {
+  // Code spans are literal in CommonMark (no links, no HTML, no autolinks): text shown as written
+  // inside one is inert, so only the text outside code spans is checked.
+  const value = markdown.replace(/(`+)[^`]*?\1/g, '');
   assert.doesNotMatch(value, /<[a-z/!?]/i, 'raw HTML or an autolink');
   assert.ok(!value.includes(']('), 'an inline link or image');
   assert.ok(!value.includes('!['), 'an image');
@@ -471,5 +474,36 @@ describe('KB text in hovers and completion is escaped', () => {
     for (const live of ['[a](command:x)', '![i](x.png)', '<img src=x>', 'see https://evil.example', 'www.evil.example', '[ref]: x', '<http://x>']) {
       assert.throws(() => assertInert(live), `${live} should be caught`);
     }
+  });
+});
+
+// Regressions: each of these once failed on a real bug.
+describe('hover and completion (regressions)', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+
+  // Backslash escapes are literal inside a Markdown code span, so `Tajik\-stan` shows the backslash.
+  const CODE_SPANS: HoverCase[] = [
+    { text: '@Tajik-st$0an', expect: ['`Tajik-stan`'] },
+    { text: '@[Nobody_h$0ere]', expect: ['`Nobody_here`'] },
+    { text: 'claim: @Tajikistan member_o$0f @CSTO', expect: ['`member_of`'] },
+    { text: '[^mini-2021:p3-p$01]', expect: ['`p3-p1`'] },
+  ];
+  for (const c of CODE_SPANS) it(`hover code span shows the text as written: ${JSON.stringify(c.text)}`, () => checkHover(state, c));
+
+  it('hover on a citation running past the last paragraph does not announce paragraphs that do not exist', () => {
+    checkHover(state, { text: '[^mini-2021:p2-p5$0]', expect: ['¶p2', '¶p3'], absent: ['more paragraphs'] });
+  });
+
+  it('no completion on the last line of an unclosed fenced code block', () => {
+    assert.deepEqual(completeAt(state, '```\n@Taj$0').list.items, []);
+    assert.deepEqual(completeAt(state, '~~~\ntext\n@Taj$0').list.items, []);
+  });
+
+  it('front matter key completion does not offer a key already present while a new key is typed', () => {
+    const labels = completeAt(state, '---\ntitle: x\nconf$0\n---').list.items.map((i) => i.label);
+    assert.ok(!labels.includes('title'), labels.join(', '));
   });
 });

@@ -38,7 +38,7 @@ export function formatText(results: readonly LintResult[], filesChecked: number)
   const lines = results.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
   const count = (s: Severity) => results.filter((r) => r.severity === s).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const summary = `${plural(filesChecked, 'file')} checked: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('information') + count('hint')} notes.`;
+  const summary = `${plural(filesChecked, 'file')} checked: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('information') + count('hint'), 'note')}.`;
   return [...lines, summary].join('\n') + '\n';
 }
 

@@ -43,6 +43,12 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 
   const extraKb = options.kb.map((k) => toPosix(path.resolve(cwd, k)));
+  for (const [i, file] of extraKb.entries()) {
+    if ((await ws.readFile(file)) === undefined) {
+      process.stderr.write(`brief-lint: cannot read KB file ${options.kb[i]}\n`);
+      return 2;
+    }
+  }
   const explicitConfig = options.config ? toPosix(path.resolve(cwd, options.config)) : undefined;
   if (explicitConfig && (await ws.readFile(explicitConfig)) === undefined) {
     process.stderr.write(`brief-lint: cannot read config ${options.config}\n`);
@@ -86,6 +92,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       if (configDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfig = true;
       reportFile(configUri, configDiagnostics);
     }
+    // The project's own KB files (`kb:` of the config, `--kb`): their problems are reported too.
+    for (const kbFile of state.workspaceKbFiles) reportFile(ws.toUri(kbFile), state.fileDiagnostics.get(ws.toUri(kbFile)) ?? []);
     const document = TextDocument.create(ws.toUri(brief), 'brief', 1, text);
     reportFile(document.uri, service.validate(document, state.project));
   }

@@ -23,6 +23,11 @@ export interface LanguageService {
   forget(uri: string): void;
 }
 
+/** The text of one line of a document, without its line break. */
+export function lineText(document: TextDocument, line: number): string {
+  return document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+}
+
 export function createLanguageService(): LanguageService {
   const cache = new Map<string, { version: number; syntax: BriefSyntax }>();
   const hover = new HoverProvider();
@@ -38,10 +43,7 @@ export function createLanguageService(): LanguageService {
     parse,
     validate: (document, project) => validateBrief(parse(document), project.resolver.kb, project.resolver, project.severities),
     hover: (document, project, position) => hover.provideHover(parse(document), project, position),
-    complete: (document, project, position) => {
-      const line = document.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
-      return completion.provideCompletion(parse(document), line, project, position);
-    },
+    complete: (document, project, position) => completion.provideCompletion(parse(document), (line) => lineText(document, line), project, position),
     forget: (uri) => void cache.delete(uri),
   };
 }

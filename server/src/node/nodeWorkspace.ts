@@ -30,6 +30,11 @@ export class NodeWorkspace implements Workspace {
         if (entry.isDirectory()) {
           if (recursive && !SKIPPED_FOLDERS.has(entry.name)) await walk(full);
         } else if (entry.isFile()) out.push(full);
+        else if (entry.isSymbolicLink()) {
+          // A link to a file counts as that file; links to folders are not followed (no cycles).
+          const target = await fs.stat(full).catch(() => undefined);
+          if (target?.isFile()) out.push(full);
+        }
       }
     };
     await walk(folder);

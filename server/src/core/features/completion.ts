@@ -44,14 +44,16 @@ const SHORT_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/
 export const COMPLETION_TRIGGERS = ['@', '[', '^', ':'];
 
 export class CompletionProvider {
-  provideCompletion(syntax: BriefSyntax, lineText: string, project: Project, position: Position): CompletionList {
+  /** `lineAt(n)` gives the text of line n without its line break. */
+  provideCompletion(syntax: BriefSyntax, lineAt: (line: number) => string, project: Project, position: Position): CompletionList {
     const empty: CompletionList = { isIncomplete: false, items: [] };
+    const lineText = lineAt(position.line);
     const before = lineText.slice(0, position.character);
     const l = position.line;
     if (inside(syntax.codeBlocks, position) || syntax.inlineCode.some((r) => r.start.character < position.character && touches(r, position) && r.end.character > position.character)) return empty;
 
     const fm = syntax.frontMatter;
-    if (fm && l > 0 && l < fm.contentEndLine) return frontMatterItems(syntax, before, project, l);
+    if (fm && l > 0 && l < fm.contentEndLine) return frontMatterItems(Array.from({ length: fm.contentEndLine }, (_, i) => (i === 0 ? '' : lineAt(i))), before, project, l);
     if (fm && l === 0) return empty;
 
     const comment = syntax.comments.find((c) => c.range.start.line === l && c.range.start.character <= position.character);
@@ -72,8 +74,9 @@ export class CompletionProvider {
   }
 }
 
+/** True on any line of a fenced block, its fences included (an unclosed block ends at the last line). */
 function inside(ranges: readonly Range[], p: Position): boolean {
-  return ranges.some((r) => r.start.line < p.line && p.line < r.end.line);
+  return ranges.some((r) => r.start.line <= p.line && p.line <= r.end.line);
 }
 
 /** Entities whose id, name or an alias fits what was typed, best first, inserting a form that resolves. */
@@ -194,10 +197,12 @@ function directiveItems(before: string, line: number): CompletionList {
   return { isIncomplete: false, items: names.map((n) => ({ label: n, kind: m[1] ? CompletionItemKind.EnumMember : CompletionItemKind.Keyword, textEdit: { range, newText: n } })) };
 }
 
-function frontMatterItems(syntax: BriefSyntax, before: string, project: Project, line: number): CompletionList {
+function frontMatterItems(frontMatterLines: readonly string[], before: string, project: Project, line: number): CompletionList {
   const keyMatch = /^([\w-]*)$/.exec(before);
   if (keyMatch) {
-    const present = new Set(syntax.frontMatter?.entries.map((e) => e.key));
+    // Keys already written, read from the lines themselves: while a key is half typed the YAML
+    // may not parse, and the parsed entries would be empty.
+    const present = new Set(frontMatterLines.filter((_, i) => i !== line).map((t) => /^([\w-]+):/.exec(t)?.[1]).filter((k) => k !== undefined));
     const items = Object.entries(FRONT_MATTER_KEYS)
       .filter(([k]) => !present.has(k))
       .map(([k, info]): CompletionItem => ({

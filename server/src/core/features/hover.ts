@@ -6,7 +6,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import type { BriefSyntax, Citation, Claim, EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { Project } from '../project';
-import { escapeMarkdown as esc } from '../markdown';
+import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { touches } from '../text';
 import { describeRelation, citationLabel, period } from '../wording';
 import { paragraphSpan } from '../validation';
@@ -44,10 +44,10 @@ function referenceCard(ref: EntityReference, project: Project): string {
   const r = project.resolver.resolve(ref.name);
   if (r.status === 'resolved') return entityCard(r.entity, project);
   if (r.status === 'ambiguous') {
-    return [`**Ambiguous:** \`${esc(ref.name)}\` may mean`, ...r.candidates.map((e) => `- ${esc(e.name)} (${e.kind}) — write \`@${e.id}\``)].join('\n');
+    return [`**Ambiguous:** ${codeSpan(ref.name)} may mean`, ...r.candidates.map((e) => `- ${esc(e.name)} (${e.kind}) — write ${codeSpan(`@${e.id}`)}`)].join('\n');
   }
   const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => `**${esc(e.name)}**`).join(', ')}?` : '';
-  return `**Unknown entity** \`${esc(ref.name)}\`.${hint}`;
+  return `**Unknown entity** ${codeSpan(ref.name)}.${hint}`;
 }
 
 /** The entity card: name, kind, aliases, summary, identifiers, relations in words, facts with quotes. */
@@ -84,21 +84,23 @@ export function entityCard(entity: Entity, project: Project): string {
 
 function citationCard(citation: Citation, project: Project): string {
   const source = project.resolver.kb.sources.get(citation.sourceId);
-  if (!source) return `**Unknown source** \`${esc(citation.sourceId)}\``;
+  if (!source) return `**Unknown source** ${codeSpan(citation.sourceId)}`;
   const header = `**${esc(source.title)}** — ${esc(source.author)}, ${source.year}`;
   if (citation.paragraphs === undefined) return `${header}\n\n${source.paragraphs.length} paragraphs.`;
   const span = paragraphSpan(citation.paragraphs);
-  if (!span) return `${header}\n\nNo paragraph \`${esc(citation.paragraphs)}\`.`;
+  if (!span) return `${header}\n\nNo paragraph ${codeSpan(citation.paragraphs)}.`;
   const cited = source.paragraphs.slice(span.from - 1, Math.min(span.to, span.from - 1 + MAX_PARAGRAPHS));
-  if (cited.length === 0) return `${header}\n\nNo paragraph \`${esc(citation.paragraphs)}\` (the source has p1–p${source.paragraphs.length}).`;
+  if (cited.length === 0) return `${header}\n\nNo paragraph ${codeSpan(citation.paragraphs)} (the source has p1–p${source.paragraphs.length}).`;
   const body = cited.map((p) => `¶${p.id}${p.section ? ` · _${esc(p.section)}_` : ''}\n\n> ${esc(p.text)}`);
-  const more = span.to - span.from + 1 > MAX_PARAGRAPHS ? [`… and ${span.to - span.from + 1 - MAX_PARAGRAPHS} more paragraphs`] : [];
+  // Count only paragraphs the source has: the rest is an unknown-paragraph diagnostic, not content.
+  const existing = Math.min(span.to, source.paragraphs.length) - span.from + 1;
+  const more = existing > MAX_PARAGRAPHS ? [`… and ${existing - MAX_PARAGRAPHS} more paragraph${existing - MAX_PARAGRAPHS === 1 ? '' : 's'}`] : [];
   return [header, ...body, ...more].join('\n\n');
 }
 
 function claimCard(claim: Claim, project: Project): string {
   const signature = PREDICATES[claim.predicate];
-  if (!signature) return `**Unknown predicate** \`${esc(claim.predicate)}\`.`;
+  if (!signature) return `**Unknown predicate** ${codeSpan(claim.predicate)}.`;
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);
   if (subject.status !== 'resolved' || object.status !== 'resolved') {
