@@ -23,6 +23,12 @@ export const BENCH_DIR = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'brief-
 
 export const SEED = Number(process.env.BENCH_SEED ?? 20240501);
 
+/**
+ * Brief's KB reading cache for every Brief process the bench starts (BRIEF_CACHE_DIR), emptied at
+ * the start of a run: runs are alike, and the cold starts' one-off KBs do not fill the user's cache.
+ */
+export const BRIEF_CACHE = path.join(BENCH_DIR, 'brief-cache');
+
 /** Node for the Markdown peer: it declares engines node >=22; set BENCH_PEER_NODE to run it on another Node. */
 export const PEER_NODE = process.env.BENCH_PEER_NODE ?? process.execPath;
 
@@ -132,7 +138,7 @@ export const MARKDOWN_SETTINGS = {
 /** Brief's bundled server; with extra Node arguments (--cpu-prof) the unminified build, so profiles name functions. */
 export function briefServer(dataDir: string, nodeArgs: readonly string[] = []): ServerSpec {
   const script = nodeArgs.length > 0 ? SERVER_OUT_JS : SERVER_JS;
-  return { name: 'brief', node: process.execPath, nodeArgs, script, args: ['--stdio'], env: { BRIEF_DATA_DIR: dataDir }, languageId: 'brief' };
+  return { name: 'brief', node: process.execPath, nodeArgs, script, args: ['--stdio'], env: { BRIEF_DATA_DIR: dataDir, BRIEF_CACHE_DIR: BRIEF_CACHE }, languageId: 'brief' };
 }
 
 export function peerServer(): ServerSpec {

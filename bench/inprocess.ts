@@ -10,7 +10,7 @@ import { floorCheck, type NameTable } from './floor';
 import type { GeneratedDocument, GeneratedWorkspace } from './generate';
 import { listFiles } from './lspDriver';
 import type { KbLoadReport } from './kbLoadChild';
-import { CLIENT_JS, LINT_JS } from './config';
+import { BRIEF_CACHE, CLIENT_JS, LINT_JS } from './config';
 
 /** Times `fn` `runs` times after `warmup` calls. */
 export function timeRuns(runs: number, warmup: number, fn: (i: number) => void): number[] {
@@ -106,7 +106,7 @@ export interface ProcessTimes {
 
 /** brief-lint on one brief as a whole process, beside `node -e 0`, alternating so that load drifts hit both. */
 export function measureLint(file: string, dataDir: string, runs: number): ProcessTimes {
-  const env = { ...process.env, BRIEF_DATA_DIR: dataDir };
+  const env = { ...process.env, BRIEF_DATA_DIR: dataDir, BRIEF_CACHE_DIR: BRIEF_CACHE };
   const lint: number[] = [];
   const nodeBaseline: number[] = [];
   let lintDiagnostics = -1;
