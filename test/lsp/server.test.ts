@@ -292,9 +292,9 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const broken = await client.waitForDiagnostics(kbUri, { after: mark, where: (p) => p.diagnostics.length > 0 });
       assert.ok(broken.diagnostics.every((d) => d.code === 'kb-syntax' && d.source === 'brief'), JSON.stringify(broken.diagnostics));
       assert.equal(broken.diagnostics[0].severity, DiagnosticSeverity.Error);
-      const still = await client.waitForDiagnostics(uri, { after: mark });
-      assert.deepEqual(still.diagnostics, [], 'the last good KB still defines @Taliban');
-      assert.match(markdownOf(await client.hover(uri, { line: 0, character: 3 })), /A local test entity/);
+      // No entity changed (the broken file's last good version serves), so the brief is not
+      // re-checked: the last good KB still answers for @Taliban.
+      assert.match(markdownOf(await client.hover(uri, { line: 0, character: 3 })), /A local test entity/, 'the last good KB still defines @Taliban');
 
       // Fixed again: the KB file's diagnostics are cleared.
       writeFile(ws, 'kb/local.yaml', good.replace('A local test entity', 'A fixed test entity'));

@@ -3,22 +3,73 @@
  * editor features. The language server and brief-lint both go through it; it never sees the
  * JSON-RPC connection.
  */
-import type { CompletionList, Diagnostic, Hover, Position } from 'vscode-languageserver-types';
+import type {
+  CodeAction,
+  CodeActionContext,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentHighlight,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  InlayHint,
+  Location,
+  LocationLink,
+  Position,
+  Range,
+  SemanticTokens,
+  SymbolInformation,
+  WorkspaceEdit,
+} from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseBrief } from './parser';
 import type { BriefSyntax } from './syntax';
-import type { Project } from './project';
+import type { Project, ProjectState } from './project';
+import type { FolderScope } from './workspaceIndex';
 import { validateBrief } from './validation';
 import { HoverProvider } from './features/hover';
 import { CompletionProvider } from './features/completion';
+import { DefinitionProvider } from './features/definition';
+import { KbReferencesProvider, ReferencesProvider } from './features/references';
+import { DocumentHighlightProvider } from './features/documentHighlight';
+import { DocumentSymbolProvider, WorkspaceSymbolProvider } from './features/symbols';
+import { FoldingProvider } from './features/folding';
+import { DocumentLinkProvider } from './features/documentLinks';
+import { CodeLensProvider } from './features/codeLens';
+import { CodeActionProvider } from './features/codeActions';
+import type { KbStubFiles } from './features/kbStub';
+import { RenameProvider, type RenameInputs, type RenameRefusal } from './features/rename';
+import { InlayHintProvider, type InlayHintOptions } from './features/inlayHints';
+import { SemanticTokensProvider } from './features/semanticTokens';
+import { documentLines } from './features/referenceText';
 
-/** Brief's features over documents, for a project chosen per document. */
+/** Brief's features over documents, for a project (or a folder scope) chosen per document. */
 export interface LanguageService {
   /** The syntax tree of a document version (parsed once, then cached). */
   parse(document: TextDocument): BriefSyntax;
   validate(document: TextDocument, project: Project): Diagnostic[];
+  /** Validates an already parsed brief (one of the workspace index, not open in the editor). */
+  validateSyntax(syntax: BriefSyntax, project: Project): Diagnostic[];
   hover(document: TextDocument, project: Project, position: Position): Hover | null;
   complete(document: TextDocument, project: Project, position: Position): CompletionList;
+  definition(document: TextDocument, project: Project, position: Position): LocationLink[];
+  references(document: TextDocument, scope: FolderScope, position: Position, includeDeclaration: boolean): Location[];
+  /** References from a position in a KB YAML file (an entity's entry). */
+  kbReferences(uri: string, scopes: readonly FolderScope[], position: Position, includeDeclaration: boolean): Location[];
+  documentHighlights(document: TextDocument, project: Project, position: Position): DocumentHighlight[];
+  documentSymbols(document: TextDocument): DocumentSymbol[];
+  workspaceSymbols(query: string, scopes: readonly FolderScope[]): SymbolInformation[];
+  foldingRanges(document: TextDocument): FoldingRange[];
+  documentLinks(document: TextDocument, project: Project): DocumentLink[];
+  /** "N mentions in M briefs" on each entity of a KB YAML file. */
+  kbCodeLenses(uri: string, scopes: readonly FolderScope[]): CodeLens[];
+  codeActions(document: TextDocument, state: ProjectState, context: CodeActionContext, stubFiles?: KbStubFiles): CodeAction[];
+  prepareRename(document: TextDocument, project: Project, position: Position): { range: Range; placeholder: string } | RenameRefusal | null;
+  rename(document: TextDocument, project: Project, position: Position, newName: string, inputs: RenameInputs): WorkspaceEdit | RenameRefusal | null;
+  inlayHints(document: TextDocument, project: Project, range: Range, options?: InlayHintOptions): InlayHint[];
+  semanticTokens(document: TextDocument, project: Project, range?: Range): SemanticTokens;
   /** Forgets a closed document's cached tree. */
   forget(uri: string): void;
 }
@@ -30,8 +81,6 @@ export function lineText(document: TextDocument, line: number): string {
 
 export function createLanguageService(): LanguageService {
   const cache = new Map<string, { version: number; syntax: BriefSyntax }>();
-  const hover = new HoverProvider();
-  const completion = new CompletionProvider();
   const parse = (document: TextDocument): BriefSyntax => {
     const hit = cache.get(document.uri);
     if (hit && hit.version === document.version) return hit.syntax;
@@ -39,11 +88,41 @@ export function createLanguageService(): LanguageService {
     cache.set(document.uri, { version: document.version, syntax });
     return syntax;
   };
+  const hover = new HoverProvider();
+  const completion = new CompletionProvider();
+  const definition = new DefinitionProvider();
+  const references = new ReferencesProvider();
+  const kbReferences = new KbReferencesProvider();
+  const highlights = new DocumentHighlightProvider();
+  const documentSymbols = new DocumentSymbolProvider();
+  const workspaceSymbols = new WorkspaceSymbolProvider();
+  const folding = new FoldingProvider();
+  const links = new DocumentLinkProvider();
+  const codeLenses = new CodeLensProvider();
+  const codeActions = new CodeActionProvider();
+  const rename = new RenameProvider();
+  const inlayHints = new InlayHintProvider();
+  const tokens = new SemanticTokensProvider();
   return {
     parse,
     validate: (document, project) => validateBrief(parse(document), project.resolver.kb, project.resolver, project.severities),
+    validateSyntax: (syntax, project) => validateBrief(syntax, project.resolver.kb, project.resolver, project.severities),
     hover: (document, project, position) => hover.provideHover(parse(document), project, position),
     complete: (document, project, position) => completion.provideCompletion(parse(document), (line) => lineText(document, line), project, position),
+    definition: (document, project, position) => definition.provideDefinition(parse(document), project, position),
+    references: (document, scope, position, includeDeclaration) => references.provideReferences(document.uri, parse(document), scope, position, includeDeclaration),
+    kbReferences: (uri, scopes, position, includeDeclaration) => kbReferences.provideKbReferences(uri, scopes, position, includeDeclaration),
+    documentHighlights: (document, project, position) => highlights.provideDocumentHighlights(parse(document), project, position),
+    documentSymbols: (document) => documentSymbols.provideDocumentSymbols(parse(document), document.getText()),
+    workspaceSymbols: (query, scopes) => workspaceSymbols.provideWorkspaceSymbols(query, scopes),
+    foldingRanges: (document) => folding.provideFoldingRanges(parse(document), document.getText()),
+    documentLinks: (document, project) => links.provideDocumentLinks(parse(document), project),
+    kbCodeLenses: (uri, scopes) => codeLenses.provideCodeLenses(uri, scopes),
+    codeActions: (document, state, context, stubFiles) => codeActions.provideCodeActions(document, parse(document), state, context, stubFiles),
+    prepareRename: (document, project, position) => rename.prepareRename(parse(document), project, position),
+    rename: (document, project, position, newName, inputs) => rename.provideRename(document, parse(document), project, position, newName, inputs),
+    inlayHints: (document, project, range, options) => inlayHints.provideInlayHints(parse(document), project, range, options),
+    semanticTokens: (document, project, range) => tokens.provideSemanticTokens(parse(document), documentLines(document.getText()), project, range),
     forget: (uri) => void cache.delete(uri),
   };
 }

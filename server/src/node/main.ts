@@ -15,4 +15,8 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.stderr.write('Usage: brief-language-server --stdio\n(VS Code starts it with --node-ipc.)\n');
   process.exit(2);
 }
+// A promise that fails where nobody waits must not end the session: log it, keep serving.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`brief-language-server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+});
 startServer(createConnection(ProposedFeatures.all), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache() });

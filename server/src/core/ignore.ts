@@ -1,0 +1,40 @@
+/**
+ * A `.gitignore` reader for workspace indexing: briefs a repository ignores are not indexed.
+ * It covers what briefs repositories use — comments, `*`, `**`, `?`, a leading or inner `/`
+ * (anchored), a trailing `/` (folders only) and `!` re-inclusion, last match winning.
+ */
+import { globToRegExp } from './project';
+
+/** Decides whether a path relative to the folder (with `/`) is ignored. */
+export type IgnoreMatcher = (relativePath: string) => boolean;
+
+export function parseGitignore(text: string): IgnoreMatcher {
+  const rules: { negate: boolean; folderOnly: boolean; pattern: RegExp }[] = [];
+  for (const raw of text.split(/\r?\n|\r/)) {
+    let line = raw.replace(/(?<!\\)\s+$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    if (negate) line = line.slice(1);
+    const folderOnly = line.endsWith('/');
+    if (folderOnly) line = line.slice(0, -1);
+    const anchored = line.includes('/');
+    line = line.replace(/^\//, '');
+    const glob = anchored ? `/${line}` : `/**/${line}`;
+    rules.push({ negate, folderOnly, pattern: globToRegExp(glob) });
+  }
+  return (relativePath) => {
+    // A path is ignored when it, or one of the folders above it, matches the last applicable rule.
+    const parts = relativePath.split('/');
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const prefix = `/${parts.slice(0, depth).join('/')}`;
+      const isFolder = depth < parts.length;
+      let ignored = false;
+      for (const rule of rules) {
+        if (rule.folderOnly && !isFolder) continue;
+        if (rule.pattern.test(prefix)) ignored = !rule.negate;
+      }
+      if (ignored) return true;
+    }
+    return false;
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The workspace folders of a session (multi-root): for each, its project (config + KB) and its
+ * index of every brief, open or not. Briefs outside every folder share a fallback project with
+ * the bundled KB only.
+ */
+import { fileURLToPath } from 'url';
+import { loadProject, isInside, type ProjectState, type Workspace } from '../core/project';
+import type { FileReadingCache } from '../core/kb/fileCache';
+import { WorkspaceIndex, type FolderScope } from '../core/workspaceIndex';
+import { parseGitignore } from '../core/ignore';
+
+export interface FoldersOptions {
+  readonly workspace: Workspace;
+  readonly bundledDataDir: string;
+  readonly trusted: boolean;
+  readonly log: (message: string) => void;
+  readonly cache?: FileReadingCache;
+}
+
+/** One workspace folder: its path, loaded project and brief index. */
+export interface Folder extends FolderScope {
+  readonly path: string;
+  readonly state: ProjectState;
+}
+
+export class Folders {
+  private readonly folders = new Map<string, { path: string; state?: ProjectState; index: WorkspaceIndex }>();
+  private fallback?: { state: ProjectState; index: WorkspaceIndex };
+
+  constructor(private readonly options: FoldersOptions) {}
+
+  /** Sets the folder list; folders that left are forgotten, new ones load on first use. */
+  setFolders(folderUris: readonly string[]): void {
+    const paths = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
+    for (const key of [...this.folders.keys()]) if (!paths.includes(key)) this.folders.delete(key);
+    for (const p of paths) if (!this.folders.has(p)) this.folders.set(p, { path: p, index: new WorkspaceIndex() });
+  }
+
+  get paths(): string[] {
+    return [...this.folders.keys()];
+  }
+
+  /** Loads (or reloads) a folder's project, keeping its last good KB files. */
+  async reload(folderPath: string): Promise<Folder | undefined> {
+    const entry = this.folders.get(folderPath);
+    if (!entry) return undefined;
+    const started = Date.now();
+    entry.state = await loadProject(
+      this.options.workspace,
+      { bundledDataDir: this.options.bundledDataDir, folder: folderPath, trusted: this.options.trusted, cache: this.options.cache },
+      entry.state,
+    );
+    this.options.log(`Loaded ${entry.state.kbLoad.kb.entities.size} entities for ${folderPath} in ${Date.now() - started} ms.`);
+    return this.toFolder(entry);
+  }
+
+  /** The folder a file belongs to (the innermost), loading it when needed; the fallback otherwise. */
+  async forUri(uri: string): Promise<Folder> {
+    const file = uriToPath(uri);
+    const folderPath = file ? this.paths.filter((f) => isInside(file, f)).sort((a, b) => b.length - a.length)[0] : undefined;
+    const entry = folderPath ? this.folders.get(folderPath) : undefined;
+    if (entry) return entry.state ? this.toFolder(entry) : ((await this.reload(entry.path)) as Folder);
+    this.fallback ??= {
+      state: await loadProject(this.options.workspace, { bundledDataDir: this.options.bundledDataDir, trusted: false, cache: this.options.cache }),
+      index: new WorkspaceIndex(),
+    };
+    return { path: '', project: this.fallback.state.project, state: this.fallback.state, index: this.fallback.index };
+  }
+
+  /** Every loaded folder. */
+  loaded(): Folder[] {
+    return [...this.folders.values()].filter((e) => e.state).map((e) => this.toFolder(e));
+  }
+
+  /** Every `*.brief` of a folder, skipping `node_modules`, `.git` and what its `.gitignore` ignores. */
+  async briefFiles(folderPath: string): Promise<string[]> {
+    const ws = this.options.workspace;
+    const gitignore = await ws.readFile(`${folderPath}/.gitignore`);
+    const ignored = gitignore === undefined ? () => false : parseGitignore(gitignore);
+    const files = await ws.listFiles(folderPath, true);
+    return files.filter((f) => f.endsWith('.brief') && !ignored(f.slice(folderPath.length + 1)));
+  }
+
+  private toFolder(entry: { path: string; state?: ProjectState; index: WorkspaceIndex }): Folder {
+    const state = entry.state as ProjectState;
+    return { path: entry.path, state, project: state.project, index: entry.index };
+  }
+}
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The feature requests of the language server, each a thin call into the core's language
+ * service. `onBrief` does the shared part once: find the open brief and its folder, check for
+ * cancellation, and answer a default instead of failing.
+ */
+import {
+  ErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { COMPLETION_TRIGGERS } from '../core/features/completion';
+import { CODE_ACTION_KINDS } from '../core/features/codeActions';
+import { SEMANTIC_TOKENS_LEGEND } from '../core/features/semanticTokens';
+import { kbStubTarget, type KbStubFiles } from '../core/features/kbStub';
+import { linksToLocations } from '../core/features/definition';
+import type { RenameInputs } from '../core/features/rename';
+import type { InlayHintOptions } from '../core/features/inlayHints';
+import { isBrief, type Session } from './session';
+import type { Folder } from './folders';
+
+/** What the server offers; every entry has a handler below. */
+export function serverCapabilities(): ServerCapabilities {
+  return {
+    hoverProvider: true,
+    completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
+    definitionProvider: true,
+    referencesProvider: true,
+    documentHighlightProvider: true,
+    documentSymbolProvider: true,
+    workspaceSymbolProvider: true,
+    foldingRangeProvider: true,
+    documentLinkProvider: { resolveProvider: false },
+    codeLensProvider: { resolveProvider: false },
+    codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS] },
+    renameProvider: { prepareProvider: true },
+    inlayHintProvider: true,
+    semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
+  };
+}
+
+/** Client settings the handlers honour (`initializationOptions`). */
+export interface HandlerOptions {
+  readonly inlayHints: InlayHintOptions;
+}
+
+export function registerHandlers(connection: Connection, session: Session, client: () => ClientCapabilities, options: () => HandlerOptions): void {
+  /** Runs `run` on an open brief and its folder; answers `fallback` otherwise or when cancelled. */
+  const onBrief = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, folder: Folder) => T | Promise<T>): Promise<T> =>
+    session.safely(what, fallback, async () => {
+      const document = session.documents.get(uri);
+      if (!document || !isBrief(document)) return fallback;
+      const folder = await session.folders.forUri(uri);
+      if (token.isCancellationRequested) return fallback;
+      return run(document, folder);
+    });
+  const scopes = () => session.folders.loaded();
+  const { service } = session;
+
+  connection.onHover((p, token) => onBrief(p.textDocument.uri, token, null, 'hover', (doc, f) => service.hover(doc, f.project, p.position)));
+  connection.onCompletion((p, token) =>
+    onBrief(p.textDocument.uri, token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => service.complete(doc, f.project, p.position)),
+  );
+  connection.onDefinition((p, token) =>
+    onBrief(p.textDocument.uri, token, [], 'definition', (doc, f) => {
+      const links = service.definition(doc, f.project, p.position);
+      return client().textDocument?.definition?.linkSupport ? links : linksToLocations(links);
+    }),
+  );
+  connection.onReferences((p, token) =>
+    session.safely('references', [], async () => {
+      const document = session.documents.get(p.textDocument.uri);
+      if (document && isBrief(document)) {
+        const folder = await session.folders.forUri(p.textDocument.uri);
+        return token.isCancellationRequested ? [] : service.references(document, folder, p.position, p.context.includeDeclaration);
+      }
+      // Not a brief: a KB YAML file, whose entity entries have references in every folder.
+      return token.isCancellationRequested ? [] : service.kbReferences(p.textDocument.uri, scopes(), p.position, p.context.includeDeclaration);
+    }),
+  );
+  connection.onDocumentHighlight((p, token) => onBrief(p.textDocument.uri, token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, p.position)));
+  connection.onDocumentSymbol((p, token) => onBrief(p.textDocument.uri, token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
+  connection.onWorkspaceSymbol((p, token) => session.safely('workspace symbols', [], () => (token.isCancellationRequested ? [] : service.workspaceSymbols(p.query, scopes()))));
+  connection.onFoldingRanges((p, token) => onBrief(p.textDocument.uri, token, [], 'folding', (doc) => service.foldingRanges(doc)));
+  connection.onDocumentLinks((p, token) => onBrief(p.textDocument.uri, token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
+  connection.onCodeLens((p, token) => session.safely('code lens', [], () => (token.isCancellationRequested ? [] : service.kbCodeLenses(p.textDocument.uri, scopes()))));
+
+  connection.onCodeAction((p, token) =>
+    onBrief(p.textDocument.uri, token, [], 'code actions', async (doc, f) => service.codeActions(doc, f.state, p.context, await stubFiles(f))),
+  );
+
+  connection.onPrepareRename((p, token) =>
+    onBrief(p.textDocument.uri, token, null, 'prepare rename', (doc, f) => {
+      const answer = service.prepareRename(doc, f.project, p.position);
+      if (answer && 'error' in answer) throw new ResponseError(ErrorCodes.InvalidRequest, answer.error);
+      return answer;
+    }),
+  );
+  connection.onRenameRequest((p, token) =>
+    onBrief(p.textDocument.uri, token, null, 'rename', async (doc, f) => {
+      const answer = service.rename(doc, f.project, p.position, p.newName, await renameInputs(f));
+      if (answer && 'error' in answer) throw new ResponseError(ErrorCodes.InvalidRequest, answer.error);
+      return answer;
+    }),
+  );
+
+  connection.languages.inlayHint.on((p, token) => onBrief(p.textDocument.uri, token, [], 'inlay hints', (doc, f) => service.inlayHints(doc, f.project, p.range, options().inlayHints)));
+  connection.languages.semanticTokens.on((p, token) => onBrief(p.textDocument.uri, token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project)));
+  connection.languages.semanticTokens.onRange((p, token) =>
+    onBrief(p.textDocument.uri, token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project, p.range)),
+  );
+
+  /** The text of a file as the analyst sees it: the open editor's, else the disk's. */
+  async function currentText(path: string): Promise<string | undefined> {
+    const open = session.documents.get(session.deps.workspace.toUri(path));
+    return open ? open.getText() : session.deps.workspace.readFile(path);
+  }
+
+  async function stubFiles(folder: Folder): Promise<KbStubFiles | undefined> {
+    const target = kbStubTarget(folder.state);
+    if (!target) return undefined;
+    const edit = client().workspace?.workspaceEdit;
+    return {
+      kbText: await currentText(target.kbPath),
+      configText: await currentText(target.configPath),
+      toUri: (path) => session.deps.workspace.toUri(path),
+      canCreateFiles: edit?.documentChanges === true && (edit.resourceOperations ?? []).includes('create'),
+    };
+  }
+
+  async function renameInputs(folder: Folder): Promise<RenameInputs> {
+    const kbFiles = [];
+    for (const path of folder.state.workspaceKbFiles) {
+      const text = await currentText(path);
+      if (text !== undefined) kbFiles.push({ uri: session.deps.workspace.toUri(path), text });
+    }
+    return {
+      findReferences: (entity) => folder.index.referencesTo(entity, folder.project.resolver.kb),
+      briefSyntax: (uri) => folder.index.syntaxOf(uri),
+      kbFiles,
+    };
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * One language-server session: the open documents, the workspace folders with their projects
+ * and brief indexes, and the diagnostics Brief publishes — for open briefs after each edit
+ * (debounced, never stale), for every other brief of the workspace from its text on disk, and
+ * for `.briefrc.yaml` and KB files.
+ *
+ * Diagnostics are pushed for the whole workspace rather than pulled: push works in every
+ * client (VS Code's Problems panel, Neovim, Emacs) without workspace pull support, and Brief
+ * knows exactly when a brief's result changes (an edit, a file change, a KB or config reload).
+ */
+import { FileChangeType, ResponseError, TextDocuments, type ClientCapabilities, type Connection, type FileEvent } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { createLanguageService, type LanguageService } from '../core/languageService';
+import type { Workspace } from '../core/project';
+import type { FileReadingCache } from '../core/kb/fileCache';
+import { entityKeys } from '../core/workspaceIndex';
+import type { Entity } from '../core/kb/model';
+import { Folders, uriToPath, type Folder } from './folders';
+
+/** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
+export interface ServerDependencies {
+  readonly workspace: Workspace;
+  readonly bundledDataDir: string;
+  /** Readings of KB files parsed before (optional: without it every start parses the YAML). */
+  readonly cache?: FileReadingCache;
+}
+
+/** How long typing may pause before a brief is re-validated. */
+const DIAGNOSTICS_DELAY_MS = 100;
+/** How many briefs are indexed between two progress reports. */
+const PROGRESS_STEP = 250;
+
+export class Session {
+  readonly documents = new TextDocuments(TextDocument);
+  readonly service: LanguageService = createLanguageService();
+  folders: Folders;
+  /** What the client said it supports (set at initialize). */
+  client: ClientCapabilities = {};
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Data files whose diagnostics are on screen, so that a fixed file gets an empty list. */
+  private readonly publishedDataFiles = new Set<string>();
+  /** Closed briefs whose workspace diagnostics are on screen. */
+  private readonly publishedBriefs = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    readonly deps: ServerDependencies,
+  ) {
+    this.folders = this.newFolders(true);
+  }
+
+  newFolders(trusted: boolean): Folders {
+    return new Folders({ workspace: this.deps.workspace, bundledDataDir: this.deps.bundledDataDir, trusted, log: (m) => this.log(m), cache: this.deps.cache });
+  }
+
+  log(message: string): void {
+    this.connection.console.log(message);
+  }
+
+  /**
+   * Runs a handler; a failure is logged and answered with `fallback`, and the server stays up.
+   * A `ResponseError` is an answer (e.g. a refused rename) and goes to the client as it is.
+   */
+  async safely<T>(what: string, fallback: T, run: () => Promise<T> | T): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      this.connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  }
+
+  /** Loads every folder's project, indexes all its briefs with progress, and publishes everything. */
+  async loadWorkspace(withProgress: boolean): Promise<void> {
+    await this.safely('loading the workspace', undefined, async () => {
+      const progress = withProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+      progress?.begin('Brief: indexing briefs', 0, 'loading the knowledge base', false);
+      for (const path of this.folders.paths) await this.folders.reload(path);
+      const files = (await Promise.all(this.folders.paths.map(async (p) => (await this.folders.briefFiles(p)).map((f) => ({ folder: p, file: f }))))).flat();
+      const started = Date.now();
+      let done = 0;
+      for (const { file } of files) {
+        const uri = this.deps.workspace.toUri(file);
+        if (!this.documents.get(uri)) {
+          const text = await this.deps.workspace.readFile(file);
+          if (text !== undefined) (await this.folders.forUri(uri)).index.update(uri, text);
+        }
+        if (++done % PROGRESS_STEP === 0) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
+      }
+      this.log(`Indexed ${files.length} briefs in ${Date.now() - started} ms.`);
+      progress?.done();
+      this.publishDataDiagnostics();
+      for (const folder of this.folders.loaded()) this.publishClosedBriefs(folder, folder.index.uris());
+      for (const doc of this.documents.all()) this.schedule(doc, 0);
+    });
+  }
+
+  /** Re-validates an open brief after a pause; a result for an older version is dropped. */
+  schedule(document: TextDocument, delay = DIAGNOSTICS_DELAY_MS): void {
+    clearTimeout(this.timers.get(document.uri));
+    this.timers.set(
+      document.uri,
+      setTimeout(() => {
+        this.timers.delete(document.uri);
+        void this.validateOpen(document.uri, document.version);
+      }, delay),
+    );
+  }
+
+  private async validateOpen(uri: string, version: number): Promise<void> {
+    await this.safely('validation', undefined, async () => {
+      const folder = await this.folders.forUri(uri);
+      const current = this.documents.get(uri);
+      if (!current || current.version !== version || !isBrief(current)) return;
+      folder.index.update(uri, current.getText(), version, this.service.parse(current));
+      const diagnostics = this.service.validate(current, folder.project);
+      if (this.documents.get(uri)?.version !== version) return;
+      this.publishedBriefs.delete(uri);
+      await this.connection.sendDiagnostics({ uri, version, diagnostics });
+    });
+  }
+
+  /** Publishes the diagnostics of briefs that are not open, from their indexed text. */
+  publishClosedBriefs(folder: Folder, uris: Iterable<string>): void {
+    for (const uri of uris) {
+      if (this.documents.get(uri)) continue;
+      const syntax = folder.index.syntaxOf(uri);
+      if (!syntax) continue;
+      const diagnostics = this.service.validateSyntax(syntax, folder.project);
+      if (diagnostics.length === 0 && !this.publishedBriefs.has(uri)) continue;
+      if (diagnostics.length > 0) this.publishedBriefs.add(uri);
+      else this.publishedBriefs.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+    }
+  }
+
+  /** A brief was closed: its diagnostics now come from the file on disk, or go away with it. */
+  async closed(document: TextDocument): Promise<void> {
+    clearTimeout(this.timers.get(document.uri));
+    this.timers.delete(document.uri);
+    this.service.forget(document.uri);
+    if (!isBrief(document)) return;
+    const folder = await this.folders.forUri(document.uri);
+    const file = uriToPath(document.uri);
+    const text = folder.path && file ? await this.deps.workspace.readFile(file) : undefined;
+    if (text === undefined) {
+      folder.index.remove(document.uri);
+      await this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      return;
+    }
+    folder.index.update(document.uri, text);
+    this.publishedBriefs.add(document.uri); // make sure the closed file's list is sent, even empty
+    this.publishClosedBriefs(folder, [document.uri]);
+  }
+
+  /**
+   * Files changed on disk: briefs are re-indexed; a config or KB change reloads the folder and
+   * re-checks only the briefs that mention entities that changed (all of them for a config change).
+   */
+  async filesChanged(changes: readonly FileEvent[]): Promise<void> {
+    await this.safely('reacting to file changes', undefined, async () => {
+      const reloads = new Set<string>();
+      for (const change of changes) {
+        const file = uriToPath(change.uri);
+        if (!file) continue;
+        const folder = this.folders.paths.filter((p) => file.startsWith(`${p}/`)).sort((a, b) => b.length - a.length)[0];
+        if (!folder) continue;
+        if (file.endsWith('.brief')) await this.briefChangedOnDisk(change, file);
+        else if (/\.ya?ml$/.test(file)) reloads.add(folder);
+      }
+      for (const path of reloads) await this.reloadFolder(path);
+    });
+  }
+
+  private async briefChangedOnDisk(change: FileEvent, file: string): Promise<void> {
+    if (this.documents.get(change.uri)) return; // the editor's text wins while the brief is open
+    const folder = await this.folders.forUri(change.uri);
+    if (change.type === FileChangeType.Deleted) {
+      folder.index.remove(change.uri);
+      if (this.publishedBriefs.delete(change.uri)) await this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+      return;
+    }
+    const text = await this.deps.workspace.readFile(file);
+    if (text === undefined) return;
+    folder.index.update(change.uri, text);
+    this.publishClosedBriefs(folder, [change.uri]);
+  }
+
+  /** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
+  async reloadFolder(path: string): Promise<void> {
+    const before = this.folders.loaded().find((f) => f.path === path);
+    const after = await this.folders.reload(path);
+    if (!after) return;
+    this.publishDataDiagnostics();
+    const configChanged = JSON.stringify(before?.state.config?.config) !== JSON.stringify(after.state.config?.config);
+    const affected = configChanged || !before ? after.index.uris() : after.index.briefsMentioning(changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities));
+    this.log(`Re-checking ${affected.length} of ${after.index.size} briefs after a change in ${path}.`);
+    this.publishClosedBriefs(after, affected);
+    for (const uri of affected) {
+      const doc = this.documents.get(uri);
+      if (doc) this.schedule(doc, 0);
+    }
+    // Open briefs not in the index yet (e.g. just created) are re-checked too.
+    for (const doc of this.documents.all()) if (!after.index.has(doc.uri)) this.schedule(doc, 0);
+    this.refreshViews();
+  }
+
+  /** Asks the client to re-request hints, tokens and lenses, where it says it can. */
+  private refreshViews(): void {
+    const ws = this.client.workspace;
+    const ignore = () => undefined;
+    if (ws?.inlayHint?.refreshSupport) this.connection.languages.inlayHint.refresh().catch(ignore);
+    if (ws?.semanticTokens?.refreshSupport) this.connection.languages.semanticTokens.refresh().catch(ignore);
+    if (ws?.codeLens?.refreshSupport) this.connection.sendRequest('workspace/codeLens/refresh').catch(ignore);
+  }
+
+  /**
+   * Publishes the diagnostics of `.briefrc.yaml` and KB files that have problems, and clears
+   * those of files that had problems before and are clean now.
+   */
+  publishDataDiagnostics(): void {
+    const now = new Map<string, Diagnostic[]>();
+    for (const folder of this.folders.loaded()) {
+      for (const [uri, list] of folder.state.fileDiagnostics) {
+        if (list.length === 0 && !this.publishedDataFiles.has(uri)) continue;
+        now.set(uri, [...(now.get(uri) ?? []), ...list]);
+      }
+    }
+    for (const uri of this.publishedDataFiles) if (!now.has(uri)) now.set(uri, []);
+    this.publishedDataFiles.clear();
+    for (const [uri, diagnostics] of now) {
+      if (diagnostics.length > 0) this.publishedDataFiles.add(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+    }
+  }
+}
+
+/** Normalised names of every entity that was added, removed or changed between two KBs. */
+function changedKeys(before: ReadonlyMap<string, Entity>, after: ReadonlyMap<string, Entity>): Set<string> {
+  const keys = new Set<string>();
+  const fingerprint = (e: Entity) => JSON.stringify({ ...e, location: e.location.range });
+  for (const [id, entity] of after) {
+    const old = before.get(id);
+    if (!old || fingerprint(old) !== fingerprint(entity)) {
+      entityKeys(entity).forEach((k) => keys.add(k));
+      if (old) entityKeys(old).forEach((k) => keys.add(k));
+    }
+  }
+  for (const [id, entity] of before) if (!after.has(id)) entityKeys(entity).forEach((k) => keys.add(k));
+  return keys;
+}
+
+export function isBrief(document: TextDocument): boolean {
+  return document.languageId === 'brief' || document.uri.endsWith('.brief');
+}
