@@ -23,6 +23,9 @@ export const FRONT_MATTER_KEYS: Readonly<Record<string, { description: string; v
   sources: { description: 'A list of source ids from the knowledge base, e.g. carlson-2021.' },
 };
 
+/** The largest front matter Brief reads, in UTF-16 code units. */
+export const MAX_FRONT_MATTER = 64 * 1024;
+
 export interface FrontMatterResult {
   readonly frontMatter?: FrontMatter;
   /** First line of the body. */
@@ -55,7 +58,17 @@ export function parseFrontMatter(lines: readonly Line[]): FrontMatterResult {
   }
   const yamlLines = lines.slice(1, close).map((l) => l.text);
   const problems: SyntaxProblem[] = [];
-  const entries = readEntries(yamlLines.join('\n'), 1, problems);
+  const yaml = yamlLines.join('\n');
+  // Real front matter is a few lines. The YAML parser's cost per item is large, so a huge block
+  // is refused rather than parsed: the brief stays responsive whatever is pasted above its body.
+  const entries = yaml.length > MAX_FRONT_MATTER ? [] : readEntries(yaml, 1, problems);
+  if (yaml.length > MAX_FRONT_MATTER) {
+    problems.push({
+      code: 'front-matter-invalid-value',
+      message: `Front matter is too large to read (${Math.round(yaml.length / 1024)} KiB; the limit is ${MAX_FRONT_MATTER / 1024} KiB).`,
+      range: openingRange,
+    });
+  }
   const frontMatter: FrontMatter = {
     range: range(0, 0, close, 3),
     openingRange,
@@ -65,14 +78,15 @@ export function parseFrontMatter(lines: readonly Line[]): FrontMatterResult {
     contentEndLine: close,
   };
   // A YAML syntax error says enough; checking the keys of half-parsed YAML would only add noise.
-  if (problems.length === 0) checkValues(frontMatter, problems);
+  if (problems.length === 0 && yaml.length <= MAX_FRONT_MATTER) checkValues(frontMatter, problems);
   return { frontMatter, bodyStartLine: close + 1, problems };
 }
 
 /** Parses the YAML and lists its top-level keys with document ranges. */
 function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[]): FrontMatterEntry[] {
   const counter = new LineCounter();
-  const doc = parseDocument(yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found below with a set: the parser's own check is quadratic in the key count.
+  const doc = parseDocument(yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
   const toRange = (start: number, end: number): Range => {
     const a = counter.linePos(start);
     const b = counter.linePos(Math.max(start, end));
@@ -109,11 +123,17 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
     return [];
   }
   const entries: FrontMatterEntry[] = [];
+  const seen = new Set<string>();
   for (const pair of contents.items) {
     const key = pair.key as YamlNode | null;
     const value = pair.value as YamlNode | null;
     const keyText = isScalar(key) ? String(key.value) : String(key);
     const keyRange = toRange(key?.range?.[0] ?? 0, key?.range?.[1] ?? 0);
+    if (seen.has(keyText)) {
+      problems.push({ code: 'front-matter-syntax', message: `Front matter is not valid YAML: the key '${keyText}' appears twice.`, range: keyRange });
+      continue;
+    }
+    seen.add(keyText);
     const valueRange = value?.range ? toRange(value.range[0], value.range[1]) : keyRange;
     const itemRanges = isSeq(value) ? value.items.map((item) => {
       const r = (item as YamlNode | null)?.range;

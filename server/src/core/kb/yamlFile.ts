@@ -39,7 +39,8 @@ export class YamlFile {
 
   constructor(readonly uri: string, text: string, syntaxCode: DataProblemCode) {
     // Nodes are read one by one and aliases are never expanded, so an alias bomb stays small.
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // Duplicate keys are reported by `Field.map` with a set: the parser's own check is quadratic.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
     for (const e of this.doc.errors) {
       this.report(syntaxCode, `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, this.rangeOf(e.pos[0], e.pos[1]));
     }
@@ -155,6 +156,12 @@ export class Field {
       return undefined;
     }
     const node = this.node;
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (seen.has(key)) this.file.report(this.code, `${this.path}: the key '${key}' appears twice.`, this.file.nodeRange(pair.key));
+      seen.add(key);
+    }
     if (allowed) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
