@@ -24,7 +24,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseBrief } from './parser';
+import { parseText, reparseText, type ParsedText } from './parser';
 import type { BriefSyntax } from './syntax';
 import type { Project, ProjectState } from './project';
 import type { FolderScope } from './workspaceIndex';
@@ -80,13 +80,14 @@ export function lineText(document: TextDocument, line: number): string {
 }
 
 export function createLanguageService(): LanguageService {
-  const cache = new Map<string, { version: number; syntax: BriefSyntax }>();
+  // One parse per document version; a new version starts from the previous one (reparseText).
+  const cache = new Map<string, { version: number; parsed: ParsedText }>();
   const parse = (document: TextDocument): BriefSyntax => {
     const hit = cache.get(document.uri);
-    if (hit && hit.version === document.version) return hit.syntax;
-    const syntax = parseBrief(document.getText());
-    cache.set(document.uri, { version: document.version, syntax });
-    return syntax;
+    if (hit && hit.version === document.version) return hit.parsed.syntax;
+    const parsed = hit ? reparseText(hit.parsed, document.getText()) : parseText(document.getText());
+    cache.set(document.uri, { version: document.version, parsed });
+    return parsed.syntax;
   };
   const hover = new HoverProvider();
   const completion = new CompletionProvider();

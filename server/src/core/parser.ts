@@ -16,7 +16,7 @@ import type {
   Heading,
   SyntaxProblem,
 } from './syntax';
-import { lineRange, range, splitLines } from './text';
+import { lineRange, range, splitLines, type Line } from './text';
 import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
@@ -24,26 +24,51 @@ const FENCE_CLOSE = /^(`{3,}|~{3,})\s*$/;
 const HEADING = /^(#{1,6}) (.*)$/;
 const DIRECTIVE = /^(\s*)brief-(disable-next-line|disable|enable)(?=$|[\s,])(.*)$/;
 
+/** The mutable lists one parse fills, line by line, in document order. */
+interface Collector {
+  readonly headings: Heading[];
+  readonly references: EntityReference[];
+  readonly citations: Citation[];
+  readonly claims: Claim[];
+  readonly comments: Comment[];
+  readonly directives: Directive[];
+  readonly inlineCode: Range[];
+  readonly claimLines: number[];
+  readonly problems: SyntaxProblem[];
+}
+
+const emptyCollector = (): Collector => ({
+  headings: [],
+  references: [],
+  citations: [],
+  claims: [],
+  comments: [],
+  directives: [],
+  inlineCode: [],
+  claimLines: [],
+  problems: [],
+});
+
+/** A parse with the lines it was made from, so that the next version can reuse it. */
+export interface ParsedText {
+  readonly lines: readonly Line[];
+  readonly syntax: BriefSyntax;
+}
+
 /**
  * Parses a whole brief. A leading byte order mark is dropped first, as editors do when they
  * load a file, so that columns match what the analyst sees.
  */
 export function parseBrief(text: string): BriefSyntax {
+  return parseText(text).syntax;
+}
+
+export function parseText(text: string): ParsedText {
   const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const fm = parseFrontMatter(lines);
-
-  const headings: Heading[] = [];
-  const references: EntityReference[] = [];
-  const citations: Citation[] = [];
-  const claims: Claim[] = [];
-  const comments: Comment[] = [];
-  const directives: Directive[] = [];
+  const out = emptyCollector();
+  out.problems.push(...fm.problems);
   const codeBlocks: Range[] = [];
-  const inlineCode: Range[] = [];
-  const claimLines: number[] = [];
-  const problems: SyntaxProblem[] = [...fm.problems];
-
-  const sink = { references, citations, inlineCode, problems };
   let fence: { char: string; length: number; line: number } | undefined;
   for (let l = fm.bodyStartLine; l < lines.length; l++) {
     const line = lines[l].text;
@@ -62,53 +87,108 @@ export function parseBrief(text: string): BriefSyntax {
       fence = { char: open[1][0], length: open[1].length, line: l };
       continue;
     }
-
-    const heading = first === 0x23 /* # */ ? HEADING.exec(line) : null;
-    const scanFrom = heading ? heading[1].length + 1 : 0;
-    const firstReference = references.length;
-    const firstCitation = citations.length;
-    const problemsBefore = problems.length;
-    const commentStart = scanInline(line, l, scanFrom, sink);
-    const contentEnd = commentStart < 0 ? line.length : commentStart;
-
-    if (heading) {
-      headings.push({ level: heading[1].length, text: line.slice(scanFrom, contentEnd).trim(), range: lineRange(l, 0, line.length) });
-    }
-    if (commentStart >= 0) {
-      const comment = { range: lineRange(l, commentStart, line.length), text: line.slice(commentStart + 2) };
-      comments.push(comment);
-      const directive = readDirective(comment.text, l, commentStart + 2);
-      if (directive) directives.push(directive);
-    }
-    const keywordStart = heading ? -1 : claimKeyword(line, contentEnd);
-    if (keywordStart >= 0) {
-      claimLines.push(l);
-      const onLine: LineItems = {
-        references: references.slice(firstReference),
-        citations: citations.slice(firstCitation),
-        brokenReference: problems.slice(problemsBefore).some((p) => p.code === 'malformed-reference'),
-      };
-      const result = readClaim(line, l, keywordStart, contentEnd, onLine);
-      if ('claim' in result) claims.push(result.claim);
-      else if (result.problem) problems.push(result.problem);
-    }
+    bodyLine(line, l, out);
   }
   if (fence) codeBlocks.push(range(fence.line, 0, lines.length - 1, lines[lines.length - 1].text.length));
+  return { lines, syntax: { lineCount: lines.length, frontMatter: fm.frontMatter, codeBlocks, ...out } };
+}
 
-  return {
-    lineCount: lines.length,
-    frontMatter: fm.frontMatter,
-    headings,
-    references,
-    citations,
-    claims,
-    comments,
-    directives,
-    codeBlocks,
-    inlineCode,
-    claimLines,
-    problems,
+/**
+ * Parses a new version of a brief, reusing the previous parse when only lines of prose changed
+ * and the number of lines stayed the same (typing within lines, the common edit): only those
+ * lines are scanned again. Anything else — front matter, fences, lines added or removed — is
+ * parsed from scratch. The result is always equal to `parseText(text)` (a differential test holds
+ * it to that).
+ */
+export function reparseText(previous: ParsedText, text: string): ParsedText {
+  const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const old = previous.lines;
+  if (lines.length !== old.length) return parseText(text);
+  let a = 0;
+  while (a < lines.length && lines[a].text === old[a].text) a++;
+  if (a === lines.length) return { lines, syntax: previous.syntax };
+  let b = lines.length - 1;
+  while (b > a && lines[b].text === old[b].text) b--;
+  const syntax = previous.syntax;
+  const bodyStart = syntax.frontMatter ? syntax.frontMatter.contentEndLine + 1 : 0;
+  // The first line decides front matter; fences decide what is code: leave those to a full parse.
+  if (a === 0 || a < bodyStart || (syntax.frontMatter === undefined && lines[0].text === '---')) return parseText(text);
+  if (syntax.codeBlocks.some((r) => r.end.line >= a && r.start.line <= b)) return parseText(text);
+  for (let l = a; l <= b; l++) if (FENCE_LIKE.test(lines[l].text) || FENCE_LIKE.test(old[l].text)) return parseText(text);
+
+  const fresh = emptyCollector();
+  for (let l = a; l <= b; l++) if (lines[l].text.length > 0) bodyLine(lines[l].text, l, fresh);
+  const splice = <T>(list: readonly T[], added: readonly T[], lineOf: (item: T) => number): T[] => {
+    const from = firstAtOrAfter(list, a, lineOf);
+    const to = firstAtOrAfter(list, b + 1, lineOf);
+    return [...list.slice(0, from), ...added, ...list.slice(to)];
   };
+  const start = (item: { range: Range }) => item.range.start.line;
+  return {
+    lines,
+    syntax: {
+      lineCount: lines.length,
+      frontMatter: syntax.frontMatter,
+      codeBlocks: syntax.codeBlocks,
+      headings: splice(syntax.headings, fresh.headings, start),
+      references: splice(syntax.references, fresh.references, start),
+      citations: splice(syntax.citations, fresh.citations, start),
+      claims: splice(syntax.claims, fresh.claims, start),
+      comments: splice(syntax.comments, fresh.comments, start),
+      directives: splice(syntax.directives, fresh.directives, (d) => d.line),
+      inlineCode: splice(syntax.inlineCode, fresh.inlineCode, (r) => r.start.line),
+      claimLines: splice(syntax.claimLines, fresh.claimLines, (l) => l),
+      problems: splice(syntax.problems, fresh.problems, start),
+    },
+  };
+}
+
+const FENCE_LIKE = /^(`{3,}|~{3,})/;
+
+/** Index of the first item on `line` or later, in a list sorted by line. */
+function firstAtOrAfter<T>(list: readonly T[], line: number, lineOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineOf(list[mid]) < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** One line of prose (not front matter, not code): headings, inline items, comments, claims. */
+function bodyLine(line: string, l: number, out: Collector): void {
+  const first = line.charCodeAt(0);
+  const heading = first === 0x23 /* # */ ? HEADING.exec(line) : null;
+  const scanFrom = heading ? heading[1].length + 1 : 0;
+  const firstReference = out.references.length;
+  const firstCitation = out.citations.length;
+  const problemsBefore = out.problems.length;
+  const commentStart = scanInline(line, l, scanFrom, out);
+  const contentEnd = commentStart < 0 ? line.length : commentStart;
+
+  if (heading) {
+    out.headings.push({ level: heading[1].length, text: line.slice(scanFrom, contentEnd).trim(), range: lineRange(l, 0, line.length) });
+  }
+  if (commentStart >= 0) {
+    const comment = { range: lineRange(l, commentStart, line.length), text: line.slice(commentStart + 2) };
+    out.comments.push(comment);
+    const directive = readDirective(comment.text, l, commentStart + 2);
+    if (directive) out.directives.push(directive);
+  }
+  const keywordStart = heading ? -1 : claimKeyword(line, contentEnd);
+  if (keywordStart >= 0) {
+    out.claimLines.push(l);
+    const onLine: LineItems = {
+      references: out.references.slice(firstReference),
+      citations: out.citations.slice(firstCitation),
+      brokenReference: out.problems.slice(problemsBefore).some((p) => p.code === 'malformed-reference'),
+    };
+    const result = readClaim(line, l, keywordStart, contentEnd, onLine);
+    if ('claim' in result) out.claims.push(result.claim);
+    else if (result.problem) out.problems.push(result.problem);
+  }
 }
 
 /** Reads `brief-disable…`/`brief-enable…` and its rule names from a comment's text. */

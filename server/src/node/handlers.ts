@@ -72,6 +72,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
   connection.onReferences((p, token) =>
     session.safely('references', [], async () => {
+      await session.syncIndex();
       const document = session.documents.get(p.textDocument.uri);
       if (document && isBrief(document)) {
         const folder = await session.folders.forUri(p.textDocument.uri);
@@ -83,10 +84,20 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
   connection.onDocumentHighlight((p, token) => onBrief(p.textDocument.uri, token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, p.position)));
   connection.onDocumentSymbol((p, token) => onBrief(p.textDocument.uri, token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
-  connection.onWorkspaceSymbol((p, token) => session.safely('workspace symbols', [], () => (token.isCancellationRequested ? [] : service.workspaceSymbols(p.query, scopes()))));
+  connection.onWorkspaceSymbol((p, token) =>
+    session.safely('workspace symbols', [], async () => {
+      await session.syncIndex();
+      return token.isCancellationRequested ? [] : service.workspaceSymbols(p.query, scopes());
+    }),
+  );
   connection.onFoldingRanges((p, token) => onBrief(p.textDocument.uri, token, [], 'folding', (doc) => service.foldingRanges(doc)));
   connection.onDocumentLinks((p, token) => onBrief(p.textDocument.uri, token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
-  connection.onCodeLens((p, token) => session.safely('code lens', [], () => (token.isCancellationRequested ? [] : service.kbCodeLenses(p.textDocument.uri, scopes()))));
+  connection.onCodeLens((p, token) =>
+    session.safely('code lens', [], async () => {
+      await session.syncIndex();
+      return token.isCancellationRequested ? [] : service.kbCodeLenses(p.textDocument.uri, scopes());
+    }),
+  );
 
   connection.onCodeAction((p, token) =>
     onBrief(p.textDocument.uri, token, [], 'code actions', async (doc, f) => service.codeActions(doc, f.state, p.context, await stubFiles(f))),
@@ -132,6 +143,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   }
 
   async function renameInputs(folder: Folder): Promise<RenameInputs> {
+    await session.syncIndex();
     const kbFiles = [];
     for (const path of folder.state.workspaceKbFiles) {
       const text = await currentText(path);

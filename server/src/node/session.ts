@@ -28,6 +28,8 @@ export interface ServerDependencies {
 
 /** How long typing may pause before a brief is re-validated. */
 const DIAGNOSTICS_DELAY_MS = 100;
+/** How long typing may pause before the workspace index takes in an open brief's text. */
+const INDEX_DELAY_MS = 1000;
 /** How many briefs are indexed between two progress reports. */
 const PROGRESS_STEP = 250;
 
@@ -114,12 +116,36 @@ export class Session {
       const folder = await this.folders.forUri(uri);
       const current = this.documents.get(uri);
       if (!current || current.version !== version || !isBrief(current)) return;
-      folder.index.update(uri, current.getText(), version, this.service.parse(current));
+      this.markIndexStale(uri);
       const diagnostics = this.service.validate(current, folder.project);
       if (this.documents.get(uri)?.version !== version) return;
       this.publishedBriefs.delete(uri);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
     });
+  }
+
+  /**
+   * Open briefs whose latest text is not in the workspace index yet. Indexing a large brief on
+   * every keystroke would cost more than validating it, so the index catches up after a pause
+   * in typing, or at once when a request that reads other briefs arrives (`syncIndex`).
+   */
+  private readonly staleIndex = new Set<string>();
+  private indexTimer: NodeJS.Timeout | undefined;
+
+  private markIndexStale(uri: string): void {
+    this.staleIndex.add(uri);
+    clearTimeout(this.indexTimer);
+    this.indexTimer = setTimeout(() => void this.safely('indexing', undefined, () => this.syncIndex()), INDEX_DELAY_MS);
+  }
+
+  /** Brings the index up to date with the open briefs. */
+  async syncIndex(): Promise<void> {
+    for (const uri of [...this.staleIndex]) {
+      this.staleIndex.delete(uri);
+      const doc = this.documents.get(uri);
+      if (!doc) continue;
+      (await this.folders.forUri(uri)).index.update(uri, doc.getText(), doc.version, this.service.parse(doc));
+    }
   }
 
   /** Publishes the diagnostics of briefs that are not open, from their indexed text. */
@@ -190,6 +216,7 @@ export class Session {
 
   /** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
   async reloadFolder(path: string): Promise<void> {
+    await this.syncIndex();
     const before = this.folders.loaded().find((f) => f.path === path);
     const after = await this.folders.reload(path);
     if (!after) return;
