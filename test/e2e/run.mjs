@@ -4,8 +4,9 @@
 // code-server 4.139.1 (VS Code 1.139.1 with a real Node extension host) runs on 127.0.0.1 with a
 // fresh profile; Debian's Chromium, driven by playwright-core, opens test/e2e/workspace and checks
 // in the UI what a person would see: the language mode, a hover, the unknown-reference squiggle
-// and its Problems entry, and a completion. Every wait polls for a condition with a deadline; no
-// step sleeps a fixed time hoping something is ready.
+// and its Problems entry, a completion, a quick fix applied, go to definition into the bundled and
+// the workspace KB, and the language server coming back after it is killed. Every wait polls for a
+// condition with a deadline; no step sleeps a fixed time hoping something is ready.
 //
 // Plain ESM JavaScript on purpose: it runs with the machine's Node as it is, without compiling the
 // whole project first (the root tsconfig compiles client, server and tests together), and it
@@ -49,6 +50,14 @@ const EXPECT = {
   completionLabel: 'Tajikistan',
   diagnosticCode: 'unknown-reference',
   misspelled: 'Tajikstan',
+  // codeActions.ts titles one quick fix per did-you-mean candidate `Change to '<text>' (<kind>)`.
+  quickFixTitle: "Change to '@Tajikistan'",
+  fixedLine: '@Tajikistan is misspelled on purpose.',
+  // Go to definition: from @CSTO to the bundled KB, from @BLC to the workspace's kb/local.yaml.
+  bundledRef: '@CSTO is the grouping', bundledKbFile: 'organizations.yaml', bundledKbId: 'csto',
+  // (The rendered line reads "@BLC ▸ Border Liaison Cell is defined…": the inlay hint shows the name.)
+  workspaceRef: 'is defined in the workspace KB', workspaceKbFile: 'local.yaml', workspaceKbId: 'border-liaison-cell',
+  extensionFolderPrefix: 'brief-tools.brief-',
 };
 
 const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -285,10 +294,122 @@ async function openSample() {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
 }
 
+/** The text of each rendered line of the active editor, spaces normalised (Monaco renders &nbsp;). */
+const editorLines = () => page.evaluate(() => [...(document.querySelector('.editor-instance .monaco-editor')?.querySelectorAll('.view-lines .view-line') ?? [])]
+  .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+  .map((l) => l.textContent.replace(/\s+/g, ' ').trimEnd()));
+
+/** The 1-based number of the first rendered line of the active editor holding `text`; 0 if none. */
+const lineOf = (text) => page.evaluate((t) => {
+  const editor = document.querySelector('.editor-instance .monaco-editor');
+  const line = [...(editor?.querySelectorAll('.view-lines .view-line') ?? [])].find((l) => l.textContent.replace(/\s+/g, ' ').includes(t));
+  if (!line) return 0;
+  const top = line.getBoundingClientRect().top;
+  const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => Math.abs(n.getBoundingClientRect().top - top) < 2);
+  return number ? Number(number.textContent.trim()) : 0;
+}, text);
+
+/** The rendered line under the active editor's current-line highlight, or null. */
+const highlightedLine = () => page.evaluate(() => {
+  const editor = document.querySelector('.editor-instance .monaco-editor');
+  const current = editor?.querySelector('.view-overlays .current-line');
+  if (!current) return null;
+  const r = current.getBoundingClientRect();
+  const mid = r.top + r.height / 2;
+  const line = [...editor.querySelectorAll('.view-lines .view-line')].find((l) => { const lr = l.getBoundingClientRect(); return mid >= lr.top && mid <= lr.bottom; });
+  return line ? line.textContent.replace(/\s+/g, ' ').trim() : null;
+});
+
+/** The cursor position the status bar shows ("Ln 4, Col 5"), or null. */
+async function cursorPosition() {
+  const m = /Ln (\d+), Col (\d+)/.exec(await statusText('status.editor.selection'));
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
+}
+
+/** The error squiggles of the active editor, each with the text of the rendered line it sits on. */
+const squiggleLines = () => page.evaluate(() => {
+  const editor = document.querySelector('.editor-instance .monaco-editor');
+  if (!editor) return [];
+  const lines = [...editor.querySelectorAll('.view-lines .view-line')];
+  return [...editor.querySelectorAll('.squiggly-error')].map((sq) => {
+    const r = sq.getBoundingClientRect();
+    const mid = r.top + r.height / 2;
+    const line = lines.find((l) => { const lr = l.getBoundingClientRect(); return mid >= lr.top && mid <= lr.bottom; });
+    return line ? line.textContent.replace(/\s+/g, ' ').trim() : '';
+  });
+});
+
+/** The active editor's breadcrumbs ("tmp › be2e-… › organizations.yaml"), which show where its file lives. */
+const breadcrumbs = () => page.evaluate(() => [...(document.querySelector('.editor-group-container.active .breadcrumbs-control')?.querySelectorAll('.monaco-breadcrumb-item') ?? [])]
+  .map((e) => e.textContent.trim()).filter(Boolean).join(' › '));
+
+/** Makes sample.brief the active editor again by clicking its tab, and puts the focus in it. */
+async function activateSample() {
+  await page.locator('.tabs-container .tab').filter({ hasText: SAMPLE }).first().click();
+  await poll(`${SAMPLE} to be the active editor`, () => visibleWithText('.tabs-container .tab.active', SAMPLE), { timeout: 10000 });
+  await poll(`the text of ${SAMPLE}`, async () => (await editorLines()).some((l) => l.includes(EXPECT.bundledRef)), { timeout: 10000 });
+}
+
+/** 1-based line of `- id: <id>` in a KB YAML file on disk. */
+function idLine(file, id) {
+  const index = fs.readFileSync(file, 'utf8').split(/\r?\n/).findIndex((l) => new RegExp(`^\\s*- id: ${id}\\s*$`).test(l));
+  if (index < 0) throw new Error(`no "- id: ${id}" line in ${file}`);
+  return index + 1;
+}
+
+/**
+ * F12 at `from` (a text on a line of sample.brief that starts with the reference; the cursor goes
+ * to its second column, inside the reference), then polls until
+ * the active tab is `file` with the cursor on line `line`. F12 is pressed again every 3 s while
+ * sample.brief is still the active editor (the server may still be indexing).
+ */
+async function goToDefinition(from, file, line) {
+  await activateSample();
+  const fromLine = await poll(`a line of ${SAMPLE} holding "${from}"`, () => lineOf(from), { timeout: 10000 });
+  await goTo(fromLine, 2);
+  let lastTrigger = 0;
+  const started = Date.now();
+  await poll(`F12 to open ${file} with the cursor on line ${line}`, async () => {
+    if (await visibleWithText('.tabs-container .tab.active', file)) return (await cursorPosition())?.line === line;
+    if (await visibleWithText('.tabs-container .tab.active', SAMPLE) && Date.now() - lastTrigger > 3000) {
+      if (lastTrigger) log(`still in ${SAMPLE} after F12; pressing it again`);
+      lastTrigger = Date.now();
+      await page.keyboard.press('F12');
+    }
+    return false;
+  });
+  const landedAfter = Date.now() - started;
+  const highlighted = await poll('the current-line highlight', highlightedLine, { timeout: 10000 });
+  return { fromLine, landedAfter, cursor: await cursorPosition(), highlighted, crumbs: await breadcrumbs() };
+}
+
+/** Language server processes of this run: node processes running the installed extension's dist/server.js. */
+function languageServers() {
+  const extensions = path.join(runDir, 'extensions') + path.sep;
+  return descendants(codeServer.pid).filter((pid) => {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z' &&
+        cmd.some((a) => a.startsWith(extensions) && a.endsWith(`${path.sep}dist${path.sep}server.js`));
+    } catch { return false; }
+  });
+}
+
+/** The Brief output channel's log file of this run (the language client writes there), or undefined. */
+function briefLog() {
+  const logs = path.join(runDir, 'user-data', 'logs');
+  if (!fs.existsSync(logs)) return undefined;
+  const found = fs.readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith(`brief-tools.brief${path.sep}Brief.log`));
+  return found.length ? fs.readFileSync(path.join(logs, found.sort().pop()), 'utf8') : undefined;
+}
+
 // ----- the run -------------------------------------------------------------------------------
 
 const CHECKS = ['language mode is Brief', 'hover on @CSTO', 'unknown-reference squiggle',
-  'Problems panel lists unknown-reference', 'completion after @Taj'];
+  'Problems panel lists unknown-reference', 'completion after @Taj', 'quick fix to @Tajikistan applied',
+  'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
+  'language server killed → restarted, hover works again'];
 
 async function main() {
   fs.rmSync(OUT, { recursive: true, force: true });
@@ -450,6 +571,138 @@ async function main() {
     const items = (await innerText('.suggest-widget .monaco-list-row')).split('\n').filter(Boolean);
     await page.screenshot({ path: path.join(OUT, 'completion.png') });
     return `suggestions: ${items.slice(0, 5).join(', ')}; screenshot test-output/e2e/completion.png`;
+  });
+  await page.keyboard.press('Escape');
+
+  await check('quick fix to @Tajikistan applied', async () => {
+    const line = await poll(`the line with @${EXPECT.misspelled}`, () => lineOf(`@${EXPECT.misspelled}`), { timeout: 10000 });
+    await goTo(line, 3); // inside "@Tajikstan"
+    let lastTrigger = 0;
+    await poll(`the quick fix menu to offer "${EXPECT.quickFixTitle}"`, async () => {
+      if (await visibleWithText('.action-widget .monaco-list-row.action', EXPECT.quickFixTitle)) return true;
+      // Ctrl+. again every 3 s while the menu is not there (an early request may find no diagnostic yet).
+      if (Date.now() - lastTrigger > 3000) {
+        if (lastTrigger) log(`no "${EXPECT.quickFixTitle}" in the quick fix menu yet (menu: ${JSON.stringify((await innerText('.action-widget')).slice(0, 80))}); asking again`);
+        if (await page.locator('.action-widget').first().isVisible()) await page.keyboard.press('Escape');
+        lastTrigger = Date.now();
+        await page.keyboard.press('Control+.');
+      }
+      return false;
+    });
+    const menu = (await innerText('.action-widget .monaco-list-row')).split('\n').map((l) => l.trim()).filter(Boolean);
+    await page.screenshot({ path: path.join(OUT, 'quickfix-menu.png') });
+    const item = page.locator('.action-widget .monaco-list-row.action').filter({ hasText: EXPECT.quickFixTitle }).first();
+    const title = (await item.innerText()).trim();
+    await item.click();
+    const lines = await poll(`line ${line} to read "${EXPECT.fixedLine}"`, async () => {
+      const all = await editorLines();
+      return all[line - 1] === EXPECT.fixedLine && !all.some((l) => l.includes(`@${EXPECT.misspelled}`)) ? all : false;
+    });
+    return `applied "${title}" (menu: ${menu.join(' | ')}); line ${line} now reads "${lines[line - 1]}"; screenshot test-output/e2e/quickfix-menu.png`;
+  });
+
+  await check('unknown-reference gone after the fix', async () => {
+    // The squiggle moves with the edited text until the server publishes new diagnostics: poll
+    // until no error squiggle sits on the fixed line, then until Problems no longer lists it.
+    await poll(`no error squiggle on "${EXPECT.fixedLine}"`, async () => {
+      const lines = await editorLines();
+      return lines.includes(EXPECT.fixedLine) && !(await squiggleLines()).some((l) => l.includes(EXPECT.fixedLine));
+    });
+    let lastTrigger = 0;
+    const text = await poll(`the Problems panel to show ${SAMPLE} (or no problems) without "${EXPECT.misspelled}"`, async () => {
+      if (!(await page.locator('.markers-panel').first().isVisible())) {
+        if (Date.now() - lastTrigger > 3000) { lastTrigger = Date.now(); await page.keyboard.press('Control+Shift+M'); }
+        return false;
+      }
+      const t = await innerText('.markers-panel');
+      return (t.includes(SAMPLE) || /No problems/i.test(t)) && !t.includes(EXPECT.misspelled) ? t : false;
+    });
+    const rows = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    return `no squiggle on the fixed line; Problems now: ${JSON.stringify(rows.join(' | ').slice(0, 160))}`;
+  });
+  await page.keyboard.press('Control+Shift+M').catch(() => {}); // toggles the panel closed
+
+  await check('go to definition: @CSTO → bundled KB', async () => {
+    const extensionFolder = fs.readdirSync(path.join(runDir, 'extensions')).find((n) => n.startsWith(EXPECT.extensionFolderPrefix));
+    if (!extensionFolder) throw new Error(`no ${EXPECT.extensionFolderPrefix}* folder in the extensions dir`);
+    const kbFile = path.join(runDir, 'extensions', extensionFolder, 'data', 'kb', EXPECT.bundledKbFile);
+    const want = idLine(kbFile, EXPECT.bundledKbId);
+    const landed = await goToDefinition(EXPECT.bundledRef, EXPECT.bundledKbFile, want);
+    await page.screenshot({ path: path.join(OUT, 'definition-bundled-kb.png') });
+    if (landed.highlighted !== `- id: ${EXPECT.bundledKbId}`) throw new Error(`the current line reads "${landed.highlighted}", not "- id: ${EXPECT.bundledKbId}"`);
+    if (!landed.crumbs.includes(extensionFolder)) throw new Error(`the breadcrumbs "${landed.crumbs}" do not lead into the installed extension (${extensionFolder})`);
+    return `F12 on line ${landed.fromLine} → ${EXPECT.bundledKbFile} Ln ${landed.cursor.line}, Col ${landed.cursor.column} ` +
+      `("${landed.highlighted}") in ${landed.landedAfter} ms; breadcrumbs "${landed.crumbs}"; screenshot test-output/e2e/definition-bundled-kb.png`;
+  });
+
+  await check('go to definition: @BLC → workspace KB', async () => {
+    const want = idLine(path.join(runDir, 'workspace', 'kb', EXPECT.workspaceKbFile), EXPECT.workspaceKbId);
+    const landed = await goToDefinition(EXPECT.workspaceRef, EXPECT.workspaceKbFile, want);
+    await page.screenshot({ path: path.join(OUT, 'definition-workspace-kb.png') });
+    if (landed.highlighted !== `- id: ${EXPECT.workspaceKbId}`) throw new Error(`the current line reads "${landed.highlighted}", not "- id: ${EXPECT.workspaceKbId}"`);
+    if (!/(^|› )kb › local\.yaml$/.test(landed.crumbs) || landed.crumbs.includes(EXPECT.extensionFolderPrefix)) {
+      throw new Error(`the breadcrumbs "${landed.crumbs}" are not the workspace's kb/${EXPECT.workspaceKbFile}`);
+    }
+    return `F12 on line ${landed.fromLine} → ${EXPECT.workspaceKbFile} Ln ${landed.cursor.line}, Col ${landed.cursor.column} ` +
+      `("${landed.highlighted}") in ${landed.landedAfter} ms; breadcrumbs "${landed.crumbs}"; screenshot test-output/e2e/definition-workspace-kb.png`;
+  });
+
+  // Last: if the client does not bring the server back, nothing after this could work.
+  await check('language server killed → restarted, hover works again', async () => {
+    const before = languageServers();
+    if (before.length !== 1) throw new Error(`expected one language server process (…/extensions/${EXPECT.extensionFolderPrefix}*/dist/server.js), found ${before.length}`);
+    const [victim] = before;
+    await activateSample();
+    const line = await poll('the @CSTO line', () => lineOf(EXPECT.bundledRef), { timeout: 10000 });
+    await goTo(line, EXPECT.hoverColumn);
+    await page.keyboard.press('Escape');
+    await poll('no hover visible before the kill', async () => !(await visibleWithText('.monaco-hover', EXPECT.hoverText)), { timeout: 10000 });
+    const logBefore = (briefLog() ?? '').length;
+    // On a restart the client drops the old server's diagnostics; the new one publishes them again
+    // for the editor's unsaved text (the "@Taj" line typed by the completion check).
+    const squigglesBefore = (await squiggleLines()).sort();
+    let sawCleared = false;
+    const killedAt = Date.now();
+    process.kill(victim, 'SIGKILL');
+    log(`killed the language server (pid ${victim}) with SIGKILL`);
+    let successor; let successorAfter;
+    let lastTrigger = 0;
+    try {
+      await poll(`a hover containing "${EXPECT.hoverText}" after the kill`, async () => {
+        if (!successor) {
+          successor = languageServers().find((pid) => pid !== victim);
+          if (successor) { successorAfter = Date.now() - killedAt; log(`a new language server is running (pid ${successor}) ${successorAfter} ms after the kill`); }
+        }
+        if (squigglesBefore.length && (await squiggleLines()).length === 0) sawCleared = true;
+        if (await visibleWithText('.monaco-hover', EXPECT.hoverText)) return true;
+        if (Date.now() - lastTrigger > 1500) {
+          lastTrigger = Date.now();
+          await page.keyboard.press('Control+k');
+          await page.keyboard.press('Control+i');
+        }
+        return false;
+      });
+    } catch (err) {
+      const said = (briefLog() ?? '').slice(logBefore).trim().split('\n').slice(-4).join(' | ');
+      throw new Error(`${err.message}; ${successor ? `a new server process (pid ${successor}) started ${successorAfter} ms after the kill` : 'no new dist/server.js process was started'}; ` +
+        `the Brief output channel since the kill: ${JSON.stringify(said || '(nothing)')}`);
+    }
+    const hoverAfter = Date.now() - killedAt;
+    await page.screenshot({ path: path.join(OUT, 'restarted-hover.png') });
+    await poll(`the error squiggles to be back on ${JSON.stringify(squigglesBefore)}`, async () => {
+      const now = (await squiggleLines()).sort();
+      if (squigglesBefore.length && now.length === 0) sawCleared = true;
+      return JSON.stringify(now) === JSON.stringify(squigglesBefore);
+    });
+    const squigglesAfter = Date.now() - killedAt;
+    // The language client's own account, for the report (its output channel is the Brief log).
+    const said = await poll('the Brief output channel to record the restart', () => {
+      const l = (briefLog() ?? '').slice(logBefore).split('\n').find((x) => /closed|restart/i.test(x));
+      return l ? l.replace(/^\S+ \S+ /, '').trim() : false;
+    }, { timeout: 10000 }).catch(() => '(no restart message in the Brief log)');
+    return `pid ${victim} killed; new server pid ${successor ?? '?'} after ${successorAfter ?? '?'} ms; hover back after ${hoverAfter} ms; ` +
+      `${squigglesBefore.length} error squiggle(s) ${sawCleared ? 'cleared, then ' : ''}back after ${squigglesAfter} ms; ` +
+      `client log: ${JSON.stringify(said)}; screenshot test-output/e2e/restarted-hover.png`;
   });
   await page.keyboard.press('Escape');
   return undefined;
