@@ -70,7 +70,7 @@ const HOVERS: readonly HoverCase[] = [
   { text: '# Heading on @Chi$0na', expect: ['**China** · _state_', 'Also: PRC', '- China borders Tajikistan (mini\\-2021 ¶p2)'] },
   { text: 'claim: @Tajik$0istan member-of @CSTO', expect: ['**Tajikistan** · _state_'], covers: '@Tajikistan' },
   // Ambiguous and unknown references
-  { text: 'In @Geor$0gia', expect: ['**Ambiguous:** `Georgia` may mean', '- Georgia \\(U\\.S\\. state\\) (place) — write `@georgia-us`', '- Georgia (state) — write `@georgia`'], covers: '@Georgia' },
+  { text: 'In @Geor$0gia', expect: ['**Ambiguous:** `Georgia` may mean', '- Georgia \\(U\\.S\\. state\\) (place) — write `@georgia-us`', '- Georgia (state) — no name of it is unique: give it a distinct alias in the KB'], covers: '@Georgia' },
   { text: '@Tajik$0stan', expect: ['**Unknown entity** `Tajikstan`.', 'Did you mean **Tajikistan**?'], covers: '@Tajikstan' },
   { text: '@Nob$0ody', expect: ['**Unknown entity** `Nobody`.'], absent: ['Did you mean'] },
   // Citations

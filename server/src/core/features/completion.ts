@@ -21,6 +21,7 @@ import { escapeMarkdown } from '../markdown';
 import { FRONT_MATTER_KEYS } from '../frontMatter';
 import { RULE_CODES } from '../rules';
 import { lineRange, touches } from '../text';
+import { uniqueLabel } from './referenceText';
 
 /** `matchScore` gives prefix matches at least this. */
 const PREFIX_SCORE = 80;
@@ -104,9 +105,10 @@ function entityItems(project: Project, typed: string, replace: Range, bracket: b
   const items = ranked.slice(0, MAX_ENTITIES).map(([id, m], i): CompletionItem | undefined => {
     const entity = kb.entities.get(id);
     if (!entity) return undefined;
-    // Insert the label if it names this entity alone; otherwise the id, which always does.
+    // Insert the label if it names this entity alone; otherwise another form that does (the id
+    // usually); an entity with no unique form at all gets its label, and the diagnostic says why.
     const unique = kb.lookup(m.label).length === 1;
-    const name = unique ? m.label : entity.id;
+    const name = unique ? m.label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? m.label);
     const text = bracket || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`;
     return {
       label: m.label,

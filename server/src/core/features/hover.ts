@@ -13,6 +13,10 @@ import { paragraphSpan } from '../validation';
 import { PREDICATES } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { FRONT_MATTER_KEYS } from '../frontMatter';
+import { uniqueLabel } from './referenceText';
+
+/** A label that can be written in the short form `@Label`. */
+const SHORT = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/u;
 
 const MAX_RELATIONS = 8;
 const MAX_FACTS = 3;
@@ -44,7 +48,13 @@ function referenceCard(ref: EntityReference, project: Project): string {
   const r = project.resolver.resolve(ref.name);
   if (r.status === 'resolved') return entityCard(r.entity, project);
   if (r.status === 'ambiguous') {
-    return [`**Ambiguous:** ${codeSpan(ref.name)} may mean`, ...r.candidates.map((e) => `- ${esc(e.name)} (${e.kind}) — write ${codeSpan(`@${e.id}`)}`)].join('\n');
+    const kb = project.resolver.kb;
+    const advice = (e: Entity) => {
+      // Advise only a form that really names the entity alone; some entities have none.
+      const label = kb.lookup(e.id).length === 1 ? e.id : uniqueLabel(e, kb);
+      return label === undefined ? 'no name of it is unique: give it a distinct alias in the KB' : `write ${codeSpan(SHORT.test(label) ? `@${label}` : `@[${label}]`)}`;
+    };
+    return [`**Ambiguous:** ${codeSpan(ref.name)} may mean`, ...r.candidates.map((e) => `- ${esc(e.name)} (${e.kind}) — ${advice(e)}`)].join('\n');
   }
   const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => `**${esc(e.name)}**`).join(', ')}?` : '';
   return `**Unknown entity** ${codeSpan(ref.name)}.${hint}`;
