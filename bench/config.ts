@@ -53,9 +53,9 @@ export interface Repeats {
 export const FULL: Repeats = {
   spawn: 10,
   open: 10,
-  open5mb: 5,
+  open5mb: 3,
   edit: 20,
-  edit5mb: 5,
+  edit5mb: 3,
   hover: 200,
   completion: 200,
   warmup: 2,
