@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
+  CancellationTokenSource,
   CompletionRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -26,16 +27,24 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
+  type CancellationToken,
+  type ClientCapabilities,
   type CompletionList,
   type CompletionItem,
   type FileEvent,
   type Hover,
   type InitializeResult,
   type Position,
+  type ProgressToken,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Registration,
   type TextDocumentContentChangeEvent,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
@@ -51,6 +60,29 @@ export interface StartOptions {
   /** BRIEF_DATA_DIR for the server; `null` leaves it unset (the bundled data beside dist/). */
   readonly dataDir?: string | null;
   readonly initializationOptions?: unknown;
+  /** Several workspace folders (multi-root); when given, `folder` is ignored. */
+  readonly folders?: readonly string[];
+  /** The client capabilities to announce, instead of `DEFAULT_CAPABILITIES`. */
+  readonly capabilities?: ClientCapabilities;
+  /** More environment variables for the server (e.g. `BRIEF_CACHE_DIR: ''`). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The capabilities `start` announces unless a test passes its own. */
+export const DEFAULT_CAPABILITIES: ClientCapabilities = {
+  workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+  textDocument: {
+    synchronization: { dynamicRegistration: false },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    completion: { completionItem: { snippetSupport: false } },
+    publishDiagnostics: { versionSupport: true },
+  },
+};
+
+/** One `$/progress` value the server reported, with its token. */
+export interface ProgressEvent {
+  readonly token: ProgressToken;
+  readonly value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 }
 
 /** A temporary workspace folder on disk, holding the given files (paths relative to it). */
@@ -94,11 +126,16 @@ export class LspClient {
   /** Capabilities the server registered dynamically. */
   readonly registrations: Registration[] = [];
   readonly logs: string[] = [];
+  /** Tokens of the `window/workDoneProgress/create` requests the server sent. */
+  readonly progressTokens: ProgressToken[] = [];
+  /** Every `$/progress` on those tokens, in the order received. */
+  readonly progress: ProgressEvent[] = [];
   stderr = '';
   initializeResult?: InitializeResult;
   /** The exit code once the process has ended. */
   readonly exited: Promise<number | null>;
   private readonly waiters = new Set<Waiter>();
+  private readonly progressWaiters = new Set<() => void>();
   private exitCode?: number | null;
 
   private constructor(
@@ -129,6 +166,14 @@ export class LspClient {
     connection.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations);
     });
+    // Accept progress tokens (sent only to clients that announce `window.workDoneProgress`).
+    connection.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
+      this.progressTokens.push(p.token);
+      connection.onProgress(WorkDoneProgress.type, p.token, (value) => {
+        this.progress.push({ token: p.token, value });
+        for (const wake of [...this.progressWaiters]) wake();
+      });
+    });
     connection.listen();
   }
 
@@ -137,25 +182,19 @@ export class LspClient {
     const env = { ...process.env };
     if (options.dataDir === null) delete env.BRIEF_DATA_DIR;
     else env.BRIEF_DATA_DIR = options.dataDir ?? MINI_DATA_DIR;
+    Object.assign(env, options.env ?? {});
     const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     if (!child.stdout || !child.stdin) throw new Error('no stdio pipes to the server');
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     try {
-      const folders = options.folder ? [{ uri: uriOf(options.folder), name: path.basename(options.folder) }] : null;
+      const paths = options.folders ?? (options.folder ? [options.folder] : []);
+      const folders = paths.length > 0 ? paths.map((f) => ({ uri: uriOf(f), name: path.basename(f) })) : null;
       client.initializeResult = await client.within('initialize', connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         rootUri: folders ? folders[0].uri : null,
         workspaceFolders: folders,
-        capabilities: {
-          workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
-          textDocument: {
-            synchronization: { dynamicRegistration: false },
-            hover: { contentFormat: ['markdown', 'plaintext'] },
-            completion: { completionItem: { snippetSupport: false } },
-            publishDiagnostics: { versionSupport: true },
-          },
-        },
+        capabilities: options.capabilities ?? DEFAULT_CAPABILITIES,
         initializationOptions: options.initializationOptions,
       }));
       await connection.sendNotification(InitializedNotification.type, {});
@@ -195,6 +234,42 @@ export class LspClient {
     const result = await this.within('completion', this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }));
     if (!result) return [];
     return Array.isArray(result) ? result : (result as CompletionList).items;
+  }
+
+  /**
+   * Any request, answered within the wait limit. With a `token`, cancelling it sends
+   * `$/cancelRequest`. A JSON-RPC error answer rejects with a `ResponseError`.
+   */
+  request<R>(method: string, params: unknown, token?: CancellationToken): Promise<R> {
+    const answer = token ? this.connection.sendRequest<R>(method, params, token) : this.connection.sendRequest<R>(method, params);
+    return this.within(method, answer);
+  }
+
+  /** Sends a request and cancels it at once; resolves with the answer or rejects with the error. */
+  requestCancelled<R>(method: string, params: unknown): Promise<R> {
+    const source = new CancellationTokenSource();
+    const answer = this.request<R>(method, params, source.token);
+    source.cancel();
+    return answer;
+  }
+
+  /** Resolves once the server has ended a work-done progress (at once if it already has). */
+  waitForProgressEnd(): Promise<ProgressEvent> {
+    const ended = () => this.progress.find((e) => e.value.kind === 'end');
+    const already = ended();
+    if (already) return Promise.resolve(already);
+    return this.within(
+      'the end of a work-done progress',
+      new Promise<ProgressEvent>((resolve) => {
+        const wake = () => {
+          const end = ended();
+          if (!end) return;
+          this.progressWaiters.delete(wake);
+          resolve(end);
+        };
+        this.progressWaiters.add(wake);
+      }),
+    );
   }
 
   /**
