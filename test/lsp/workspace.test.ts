@@ -951,6 +951,19 @@ describe('language server on a multi-root workspace (the real process, over JSON
       const actions = await client.request<CodeAction[]>('textDocument/codeAction', { ...textDocument(gammaUri), range: diagnostics[0].range, context: { diagnostics } });
       assert.ok(!actions.some((a) => a.title.startsWith('Add ')), actions.map((a) => a.title).join(', '));
     });
+
+    it('"Add to the workspace KB" for a client without documentChanges: plain `changes`, or no fix', async () => {
+      // LSP: a client that supports neither documentChanges nor resource operations takes only `changes`.
+      const { ws, client } = await startWorkspace(DEFAULT_CAPABILITIES);
+      const uri = ws.uri('alpha/briefs/plain.brief');
+      const brief = await OpenBrief.open(client, uri, '@Uighurs\n');
+      const diagnostics = await brief.diagnostics();
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { ...textDocument(uri), range: diagnostics[0].range, context: { diagnostics } });
+      const add = actions.find((a) => a.title.startsWith('Add '));
+      if (!add) return; // not offering the fix is a valid answer
+      assert.equal(add.edit?.documentChanges, undefined, `documentChanges sent to a client that did not announce them: ${JSON.stringify(add.edit)}`);
+      assert.deepEqual(Object.keys(add.edit?.changes ?? {}).map((u) => ws.label(u)), ['alpha/kb/local.yaml']);
+    });
   });
 
   describe('watched files', () => {
@@ -1017,6 +1030,20 @@ describe('language server on a multi-root workspace (the real process, over JSON
       await client.waitForDiagnostics(ws.uri('beta/notes/b1.brief'), { after: mark });
       await barrier(client);
       assert.deepEqual([...new Set(client.published.slice(mark).map((p) => ws.label(p.uri)))], ['beta/notes/b1.brief']);
+    });
+
+    it('a brief created in an ignored folder or in node_modules is not indexed', async () => {
+      const { ws, client } = await startWorkspace();
+      const ignored = [ws.write('alpha/drafts/late.brief', IGNORED_TEXT('Secret late draft')), ws.write('alpha/node_modules/late.brief', IGNORED_TEXT('Secret late module'))];
+      const kept = ws.write('alpha/briefs/late.brief', '@Nobody\n');
+      const mark = client.mark();
+      await client.watchedFilesChanged([...ignored, kept].map((uri) => ({ uri, type: FileChangeType.Created })));
+      await client.waitForDiagnostics(kept, { after: mark });
+      await barrier(client);
+      const published = client.published.slice(mark).map((p) => ws.label(p.uri));
+      assert.deepEqual(published, ['alpha/briefs/late.brief'], 'ignored briefs got diagnostics');
+      const symbols = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'secret late' });
+      assert.deepEqual(symbols.filter((s) => s.name.startsWith('Secret')).map((s) => ws.label(s.location.uri)), [], 'ignored briefs were indexed');
     });
   });
 });

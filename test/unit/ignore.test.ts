@@ -141,3 +141,35 @@ describe('parseGitignore', () => {
     });
   }
 });
+
+/**
+ * Git's behaviour beyond what ignore.ts says it covers: an escaped leading `#` or `!`, bracket
+ * expressions, and `**` inside a name (git reads it as a plain `*`, which never crosses a `/`).
+ */
+const BEYOND: readonly IgnoreCase[] = [
+  {
+    name: 'an escaped # or ! is a literal first character',
+    gitignore: '\\#notes.brief\n\\!important.brief\n',
+    paths: { '#notes.brief': true, '!important.brief': true, 'notes.brief': false, 'important.brief': false },
+  },
+  {
+    name: 'bracket expressions',
+    gitignore: 'draft-[0-9].brief\n[!a]x.brief\n',
+    paths: { 'draft-1.brief': true, 'draft-a.brief': false, 'bx.brief': true, 'ax.brief': false },
+  },
+  {
+    name: '** inside a name is a plain * and never crosses a /',
+    gitignore: 'draft**.brief\n',
+    paths: { 'draft-x.brief': true, 'draftdir/x.brief': false },
+  },
+];
+
+describe('parseGitignore, as git reads what ignore.ts does not claim to cover', () => {
+  for (const c of BEYOND) {
+    it(c.name, () => {
+      const ignored = parseGitignore(c.gitignore);
+      const actual = Object.fromEntries(Object.keys(c.paths).map((p) => [p, ignored(p)]));
+      assert.deepEqual(actual, c.paths, `.gitignore:\n${c.gitignore}`);
+    });
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * A `.gitignore` reader for workspace indexing: briefs a repository ignores are not indexed.
- * It covers what briefs repositories use — comments, `*`, `**`, `?`, a leading or inner `/`
- * (anchored), a trailing `/` (folders only) and `!` re-inclusion, last match winning.
+ * It covers what briefs repositories use — comments, `*`, `**`, `?`, `[…]`, a leading or inner
+ * `/` (anchored), a trailing `/` (folders only), `!` re-inclusion (last match winning) and the
+ * escapes `\#`, `\!`.
  */
 import { globToRegExp } from './project';
 
@@ -15,6 +16,14 @@ export function parseGitignore(text: string): IgnoreMatcher {
     if (line === '' || line.startsWith('#')) continue;
     const negate = line.startsWith('!');
     if (negate) line = line.slice(1);
+    // `\#` and `\!` stand for a name that really starts with # or !.
+    if (line.startsWith('\\#') || line.startsWith('\\!')) line = line.slice(1);
+    // `**` means "any folders" only as a whole segment; inside a name it is a plain `*`.
+    line = line.replace(/\*\*+/g, (run, at: number, all: string) => {
+      const before = at === 0 || all[at - 1] === '/';
+      const after = at + run.length === all.length || all[at + run.length] === '/';
+      return before && after ? '**' : '*';
+    });
     const folderOnly = line.endsWith('/');
     if (folderOnly) line = line.slice(0, -1);
     const anchored = line.includes('/');

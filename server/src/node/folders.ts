@@ -9,6 +9,9 @@ import type { FileReadingCache } from '../core/kb/fileCache';
 import { WorkspaceIndex, type FolderScope } from '../core/workspaceIndex';
 import { parseGitignore } from '../core/ignore';
 
+/** Folders never indexed, whatever `.gitignore` says. */
+const SKIPPED = new Set(['node_modules', '.git']);
+
 export interface FoldersOptions {
   readonly workspace: Workspace;
   readonly bundledDataDir: string;
@@ -74,11 +77,22 @@ export class Folders {
 
   /** Every `*.brief` of a folder, skipping `node_modules`, `.git` and what its `.gitignore` ignores. */
   async briefFiles(folderPath: string): Promise<string[]> {
-    const ws = this.options.workspace;
-    const gitignore = await ws.readFile(`${folderPath}/.gitignore`);
+    const indexable = await this.indexableTest(folderPath);
+    return (await this.options.workspace.listFiles(folderPath, true)).filter(indexable);
+  }
+
+  /** Whether a file of a folder belongs in its index (re-reads `.gitignore`, which may have changed). */
+  async isIndexable(folderPath: string, file: string): Promise<boolean> {
+    return (await this.indexableTest(folderPath))(file);
+  }
+
+  private async indexableTest(folderPath: string): Promise<(file: string) => boolean> {
+    const gitignore = await this.options.workspace.readFile(`${folderPath}/.gitignore`);
     const ignored = gitignore === undefined ? () => false : parseGitignore(gitignore);
-    const files = await ws.listFiles(folderPath, true);
-    return files.filter((f) => f.endsWith('.brief') && !ignored(f.slice(folderPath.length + 1)));
+    return (file) => {
+      const relative = file.slice(folderPath.length + 1);
+      return file.endsWith('.brief') && !relative.split('/').some((part) => SKIPPED.has(part)) && !ignored(relative);
+    };
   }
 
   private toFolder(entry: { path: string; state?: ProjectState; index: WorkspaceIndex }): Folder {

@@ -139,6 +139,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
       configText: await currentText(target.configPath),
       toUri: (path) => session.deps.workspace.toUri(path),
       canCreateFiles: edit?.documentChanges === true && (edit.resourceOperations ?? []).includes('create'),
+      canUseDocumentChanges: edit?.documentChanges === true,
     };
   }
 

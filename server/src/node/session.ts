@@ -193,7 +193,9 @@ export class Session {
         if (!file) continue;
         const folder = this.folders.paths.filter((p) => file.startsWith(`${p}/`)).sort((a, b) => b.length - a.length)[0];
         if (!folder) continue;
-        if (file.endsWith('.brief')) await this.briefChangedOnDisk(change, file);
+        if (file.endsWith('.brief')) {
+          if (await this.folders.isIndexable(folder, file)) await this.briefChangedOnDisk(change, file);
+        }
         else if (/\.ya?ml$/.test(file)) reloads.add(folder);
       }
       for (const path of reloads) await this.reloadFolder(path);

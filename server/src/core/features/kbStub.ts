@@ -58,6 +58,8 @@ export interface KbStubFiles {
   readonly toUri: (path: string) => string;
   /** False when the client cannot create files (no `create` in `workspaceEdit.resourceOperations`). */
   readonly canCreateFiles?: boolean;
+  /** False when the client takes only plain `changes` (no `workspaceEdit.documentChanges`). */
+  readonly canUseDocumentChanges?: boolean;
 }
 
 /** The KB file a stub entity is written to, or undefined when there is no place to write it. */
@@ -88,7 +90,9 @@ export function addEntityEdit(
   if (!target) return undefined;
   // The file is in use but its text was not passed: creating it would clobber it.
   if (files.kbText === undefined && state.workspaceKbFiles.includes(target.kbPath)) return undefined;
-  const canCreate = files.canCreateFiles !== false;
+  const plainChangesOnly = files.canUseDocumentChanges === false;
+  // Creating a file needs `documentChanges`; a client without them can only take text edits.
+  const canCreate = files.canCreateFiles !== false && !plainChangesOnly;
   const kbUri = files.toUri(target.kbPath);
   const configUri = files.toUri(target.configPath);
   // Ids already written in the KB file count too: it may hold entities the last load did not take.
@@ -116,6 +120,14 @@ export function addEntityEdit(
     const edit = addToTopLevelList(files.kbText, 'entities', item);
     if (!edit) return undefined;
     changes.push(textEdit(kbUri, [edit]));
+  }
+  if (plainChangesOnly) {
+    // Only text edits were added above (creation was refused): send them as plain `changes`.
+    const plain: Record<string, TextEdit[]> = {};
+    for (const change of changes) {
+      if ('textDocument' in change) plain[change.textDocument.uri] = [...(plain[change.textDocument.uri] ?? []), ...(change.edits as TextEdit[])];
+    }
+    return { edit: { changes: plain }, kbUri, id };
   }
   return { edit: { documentChanges: changes }, kbUri, id };
 }
