@@ -234,6 +234,16 @@ describe('brief-lint when files fail under it', function () {
     assert.deepEqual(results(run), [...EXPECTED, 'odd.brief:1:1 unknown-reference'].sort());
   });
 
+  it('a FIFO named on the command line: exit 2 and a message, without waiting for a writer', function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = folder(BRIEFS);
+    const made = spawnSync('mkfifo', [path.join(dir, 'pipe.brief')]);
+    assert.equal(made.status, 0, 'mkfifo is needed for this test');
+    const run = lint(dir, ['--format', 'json', 'pipe.brief', 'a.brief', 'b.brief', 'sub']);
+    assertReported(run, 'pipe.brief', /not a (regular )?file|FIFO|pipe|cannot read/i);
+    assert.deepEqual(results(run), EXPECTED);
+  });
+
   it('a FIFO found while searching the folder is skipped, like any file that is not a regular file', function () {
     if (process.platform === 'win32') this.skip();
     const dir = folder(BRIEFS);
