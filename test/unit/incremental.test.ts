@@ -19,7 +19,7 @@ function random(seed: number): () => number {
   };
 }
 
-const FRAGMENTS = ['a', ' ', '@', '@[', ']', '[^', 'carlson-2021:p7', 'claim: ', 'not ', 'member-of', '%%', ' brief-disable', '`', '```', '\n', '#', '- ', '---', 'é', '😀', '@Tajikstan', '@[Xi Jinping]'];
+const FRAGMENTS = ['---', '``', '~~~', 'a', ' ', '@', '@[', ']', '[^', 'carlson-2021:p7', 'claim: ', 'not ', 'member-of', '%%', ' brief-disable', '`', '```', '\n', '#', '- ', '---', 'é', '😀', '@Tajikstan', '@[Xi Jinping]'];
 
 describe('incremental reparsing', () => {
   const base = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'long.brief'), 'utf8');

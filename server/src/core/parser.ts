@@ -16,7 +16,7 @@ import type {
   Heading,
   SyntaxProblem,
 } from './syntax';
-import { lineRange, range, splitLines, type Line } from './text';
+import { lineRange, range, splitLines } from './text';
 import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
@@ -49,9 +49,12 @@ const emptyCollector = (): Collector => ({
   problems: [],
 });
 
-/** A parse with the lines it was made from, so that the next version can reuse it. */
+/** A parse with the text it was made from, so that the next version can reuse it. */
 export interface ParsedText {
-  readonly lines: readonly Line[];
+  /** The text without a leading BOM. */
+  readonly body: string;
+  /** Offset in `body` where each line starts. */
+  readonly starts: readonly number[];
   readonly syntax: BriefSyntax;
 }
 
@@ -64,7 +67,8 @@ export function parseBrief(text: string): BriefSyntax {
 }
 
 export function parseText(text: string): ParsedText {
-  const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = splitLines(body);
   const fm = parseFrontMatter(lines);
   const out = emptyCollector();
   out.problems.push(...fm.problems);
@@ -90,44 +94,59 @@ export function parseText(text: string): ParsedText {
     bodyLine(line, l, out);
   }
   if (fence) codeBlocks.push(range(fence.line, 0, lines.length - 1, lines[lines.length - 1].text.length));
-  return { lines, syntax: { lineCount: lines.length, frontMatter: fm.frontMatter, codeBlocks, ...out } };
+  return { body, starts: lines.map((l) => l.start), syntax: { lineCount: lines.length, frontMatter: fm.frontMatter, codeBlocks, ...out } };
 }
 
 /**
- * Parses a new version of a brief, reusing the previous parse when only lines of prose changed
- * and the number of lines stayed the same (typing within lines, the common edit): only those
- * lines are scanned again. Anything else — front matter, fences, lines added or removed — is
- * parsed from scratch. The result is always equal to `parseText(text)` (a differential test holds
- * it to that).
+ * Parses a new version of a brief, reusing the previous parse when the change stays inside one
+ * line of prose (typing, the common edit): the two texts are compared from both ends, and only
+ * the changed line is scanned again. Anything else — a line break added or removed, front matter,
+ * fences — is parsed from scratch. The result always equals `parseText(text)` (a differential
+ * test holds it to that).
  */
 export function reparseText(previous: ParsedText, text: string): ParsedText {
-  const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  const old = previous.lines;
-  if (lines.length !== old.length) return parseText(text);
-  let a = 0;
-  while (a < lines.length && lines[a].text === old[a].text) a++;
-  if (a === lines.length) return { lines, syntax: previous.syntax };
-  let b = lines.length - 1;
-  while (b > a && lines[b].text === old[b].text) b--;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const old = previous.body;
+  if (body === old) return { ...previous, body };
+  let p = 0;
+  const shortest = Math.min(body.length, old.length);
+  while (p < shortest && body.charCodeAt(p) === old.charCodeAt(p)) p++;
+  let endOld = old.length;
+  let endNew = body.length;
+  while (endOld > p && endNew > p && old.charCodeAt(endOld - 1) === body.charCodeAt(endNew - 1)) {
+    endOld--;
+    endNew--;
+  }
+  if (hasLineBreak(old, p, endOld) || hasLineBreak(body, p, endNew)) return parseText(text);
+  // Both changed spans lie inside one line: find it, and bail out where structure could change.
+  const starts = previous.starts;
+  const l = lineOf(starts, p);
   const syntax = previous.syntax;
   const bodyStart = syntax.frontMatter ? syntax.frontMatter.contentEndLine + 1 : 0;
-  // The first line decides front matter; fences decide what is code: leave those to a full parse.
-  if (a === 0 || a < bodyStart || (syntax.frontMatter === undefined && lines[0].text === '---')) return parseText(text);
-  if (syntax.codeBlocks.some((r) => r.end.line >= a && r.start.line <= b)) return parseText(text);
-  for (let l = a; l <= b; l++) if (FENCE_LIKE.test(lines[l].text) || FENCE_LIKE.test(old[l].text)) return parseText(text);
+  if (l === 0 || l < bodyStart) return parseText(text);
+  if (syntax.codeBlocks.some((r) => r.start.line <= l && l <= r.end.line)) return parseText(text);
+  const delta = endNew - endOld;
+  const lineStart = starts[l];
+  const oldEnd = l + 1 < starts.length ? lineEnd(old, starts[l + 1]) : old.length;
+  const newLine = body.slice(lineStart, oldEnd + delta);
+  const oldLine = old.slice(lineStart, oldEnd);
+  // A fence opens or closes code; a `---` line may close an unterminated front matter.
+  if (FENCE_LIKE.test(newLine) || FENCE_LIKE.test(oldLine) || newLine === '---' || oldLine === '---') return parseText(text);
 
   const fresh = emptyCollector();
-  for (let l = a; l <= b; l++) if (lines[l].text.length > 0) bodyLine(lines[l].text, l, fresh);
-  const splice = <T>(list: readonly T[], added: readonly T[], lineOf: (item: T) => number): T[] => {
-    const from = firstAtOrAfter(list, a, lineOf);
-    const to = firstAtOrAfter(list, b + 1, lineOf);
-    return [...list.slice(0, from), ...added, ...list.slice(to)];
+  if (newLine.length > 0) bodyLine(newLine, l, fresh);
+  const splice = <T>(list: readonly T[], added: readonly T[], lineOf: (item: T) => number): readonly T[] => {
+    const from = firstAtOrAfter(list, l, lineOf);
+    const to = firstAtOrAfter(list, l + 1, lineOf);
+    return from === to && added.length === 0 ? list : [...list.slice(0, from), ...added, ...list.slice(to)];
   };
   const start = (item: { range: Range }) => item.range.start.line;
+  const newStarts = delta === 0 ? starts : starts.map((s, i) => (i > l ? s + delta : s));
   return {
-    lines,
+    body,
+    starts: newStarts,
     syntax: {
-      lineCount: lines.length,
+      lineCount: syntax.lineCount,
       frontMatter: syntax.frontMatter,
       codeBlocks: syntax.codeBlocks,
       headings: splice(syntax.headings, fresh.headings, start),
@@ -137,10 +156,38 @@ export function reparseText(previous: ParsedText, text: string): ParsedText {
       comments: splice(syntax.comments, fresh.comments, start),
       directives: splice(syntax.directives, fresh.directives, (d) => d.line),
       inlineCode: splice(syntax.inlineCode, fresh.inlineCode, (r) => r.start.line),
-      claimLines: splice(syntax.claimLines, fresh.claimLines, (l) => l),
+      claimLines: splice(syntax.claimLines, fresh.claimLines, (n) => n),
       problems: splice(syntax.problems, fresh.problems, start),
     },
   };
+}
+
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
+/** The line holding offset `offset`, by binary search over line starts. */
+function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Where the line that ends just before `nextStart` ends, its line break excluded. */
+function lineEnd(text: string, nextStart: number): number {
+  let end = nextStart;
+  if (text.charCodeAt(end - 1) === 10) end--;
+  if (text.charCodeAt(end - 1) === 13) end--;
+  return end;
 }
 
 const FENCE_LIKE = /^(`{3,}|~{3,})/;
