@@ -171,6 +171,13 @@ async function readUtf8(file: string, problems: string[], cwd: string): Promise<
   const shown = path.posix.relative(cwd, file) || file;
   let bytes: Buffer;
   try {
+    // A FIFO, socket or device would block or never end: only regular files are read.
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' });
+    if (!stat.isFile()) {
+      problems.push(`cannot read ${shown}: not a regular file`);
+      return undefined;
+    }
     bytes = await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
