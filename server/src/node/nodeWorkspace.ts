@@ -10,6 +10,8 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 export class NodeWorkspace implements Workspace {
   async readFile(file: string): Promise<string | undefined> {
     try {
+      // Only regular files: reading a FIFO or a device named like a KB file would never end.
+      if (!(await fs.stat(file)).isFile()) return undefined;
       return await fs.readFile(file, 'utf8');
     } catch {
       return undefined;
