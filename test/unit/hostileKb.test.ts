@@ -25,44 +25,6 @@ import { brief, MINI_DATA, miniWorkspace, service, WORKSPACE } from '../helpers/
 import { REPO_ROOT, type MemoryWorkspace } from '../helpers/memoryWorkspace';
 import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
 
-/** Tests that fail on the product today, held back from this commit. */
-const HELD_BACK = new Set<string>([
-  "an unclosed flow sequence: its diagnostics lie inside the file and read clearly",
-  "an unclosed quoted string: its diagnostics lie inside the file and read clearly",
-  "two YAML documents in one file: its diagnostics lie inside the file and read clearly",
-  "a key given twice: its diagnostics lie inside the file and read clearly",
-  "a flow mapping left open at the end of the file: its diagnostics lie inside the file and read clearly",
-  "an alias to an anchor that does not exist: its diagnostics lie inside the file and read clearly",
-  "entities: its diagnostics lie inside the file and read clearly",
-  "entities.0: its diagnostics lie inside the file and read clearly",
-  "entities.0.id: its diagnostics lie inside the file and read clearly",
-  "entities as a mapping: its diagnostics lie inside the file and read clearly",
-  "entities as null: its diagnostics lie inside the file and read clearly",
-  "a list of scalars as entities: its diagnostics lie inside the file and read clearly",
-  "an entity part of itself: a kb-cycle diagnostic naming the cycle, on a part-of relation of it",
-  "two entities part of each other: a kb-cycle diagnostic naming the cycle, on a part-of relation of it",
-  "a cycle of three behind a chain: a kb-cycle diagnostic naming the cycle, on a part-of relation of it",
-  "as the entities list: its diagnostics lie inside the file and read clearly",
-  "as an entity: its diagnostics lie inside the file and read clearly",
-  "as aliases: its diagnostics lie inside the file and read clearly",
-  "as a summary: its diagnostics lie inside the file and read clearly",
-  "as evidence: its diagnostics lie inside the file and read clearly",
-  "flow sequences 100,000 deep: a diagnostic, the last good KB kept, the heap bounded",
-  "flow sequences 100,000 deep: its diagnostics lie inside the file and read clearly",
-  "closed flow sequences 20,000 deep: its diagnostics lie inside the file and read clearly",
-  "flow mappings 20,000 deep: its diagnostics lie inside the file and read clearly",
-  "block mappings 5,000 deep: its diagnostics lie inside the file and read clearly",
-  "block sequences 20,000 deep on one line: its diagnostics lie inside the file and read clearly",
-  "a front matter nested 1,000 deep: one clear diagnostic",
-  "!!python/object/apply as the entities: its diagnostics lie inside the file and read clearly",
-  "a 20 MB KB file loads, or is refused with a diagnostic, within 20 s of CPU, at most 40× the cost of 1 MB, and in less than 512 MiB",
-  "a YAML syntax error: its diagnostics lie inside the file and read clearly",
-  "a glob through a linked folder: refused with kb-path-refused or not found, and nothing outside is read"
-]);
-function it(title: string, fn: Mocha.Func | Mocha.AsyncFunc): void {
-  if (!HELD_BACK.has(title)) globalThis.it(title, fn);
-}
-
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
 
