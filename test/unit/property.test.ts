@@ -21,15 +21,6 @@ import { WorkspaceIndex, type FolderScope } from '../../server/src/core/workspac
 import type { RenameInputs } from '../../server/src/core/features/rename';
 import { miniProject, WORKSPACE } from '../helpers/fixtures';
 
-/** Tests that fail on the product today, held back from this commit. */
-const HELD_BACK = new Set<string>([
-  'parsing any text never throws, and every range of the tree lies inside the document',
-  'every provider, at any position: no throw, and every range inside the document',
-]);
-function it(title: string, fn: Mocha.Func | Mocha.AsyncFunc): void {
-  if (!HELD_BACK.has(title)) globalThis.it(title, fn);
-}
-
 const seed = process.env.BRIEF_FC_SEED ? Number(process.env.BRIEF_FC_SEED) : undefined;
 /** BRIEF_FC_SCALE=10 runs ten times as many cases (a deeper hunt than the default suite's). */
 const scale = Number(process.env.BRIEF_FC_SCALE ?? 1) || 1;
