@@ -34,18 +34,6 @@ import type { Project } from '../../server/src/core/project';
 import { miniProject } from '../helpers/fixtures';
 import { LspClient, makeFolder, uriOf, writeFile } from './lspClient';
 
-/** Tests that fail on the product today, held back from this commit. */
-const HELD_BACK = new Set<string>([
-  'a hover sent while the workspace is still loading, then an edit: the answer is for the text it was asked about',
-  'textDocument/references: cancelled at once, it answers empty or RequestCancelled, and the server goes on',
-  'textDocument/references: cancelled while the server computes it, it stops early (answer not the full result, and sooner)',
-  'workspace/symbol: cancelled at once, it answers empty or RequestCancelled, and the server goes on',
-  'workspace/symbol: cancelled while the server computes it, it stops early (answer not the full result, and sooner)',
-]);
-function it(title: string, fn: Mocha.Func | Mocha.AsyncFunc): void {
-  if (!HELD_BACK.has(title)) globalThis.it(title, fn);
-}
-
 /** A small seeded PRNG (mulberry32): the same seed gives the same edits on every machine. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
