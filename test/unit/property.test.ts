@@ -19,7 +19,13 @@ import { createLanguageService, type LanguageService } from '../../server/src/co
 import type { ProjectState } from '../../server/src/core/project';
 import { WorkspaceIndex, type FolderScope } from '../../server/src/core/workspaceIndex';
 import type { RenameInputs } from '../../server/src/core/features/rename';
-import { miniProject, WORKSPACE } from '../helpers/fixtures';
+import { stringify } from 'yaml';
+import { loadProject } from '../../server/src/core/project';
+import { MINI_DATA, miniProject, miniWorkspace, WORKSPACE } from '../helpers/fixtures';
+
+/** markdown-it (a dependency of the markdown language service), typed here for the one call used. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MarkdownIt = require('markdown-it') as new (options: object) => { render(markdown: string): string };
 
 const seed = process.env.BRIEF_FC_SEED ? Number(process.env.BRIEF_FC_SEED) : undefined;
 /** BRIEF_FC_SCALE=10 runs ten times as many cases (a deeper hunt than the default suite's). */
@@ -370,4 +376,64 @@ describe('properties of the parser and every provider (fast-check)', function ()
       params(1500),
     );
   });
+
+  /**
+   * KB text from a hostile workspace KB file, shown in a hover and in completion documentation,
+   * rendered by the renderer most willing to make things live (raw HTML allowed, bare URLs
+   * linked). `strict`: also no formatting at all from KB text, and every word shown as written.
+   */
+  const kbTextProperty = (strict: boolean) => async () => {
+    const md = new MarkdownIt({ html: true, linkify: true });
+    const HOSTILE = [
+      '[link](command:workbench.action.terminal.new)', '[x](https://evil.example "t")', '![img](http://x/y.png)', '<img src=x onerror=alert(1)>',
+      '<script>alert(1)</script>', '<a href="command:x">a</a>', '<iframe src=x>', '<!-- c -->', '<http://auto.example>', 'https://evil.example/p?q=1',
+      'www.evil.example', 'mailto:a@b.example', 'evil@example.org', 'javascript:alert(1)', 'command:editor.action.x', '[ref]: http://x', '[ref]',
+      '&lt;b&gt;', '&#60;b&#62;', '&amp;', '`code`', '``', '*em*', '_em_', '__strong__', '**strong**', '~~del~~', '# Heading', '> quote', '- item',
+      '1. item', '+ item', '|a|b|', '\\', '\\*', '---', '===', '***', '$x$', '{=html}', '<', '>', '&', '(', ')', '[', ']', ':', ' ', '\n', '\n===', '\n---', '\n    indented', '\n\n', 'word', 'Zürich', '😀',
+    ];
+    /** Every fragment at once, and a setext underline: checked on every run, not left to chance. */
+    const ALL = HOSTILE.join(' ');
+    const hostile = fc.array(fc.constantFrom(...HOSTILE), { minLength: 1, maxLength: 12 }).map((parts) => parts.join(' ').trim()).filter((t) => t.length > 0);
+    // What the cards themselves use; without `strict`, any markdown formatting is tolerated, never a link, an image or HTML.
+    const allowedTags = new Set(['p', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'br', 'hr', ...(strict ? [] : ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 's', 'del', 'table', 'thead', 'tbody', 'tr', 'th', 'td'])]);
+    const visible = (html: string) =>
+      html
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const checkRendered = (markdown: string, shown: readonly string[], what: string) => {
+      const html = md.render(markdown);
+      for (const [, tag, attributes] of html.matchAll(/<\/?([a-zA-Z][\w-]*)([^>]*)>/g)) {
+        assert.ok(allowedTags.has(tag.toLowerCase()), `${what}: KB text rendered as <${tag}${attributes}>:\n${html}`);
+        assert.equal(attributes.trim(), '', `${what}: an attribute in <${tag}${attributes}>`);
+      }
+      if (!strict) return;
+      const text = visible(html);
+      for (const s of shown) assert.ok(text.includes(s.replace(/\s+/g, ' ').trim()), `${what}: the words ${JSON.stringify(s)} do not show as written in:\n${html}`);
+    };
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, hostile, async (summary, alias, fact) => {
+        const kb = stringify({
+          entities: [{ id: 'hostile-one', kind: 'group', name: 'Hostile One', aliases: [alias], summary, facts: [{ text: fact, evidence: [{ source: 'mini-2021', paragraph: 'p1', quote: 'Tajikistan' }] }] }],
+        });
+        const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/hostile.yaml]\n', [`${WORKSPACE}/kb/hostile.yaml`]: kb });
+        const project = (await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true })).project;
+        assert.ok(project.resolver.kb.entities.has('hostile-one'), `the KB loaded: ${kb}`);
+        const language = createLanguageService();
+        const doc = TextDocument.create(URI, 'brief', ++version, '@hostile-one and @hos');
+        const hover = language.hover(doc, project, { line: 0, character: 3 });
+        assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents, 'a markdown hover');
+        checkRendered(hover.contents.value, [summary, fact], 'hover');
+        for (const item of language.complete(doc, project, { line: 0, character: 21 }).items) {
+          const docs = item.documentation;
+          if (docs && typeof docs === 'object') checkRendered(docs.value, item.label === 'Hostile One' ? [summary] : [], `completion '${item.label}'`);
+        }
+      }),
+      { ...params(150), examples: [[ALL, ALL, ALL], ['A summary\n===', 'alias', 'A fact.']] },
+    );
+  };
+
+  it('KB text in hovers and completion documentation never renders as a link, an image, HTML or a command URI', kbTextProperty(false));
 });
+
