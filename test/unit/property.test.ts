@@ -435,5 +435,6 @@ describe('properties of the parser and every provider (fast-check)', function ()
   };
 
   it('KB text in hovers and completion documentation never renders as a link, an image, HTML or a command URI', kbTextProperty(false));
+  it('KB text in hovers and completion documentation shows as written, with no formatting of its own', kbTextProperty(true));
 });
 
