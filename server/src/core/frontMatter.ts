@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import type { Range } from 'vscode-languageserver-types';
 import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
 import { lineRange, range, type Line } from './text';
+import { yamlProblemText } from './kb/yamlFile';
 
 /** The keys spec §3.1 allows, with the values each accepts, as shown in completion and messages. */
 export const FRONT_MATTER_KEYS: Readonly<Record<string, { description: string; values?: readonly string[] }>> = {
@@ -88,14 +89,17 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
   // Duplicate keys are found below with a set: the parser's own check is quadratic in the key count.
   const doc = parseDocument(yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
   const toRange = (start: number, end: number): Range => {
-    const a = counter.linePos(start);
-    const b = counter.linePos(Math.max(start, end));
+    const a = counter.linePos(Math.min(start, yaml.length));
+    const b = counter.linePos(Math.min(Math.max(start, end), yaml.length));
     return range(firstLine + a.line - 1, a.col - 1, firstLine + b.line - 1, b.col - 1);
   };
-  for (const error of doc.errors) {
+  const [error] = doc.errors;
+  if (error) {
+    // The first error says what to fix; a deep or broken block can cascade into hundreds more.
+    const more = doc.errors.length - 1;
     problems.push({
       code: 'front-matter-syntax',
-      message: `Front matter is not valid YAML: ${firstSentence(error.message)}`,
+      message: `Front matter is not valid YAML: ${yamlProblemText(error)}${more > 0 ? ` (and ${more} more after it)` : ''}`,
       range: toRange(error.pos[0], error.pos[1]),
     });
   }
@@ -142,10 +146,6 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
     entries.push({ key: keyText, value: plainDoc[keyText] ?? null, keyRange, valueRange, itemRanges });
   }
   return entries;
-}
-
-function firstSentence(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

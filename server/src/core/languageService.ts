@@ -61,6 +61,8 @@ export interface LanguageService {
   documentHighlights(document: TextDocument, project: Project, position: Position): DocumentHighlight[];
   documentSymbols(document: TextDocument): DocumentSymbol[];
   workspaceSymbols(query: string, scopes: readonly FolderScope[]): SymbolInformation[];
+  /** The same, calling `pause` between batches (it may wait, or throw to stop: cancellation). */
+  workspaceSymbolsAsync(query: string, scopes: readonly FolderScope[], pause: () => Promise<void>): Promise<SymbolInformation[]>;
   foldingRanges(document: TextDocument): FoldingRange[];
   documentLinks(document: TextDocument, project: Project): DocumentLink[];
   /** "N mentions in M briefs" on each entity of a KB YAML file. */
@@ -116,6 +118,7 @@ export function createLanguageService(): LanguageService {
     documentHighlights: (document, project, position) => highlights.provideDocumentHighlights(parse(document), project, position),
     documentSymbols: (document) => documentSymbols.provideDocumentSymbols(parse(document), document.getText()),
     workspaceSymbols: (query, scopes) => workspaceSymbols.provideWorkspaceSymbols(query, scopes),
+    workspaceSymbolsAsync: (query, scopes, pause) => workspaceSymbols.provideWorkspaceSymbolsAsync(query, scopes, pause),
     foldingRanges: (document) => folding.provideFoldingRanges(parse(document), document.getText()),
     documentLinks: (document, project) => links.provideDocumentLinks(parse(document), project),
     kbCodeLenses: (uri, scopes) => codeLenses.provideCodeLenses(uri, scopes),

@@ -6,7 +6,9 @@
 /** Escapes every character that Markdown or HTML would give a meaning to. */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, (c) => `\\${c}`)
+    // One paragraph: a line break could start a heading (`===` below a line), a list or a quote.
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\`*_{}[\]()#+\-.!|~>=]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     // Bare URLs are auto-linked by some renderers; break the scheme so they stay text.

@@ -16,7 +16,7 @@ import type {
   Heading,
   SyntaxProblem,
 } from './syntax';
-import { lineRange, range, splitLines } from './text';
+import { copyString, lineRange, range, splitLines } from './text';
 import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
@@ -128,7 +128,9 @@ export function reparseText(previous: ParsedText, text: string): ParsedText {
   const delta = endNew - endOld;
   const lineStart = starts[l];
   const oldEnd = l + 1 < starts.length ? lineEnd(old, starts[l + 1]) : old.length;
-  const newLine = body.slice(lineStart, oldEnd + delta);
+  // A fresh copy, not a slice: items made from this line must not keep the whole text of this
+  // version alive once later versions reuse them (memory would grow with every edit).
+  const newLine = copyString(body.slice(lineStart, oldEnd + delta));
   const oldLine = old.slice(lineStart, oldEnd);
   // A fence opens or closes code; a `---` line may close an unterminated front matter.
   if (FENCE_LIKE.test(newLine) || FENCE_LIKE.test(oldLine) || newLine === '---' || oldLine === '---') return parseText(text);

@@ -95,7 +95,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     const base = dirname(configPath);
     const root = options.folder ?? base;
     for (const entry of config.config.kb) {
-      const paths = await expand(ws, base, entry.path);
+      const paths = await expand(ws, base, entry.path, root);
       if (paths.length === 0) {
         config.diagnostics.push(configProblem(entry.range, `KB file '${entry.path}' was not found.`, DiagnosticSeverity.Warning));
       }
@@ -161,10 +161,14 @@ function join(base: string, relative: string): string {
 }
 
 /** A `kb:` entry as files: itself, or the files its `*`/`**` glob matches. */
-async function expand(ws: Workspace, base: string, entry: string): Promise<string[]> {
-  if (!/[*?]/.test(entry)) return [join(base, entry)];
-  const fixed = entry.split('/').findIndex((seg) => /[*?]/.test(seg));
+async function expand(ws: Workspace, base: string, entry: string, root: string): Promise<string[]> {
+  if (!/[*?[]/.test(entry)) return [join(base, entry)];
+  const fixed = entry.split('/').findIndex((seg) => /[*?[]/.test(seg));
   const start = join(base, entry.split('/').slice(0, fixed).join('/'));
+  // Listing a folder reads it: a glob whose fixed part is a link out of the workspace lists nothing.
+  const realStart = await ws.realPath(start);
+  const realRoot = (await ws.realPath(root)) ?? root;
+  if (!realStart || !isInside(realStart, realRoot)) return [];
   const pattern = globToRegExp(join(base, entry));
   return (await ws.listFiles(start, true)).filter((f) => pattern.test(f)).sort();
 }

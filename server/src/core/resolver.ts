@@ -5,6 +5,7 @@
 import type { Entity } from './kb/model';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import { normalizeName } from './normalize';
+import { copyString } from './text';
 
 /** What a reference's name denotes. */
 export type Resolution =
@@ -29,7 +30,8 @@ export class Resolver {
       resolution = this.resolveUncached(name);
       // Bounded: a hostile brief with a million distinct names must not grow the cache forever.
       if (this.resolutionCache.size > 100_000) this.resolutionCache.clear();
-      this.resolutionCache.set(name, resolution);
+      // The name may be a slice of a whole document: keep a copy, not the document.
+      this.resolutionCache.set(copyString(name), resolution);
     }
     return resolution;
   }

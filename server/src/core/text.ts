@@ -64,3 +64,8 @@ export function comparePositions(a: Position, b: Position): number {
 export function touches(r: Range, pos: Position): boolean {
   return comparePositions(r.start, pos) <= 0 && comparePositions(pos, r.end) <= 0;
 }
+
+/** A string with its own storage (a slice may share, and so retain, its parent's). */
+export function copyString(text: string): string {
+  return text.length < 16 ? text : Array.from(text).join('');
+}

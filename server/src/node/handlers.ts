@@ -5,13 +5,14 @@
  */
 import {
   ErrorCodes,
+  LSPErrorCodes,
   ResponseError,
   type CancellationToken,
   type ClientCapabilities,
   type Connection,
   type ServerCapabilities,
 } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { COMPLETION_TRIGGERS } from '../core/features/completion';
 import { CODE_ACTION_KINDS } from '../core/features/codeActions';
 import { SEMANTIC_TOKENS_LEGEND } from '../core/features/semanticTokens';
@@ -51,12 +52,30 @@ export function registerHandlers(connection: Connection, session: Session, clien
   /** Runs `run` on an open brief and its folder; answers `fallback` otherwise or when cancelled. */
   const onBrief = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, folder: Folder) => T | Promise<T>): Promise<T> =>
     session.safely(what, fallback, async () => {
-      const document = session.documents.get(uri);
-      if (!document || !isBrief(document)) return fallback;
+      const open = session.documents.get(uri);
+      if (!open || !isBrief(open)) return fallback;
+      // The open document is updated in place by later edits: answer on the text as it was
+      // when the request came, even if loading the folder takes a while.
+      const document = TextDocument.create(open.uri, open.languageId, open.version, open.getText());
       const folder = await session.folders.forUri(uri);
       if (token.isCancellationRequested) return fallback;
       return run(document, folder);
     });
+  /**
+   * For requests over the whole workspace: lets a `$/cancelRequest` that is already on its way
+   * arrive before the work starts, and does not send a result that was cancelled meanwhile.
+   */
+  const cancellable = async <T>(token: CancellationToken, compute: () => T | Promise<T>): Promise<T> => {
+    // A timer, not setImmediate: the event loop must pass through its I/O phase, where a
+    // cancellation waiting on the pipe is read, before the token is looked at.
+    const letMessagesIn = () => new Promise((resolve) => setTimeout(resolve, 1));
+    await letMessagesIn();
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    const result = await compute();
+    await letMessagesIn();
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    return result;
+  };
   const scopes = () => session.folders.loaded();
   const { service } = session;
 
@@ -76,10 +95,10 @@ export function registerHandlers(connection: Connection, session: Session, clien
       const document = session.documents.get(p.textDocument.uri);
       if (document && isBrief(document)) {
         const folder = await session.folders.forUri(p.textDocument.uri);
-        return token.isCancellationRequested ? [] : service.references(document, folder, p.position, p.context.includeDeclaration);
+        return cancellable(token, () => service.references(document, folder, p.position, p.context.includeDeclaration));
       }
       // Not a brief: a KB YAML file, whose entity entries have references in every folder.
-      return token.isCancellationRequested ? [] : service.kbReferences(p.textDocument.uri, scopes(), p.position, p.context.includeDeclaration);
+      return cancellable(token, () => service.kbReferences(p.textDocument.uri, scopes(), p.position, p.context.includeDeclaration));
     }),
   );
   connection.onDocumentHighlight((p, token) => onBrief(p.textDocument.uri, token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, p.position)));
@@ -87,7 +106,15 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onWorkspaceSymbol((p, token) =>
     session.safely('workspace symbols', [], async () => {
       await session.syncIndex();
-      return token.isCancellationRequested ? [] : service.workspaceSymbols(p.query, scopes());
+      // Over a large workspace this takes a while: it pauses now and then to see a cancellation.
+      let last = Date.now();
+      const pause = async () => {
+        if (Date.now() - last < 10) return;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        last = Date.now();
+        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+      };
+      return cancellable(token, () => service.workspaceSymbolsAsync(p.query, scopes(), pause));
     }),
   );
   connection.onFoldingRanges((p, token) => onBrief(p.textDocument.uri, token, [], 'folding', (doc) => service.foldingRanges(doc)));

@@ -63,14 +63,35 @@ function claimSymbol(claim: Claim): DocumentSymbol {
   return { name, detail: 'claim', kind: SymbolKind.Boolean, range: claim.range, selectionRange: claim.range };
 }
 
+/** How many candidates are scored between two chances to stop (see `provideWorkspaceSymbolsAsync`). */
+const SCORE_BATCH = 500;
+
 export class WorkspaceSymbolProvider {
   /** Entities of every folder's KB (each once) and headings of every indexed brief, best match first. */
   provideWorkspaceSymbols(query: string, scopes: readonly FolderScope[]): SymbolInformation[] {
+    const scored: Scored[] = [];
+    for (const _batch of this.score(query, scopes, scored));
+    return best(scored);
+  }
+
+  /**
+   * The same, pausing between batches: `pause` may wait (so that a cancellation can arrive over
+   * a large workspace) and may throw to stop the work.
+   */
+  async provideWorkspaceSymbolsAsync(query: string, scopes: readonly FolderScope[], pause: () => Promise<void>): Promise<SymbolInformation[]> {
+    const scored: Scored[] = [];
+    for (const _batch of this.score(query, scopes, scored)) await pause();
+    return best(scored);
+  }
+
+  /** Scores every candidate into `scored`, yielding after each batch. */
+  private *score(query: string, scopes: readonly FolderScope[], scored: Scored[]): Generator<void> {
     const q = normalizeName(query);
-    const scored: { score: number; symbol: SymbolInformation }[] = [];
     const seen = new Set<string>();
+    let count = 0;
     for (const { project, index } of scopes) {
       for (const entity of project.resolver.kb.entities.values()) {
+        if (++count % SCORE_BATCH === 0) yield;
         const key = `${entity.location.uri}#${entity.id}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -79,6 +100,7 @@ export class WorkspaceSymbolProvider {
         scored.push({ score, symbol: { name: entity.name, kind: KIND_SYMBOL[entity.kind], location: entity.location, containerName: `${entity.kind} · @${entity.id}` } });
       }
       for (const { uri, heading } of index.headings()) {
+        if (++count % SCORE_BATCH === 0) yield;
         const key = `${uri}#${heading.range.start.line}`;
         if (seen.has(key) || heading.text === '') continue;
         seen.add(key);
@@ -87,9 +109,14 @@ export class WorkspaceSymbolProvider {
         scored.push({ score, symbol: { name: heading.text, kind: SymbolKind.String, location: { uri, range: heading.range }, containerName: fileName(uri) } });
       }
     }
-    scored.sort((a, b) => b.score - a.score || a.symbol.name.localeCompare(b.symbol.name));
-    return scored.slice(0, MAX_WORKSPACE_SYMBOLS).map((s) => s.symbol);
   }
+}
+
+type Scored = { score: number; symbol: SymbolInformation };
+
+function best(scored: Scored[]): SymbolInformation[] {
+  scored.sort((a, b) => b.score - a.score || a.symbol.name.localeCompare(b.symbol.name));
+  return scored.slice(0, MAX_WORKSPACE_SYMBOLS).map((s) => s.symbol);
 }
 
 /** The last segment of a uri, decoded: the brief's file name, to tell same-named headings apart. */

@@ -123,7 +123,9 @@ export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cac
     }
   }
 
+  const cycleWarnings = partOfCycles(candidates.filter((c) => c.fresh).flatMap((c) => c.entities));
   for (const c of candidates) {
+    c.list.push(...(cycleWarnings.get(c.input.uri) ?? []));
     const report = (code: DataProblemCode, message: string, range?: Range) => c.list.push(problem(code, message, range));
     if (c.fresh) {
       const seen = new Set<string>();
@@ -149,6 +151,50 @@ export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cac
     for (const e of use) if (!entities.has(e.id)) entities.set(e.id, e);
   }
   return { kb: new KnowledgeBase(entities, sources), diagnostics, lastGood };
+}
+
+/**
+ * `part-of` cycles (A part of B part of A): a warning on the relation that closes each cycle,
+ * by file. The data stays usable; the analyst should still see the loop.
+ */
+function partOfCycles(entities: readonly Entity[]): Map<string, Diagnostic[]> {
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  const state = new Map<string, 'open' | 'done'>();
+  const found = new Map<string, Diagnostic[]>();
+  const reported = new Set<string>();
+  for (const root of entities) {
+    if (state.has(root.id)) continue;
+    // Iterative depth-first search: deep chains must not overflow the stack.
+    const path: { entity: Entity; next: number }[] = [{ entity: root, next: 0 }];
+    state.set(root.id, 'open');
+    while (path.length > 0) {
+      const top = path[path.length - 1];
+      const relations = top.entity.relations;
+      if (top.next >= relations.length) {
+        state.set(top.entity.id, 'done');
+        path.pop();
+        continue;
+      }
+      const relation = relations[top.next++];
+      if (relation.type !== 'part-of' || relation.negated) continue;
+      const target = byId.get(relation.target);
+      if (!target) continue;
+      const seen = state.get(target.id);
+      if (seen === 'open') {
+        const members = path.slice(path.findIndex((p) => p.entity.id === target.id)).map((p) => p.entity.id);
+        const key = [...members].sort().join(' ');
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const list = found.get(relation.location.uri) ?? [];
+        list.push({ ...problem('kb-cycle', `part-of cycle: ${[...members, target.id].join(' → ')}.`, relation.location.range), severity: DiagnosticSeverity.Warning });
+        found.set(relation.location.uri, list);
+      } else if (!seen) {
+        state.set(target.id, 'open');
+        path.push({ entity: target, next: 0 });
+      }
+    }
+  }
+  return found;
 }
 
 function problem(code: DataProblemCode, message: string, range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {

@@ -25,8 +25,20 @@ export interface EntityFile {
   readonly entities: Entity[];
 }
 
+/**
+ * The largest workspace KB file Brief reads. YAML parsing costs seconds per megabyte, and a
+ * workspace file may come from anyone; Brief's own (bundled) data has no such limit.
+ */
+export const MAX_WORKSPACE_KB_FILE = 8 * 1024 * 1024;
+
 /** Reads one `data/kb/*.yaml`-style file. */
 export function readEntityFile(input: DataFileInput): EntityFile {
+  if (input.origin === 'workspace' && input.text.length > MAX_WORKSPACE_KB_FILE) {
+    const file = new YamlFile(input.uri, '', 'kb-syntax');
+    const mib = (input.text.length / 1024 / 1024).toFixed(1);
+    file.report('kb-schema', `This KB file is too large to read (${mib} MiB; the limit for workspace KB files is ${MAX_WORKSPACE_KB_FILE / 1024 / 1024} MiB). Split it into several files.`, file.rangeOf(0, 0));
+    return { file, entities: [] };
+  }
   const file = new YamlFile(input.uri, input.text, 'kb-syntax');
   const root = file.root('kb-schema', 'A KB file');
   const entities: Entity[] = [];

@@ -26,10 +26,18 @@ export type DataProblemCode =
   | 'kb-unknown-paragraph'
   | 'kb-quote-mismatch'
   | 'kb-id-clash'
+  | 'kb-cycle'
   | 'config-syntax'
   | 'config-invalid-value'
   | 'unknown-rule'
   | 'kb-path-refused';
+
+/** A YAML parser message in the analyst's words: the first line, without the parser's jargon. */
+export function yamlProblemText(error: { code: string; message: string }): string {
+  if (error.code === 'MULTIPLE_DOCS') return "the file holds more than one YAML document (remove the second '---').";
+  if (/call stack/i.test(error.message)) return 'the YAML is nested too deeply to read.';
+  return error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
 
 /** A parsed YAML file plus everything wrong with it. */
 export class YamlFile {
@@ -37,15 +45,21 @@ export class YamlFile {
   readonly doc: Document.Parsed;
   private readonly lines = new LineCounter();
 
+  private readonly length: number;
+
   constructor(readonly uri: string, text: string, syntaxCode: DataProblemCode) {
+    this.length = text.length;
     // Nodes are read one by one and aliases are never expanded, so an alias bomb stays small.
     // Duplicate keys are reported by `Field.map` with a set: the parser's own check is quadratic.
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
-    for (const e of this.doc.errors) {
-      this.report(syntaxCode, `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, this.rangeOf(e.pos[0], e.pos[1]));
+    const [first] = this.doc.errors;
+    if (first) {
+      // One slip often cascades into hundreds of parser errors: the first one says what to fix.
+      const more = this.doc.errors.length - 1;
+      this.report(syntaxCode, `YAML syntax error: ${yamlProblemText(first)}${more > 0 ? ` (and ${more} more after it)` : ''}`, this.rangeOf(first.pos[0], first.pos[1]));
     }
-    for (const w of this.doc.warnings) {
-      this.report(syntaxCode, `YAML: ${w.message.split('\n')[0]}`, this.rangeOf(w.pos[0], w.pos[1]), DiagnosticSeverity.Warning);
+    for (const w of this.doc.warnings.slice(0, 20)) {
+      this.report(syntaxCode, `YAML: ${yamlProblemText(w)}`, this.rangeOf(w.pos[0], w.pos[1]), DiagnosticSeverity.Warning);
     }
   }
 
@@ -54,8 +68,9 @@ export class YamlFile {
   }
 
   rangeOf(start: number, end: number): Range {
-    const a = this.lines.linePos(start);
-    const b = this.lines.linePos(Math.max(start, end));
+    // The parser may point just past the text (an unclosed bracket at the end): clamp to it.
+    const a = this.lines.linePos(Math.min(start, this.length));
+    const b = this.lines.linePos(Math.min(Math.max(start, end), this.length));
     return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
   }
 
@@ -98,7 +113,7 @@ export class Field {
   }
 
   problem(message: string): void {
-    this.file.report(this.code, `${this.path}: ${message}`, this.range);
+    this.file.report(this.code, this.path === '' ? capitalize(message) : `${this.path}: ${message}`, this.range);
   }
 
   /** A string (numbers are accepted as their text, e.g. `year: 2021`); undefined and reported otherwise. */
@@ -159,17 +174,21 @@ export class Field {
     const seen = new Set<string>();
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      if (seen.has(key)) this.file.report(this.code, `${this.path}: the key '${key}' appears twice.`, this.file.nodeRange(pair.key));
+      if (seen.has(key)) this.file.report(this.code, `${this.path === '' ? 'The' : `${this.path}: the`} key '${key}' appears twice.`, this.file.nodeRange(pair.key));
       seen.add(key);
     }
     if (allowed) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         if (!allowed.includes(key)) {
-          this.file.report(this.code, `${this.path}: unknown key '${key}' (expected ${allowed.join(', ')}).`, this.file.nodeRange(pair.key));
+          this.file.report(this.code, `${this.path === '' ? 'Unknown' : `${this.path}: unknown`} key '${key}' (expected ${allowed.join(', ')}).`, this.file.nodeRange(pair.key));
         }
       }
     }
-    return (key: string) => new Field(this.file, node.get(key, true) as YamlNode | undefined, `${this.path}.${key}`, this.code, this.range);
+    return (key: string) => new Field(this.file, node.get(key, true) as YamlNode | undefined, this.path === '' ? key : `${this.path}.${key}`, this.code, this.range);
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
