@@ -43,6 +43,14 @@ export class Resolver {
     return { status: 'unknown', suggestions: this.suggest(name) };
   }
 
+  private keys?: { key: string; tokens: string[]; ids: string[] }[];
+
+  /** The KB's keys with their tokens, split once per KB rather than once per suggestion. */
+  private keyList(): { key: string; tokens: string[]; ids: string[] }[] {
+    this.keys ??= [...this.kb.keys()].map(([key, ids]) => ({ key, tokens: key.split('-'), ids }));
+    return this.keys;
+  }
+
   /** Up to `max` entities whose id, name or an alias is close to `name`, best first. */
   suggest(name: string, max = 3): readonly Entity[] {
     const query = normalizeName(name);
@@ -51,8 +59,9 @@ export class Resolver {
     if (cached) return cached;
     const best = new Map<string, number>();
     if (query !== '') {
-      for (const [key, ids] of this.kb.keys()) {
-        const score = similarity(query, key);
+      const queryTokens = query.split('-');
+      for (const { key, tokens, ids } of this.keyList()) {
+        const score = similarity(query, key, queryTokens, tokens);
         if (score < MIN_SIMILARITY) continue;
         for (const id of ids) if (score > (best.get(id) ?? 0)) best.set(id, score);
       }
@@ -73,7 +82,7 @@ export class Resolver {
  * `tajikstan`), token overlap (`shanghai-cooperation` within `shanghai-cooperation-organization`)
  * and prefix match.
  */
-export function similarity(query: string, key: string): number {
+export function similarity(query: string, key: string, q = query.split('-'), k = key.split('-')): number {
   if (query === key) return 1;
   const longer = Math.max(query.length, key.length);
   let score = 0;
@@ -81,8 +90,6 @@ export function similarity(query: string, key: string): number {
   if (Math.abs(query.length - key.length) <= longer * (1 - MIN_SIMILARITY)) {
     score = 1 - editDistance(query, key) / longer;
   }
-  const q = query.split('-');
-  const k = key.split('-');
   const shared = q.filter((t) => k.some((u) => u === t || (t.length >= 3 && u.startsWith(t)))).length;
   score = Math.max(score, shared / Math.max(q.length, k.length));
   if (query.length >= 2 && key.startsWith(query)) score = Math.max(score, 0.7 + 0.3 * (query.length / key.length));

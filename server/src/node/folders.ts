@@ -27,7 +27,7 @@ export interface Folder extends FolderScope {
 }
 
 export class Folders {
-  private readonly folders = new Map<string, { path: string; state?: ProjectState; index: WorkspaceIndex }>();
+  private readonly folders = new Map<string, { path: string; state?: ProjectState; loading?: Promise<Folder | undefined>; index: WorkspaceIndex }>();
   private fallback?: { state: ProjectState; index: WorkspaceIndex };
 
   constructor(private readonly options: FoldersOptions) {}
@@ -47,6 +47,14 @@ export class Folders {
   async reload(folderPath: string): Promise<Folder | undefined> {
     const entry = this.folders.get(folderPath);
     if (!entry) return undefined;
+    // One load at a time per folder: a request arriving meanwhile waits for it, not a second load.
+    while (entry.loading) await entry.loading;
+    entry.loading = this.load(entry).finally(() => (entry.loading = undefined));
+    return entry.loading;
+  }
+
+  private async load(entry: { path: string; state?: ProjectState; index: WorkspaceIndex }): Promise<Folder | undefined> {
+    const folderPath = entry.path;
     const started = Date.now();
     entry.state = await loadProject(
       this.options.workspace,
@@ -62,6 +70,7 @@ export class Folders {
     const file = uriToPath(uri);
     const folderPath = file ? this.paths.filter((f) => isInside(file, f)).sort((a, b) => b.length - a.length)[0] : undefined;
     const entry = folderPath ? this.folders.get(folderPath) : undefined;
+    if (entry?.loading && !entry.state) await entry.loading;
     if (entry) return entry.state ? this.toFolder(entry) : ((await this.reload(entry.path)) as Folder);
     this.fallback ??= {
       state: await loadProject(this.options.workspace, { bundledDataDir: this.options.bundledDataDir, trusted: false, cache: this.options.cache }),

@@ -58,8 +58,17 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     await session.loadWorkspace(client.window?.workDoneProgress === true);
   });
 
-  session.documents.onDidOpen((e) => session.schedule(e.document, 0));
-  session.documents.onDidChangeContent((e) => session.schedule(e.document));
+  // TextDocuments reports an open as an open and then a content change: the change must not
+  // push the open's immediate check back by the typing delay.
+  const justOpened = new Set<string>();
+  session.documents.onDidOpen((e) => {
+    justOpened.add(e.document.uri);
+    session.schedule(e.document, 0);
+  });
+  session.documents.onDidChangeContent((e) => {
+    if (justOpened.delete(e.document.uri)) return;
+    session.schedule(e.document);
+  });
   session.documents.onDidClose((e) => void session.closed(e.document));
   connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes));
   registerHandlers(connection, session, () => session.client, () => options);
