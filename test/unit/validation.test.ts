@@ -103,6 +103,13 @@ describe('validation details', () => {
     assert.deepEqual((d.data as { candidates: string[] }).candidates[0], 'tajikistan');
   });
 
+  it('ranks suggestions by edit distance and by shared words', () => {
+    assert.match(diagnose('@[Shanghai Cooperation]')[0].message, /Did you mean Shanghai Cooperation Organization\?/);
+    assert.match(diagnose('@Tajikstan')[0].message, /Did you mean Tajikistan[,?]/);
+    assert.match(diagnose('@[Vladimir Puttin]')[0].message, /Did you mean Vladimir Putin/);
+    assert.equal(diagnose('@Zzzzqqq')[0].message, "Unknown entity '@Zzzzqqq'.");
+  });
+
   it('names the candidates of an ambiguous reference', () => {
     const [d] = diagnose('@Georgia');
     assert.match(d.message, /Georgia \(state, @georgia\)/);
