@@ -4,10 +4,10 @@
  * Parsed with the `yaml` package; values are checked here against the key table. Whether a
  * `sources:` id exists is a KB question, answered by the validator.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
-import { lineRange, range, type Line } from './text';
+import { lineRange, OffsetMapper, range, type Line } from './text';
 import { yamlProblemText } from './kb/yamlFile';
 
 /** The keys spec §3.1 allows, with the values each accepts, as shown in completion and messages. */
@@ -85,13 +85,14 @@ export function parseFrontMatter(lines: readonly Line[]): FrontMatterResult {
 
 /** Parses the YAML and lists its top-level keys with document ranges. */
 function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[]): FrontMatterEntry[] {
-  const counter = new LineCounter();
   // Duplicate keys are found below with a set: the parser's own check is quadratic in the key count.
-  const doc = parseDocument(yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(yaml, { prettyErrors: false, uniqueKeys: false });
+  // Our own line mapping, not the parser's: its line counter misses breaks it did not lex.
+  const mapper = new OffsetMapper(yaml);
   const toRange = (start: number, end: number): Range => {
-    const a = counter.linePos(Math.min(start, yaml.length));
-    const b = counter.linePos(Math.min(Math.max(start, end), yaml.length));
-    return range(firstLine + a.line - 1, a.col - 1, firstLine + b.line - 1, b.col - 1);
+    const a = mapper.positionAt(start);
+    const b = mapper.positionAt(Math.max(start, end));
+    return range(firstLine + a.line, a.character, firstLine + b.line, b.character);
   };
   const [error] = doc.errors;
   if (error) {

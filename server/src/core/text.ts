@@ -35,11 +35,17 @@ export function lineRange(line: number, startChar: number, endChar: number): Ran
   return range(line, startChar, line, endChar);
 }
 
-/** Maps UTF-16 offsets of a text to positions, by binary search over line starts. */
+/**
+ * Maps UTF-16 offsets of a text to positions, by binary search over line starts. An offset past
+ * a line's end (on its line break, or past the text) maps to the end of that line.
+ */
 export class OffsetMapper {
   private readonly starts: number[];
+  private readonly lengths: number[];
   constructor(text: string) {
-    this.starts = splitLines(text).map((l) => l.start);
+    const lines = splitLines(text);
+    this.starts = lines.map((l) => l.start);
+    this.lengths = lines.map((l) => l.text.length);
   }
   positionAt(offset: number): Position {
     let lo = 0;
@@ -49,7 +55,7 @@ export class OffsetMapper {
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: offset - this.starts[lo] };
+    return { line: lo, character: Math.max(0, Math.min(offset - this.starts[lo], this.lengths[lo])) };
   }
   rangeAt(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(end) };

@@ -8,13 +8,13 @@ import {
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
   parseDocument,
   type Document,
   type Node as YamlNode,
   type YAMLMap,
 } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import { OffsetMapper } from '../text';
 
 /** One diagnostic code per kind of problem a data file can have (docs/diagnostics.md lists them). */
 export type DataProblemCode =
@@ -43,15 +43,13 @@ export function yamlProblemText(error: { code: string; message: string }): strin
 export class YamlFile {
   readonly diagnostics: Diagnostic[] = [];
   readonly doc: Document.Parsed;
-  private readonly lines = new LineCounter();
 
-  private readonly length: number;
+  private mapper?: OffsetMapper;
 
-  constructor(readonly uri: string, text: string, syntaxCode: DataProblemCode) {
-    this.length = text.length;
+  constructor(readonly uri: string, private readonly text: string, syntaxCode: DataProblemCode) {
     // Nodes are read one by one and aliases are never expanded, so an alias bomb stays small.
     // Duplicate keys are reported by `Field.map` with a set: the parser's own check is quadratic.
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
+    this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
     const [first] = this.doc.errors;
     if (first) {
       // One slip often cascades into hundreds of parser errors: the first one says what to fix.
@@ -68,10 +66,9 @@ export class YamlFile {
   }
 
   rangeOf(start: number, end: number): Range {
-    // The parser may point just past the text (an unclosed bracket at the end): clamp to it.
-    const a = this.lines.linePos(Math.min(start, this.length));
-    const b = this.lines.linePos(Math.min(Math.max(start, end), this.length));
-    return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+    // Our own line mapping, clamped to each line: the parser may point past the text or a line.
+    this.mapper ??= new OffsetMapper(this.text);
+    return { start: this.mapper.positionAt(start), end: this.mapper.positionAt(Math.max(start, end)) };
   }
 
   /** The range of a node, or of the whole first line when the node is missing. */
