@@ -73,5 +73,5 @@ export function touches(r: Range, pos: Position): boolean {
 
 /** A string with its own storage (a slice may share, and so retain, its parent's). */
 export function copyString(text: string): string {
-  return text.length < 16 ? text : Array.from(text).join('');
+  return Array.from(text).join('');
 }
