@@ -14,6 +14,7 @@
  *
  * Run `npm run build` first. Seeds are fixed; BRIEF_DIFF_SEED replays another.
  */
+import { prng } from '../helpers/prng';
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,18 +34,6 @@ import { createLanguageService } from '../../server/src/core/languageService';
 import type { Project } from '../../server/src/core/project';
 import { miniProject } from '../helpers/fixtures';
 import { LspClient, makeFolder, uriOf, writeFile } from './lspClient';
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same edits on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.BRIEF_DIFF_SEED ?? 20261128);
 

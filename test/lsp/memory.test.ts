@@ -12,6 +12,7 @@
  * heap is measured after a warm-up, after N more cycles and after 2N; only the ratio of the two
  * later figures is asserted. BRIEF_MEMORY_CYCLES sets N (default 40).
  */
+import { prng } from '../helpers/prng';
 import { strict as assert } from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -167,18 +168,6 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what}: nothing from the server within ${WAIT_MS} ms`)), WAIT_MS);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** A seeded PRNG (mulberry32), so that every run edits the same way. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BLOCK = (i: number) => `## Section ${i}

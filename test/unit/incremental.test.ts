@@ -7,17 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseText, reparseText, type ParsedText } from '../../server/src/core/parser';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
-
-/** A small seeded PRNG (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng';
 
 const FRAGMENTS = ['---', '``', '~~~', 'a', ' ', '@', '@[', ']', '[^', 'carlson-2021:p7', 'claim: ', 'not ', 'member-of', '%%', ' brief-disable', '`', '```', '\n', '#', '- ', '---', 'é', '😀', '@Tajikstan', '@[Xi Jinping]'];
 
@@ -26,7 +16,7 @@ describe('incremental reparsing', () => {
 
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`equals a fresh parse after 300 random edits (seed ${seed})`, () => {
-      const next = random(seed);
+      const next = prng(seed);
       let text = base;
       let parsed: ParsedText = parseText(text);
       for (let step = 0; step < 300; step++) {

@@ -7,12 +7,11 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import type { BriefSyntax, Citation, Claim } from './syntax';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Source } from './kb/model';
-import { Resolver } from './resolver';
+import { editDistance, type Resolver } from './resolver';
 import { isRuleCode, type RuleCode, type RuleSeverities, type Severity } from './rules';
 import { PREDICATE_NAMES, PREDICATES } from './kinds';
 import { judgeClaim, kindProblem } from './claims';
 import { Suppressions } from './suppression';
-import { editDistance } from './resolver';
 import { describeRelation, quoteEvidence } from './wording';
 
 /** Extra data on a diagnostic, for quick fixes. */
