@@ -54,11 +54,13 @@ export function registerHandlers(connection: Connection, session: Session, clien
     session.safely(what, fallback, async () => {
       const open = session.documents.get(uri);
       if (!open || !isBrief(open)) return fallback;
-      // The open document is updated in place by later edits: answer on the text as it was
-      // when the request came, even if loading the folder takes a while.
-      const document = TextDocument.create(open.uri, open.languageId, open.version, open.getText());
+      // The open document is updated in place by later edits: if one arrives while the folder
+      // loads, answer on the text as it was when the request came (a copy made only then).
+      const { version, languageId } = open;
+      const text = open.getText();
       const folder = await session.folders.forUri(uri);
       if (token.isCancellationRequested) return fallback;
+      const document = open.version === version ? open : TextDocument.create(uri, languageId, version, text);
       return run(document, folder);
     });
   /**
