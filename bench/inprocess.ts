@@ -133,25 +133,84 @@ export function measureLint(file: string, dataDir: string, runs: number): Proces
   return { lint, nodeBaseline, lintDiagnostics, lintExit };
 }
 
+export interface ClientActivation {
+  /** require('dist/client.js') + activate() until it (or the promise it returns) settles, per run. */
+  readonly activate: number[];
+  /** From activate's return to the end of the start task's synchronous part (library load, client set-up, fork), per run. */
+  readonly deferred: number[];
+  /** Server processes the start task forked (1 when the stand-in got that far). */
+  readonly spawned: number;
+  readonly error?: string;
+}
+
+/** The names `vscode` exports (from @types/vscode), so that the stand-in has every one of them. */
+function vscodeExports(): string[] {
+  const dts = fs.readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
+  return [...new Set([...dts.matchAll(/^\texport (?:class|enum|namespace|const|function|let) (\w+)/gm)].map((m) => m[1]))];
+}
+
 /**
- * Loading the extension's bundle (dist/client.js) in a fresh process with a stand-in `vscode`
- * module: the part of activation that happens before `activate` starts the language client.
+ * Activation in a fresh process with a stand-in `vscode` module: loading dist/client.js, then
+ * `activate(context)` until it returns, which is what the extension host waits for. The start
+ * task `activate` queues for right after (loading vscode-languageclient, creating the client,
+ * forking the server) runs on the same thread; its synchronous part is timed apart, up to the
+ * next macrotask. The process then kills the server it forked and exits: the server's spawn →
+ * initialize is the start-up section's figure. The stand-in answers every API with a callable
+ * proxy, plus the few values the client library checks (VS Code's version, settings' defaults,
+ * the extension's path).
  */
-export function measureClientLoad(runs: number): number[] {
+export function measureClientLoad(runs: number): ClientActivation {
   const script = `
     const Module = require('module');
-    const stub = () => new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? {} : stub()), construct: () => stub(), apply: () => stub() });
+    const path = require('path');
+    const stub = () => new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? {} : k === 'then' ? undefined : stub()), construct: () => stub(), apply: () => stub() });
+    const vscode = {};
+    for (const name of ${JSON.stringify(vscodeExports())}) vscode[name] = stub();
+    const partly = (values) => new Proxy(values, { get: (t, k) => (k in t ? t[k] : stub()) });
+    Object.assign(vscode, {
+      version: '1.91.0',
+      env: partly({ appName: 'stand-in', language: 'en' }),
+      workspace: partly({ isTrusted: true, workspaceFolders: undefined, getConfiguration: () => ({ get: (key, value) => value }) }),
+    });
     const load = Module._load;
-    Module._load = function (request, ...rest) { return request === 'vscode' ? stub() : load.call(this, request, ...rest); };
-    const t0 = performance.now();
-    require(${JSON.stringify(CLIENT_JS)});
-    process.stdout.write(String(performance.now() - t0));
+    Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+    // The server processes the start task spawns are ended before this process exits.
+    const cp = require('child_process');
+    const spawned = [];
+    for (const f of ['fork', 'spawn']) { const real = cp[f]; cp[f] = (...a) => { const c = real.apply(cp, a); spawned.push(c); return c; }; }
+    const root = ${JSON.stringify(path.dirname(path.dirname(CLIENT_JS)))};
+    const context = { subscriptions: [], asAbsolutePath: (p) => path.join(root, p), extensionPath: root };
+    (async () => {
+      const t0 = performance.now();
+      const extension = require(${JSON.stringify(CLIENT_JS)});
+      await extension.activate(context);
+      const t1 = performance.now();
+      // The start task was queued with setImmediate during activate: this one runs after it and its microtasks.
+      setImmediate(() => {
+        const deferred = performance.now() - t1;
+        for (const c of spawned) c.kill('SIGKILL');
+        process.stdout.write(JSON.stringify({ activate: t1 - t0, deferred, spawned: spawned.length }));
+        process.exit(0);
+      });
+    })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
   `;
-  const out: number[] = [];
+  const activate: number[] = [];
+  const deferred: number[] = [];
+  let error: string | undefined;
+  let spawned = 0;
   for (let i = 0; i < runs + 1; i++) {
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-    const ms = Number(r.stdout);
-    if (i > 0) out.push(Number.isFinite(ms) && r.status === 0 ? ms : NaN);
+    let times: { activate?: number; deferred?: number; spawned?: number } = {};
+    try {
+      times = r.status === 0 ? (JSON.parse(r.stdout) as typeof times) : {};
+    } catch {
+      times = {};
+    }
+    if (r.status !== 0) error ??= r.stderr.slice(0, 500);
+    spawned = times.spawned ?? spawned;
+    if (i === 0) continue; // the first run warms the page cache
+    activate.push(times.activate ?? NaN);
+    deferred.push(times.deferred ?? NaN);
   }
-  return out;
+  return { activate, deferred, spawned, error };
 }

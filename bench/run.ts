@@ -290,11 +290,13 @@ async function main(): Promise<void> {
   }
 
   // Extension activation --------------------------------------------------------------------------
-  let clientLoad: number[] | undefined;
+  let activation: ReturnType<typeof measureClientLoad> | undefined;
   if (runs('activation')) {
-    clientLoad = measureClientLoad(R.spawn);
-    log(`extension bundle (dist/client.js) load: ${ms(summarize(clientLoad).median)}`);
-    rows.push({ section: 'Extension', metric: 'load dist/client.js (with a stand-in vscode module)', unit: 'ms', stat: 'median', brief: { samples: clientLoad }, note: '`activate` then awaits `client.start()`, which spawns the server and waits for its initialize answer; the goal is judged on bundle load + spawn→initialize. A measurement inside a real editor needs the e2e set-up.' });
+    activation = measureClientLoad(R.spawn);
+    log(`extension: load dist/client.js + activate() ${ms(summarize(activation.activate).median)}; then the start task's synchronous part ${ms(summarize(activation.deferred).median)} (${activation.spawned > 0 ? 'server forked' : 'no server forked'})`);
+    if (activation.error) problems.push(`extension activation with a stand-in vscode: ${activation.error}`);
+    rows.push({ section: 'Extension', metric: 'load dist/client.js + activate() until it returns (stand-in vscode module)', unit: 'ms', stat: 'median', brief: { samples: activation.activate }, note: 'What the extension host waits for. `activate` registers the command and listeners and queues the start, which runs right after on the same thread (next row); the server\'s spawn→initialize is in Start-up. Fresh Node process, stand-in `vscode`: a figure inside a real editor needs the e2e set-up.' });
+    rows.push({ section: 'Extension', metric: 'then: the start task\'s synchronous part (load vscode-languageclient, create the client, fork the server)', unit: 'ms', stat: 'median', brief: { samples: activation.deferred }, note: 'From activate\'s return to the next macrotask: not part of activation, but it holds the extension host\'s thread.' });
   }
 
   // Goals -----------------------------------------------------------------------------------------
@@ -318,8 +320,7 @@ async function main(): Promise<void> {
   goals.push(goal(`workspace of ${S.workspaceFiles} briefs indexed ≤ 3 s, with progress`, wsBrief?.indexing ?? NaN, 3000, wsBrief ? (wsBrief.implemented ? (wsBrief.indexing !== undefined ? ms(wsBrief.indexing) : wsBrief.note ?? '—') : 'not implemented yet') : '—'));
   goals.push(goal('find references ≤ 50 ms after indexing (p95)', p95(wsBrief?.references), 50, wsBrief?.implemented ? ms(p95(wsBrief.references)) : 'not implemented yet'));
   goals.push(goal(`brief-lint on the ${oneMb.label} brief ≤ 2× \`node -e 0\``, med(lint?.lint), med(lint?.nodeBaseline) * 2, `${ms(med(lint?.lint))} vs ${ms(med(lint?.nodeBaseline))}`));
-  const activation = med(clientLoad) + med(briefInitialized);
-  goals.push(goal('extension activates ≤ 50 ms (estimate: bundle load + server spawn→initialize)', activation, 50, `${ms(activation)} (${ms(med(clientLoad))} + ${ms(med(briefInitialized))})`));
+  goals.push(goal('extension activates ≤ 50 ms (bundle load + activate() returning; the server starts after)', med(activation?.activate), 50, `${ms(med(activation?.activate))} (then ${ms(med(activation?.deferred))} of start task on the same thread, and the server's spawn→initialize ${ms(med(briefInitialized))})`));
 
   // Output ------------------------------------------------------------------------------------------
   const load1 = os.loadavg();
