@@ -7,7 +7,8 @@ import { loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/k
 import { parseConfig } from '../../server/src/core/config';
 import { loadProject } from '../../server/src/core/project';
 import { MINI_DATA, miniWorkspace, WORKSPACE } from '../helpers/fixtures';
-import { readingFromJson, readingToJson, type FileReading, type FileReadingCache } from '../../server/src/core/kb/fileCache';
+import type { FileReading, FileReadingCache } from '../../server/src/core/kb/fileCache';
+import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
 import type { DataFileInput } from '../../server/src/core/kb/loader';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import * as fs from 'fs';
@@ -156,23 +157,23 @@ describe('.briefrc.yaml (spec §6)', () => {
 });
 
 describe('KB reading cache', () => {
-  /** A cache that keeps readings as their JSON text, as the disk cache does. */
-  class JsonCache implements FileReadingCache {
-    readonly stored = new Map<string, string>();
+  /** A cache that keeps readings as their snapshot bytes, as the disk cache does. */
+  class SnapshotCache implements FileReadingCache {
+    readonly stored = new Map<string, Uint8Array>();
     hits = 0;
     get(input: DataFileInput, kind: string): FileReading | undefined {
-      const json = this.stored.get(`${kind}:${input.text}`);
-      if (json === undefined) return undefined;
+      const bytes = this.stored.get(`${kind}:${input.text}`);
+      if (bytes === undefined) return undefined;
       this.hits++;
-      return readingFromJson(json, input.uri);
+      return decodeReading(bytes, input.uri);
     }
     set(input: DataFileInput, kind: string, reading: FileReading): void {
-      this.stored.set(`${kind}:${input.text}`, readingToJson(reading));
+      this.stored.set(`${kind}:${input.text}`, encodeReading(reading));
     }
   }
 
   it('gives the same KB and diagnostics from cached readings as from the YAML', async () => {
-    const cache = new JsonCache();
+    const cache = new SnapshotCache();
     const files = { [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/bad.yaml]\n', [`${WORKSPACE}/kb/bad.yaml`]: 'entities:\n  - id: Bad\n' };
     const options = { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true, cache };
     const first = await loadProject(miniWorkspace(files), options);

@@ -1,0 +1,247 @@
+/**
+ * The KB reading cache's stored form (core/kb/snapshot.ts) and the disk cache around it
+ * (node/kbCache.ts): a reading comes back exactly as the loader made it, under the uri of the
+ * file it is asked for, and a damaged or foreign cache file is a miss, never a crash.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { FileReading } from '../../server/src/core/kb/fileCache';
+import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
+import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
+import { loadProject } from '../../server/src/core/project';
+import { DiskReadingCache } from '../../server/src/node/kbCache';
+import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
+import { REPO_ROOT } from '../helpers/memoryWorkspace';
+import { prng } from '../helpers/prng';
+
+/** The reading the KB loader makes of a file, in the form knowledgeBase.ts builds it. */
+function fresh(input: DataFileInput, kind: 'entities' | 'source'): FileReading {
+  if (kind === 'source') {
+    const r = readSourceFile(input);
+    return { ...(r.source ? { source: r.source } : {}), diagnostics: r.file.diagnostics };
+  }
+  const r = readEntityFile(input);
+  return { entities: r.entities, diagnostics: r.file.diagnostics };
+}
+
+/** Equal as objects and as JSON text (the server compares entities by their JSON). */
+function assertSame(actual: FileReading, expected: FileReading): void {
+  assert.deepEqual(actual, expected);
+  assert.equal(JSON.stringify(actual, mapsAsLists), JSON.stringify(expected, mapsAsLists));
+}
+const mapsAsLists = (_key: string, value: unknown) => (value instanceof Map ? [...value] : value);
+
+const RICH_KB = `# every optional part of the schema, and text that is not ASCII
+entities:
+  - id: tajikistan
+    kind: state
+    name: "Tajikistan"
+    aliases: [Tojikiston, "Тоҷикистон", "Zürich 🏔"]
+    summary: "A state; quotes \\"inside\\", a tab\\there, and a back\\\\slash."
+    identifiers: { iso2: TJ, iso3: TJK, wikidata: Q863 }
+    relations:
+      - type: borders
+        target: china
+        negated: false
+        since: "1991"
+        until: 2021-08
+        evidence:
+          - { source: src, paragraph: p1, quote: "Tajikistan borders China" }
+          - { source: src, paragraph: c1, quote: "a caption" }
+      - type: member-of
+        target: csto
+        negated: true
+        since: 2000-01-02
+        evidence:
+          - { source: src, paragraph: p1, quote: "not a member" }
+      - type: cooperates-with
+        target: china
+        until: "2020"
+        evidence:
+          - { source: src, paragraph: p1, quote: "cooperates" }
+    facts:
+      - text: "A fact with a long line ${'x'.repeat(300)}"
+        evidence:
+          - { source: src, paragraph: p1, quote: "fact" }
+  - id: china
+    kind: state
+    name: China
+    summary: S.
+    identifiers: { wikidata: Q148 }
+  - id: broken
+    kind: country
+    name: Broken
+    summary: S.
+`;
+
+const RICH_SOURCE = `id: src
+title: "Title — with a dash"
+author: Ä. Author
+year: 2021.5
+paragraphs:
+  - { id: p1, section: "Sección 1", text: "Tajikistan borders China; not a member; cooperates; fact." }
+  - { id: p2, text: "No section." }
+captions:
+  - { id: c1, after: p1, text: "a caption" }
+`;
+
+describe('KB snapshot (the reading cache format)', () => {
+  const uri = 'file:///kb/rich.yaml';
+
+  it('gives back every part of a reading: optional fields, non-ASCII text, diagnostics', () => {
+    const reading = fresh({ uri, text: RICH_KB, origin: 'workspace' }, 'entities');
+    assert.ok(reading.diagnostics.length > 0, 'the fixture has a schema problem');
+    assert.equal(reading.entities?.length, 2);
+    assertSame(decodeReading(encodeReading(reading), uri), reading);
+  });
+
+  it('gives back a source with captions, a fractional year and its passages map', () => {
+    const reading = fresh({ uri, text: RICH_SOURCE, origin: 'bundled' }, 'source');
+    assert.equal(reading.source?.year, 2021.5);
+    const back = decodeReading(encodeReading(reading), uri);
+    assertSame(back, reading);
+    assert.deepEqual([...(back.source?.passages.keys() ?? [])], ['p1', 'p2', 'c1']);
+    assert.equal(back.source?.passages.get('c1'), back.source?.captions[0], 'the map holds the same objects as the lists');
+  });
+
+  it('gives back readings of files that did not parse', () => {
+    for (const [text, kind] of [['entities:\n  - id: [unclosed\n', 'entities'], ['- a list\n', 'source'], ['', 'entities']] as const) {
+      const reading = fresh({ uri, text, origin: 'workspace' }, kind);
+      assertSame(decodeReading(encodeReading(reading), uri), reading);
+    }
+  });
+
+  it('gives back the readings of the bundled KB exactly', () => {
+    const data = path.join(REPO_ROOT, 'data');
+    for (const [dir, kind] of [['kb', 'entities'], ['sources', 'source']] as const) {
+      for (const name of fs.readdirSync(path.join(data, dir)).filter((f) => f.endsWith('.yaml'))) {
+        const input: DataFileInput = { uri: `file:///data/${dir}/${name}`, text: fs.readFileSync(path.join(data, dir, name), 'utf8'), origin: 'bundled' };
+        const reading = fresh(input, kind);
+        assertSame(decodeReading(encodeReading(reading), input.uri), reading);
+      }
+    }
+  });
+
+  it('puts every location in the file it is decoded for', () => {
+    const bytes = encodeReading(fresh({ uri, text: RICH_KB, origin: 'workspace' }, 'entities'));
+    const other = decodeReading(bytes, 'file:///elsewhere/copy.yaml');
+    const uris = new Set<string>();
+    for (const e of other.entities ?? []) {
+      uris.add(e.location.uri);
+      for (const r of e.relations) [r.location, ...r.evidence.map((ev) => ev.location)].forEach((l) => uris.add(String(l?.uri)));
+      for (const f of e.facts) [f.location, ...f.evidence.map((ev) => ev.location)].forEach((l) => uris.add(String(l?.uri)));
+    }
+    assert.deepEqual([...uris], ['file:///elsewhere/copy.yaml']);
+  });
+
+  it('refuses damaged bytes: truncated, extended, or any byte changed', () => {
+    const bytes = encodeReading(fresh({ uri, text: RICH_KB, origin: 'workspace' }, 'entities'));
+    const refused = (b: Uint8Array, what: string) => assert.throws(() => decodeReading(b, uri), /KB snapshot/, what);
+    refused(new Uint8Array(0), 'empty');
+    for (const n of [4, 31, 32, bytes.length >> 1, bytes.length - 1]) refused(bytes.slice(0, n), `truncated to ${n}`);
+    refused(new Uint8Array([...bytes, 0, 0, 0, 0]), 'extended');
+    const random = prng(7);
+    for (let k = 0; k < 300; k++) {
+      const damaged = bytes.slice();
+      const at = Math.floor(random() * damaged.length);
+      damaged[at] ^= 1 + Math.floor(random() * 255);
+      refused(damaged, `byte ${at} changed`);
+    }
+  });
+
+  it('refuses a JSON reading of the earlier format', () => {
+    refused(new TextEncoder().encode(JSON.stringify({ entities: [], diagnostics: [] })));
+    function refused(b: Uint8Array) {
+      assert.throws(() => decodeReading(b, uri));
+    }
+  });
+
+  it('decodes from a buffer at an odd offset (a pooled Buffer)', () => {
+    const bytes = encodeReading(fresh({ uri, text: RICH_KB, origin: 'workspace' }, 'entities'));
+    const pool = new Uint8Array(bytes.length + 3);
+    pool.set(bytes, 3);
+    assertSame(decodeReading(pool.subarray(3), uri), decodeReading(bytes, uri));
+  });
+});
+
+describe('KB reading cache on disk', () => {
+  let folder: string;
+  beforeEach(() => (folder = fs.mkdtempSync(path.join(os.tmpdir(), 'brief-kb-cache-'))));
+  afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  const input: DataFileInput = { uri: 'file:///kb/rich.yaml', text: RICH_KB, origin: 'workspace' };
+  const files = () => fs.readdirSync(path.join(folder, 'user')).filter((f) => !f.endsWith('.tmp'));
+
+  it('writes a reading and gives it back in a later process (a new cache object)', () => {
+    const reading = fresh(input, 'entities');
+    new DiskReadingCache([], path.join(folder, 'user')).set(input, 'entities', reading);
+    assert.equal(files().length, 1);
+    const back = new DiskReadingCache([], path.join(folder, 'user')).get(input, 'entities');
+    assert.ok(back);
+    assertSame(back, reading);
+    assert.equal(new DiskReadingCache([], path.join(folder, 'user')).get({ ...input, text: `${RICH_KB}\n` }, 'entities'), undefined, 'another text is a miss');
+    assert.equal(new DiskReadingCache([], path.join(folder, 'user')).get(input, 'source'), undefined, 'another kind is a miss');
+    assert.equal(new DiskReadingCache([], path.join(folder, 'user')).get({ ...input, origin: 'bundled' }, 'entities'), undefined, 'another origin is a miss');
+  });
+
+  it('treats a damaged or foreign cache file as a miss, and the next write repairs it', () => {
+    const reading = fresh(input, 'entities');
+    new DiskReadingCache([], path.join(folder, 'user')).set(input, 'entities', reading);
+    const [name] = files();
+    const file = path.join(folder, 'user', name);
+    for (const damage of [Buffer.alloc(0), fs.readFileSync(file).subarray(0, 100), Buffer.from('{"entities":[],"diagnostics":[]}'), Buffer.from('\u0000'.repeat(64))]) {
+      fs.writeFileSync(file, damage);
+      assert.equal(new DiskReadingCache([], path.join(folder, 'user')).get(input, 'entities'), undefined);
+    }
+    new DiskReadingCache([], path.join(folder, 'user')).set(input, 'entities', reading);
+    assertSame(new DiskReadingCache([], path.join(folder, 'user')).get(input, 'entities') as FileReading, reading);
+  });
+
+  it('reads the shipped folder first and falls through to the next when a file there is damaged', () => {
+    const reading = fresh(input, 'entities');
+    new DiskReadingCache([], path.join(folder, 'shipped')).set(input, 'entities', reading);
+    new DiskReadingCache([], path.join(folder, 'user')).set(input, 'entities', reading);
+    const [name] = files();
+    fs.writeFileSync(path.join(folder, 'shipped', name), 'damaged');
+    const back = new DiskReadingCache([path.join(folder, 'shipped')], path.join(folder, 'user')).get(input, 'entities');
+    assert.ok(back);
+    assertSame(back, reading);
+  });
+
+  it('writes nothing without a write folder, and survives one it cannot create', () => {
+    const reading = fresh(input, 'entities');
+    new DiskReadingCache([], undefined).set(input, 'entities', reading);
+    fs.writeFileSync(path.join(folder, 'file'), '');
+    const blocked = new DiskReadingCache([], path.join(folder, 'file', 'sub'));
+    blocked.set(input, 'entities', reading);
+    assert.equal(new DiskReadingCache([], path.join(folder, 'file', 'sub')).get(input, 'entities'), undefined);
+  });
+
+  it('hands the same entities to a second load in the same process, each file under its own uri', () => {
+    const cache = new DiskReadingCache([], path.join(folder, 'user'));
+    const reading = fresh(input, 'entities');
+    cache.set(input, 'entities', reading);
+    assert.equal(cache.get(input, 'entities')?.entities, reading.entities, 'no second decode, no second copy');
+    const copy = cache.get({ ...input, uri: 'file:///copy/rich.yaml' }, 'entities');
+    assert.equal(copy?.entities?.[0].location.uri, 'file:///copy/rich.yaml');
+  });
+
+  it('loads a project from the disk cache with the KB and diagnostics of a parse', async () => {
+    const dataDir = path.join(folder, 'data');
+    fs.mkdirSync(path.join(dataDir, 'kb'), { recursive: true });
+    fs.mkdirSync(path.join(dataDir, 'sources'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'kb', 'rich.yaml'), RICH_KB);
+    fs.writeFileSync(path.join(dataDir, 'sources', 'src.yaml'), RICH_SOURCE);
+    const options = { bundledDataDir: dataDir, trusted: false };
+    const parsed = await loadProject(new NodeWorkspace(), options);
+    await loadProject(new NodeWorkspace(), { ...options, cache: new DiskReadingCache([], path.join(folder, 'user')) });
+    assert.equal(files().length, 2);
+    const cached = await loadProject(new NodeWorkspace(), { ...options, cache: new DiskReadingCache([], path.join(folder, 'user')) });
+    assert.deepEqual([...cached.kbLoad.kb.entities.values()], [...parsed.kbLoad.kb.entities.values()]);
+    assert.deepEqual([...cached.kbLoad.kb.sources.values()], [...parsed.kbLoad.kb.sources.values()]);
+    assert.deepEqual([...cached.fileDiagnostics.entries()], [...parsed.fileDiagnostics.entries()]);
+    assert.ok([...parsed.fileDiagnostics.values()].some((list) => list.length > 0), 'the fixture has problems to compare');
+  });
+});
