@@ -204,7 +204,8 @@ interface CompletionCase {
   readonly edits?: Readonly<Record<string, readonly [newText: string, replaced: string]>>;
 }
 
-const ENTITY_LABELS = ['China', 'CSTO', 'ETH Zürich', 'Georgia', 'georgia-us', 'Joint Western-2021', 'Russia', 'SCO', 'Tajikistan', 'United States', 'Uzbekistan', 'Vladimir Putin', 'Xi Jinping'];
+// With nothing typed, every entity under its canonical name.
+const ENTITY_LABELS = ['China', 'Collective Security Treaty Organization', 'ETH Zürich', 'Georgia', 'Georgia (U.S. state)', 'Joint Western-2021', 'Russia', 'Shanghai Cooperation Organization', 'Tajikistan', 'United States', 'Uzbekistan', 'Vladimir Putin', 'Xi Jinping'];
 const PREDICATES = ['member-of', 'leads', 'borders', 'allied-with', 'rival-of', 'cooperates-with', 'supports', 'opposes', 'operates', 'located-in', 'part-of', 'participates-in'];
 const RULES = [
   'unknown-reference', 'ambiguous-reference', 'malformed-reference', 'unknown-source', 'unknown-paragraph',

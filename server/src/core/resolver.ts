@@ -6,15 +6,13 @@ import type { Entity } from './kb/model';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import { normalizeName } from './normalize';
 import { copyString } from './text';
+import { MIN_SIMILARITY, wordScore } from './kb/nameIndex';
 
 /** What a reference's name denotes. */
 export type Resolution =
   | { readonly status: 'resolved'; readonly entity: Entity }
   | { readonly status: 'ambiguous'; readonly candidates: readonly Entity[] }
   | { readonly status: 'unknown'; readonly suggestions: readonly Entity[] };
-
-/** Suggestions below this similarity (0–1) are noise, not help. */
-const MIN_SIMILARITY = 0.55;
 
 /** A resolver bound to one KB; it remembers suggestions, which are the costly part. */
 export class Resolver {
@@ -43,36 +41,21 @@ export class Resolver {
     return { status: 'unknown', suggestions: this.suggest(name) };
   }
 
-  private keys?: { key: string; tokens: string[]; ids: string[] }[];
-
-  /** The KB's keys with their tokens, split once per KB rather than once per suggestion. */
-  private keyList(): { key: string; tokens: string[]; ids: string[] }[] {
-    this.keys ??= [...this.kb.keys()].map(([key, ids]) => ({ key, tokens: key.split('-'), ids }));
-    return this.keys;
-  }
-
   /** Up to `max` entities whose id, name or an alias is close to `name`, best first. */
   suggest(name: string, max = 3): readonly Entity[] {
     const query = normalizeName(name);
     const cacheKey = `${max}\u0000${query}`;
     const cached = this.suggestionCache.get(cacheKey);
     if (cached) return cached;
-    const best = new Map<string, number>();
-    if (query !== '') {
-      const queryTokens = query.split('-');
-      for (const { key, tokens, ids } of this.keyList()) {
-        const score = similarity(query, key, queryTokens, tokens);
-        if (score < MIN_SIMILARITY) continue;
-        for (const id of ids) if (score > (best.get(id) ?? 0)) best.set(id, score);
-      }
-    }
-    const result = [...best.entries()]
+    const result = [...this.kb.names().similar(query, max)]
       .map(([id, score]) => ({ entity: this.kb.entities.get(id), score }))
       .filter((s): s is { entity: Entity; score: number } => s.entity !== undefined)
-      .sort((a, b) => b.score - a.score || a.entity.name.localeCompare(b.entity.name))
+      .sort((a, b) => b.score - a.score || a.entity.name.localeCompare(b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
       .slice(0, max)
       .map((s) => s.entity);
-    this.suggestionCache.set(cacheKey, result);
+    // Bounded like the resolutions, and keyed by a copy for the same reason.
+    if (this.suggestionCache.size > 100_000) this.suggestionCache.clear();
+    this.suggestionCache.set(copyString(cacheKey), result);
     return result;
   }
 }
@@ -80,7 +63,8 @@ export class Resolver {
 /**
  * How alike two normalised names are, from 0 to 1: the best of edit similarity (typos such as
  * `tajikstan`), token overlap (`shanghai-cooperation` within `shanghai-cooperation-organization`)
- * and prefix match.
+ * and prefix match. `NameIndex.similar` ranks by this without scoring every key; this plain
+ * form is the definition it is tested against.
  */
 export function similarity(query: string, key: string, q = query.split('-'), k = key.split('-')): number {
   if (query === key) return 1;
@@ -90,8 +74,7 @@ export function similarity(query: string, key: string, q = query.split('-'), k =
   if (Math.abs(query.length - key.length) <= longer * (1 - MIN_SIMILARITY)) {
     score = 1 - editDistance(query, key) / longer;
   }
-  const shared = q.filter((t) => k.some((u) => u === t || (t.length >= 3 && u.startsWith(t)))).length;
-  score = Math.max(score, shared / Math.max(q.length, k.length));
+  score = Math.max(score, wordScore(q, k));
   if (query.length >= 2 && key.startsWith(query)) score = Math.max(score, 0.7 + 0.3 * (query.length / key.length));
   return score;
 }

@@ -12,7 +12,6 @@ import {
   type Range,
 } from 'vscode-languageserver-types';
 import type { BriefSyntax } from '../syntax';
-import type { Entity } from '../kb/model';
 import type { EntityKind } from '../kinds';
 import { PREDICATES, PREDICATE_NAMES } from '../kinds';
 import type { Project } from '../project';
@@ -22,6 +21,7 @@ import { FRONT_MATTER_KEYS } from '../frontMatter';
 import { RULE_CODES } from '../rules';
 import { lineRange, touches } from '../text';
 import { uniqueLabel } from './referenceText';
+import { matchScore } from '../kb/nameIndex';
 
 /** `matchScore` gives prefix matches at least this. */
 const PREFIX_SCORE = 80;
@@ -84,66 +84,30 @@ function inside(ranges: readonly Range[], p: Position): boolean {
 function entityItems(project: Project, typed: string, replace: Range, bracket: boolean): CompletionList {
   const query = normalizeName(typed);
   const kb = project.resolver.kb;
-  const best = new Map<string, { score: number; label: string }>();
-  for (const [key, ids] of kb.keys()) {
-    const score = matchScore(query, key);
-    if (score <= 0) continue;
-    for (const id of ids) {
-      const entity = kb.entities.get(id);
-      if (!entity) continue;
-      const prev = best.get(id);
-      if (!prev || score > prev.score) best.set(id, { score, label: labelFor(entity, key) });
-    }
-  }
-  // When the canonical name itself starts with what was typed, offer it rather than a shorter
-  // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`.
-  for (const [id, m] of best) {
-    const entity = kb.entities.get(id);
-    if (entity && matchScore(query, normalizeName(entity.name)) >= PREFIX_SCORE) m.label = entity.name;
-  }
-  const ranked = [...best.entries()].sort((a, b) => b[1].score - a[1].score || a[1].label.localeCompare(b[1].label));
-  const items = ranked.slice(0, MAX_ENTITIES).map(([id, m], i): CompletionItem | undefined => {
-    const entity = kb.entities.get(id);
+  const { matches, more } = kb.names().complete(query, MAX_ENTITIES);
+  const items = matches.map((m, i): CompletionItem | undefined => {
+    const entity = kb.entities.get(m.id);
     if (!entity) return undefined;
+    // When the canonical name itself starts with what was typed, offer it rather than a shorter
+    // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`.
+    const label = matchScore(query, kb.nameKey(entity.id) ?? '') >= PREFIX_SCORE ? entity.name : m.label;
     // Insert the label if it names this entity alone; otherwise another form that does (the id
     // usually); an entity with no unique form at all gets its label, and the diagnostic says why.
-    const unique = kb.lookup(m.label).length === 1;
-    const name = unique ? m.label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? m.label);
+    const unique = kb.lookup(label).length === 1;
+    const name = unique ? label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? label);
     const text = bracket || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`;
     return {
-      label: m.label,
+      label,
       kind: KIND_ICON[entity.kind],
       detail: `${entity.kind} · ${entity.name}`,
       documentation: { kind: MarkupKind.Markdown, value: escapeMarkdown(entity.summary) },
       sortText: String(i).padStart(4, '0'),
-      filterText: bracket ? `@[${m.label}` : `@${m.label}`,
+      filterText: bracket ? `@[${label}` : `@${label}`,
       textEdit: { range: replace, newText: text },
       insertTextFormat: InsertTextFormat.PlainText,
     };
   });
-  return { isIncomplete: ranked.length > MAX_ENTITIES, items: items.filter((x): x is CompletionItem => x !== undefined) };
-}
-
-/** The entity's name, or the alias that matched when the analyst typed an alias. */
-function labelFor(entity: Entity, key: string): string {
-  for (const label of [entity.name, ...entity.aliases, entity.id]) if (normalizeName(label) === key) return label;
-  return entity.name;
-}
-
-/** 0 for no match; higher for prefix of the whole key, prefix of a word, then in-order letters. */
-export function matchScore(query: string, key: string): number {
-  if (query === '') return 1;
-  if (key === query) return 100;
-  if (key.startsWith(query)) return 80 + 10 * (query.length / key.length);
-  const wordStart = key.indexOf(`-${query}`);
-  if (wordStart >= 0) return 60 - Math.min(10, wordStart / 4);
-  let k = 0;
-  for (const c of query) {
-    k = key.indexOf(c, k);
-    if (k < 0) return 0;
-    k++;
-  }
-  return 20 + 10 * (query.length / key.length);
+  return { isIncomplete: more, items: items.filter((x): x is CompletionItem => x !== undefined) };
 }
 
 function citationItems(project: Project, m: RegExpExecArray, line: number, character: number): CompletionList {

@@ -12,24 +12,33 @@ import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
 import type { Entity, Evidence, Relation, Source } from './model';
 import type { DataProblemCode } from './yamlFile';
 import type { FileReading, FileReadingCache } from './fileCache';
+import { NameIndex, type KeyEntry } from './nameIndex';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
-  /** Entity ids by normalised id, name or alias. */
-  private readonly byKey = new Map<string, string[]>();
+  /** Entity ids (with the label that gave each) by normalised id, name or alias. */
+  private readonly byKey = new Map<string, KeyEntry>();
+  /** Each entity's canonical name, normalised. */
+  private readonly nameKeys = new Map<string, string>();
   /** Relations that point at an entity, with their subject, for "who relates to X". */
   private readonly incoming = new Map<string, { subject: Entity; relation: Relation }[]>();
+  private nameIndex?: NameIndex;
 
   constructor(
     readonly entities: ReadonlyMap<string, Entity>,
     readonly sources: ReadonlyMap<string, Source>,
   ) {
     for (const entity of entities.values()) {
-      for (const label of [entity.id, entity.name, ...entity.aliases]) {
+      // Name first: when several labels of one entity share a normal form, the name is the label shown.
+      for (const label of [entity.name, ...entity.aliases, entity.id]) {
         const key = normalizeName(label);
-        const ids = this.byKey.get(key);
-        if (!ids) this.byKey.set(key, [entity.id]);
-        else if (!ids.includes(entity.id)) ids.push(entity.id);
+        if (label === entity.name) this.nameKeys.set(entity.id, key);
+        const entry = this.byKey.get(key);
+        if (!entry) this.byKey.set(key, { ids: [entity.id], labels: [label] });
+        else if (!entry.ids.includes(entity.id)) {
+          entry.ids.push(entity.id);
+          entry.labels.push(label);
+        }
       }
       for (const relation of entity.relations) {
         const list = this.incoming.get(relation.target) ?? [];
@@ -41,13 +50,19 @@ export class KnowledgeBase {
 
   /** The entities a name denotes after normalisation (spec §3.3): none, one, or several. */
   lookup(name: string): Entity[] {
-    const ids = this.byKey.get(normalizeName(name)) ?? [];
+    const ids = this.byKey.get(normalizeName(name))?.ids ?? [];
     return ids.map((id) => this.entities.get(id)).filter((e): e is Entity => e !== undefined);
   }
 
-  /** Every normalised key with the ids it denotes, for suggestion and completion indexes. */
-  keys(): IterableIterator<[string, string[]]> {
-    return this.byKey.entries();
+  /** The sorted index of every name, for suggestions and completion; built on first use. */
+  names(): NameIndex {
+    this.nameIndex ??= new NameIndex(this.byKey, this.nameKeys);
+    return this.nameIndex;
+  }
+
+  /** The normal form of an entity's canonical name. */
+  nameKey(id: string): string | undefined {
+    return this.nameKeys.get(id);
   }
 
   /** Relations held by other entities that target `id`. */

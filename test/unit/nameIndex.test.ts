@@ -1,0 +1,156 @@
+/**
+ * The name index answers suggestions and completion without scoring every name of the KB. These
+ * tests hold it to the plain definitions: a scan of every key with `similarity` (suggestions) and
+ * with `matchScore` (completion), on seeded random KBs and queries built to hit every path:
+ * typos, prefixes, shared words, short names, diacritics and names that tie.
+ */
+import * as assert from 'assert';
+import { KnowledgeBase } from '../../server/src/core/kb/knowledgeBase';
+import { boundedEditDistance, matchScore, MIN_SIMILARITY } from '../../server/src/core/kb/nameIndex';
+import type { Entity } from '../../server/src/core/kb/model';
+import type { EntityKind } from '../../server/src/core/kinds';
+import { normalizeName } from '../../server/src/core/normalize';
+import { editDistance, Resolver, similarity } from '../../server/src/core/resolver';
+import { prng } from '../helpers/prng';
+
+const SYLLABLES = ['ta', 'jik', 'stan', 'uz', 'bek', 'kaz', 'akh', 'kyr', 'gyz', 'tur', 'men', 'af', 'gha', 'ni', 'pak', 'is', 'shan', 'ghai', 'co', 'op', 'or', 'ga', 'ni', 'za', 'tion', 'xi', 'jin', 'ping', 'ü', 'é'];
+const WORDS = ['republic', 'of', 'organization', 'treaty', 'security', 'collective', 'the', 'bank', 'road', 'belt'];
+
+function entity(id: string, name: string, aliases: string[]): Entity {
+  const location = { uri: 'mem:kb.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  return { id, kind: 'state' as EntityKind, name, aliases, summary: '', identifiers: {}, relations: [], facts: [], origin: 'workspace' as Entity['origin'], location };
+}
+
+function randomKb(random: () => number, size: number): KnowledgeBase {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const word = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(SYLLABLES)).join('');
+  const entities = new Map<string, Entity>();
+  for (let i = 0; i < size; i++) {
+    const words = Array.from({ length: 1 + Math.floor(random() * 3) }, () => (random() < 0.25 ? pick(WORDS) : word()));
+    const name = words.map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+    const aliases = random() < 0.3 ? [words.map((w) => w[0]).join('').toUpperCase()] : [];
+    if (random() < 0.1) aliases.push(`Republic of ${name}`);
+    const id = `${normalizeName(name)}-${i}`;
+    entities.set(id, entity(id, name, aliases));
+  }
+  return new KnowledgeBase(entities, new Map());
+}
+
+/** What a reader might type for a name: itself, a typo, a prefix, a word of it, or noise. */
+function randomQuery(random: () => number, kb: KnowledgeBase): string {
+  const keys = kb.names().keys;
+  const key = keys[Math.floor(random() * keys.length)];
+  const chars = [...key];
+  const at = Math.floor(random() * chars.length);
+  switch (Math.floor(random() * 7)) {
+    case 0: return key;
+    case 1: chars.splice(at, 1); return chars.join('');
+    case 2: chars.splice(at, 0, 'aeiouxz'[Math.floor(random() * 7)]); return chars.join('');
+    case 3: if (at > 0) [chars[at - 1], chars[at]] = [chars[at], chars[at - 1]]; return chars.join('');
+    case 4: return key.slice(0, 1 + Math.floor(random() * key.length));
+    case 5: return key.split('-')[Math.floor(random() * key.split('-').length)];
+    default: return Array.from({ length: 1 + Math.floor(random() * 12) }, () => 'abcdefghijklmnopqrstuvwxyz-'[Math.floor(random() * 27)]).join('');
+  }
+}
+
+/** Suggestions by the definition: every key scored with `similarity`. */
+function scanSuggest(kb: KnowledgeBase, name: string, max: number): string[] {
+  const query = normalizeName(name);
+  const best = new Map<string, number>();
+  const names = kb.names();
+  if (query !== '') {
+    names.keys.forEach((key, k) => {
+      const score = similarity(query, key);
+      if (score < MIN_SIMILARITY) return;
+      for (const id of names.entry(k).ids) if (score > (best.get(id) ?? 0)) best.set(id, score);
+    });
+  }
+  return [...best]
+    .map(([id, score]) => ({ entity: kb.entities.get(id) as Entity, score }))
+    .sort((a, b) => b.score - a.score || a.entity.name.localeCompare(b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
+    .slice(0, max)
+    .map((s) => s.entity.id);
+}
+
+/** Completion by the definition: every key scored with `matchScore`, best key per entity. */
+function scanComplete(kb: KnowledgeBase, query: string, limit: number): { ids: string[]; more: boolean } {
+  const names = kb.names();
+  const best = new Map<string, { score: number; key: number }>();
+  names.keys.forEach((key, k) => {
+    const score = matchScore(query, key);
+    if (score <= 0) return;
+    for (const id of names.entry(k).ids) {
+      // With nothing typed, an entity is listed under its canonical name.
+      if (query === '' && normalizeName((kb.entities.get(id) as Entity).name) !== key) continue;
+      const prev = best.get(id);
+      if (!prev || score > prev.score || (score === prev.score && k < prev.key)) best.set(id, { score, key: k });
+    }
+  });
+  const ranked = [...best].sort((a, b) => b[1].score - a[1].score || a[1].key - b[1].key || (a[0] < b[0] ? -1 : 1));
+  return { ids: ranked.slice(0, limit).map(([id]) => id), more: ranked.length > limit };
+}
+
+describe('name index', () => {
+  it('bounded edit distance equals the full distance when within the limit, and exceeds the limit otherwise', () => {
+    const random = prng(11);
+    const alphabet = 'abcab-';
+    for (let i = 0; i < 20000; i++) {
+      const a = Array.from({ length: Math.floor(random() * 9) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const b = Array.from({ length: Math.floor(random() * 9) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const limit = Math.floor(random() * 7);
+      const full = editDistance(a, b);
+      const bounded = boundedEditDistance(a, b, limit);
+      if (full <= limit) assert.strictEqual(bounded, full, `${a} / ${b} limit ${limit}`);
+      else assert.ok(bounded > limit, `${a} / ${b} limit ${limit}: ${bounded} but the distance is ${full}`);
+    }
+  });
+
+  for (const [seed, size] of [[1, 40], [2, 300], [3, 1200]] as const) {
+    it(`suggests exactly what a scan of every name suggests (seed ${seed}, ${size} entities)`, () => {
+      const random = prng(seed);
+      const kb = randomKb(random, size);
+      const resolver = new Resolver(kb);
+      let nonEmpty = 0;
+      for (let i = 0; i < 400; i++) {
+        const query = randomQuery(random, kb);
+        const max = 1 + Math.floor(random() * 4);
+        const expected = scanSuggest(kb, query, max);
+        assert.deepStrictEqual(resolver.suggest(query, max).map((e) => e.id), expected, `query '${query}', max ${max}`);
+        if (expected.length > 0) nonEmpty++;
+      }
+      assert.ok(nonEmpty > 100, `only ${nonEmpty} queries had suggestions: the generator does not exercise the index`);
+    });
+
+    it(`completes exactly what a scan of every name completes (seed ${seed}, ${size} entities)`, () => {
+      const random = prng(100 + seed);
+      const kb = randomKb(random, size);
+      let incomplete = 0;
+      for (let i = 0; i < 400; i++) {
+        // Mostly the first letters of a name; some whole names with their hyphens and typos.
+        const typed = randomQuery(random, kb);
+        const query = i % 50 === 0 ? '' : i % 5 === 1 ? typed : typed.slice(0, 1 + Math.floor(random() * 4));
+        const limit = [1, 5, 50][i % 3];
+        const expected = scanComplete(kb, query, limit);
+        const got = kb.names().complete(query, limit);
+        assert.deepStrictEqual(got.matches.map((m) => m.id), expected.ids, `query '${query}', limit ${limit}`);
+        assert.strictEqual(got.more, expected.more, `isIncomplete for '${query}', limit ${limit}`);
+        if (got.more) incomplete++;
+      }
+      assert.ok(incomplete > 20, 'the queries never filled a list');
+    });
+  }
+
+  it('ranks letters-in-order matches among themselves, not by where they were found', () => {
+    // `zzz-tac-b` and `yyy-tad-b` have a word starting with `ta`, but match `ta-b` only letter
+    // by letter, like `t-a-b`, which matches better: the full scan must still find it.
+    const kb = new KnowledgeBase(new Map(['zzz-tac-b', 'yyy-tad-b', 't-a-b'].map((id) => [id, entity(id, id, [])])), new Map());
+    assert.deepStrictEqual(kb.names().complete('ta-b', 1).matches.map((m) => m.id), ['t-a-b']);
+  });
+
+  it('gives each completion the label the analyst wrote for the matching name', () => {
+    const kb = new KnowledgeBase(new Map([['csto', entity('csto', 'Collective Security Treaty Organization', ['CSTO'])]]), new Map());
+    assert.deepStrictEqual(kb.names().complete('cst', 5).matches.map((m) => m.label), ['CSTO']);
+    assert.deepStrictEqual(kb.names().complete('coll', 5).matches.map((m) => m.label), ['Collective Security Treaty Organization']);
+    assert.deepStrictEqual(kb.names().complete('treaty', 5).matches.map((m) => [m.label, m.score]), [['Collective Security Treaty Organization', matchScore('treaty', 'collective-security-treaty-organization')]]);
+  });
+});
