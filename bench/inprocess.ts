@@ -104,7 +104,12 @@ export interface ProcessTimes {
   readonly lintExit: number | null;
 }
 
-/** brief-lint on one brief as a whole process, beside `node -e 0`, alternating so that load drifts hit both. */
+/**
+ * brief-lint on one brief as a whole process, beside `node -e 0`, alternating so that load drifts
+ * hit both. The first pair is not timed: that run also fills BRIEF_CACHE_DIR with the KB's
+ * readings and brief-lint's V8 code cache, so the timed runs are warm starts, as in CI after the
+ * first run on a machine (a CI job that starts from an empty cache pays the compile again, 30–50 ms here).
+ */
 export function measureLint(file: string, dataDir: string, runs: number): ProcessTimes {
   const env = { ...process.env, BRIEF_DATA_DIR: dataDir, BRIEF_CACHE_DIR: BRIEF_CACHE };
   const lint: number[] = [];
