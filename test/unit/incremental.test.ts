@@ -6,7 +6,9 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseText, reparseText, type ParsedText } from '../../server/src/core/parser';
-import { REPO_ROOT } from '../helpers/memoryWorkspace';
+import { loadProject } from '../../server/src/core/project';
+import { validateBrief } from '../../server/src/core/validation';
+import { addFolder, MemoryWorkspace, REPO_ROOT } from '../helpers/memoryWorkspace';
 import { prng } from '../helpers/prng';
 
 const FRAGMENTS = ['---', '``', '~~~', 'a', ' ', '@', '@[', ']', '[^', 'carlson-2021:p7', 'claim: ', 'not ', 'member-of', '%%', ' brief-disable', '`', '```', '\n', '#', '- ', '---', 'é', '😀', '@Tajikstan', '@[Xi Jinping]'];
@@ -36,6 +38,31 @@ describe('incremental reparsing', () => {
         parsed = reparseText(parsed, text);
         if (step % 10 === 0 || step === 299) assert.deepEqual(parsed.syntax, parseText(text).syntax, `after step ${step}`);
       }
+    });
+  }
+
+  for (const seed of [6, 7]) {
+    it(`validates edited trees exactly like fresh ones after 300 random edits (seed ${seed})`, async () => {
+      const ws = new MemoryWorkspace();
+      addFolder(ws, 'data', '/data');
+      const { project } = await loadProject(ws, { bundledDataDir: '/data', trusted: true });
+      const check = (parsed: ParsedText) => validateBrief(parsed.syntax, project.resolver.kb, project.resolver, project.severities);
+      const next = prng(seed);
+      let text = base;
+      let parsed: ParsedText = parseText(text);
+      check(parsed);
+      let problems = 0;
+      for (let step = 0; step < 300; step++) {
+        // Same-line typing, some of it in directives and claims, which change other lines' fate.
+        const at = Math.floor(next() * (text.length + 1));
+        const fragment = [...FRAGMENTS, ' brief-disable-next-line unknown-reference', ' brief-enable', 'memberof', '[^nope]'][Math.floor(next() * (FRAGMENTS.length + 4))];
+        text = next() < 0.7 ? text.slice(0, at) + (fragment === '\n' ? 'q' : fragment) + text.slice(at) : text.slice(0, at) + text.slice(Math.min(text.length, at + 3));
+        parsed = reparseText(parsed, text);
+        const incremental = check(parsed);
+        problems += incremental.length;
+        assert.deepEqual(incremental, check(parseText(text)), `after step ${step}`);
+      }
+      assert.ok(problems > 300, 'the edits produced too few problems to test anything');
     });
   }
 

@@ -108,15 +108,10 @@ export function reparseText(previous: ParsedText, text: string): ParsedText {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const old = previous.body;
   if (body === old) return { ...previous, body };
-  let p = 0;
-  const shortest = Math.min(body.length, old.length);
-  while (p < shortest && body.charCodeAt(p) === old.charCodeAt(p)) p++;
-  let endOld = old.length;
-  let endNew = body.length;
-  while (endOld > p && endNew > p && old.charCodeAt(endOld - 1) === body.charCodeAt(endNew - 1)) {
-    endOld--;
-    endNew--;
-  }
+  const p = commonPrefix(old, body);
+  const suffix = commonSuffix(old, body, Math.min(old.length, body.length) - p);
+  const endOld = old.length - suffix;
+  const endNew = body.length - suffix;
   if (hasLineBreak(old, p, endOld) || hasLineBreak(body, p, endNew)) return parseText(text);
   // Both changed spans lie inside one line: find it, and bail out where structure could change.
   const starts = previous.starts;
@@ -144,24 +139,57 @@ export function reparseText(previous: ParsedText, text: string): ParsedText {
   };
   const start = (item: { range: Range }) => item.range.start.line;
   const newStarts = delta === 0 ? starts : starts.map((s, i) => (i > l ? s + delta : s));
-  return {
-    body,
-    starts: newStarts,
-    syntax: {
-      lineCount: syntax.lineCount,
-      frontMatter: syntax.frontMatter,
-      codeBlocks: syntax.codeBlocks,
-      headings: splice(syntax.headings, fresh.headings, start),
-      references: splice(syntax.references, fresh.references, start),
-      citations: splice(syntax.citations, fresh.citations, start),
-      claims: splice(syntax.claims, fresh.claims, start),
-      comments: splice(syntax.comments, fresh.comments, start),
-      directives: splice(syntax.directives, fresh.directives, (d) => d.line),
-      inlineCode: splice(syntax.inlineCode, fresh.inlineCode, (r) => r.start.line),
-      claimLines: splice(syntax.claimLines, fresh.claimLines, (n) => n),
-      problems: splice(syntax.problems, fresh.problems, start),
-    },
+  const next: BriefSyntax = {
+    lineCount: syntax.lineCount,
+    frontMatter: syntax.frontMatter,
+    codeBlocks: syntax.codeBlocks,
+    headings: splice(syntax.headings, fresh.headings, start),
+    references: splice(syntax.references, fresh.references, start),
+    citations: splice(syntax.citations, fresh.citations, start),
+    claims: splice(syntax.claims, fresh.claims, start),
+    comments: splice(syntax.comments, fresh.comments, start),
+    directives: splice(syntax.directives, fresh.directives, (d) => d.line),
+    inlineCode: splice(syntax.inlineCode, fresh.inlineCode, (r) => r.start.line),
+    claimLines: splice(syntax.claimLines, fresh.claimLines, (n) => n),
+    problems: splice(syntax.problems, fresh.problems, start),
   };
+  // Only the last link is kept, so old versions do not pile up behind the current one.
+  edits.delete(syntax);
+  edits.set(next, { previous: syntax, line: l });
+  return { body, starts: newStarts, syntax: next };
+}
+
+/** Syntax trees made by `reparseText` from a previous tree by reparsing one line. */
+const edits = new WeakMap<BriefSyntax, LineEdit>();
+
+/** How a tree differs from the one before it: every item off `line` is the same object. */
+export interface LineEdit {
+  readonly previous: BriefSyntax;
+  readonly line: number;
+}
+
+/** The one-line edit that made `syntax` from the previous tree, if it was made that way. */
+export function lineEditOf(syntax: BriefSyntax): LineEdit | undefined {
+  return edits.get(syntax);
+}
+
+/** Chunks compared natively before the character loop: a megabyte in a few hundred compares. */
+const CHUNK = 4096;
+
+function commonPrefix(a: string, b: string): number {
+  const shortest = Math.min(a.length, b.length);
+  let p = 0;
+  while (p + CHUNK <= shortest && a.slice(p, p + CHUNK) === b.slice(p, p + CHUNK)) p += CHUNK;
+  while (p < shortest && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p;
+}
+
+/** Length of the common end of `a` and `b`, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let n = 0;
+  while (n + CHUNK <= limit && a.slice(a.length - n - CHUNK, a.length - n) === b.slice(b.length - n - CHUNK, b.length - n)) n += CHUNK;
+  while (n < limit && a.charCodeAt(a.length - n - 1) === b.charCodeAt(b.length - n - 1)) n++;
+  return n;
 }
 
 function hasLineBreak(text: string, from: number, to: number): boolean {

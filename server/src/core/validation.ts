@@ -13,6 +13,7 @@ import { PREDICATE_NAMES, PREDICATES } from './kinds';
 import { judgeClaim, kindProblem } from './claims';
 import { Suppressions } from './suppression';
 import { describeRelation, quoteEvidence } from './wording';
+import { lineEditOf } from './parser';
 
 /** Extra data on a diagnostic, for quick fixes. */
 export interface BriefDiagnosticData {
@@ -29,46 +30,25 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/** A problem found in a brief, before the config's severities and the directives apply. */
+interface Found {
+  readonly code: RuleCode;
+  readonly message: string;
+  readonly range: Range;
+  readonly data?: BriefDiagnosticData;
+}
+
+/**
+ * The problems found in each tree, in document order, with what they were found against. After
+ * a one-line edit the next tree shares every item off that line (`lineEditOf`), so its problems
+ * are the previous ones with that line's checked again: typing in a megabyte brief re-checks a
+ * line, not ten thousand references.
+ */
+const foundIn = new WeakMap<BriefSyntax, { kb: KnowledgeBase; resolver: Resolver; severities: RuleSeverities; found: readonly Found[] }>();
+
 /** Every diagnostic of a brief, in document order. */
 export function validateBrief(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, severities: RuleSeverities): Diagnostic[] {
-  const found: { code: RuleCode; message: string; range: Range; data?: BriefDiagnosticData }[] = [...syntax.problems];
-  const add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => found.push({ code, message, range, ...(data ? { data } : {}) });
-
-  // References: each one resolves to exactly one entity, or says why not.
-  for (const ref of syntax.references) {
-    const r = resolver.resolve(ref.name);
-    const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
-    if (r.status === 'unknown') {
-      const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => e.name).join(', ')}?` : '';
-      add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id) });
-    } else if (r.status === 'ambiguous') {
-      const names = r.candidates.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ');
-      add('ambiguous-reference', `'${written}' is ambiguous: it may mean ${names}.`, ref.range, { candidates: r.candidates.map((e) => e.id) });
-    }
-  }
-
-  for (const citation of syntax.citations) checkCitation(citation, kb.sources, add);
-
-  const fmSources = syntax.frontMatter?.entries.find((e) => e.key === 'sources');
-  if (fmSources && Array.isArray(fmSources.value)) {
-    fmSources.value.forEach((id, i) => {
-      if (typeof id === 'string' && !kb.sources.has(id)) {
-        add('unknown-source', unknownSourceMessage(id, kb.sources), fmSources.itemRanges[i] ?? fmSources.valueRange);
-      }
-    });
-  }
-
-  for (const claim of syntax.claims) checkClaim(claim, resolver, add);
-
-  for (const directive of syntax.directives) {
-    for (const rule of directive.rules) {
-      if (!isRuleCode(rule.name)) {
-        const near = closest(rule.name, Object.keys(severities));
-        add('unknown-rule', `Unknown rule '${rule.name}'.${near ? ` Did you mean ${near}?` : ''}`, rule.range);
-      }
-    }
-  }
-
+  const found = problemsOf(syntax, kb, resolver, severities);
   const suppressions = new Suppressions(syntax.directives);
   const diagnostics: Diagnostic[] = [];
   for (const f of found) {
@@ -83,7 +63,95 @@ export function validateBrief(syntax: BriefSyntax, kb: KnowledgeBase, resolver: 
       ...(f.data ? { data: f.data } : {}),
     });
   }
-  return diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return diagnostics;
+}
+
+function problemsOf(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, severities: RuleSeverities): readonly Found[] {
+  const same = (m: { kb: KnowledgeBase; resolver: Resolver; severities: RuleSeverities } | undefined) => m !== undefined && m.kb === kb && m.resolver === resolver && m.severities === severities;
+  const known = foundIn.get(syntax);
+  if (known && same(known)) return known.found;
+  const edit = lineEditOf(syntax);
+  const before = edit && foundIn.get(edit.previous);
+  let found: readonly Found[];
+  if (edit && before && same(before)) {
+    const from = firstOnOrAfter(before.found, edit.line);
+    const to = firstOnOrAfter(before.found, edit.line + 1);
+    found = [...before.found.slice(0, from), ...findProblems(syntax, kb, resolver, severities, edit.line), ...before.found.slice(to)];
+  } else {
+    found = findProblems(syntax, kb, resolver, severities);
+  }
+  foundIn.set(syntax, { kb, resolver, severities, found });
+  return found;
+}
+
+/** The problems of the brief, or of one line of it, in document order. */
+function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, severities: RuleSeverities, line?: number): Found[] {
+  const found: Found[] = [...onLine(syntax.problems, line, (p) => p.range.start.line)];
+  const add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => found.push({ code, message, range, ...(data ? { data } : {}) });
+
+  // References: each one resolves to exactly one entity, or says why not.
+  for (const ref of onLine(syntax.references, line, (r) => r.range.start.line)) {
+    const r = resolver.resolve(ref.name);
+    const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
+    if (r.status === 'unknown') {
+      const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => e.name).join(', ')}?` : '';
+      add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id) });
+    } else if (r.status === 'ambiguous') {
+      const names = r.candidates.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ');
+      add('ambiguous-reference', `'${written}' is ambiguous: it may mean ${names}.`, ref.range, { candidates: r.candidates.map((e) => e.id) });
+    }
+  }
+
+  for (const citation of onLine(syntax.citations, line, (c) => c.range.start.line)) checkCitation(citation, kb.sources, add);
+
+  // Front matter is never the line of a one-line edit (the parser reparses it whole).
+  const fmSources = line === undefined ? syntax.frontMatter?.entries.find((e) => e.key === 'sources') : undefined;
+  if (fmSources && Array.isArray(fmSources.value)) {
+    fmSources.value.forEach((id, i) => {
+      if (typeof id === 'string' && !kb.sources.has(id)) {
+        add('unknown-source', unknownSourceMessage(id, kb.sources), fmSources.itemRanges[i] ?? fmSources.valueRange);
+      }
+    });
+  }
+
+  for (const claim of onLine(syntax.claims, line, (c) => c.range.start.line)) checkClaim(claim, resolver, add);
+
+  for (const directive of onLine(syntax.directives, line, (d) => d.line)) {
+    for (const rule of directive.rules) {
+      if (!isRuleCode(rule.name)) {
+        const near = closest(rule.name, Object.keys(severities));
+        add('unknown-rule', `Unknown rule '${rule.name}'.${near ? ` Did you mean ${near}?` : ''}`, rule.range);
+      }
+    }
+  }
+  // Stable: problems at the same place keep the order of the checks above.
+  return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** The items of a list in document order that start on `line`, or all of them. */
+function onLine<T>(list: readonly T[], line: number | undefined, lineOf: (item: T) => number): readonly T[] {
+  if (line === undefined) return list;
+  let from = 0;
+  let to = list.length;
+  while (from < to) {
+    const mid = (from + to) >> 1;
+    if (lineOf(list[mid]) < line) from = mid + 1;
+    else to = mid;
+  }
+  let end = from;
+  while (end < list.length && lineOf(list[end]) === line) end++;
+  return list.slice(from, end);
+}
+
+function firstOnOrAfter(found: readonly Found[], line: number): number {
+  let lo = 0;
+  let hi = found.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (found[mid].range.start.line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 type Add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => void;

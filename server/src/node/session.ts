@@ -26,7 +26,12 @@ export interface ServerDependencies {
   readonly cache?: FileReadingCache;
 }
 
-/** How long typing may pause before a brief is re-validated. */
+/**
+ * How long typing may pause before a brief is re-validated, at most. The wait is there to spare
+ * the CPU a check per keystroke when checks are costly; a brief whose last check took t ms waits
+ * only 2t, so a check that costs a millisecond (the usual case after a one-line edit, see
+ * validation.ts) shows its result at once, and a slow one is still not run for every key.
+ */
 const DIAGNOSTICS_DELAY_MS = 100;
 /** How long typing may pause before the workspace index takes in an open brief's text. */
 const INDEX_DELAY_MS = 1000;
@@ -40,6 +45,8 @@ export class Session {
   /** What the client said it supports (set at initialize). */
   client: ClientCapabilities = {};
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** How long the last check of each open brief took, ms. */
+  private readonly checkCost = new Map<string, number>();
   /** Data files whose diagnostics are on screen, so that a fixed file gets an empty list. */
   private readonly publishedDataFiles = new Set<string>();
   /** Closed briefs whose workspace diagnostics are on screen. */
@@ -100,7 +107,7 @@ export class Session {
   }
 
   /** Re-validates an open brief after a pause; a result for an older version is dropped. */
-  schedule(document: TextDocument, delay = DIAGNOSTICS_DELAY_MS): void {
+  schedule(document: TextDocument, delay = Math.min(DIAGNOSTICS_DELAY_MS, Math.ceil(2 * (this.checkCost.get(document.uri) ?? DIAGNOSTICS_DELAY_MS)))): void {
     clearTimeout(this.timers.get(document.uri));
     this.timers.set(
       document.uri,
@@ -117,7 +124,9 @@ export class Session {
       const current = this.documents.get(uri);
       if (!current || current.version !== version || !isBrief(current)) return;
       this.markIndexStale(uri);
+      const started = performance.now();
       const diagnostics = this.service.validate(current, folder.project);
+      this.checkCost.set(uri, performance.now() - started);
       if (this.documents.get(uri)?.version !== version) return;
       this.publishedBriefs.delete(uri);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
@@ -166,6 +175,7 @@ export class Session {
   async closed(document: TextDocument): Promise<void> {
     clearTimeout(this.timers.get(document.uri));
     this.timers.delete(document.uri);
+    this.checkCost.delete(document.uri);
     this.service.forget(document.uri);
     if (!isBrief(document)) return;
     const folder = await this.folders.forUri(document.uri);
