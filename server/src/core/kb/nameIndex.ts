@@ -37,8 +37,9 @@ export class NameIndex {
   private readonly entries: KeyEntry[];
   /** One bit per character class present in each key, for a cheap lower bound on edit distance. */
   private readonly masks: Int32Array;
-  /** Key indices grouped by key length. */
+  /** Key indices grouped by key length, and the lengths in ascending order. */
   private readonly byLength = new Map<number, Int32Array>();
+  private readonly lengthsAscending: number[];
   /** The distinct words (the parts between `-`) of all keys, sorted, and the keys holding each. */
   private readonly words: string[];
   private readonly wordKeys: Int32Array[];
@@ -72,6 +73,7 @@ export class NameIndex {
       }
     });
     for (const [length, list] of lengths) this.byLength.set(length, Int32Array.from(list));
+    this.lengthsAscending = [...this.byLength.keys()].sort((a, b) => a - b);
     this.words = [...words.keys()].sort(compareCodeUnits);
     this.wordKeys = this.words.map((w) => Int32Array.from(words.get(w) as number[]));
   }
@@ -193,29 +195,40 @@ export class NameIndex {
       }
       return this.ranked(best, limit, best.size > limit);
     }
-    for (let k = this.lowerBound(this.keys, query); k < this.keys.length && this.keys[k].startsWith(query); k++) consider(k, matchScore(query, this.keys[k]));
-    // Word starts score below every prefix match and letters-in-order below both: a lower tier
-    // is searched only while the higher ones have not filled the list.
-    if (best.size <= limit) {
-      const firstWord = query.split('-')[0];
-      const [from, to] = this.prefixRange(this.words, firstWord);
-      for (let w = from; w < to; w++) {
-        for (const k of this.wordKeys[w]) {
-          // Only word starts here: a key that matches just by letters in order waits for the
-          // last tier, or it could take a place that a better letters-in-order match deserves.
-          const score = matchScore(query, this.keys[k]);
-          if (score >= WORD_START_SCORE) consider(k, score);
-        }
+    // Within a tier a shorter name scores higher, so each tier is read shortest names first and
+    // stops after the length at which the list overflows: nothing longer could take a place.
+    // The names starting with the query are one run of the sorted keys, and so one run of each
+    // length's keys (kept in the same order): two binary searches a length.
+    const [from, to] = this.prefixRange(this.keys, query);
+    for (const length of this.lengthsAscending) {
+      if (length < query.length) continue;
+      const sameLength = this.byLength.get(length) as Int32Array;
+      for (let i = lowerBoundOf(sameLength, from); i < sameLength.length && sameLength[i] < to; i++) consider(sameLength[i], matchScore(query, this.keys[sameLength[i]]));
+      if (best.size > limit) return this.ranked(best, limit, true);
+    }
+    // Word starts score below every prefix match, and letters-in-order below both.
+    const firstWord = query.split('-')[0];
+    const [wordFrom, wordTo] = this.prefixRange(this.words, firstWord);
+    for (let w = wordFrom; w < wordTo; w++) {
+      for (const k of this.wordKeys[w]) {
+        // Only word starts here: a key that matches just by letters in order waits for the
+        // last tier, or it could take a place that a better letters-in-order match deserves.
+        const score = matchScore(query, this.keys[k]);
+        if (score >= WORD_START_SCORE) consider(k, score);
       }
     }
     if (best.size > limit) return this.ranked(best, limit, true);
     const queryMask = charMask(query);
-    for (let k = 0; k < this.keys.length; k++) {
-      if ((queryMask & ~this.masks[k]) !== 0) continue; // a letter of the query is missing
-      const score = matchScore(query, this.keys[k]);
-      if (score > 0) consider(k, score);
+    for (const length of this.lengthsAscending) {
+      if (length < query.length) continue;
+      for (const k of this.byLength.get(length) as Int32Array) {
+        if ((queryMask & ~this.masks[k]) !== 0) continue; // a letter of the query is missing
+        const score = matchScore(query, this.keys[k]);
+        if (score > 0) consider(k, score);
+      }
+      if (best.size > limit) return this.ranked(best, limit, true);
     }
-    return this.ranked(best, limit, best.size > limit);
+    return this.ranked(best, limit, false);
   }
 
   private ranked(best: ReadonlyMap<string, NameMatch>, limit: number, more: boolean): { matches: NameMatch[]; more: boolean } {
@@ -245,9 +258,8 @@ export class NameIndex {
 
   private prefixRange(sorted: readonly string[], prefix: string): [number, number] {
     const from = this.lowerBound(sorted, prefix);
-    let to = from;
-    while (to < sorted.length && sorted[to].startsWith(prefix)) to++;
-    return [from, to];
+    // Every string that starts with the prefix sorts below the prefix followed by U+FFFF.
+    return [from, this.lowerBound(sorted, `${prefix}\uffff`)];
   }
 
   private exactRange(sorted: readonly string[], value: string): [number, number] {
@@ -287,6 +299,18 @@ function maxDistance(longer: number, bar: number): number {
   let d = Math.min(longer, Math.floor((1 - bar) * longer) + 1);
   while (d >= 0 && 1 - d / longer < bar) d--;
   return d;
+}
+
+/** The first index of an ascending array whose value is not below `value`. */
+function lowerBoundOf(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function compareCodeUnits(a: string, b: string): number {
