@@ -9,6 +9,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { brief, covered, miniProject, miniWorkspace, service, WORKSPACE } from '../helpers/fixtures';
 import { loadProject, type ProjectState } from '../../server/src/core/project';
 import { parseBrief } from '../../server/src/core/parser';
+import { entityCard } from '../../server/src/core/features/hover';
+import { addFolder } from '../helpers/memoryWorkspace';
 
 // ---------------------------------------------------------------------------------------------
 // Hover
@@ -506,5 +508,25 @@ describe('hover and completion (regressions)', () => {
   it('front matter key completion does not offer a key already present while a new key is typed', () => {
     const labels = completeAt(state, '---\ntitle: x\nconf$0\n---').list.items.map((i) => i.label);
     assert.ok(!labels.includes('title'), labels.join(', '));
+  });
+});
+
+describe('hover on an entity with many relations (bundled KB)', () => {
+  it('lists eight relations, its own first, and counts the rest', async () => {
+    const ws = miniWorkspace();
+    addFolder(ws, 'data', '/bundled');
+    const { project } = await loadProject(ws, { bundledDataDir: '/bundled', trusted: true });
+    const afghanistan = project.resolver.kb.entities.get('afghanistan');
+    assert.ok(afghanistan);
+    const incoming = project.resolver.kb.relationsTo('afghanistan');
+    const total = afghanistan.relations.length + incoming.length;
+    assert.ok(afghanistan.relations.length > 0 && total > 8, `the KB changed: ${afghanistan.relations.length} + ${incoming.length} relations`);
+    const card = entityCard(afghanistan, project);
+    const lines = card.split('**Relations**\n')[1].split('\n\n')[0].split('\n');
+    assert.equal(lines.length, 9, card);
+    assert.equal(lines[8], `- … and ${total - 8} more`);
+    // Its own relations come first; the rest are relations other entities hold towards it.
+    assert.ok(lines[0].includes(afghanistan.name), lines[0]);
+    assert.ok(lines[7].includes(incoming[7 - afghanistan.relations.length].subject.name), lines[7]);
   });
 });

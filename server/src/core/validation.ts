@@ -14,6 +14,7 @@ import { judgeClaim, kindProblem } from './claims';
 import { Suppressions } from './suppression';
 import { describeRelation, quoteEvidence } from './wording';
 import { lineEditOf } from './parser';
+import { itemsOnLine } from './text';
 
 /** Extra data on a diagnostic, for quick fixes. */
 export interface BriefDiagnosticData {
@@ -86,11 +87,11 @@ function problemsOf(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, 
 
 /** The problems of the brief, or of one line of it, in document order. */
 function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, severities: RuleSeverities, line?: number): Found[] {
-  const found: Found[] = [...onLine(syntax.problems, line, (p) => p.range.start.line)];
+  const found: Found[] = [...itemsOnLine(syntax.problems, line, (p) => p.range.start.line)];
   const add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => found.push({ code, message, range, ...(data ? { data } : {}) });
 
   // References: each one resolves to exactly one entity, or says why not.
-  for (const ref of onLine(syntax.references, line, (r) => r.range.start.line)) {
+  for (const ref of itemsOnLine(syntax.references, line, (r) => r.range.start.line)) {
     const r = resolver.resolve(ref.name);
     const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
     if (r.status === 'unknown') {
@@ -102,7 +103,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     }
   }
 
-  for (const citation of onLine(syntax.citations, line, (c) => c.range.start.line)) checkCitation(citation, kb.sources, add);
+  for (const citation of itemsOnLine(syntax.citations, line, (c) => c.range.start.line)) checkCitation(citation, kb.sources, add);
 
   // Front matter is never the line of a one-line edit (the parser reparses it whole).
   const fmSources = line === undefined ? syntax.frontMatter?.entries.find((e) => e.key === 'sources') : undefined;
@@ -114,9 +115,9 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     });
   }
 
-  for (const claim of onLine(syntax.claims, line, (c) => c.range.start.line)) checkClaim(claim, resolver, add);
+  for (const claim of itemsOnLine(syntax.claims, line, (c) => c.range.start.line)) checkClaim(claim, resolver, add);
 
-  for (const directive of onLine(syntax.directives, line, (d) => d.line)) {
+  for (const directive of itemsOnLine(syntax.directives, line, (d) => d.line)) {
     for (const rule of directive.rules) {
       if (!isRuleCode(rule.name)) {
         const near = closest(rule.name, Object.keys(severities));
@@ -126,21 +127,6 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
   }
   // Stable: problems at the same place keep the order of the checks above.
   return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-}
-
-/** The items of a list in document order that start on `line`, or all of them. */
-function onLine<T>(list: readonly T[], line: number | undefined, lineOf: (item: T) => number): readonly T[] {
-  if (line === undefined) return list;
-  let from = 0;
-  let to = list.length;
-  while (from < to) {
-    const mid = (from + to) >> 1;
-    if (lineOf(list[mid]) < line) from = mid + 1;
-    else to = mid;
-  }
-  let end = from;
-  while (end < list.length && lineOf(list[end]) === line) end++;
-  return list.slice(from, end);
 }
 
 function firstOnOrAfter(found: readonly Found[], line: number): number {

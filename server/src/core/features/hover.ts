@@ -7,7 +7,7 @@ import type { BriefSyntax, Citation, Claim, EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
-import { touches } from '../text';
+import { itemsOnLine, touches } from '../text';
 import { describeRelation, citationLabel, period } from '../wording';
 import { paragraphSpan } from '../validation';
 import { PREDICATES } from '../kinds';
@@ -24,11 +24,13 @@ const MAX_PARAGRAPHS = 3;
 
 export class HoverProvider {
   provideHover(syntax: BriefSyntax, project: Project, position: Position): Hover | null {
-    const claim = syntax.claims.find((c) => touches(c.keywordRange, position) || touches(c.predicateRange, position));
+    // Every item lies on one line: search only the cursor's line of each list.
+    const line = position.line;
+    const claim = itemsOnLine(syntax.claims, line, (c) => c.range.start.line).find((c) => touches(c.keywordRange, position) || touches(c.predicateRange, position));
     if (claim) return markdown(claimCard(claim, project), touches(claim.keywordRange, position) ? claim.keywordRange : claim.predicateRange);
-    const ref = syntax.references.find((r) => touches(r.range, position));
+    const ref = itemsOnLine(syntax.references, line, (r) => r.range.start.line).find((r) => touches(r.range, position));
     if (ref) return markdown(referenceCard(ref, project), ref.range);
-    const citation = syntax.citations.find((c) => touches(c.range, position));
+    const citation = itemsOnLine(syntax.citations, line, (c) => c.range.start.line).find((c) => touches(c.range, position));
     if (citation) return markdown(citationCard(citation, project), citation.range);
     const key = syntax.frontMatter?.entries.find((e) => touches(e.keyRange, position));
     const info = key && FRONT_MATTER_KEYS[key.key];
@@ -73,13 +75,19 @@ export function entityCard(entity: Entity, project: Project): string {
   if (entity.identifiers.wikidata) ids.push(`Wikidata: ${esc(entity.identifiers.wikidata)}`);
   if (ids.length > 0) parts.push(ids.join(' · '));
 
+  // Only the relations shown are put in words: in a large KB a state can be the target of thousands.
+  const incoming = kb.relationsTo(entity.id);
+  const total = entity.relations.length + incoming.length;
   const relations = [
-    ...entity.relations.map((r) => ({ text: describeRelation(entity, r, kb), evidence: r.evidence[0] })),
-    ...kb.relationsTo(entity.id).map(({ subject, relation }) => ({ text: describeRelation(subject, relation, kb), evidence: relation.evidence[0] })),
+    ...entity.relations.slice(0, MAX_RELATIONS).map((r) => ({ subject: entity, relation: r })),
+    ...incoming.slice(0, Math.max(0, MAX_RELATIONS - entity.relations.length)),
   ];
   if (relations.length > 0) {
-    const shown = relations.slice(0, MAX_RELATIONS).map((r) => `- ${esc(r.text)}${r.evidence ? ` (${esc(citationLabel(r.evidence))})` : ''}`);
-    if (relations.length > MAX_RELATIONS) shown.push(`- … and ${relations.length - MAX_RELATIONS} more`);
+    const shown = relations.map(({ subject, relation }) => {
+      const evidence = relation.evidence[0];
+      return `- ${esc(describeRelation(subject, relation, kb))}${evidence ? ` (${esc(citationLabel(evidence))})` : ''}`;
+    });
+    if (total > MAX_RELATIONS) shown.push(`- … and ${total - MAX_RELATIONS} more`);
     parts.push(`**Relations**\n${shown.join('\n')}`);
   }
   if (entity.facts.length > 0) {
