@@ -8,9 +8,9 @@
  *   header   8 × u32: magic, FORMAT, byte-order mark, counts and lengths, a checksum
  *   ints     Int32Array: the structure, record after record, strings by index, locations as
  *            four numbers (start line and character, end line and character)
- *   strings  one JSON array of every distinct string, ASCII only (`\uXXXX` escapes): one
- *            `JSON.parse` makes every string at native speed, a flat copy of its own, and
- *            shares repeated ones (source and paragraph ids, targets that are ids)
+ *   strings  one JSON array of the strings, ASCII only (`\uXXXX` escapes): one `JSON.parse`
+ *            makes every string at native speed, a flat copy of its own; short ones are stored
+ *            once and shared (source and paragraph ids, targets that are ids)
  *   extra    JSON of the rare parts: the file's diagnostics
  *
  * Objects are built in the loader's key order, so that a cached reading and a fresh one are
@@ -30,6 +30,8 @@ const SNAPSHOT_FORMAT = CACHE_FORMAT;
 const MAGIC = 0x4b424942; // "BIBK" as little-endian bytes
 const BYTE_ORDER = 0x01020304;
 const HEADER_INTS = 8;
+/** Strings up to this length are stored once however often they occur. */
+const SHARED_STRING_LENGTH = 40;
 
 /** Flags of an entity record: which parts are present. */
 const HAS_ISO2 = 1;
@@ -48,18 +50,25 @@ const NO_LOCATION = -1;
 /** Encodes a reading; `uri` is dropped (every location points into the file itself). */
 export function encodeReading(reading: FileReading): Uint8Array {
   const ints = new IntWriter();
-  const strings = new Map<string, number>();
+  const strings: string[] = [];
+  // Short strings repeat (ids as targets, kinds, types, source and paragraph ids) and are shared;
+  // long ones (names, summaries, quotes) rarely do, and hashing them all costs more than it saves.
+  const shared = new Map<string, number>();
   const str = (s: string) => {
-    let i = strings.get(s);
+    let i = s.length <= SHARED_STRING_LENGTH ? shared.get(s) : undefined;
     if (i === undefined) {
-      i = strings.size;
-      strings.set(s, i);
+      i = strings.length;
+      strings.push(s);
+      if (s.length <= SHARED_STRING_LENGTH) shared.set(s, i);
     }
     ints.push(i);
   };
   const location = (l: SourceLocation | undefined) => {
     if (!l) return ints.push(NO_LOCATION);
-    ints.push(l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character);
+    ints.push(l.range.start.line);
+    ints.push(l.range.start.character);
+    ints.push(l.range.end.line);
+    ints.push(l.range.end.character);
   };
   const evidenceList = (list: readonly Evidence[]) => {
     ints.push(list.length);
@@ -113,8 +122,10 @@ export function encodeReading(reading: FileReading): Uint8Array {
     str(s.author);
     str(s.publisher);
     // A year that is no 32-bit integer (the schema only asks for a number: 2021.5, .inf) goes as text.
-    if (isInt32(s.year)) ints.push(0, s.year);
-    else {
+    if (isInt32(s.year)) {
+      ints.push(0);
+      ints.push(s.year);
+    } else {
       ints.push(1);
       str(String(s.year));
     }
@@ -132,11 +143,11 @@ export function encodeReading(reading: FileReading): Uint8Array {
 
   const body = ints.finish();
   const encoder = new TextEncoder();
-  const stringBytes = encoder.encode(asciiJson([...strings.keys()]));
+  const stringBytes = encoder.encode(asciiJson(strings));
   const extraBytes = encoder.encode(asciiJson({ diagnostics: reading.diagnostics }));
   const out = new Uint8Array(4 * (HEADER_INTS + body.length) + stringBytes.length + extraBytes.length);
   const header = new Int32Array(out.buffer, 0, HEADER_INTS);
-  header.set([MAGIC, SNAPSHOT_FORMAT, BYTE_ORDER, body.length, stringBytes.length, extraBytes.length, strings.size, 0]);
+  header.set([MAGIC, SNAPSHOT_FORMAT, BYTE_ORDER, body.length, stringBytes.length, extraBytes.length, strings.length, 0]);
   new Int32Array(out.buffer, 4 * HEADER_INTS, body.length).set(body);
   out.set(stringBytes, 4 * (HEADER_INTS + body.length));
   out.set(extraBytes, 4 * (HEADER_INTS + body.length) + stringBytes.length);
@@ -313,16 +324,14 @@ class IntWriter {
   private data = new Int32Array(1024);
   private length = 0;
 
-  push(...values: number[]): void {
-    if (this.length + values.length > this.data.length) {
-      const bigger = new Int32Array(Math.max(this.data.length * 2, this.length + values.length));
-      bigger.set(this.data.subarray(0, this.length));
+  push(value: number): void {
+    if (!isInt32(value)) throw new SnapshotError(`not a 32-bit integer: ${value}`);
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
       this.data = bigger;
     }
-    for (const v of values) {
-      if (!isInt32(v)) throw new SnapshotError(`not a 32-bit integer: ${v}`);
-      this.data[this.length++] = v;
-    }
+    this.data[this.length++] = value;
   }
 
   finish(): Int32Array {
@@ -331,7 +340,7 @@ class IntWriter {
 }
 
 function isInt32(n: number): boolean {
-  return Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 && !Object.is(n, -0);
+  return (n | 0) === n && !Object.is(n, -0);
 }
 
 /** JSON with every non-ASCII character escaped: decoding ASCII is a copy, UTF-8 is not. */

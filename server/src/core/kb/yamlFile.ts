@@ -5,16 +5,23 @@
  * they read `yaml` nodes, not plain objects, through this small cursor.
  */
 import {
+  Document,
   isMap,
   isScalar,
   isSeq,
   parseDocument,
-  type Document,
   type Node as YamlNode,
   type YAMLMap,
 } from 'yaml';
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { OffsetMapper } from '../text';
+import { DiagnosticSeverity, type Diagnostic, type Position, type Range } from 'vscode-languageserver-types';
+import { parseSimpleYaml, SimpleMap, SimpleScalar, SimpleSeq, type SimpleNode } from './fastYaml';
+
+/** A node as `Field` reads it: from `yaml`, or from the simple reader (fastYaml.ts). */
+export type AnyNode = YamlNode | SimpleNode;
+
+const isMapNode = (node: unknown): node is YAMLMap | SimpleMap => node instanceof SimpleMap || isMap(node);
+const isSeqNode = (node: unknown): node is { items: unknown[] } => node instanceof SimpleSeq || isSeq(node);
+const isScalarNode = (node: unknown): node is { value: unknown } => node instanceof SimpleScalar || isScalar(node);
 
 /** One diagnostic code per kind of problem a data file can have (docs/diagnostics.md lists them). */
 export type DataProblemCode =
@@ -42,11 +49,24 @@ export function yamlProblemText(error: { code: string; message: string }): strin
 /** A parsed YAML file plus everything wrong with it. */
 export class YamlFile {
   readonly diagnostics: Diagnostic[] = [];
+  /** The document as `yaml` parsed it; empty (no contents, no errors) when the simple reader read the file. */
   readonly doc: Document.Parsed;
+  /** The root mapping, when the simple reader read the file. */
+  private readonly simpleRoot?: SimpleMap;
 
-  private mapper?: OffsetMapper;
+  private lines?: LineIndex;
 
-  constructor(readonly uri: string, private readonly text: string, syntaxCode: DataProblemCode) {
+  /**
+   * @param options.simple try the simple reader first (fastYaml.ts): the KB loaders ask for it,
+   *   since KB files are large and plain; text it does not take goes to `yaml` as before
+   */
+  constructor(readonly uri: string, private readonly text: string, syntaxCode: DataProblemCode, options: { simple?: boolean } = {}) {
+    const simple = options.simple ? parseSimpleYaml(text) : undefined;
+    if (simple) {
+      this.simpleRoot = simple;
+      this.doc = new Document() as Document.Parsed;
+      return;
+    }
     // Nodes are read one by one and aliases are never expanded, so an alias bomb stays small.
     // Duplicate keys are reported by `Field.map` with a set: the parser's own check is quadratic.
     this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
@@ -67,8 +87,8 @@ export class YamlFile {
 
   rangeOf(start: number, end: number): Range {
     // Our own line mapping, clamped to each line: the parser may point past the text or a line.
-    this.mapper ??= new OffsetMapper(this.text);
-    return { start: this.mapper.positionAt(start), end: this.mapper.positionAt(Math.max(start, end)) };
+    this.lines ??= new LineIndex(this.text);
+    return { start: this.lines.positionAt(start), end: this.lines.positionAt(Math.max(start, end)) };
   }
 
   /** The range of a node, or of the whole first line when the node is missing. */
@@ -82,7 +102,8 @@ export class YamlFile {
   }
 
   /** The top-level mapping, or undefined (reported) when the file is something else. */
-  root(code: DataProblemCode, what: string): YAMLMap | undefined {
+  root(code: DataProblemCode, what: string): YAMLMap | SimpleMap | undefined {
+    if (this.simpleRoot) return this.simpleRoot;
     if (this.doc.errors.length > 0) return undefined;
     const c = this.doc.contents;
     if (isMap(c)) return c;
@@ -93,20 +114,30 @@ export class YamlFile {
 
 /** A scalar, list or mapping value read from a node, with the file to report against. */
 export class Field {
+  private knownRange?: Range;
+
+  /**
+   * @param fallback where to report a missing node: a range, or the field that holds this one
+   *   (its range is then computed only when a problem is reported)
+   */
   constructor(
     readonly file: YamlFile,
-    readonly node: YamlNode | null | undefined,
+    readonly node: AnyNode | null | undefined,
     readonly path: string,
     private readonly code: DataProblemCode,
-    private readonly fallbackRange?: Range,
+    private readonly fallback?: Range | Field,
   ) {}
 
   get range(): Range {
-    return this.node ? this.file.nodeRange(this.node) : (this.fallbackRange ?? this.file.rangeOf(0, 0));
+    if (!this.knownRange) {
+      const fallback = this.fallback instanceof Field ? this.fallback.range : this.fallback;
+      this.knownRange = this.node ? this.file.nodeRange(this.node) : (fallback ?? this.file.rangeOf(0, 0));
+    }
+    return this.knownRange;
   }
 
   get present(): boolean {
-    return this.node !== undefined && this.node !== null && !(isScalar(this.node) && this.node.value === null);
+    return this.node !== undefined && this.node !== null && !(isScalarNode(this.node) && this.node.value === null);
   }
 
   problem(message: string): void {
@@ -119,7 +150,7 @@ export class Field {
       if (!opts.optional) this.problem('is required.');
       return undefined;
     }
-    if (!isScalar(this.node) || (typeof this.node.value !== 'string' && typeof this.node.value !== 'number')) {
+    if (!isScalarNode(this.node) || (typeof this.node.value !== 'string' && typeof this.node.value !== 'number')) {
       this.problem('must be a string.');
       return undefined;
     }
@@ -137,13 +168,13 @@ export class Field {
 
   boolean(defaultValue: boolean): boolean | undefined {
     if (!this.present) return defaultValue;
-    if (isScalar(this.node) && typeof this.node.value === 'boolean') return this.node.value;
+    if (isScalarNode(this.node) && typeof this.node.value === 'boolean') return this.node.value;
     this.problem('must be true or false.');
     return undefined;
   }
 
   number(): number | undefined {
-    if (isScalar(this.node) && typeof this.node.value === 'number') return this.node.value;
+    if (isScalarNode(this.node) && typeof this.node.value === 'number') return this.node.value;
     this.problem(this.present ? 'must be a number.' : 'is required.');
     return undefined;
   }
@@ -154,38 +185,101 @@ export class Field {
       if (!opts.optional) this.problem('is required.');
       return [];
     }
-    if (!isSeq(this.node)) {
+    if (!isSeqNode(this.node)) {
       this.problem('must be a list.');
       return [];
     }
-    return this.node.items.map((item, i) => new Field(this.file, item as YamlNode, `${this.path}[${i}]`, this.code, this.range));
+    return this.node.items.map((item, i) => new Field(this.file, item as AnyNode, `${this.path}[${i}]`, this.code, this));
   }
 
   /** A mapping's field by key; `allowed` lists the keys the schema knows (others are reported). */
   map(allowed?: readonly string[]): ((key: string) => Field) | undefined {
-    if (!isMap(this.node)) {
+    if (!isMapNode(this.node)) {
       this.problem('must be a mapping.');
       return undefined;
     }
     const node = this.node;
-    const seen = new Set<string>();
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      if (seen.has(key)) this.file.report(this.code, `${this.path === '' ? 'The' : `${this.path}: the`} key '${key}' appears twice.`, this.file.nodeRange(pair.key));
-      seen.add(key);
-    }
+    const items: readonly { key: unknown }[] = node.items;
+    const keys = items.map((pair) => (isScalarNode(pair.key) ? String(pair.key.value) : String(pair.key)));
+    // A set only for large mappings: most hold a handful of keys, where a scan is cheaper.
+    const seen = keys.length > 16 ? new Set<string>() : undefined;
+    keys.forEach((key, i) => {
+      const twice = seen ? seen.has(key) : i > 0 && keys.lastIndexOf(key, i - 1) >= 0;
+      if (twice) this.file.report(this.code, `${this.path === '' ? 'The' : `${this.path}: the`} key '${key}' appears twice.`, this.file.nodeRange(items[i].key));
+      seen?.add(key);
+    });
     if (allowed) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      keys.forEach((key, i) => {
         if (!allowed.includes(key)) {
-          this.file.report(this.code, `${this.path === '' ? 'Unknown' : `${this.path}: unknown`} key '${key}' (expected ${allowed.join(', ')}).`, this.file.nodeRange(pair.key));
+          this.file.report(this.code, `${this.path === '' ? 'Unknown' : `${this.path}: unknown`} key '${key}' (expected ${allowed.join(', ')}).`, this.file.nodeRange(items[i].key));
         }
-      }
+      });
     }
-    return (key: string) => new Field(this.file, node.get(key, true) as YamlNode | undefined, this.path === '' ? key : `${this.path}.${key}`, this.code, this.range);
+    const get = node instanceof SimpleMap ? (key: string) => node.get(key) : (key: string) => node.get(key, true) as YamlNode | undefined;
+    return (key: string) => new Field(this.file, get(key), this.path === '' ? key : `${this.path}.${key}`, this.code, this);
   }
 }
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Offsets to positions, as `OffsetMapper` (text.ts) maps them — `\r\n`, `\n` and a lone `\r`
+ * end a line, a position is clamped to its line — but from two arrays of numbers, without a
+ * string per line: a KB file can have millions of lines.
+ */
+class LineIndex {
+  private readonly starts: Uint32Array;
+  private readonly ends: Uint32Array;
+
+  constructor(text: string) {
+    if (text.indexOf('\r') < 0) {
+      // The common case, with the native search: a tenth of the time of a loop over characters.
+      let count = 1;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+      this.starts = new Uint32Array(count);
+      this.ends = new Uint32Array(count);
+      let line = 0;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        this.ends[line] = i;
+        this.starts[++line] = i + 1;
+      }
+      this.ends[line] = text.length;
+      return;
+    }
+    let count = 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) count++;
+      else if (c === 13) {
+        count++;
+        if (text.charCodeAt(i + 1) === 10) i++;
+      }
+    }
+    this.starts = new Uint32Array(count);
+    this.ends = new Uint32Array(count);
+    let line = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        this.ends[line] = i;
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        this.starts[++line] = i + 1;
+      }
+    }
+    this.ends[line] = text.length;
+  }
+
+  positionAt(offset: number): Position {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: Math.max(0, Math.min(offset - starts[lo], this.ends[lo] - starts[lo])) };
+  }
 }
