@@ -6,7 +6,7 @@
  */
 import * as assert from 'assert';
 import { KnowledgeBase } from '../../server/src/core/kb/knowledgeBase';
-import { boundedEditDistance, matchScore, MIN_SIMILARITY } from '../../server/src/core/kb/nameIndex';
+import { boundedEditDistance, matchScore, MIN_SIMILARITY, SUGGESTION_MARGIN } from '../../server/src/core/kb/nameIndex';
 import type { Entity } from '../../server/src/core/kb/model';
 import type { EntityKind } from '../../server/src/core/kinds';
 import { normalizeName } from '../../server/src/core/normalize';
@@ -65,7 +65,9 @@ function scanSuggest(kb: KnowledgeBase, name: string, max: number): string[] {
       for (const id of names.entry(k).ids) if (score > (best.get(id) ?? 0)) best.set(id, score);
     });
   }
+  const top = Math.max(0, ...best.values());
   return [...best]
+    .filter(([, score]) => score >= top - SUGGESTION_MARGIN)
     .map(([id, score]) => ({ entity: kb.entities.get(id) as Entity, score }))
     .sort((a, b) => b.score - a.score || a.entity.name.localeCompare(b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
     .slice(0, max)

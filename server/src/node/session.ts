@@ -35,8 +35,12 @@ export interface ServerDependencies {
 const DIAGNOSTICS_DELAY_MS = 100;
 /** How long typing may pause before the workspace index takes in an open brief's text. */
 const INDEX_DELAY_MS = 1000;
-/** How many briefs are indexed between two progress reports. */
-const PROGRESS_STEP = 250;
+/** How many brief files are read at once while indexing. */
+const READ_BATCH = 64;
+/** How many briefs are indexed between two progress reports (whole batches). */
+const PROGRESS_STEP = 4 * READ_BATCH;
+/** How many closed briefs are checked before the server looks at its messages again. */
+const PUBLISH_SLICE = 200;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
@@ -89,19 +93,28 @@ export class Session {
       for (const path of this.folders.paths) await this.folders.reload(path);
       const files = (await Promise.all(this.folders.paths.map(async (p) => (await this.folders.briefFiles(p)).map((f) => ({ folder: p, file: f }))))).flat();
       const started = Date.now();
-      let done = 0;
-      for (const { file } of files) {
-        const uri = this.deps.workspace.toUri(file);
-        if (!this.documents.get(uri)) {
-          const text = await this.deps.workspace.readFile(file);
-          if (text !== undefined) (await this.folders.forUri(uri)).index.update(uri, text);
+      // Reads go out a batch at a time: one at a time, each waits for its own disk round trip.
+      for (let from = 0; from < files.length; from += READ_BATCH) {
+        const batch = files.slice(from, from + READ_BATCH).map(({ file }) => ({ file, uri: this.deps.workspace.toUri(file) }));
+        const texts = await Promise.all(batch.map(({ file, uri }) => (this.documents.get(uri) ? undefined : this.deps.workspace.readFile(file))));
+        for (let i = 0; i < batch.length; i++) {
+          const text = texts[i];
+          if (text !== undefined && !this.documents.get(batch[i].uri)) (await this.folders.forUri(batch[i].uri)).index.update(batch[i].uri, text);
         }
-        if (++done % PROGRESS_STEP === 0) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
+        const done = Math.min(files.length, from + READ_BATCH);
+        if (Math.floor(done / PROGRESS_STEP) > Math.floor(from / PROGRESS_STEP)) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
       }
       this.log(`Indexed ${files.length} briefs in ${Date.now() - started} ms.`);
       progress?.done();
       this.publishDataDiagnostics();
-      for (const folder of this.folders.loaded()) this.publishClosedBriefs(folder, folder.index.uris());
+      for (const folder of this.folders.loaded()) {
+        // In slices, so that requests are answered while ten thousand briefs are checked.
+        const uris = folder.index.uris();
+        for (let from = 0; from < uris.length; from += PUBLISH_SLICE) {
+          this.publishClosedBriefs(folder, uris.slice(from, from + PUBLISH_SLICE));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
       for (const doc of this.documents.all()) this.schedule(doc, 0);
     });
   }

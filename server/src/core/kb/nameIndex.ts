@@ -18,6 +18,12 @@ export interface KeyEntry {
 
 /** Suggestions below this similarity (0–1) are noise, not help. */
 export const MIN_SIMILARITY = 0.55;
+/**
+ * Nor is a suggestion much worse than the best one: `@Tajikstan` should hear "Tajikistan", not
+ * also two names that share half their letters with it. This bar also lets the search skip
+ * most of a large KB once it has found a close name.
+ */
+export const SUGGESTION_MARGIN = 0.15;
 
 /** `matchScore` gives a word start at least this, and a whole-name prefix at least 80. */
 const WORD_START_SCORE = 50;
@@ -84,8 +90,8 @@ export class NameIndex {
 
   /**
    * Entities whose names are similar to `query` (normalised), with their best score: at least the
-   * `max` best, plus any tied with the last of them. Exactly the entities a scan of every key
-   * with `similarity` would rank there.
+   * `max` best, plus any tied with the last of them, none more than `SUGGESTION_MARGIN` below the
+   * best. Exactly the entities a scan of every key with `similarity` would rank there.
    */
   similar(query: string, max: number): Map<string, number> {
     const best = new Map<string, number>();
@@ -107,6 +113,7 @@ export class NameIndex {
         else if (score > top[top.length - 1].score) top[top.length - 1] = { id, score };
         else continue;
         top.sort((a, b) => b.score - a.score);
+        threshold = Math.max(threshold, top[0].score - SUGGESTION_MARGIN);
         if (top.length === max) threshold = Math.max(threshold, top[top.length - 1].score);
       }
     };
