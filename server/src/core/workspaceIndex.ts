@@ -11,6 +11,7 @@ import type { Location, Range } from 'vscode-languageserver-types';
 import type { Entity } from './kb/model';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import { normalizeName } from './normalize';
+import { copyString } from './text';
 import { parseBrief } from './parser';
 import type { Project } from './project';
 import type { BriefSyntax, Heading } from './syntax';
@@ -38,6 +39,19 @@ export class WorkspaceIndex {
   private readonly briefs = new Map<string, IndexedBrief>();
   /** Normalised name → uris of the briefs that reference it (the inverted index). */
   private readonly postings = new Map<string, Set<string>>();
+  /** Normal forms of names as written: ten thousand briefs name the same few thousand entities. */
+  private readonly normalForms = new Map<string, string>();
+
+  private keyOf(name: string): string {
+    let key = this.normalForms.get(name);
+    if (key === undefined) {
+      // Copies, and bounded: a name (and its normal form) may be a slice that keeps its whole brief alive.
+      key = copyString(normalizeName(name));
+      if (this.normalForms.size >= 100_000) this.normalForms.clear();
+      this.normalForms.set(copyString(name), key);
+    }
+    return key;
+  }
 
   /**
    * Adds or replaces a brief. Returns false when the text is the one already indexed (nothing
@@ -53,7 +67,7 @@ export class WorkspaceIndex {
     const tree = syntax ?? parseBrief(text);
     const references = new Map<string, Range[]>();
     for (const ref of tree.references) {
-      const key = normalizeName(ref.name);
+      const key = this.keyOf(ref.name);
       const list = references.get(key);
       if (list) list.push(ref.range);
       else references.set(key, [ref.range]);
