@@ -245,3 +245,13 @@ describe('KB reading cache on disk', () => {
     assert.ok([...parsed.fileDiagnostics.values()].some((list) => list.length > 0), 'the fixture has problems to compare');
   });
 });
+
+describe('KB locations from a snapshot', () => {
+  it('land where the YAML has them: an entity on its `- id:` line, a relation from its first key to the next line', () => {
+    const input = { uri: 'file:///kb/rich.yaml', text: RICH_KB, origin: 'workspace' as const };
+    const entity = decodeReading(encodeReading(fresh(input, 'entities')), input.uri).entities?.[0];
+    assert.deepEqual(entity?.location, { uri: input.uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 18 } } });
+    assert.deepEqual(entity?.relations[0].location, { uri: input.uri, range: { start: { line: 9, character: 8 }, end: { line: 17, character: 0 } } });
+    assert.deepEqual(entity?.relations[0].evidence[0].location, { uri: input.uri, range: { start: { line: 15, character: 12 }, end: { line: 15, character: 77 } } });
+  });
+});
