@@ -11,7 +11,7 @@ import type { FileReading } from '../../server/src/core/kb/fileCache';
 import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
 import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
 import { loadProject } from '../../server/src/core/project';
-import { DiskReadingCache } from '../../server/src/node/kbCache';
+import { DiskReadingCache, prune } from '../../server/src/node/kbCache';
 import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import { prng } from '../helpers/prng';
@@ -186,6 +186,19 @@ describe('KB reading cache on disk', () => {
     assert.equal(new DiskReadingCache([], path.join(folder, 'user')).get({ ...input, origin: 'bundled' }, 'entities'), undefined, 'another origin is a miss');
   });
 
+  it('keeps apart two texts whose Latin-1 and UTF-8 bytes coincide', () => {
+    // "Ã©" as Latin-1 bytes is C3 A9, which is "é" in UTF-8: the encoding is part of the key.
+    const latin1: DataFileInput = { uri: 'file:///kb/a.yaml', text: 'entities:\n  - id: a\n    kind: state\n    name: "Ã©"\n    summary: S.\n', origin: 'workspace' };
+    const utf8: DataFileInput = { ...latin1, text: latin1.text.replace('Ã©', 'é') };
+    assert.deepEqual(Buffer.from(latin1.text, 'latin1'), Buffer.from(utf8.text, 'utf8'));
+    const cache = () => new DiskReadingCache([], path.join(folder, 'user'));
+    cache().set(latin1, 'entities', fresh(latin1, 'entities'));
+    assert.equal(cache().get(utf8, 'entities'), undefined);
+    cache().set(utf8, 'entities', fresh(utf8, 'entities'));
+    assert.equal(cache().get(latin1, 'entities')?.entities?.[0].name, 'Ã©');
+    assert.equal(cache().get(utf8, 'entities')?.entities?.[0].name, 'é');
+  });
+
   it('treats a damaged or foreign cache file as a miss, and the next write repairs it', () => {
     const reading = fresh(input, 'entities');
     new DiskReadingCache([], path.join(folder, 'user')).set(input, 'entities', reading);
@@ -226,6 +239,42 @@ describe('KB reading cache on disk', () => {
     assert.equal(cache.get(input, 'entities')?.entities, reading.entities, 'no second decode, no second copy');
     const copy = cache.get({ ...input, uri: 'file:///copy/rich.yaml' }, 'entities');
     assert.equal(copy?.entities?.[0].location.uri, 'file:///copy/rich.yaml');
+  });
+
+  it('prunes its folder: readings of the JSON format, stale temporary files, the least recently used snapshots', () => {
+    const user = path.join(folder, 'user');
+    fs.mkdirSync(user);
+    const hex = (n: number) => n.toString(16).padStart(40, '0');
+    const now = Date.now();
+    const write = (name: string, ageMs: number, size = 10) => {
+      fs.writeFileSync(path.join(user, name), Buffer.alloc(size));
+      fs.utimesSync(path.join(user, name), new Date(now - ageMs), new Date(now - ageMs));
+    };
+    for (let i = 0; i < 6; i++) write(`${hex(i)}.kbs`, i * 1000);
+    write(`${hex(100)}.json`, 0);
+    write(`${hex(101)}.kbs.123.tmp`, 2 * 60 * 60 * 1000);
+    write(`${hex(102)}.kbs.124.tmp`, 1000);
+    write('brief-lint-abc.v8cache', 10 * 24 * 60 * 60 * 1000);
+    write('notes.txt', 10 * 24 * 60 * 60 * 1000);
+    prune(user, { now, files: 4 });
+    assert.deepEqual(fs.readdirSync(user).sort(), [`${hex(0)}.kbs`, `${hex(1)}.kbs`, `${hex(102)}.kbs.124.tmp`, `${hex(2)}.kbs`, `${hex(3)}.kbs`, 'brief-lint-abc.v8cache', 'notes.txt'].sort());
+    prune(user, { now, bytes: 25 });
+    assert.deepEqual(fs.readdirSync(user).filter((f) => f.endsWith('.kbs')).sort(), [`${hex(0)}.kbs`, `${hex(1)}.kbs`]);
+    prune(user, { now, bytes: 1 });
+    assert.deepEqual(fs.readdirSync(user).filter((f) => f.endsWith('.kbs')), [`${hex(0)}.kbs`], 'the newest stays');
+  });
+
+  it('keeps a snapshot it reads: a hit makes it the most recently used', () => {
+    const user = path.join(folder, 'user');
+    const other: DataFileInput = { ...input, uri: 'file:///kb/other.yaml', text: `${RICH_KB}# another version\n` };
+    new DiskReadingCache([], user).set(input, 'entities', fresh(input, 'entities'));
+    new DiskReadingCache([], user).set(other, 'entities', fresh(other, 'entities'));
+    const old = new Date(Date.now() - 60_000);
+    for (const f of files()) fs.utimesSync(path.join(user, f), old, old);
+    assert.ok(new DiskReadingCache([], user).get(input, 'entities'));
+    prune(user, { files: 1 });
+    assert.ok(new DiskReadingCache([], user).get(input, 'entities'), 'the snapshot just read is kept');
+    assert.equal(new DiskReadingCache([], user).get(other, 'entities'), undefined);
   });
 
   it('loads a project from the disk cache with the KB and diagnostics of a parse', async () => {

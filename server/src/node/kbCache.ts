@@ -31,6 +31,9 @@ export class DiskReadingCache implements FileReadingCache {
     if (this.live.get(key)?.payload.deref() === undefined) this.live.delete(key);
   });
 
+  /** Whether this process has pruned the write folder (once, after its first write). */
+  private pruned = false;
+
   /**
    * @param readFolders folders searched for readings, in order (the shipped one first)
    * @param writeFolder where new readings are written, or undefined to write none
@@ -54,6 +57,7 @@ export class DiskReadingCache implements FileReadingCache {
       try {
         const reading = decodeReading(bytes, input.uri);
         this.hold(name, input.uri, reading);
+        if (folder === this.writeFolder) touch(path.join(folder, name));
         return reading;
       } catch {
         // Damaged, or written by another version of Brief: the next folder may hold a good one.
@@ -74,6 +78,11 @@ export class DiskReadingCache implements FileReadingCache {
       fs.renameSync(temporary, target); // atomic: a reader never sees half a file
     } catch {
       // The cache is an optimisation: a read-only or full disk only makes the next start slower.
+      return;
+    }
+    if (!this.pruned) {
+      this.pruned = true;
+      prune(this.writeFolder);
     }
   }
 
@@ -95,9 +104,80 @@ export class DiskReadingCache implements FileReadingCache {
   }
 }
 
+/**
+ * The snapshot's file name: a hash of the text, the kind of reading and the format. A text of
+ * Latin-1 characters only (V8 then stores it one byte per character) is hashed as those bytes,
+ * twice as fast as encoding it to UTF-8 first; the encoding is part of what is hashed, so the two
+ * byte forms never collide.
+ */
 function fileName(input: DataFileInput, kind: string): string {
-  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${kind}\0${input.origin}\0`).update(input.text).digest('hex');
+  const encoding = NOT_LATIN1.test(input.text) ? 'utf8' : 'latin1';
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${kind}\0${input.origin}\0${encoding}\0`).update(input.text, encoding).digest('hex');
   return `${hash.slice(0, 40)}${SUFFIX}`;
+}
+
+const NOT_LATIN1 = /[^\u0000-\u00ff]/;
+
+/**
+ * How much the write folder keeps. Every saved version of a workspace KB file leaves a snapshot
+ * (a KB of 100,000 entities makes about 40 MB), so the folder is trimmed to the snapshots used
+ * most recently: a hit refreshes a file's time.
+ */
+export const KEEP_SNAPSHOTS = 200;
+export const KEEP_BYTES = 512 * 1024 * 1024;
+/** Temporary files older than this were left by a process that died while writing. */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+
+/** The folder's own files: snapshots, readings of the JSON format before them, temporary files. */
+const SNAPSHOT_FILE = /^[0-9a-f]{40}\.kbs$/;
+const OLD_FORMAT_FILE = /^[0-9a-f]{40}\.json$/;
+const TEMPORARY_FILE = /^[0-9a-f]{40}\.(kbs|json)\.\d+\.tmp$/;
+
+/** Removes old-format readings, stale temporary files and the least recently used snapshots over the limits. */
+export function prune(folder: string, limits: { now?: number; files?: number; bytes?: number } = {}): void {
+  const { now = Date.now(), files = KEEP_SNAPSHOTS, bytes: maxBytes = KEEP_BYTES } = limits;
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  const snapshots: { file: string; size: number; time: number }[] = [];
+  for (const name of names) {
+    const file = path.join(folder, name);
+    try {
+      if (OLD_FORMAT_FILE.test(name)) fs.unlinkSync(file);
+      else if (TEMPORARY_FILE.test(name)) {
+        if (now - fs.statSync(file).mtimeMs > STALE_TEMPORARY_MS) fs.unlinkSync(file);
+      } else if (SNAPSHOT_FILE.test(name)) {
+        const stat = fs.statSync(file);
+        snapshots.push({ file, size: stat.size, time: stat.mtimeMs });
+      }
+    } catch {
+      // Gone already (another process prunes too), or not ours to remove: leave it.
+    }
+  }
+  snapshots.sort((a, b) => b.time - a.time);
+  let bytes = 0;
+  snapshots.forEach((s, i) => {
+    bytes += s.size;
+    if (i === 0 || (i < files && bytes <= maxBytes)) return; // the newest always stays
+    try {
+      fs.unlinkSync(s.file);
+    } catch {
+      // As above.
+    }
+  });
+}
+
+/** Marks a snapshot as just used, for `prune`. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // A read-only cache folder keeps its order by write time.
+  }
 }
 
 /** The user cache folder: `$BRIEF_CACHE_DIR` (empty: no cache), else `$XDG_CACHE_HOME/brief/kb`. */

@@ -24,6 +24,15 @@ const PREDICATE = new RegExp(`^(${Object.keys(PREDICATES).join('|')})$`);
 const PREDICATE_HINT = `use a predicate: ${Object.keys(PREDICATES).join(', ')}`;
 const RELATION_KEYS = ['type', 'target', 'negated', 'since', 'until', 'evidence'];
 
+/**
+ * What an entity without aliases, identifiers, relations or facts holds: one frozen empty list
+ * and object shared by all of them (most entities lack one part or another; a KB of 100,000
+ * entities would otherwise allocate a few hundred thousand empty ones). The cache's decoder
+ * (snapshot.ts) shares them too, so a cached reading is built like a fresh one.
+ */
+export const NONE: readonly never[] = Object.freeze([]);
+export const NO_IDENTIFIERS: Entity['identifiers'] = Object.freeze({});
+
 /** The entities of one KB file, and its diagnostics. */
 export interface EntityFile {
   readonly file: YamlFile;
@@ -66,10 +75,10 @@ function readEntity(item: Field, index: number, origin: EntityOrigin): Entity | 
   const kind = at('kind').string({ pattern: KIND, patternHint: KIND_HINT });
   const name = at('name').string({ nonEmpty: true });
   const summary = at('summary').string({ nonEmpty: true });
-  const aliases = at('aliases').list({ optional: true }).map((a) => a.string({ nonEmpty: true })).filter(isDefined);
+  const aliases = orNone(at('aliases').list({ optional: true }).map((a) => a.string({ nonEmpty: true })).filter(isDefined));
   const identifiers = readIdentifiers(at('identifiers'));
-  const relations = at('relations').list({ optional: true }).map((r) => readRelation(r)).filter(isDefined);
-  const facts = at('facts').list({ optional: true }).map((f) => readFact(f)).filter(isDefined);
+  const relations = orNone(at('relations').list({ optional: true }).map((r) => readRelation(r)).filter(isDefined));
+  const facts = orNone(at('facts').list({ optional: true }).map((f) => readFact(f)).filter(isDefined));
   if (!id || !kind || !name || !summary) return undefined;
   const idField = get('id');
   return {
@@ -87,12 +96,13 @@ function readEntity(item: Field, index: number, origin: EntityOrigin): Entity | 
 }
 
 function readIdentifiers(field: Field): Entity['identifiers'] {
-  if (!field.present) return {};
+  if (!field.present) return NO_IDENTIFIERS;
   const get = field.map(['iso2', 'iso3', 'wikidata']);
-  if (!get) return {};
+  if (!get) return NO_IDENTIFIERS;
   const iso2 = get('iso2').string({ optional: true, pattern: /^[A-Z]{2}$/, patternHint: 'ISO 3166-1 alpha-2, e.g. TJ' });
   const iso3 = get('iso3').string({ optional: true, pattern: /^[A-Z]{3}$/, patternHint: 'ISO 3166-1 alpha-3, e.g. TJK' });
   const wikidata = get('wikidata').string({ optional: true, pattern: /^Q[1-9]\d*$/, patternHint: 'a Wikidata Q-id, e.g. Q863' });
+  if (!iso2 && !iso3 && !wikidata) return NO_IDENTIFIERS;
   return { ...(iso2 ? { iso2 } : {}), ...(iso3 ? { iso3 } : {}), ...(wikidata ? { wikidata } : {}) };
 }
 
@@ -179,6 +189,10 @@ export function readSourceFile(input: DataFileInput): { file: YamlFile; source?:
     file,
     source: { id, title, author, publisher, year, paragraphs, captions, passages, location: { uri: file.uri, range: file.nodeRange(root) } },
   };
+}
+
+function orNone<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? NONE : list;
 }
 
 function isDefined<T>(v: T | undefined): v is T {

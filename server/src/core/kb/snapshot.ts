@@ -21,6 +21,7 @@
  */
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { CACHE_FORMAT, type FileReading } from './fileCache';
+import { NO_IDENTIFIERS, NONE } from './loader';
 import type { Entity, EntityOrigin, Evidence, Fact, Paragraph, Relation, Source, SourceLocation } from './model';
 import type { EntityKind } from '../kinds';
 
@@ -240,24 +241,28 @@ class Reader {
       const kind = this.str() as EntityKind;
       const name = this.str();
       const aliasCount = this.count(1);
-      const aliases: string[] = new Array(aliasCount);
-      for (let a = 0; a < aliasCount; a++) aliases[a] = this.str();
+      const aliases: string[] | readonly never[] = aliasCount === 0 ? NONE : new Array<string>(aliasCount);
+      for (let a = 0; a < aliasCount; a++) (aliases as string[])[a] = this.str();
       const summary = this.str();
       const idFlags = this.int();
-      // Only the identifiers present, in the loader's order (iso2, iso3, wikidata).
-      const identifiers: { iso2?: string; iso3?: string; wikidata?: string } = {};
-      if (idFlags & HAS_ISO2) identifiers.iso2 = this.str();
-      if (idFlags & HAS_ISO3) identifiers.iso3 = this.str();
-      if (idFlags & HAS_WIKIDATA) identifiers.wikidata = this.str();
+      // Only the identifiers present, in the loader's order (iso2, iso3, wikidata); none shared.
+      let identifiers: Entity['identifiers'] = NO_IDENTIFIERS;
+      if (idFlags !== 0) {
+        const some: { iso2?: string; iso3?: string; wikidata?: string } = {};
+        if (idFlags & HAS_ISO2) some.iso2 = this.str();
+        if (idFlags & HAS_ISO3) some.iso3 = this.str();
+        if (idFlags & HAS_WIKIDATA) some.wikidata = this.str();
+        identifiers = some;
+      }
       const relationCount = this.count(8);
-      const relations: Relation[] = new Array(relationCount);
-      for (let r = 0; r < relationCount; r++) relations[r] = this.relation();
+      const relations: Relation[] | readonly never[] = relationCount === 0 ? NONE : new Array<Relation>(relationCount);
+      for (let r = 0; r < relationCount; r++) (relations as Relation[])[r] = this.relation();
       const factCount = this.count(3);
-      const facts: Fact[] = new Array(factCount);
+      const facts: Fact[] | readonly never[] = factCount === 0 ? NONE : new Array<Fact>(factCount);
       for (let f = 0; f < factCount; f++) {
         const text = this.str();
         const evidence = this.evidence();
-        facts[f] = { text, evidence, location: this.location() };
+        (facts as Fact[])[f] = { text, evidence, location: this.location() };
       }
       const origin = this.str() as EntityOrigin;
       out[k] = { id, kind, name, aliases, summary, identifiers, relations, facts, origin, location: this.location() };
