@@ -16,7 +16,7 @@ import type {
   Heading,
   SyntaxProblem,
 } from './syntax';
-import { copyString, lineRange, range, splitLines } from './text';
+import { copyString, firstAtOrAfter, lineRange, range, splitLines } from './text';
 import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
@@ -221,18 +221,6 @@ function lineEnd(text: string, nextStart: number): number {
 }
 
 const FENCE_LIKE = /^(`{3,}|~{3,})/;
-
-/** Index of the first item on `line` or later, in a list sorted by line. */
-function firstAtOrAfter<T>(list: readonly T[], line: number, lineOf: (item: T) => number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lineOf(list[mid]) < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** One line of prose (not front matter, not code): headings, inline items, comments, claims. */
 function bodyLine(line: string, l: number, out: Collector): void {

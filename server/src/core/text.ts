@@ -76,20 +76,23 @@ export function copyString(text: string): string {
   return Array.from(text).join('');
 }
 
+/** Index of the first item on `line` or later, in a list sorted by line. */
+export function firstAtOrAfter<T>(list: readonly T[], line: number, lineOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineOf(list[mid]) < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The items of a list in document order that start on `line` (all of them when `line` is
  * undefined), found by binary search: a megabyte brief has ten thousand references.
  */
 export function itemsOnLine<T>(list: readonly T[], line: number | undefined, lineOf: (item: T) => number): readonly T[] {
   if (line === undefined) return list;
-  let from = 0;
-  let to = list.length;
-  while (from < to) {
-    const mid = (from + to) >> 1;
-    if (lineOf(list[mid]) < line) from = mid + 1;
-    else to = mid;
-  }
-  let end = from;
-  while (end < list.length && lineOf(list[end]) === line) end++;
-  return list.slice(from, end);
+  return list.slice(firstAtOrAfter(list, line, lineOf), firstAtOrAfter(list, line + 1, lineOf));
 }

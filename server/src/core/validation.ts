@@ -14,7 +14,10 @@ import { judgeClaim, kindProblem } from './claims';
 import { Suppressions } from './suppression';
 import { describeRelation, quoteEvidence } from './wording';
 import { lineEditOf } from './parser';
-import { itemsOnLine } from './text';
+import { firstAtOrAfter, itemsOnLine } from './text';
+
+/** The line an item starts on: how the lists of a tree and of problems are ordered. */
+const startLine = (item: { readonly range: Range }): number => item.range.start.line;
 
 /** Extra data on a diagnostic, for quick fixes. */
 export interface BriefDiagnosticData {
@@ -75,8 +78,8 @@ function problemsOf(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, 
   const before = edit && foundIn.get(edit.previous);
   let found: readonly Found[];
   if (edit && before && same(before)) {
-    const from = firstOnOrAfter(before.found, edit.line);
-    const to = firstOnOrAfter(before.found, edit.line + 1);
+    const from = firstAtOrAfter(before.found, edit.line, startLine);
+    const to = firstAtOrAfter(before.found, edit.line + 1, startLine);
     found = [...before.found.slice(0, from), ...findProblems(syntax, kb, resolver, severities, edit.line), ...before.found.slice(to)];
   } else {
     found = findProblems(syntax, kb, resolver, severities);
@@ -87,11 +90,11 @@ function problemsOf(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, 
 
 /** The problems of the brief, or of one line of it, in document order. */
 function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, severities: RuleSeverities, line?: number): Found[] {
-  const found: Found[] = [...itemsOnLine(syntax.problems, line, (p) => p.range.start.line)];
+  const found: Found[] = [...itemsOnLine(syntax.problems, line, startLine)];
   const add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => found.push({ code, message, range, ...(data ? { data } : {}) });
 
   // References: each one resolves to exactly one entity, or says why not.
-  for (const ref of itemsOnLine(syntax.references, line, (r) => r.range.start.line)) {
+  for (const ref of itemsOnLine(syntax.references, line, startLine)) {
     const r = resolver.resolve(ref.name);
     const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
     if (r.status === 'unknown') {
@@ -103,7 +106,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     }
   }
 
-  for (const citation of itemsOnLine(syntax.citations, line, (c) => c.range.start.line)) checkCitation(citation, kb.sources, add);
+  for (const citation of itemsOnLine(syntax.citations, line, startLine)) checkCitation(citation, kb.sources, add);
 
   // Front matter is never the line of a one-line edit (the parser reparses it whole).
   const fmSources = line === undefined ? syntax.frontMatter?.entries.find((e) => e.key === 'sources') : undefined;
@@ -115,7 +118,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     });
   }
 
-  for (const claim of itemsOnLine(syntax.claims, line, (c) => c.range.start.line)) checkClaim(claim, resolver, add);
+  for (const claim of itemsOnLine(syntax.claims, line, startLine)) checkClaim(claim, resolver, add);
 
   for (const directive of itemsOnLine(syntax.directives, line, (d) => d.line)) {
     for (const rule of directive.rules) {
@@ -129,16 +132,6 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
   return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-function firstOnOrAfter(found: readonly Found[], line: number): number {
-  let lo = 0;
-  let hi = found.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (found[mid].range.start.line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 type Add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => void;
 

@@ -133,7 +133,7 @@ export class NameIndex {
 
     // Names that start with the query, and names sharing a word with it: the only keys whose
     // prefix or word score is above zero. They are scored first, and often set a high bar.
-    if (query.length >= 2) for (let k = this.lowerBound(this.keys, query); k < this.keys.length && this.keys[k].startsWith(query); k++) score(k);
+    if (query.length >= 2) for (let k = lowerBound(this.keys, query); k < this.keys.length && this.keys[k].startsWith(query); k++) score(k);
     for (const word of queryWords) {
       const [from, to] = word.length >= 3 ? this.prefixRange(this.words, word) : this.exactRange(this.words, word);
       for (let w = from; w < to; w++) for (const k of this.wordKeys[w]) score(k);
@@ -210,7 +210,7 @@ export class NameIndex {
     for (const length of this.lengthsAscending) {
       if (length < query.length) continue;
       const sameLength = this.byLength.get(length) as Int32Array;
-      for (let i = lowerBoundOf(sameLength, from); i < sameLength.length && sameLength[i] < to; i++) consider(sameLength[i], matchScore(query, this.keys[sameLength[i]]));
+      for (let i = lowerBound(sameLength, from); i < sameLength.length && sameLength[i] < to; i++) consider(sameLength[i], matchScore(query, this.keys[sameLength[i]]));
       if (best.size > limit) return this.ranked(best, limit, true);
     }
     // Word starts score below every prefix match, and letters-in-order below both.
@@ -251,26 +251,14 @@ export class NameIndex {
     return ++this.stamp;
   }
 
-  /** The first index whose string is not below `value`. */
-  private lowerBound(sorted: readonly string[], value: string): number {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   private prefixRange(sorted: readonly string[], prefix: string): [number, number] {
-    const from = this.lowerBound(sorted, prefix);
+    const from = lowerBound(sorted, prefix);
     // Every string that starts with the prefix sorts below the prefix followed by U+FFFF.
-    return [from, this.lowerBound(sorted, `${prefix}\uffff`)];
+    return [from, lowerBound(sorted, `${prefix}\uffff`)];
   }
 
   private exactRange(sorted: readonly string[], value: string): [number, number] {
-    const at = this.lowerBound(sorted, value);
+    const at = lowerBound(sorted, value);
     return at < sorted.length && sorted[at] === value ? [at, at + 1] : [at, at];
   }
 }
@@ -308,8 +296,8 @@ function maxDistance(longer: number, bar: number): number {
   return d;
 }
 
-/** The first index of an ascending array whose value is not below `value`. */
-function lowerBoundOf(sorted: Int32Array, value: number): number {
+/** The first index of an ascending array (strings by code units, or numbers) whose value is not below `value`. */
+function lowerBound<T extends string | number>(sorted: ArrayLike<T>, value: T): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
