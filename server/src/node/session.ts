@@ -39,8 +39,8 @@ const INDEX_DELAY_MS = 1000;
 const READ_BATCH = 64;
 /** How many briefs are indexed between two progress reports (whole batches). */
 const PROGRESS_STEP = 4 * READ_BATCH;
-/** How many closed briefs are checked before the server looks at its messages again. */
-const PUBLISH_SLICE = 200;
+/** How long closed briefs are checked before the server looks at its messages again, ms. */
+const PUBLISH_SLICE_MS = 4;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
@@ -108,10 +108,16 @@ export class Session {
       progress?.done();
       this.publishDataDiagnostics();
       for (const folder of this.folders.loaded()) {
-        // In slices, so that requests are answered while ten thousand briefs are checked.
+        // In short slices, so that requests are answered while ten thousand briefs are checked.
         const uris = folder.index.uris();
-        for (let from = 0; from < uris.length; from += PUBLISH_SLICE) {
-          this.publishClosedBriefs(folder, uris.slice(from, from + PUBLISH_SLICE));
+        let from = 0;
+        while (from < uris.length) {
+          const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
+          const sent: Promise<void>[] = [];
+          do sent.push(this.publishClosedBriefs(folder, [uris[from++]]));
+          while (from < uris.length && performance.now() < sliceEnd);
+          // Wait until they are written: an answer queues behind every message not yet sent.
+          await Promise.all(sent);
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
@@ -170,8 +176,9 @@ export class Session {
     }
   }
 
-  /** Publishes the diagnostics of briefs that are not open, from their indexed text. */
-  publishClosedBriefs(folder: Folder, uris: Iterable<string>): void {
+  /** Publishes the diagnostics of briefs that are not open, from their indexed text; resolves when sent. */
+  publishClosedBriefs(folder: Folder, uris: Iterable<string>): Promise<void> {
+    const sent: Promise<void>[] = [];
     for (const uri of uris) {
       if (this.documents.get(uri)) continue;
       const syntax = folder.index.syntaxOf(uri);
@@ -180,8 +187,9 @@ export class Session {
       if (diagnostics.length === 0 && !this.publishedBriefs.has(uri)) continue;
       if (diagnostics.length > 0) this.publishedBriefs.add(uri);
       else this.publishedBriefs.delete(uri);
-      void this.connection.sendDiagnostics({ uri, diagnostics });
+      sent.push(this.connection.sendDiagnostics({ uri, diagnostics }));
     }
+    return Promise.all(sent).then(() => undefined);
   }
 
   /** A brief was closed: its diagnostics now come from the file on disk, or go away with it. */
@@ -201,7 +209,7 @@ export class Session {
     }
     folder.index.update(document.uri, text);
     this.publishedBriefs.add(document.uri); // make sure the closed file's list is sent, even empty
-    this.publishClosedBriefs(folder, [document.uri]);
+    void this.publishClosedBriefs(folder, [document.uri]);
   }
 
   /**
@@ -236,7 +244,7 @@ export class Session {
     const text = await this.deps.workspace.readFile(file);
     if (text === undefined) return;
     folder.index.update(change.uri, text);
-    this.publishClosedBriefs(folder, [change.uri]);
+    void this.publishClosedBriefs(folder, [change.uri]);
   }
 
   /** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
@@ -249,7 +257,7 @@ export class Session {
     const configChanged = JSON.stringify(before?.state.config?.config) !== JSON.stringify(after.state.config?.config);
     const affected = configChanged || !before ? after.index.uris() : after.index.briefsMentioning(changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities));
     this.log(`Re-checking ${affected.length} of ${after.index.size} briefs after a change in ${path}.`);
-    this.publishClosedBriefs(after, affected);
+    void this.publishClosedBriefs(after, affected);
     for (const uri of affected) {
       const doc = this.documents.get(uri);
       if (doc) this.schedule(doc, 0);
@@ -295,7 +303,8 @@ function changedKeys(before: ReadonlyMap<string, Entity>, after: ReadonlyMap<str
   const fingerprint = (e: Entity) => JSON.stringify({ ...e, location: e.location.range });
   for (const [id, entity] of after) {
     const old = before.get(id);
-    if (!old || fingerprint(old) !== fingerprint(entity)) {
+    // An unchanged file gives back the very same entity objects (kb/snapshot.ts): no need to compare them.
+    if (!old || (old !== entity && fingerprint(old) !== fingerprint(entity))) {
       entityKeys(entity).forEach((k) => keys.add(k));
       if (old) entityKeys(old).forEach((k) => keys.add(k));
     }

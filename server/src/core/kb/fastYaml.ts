@@ -8,9 +8,10 @@
  *   - block mappings with plain keys (`id: …`) and block sequences (`- …`), indented by spaces;
  *   - on one line: plain scalars, "double-quoted" (JSON escapes) and 'single-quoted' scalars,
  *     flow mappings `{ k: v, … }` and flow sequences `[a, "b"]`;
- *   - comments at the end of a line, comment lines before the content, blank lines.
+ *   - comments at the end of a line, comment lines before the content and in column 0 after
+ *     it, blank lines.
  *
- * Anything else — comment lines after the first key, tabs, CR, control characters, anchors, aliases, tags, block scalars, a value
+ * Anything else — other comment lines after the first key, tabs, CR, control characters, anchors, aliases, tags, block scalars, a value
  * over several lines, a plain scalar that would resolve to anything but a string, a decimal
  * integer, a boolean or null, an indentation-less sequence, a syntax error, a second document —
  * makes it give up (return undefined), and the caller parses with `yaml`: the fast path never has
@@ -72,9 +73,35 @@ export function parseSimpleYaml(text: string): SimpleMap | undefined {
   }
 }
 
+/** True when from `from` (a line start) to the end there are only blank lines and comment lines starting in column 0. */
+function onlyTrailer(text: string, from: number): boolean {
+  let lineStart = from;
+  while (lineStart < text.length) {
+    let end = text.indexOf('\n', lineStart);
+    if (end < 0) end = text.length;
+    if (text.charCodeAt(lineStart) !== 35) {
+      for (let i = lineStart; i < end; i++) if (text.charCodeAt(i) !== 32) return false;
+    }
+    lineStart = end + 1;
+  }
+  return true;
+}
+
+/** True when the last value in the tree (the deepest last item) is an empty one. */
+function endsEmpty(node: SimpleNode): boolean {
+  for (;;) {
+    if (node instanceof SimpleScalar) return node.range[0] === node.range[1];
+    const last = node.items[node.items.length - 1];
+    if (last === undefined) return false;
+    node = last instanceof SimplePair ? last.value : last;
+  }
+}
+
 class SimpleReader {
   /** Whether a content line has been read (comment lines after that are refused). */
   private started = false;
+  /** Whether the text ends with comment lines after its content. */
+  private trailer = false;
 
   constructor(private readonly text: string) {}
 
@@ -83,6 +110,8 @@ class SimpleReader {
     if (first.start >= this.text.length || first.indent !== 0) throw UNSUPPORTED;
     const { map, next } = this.blockMap(first.start, 0);
     if (next.start < this.text.length) throw UNSUPPORTED; // content after the root mapping
+    // Before a trailer, a last value left empty makes `yaml` stretch its parents over the comments.
+    if (this.trailer && endsEmpty(map)) throw UNSUPPORTED;
     return map;
   }
 
@@ -104,8 +133,16 @@ class SimpleReader {
         return { start: lineStart, indent: i - lineStart };
       }
       // `yaml` extends the ranges of some nodes over the comment lines after them, by rules of
-      // indentation not worth copying: comment lines are read only before the first content.
-      if (c === 35 && this.started) throw UNSUPPORTED;
+      // indentation not worth copying: comment lines are read only before the first content,
+      // and at the very end in column 0 (a trailer such as a generator's stamp), where they
+      // belong to the document and no node's range changes.
+      if (c === 35 && this.started) {
+        if (i === lineStart && onlyTrailer(text, lineStart)) {
+          this.trailer = true;
+          return { start: text.length, indent: 0 };
+        }
+        throw UNSUPPORTED;
+      }
       const end = text.indexOf('\n', i);
       if (end < 0) return { start: text.length, indent: 0 };
       lineStart = end + 1;

@@ -1,0 +1,28 @@
+/**
+ * What the VSIX ships, as `vsce` lists it from .vscodeignore: the three bundles, the KB with its
+ * precompiled readings (without them the installed extension parses the bundled YAML at every
+ * first start), the grammar, and nothing of the sources, tests or node_modules. Runs after
+ * `npm run build`, which writes dist/.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { listFiles, PackageManager } from '@vscode/vsce';
+import { REPO_ROOT } from '../helpers/memoryWorkspace';
+
+describe('the packaged extension', () => {
+  it('ships the bundles, the KB and every precompiled KB reading, and no sources', async () => {
+    const shipped = new Set(await listFiles({ cwd: REPO_ROOT, packageManager: PackageManager.None }));
+    for (const file of ['dist/client.js', 'dist/server.js', 'dist/brief-lint.js', 'syntaxes/brief.tmLanguage.json', 'language-configuration.json']) {
+      assert.ok(shipped.has(file), `${file} is not in the VSIX`);
+    }
+    const readings = fs.readdirSync(path.join(REPO_ROOT, 'dist', 'kb-cache'));
+    assert.ok(readings.length > 0, 'the build wrote no KB readings to dist/kb-cache');
+    for (const reading of readings) assert.ok(shipped.has(`dist/kb-cache/${reading}`), `dist/kb-cache/${reading} is not in the VSIX`);
+    for (const dir of ['data/kb', 'data/sources']) {
+      for (const file of fs.readdirSync(path.join(REPO_ROOT, dir))) if (file.endsWith('.yaml')) assert.ok(shipped.has(`${dir}/${file}`), `${dir}/${file} is not in the VSIX`);
+    }
+    const stray = [...shipped].filter((f) => /^(node_modules|server|client|test|out|bench)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'));
+    assert.deepEqual(stray, []);
+  });
+});
