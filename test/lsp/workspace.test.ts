@@ -347,6 +347,25 @@ async function barrier(client: LspClient): Promise<void> {
 describe('language server on a multi-root workspace (the real process, over JSON-RPC)', function () {
   this.timeout(60_000);
 
+  it('loads each folder once when a brief is opened before the workspace load starts', async function () {
+    // The open reaches the server while it registers its file watchers, before the workspace
+    // load: the open starts its folder's load, and the workspace load must wait for it, not
+    // start a second one.
+    const ws = new Workspace();
+    workspaces.push(ws);
+    const client = await LspClient.start({ folders: ws.folders, capabilities: RICH, env: { BRIEF_CACHE_DIR: '' } });
+    running.push(client);
+    try {
+      await client.open(ws.uri('alpha/briefs/early.brief'), 'Then @Tajikstan moved.\n');
+      await client.waitForProgressEnd();
+      for (const name of WITH_PROBLEMS) await client.waitForDiagnostics(ws.uri(name));
+      const loaded = client.logs.map((m) => /^Loaded \d+ entities for (.*) in \d+ ms\.$/.exec(m)?.[1]).filter((f) => f !== undefined);
+      assert.deepEqual(loaded.sort(), [...ws.folders].sort(), client.logs.join('\n'));
+    } finally {
+      await stopAll(this.currentTest?.state === 'failed');
+    }
+  });
+
   describe('features on one workspace (nothing changes on disk)', () => {
     let ws: Workspace;
     let client: LspClient;

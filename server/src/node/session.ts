@@ -90,7 +90,7 @@ export class Session {
     await this.safely('loading the workspace', undefined, async () => {
       const progress = withProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
       progress?.begin('Brief: indexing briefs', 0, 'loading the knowledge base', false);
-      for (const path of this.folders.paths) await this.folders.reload(path);
+      for (const path of this.folders.paths) await this.folders.ensure(path);
       const files = (await Promise.all(this.folders.paths.map(async (p) => (await this.folders.briefFiles(p)).map((f) => ({ folder: p, file: f }))))).flat();
       const started = Date.now();
       // Reads go out a batch at a time: one at a time, each waits for its own disk round trip.
