@@ -6,8 +6,9 @@
  *
  * The real process (`node dist/brief-lint.js`, run `npm run build` first) in temp folders, on
  * the small test KB. Races are made deterministic by fault injection: a preloaded module
- * (`node -r`) wraps `fs.promises.readFile` so that the fault happens at the moment brief-lint
- * reads that file, after it has listed it — the window a real deletion would have to hit.
+ * (`node -r`) wraps `fs.promises.readFile` and `fs.openSync` so that the fault happens at the
+ * moment brief-lint reads that file, after it has listed it — the window a real deletion would
+ * have to hit.
  */
 import { strict as assert } from 'assert';
 import { spawnSync, type SpawnSyncOptions } from 'child_process';
@@ -29,19 +30,28 @@ const FAULT_HOOK = `
 const fs = require('fs');
 const path = require('path');
 const faults = JSON.parse(process.env.BRIEF_TEST_FAULTS || '{}');
-const readFile = fs.promises.readFile;
-fs.promises.readFile = async function (file, ...rest) {
+// Brings on the fault planned for a file, once, as it is about to be opened.
+function strike(file) {
   const key = typeof file === 'string' ? path.resolve(file) : undefined;
   const fault = key && faults[key];
-  if (fault) {
-    delete faults[key]; // once
-    const fail = (code, errno, text) => Object.assign(new Error(code + ': ' + text + ", open '" + key + "'"), { code, errno, syscall: 'open', path: key });
-    if (fault === 'vanish') fs.unlinkSync(key);
-    else if (fault === 'becomes-folder') { fs.unlinkSync(key); fs.mkdirSync(key); }
-    else if (fault === 'eacces') throw fail('EACCES', -13, 'permission denied');
-    else if (fault === 'eio') throw fail('EIO', -5, 'i/o error');
-  }
+  if (!fault) return;
+  delete faults[key]; // once
+  const fail = (code, errno, text) => Object.assign(new Error(code + ': ' + text + ", open '" + key + "'"), { code, errno, syscall: 'open', path: key });
+  if (fault === 'vanish') fs.unlinkSync(key);
+  else if (fault === 'becomes-folder') { fs.unlinkSync(key); fs.mkdirSync(key); }
+  else if (fault === 'eacces') throw fail('EACCES', -13, 'permission denied');
+  else if (fault === 'eio') throw fail('EIO', -5, 'i/o error');
+}
+// Briefs are read with fs.promises.readFile; config and KB files with fs.openSync (nodeWorkspace.ts).
+const readFile = fs.promises.readFile;
+fs.promises.readFile = async function (file, ...rest) {
+  strike(file);
   return readFile.call(this, file, ...rest);
+};
+const openSync = fs.openSync;
+fs.openSync = function (file, ...rest) {
+  strike(file);
+  return openSync.call(this, file, ...rest);
 };
 `;
 
