@@ -6,7 +6,8 @@
  */
 import * as assert from 'assert';
 import { KnowledgeBase } from '../../server/src/core/kb/knowledgeBase';
-import { boundedEditDistance, matchScore, MIN_SIMILARITY, SUGGESTION_MARGIN } from '../../server/src/core/kb/nameIndex';
+import { matchScore, MIN_SIMILARITY, SUGGESTION_MARGIN } from '../../server/src/core/kb/nameIndex';
+import { boundedEditDistance } from '../../server/src/core/kb/nameDistance';
 import type { Entity } from '../../server/src/core/kb/model';
 import type { EntityKind } from '../../server/src/core/kinds';
 import { normalizeName } from '../../server/src/core/normalize';
