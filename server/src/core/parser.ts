@@ -16,7 +16,7 @@ import type {
   Heading,
   SyntaxProblem,
 } from './syntax';
-import { copyString, firstAtOrAfter, lineRange, range, splitLines } from './text';
+import { copyString, firstAtOrAfter, lineAtOffset, lineRange, range, splitLines } from './text';
 import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
@@ -115,7 +115,7 @@ export function reparseText(previous: ParsedText, text: string): ParsedText {
   if (hasLineBreak(old, p, endOld) || hasLineBreak(body, p, endNew)) return parseText(text);
   // Both changed spans lie inside one line: find it, and bail out where structure could change.
   const starts = previous.starts;
-  const l = lineOf(starts, p);
+  const l = lineAtOffset(starts, p);
   const syntax = previous.syntax;
   const bodyStart = syntax.frontMatter ? syntax.frontMatter.contentEndLine + 1 : 0;
   if (l === 0 || l < bodyStart) return parseText(text);
@@ -200,17 +200,6 @@ function hasLineBreak(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/** The line holding offset `offset`, by binary search over line starts. */
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** Where the line that ends just before `nextStart` ends, its line break excluded. */
 function lineEnd(text: string, nextStart: number): number {

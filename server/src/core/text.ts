@@ -76,6 +76,18 @@ export function copyString(text: string): string {
   return Array.from(text).join('');
 }
 
+/** The line holding offset `offset`, by binary search over the offsets where lines start. */
+export function lineAtOffset(starts: ArrayLike<number>, offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Index of the first item on `line` or later, in a list sorted by line. */
 export function firstAtOrAfter<T>(list: readonly T[], line: number, lineOf: (item: T) => number): number {
   let lo = 0;

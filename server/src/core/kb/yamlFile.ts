@@ -15,6 +15,7 @@ import {
 } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Position, type Range } from 'vscode-languageserver-types';
 import { parseSimpleYaml, SimpleMap, SimpleScalar, SimpleSeq, type SimpleNode } from './fastYaml';
+import { lineAtOffset } from '../text';
 
 /** A node as `Field` reads it: from `yaml`, or from the simple reader (fastYaml.ts). */
 export type AnyNode = YamlNode | SimpleNode;
@@ -273,13 +274,7 @@ class LineIndex {
 
   positionAt(offset: number): Position {
     const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineAtOffset(starts, offset);
     return { line: lo, character: Math.max(0, Math.min(offset - starts[lo], this.ends[lo] - starts[lo])) };
   }
 }
