@@ -82,6 +82,20 @@ describe('workspace index', () => {
     assert.equal(index.get(uri('a.brief'))?.version, 2);
   });
 
+  it('answers from the latest briefs after lookups were kept, and leaves out the asking brief', () => {
+    const files: Record<string, string> = { 'a.brief': '@Putin', 'b.brief': '@Putin and @[Vladimir Putin]', 'c.brief': '@Russia' };
+    const { index, show } = indexOf(files);
+    const putin = entity('vladimir-putin');
+    assert.deepEqual(show(index.referencesTo(putin, kb)), ['a.brief:@Putin', 'b.brief:@Putin', 'b.brief:@[Vladimir Putin]']);
+    assert.deepEqual(show(index.referencesToKeys(['putin'], uri('a.brief'))), ['b.brief:@Putin']);
+    files['c.brief'] = 'Now @Putin, then @Russia';
+    index.update(uri('c.brief'), files['c.brief']);
+    index.remove(uri('a.brief'));
+    assert.deepEqual(show(index.referencesTo(putin, kb)), ['b.brief:@Putin', 'b.brief:@[Vladimir Putin]', 'c.brief:@Putin']);
+    assert.deepEqual(show(index.referencesToKeys(['putin'])), ['b.brief:@Putin', 'c.brief:@Putin']);
+    assert.deepEqual(index.briefsMentioning(['putin']), [uri('b.brief'), uri('c.brief')]);
+  });
+
   it('does not re-parse the same text, whatever its version', () => {
     const index = new WorkspaceIndex();
     assert.equal(index.update(uri('a.brief'), '# T\n@Putin', 1), true);

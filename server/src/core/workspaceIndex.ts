@@ -39,6 +39,10 @@ export class WorkspaceIndex {
   private readonly briefs = new Map<string, IndexedBrief>();
   /** Normalised name → uris of the briefs that reference it (the inverted index). */
   private readonly postings = new Map<string, Set<string>>();
+  /** Sorted copies of postings, made on first lookup and dropped when the key's briefs change. */
+  private readonly sorted = new Map<string, readonly string[]>();
+  /** Locations of the references by key, made on first lookup and dropped with `sorted`. */
+  private readonly located = new Map<string, readonly Location[]>();
   /** Normal forms of names as written: ten thousand briefs name the same few thousand entities. */
   private readonly normalForms = new Map<string, string>();
 
@@ -77,6 +81,7 @@ export class WorkspaceIndex {
       const uris = this.postings.get(key);
       if (uris) uris.add(uri);
       else this.postings.set(key, new Set([uri]));
+      this.forgetLookups(key);
     }
     this.briefs.set(uri, { uri, ...(version !== undefined ? { version } : {}), hash, syntax: tree, references });
     return true;
@@ -127,25 +132,61 @@ export class WorkspaceIndex {
     return this.referencesToKeys([normalizeName(name)]);
   }
 
-  /** Every reference using one of the normalised names, grouped by brief in uri order. */
-  referencesToKeys(keys: Iterable<string>): Location[] {
-    const wanted = [...new Set(keys)];
+  /**
+   * Every reference using one of the normalised names, grouped by brief in uri order, leaving out
+   * the brief `except` (the caller has its fresher syntax). The most-mentioned entity of a large
+   * workspace has thousands of references, so this only walks lists: each brief's ranges are
+   * already in document order, and are merged only when two spellings meet in one brief.
+   */
+  referencesToKeys(keys: Iterable<string>, except?: string): Location[] {
+    const wanted = [...new Set(keys)].filter((key) => this.postings.has(key));
+    // One spelling in use (the usual case): its list is kept between lookups.
+    if (wanted.length <= 1) return wanted.length === 0 ? [] : this.locationsOf(wanted[0]).filter((l) => l.uri !== except);
     const out: Location[] = [];
     for (const uri of this.briefsMentioning(wanted)) {
+      if (uri === except) continue;
       const brief = this.briefs.get(uri);
       if (!brief) continue;
-      const ranges = wanted.flatMap((k) => brief.references.get(k) ?? []);
+      const ranges = wanted.flatMap((key) => brief.references.get(key) ?? []);
       ranges.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
       for (const range of ranges) out.push({ uri, range });
     }
     return out;
   }
 
+  /**
+   * The references written with `key`, in uri then document order. Kept until that key's briefs
+   * change: walking thousands of briefs' tables costs more than the answer does to send.
+   */
+  private locationsOf(key: string): readonly Location[] {
+    const kept = this.located.get(key);
+    if (kept) return kept;
+    const locations: Location[] = [];
+    for (const uri of this.sortedPostings(key)) {
+      for (const range of this.briefs.get(uri)?.references.get(key) ?? []) locations.push({ uri, range });
+    }
+    this.located.set(key, locations);
+    return locations;
+  }
+
   /** The briefs that hold a reference with one of these normalised names, sorted by uri. */
-  briefsMentioning(keys: Iterable<string>): string[] {
-    const uris = new Set<string>();
-    for (const key of keys) for (const uri of this.postings.get(key) ?? []) uris.add(uri);
-    return [...uris].sort();
+  briefsMentioning(keys: Iterable<string>): readonly string[] {
+    const lists: (readonly string[])[] = [];
+    for (const key of new Set(keys)) {
+      const list = this.sortedPostings(key);
+      if (list.length > 0) lists.push(list);
+    }
+    return lists.reduce(mergeSorted, []);
+  }
+
+  /** The uris of the briefs using `key`, sorted; kept until that key's briefs change. */
+  private sortedPostings(key: string): readonly string[] {
+    let sorted = this.sorted.get(key);
+    if (sorted === undefined) {
+      sorted = [...(this.postings.get(key) ?? [])].sort();
+      this.sorted.set(key, sorted);
+    }
+    return sorted;
   }
 
   /** Every heading of every brief, for workspace symbols. */
@@ -155,13 +196,38 @@ export class WorkspaceIndex {
     }
   }
 
+  private forgetLookups(key: string): void {
+    this.sorted.delete(key);
+    this.located.delete(key);
+  }
+
   private unpost(uri: string, brief: IndexedBrief): void {
     for (const key of brief.references.keys()) {
       const uris = this.postings.get(key);
       uris?.delete(uri);
       if (uris && uris.size === 0) this.postings.delete(key);
+      this.forgetLookups(key);
     }
   }
+}
+
+/** The union of two sorted lists of uris, sorted, each uri once. */
+function mergeSorted(a: readonly string[], b: readonly string[]): readonly string[] {
+  if (a.length === 0) return b;
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) out.push(a[i++]);
+    else if (b[j] < a[i]) out.push(b[j++]);
+    else {
+      out.push(a[i++]);
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }
 
 /** The normalised id, name and aliases of an entity: what to pass to `briefsMentioning` when it changes. */

@@ -47,7 +47,7 @@ export class KbReferencesProvider {
 function referencesWithKeys(uri: string, syntax: BriefSyntax, scope: FolderScope, keys: readonly string[]): Location[] {
   const wanted = new Set(keys);
   const own = referencesInBrief(syntax, wanted).map((r) => ({ uri, range: r.range }));
-  const others = scope.index.referencesToKeys(wanted).filter((l) => l.uri !== uri);
+  const others = scope.index.referencesToKeys(wanted, uri);
   return [...own, ...others];
 }
 
