@@ -38,7 +38,9 @@ export interface FolderScope {
 export class WorkspaceIndex {
   private readonly briefs = new Map<string, IndexedBrief>();
   /** Normalised name → uris of the briefs that reference it (the inverted index). */
-  private readonly postings = new Map<string, Set<string>>();
+  // Lists, not sets: a brief posts each of its names once, and appending is what indexing does
+  // ten thousand times; removing (an edited or deleted brief) is the rare case.
+  private readonly postings = new Map<string, string[]>();
   /** Sorted copies of postings, made on first lookup and dropped when the key's briefs change. */
   private readonly sorted = new Map<string, readonly string[]>();
   /** Locations of the references by key, made on first lookup and dropped with `sorted`. */
@@ -79,8 +81,8 @@ export class WorkspaceIndex {
     if (old) this.unpost(uri, old);
     for (const key of references.keys()) {
       const uris = this.postings.get(key);
-      if (uris) uris.add(uri);
-      else this.postings.set(key, new Set([uri]));
+      if (uris) uris.push(uri);
+      else this.postings.set(key, [uri]);
       this.forgetLookups(key);
     }
     this.briefs.set(uri, { uri, ...(version !== undefined ? { version } : {}), hash, syntax: tree, references });
@@ -204,8 +206,12 @@ export class WorkspaceIndex {
   private unpost(uri: string, brief: IndexedBrief): void {
     for (const key of brief.references.keys()) {
       const uris = this.postings.get(key);
-      uris?.delete(uri);
-      if (uris && uris.size === 0) this.postings.delete(key);
+      const at = uris ? uris.indexOf(uri) : -1;
+      if (uris && at >= 0) {
+        uris[at] = uris[uris.length - 1];
+        uris.pop();
+        if (uris.length === 0) this.postings.delete(key);
+      }
       this.forgetLookups(key);
     }
   }
