@@ -2,6 +2,11 @@
  * The workspace index: every brief of a workspace folder, open or not, parsed once per content,
  * with an inverted index from normalised reference names to the briefs that use them.
  *
+ * Of each brief it keeps the text, the ranges of its references and its headings, not the whole
+ * syntax tree: ten thousand trees are ten times the size of their text, and a heap that large
+ * makes every garbage collection of the server slow, so every answer too. A tree is parsed again
+ * when one is needed (checking a closed brief after a KB change, a rename across briefs).
+ *
  * Find references, code lenses, workspace symbols and "re-check the briefs a KB change affects"
  * all read it. A lookup goes name → briefs → ranges, so its cost follows the number of matches,
  * not the number of briefs: it never resolves every reference of the workspace one by one.
@@ -21,9 +26,11 @@ export interface IndexedBrief {
   readonly uri: string;
   /** The editor's version when the text came from an open document. */
   readonly version?: number;
-  /** A hash of the text: the same text is never parsed twice. */
+  /** A hash of the text: the same text is never indexed twice. */
   readonly hash: string;
-  readonly syntax: BriefSyntax;
+  /** The text indexed, for `syntaxOf`. */
+  readonly text: string;
+  readonly headings: readonly Heading[];
   /** Reference ranges by the normalised name they use, in document order. */
   readonly references: ReadonlyMap<string, readonly Range[]>;
 }
@@ -85,7 +92,7 @@ export class WorkspaceIndex {
       else this.postings.set(key, [uri]);
       this.forgetLookups(key);
     }
-    this.briefs.set(uri, { uri, ...(version !== undefined ? { version } : {}), hash, syntax: tree, references });
+    this.briefs.set(uri, { uri, ...(version !== undefined ? { version } : {}), hash, text, headings: tree.headings, references });
     return true;
   }
 
@@ -116,8 +123,10 @@ export class WorkspaceIndex {
     return this.briefs.get(uri);
   }
 
+  /** The syntax tree of an indexed brief, parsed anew from its indexed text on every call. */
   syntaxOf(uri: string): BriefSyntax | undefined {
-    return this.briefs.get(uri)?.syntax;
+    const brief = this.briefs.get(uri);
+    return brief && parseBrief(brief.text);
   }
 
   /**
@@ -194,7 +203,7 @@ export class WorkspaceIndex {
   /** Every heading of every brief, for workspace symbols. */
   *headings(): IterableIterator<{ uri: string; heading: Heading }> {
     for (const brief of this.briefs.values()) {
-      for (const heading of brief.syntax.headings) yield { uri: brief.uri, heading };
+      for (const heading of brief.headings) yield { uri: brief.uri, heading };
     }
   }
 

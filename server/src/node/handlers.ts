@@ -51,7 +51,7 @@ export interface HandlerOptions {
 export function registerHandlers(connection: Connection, session: Session, client: () => ClientCapabilities, options: () => HandlerOptions): void {
   /** Runs `run` on an open brief and its folder; answers `fallback` otherwise or when cancelled. */
   const onBrief = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, folder: Folder) => T | Promise<T>): Promise<T> =>
-    session.safely(what, fallback, async () => {
+    session.answer(what, fallback, async () => {
       const open = session.documents.get(uri);
       if (!open || !isBrief(open)) return fallback;
       // The open document is updated in place by later edits: if one arrives while the folder
@@ -92,7 +92,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
     }),
   );
   connection.onReferences((p, token) =>
-    session.safely('references', [], async () => {
+    session.answer('references', [], async () => {
       await session.syncIndex();
       const document = session.documents.get(p.textDocument.uri);
       if (document && isBrief(document)) {
@@ -106,7 +106,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onDocumentHighlight((p, token) => onBrief(p.textDocument.uri, token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, p.position)));
   connection.onDocumentSymbol((p, token) => onBrief(p.textDocument.uri, token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
   connection.onWorkspaceSymbol((p, token) =>
-    session.safely('workspace symbols', [], async () => {
+    session.answer('workspace symbols', [], async () => {
       await session.syncIndex();
       // Over a large workspace this takes a while: it pauses now and then to see a cancellation.
       let last = Date.now();
@@ -122,7 +122,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onFoldingRanges((p, token) => onBrief(p.textDocument.uri, token, [], 'folding', (doc) => service.foldingRanges(doc)));
   connection.onDocumentLinks((p, token) => onBrief(p.textDocument.uri, token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
   connection.onCodeLens((p, token) =>
-    session.safely('code lens', [], async () => {
+    session.answer('code lens', [], async () => {
       await session.syncIndex();
       return token.isCancellationRequested ? [] : service.kbCodeLenses(p.textDocument.uri, scopes());
     }),

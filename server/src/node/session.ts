@@ -41,6 +41,8 @@ const READ_BATCH = 64;
 const PROGRESS_STEP = 4 * READ_BATCH;
 /** How long closed briefs are checked before the server looks at its messages again, ms. */
 const PUBLISH_SLICE_MS = 4;
+/** The longest the check of closed briefs waits for requests to be answered before it goes on, ms. */
+const REQUEST_WAIT_MS = 1000;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
@@ -69,6 +71,39 @@ export class Session {
 
   log(message: string): void {
     this.connection.console.log(message);
+  }
+
+  /** Requests being answered, and who waits for there to be none (see `requestsAnswered`). */
+  private inFlight = 0;
+  private readonly waitingForQuiet: (() => void)[] = [];
+
+  /**
+   * Answers a request through `safely`, counted as in flight meanwhile: background work (checking
+   * ten thousand closed briefs after indexing) steps aside until the answer is out, so a hover or
+   * a find-references asked at that moment does not wait behind it.
+   */
+  async answer<T>(what: string, fallback: T, run: () => Promise<T> | T): Promise<T> {
+    this.inFlight++;
+    try {
+      return await this.safely(what, fallback, run);
+    } finally {
+      if (--this.inFlight === 0) for (const wake of this.waitingForQuiet.splice(0)) wake();
+    }
+  }
+
+  /**
+   * Resolves when no request is being answered, or after `REQUEST_WAIT_MS` at most: a request
+   * that never ends must not stop the workspace's diagnostics.
+   */
+  private requestsAnswered(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, REQUEST_WAIT_MS);
+      this.waitingForQuiet.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**
@@ -119,6 +154,7 @@ export class Session {
           // Wait until they are written: an answer queues behind every message not yet sent.
           await Promise.all(sent);
           await new Promise((resolve) => setImmediate(resolve));
+          await this.requestsAnswered();
         }
       }
       for (const doc of this.documents.all()) this.schedule(doc, 0);
