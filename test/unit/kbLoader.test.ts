@@ -5,6 +5,7 @@
 import { strict as assert } from 'assert';
 import { loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
 import { parseConfig } from '../../server/src/core/config';
+import { normalizeName } from '../../server/src/core/normalize';
 import { loadProject } from '../../server/src/core/project';
 import { MINI_DATA, miniWorkspace, WORKSPACE } from '../helpers/fixtures';
 import type { FileReading, FileReadingCache } from '../../server/src/core/kb/fileCache';
@@ -94,6 +95,38 @@ describe('KB loader (spec §4.2)', () => {
   it('indexes ids, names and aliases by normalised form', () => {
     const r = load(`entities:\n${entity('alpha', '    aliases: [Alpha Land, ALP]\n')}`);
     for (const name of ['alpha', 'ALPHA', 'alpha land', 'Alpha_Land', 'A.L.P']) assert.equal(r.kb.lookup(name)[0]?.id, 'alpha', name);
+  });
+
+  it('files each label under its normal form once, the name first, an id only where the name does not put it', () => {
+    const r = load(`entities:\n${entity('alpha', '    aliases: [ALPHA, Alpha Land]\n')}  - id: us\n    kind: state\n    name: United States\n    aliases: [U.S.]\n    summary: S.\n  - id: tojikiston\n    kind: state\n    name: Tajikistan\n    summary: S.\n`);
+    const names = r.kb.names();
+    const entries = Object.fromEntries(names.keys.map((key, k) => [key, names.entry(k)]));
+    assert.deepEqual(entries, {
+      alpha: { ids: ['alpha'], labels: ['Alpha'] },
+      'alpha-land': { ids: ['alpha'], labels: ['Alpha Land'] },
+      'united-states': { ids: ['us'], labels: ['United States'] },
+      us: { ids: ['us'], labels: ['U.S.'] },
+      tajikistan: { ids: ['tojikiston'], labels: ['Tajikistan'] },
+      tojikiston: { ids: ['tojikiston'], labels: ['tojikiston'] },
+    });
+    assert.equal(r.kb.nameKey('us'), 'united-states');
+  });
+
+  it('normalising a normal form changes nothing, as the name index relies on', () => {
+    // The constructor skips normalising an id equal to its name's normal form; that is sound
+    // because normalising a normal form changes nothing, for any script.
+    for (const label of ['Ostmir Offensive-1995', 'U.S.', '  --Zürich_ETH--  ', 'İstanbul', 'Ǆemal ﬁ', 'Тоҷикистон', 'Ａｌｐｈａ', 'a\u0301\u200b b']) {
+      const key = normalizeName(label);
+      assert.equal(normalizeName(key), key, label);
+    }
+  });
+
+  it('answers "who relates to X" from the relations of every entity, on first question', () => {
+    const r = load(`entities:\n${entity('alpha', RELATION('beta', 'Alpha borders Beta'))}${entity('beta', RELATION('alpha', 'Alpha borders Beta'))}${entity('gamma', RELATION('beta', 'Alpha borders Beta'))}`);
+    const incoming = (id: string) => r.kb.relationsTo(id).map(({ subject, relation }) => `${subject.id} ${relation.type} ${relation.target}`);
+    assert.deepEqual(incoming('beta'), ['alpha borders beta', 'gamma borders beta']);
+    assert.deepEqual(incoming('alpha'), ['beta borders alpha']);
+    assert.deepEqual(incoming('gamma'), []);
   });
 
   it('loads the bundled KB with no diagnostics', async () => {

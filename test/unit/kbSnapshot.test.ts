@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { FileReading } from '../../server/src/core/kb/fileCache';
 import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
-import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
+import { decodeReading, decodeVerdict, encodeReading } from '../../server/src/core/kb/snapshot';
 import { loadProject } from '../../server/src/core/project';
 import { DiskReadingCache, prune } from '../../server/src/node/kbCache';
 import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
@@ -230,6 +230,22 @@ describe('KB reading cache on disk', () => {
     const blocked = new DiskReadingCache([], path.join(folder, 'file', 'sub'));
     blocked.set(input, 'entities', reading);
     assert.equal(new DiskReadingCache([], path.join(folder, 'file', 'sub')).get(input, 'entities'), undefined);
+  });
+
+  it('keeps verdicts beside the readings, in their frame: found by a later cache, shipped ones first, never taken for a reading', () => {
+    const files = [{ input, kind: 'entities' as const }];
+    const warning = { range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }, message: 'part-of cycle: a → b → a.', severity: 2, code: 'kb-cycle', source: 'brief' } as const;
+    const verdict = { added: [[warning]] };
+    new DiskReadingCache([], path.join(folder, 'user')).setVerdict(files, 'checks', verdict);
+    const [name] = fs.readdirSync(path.join(folder, 'user'));
+    assert.match(name, /^[0-9a-f]{40}\.kbs$/, 'pruned and shipped like a reading');
+    assert.deepEqual(new DiskReadingCache([], path.join(folder, 'user')).getVerdict(files, 'checks'), verdict);
+    assert.equal(new DiskReadingCache([], path.join(folder, 'user')).getVerdict(files, 'other checks'), undefined);
+    assert.equal(new DiskReadingCache([], path.join(folder, 'user')).getVerdict([{ input, kind: 'source' }], 'checks'), undefined);
+    assert.throws(() => decodeReading(fs.readFileSync(path.join(folder, 'user', name)), input.uri), /not a snapshot/);
+    assert.throws(() => decodeVerdict(encodeReading(fresh(input, 'entities'))), /not a snapshot/);
+    new DiskReadingCache([], path.join(folder, 'shipped')).setVerdict(files, 'checks', { added: [[]] });
+    assert.deepEqual(new DiskReadingCache([path.join(folder, 'shipped')], path.join(folder, 'user')).getVerdict(files, 'checks'), { added: [[]] });
   });
 
   it('hands the same entities to a second load in the same process, each file under its own uri', () => {

@@ -4,15 +4,19 @@
  * bundled KB in `dist/kb-cache/`, so a start does not parse that YAML at all; readings of the
  * analyst's own KB files go to a user cache folder.
  *
+ * Beside the readings lie the verdicts of the cross-file pass (fileCache.ts `KbVerdict`), in
+ * the same frame and with the same suffix, so that pruning and packaging treat them alike. A
+ * verdict is named by a hash of the names of its files' readings, in order.
+ *
  * A missing, unreadable, truncated or damaged snapshot is a miss: the caller parses the YAML
- * and the fresh reading replaces the bad file.
+ * (or runs the cross-file pass) and the fresh result replaces the bad file.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CACHE_FORMAT, type FileReading, type FileReadingCache } from '../core/kb/fileCache';
-import { decodeReading, encodeReading } from '../core/kb/snapshot';
+import { CACHE_FORMAT, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../core/kb/fileCache';
+import { decodeReading, decodeVerdict, encodeReading, encodeVerdict } from '../core/kb/snapshot';
 import type { DataFileInput } from '../core/kb/loader';
 import type { Entity, Source } from '../core/kb/model';
 
@@ -31,6 +35,12 @@ export class DiskReadingCache implements FileReadingCache {
     if (this.live.get(key)?.payload.deref() === undefined) this.live.delete(key);
   });
 
+  /**
+   * The reading name of each input this cache was asked about: a verdict's name is made of them,
+   * and hashing 60 MB of YAML a second time would cost a warm start 60 ms more.
+   */
+  private readonly names = new WeakMap<DataFileInput, { kind: string; text: string; origin: string; name: string }>();
+
   /** Whether this process has pruned the write folder (once, after its first write). */
   private pruned = false;
 
@@ -44,9 +54,30 @@ export class DiskReadingCache implements FileReadingCache {
   ) {}
 
   get(input: DataFileInput, kind: 'entities' | 'source'): FileReading | undefined {
-    const name = fileName(input, kind);
+    const name = this.nameOf(input, kind);
     const held = this.held(name, input.uri);
     if (held) return held;
+    const reading = this.find(name, (bytes) => decodeReading(bytes, input.uri));
+    if (reading) this.hold(name, input.uri, reading);
+    return reading;
+  }
+
+  set(input: DataFileInput, kind: 'entities' | 'source', reading: FileReading): void {
+    const name = this.nameOf(input, kind);
+    this.hold(name, input.uri, reading);
+    this.write(name, () => encodeReading(reading));
+  }
+
+  getVerdict(files: readonly VerdictInput[], checks: string): KbVerdict | undefined {
+    return this.find(this.verdictName(files, checks), decodeVerdict);
+  }
+
+  setVerdict(files: readonly VerdictInput[], checks: string, verdict: KbVerdict): void {
+    this.write(this.verdictName(files, checks), () => encodeVerdict(verdict));
+  }
+
+  /** The first stored file of this name that decodes, in the read folders and then the write folder. */
+  private find<T>(name: string, decode: (bytes: Buffer) => T): T | undefined {
     for (const folder of [...this.readFolders, ...(this.writeFolder ? [this.writeFolder] : [])]) {
       let bytes: Buffer;
       try {
@@ -55,10 +86,9 @@ export class DiskReadingCache implements FileReadingCache {
         continue; // not cached here: try the next folder, then parse the YAML
       }
       try {
-        const reading = decodeReading(bytes, input.uri);
-        this.hold(name, input.uri, reading);
+        const decoded = decode(bytes);
         if (folder === this.writeFolder) touch(path.join(folder, name));
-        return reading;
+        return decoded;
       } catch {
         // Damaged, or written by another version of Brief: the next folder may hold a good one.
       }
@@ -66,15 +96,14 @@ export class DiskReadingCache implements FileReadingCache {
     return undefined;
   }
 
-  set(input: DataFileInput, kind: 'entities' | 'source', reading: FileReading): void {
-    const name = fileName(input, kind);
-    this.hold(name, input.uri, reading);
+  /** Stores a file in the write folder, if there is one, and prunes the folder after the first write. */
+  private write(name: string, encode: () => Uint8Array): void {
     if (!this.writeFolder) return;
     try {
       fs.mkdirSync(this.writeFolder, { recursive: true });
       const target = path.join(this.writeFolder, name);
       const temporary = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, encodeReading(reading));
+      fs.writeFileSync(temporary, encode());
       fs.renameSync(temporary, target); // atomic: a reader never sees half a file
     } catch {
       // The cache is an optimisation: a read-only or full disk only makes the next start slower.
@@ -84,6 +113,26 @@ export class DiskReadingCache implements FileReadingCache {
       this.pruned = true;
       prune(this.writeFolder);
     }
+  }
+
+  /** `fileName`, once per input object and kind. */
+  private nameOf(input: DataFileInput, kind: 'entities' | 'source'): string {
+    const known = this.names.get(input);
+    if (known && known.kind === kind && known.text === input.text && known.origin === input.origin) return known.name;
+    const name = fileName(input, kind);
+    this.names.set(input, { kind, text: input.text, origin: input.origin, name });
+    return name;
+  }
+
+  /**
+   * A verdict's file name: a hash of the checks and of its files' reading names, in order. The
+   * names hold each file's text, kind and origin; uris are left out, as the cross-file pass
+   * reports them only in errors, which no verdict holds: a verdict serves wherever the files are.
+   */
+  private verdictName(files: readonly VerdictInput[], checks: string): string {
+    const hash = createHash('sha256').update(`verdict\0${CACHE_FORMAT}\0${checks}\0`);
+    for (const { input, kind } of files) hash.update(`${this.nameOf(input, kind)}\0`);
+    return `${hash.digest('hex').slice(0, 40)}${SUFFIX}`;
   }
 
   private held(name: string, uri: string): FileReading | undefined {
@@ -128,7 +177,7 @@ export const KEEP_BYTES = 512 * 1024 * 1024;
 /** Temporary files older than this were left by a process that died while writing. */
 const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 
-/** The folder's own files: snapshots, readings of the JSON format before them, temporary files. */
+/** The folder's own files: snapshots (readings and verdicts), readings of the JSON format before them, temporary files. */
 const SNAPSHOT_FILE = /^[0-9a-f]{40}\.kbs$/;
 const OLD_FORMAT_FILE = /^[0-9a-f]{40}\.json$/;
 const TEMPORARY_FILE = /^[0-9a-f]{40}\.(kbs|json)\.\d+\.tmp$/;

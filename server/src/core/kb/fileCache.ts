@@ -21,10 +21,32 @@ export interface FileReading {
 export interface FileReadingCache {
   get(input: DataFileInput, kind: 'entities' | 'source'): FileReading | undefined;
   set(input: DataFileInput, kind: 'entities' | 'source', reading: FileReading): void;
+  /**
+   * The verdict stored for exactly these files, in this order, under these `checks` (the
+   * cross-file rules, so that a change of rules is a change of key). A cache without verdicts
+   * only makes every load run the cross-file pass.
+   */
+  getVerdict?(files: readonly VerdictInput[], checks: string): KbVerdict | undefined;
+  setVerdict?(files: readonly VerdictInput[], checks: string, verdict: KbVerdict): void;
+}
+
+/** One input of the cross-file pass, and how it was read. */
+export interface VerdictInput {
+  readonly input: DataFileInput;
+  readonly kind: 'entities' | 'source';
 }
 
 /**
- * Bump when a reading's shape or its stored form (snapshot.ts) changes: the format is part of
- * every cache key, so older cache entries are never looked up again.
+ * What the cross-file pass (knowledgeBase.ts: duplicate ids, targets, predicate signatures,
+ * evidence, part-of cycles) added to each file's own diagnostics, by the file's position among
+ * the pass's inputs. Only a pass without errors has a verdict, so it holds only warnings.
+ */
+export interface KbVerdict {
+  readonly added: readonly (readonly Diagnostic[])[];
+}
+
+/**
+ * Bump when a reading's shape or its stored form (snapshot.ts) changes, or a verdict's: the
+ * format is part of every cache key, so older cache entries are never looked up again.
  */
 export const CACHE_FORMAT = 2;

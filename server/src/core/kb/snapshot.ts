@@ -18,9 +18,12 @@
  *
  * Decoding checks every index and count, and `decodeReading` throws on anything malformed: the
  * caller then parses the YAML. The checksum catches a file that is whole but altered.
+ *
+ * A verdict of the cross-file pass (fileCache.ts `KbVerdict`) is stored in the same frame under
+ * another magic number, with no ints or strings: the verdict is the extra JSON.
  */
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import { CACHE_FORMAT, type FileReading } from './fileCache';
+import { CACHE_FORMAT, type FileReading, type KbVerdict } from './fileCache';
 import { NO_IDENTIFIERS, NONE } from './loader';
 import type { Entity, EntityOrigin, Evidence, Fact, Paragraph, Relation, Source, SourceLocation } from './model';
 import type { EntityKind } from '../kinds';
@@ -29,6 +32,7 @@ import type { EntityKind } from '../kinds';
 const SNAPSHOT_FORMAT = CACHE_FORMAT;
 
 const MAGIC = 0x4b424942; // "BIBK" as little-endian bytes
+const VERDICT_MAGIC = 0x56424942; // "BIBV"
 const BYTE_ORDER = 0x01020304;
 const HEADER_INTS = 8;
 /** Strings up to this length are stored once however often they occur. */
@@ -158,16 +162,7 @@ export function encodeReading(reading: FileReading): Uint8Array {
 
 /** Rebuilds the reading of the file at `uri`; throws when the bytes are no valid snapshot. */
 export function decodeReading(bytes: Uint8Array, uri: string): FileReading {
-  if (bytes.byteLength < 4 * HEADER_INTS) throw new SnapshotError('too short');
-  // An Int32Array needs 4-byte alignment; a buffer from a pool may not have it.
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  const header = new Int32Array(aligned.buffer, aligned.byteOffset, HEADER_INTS);
-  const [magic, format, order, intCount, stringLength, extraLength, stringCount, sum] = header;
-  if (magic !== MAGIC || format !== SNAPSHOT_FORMAT || order !== BYTE_ORDER) throw new SnapshotError('not a snapshot of this format');
-  if (intCount < 0 || stringLength < 0 || extraLength < 0 || 4 * (HEADER_INTS + intCount) + stringLength + extraLength !== aligned.byteLength) {
-    throw new SnapshotError('lengths do not match the file');
-  }
-  if (checksum(aligned, header) !== sum) throw new SnapshotError('checksum mismatch');
+  const { aligned, intCount, stringLength, extraLength, stringCount } = checkedHeader(bytes, MAGIC);
   const ints = new Int32Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_INTS, intCount);
   const stringStart = aligned.byteOffset + 4 * (HEADER_INTS + intCount);
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -176,6 +171,52 @@ export function decodeReading(bytes: Uint8Array, uri: string): FileReading {
   const extra = JSON.parse(decoder.decode(new Uint8Array(aligned.buffer, stringStart + stringLength, extraLength))) as { diagnostics?: unknown };
   if (!extra || !Array.isArray(extra.diagnostics)) throw new SnapshotError('bad diagnostics');
   return new Reader(ints, strings as string[], uri).reading(extra.diagnostics as Diagnostic[]);
+}
+
+/**
+ * A verdict of the cross-file pass (fileCache.ts) in the same frame as a reading, under its own
+ * magic number: the header and checksum with no ints and no strings, the verdict as the extra JSON.
+ */
+export function encodeVerdict(verdict: KbVerdict): Uint8Array {
+  const extraBytes = new TextEncoder().encode(asciiJson({ added: verdict.added }));
+  const out = new Uint8Array(4 * HEADER_INTS + extraBytes.length);
+  const header = new Int32Array(out.buffer, 0, HEADER_INTS);
+  header.set([VERDICT_MAGIC, SNAPSHOT_FORMAT, BYTE_ORDER, 0, 0, extraBytes.length, 0, 0]);
+  out.set(extraBytes, 4 * HEADER_INTS);
+  header[7] = checksum(out, header);
+  return out;
+}
+
+/** Rebuilds a verdict; throws when the bytes are no valid stored verdict. */
+export function decodeVerdict(bytes: Uint8Array): KbVerdict {
+  const { aligned, intCount, stringLength, extraLength } = checkedHeader(bytes, VERDICT_MAGIC);
+  if (intCount !== 0 || stringLength !== 0) throw new SnapshotError('not a verdict');
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_INTS, extraLength));
+  const stored = JSON.parse(text) as { added?: unknown };
+  if (!stored || !Array.isArray(stored.added) || !stored.added.every((list) => Array.isArray(list) && list.every(isDiagnostic))) throw new SnapshotError('bad verdict');
+  return { added: stored.added as Diagnostic[][] };
+}
+
+/** The header of a stored file, checked against the file: magic, format, byte order, lengths, checksum. */
+function checkedHeader(bytes: Uint8Array, magic: number): { aligned: Uint8Array; intCount: number; stringLength: number; extraLength: number; stringCount: number } {
+  if (bytes.byteLength < 4 * HEADER_INTS) throw new SnapshotError('too short');
+  // An Int32Array needs 4-byte alignment; a buffer from a pool may not have it.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const header = new Int32Array(aligned.buffer, aligned.byteOffset, HEADER_INTS);
+  const [storedMagic, format, order, intCount, stringLength, extraLength, stringCount, sum] = header;
+  if (storedMagic !== magic || format !== SNAPSHOT_FORMAT || order !== BYTE_ORDER) throw new SnapshotError('not a snapshot of this kind and format');
+  if (intCount < 0 || stringLength < 0 || extraLength < 0 || 4 * (HEADER_INTS + intCount) + stringLength + extraLength !== aligned.byteLength) {
+    throw new SnapshotError('lengths do not match the file');
+  }
+  if (checksum(aligned, header) !== sum) throw new SnapshotError('checksum mismatch');
+  return { aligned, intCount, stringLength, extraLength, stringCount };
+}
+
+/** Enough of a diagnostic's shape for the loader and the editor to use it without a crash. */
+function isDiagnostic(value: unknown): boolean {
+  const d = value as Partial<Diagnostic> | null;
+  const isPosition = (p: unknown) => typeof p === 'object' && p !== null && Number.isInteger((p as { line?: unknown }).line) && Number.isInteger((p as { character?: unknown }).character);
+  return typeof d === 'object' && d !== null && typeof d.message === 'string' && typeof d.severity === 'number' && typeof d.range === 'object' && d.range !== null && isPosition(d.range.start) && isPosition(d.range.end);
 }
 
 export class SnapshotError extends Error {
