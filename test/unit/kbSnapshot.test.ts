@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { FileReading } from '../../server/src/core/kb/fileCache';
+import { KbLocation, type SourceLocation } from '../../server/src/core/kb/model';
 import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
 import { decodeReading, decodeVerdict, encodeReading } from '../../server/src/core/kb/snapshot';
 import { loadProject } from '../../server/src/core/project';
@@ -312,11 +313,23 @@ describe('KB reading cache on disk', () => {
 });
 
 describe('KB locations from a snapshot', () => {
+  /** A location as it goes into an LSP answer (JSON), which is what the editor gets. */
+  const plain = (value: SourceLocation | object | undefined) => JSON.parse(JSON.stringify(value ?? null)) as unknown;
   it('land where the YAML has them: an entity on its `- id:` line, a relation from its first key to the next line', () => {
     const input = { uri: 'file:///kb/rich.yaml', text: RICH_KB, origin: 'workspace' as const };
     const entity = decodeReading(encodeReading(fresh(input, 'entities')), input.uri).entities?.[0];
-    assert.deepEqual(entity?.location, { uri: input.uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 18 } } });
-    assert.deepEqual(entity?.relations[0].location, { uri: input.uri, range: { start: { line: 9, character: 8 }, end: { line: 17, character: 0 } } });
-    assert.deepEqual(entity?.relations[0].evidence[0].location, { uri: input.uri, range: { start: { line: 15, character: 12 }, end: { line: 15, character: 77 } } });
+    assert.deepEqual(plain(entity?.location), { uri: input.uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 18 } } });
+    assert.deepEqual(plain(entity?.relations[0].location), { uri: input.uri, range: { start: { line: 9, character: 8 }, end: { line: 17, character: 0 } } });
+    assert.ok(entity?.location instanceof KbLocation, 'decoded as numbers');
+    assert.deepEqual(plain(entity?.relations[0].evidence[0].location), { uri: input.uri, range: { start: { line: 15, character: 12 }, end: { line: 15, character: 77 } } });
+  });
+
+  it('are numbers that give the LSP range and shape, in code and in JSON', () => {
+    const range = { start: { line: 3, character: 4 }, end: { line: 5, character: 0 } };
+    const location = KbLocation.of('file:///kb/a.yaml', range);
+    assert.deepEqual(location.range, range);
+    assert.notEqual(location.range, location.range, 'a fresh range each time: no caller can alter the KB');
+    assert.deepEqual(plain(location), { uri: 'file:///kb/a.yaml', range });
+    assert.deepEqual(plain({ entity: location }), { entity: { uri: 'file:///kb/a.yaml', range } });
   });
 });

@@ -4,7 +4,7 @@
  * in `knowledgeBase.ts`, once every file is read.
  */
 import { Field, YamlFile } from './yamlFile';
-import type { Entity, EntityOrigin, Evidence, Fact, Paragraph, Relation, Source } from './model';
+import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source } from './model';
 import { ENTITY_KINDS, PREDICATES, type EntityKind } from '../kinds';
 
 /** A data file as text, with where it lives and who provided it. */
@@ -91,7 +91,7 @@ function readEntity(item: Field, index: number, origin: EntityOrigin): Entity | 
     relations,
     facts,
     origin,
-    location: { uri: item.file.uri, range: { start: { line: idField.range.start.line, character: 0 }, end: idField.range.end } },
+    location: new KbLocation(item.file.uri, idField.range.start.line, 0, idField.range.end.line, idField.range.end.character),
   };
 }
 
@@ -123,7 +123,7 @@ function readRelation(field: Field): Relation | undefined {
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     evidence,
-    location: { uri: field.file.uri, range: field.range },
+    location: KbLocation.of(field.file.uri, field.range),
   };
 }
 
@@ -132,7 +132,7 @@ function readFact(field: Field): Fact | undefined {
   if (!get) return undefined;
   const text = get('text').string({ nonEmpty: true });
   const evidence = readEvidenceList(get('evidence'));
-  return text && evidence ? { text, evidence, location: { uri: field.file.uri, range: field.range } } : undefined;
+  return text && evidence ? { text, evidence, location: KbLocation.of(field.file.uri, field.range) } : undefined;
 }
 
 /** At least one `{source, paragraph, quote}`; undefined when the list is missing or empty. */
@@ -145,7 +145,7 @@ function readEvidenceList(field: Field): Evidence[] | undefined {
     const source = get('source').string({ nonEmpty: true });
     const paragraph = get('paragraph').string({ nonEmpty: true });
     const quote = get('quote').string({ nonEmpty: true });
-    return source && paragraph && quote ? { source, paragraph, quote, location: { uri: e.file.uri, range: e.range } } : undefined;
+    return source && paragraph && quote ? { source, paragraph, quote, location: KbLocation.of(e.file.uri, e.range) } : undefined;
   });
   return evidence.length > 0 && evidence.every(isDefined) ? (evidence as Evidence[]) : undefined;
 }
@@ -175,7 +175,7 @@ export function readSourceFile(input: DataFileInput): { file: YamlFile; source?:
         p.problem(`duplicate ${kind} id '${pid}'.`);
         return undefined;
       }
-      const paragraph: Paragraph = { id: pid, section, text, location: { uri: file.uri, range: p.range } };
+      const paragraph: Paragraph = { id: pid, section, text, location: KbLocation.of(file.uri, p.range) };
       passages.set(pid, paragraph);
       return paragraph;
     });
@@ -187,7 +187,7 @@ export function readSourceFile(input: DataFileInput): { file: YamlFile; source?:
   if (!id || !title || !author || year === undefined) return { file };
   return {
     file,
-    source: { id, title, author, publisher, year, paragraphs, captions, passages, location: { uri: file.uri, range: file.nodeRange(root) } },
+    source: { id, title, author, publisher, year, paragraphs, captions, passages, location: KbLocation.of(file.uri, file.nodeRange(root)) },
   };
 }
 

@@ -22,10 +22,10 @@
  * A verdict of the cross-file pass (fileCache.ts `KbVerdict`) is stored in the same frame under
  * another magic number, with no ints or strings: the verdict is the extra JSON.
  */
-import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import type { Diagnostic } from 'vscode-languageserver-types';
 import { CACHE_FORMAT, type FileReading, type KbVerdict } from './fileCache';
 import { NO_IDENTIFIERS, NONE } from './loader';
-import type { Entity, EntityOrigin, Evidence, Fact, Paragraph, Relation, Source, SourceLocation } from './model';
+import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source, type SourceLocation } from './model';
 import type { EntityKind } from '../kinds';
 
 /** Snapshots of another format are refused (and re-made). */
@@ -70,10 +70,11 @@ export function encodeReading(reading: FileReading): Uint8Array {
   };
   const location = (l: SourceLocation | undefined) => {
     if (!l) return ints.push(NO_LOCATION);
-    ints.push(l.range.start.line);
-    ints.push(l.range.start.character);
-    ints.push(l.range.end.line);
-    ints.push(l.range.end.character);
+    const { start, end } = l.range;
+    ints.push(start.line);
+    ints.push(start.character);
+    ints.push(end.line);
+    ints.push(end.character);
   };
   const evidenceList = (list: readonly Evidence[]) => {
     ints.push(list.length);
@@ -264,14 +265,10 @@ class Reader {
     return s;
   }
 
-  private range(): Range {
+  private location(): KbLocation {
     const line = this.int();
     if (line < 0) throw new SnapshotError('bad location');
-    return { start: { line, character: this.int() }, end: { line: this.int(), character: this.int() } };
-  }
-
-  private location(): SourceLocation {
-    return { uri: this.uri, range: this.range() };
+    return new KbLocation(this.uri, line, this.int(), this.int(), this.int());
   }
 
   private entities(): Entity[] {
