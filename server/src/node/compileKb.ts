@@ -14,7 +14,8 @@ async function main(): Promise<number> {
     process.stderr.write('usage: compile-kb <data folder> <cache folder>\n');
     return 2;
   }
-  const state = await loadProject(new NodeWorkspace(), { bundledDataDir: dataDir, trusted: false, configPath: null, cache: new DiskReadingCache([], cacheDir) });
+  // No stamps: what this writes ships to every machine, and a stamp holds only on this one.
+  const state = await loadProject(new NodeWorkspace({ stamps: false }), { bundledDataDir: dataDir, trusted: false, configPath: null, cache: new DiskReadingCache([], cacheDir) });
   if (hasErrors(state.kbLoad.diagnostics)) {
     process.stderr.write('compile-kb: the bundled KB has errors; run brief-lint data/kb/*.yaml data/sources/*.yaml\n');
     return 1;

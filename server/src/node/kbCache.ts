@@ -8,6 +8,10 @@
  * the same frame and with the same suffix, so that pruning and packaging treat them alike. A
  * verdict is named by a hash of the names of its files' readings, in order.
  *
+ * A file the host stamps (NodeWorkspace: identity, size, times) is looked up by its stamp first:
+ * a small record in the write folder names its reading, so a start whose KB files have not
+ * changed reads none of them. Without a record the text is read and hashed, and the record made.
+ *
  * A missing, unreadable, truncated or damaged snapshot is a miss: the caller parses the YAML
  * (or runs the cross-file pass) and the fresh result replaces the bad file.
  */
@@ -22,6 +26,8 @@ import type { Entity, Source } from '../core/kb/model';
 
 /** How snapshot files end; files of earlier formats (`.json`) are never read. */
 const SUFFIX = '.kbs';
+/** How stamp records end (see `stampRecordName`). */
+const STAMP_SUFFIX = '.kbt';
 
 export class DiskReadingCache implements FileReadingCache {
   /**
@@ -39,7 +45,7 @@ export class DiskReadingCache implements FileReadingCache {
    * The reading name of each input this cache was asked about: a verdict's name is made of them,
    * and hashing 60 MB of YAML a second time would cost a warm start 60 ms more.
    */
-  private readonly names = new WeakMap<DataFileInput, { kind: string; text: string; origin: string; name: string }>();
+  private readonly names = new WeakMap<DataFileInput, { kind: string; origin: string; name: string }>();
 
   /** Whether this process has pruned the write folder (once, after its first write). */
   private pruned = false;
@@ -63,7 +69,9 @@ export class DiskReadingCache implements FileReadingCache {
   }
 
   set(input: DataFileInput, kind: 'entities' | 'source', reading: FileReading): void {
-    const name = this.nameOf(input, kind);
+    // From the text, which parsing has just read: a stamp's record is made or mended here.
+    const name = this.textName(input, kind);
+    this.names.set(input, { kind, origin: input.origin, name });
     this.hold(name, input.uri, reading);
     this.write(name, () => encodeReading(reading));
   }
@@ -115,12 +123,37 @@ export class DiskReadingCache implements FileReadingCache {
     }
   }
 
-  /** `fileName`, once per input object and kind. */
+  /**
+   * The reading name of an input, once per input object and kind: by its stamp when a record of
+   * the write folder knows the stamp (the text is then never read), else from its text.
+   */
   private nameOf(input: DataFileInput, kind: 'entities' | 'source'): string {
     const known = this.names.get(input);
-    if (known && known.kind === kind && known.text === input.text && known.origin === input.origin) return known.name;
+    if (known && known.kind === kind && known.origin === input.origin) return known.name;
+    const name = (input.stamp !== undefined ? this.stamped(input.stamp, kind, input.origin) : undefined) ?? this.textName(input, kind);
+    this.names.set(input, { kind, origin: input.origin, name });
+    return name;
+  }
+
+  /** `fileName` from the input's text, recorded under its stamp when it has one. */
+  private textName(input: DataFileInput, kind: 'entities' | 'source'): string {
     const name = fileName(input, kind);
-    this.names.set(input, { kind, text: input.text, origin: input.origin, name });
+    if (input.stamp !== undefined) this.write(stampRecordName(input.stamp, kind, input.origin), () => Buffer.from(name));
+    return name;
+  }
+
+  /** The reading name recorded for a stamp, if the write folder holds a sound record. */
+  private stamped(stamp: string, kind: string, origin: string): string | undefined {
+    if (!this.writeFolder) return undefined;
+    const record = path.join(this.writeFolder, stampRecordName(stamp, kind, origin));
+    let name: string;
+    try {
+      name = fs.readFileSync(record, 'latin1');
+    } catch {
+      return undefined;
+    }
+    if (!SNAPSHOT_FILE.test(name)) return undefined;
+    touch(record);
     return name;
   }
 
@@ -168,6 +201,15 @@ function fileName(input: DataFileInput, kind: string): string {
 const NOT_LATIN1 = /[^\u0000-\u00ff]/;
 
 /**
+ * Where the reading name of a file with this stamp is recorded: a small file beside the
+ * snapshots, pruned with them. Stamps are the host's (NodeWorkspace: identity, size, times).
+ */
+function stampRecordName(stamp: string, kind: string, origin: string): string {
+  const hash = createHash('sha256').update(`stamp\0${CACHE_FORMAT}\0${kind}\0${origin}\0${stamp}`).digest('hex');
+  return `${hash.slice(0, 40)}${STAMP_SUFFIX}`;
+}
+
+/**
  * How much the write folder keeps. Every saved version of a workspace KB file leaves a snapshot
  * (a KB of 100,000 entities makes about 40 MB), so the folder is trimmed to the snapshots used
  * most recently: a hit refreshes a file's time.
@@ -179,8 +221,9 @@ const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 
 /** The folder's own files: snapshots (readings and verdicts), readings of the JSON format before them, temporary files. */
 const SNAPSHOT_FILE = /^[0-9a-f]{40}\.kbs$/;
+const STAMP_RECORD = /^[0-9a-f]{40}\.kbt$/;
 const OLD_FORMAT_FILE = /^[0-9a-f]{40}\.json$/;
-const TEMPORARY_FILE = /^[0-9a-f]{40}\.(kbs|json)\.\d+\.tmp$/;
+const TEMPORARY_FILE = /^[0-9a-f]{40}\.(kbs|kbt|json)\.\d+\.tmp$/;
 
 /** Removes old-format readings, stale temporary files and the least recently used snapshots over the limits. */
 export function prune(folder: string, limits: { now?: number; files?: number; bytes?: number } = {}): void {
@@ -198,7 +241,7 @@ export function prune(folder: string, limits: { now?: number; files?: number; by
       if (OLD_FORMAT_FILE.test(name)) fs.unlinkSync(file);
       else if (TEMPORARY_FILE.test(name)) {
         if (now - fs.statSync(file).mtimeMs > STALE_TEMPORARY_MS) fs.unlinkSync(file);
-      } else if (SNAPSHOT_FILE.test(name)) {
+      } else if (SNAPSHOT_FILE.test(name) || STAMP_RECORD.test(name)) {
         const stat = fs.statSync(file);
         snapshots.push({ file, size: stat.size, time: stat.mtimeMs });
       }

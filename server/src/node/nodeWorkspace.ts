@@ -1,5 +1,5 @@
 /** The `Workspace` of the core, on the real disk (for the server and brief-lint). */
-import { closeSync, constants, fstatSync, openSync, promises as fs, readFileSync } from 'fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Workspace } from '../core/project';
@@ -7,13 +7,45 @@ import type { Workspace } from '../core/project';
 /** Folders never searched for briefs or KB files. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
+/**
+ * A file changed less than this long ago gets no stamp. File times tick in steps of a few
+ * milliseconds, so two writes of the same size within one step would share a stamp; a file
+ * this old has settled (git's index guards against "racy" files the same way).
+ */
+const SETTLED_MS = 2000;
+
 export class NodeWorkspace implements Workspace {
+  /**
+   * @param options.stamps whether files get stamps (default true)
+   * @param options.now the clock that decides whether a file has settled (tests set it)
+   */
+  constructor(private readonly options: { stamps?: boolean; now?: () => number } = {}) {}
+
   /**
    * Read synchronously: briefs and KB files are small, and each asynchronous step (open, stat,
    * read, close) is a round trip through libuv's thread pool, which made reading ten thousand
    * briefs cost seconds.
    */
   async readFile(file: string): Promise<string | undefined> {
+    return this.readFileNow(file);
+  }
+
+  /**
+   * Device, inode, size, and modification and change times in nanoseconds: any write changes the
+   * change time, which no tool can set back. None for a file that is not regular or not settled.
+   */
+  stamp(file: string): string | undefined {
+    if (this.options.stamps === false) return undefined;
+    try {
+      const s = statSync(file, { bigint: true });
+      if (!s.isFile() || (this.options.now ?? Date.now)() - Number((s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs) / 1_000_000n) < SETTLED_MS) return undefined;
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  readFileNow(file: string): string | undefined {
     let fd: number | undefined;
     try {
       // Only regular files: reading a FIFO or a device named like a KB file would never end.

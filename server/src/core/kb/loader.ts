@@ -10,8 +10,11 @@ import { ENTITY_KINDS, PREDICATES, type EntityKind } from '../kinds';
 /** A data file as text, with where it lives and who provided it. */
 export interface DataFileInput {
   readonly uri: string;
+  /** May be read from disk only when first asked for (project.ts `dataInput`). */
   readonly text: string;
   readonly origin: EntityOrigin;
+  /** The file's stamp on disk, when the host gives one: a reading cache may go by it instead of the text. */
+  readonly stamp?: string;
 }
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
