@@ -409,7 +409,9 @@ describe('$/cancelRequest on long requests over a large workspace', function () 
       const afterCancel = (tAnswer - tCancel) / fullMs;
       const complete = 'ok' in got && Array.isArray(got.ok) && got.ok.length === full.result.length;
       console.log(`      ${method}: full answer ${full.result.length} items in ${fullMs.toFixed(0)} ms; cancelled at ${tCancel.toFixed(0)} ms, answered ${(tAnswer - tCancel).toFixed(0)} ms later (${afterCancel.toFixed(2)} of a full run), ${complete ? 'with the full result' : 'early'}`);
-      assert.ok(fullMs >= 200, `the request takes only ${fullMs.toFixed(0)} ms: too short to cancel half-way; make the workspace larger`);
+      // The server looks for a cancellation at least every 10 ms of work: a run of 50 ms gives
+      // it several chances, so a cancel a fortieth of the way in must land while it computes.
+      assert.ok(fullMs >= 50, `the request takes only ${fullMs.toFixed(0)} ms: too short to cancel half-way; make the workspace larger`);
       assert.ok(!complete, `the cancelled ${method} still computed and sent its full result (${full.result.length} items)`);
       assert.ok(afterCancel <= 0.5, `the answer came ${afterCancel.toFixed(2)} of a full run after the cancel`);
       if ('error' in got) assert.ok(isCancelled(got.error), String(got.error));
