@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import { KnowledgeBase } from '../../server/src/core/kb/knowledgeBase';
 import { matchScore, MIN_SIMILARITY, SUGGESTION_MARGIN } from '../../server/src/core/kb/nameIndex';
-import { boundedEditDistance } from '../../server/src/core/kb/nameDistance';
+import { boundedEditDistance, classMasks, MASK_LEVELS, popcount, QueryDistance } from '../../server/src/core/kb/nameDistance';
 import type { Entity } from '../../server/src/core/kb/model';
 import type { EntityKind } from '../../server/src/core/kinds';
 import { normalizeName } from '../../server/src/core/normalize';
@@ -105,6 +105,48 @@ describe('name index', () => {
       const bounded = boundedEditDistance(a, b, limit);
       if (full <= limit) assert.strictEqual(bounded, full, `${a} / ${b} limit ${limit}`);
       else assert.ok(bounded > limit, `${a} / ${b} limit ${limit}: ${bounded} but the distance is ${full}`);
+    }
+  });
+
+  it('the bit-parallel distance of one query equals the full distance within the limit, and exceeds the limit otherwise', () => {
+    const random = prng(12);
+    // Few letters, so that swaps and repeats are common; one unit from 128 on, and one astral
+    // pair, for the wide-unit table; queries up to 40 units cross the 32-unit word.
+    const alphabet = ['a', 'b', 'c', 'a', '-', 'ü', '\u{1F600}'];
+    const text = (most: number) => Array.from({ length: Math.floor(random() * most) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    let within = 0;
+    for (let i = 0; i < 20000; i++) {
+      const query = i % 10 === 0 ? text(40) : text(12);
+      const distance = new QueryDistance(query);
+      for (let j = 0; j < 3; j++) {
+        const key = random() < 0.5 ? text(12) : [...query].map((c) => (random() < 0.2 ? alphabet[Math.floor(random() * alphabet.length)] : c)).join('');
+        const limit = Math.floor(random() * 8);
+        const full = editDistance(query, key);
+        const got = distance.within(key, limit);
+        if (full <= limit) {
+          assert.strictEqual(got, full, `'${query}' / '${key}' limit ${limit}`);
+          within++;
+        } else assert.ok(got > limit, `'${query}' / '${key}' limit ${limit}: ${got} but the distance is ${full}`);
+      }
+    }
+    assert.ok(within > 10000, `only ${within} pairs were within their limit`);
+  });
+
+  it('half the bits two names\' class masks differ in never exceeds their edit distance', () => {
+    const random = prng(13);
+    const alphabet = 'aabcxyz-019üé.';
+    const masksOf = (s: string) => {
+      const out = new Int32Array(MASK_LEVELS);
+      classMasks(s, out, 0, 1);
+      return out;
+    };
+    for (let i = 0; i < 20000; i++) {
+      const a = Array.from({ length: Math.floor(random() * 14) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const b = Array.from({ length: Math.floor(random() * 14) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const [ma, mb] = [masksOf(a), masksOf(b)];
+      let differ = 0;
+      for (let t = 0; t < MASK_LEVELS; t++) differ += popcount(ma[t] ^ mb[t]);
+      assert.ok((differ + 1) >> 1 <= editDistance(a, b), `'${a}' / '${b}': bound ${(differ + 1) >> 1}, distance ${editDistance(a, b)}`);
     }
   });
 

@@ -10,43 +10,48 @@ export function maxDistance(longer: number, bar: number): number {
   return d;
 }
 
+/** How many masks `classMasks` writes per string (the name index reads all three). */
+export const MASK_LEVELS = 3;
+
 /**
- * A 32-bit set of the key's characters (folded into 32 classes). An edit changes at most two
- * classes' presence, so half the classes two keys do not share is a lower bound on their edit
- * distance; folding only merges classes, which keeps it a lower bound.
+ * The class (0–31) of each ASCII character. Letters and the hyphen each have their own, digits
+ * share five; anything else is folded by its low bits. Folding only merges classes, which keeps
+ * the bounds below lower bounds; keeping the common characters apart keeps them tight.
  */
+const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
+  if (c >= 97 && c <= 122) return c - 97;
+  if (c === 45) return 26;
+  if (c >= 48 && c <= 57) return 27 + ((c - 48) % 5);
+  return c & 31;
+});
+
+function charClass(c: number): number {
+  return c < 128 ? ASCII_CLASS[c] : c & 31;
+}
+
+/** The classes present in `s`, one bit each: the first of the masks `classMasks` writes. */
 export function charMask(s: string): number {
   let mask = 0;
-  for (let i = 0; i < s.length; i++) mask |= 1 << (s.charCodeAt(i) & 31);
+  for (let i = 0; i < s.length; i++) mask |= 1 << charClass(s.charCodeAt(i));
   return mask;
 }
 
 /**
- * The query's letters counted in 32 classes. Each edit changes the counts by at most two (a swap
- * by none), so half the letters the two names do not have in common bound the edit distance
- * from below: a few additions per key, where the distance itself costs a table.
+ * Writes `MASK_LEVELS` masks of `s` to `out[at]`, `out[at + stride]`, …: level t has a bit for
+ * each class that occurs more than t times. Summed over all levels, the bits two strings' masks
+ * differ in are the letters one has and the other lacks (class by class); an edit changes that
+ * sum by at most two (a swap by none), so half of it, even from the first levels only, bounds
+ * the edit distance from below. Stored per key, the bound costs a few instructions where the
+ * distance costs a walk of the key.
  */
-export class LetterCounts {
-  private readonly counts = new Int16Array(32);
-  private readonly work = new Int16Array(32);
-
-  constructor(private readonly query: string) {
-    for (let i = 0; i < query.length; i++) this.counts[query.charCodeAt(i) & 31]++;
-  }
-
-  /** A lower bound on the edit distance to `key`, exact up to `limit` + 1. */
-  distance(key: string, limit: number): number {
-    const work = this.work;
-    work.set(this.counts);
-    const most = 2 * limit + 1;
-    let extra = 0; // letters of the key the query lacks
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i) & 31;
-      if (work[c] > 0) work[c]--;
-      else if (++extra >= most) return limit + 1;
-    }
-    const missing = this.query.length - (key.length - extra); // letters of the query the key lacks
-    return (extra + missing + 1) >> 1;
+export function classMasks(s: string, out: Int32Array, at: number, stride: number): void {
+  for (let t = 0; t < MASK_LEVELS; t++) out[at + t * stride] = 0;
+  for (let i = 0; i < s.length; i++) {
+    const bit = 1 << charClass(s.charCodeAt(i));
+    // The class's next occurrence sets its bit in the first level that lacks it.
+    let level = at;
+    while (level < at + MASK_LEVELS * stride && (out[level] & bit) !== 0) level += stride;
+    if (level < at + MASK_LEVELS * stride) out[level] |= bit;
   }
 }
 
@@ -54,6 +59,76 @@ export function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Patterns up to this many UTF-16 units fit the 32-bit words of `QueryDistance`. */
+const WORD_BITS = 32;
+
+/**
+ * One query's edit distance to many keys. For a query of up to 32 UTF-16 units it is Hyyrö's
+ * bit-parallel optimal string alignment distance (2003: Myers' algorithm plus adjacent swaps):
+ * one column of the table per character of the key, in a dozen word operations, instead of a
+ * band of cells. Longer queries fall back to `boundedEditDistance`.
+ */
+export class QueryDistance {
+  /** Bit i of `ascii[c]` is set when the query's unit i is c; `wide` holds units from 128 on. */
+  private readonly ascii = new Int32Array(128);
+  private readonly wideUnits: number[] = [];
+  private readonly wideBits: number[] = [];
+
+  constructor(readonly query: string) {
+    if (query.length > WORD_BITS) return;
+    for (let i = 0; i < query.length; i++) {
+      const c = query.charCodeAt(i);
+      if (c < 128) {
+        this.ascii[c] |= 1 << i;
+        continue;
+      }
+      let w = this.wideUnits.indexOf(c);
+      if (w < 0) w = this.wideUnits.push(c) - 1;
+      this.wideBits[w] = (this.wideBits[w] ?? 0) | (1 << i);
+    }
+  }
+
+  /** The distance to `key` when it is at most `limit`, else more than `limit`. */
+  within(key: string, limit: number): number {
+    const m = this.query.length;
+    const n = key.length;
+    if (Math.abs(m - n) > limit) return limit + 1;
+    if (m > WORD_BITS) return boundedEditDistance(this.query, key, limit);
+    if (m === 0) return n;
+    // Vertical deltas of the current column (vp: +1, vn: −1), `d0` its zero diagonal deltas;
+    // bits above the query's length hold junk that carries and shifts only move further up.
+    let vp = -1;
+    let vn = 0;
+    let d0 = 0;
+    let previous = 0;
+    let score = m; // the last row: the distance from the query to the key's first j units
+    const last = 1 << (m - 1);
+    for (let j = 0; j < n; j++) {
+      const c = key.charCodeAt(j);
+      const match = c < 128 ? this.ascii[c] : this.wideMatch(c);
+      // Swaps: the query's units i-1, i are the key's j, j-1, and that diagonal was not free.
+      const swap = ((~d0 & match) << 1) & previous;
+      d0 = (((match & vp) + vp) ^ vp) | match | vn | swap;
+      const hp = vn | ~(d0 | vp);
+      const hn = d0 & vp;
+      if (hp & last) score++;
+      else if (hn & last) score--;
+      // The rest of the key can take at most one unit off the distance each.
+      if (score - (n - 1 - j) > limit) return limit + 1;
+      const x = (hp << 1) | 1;
+      vn = x & d0;
+      vp = (hn << 1) | ~(x | d0);
+      previous = match;
+    }
+    return score;
+  }
+
+  private wideMatch(c: number): number {
+    const w = this.wideUnits.indexOf(c);
+    return w < 0 ? 0 : this.wideBits[w];
+  }
 }
 
 // Rows of the edit-distance table, reused across calls (the searches are synchronous).

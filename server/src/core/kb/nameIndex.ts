@@ -8,7 +8,7 @@
  * from sorted arrays (names, and the words inside names) and rules out the rest of the KB with
  * bounds that never drop a name the full scan would have kept: the results are the same.
  */
-import { boundedEditDistance, charMask, LetterCounts, maxDistance, popcount } from './nameDistance';
+import { charMask, classMasks, MASK_LEVELS, maxDistance, popcount, QueryDistance } from './nameDistance';
 
 /** One name of the KB: its normal form, the entities it denotes, and the label written for each. */
 export interface KeyEntry {
@@ -42,17 +42,39 @@ export class NameIndex {
   /** Every normalised name, sorted by UTF-16 code units so that a prefix is a contiguous range. */
   readonly keys: string[];
   private readonly entries: KeyEntry[];
-  /** One bit per character class present in each key, for a cheap lower bound on edit distance. */
+  /**
+   * Key indices by length, then alphabetically: the keys of length L are `order[i]` for i from
+   * `lengthStart[L]` to `lengthStart[L + 1]`, and `byLength[L]` is a view of that run.
+   */
+  private readonly order: Int32Array;
+  private readonly lengthStart: Int32Array;
+  private readonly byLength: Int32Array[] = [];
+  private readonly lengthsAscending: number[] = [];
+  /** Where each key is in `order`. */
+  private readonly position: Int32Array;
+  /**
+   * `MASK_LEVELS` character-class masks per key (see `classMasks`), level by level, each level
+   * in `order`'s order: the scan of one length reads the first level in sequence, and touches
+   * a key itself only when the masks admit it.
+   */
   private readonly masks: Int32Array;
-  /** Key indices grouped by key length, and the lengths in ascending order. */
-  private readonly byLength = new Map<number, Int32Array>();
-  private readonly lengthsAscending: number[];
-  /** The distinct words (the parts between `-`) of all keys, sorted, and the keys holding each. */
+  /** Each key's length, and how many words (parts between `-`) it has. */
+  private readonly keyLengths: Int32Array;
+  private readonly wordCounts: Int32Array;
+  /** The distinct words of all keys, sorted, and the keys holding each. */
   private readonly words: string[];
   private readonly wordKeys: Int32Array[];
   /** Per-key marks for one search at a time: `visited[k] === stamp` means k was scored. */
   private readonly visited: Int32Array;
   private stamp = 0;
+  /**
+   * For one search, how many of the query's words each key holds: `hits[k]`, valid when
+   * `lastWord[k]` is at least the search's first serial; each word of each search has its own
+   * serial, `lastWord[k]` the last that counted key k (a key may hold two words with one prefix).
+   */
+  private readonly hits: Int32Array;
+  private readonly lastWord: Int32Array;
+  private serial = 0;
 
   /**
    * @param byKey the entities and labels of each normalised name
@@ -62,26 +84,46 @@ export class NameIndex {
     byKey: ReadonlyMap<string, KeyEntry>,
     private readonly nameKeys: ReadonlyMap<string, string>,
   ) {
-    this.keys = [...byKey.keys()].sort(compareCodeUnits);
+    // The default sort compares UTF-16 code units, as `compareCodeUnits` does, without a callback.
+    this.keys = [...byKey.keys()].sort();
+    const count = this.keys.length;
     this.entries = this.keys.map((k) => byKey.get(k) as KeyEntry);
-    this.masks = new Int32Array(this.keys.length);
-    this.visited = new Int32Array(this.keys.length);
-    const lengths = new Map<number, number[]>();
+    this.visited = new Int32Array(count);
+    this.hits = new Int32Array(count);
+    this.lastWord = new Int32Array(count);
+    this.keyLengths = new Int32Array(count);
+    this.wordCounts = new Int32Array(count);
+    // A counting sort by length, stable so that each length's keys stay alphabetical.
+    let maxLength = 0;
+    for (const key of this.keys) maxLength = Math.max(maxLength, key.length);
+    this.lengthStart = new Int32Array(maxLength + 2);
+    for (const key of this.keys) this.lengthStart[key.length + 1]++;
+    for (let length = 1; length < this.lengthStart.length; length++) this.lengthStart[length] += this.lengthStart[length - 1];
+    const next = this.lengthStart.slice();
+    this.order = new Int32Array(count);
+    this.position = new Int32Array(count);
+    this.masks = new Int32Array(count * MASK_LEVELS);
     const words = new Map<string, number[]>();
     this.keys.forEach((key, i) => {
-      this.masks[i] = charMask(key);
-      const sameLength = lengths.get(key.length);
-      if (sameLength) sameLength.push(i);
-      else lengths.set(key.length, [i]);
-      for (const word of new Set(key.split('-'))) {
+      const at = next[key.length]++;
+      this.order[at] = i;
+      this.position[i] = at;
+      classMasks(key, this.masks, at, count);
+      const keyWords = key.split('-');
+      this.keyLengths[i] = key.length;
+      this.wordCounts[i] = keyWords.length;
+      for (const word of new Set(keyWords)) {
         const holders = words.get(word);
         if (holders) holders.push(i);
         else words.set(word, [i]);
       }
     });
-    for (const [length, list] of lengths) this.byLength.set(length, Int32Array.from(list));
-    this.lengthsAscending = [...this.byLength.keys()].sort((a, b) => a - b);
-    this.words = [...words.keys()].sort(compareCodeUnits);
+    for (let length = 0; length <= maxLength; length++) {
+      const [from, to] = [this.lengthStart[length], this.lengthStart[length + 1]];
+      this.byLength.push(this.order.subarray(from, to));
+      if (to > from) this.lengthsAscending.push(length);
+    }
+    this.words = [...words.keys()].sort();
     this.wordKeys = this.words.map((w) => Int32Array.from(words.get(w) as number[]));
   }
 
@@ -95,88 +137,120 @@ export class NameIndex {
    * best. Exactly the entities a scan of every key with `similarity` would rank there.
    */
   similar(query: string, max: number): Map<string, number> {
-    const best = new Map<string, number>();
-    if (query === '' || max <= 0) return best;
+    if (query === '' || max <= 0) return new Map();
+    const search = new Search(query, max);
     const stamp = this.nextStamp();
-    const queryWords = query.split('-');
-    // The `max` best distinct entities so far; once full, a key must reach the last one's score.
-    const top: { id: string; score: number }[] = [];
-    let threshold = MIN_SIMILARITY;
-    const offer = (k: number, score: number) => {
-      if (score < threshold) return;
-      const { ids } = this.entries[k];
-      for (const id of ids) {
-        if (score <= (best.get(id) ?? 0)) continue;
-        best.set(id, score);
-        const at = top.findIndex((t) => t.id === id);
-        if (at >= 0) top[at].score = score;
-        else if (top.length < max) top.push({ id, score });
-        else if (score > top[top.length - 1].score) top[top.length - 1] = { id, score };
-        else continue;
-        top.sort((a, b) => b.score - a.score);
-        threshold = Math.max(threshold, top[0].score - SUGGESTION_MARGIN);
-        if (top.length === max) threshold = Math.max(threshold, top[top.length - 1].score);
-      }
-    };
-    const queryMask = charMask(query);
-    const letters = new LetterCounts(query);
-    /** The edit distance to key k if it is at most `limit`, else more than `limit`; cheap bounds first. */
-    const distance = (k: number, limit: number): number => {
-      if ((popcount(queryMask ^ this.masks[k]) + 1) >> 1 > limit) return limit + 1;
-      if (letters.distance(this.keys[k], limit) > limit) return limit + 1;
-      return boundedEditDistance(query, this.keys[k], limit);
-    };
-    const score = (k: number) => {
-      if (this.visited[k] === stamp) return;
-      this.visited[k] = stamp;
-      offer(k, this.similarity(query, queryWords, k, threshold, distance));
-    };
-
+    const counted = this.countWordHits(search.words);
     // Names that start with the query, and names sharing a word with it: the only keys whose
     // prefix or word score is above zero. They are scored first, and often set a high bar.
-    if (query.length >= 2) for (let k = lowerBound(this.keys, query); k < this.keys.length && this.keys[k].startsWith(query); k++) score(k);
-    for (const word of queryWords) {
-      const [from, to] = word.length >= 3 ? this.prefixRange(this.words, word) : this.exactRange(this.words, word);
-      for (let w = from; w < to; w++) for (const k of this.wordKeys[w]) score(k);
-    }
-
-    // Every other key can only score by edit distance, which is at least the difference in
-    // length and at least half the characters one key has and the other lacks. Lengths closest
-    // to the query's come first, since typos rarely change the length much.
-    const lengths = [...this.byLength.keys()].sort((a, b) => Math.abs(a - query.length) - Math.abs(b - query.length) || a - b);
-    for (const length of lengths) {
-      const longer = Math.max(query.length, length);
-      const gap = Math.abs(query.length - length);
-      if (gap > longer * (1 - MIN_SIMILARITY)) continue;
-      if (1 - gap / longer < threshold) continue;
-      for (const k of this.byLength.get(length) as Int32Array) {
-        if (this.visited[k] === stamp) continue;
-        const limit = maxDistance(longer, threshold);
-        const d = distance(k, limit);
-        if (d <= limit) offer(k, 1 - d / longer);
+    if (query.length >= 2) for (let k = lowerBound(this.keys, query); k < this.keys.length && this.keys[k].startsWith(query); k++) this.score(search, k, stamp, counted, true);
+    for (const word of search.words) {
+      const [from, to] = this.wordRange(word);
+      for (let w = from; w < to; w++) {
+        const holders = this.wordKeys[w];
+        for (let i = 0; i < holders.length; i++) this.score(search, holders[i], stamp, counted, false);
       }
     }
-    for (const [id, s] of best) if (s < threshold) best.delete(id);
-    return best;
+    // Every other key can only score by edit distance, which is at least the difference in
+    // length. Lengths closest to the query's come first (the shorter of two equally close),
+    // since typos rarely change the length much; none beyond twice the query's can score.
+    for (let gap = 0; gap <= query.length; gap++) {
+      this.scanLength(search, query.length - gap, stamp);
+      if (gap > 0) this.scanLength(search, query.length + gap, stamp);
+    }
+    return search.result();
   }
 
-  /** `similarity` of the query and key k, computing the edit distance only if it could matter. */
-  private similarity(query: string, queryWords: readonly string[], k: number, threshold: number, distance: (k: number, limit: number) => number): number {
-    const key = this.keys[k];
-    if (query === key) return 1;
-    let score = wordScore(queryWords, key.split('-'));
-    if (query.length >= 2 && key.startsWith(query)) score = Math.max(score, 0.7 + 0.3 * (query.length / key.length));
-    const longer = Math.max(query.length, key.length);
-    if (Math.abs(query.length - key.length) <= longer * (1 - MIN_SIMILARITY)) {
-      const bar = Math.max(threshold, score);
-      const limit = maxDistance(longer, bar);
-      if (limit >= 0) {
-        const d = distance(k, limit);
+  /**
+   * Counts the query's words each key holds (see `hits`): the words whose first letters the
+   * query's word is (from three letters on) or which equal it. Returns the search's first serial.
+   */
+  private countWordHits(queryWords: readonly string[]): number {
+    if (this.serial > 0x7fffffff - queryWords.length) {
+      this.lastWord.fill(0);
+      this.serial = 0;
+    }
+    const first = this.serial + 1;
+    for (const word of queryWords) {
+      const serial = ++this.serial;
+      const [from, to] = this.wordRange(word);
+      for (let w = from; w < to; w++) {
+        const holders = this.wordKeys[w];
+        for (let i = 0; i < holders.length; i++) {
+          const k = holders[i];
+          if (this.lastWord[k] === serial) continue;
+          this.hits[k] = this.lastWord[k] >= first ? this.hits[k] + 1 : 1;
+          this.lastWord[k] = serial;
+        }
+      }
+    }
+    return first;
+  }
+
+  /**
+   * Scores key k by `similarity` unless this search did already; `prefix` when k starts with
+   * the query (and the query has two units or more). A key found by a word never does, unless
+   * the prefix tier scored it first. Neither needs the key's text unless the masks admit it.
+   */
+  private score(search: Search, k: number, stamp: number, counted: number, prefix: boolean): void {
+    if (this.visited[k] === stamp) return;
+    this.visited[k] = stamp;
+    const { query, words } = search;
+    let score = this.lastWord[k] >= counted ? this.hits[k] / Math.max(words.length, this.wordCounts[k]) : 0;
+    const length = this.keyLengths[k];
+    if (prefix) score = Math.max(score, 0.7 + 0.3 * (query.length / length));
+    // `query === key` needs no test: the edit distance, 0, scores it 1.
+    const longer = Math.max(query.length, length);
+    if (Math.abs(query.length - length) <= longer * (1 - MIN_SIMILARITY)) {
+      const limit = maxDistance(longer, Math.max(search.threshold, score));
+      if (limit >= 0 && this.masksAdmit(search, this.position[k], limit)) {
+        const d = search.distance.within(this.keys[k], limit);
         if (d <= limit) score = Math.max(score, 1 - d / longer);
       }
     }
-    return score;
+    if (score >= search.threshold) search.offer(this.entries[k].ids, score);
   }
+
+  /** Offers the keys of one length that are close enough by edit distance and not yet scored. */
+  private scanLength(search: Search, length: number, stamp: number): void {
+    if (length < 0 || length >= this.byLength.length) return;
+    const from = this.lengthStart[length];
+    const to = this.lengthStart[length + 1];
+    const longer = Math.max(search.query.length, length);
+    const gap = Math.abs(search.query.length - length);
+    if (from === to || gap > longer * (1 - MIN_SIMILARITY) || 1 - gap / longer < search.threshold) return;
+    let limit = maxDistance(longer, search.threshold);
+    let most = 2 * limit;
+    // `masksAdmit`, inlined with the query's masks in locals: this loop runs for most keys of
+    // the KB. The first level alone rules out most of them.
+    const { masks } = this;
+    const [first, second, third] = search.masks;
+    const stride = this.keys.length;
+    for (let i = from; i < to; i++) {
+      let differ = popcount(first ^ masks[i]);
+      if (differ > most) continue;
+      differ += popcount(second ^ masks[i + stride]) + popcount(third ^ masks[i + 2 * stride]);
+      if (differ > most) continue;
+      const k = this.order[i];
+      if (this.visited[k] === stamp) continue;
+      const d = search.distance.within(this.keys[k], limit);
+      if (d > limit) continue;
+      search.offer(this.entries[k].ids, 1 - d / longer);
+      limit = maxDistance(longer, search.threshold);
+      most = 2 * limit;
+    }
+  }
+
+  /**
+   * Whether the masks of the key at position `at` of `order` leave room for an edit distance of
+   * `limit`: it is at least half the bits they differ in (see `classMasks`).
+   */
+  private masksAdmit(search: Search, at: number, limit: number): boolean {
+    const stride = this.keys.length;
+    const differ = popcount(search.masks[0] ^ this.masks[at]) + popcount(search.masks[1] ^ this.masks[at + stride]) + popcount(search.masks[2] ^ this.masks[at + 2 * stride]);
+    return differ <= 2 * limit;
+  }
+
 
   /**
    * Completion: entities with a name that starts with `query`, then with a word that does, then
@@ -210,7 +284,7 @@ export class NameIndex {
     const [from, to] = this.prefixRange(this.keys, query);
     for (const length of this.lengthsAscending) {
       if (length < query.length) continue;
-      const sameLength = this.byLength.get(length) as Int32Array;
+      const sameLength = this.byLength[length];
       for (let i = lowerBound(sameLength, from); i < sameLength.length && sameLength[i] < to; i++) consider(sameLength[i], matchScore(query, this.keys[sameLength[i]]));
       if (best.size > limit) return this.ranked(best, limit, true);
     }
@@ -229,8 +303,9 @@ export class NameIndex {
     const queryMask = charMask(query);
     for (const length of this.lengthsAscending) {
       if (length < query.length) continue;
-      for (const k of this.byLength.get(length) as Int32Array) {
-        if ((queryMask & ~this.masks[k]) !== 0) continue; // a letter of the query is missing
+      for (let i = this.lengthStart[length]; i < this.lengthStart[length + 1]; i++) {
+        if ((queryMask & ~this.masks[i]) !== 0) continue; // a letter of the query is missing
+        const k = this.order[i];
         const score = matchScore(query, this.keys[k]);
         if (score > 0) consider(k, score);
       }
@@ -254,13 +329,71 @@ export class NameIndex {
 
   private prefixRange(sorted: readonly string[], prefix: string): [number, number] {
     const from = lowerBound(sorted, prefix);
-    // Every string that starts with the prefix sorts below the prefix followed by U+FFFF.
-    return [from, lowerBound(sorted, `${prefix}\uffff`)];
+    // The strings that start with the prefix are one run from there (even those that continue
+    // with U+FFFF, which a bound of the prefix followed by U+FFFF would miss): find its end.
+    let lo = from;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid].startsWith(prefix)) lo = mid + 1;
+      else hi = mid;
+    }
+    return [from, lo];
+  }
+
+  /** The words a query word matches: those it starts, from three letters on, else itself. */
+  private wordRange(word: string): [number, number] {
+    return word.length >= 3 ? this.prefixRange(this.words, word) : this.exactRange(this.words, word);
   }
 
   private exactRange(sorted: readonly string[], value: string): [number, number] {
     const at = lowerBound(sorted, value);
     return at < sorted.length && sorted[at] === value ? [at, at + 1] : [at, at];
+  }
+}
+
+/** One `similar` search: the query, prepared once, and the best entities found so far. */
+class Search {
+  readonly words: string[];
+  readonly masks = new Int32Array(MASK_LEVELS);
+  readonly distance: QueryDistance;
+  /** Scores below this cannot be suggested: never below `MIN_SIMILARITY`, and rising as `top` fills. */
+  threshold = MIN_SIMILARITY;
+  private readonly best = new Map<string, number>();
+  /** The `max` best distinct entities so far; once full, a key must reach the last one's score. */
+  private readonly top: { id: string; score: number }[] = [];
+
+  constructor(
+    readonly query: string,
+    private readonly max: number,
+  ) {
+    this.words = query.split('-');
+    classMasks(query, this.masks, 0, 1);
+    this.distance = new QueryDistance(query);
+  }
+
+  /** Records `score` for the entities of a key, and raises the threshold if the top list improved. */
+  offer(ids: readonly string[], score: number): void {
+    if (score < this.threshold) return;
+    const { best, top, max } = this;
+    for (const id of ids) {
+      if (score <= (best.get(id) ?? 0)) continue;
+      best.set(id, score);
+      const at = top.findIndex((t) => t.id === id);
+      if (at >= 0) top[at].score = score;
+      else if (top.length < max) top.push({ id, score });
+      else if (score > top[top.length - 1].score) top[top.length - 1] = { id, score };
+      else continue;
+      top.sort((a, b) => b.score - a.score);
+      this.threshold = Math.max(this.threshold, top[0].score - SUGGESTION_MARGIN);
+      if (top.length === max) this.threshold = Math.max(this.threshold, top[top.length - 1].score);
+    }
+  }
+
+  /** The entities that stayed within the final threshold, with their scores. */
+  result(): Map<string, number> {
+    for (const [id, s] of this.best) if (s < this.threshold) this.best.delete(id);
+    return this.best;
   }
 }
 
