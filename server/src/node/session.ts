@@ -15,6 +15,8 @@ import { createLanguageService, type LanguageService } from '../core/languageSer
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
 import { entityKeys } from '../core/workspaceIndex';
+import { parseBrief } from '../core/parser';
+import type { BriefSyntax } from '../core/syntax';
 import type { Entity } from '../core/kb/model';
 import { Folders, uriToPath, type Folder } from './folders';
 
@@ -39,8 +41,6 @@ const INDEX_DELAY_MS = 1000;
 const READ_BATCH = 64;
 /** How many briefs are indexed between two progress reports (whole batches). */
 const PROGRESS_STEP = 4 * READ_BATCH;
-/** How long closed briefs are checked before the server looks at its messages again, ms. */
-const PUBLISH_SLICE_MS = 4;
 /** The longest the check of closed briefs waits for requests to be answered before it goes on, ms. */
 const REQUEST_WAIT_MS = 1000;
 
@@ -120,43 +120,47 @@ export class Session {
     }
   }
 
-  /** Loads every folder's project, indexes all its briefs with progress, and publishes everything. */
+  /**
+   * Loads every folder's project, then indexes and checks all its briefs, with progress. Each
+   * brief is checked as it is indexed, from the one parse indexing makes: when the progress ends,
+   * the Problems panel is complete and the server is idle, so the first requests of the session
+   * do not wait behind ten thousand briefs' diagnostics.
+   */
   async loadWorkspace(withProgress: boolean): Promise<void> {
     await this.safely('loading the workspace', undefined, async () => {
       const progress = withProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
       progress?.begin('Brief: indexing briefs', 0, 'loading the knowledge base', false);
       for (const path of this.folders.paths) await this.folders.ensure(path);
+      this.publishDataDiagnostics();
       const files = (await Promise.all(this.folders.paths.map(async (p) => (await this.folders.briefFiles(p)).map((f) => ({ folder: p, file: f }))))).flat();
       const started = Date.now();
+      let writing: Promise<unknown> = Promise.resolve();
       // Reads go out a batch at a time: one at a time, each waits for its own disk round trip.
       for (let from = 0; from < files.length; from += READ_BATCH) {
         const batch = files.slice(from, from + READ_BATCH).map(({ file }) => ({ file, uri: this.deps.workspace.toUri(file) }));
         const texts = await Promise.all(batch.map(({ file, uri }) => (this.documents.get(uri) ? undefined : this.deps.workspace.readFile(file))));
+        const sent: Promise<void>[] = [];
         for (let i = 0; i < batch.length; i++) {
+          const { uri } = batch[i];
           const text = texts[i];
-          if (text !== undefined && !this.documents.get(batch[i].uri)) (await this.folders.forUri(batch[i].uri)).index.update(batch[i].uri, text);
+          if (text === undefined || this.documents.get(uri)) continue;
+          const folder = await this.folders.forUri(uri);
+          const syntax = parseBrief(text);
+          folder.index.update(uri, text, undefined, syntax);
+          sent.push(this.publishClosedBrief(folder, uri, syntax));
         }
         const done = Math.min(files.length, from + READ_BATCH);
         if (Math.floor(done / PROGRESS_STEP) > Math.floor(from / PROGRESS_STEP)) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
+        // At most the previous batch's diagnostics may still be waiting to be written while this
+        // one's are sent: an answer queues behind every message not yet written. Requests that
+        // came meanwhile are answered first.
+        await writing;
+        writing = Promise.all(sent);
+        await this.requestsAnswered();
       }
-      this.log(`Indexed ${files.length} briefs in ${Date.now() - started} ms.`);
+      await writing;
+      this.log(`Indexed and checked ${files.length} briefs in ${Date.now() - started} ms.`);
       progress?.done();
-      this.publishDataDiagnostics();
-      for (const folder of this.folders.loaded()) {
-        // In short slices, so that requests are answered while ten thousand briefs are checked.
-        const uris = folder.index.uris();
-        let from = 0;
-        while (from < uris.length) {
-          const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
-          const sent: Promise<void>[] = [];
-          do sent.push(this.publishClosedBriefs(folder, [uris[from++]]));
-          while (from < uris.length && performance.now() < sliceEnd);
-          // Wait until they are written: an answer queues behind every message not yet sent.
-          await Promise.all(sent);
-          await new Promise((resolve) => setImmediate(resolve));
-          await this.requestsAnswered();
-        }
-      }
       for (const doc of this.documents.all()) this.schedule(doc, 0);
     });
   }
@@ -218,14 +222,18 @@ export class Session {
     for (const uri of uris) {
       if (this.documents.get(uri)) continue;
       const syntax = folder.index.syntaxOf(uri);
-      if (!syntax) continue;
-      const diagnostics = this.service.validateSyntax(syntax, folder.project);
-      if (diagnostics.length === 0 && !this.publishedBriefs.has(uri)) continue;
-      if (diagnostics.length > 0) this.publishedBriefs.add(uri);
-      else this.publishedBriefs.delete(uri);
-      sent.push(this.connection.sendDiagnostics({ uri, diagnostics }));
+      if (syntax) sent.push(this.publishClosedBrief(folder, uri, syntax));
     }
     return Promise.all(sent).then(() => undefined);
+  }
+
+  /** Checks one closed brief and publishes its problems (or clears those on screen); resolves when sent. */
+  private publishClosedBrief(folder: Folder, uri: string, syntax: BriefSyntax): Promise<void> {
+    const diagnostics = this.service.validateSyntax(syntax, folder.project);
+    if (diagnostics.length === 0 && !this.publishedBriefs.has(uri)) return Promise.resolve();
+    if (diagnostics.length > 0) this.publishedBriefs.add(uri);
+    else this.publishedBriefs.delete(uri);
+    return this.connection.sendDiagnostics({ uri, diagnostics });
   }
 
   /** A brief was closed: its diagnostics now come from the file on disk, or go away with it. */
