@@ -13,6 +13,7 @@ import type { EntityKind } from '../../server/src/core/kinds';
 import { normalizeName } from '../../server/src/core/normalize';
 import { editDistance, Resolver, similarity } from '../../server/src/core/resolver';
 import { prng } from '../helpers/prng';
+import { compareAlphabetically } from '../../server/src/core/text';
 
 const SYLLABLES = ['ta', 'jik', 'stan', 'uz', 'bek', 'kaz', 'akh', 'kyr', 'gyz', 'tur', 'men', 'af', 'gha', 'ni', 'pak', 'is', 'shan', 'ghai', 'co', 'op', 'or', 'ga', 'ni', 'za', 'tion', 'xi', 'jin', 'ping', 'ü', 'é'];
 const WORDS = ['republic', 'of', 'organization', 'treaty', 'security', 'collective', 'the', 'bank', 'road', 'belt'];
@@ -70,7 +71,7 @@ function scanSuggest(kb: KnowledgeBase, name: string, max: number): string[] {
   return [...best]
     .filter(([, score]) => score >= top - SUGGESTION_MARGIN)
     .map(([id, score]) => ({ entity: kb.entities.get(id) as Entity, score }))
-    .sort((a, b) => b.score - a.score || a.entity.name.localeCompare(b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
+    .sort((a, b) => b.score - a.score || compareAlphabetically(a.entity.name, b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
     .slice(0, max)
     .map((s) => s.entity.id);
 }
@@ -184,6 +185,12 @@ describe('name index', () => {
       assert.ok(incomplete > 20, 'the queries never filled a list');
     });
   }
+
+  it('breaks ties alphabetically with case folded, then by code unit (no ICU collator)', () => {
+    const names = ['Tajikistan', 'bishkek', 'Bishkek', 'almaty', 'Astana', 'Ürümqi', 'Zhanaozen'];
+    assert.deepStrictEqual([...names].sort(compareAlphabetically), ['almaty', 'Astana', 'Bishkek', 'bishkek', 'Tajikistan', 'Zhanaozen', 'Ürümqi']);
+    assert.strictEqual(compareAlphabetically('Kabul', 'Kabul'), 0);
+  });
 
   it('ranks letters-in-order matches among themselves, not by where they were found', () => {
     // `zzz-tac-b` and `yyy-tad-b` have a word starting with `ta`, but match `ta-b` only letter

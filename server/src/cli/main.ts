@@ -17,6 +17,7 @@ import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
 import { defaultReadingCache } from '../node/kbCache';
 import { formatJson, formatSarif, formatText, toLintResult, type LintResult } from './formatters';
 import { parseArguments, USAGE, type LintOptions } from './arguments';
+import { compareAlphabetically } from '../core/text';
 
 const VERSION = '0.1.0';
 
@@ -119,7 +120,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     }
   }
 
-  results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  results.sort((a, b) => compareAlphabetically(a.file, b.file) || a.line - b.line || a.column - b.column);
   const checked = briefs.length + dataFiles.length;
   if (options.format === 'json') process.stdout.write(formatJson(results));
   else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString()));

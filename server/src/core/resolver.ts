@@ -5,7 +5,7 @@
 import type { Entity } from './kb/model';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import { normalizeName } from './normalize';
-import { copyString } from './text';
+import { compareAlphabetically, copyString } from './text';
 import { MIN_SIMILARITY, wordScore } from './kb/nameIndex';
 
 /** What a reference's name denotes. */
@@ -50,7 +50,7 @@ export class Resolver {
     const result = [...this.kb.names().similar(query, max)]
       .map(([id, score]) => ({ entity: this.kb.entities.get(id), score }))
       .filter((s): s is { entity: Entity; score: number } => s.entity !== undefined)
-      .sort((a, b) => b.score - a.score || a.entity.name.localeCompare(b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
+      .sort((a, b) => b.score - a.score || compareAlphabetically(a.entity.name, b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
       .slice(0, max)
       .map((s) => s.entity);
     // Bounded like the resolutions, and keyed by a copy for the same reason.

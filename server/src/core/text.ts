@@ -108,3 +108,15 @@ export function itemsOnLine<T>(list: readonly T[], line: number | undefined, lin
   if (line === undefined) return list;
   return list.slice(firstAtOrAfter(list, line, lineOf), firstAtOrAfter(list, line + 1, lineOf));
 }
+
+/**
+ * Alphabetical order, case folded first, then by UTF-16 code unit. Not `localeCompare`: its first
+ * call loads ICU's collation data, about 10 ms of every brief-lint run and of the server's first
+ * answer, for the order of ties and file names.
+ */
+export function compareAlphabetically(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -7,7 +7,7 @@ import { SymbolKind, type DocumentSymbol, type Range, type SymbolInformation } f
 import type { BriefSyntax, Claim, EntityReference } from '../syntax';
 import type { EntityKind } from '../kinds';
 import { normalizeName } from '../normalize';
-import { splitLines } from '../text';
+import { compareAlphabetically, splitLines } from '../text';
 import type { FolderScope } from '../workspaceIndex';
 import { matchScore } from '../kb/nameIndex';
 
@@ -115,7 +115,7 @@ export class WorkspaceSymbolProvider {
 type Scored = { score: number; symbol: SymbolInformation };
 
 function best(scored: Scored[]): SymbolInformation[] {
-  scored.sort((a, b) => b.score - a.score || a.symbol.name.localeCompare(b.symbol.name));
+  scored.sort((a, b) => b.score - a.score || compareAlphabetically(a.symbol.name, b.symbol.name));
   return scored.slice(0, MAX_WORKSPACE_SYMBOLS).map((s) => s.symbol);
 }
 
