@@ -10,7 +10,7 @@ export function maxDistance(longer: number, bar: number): number {
   return d;
 }
 
-/** How many masks `classMasks` writes per string (the name index reads all three). */
+/** How many masks `classMasks` writes per string: three (the name index reads all of them). */
 export const MASK_LEVELS = 3;
 
 /**
@@ -45,14 +45,19 @@ export function charMask(s: string): number {
  * distance costs a walk of the key.
  */
 export function classMasks(s: string, out: Int32Array, at: number, stride: number): void {
-  for (let t = 0; t < MASK_LEVELS; t++) out[at + t * stride] = 0;
+  // The three levels in locals: the name index computes this for every name of the KB.
+  let once = 0;
+  let twice = 0;
+  let more = 0;
   for (let i = 0; i < s.length; i++) {
     const bit = 1 << charClass(s.charCodeAt(i));
-    // The class's next occurrence sets its bit in the first level that lacks it.
-    let level = at;
-    while (level < at + MASK_LEVELS * stride && (out[level] & bit) !== 0) level += stride;
-    if (level < at + MASK_LEVELS * stride) out[level] |= bit;
+    if ((once & bit) === 0) once |= bit;
+    else if ((twice & bit) === 0) twice |= bit;
+    else more |= bit;
   }
+  out[at] = once;
+  out[at + stride] = twice;
+  out[at + 2 * stride] = more;
 }
 
 export function popcount(x: number): number {
