@@ -8,14 +8,7 @@
 const ASCII = /^[\x00-\x7f]*$/;
 
 export function normalizeName(name: string): string {
-  // Fast path for plain ASCII, the common case: no decomposition or combining marks to handle.
-  if (ASCII.test(name)) {
-    return name
-      .toLowerCase()
-      .replace(/\./g, '')
-      .replace(/[\s_-]+/g, '-')
-      .replace(/^-+|-+$/g, '');
-  }
+  if (ASCII.test(name)) return normalizeAscii(name);
   return name
     .normalize('NFKD')
     .replace(/\p{M}/gu, '') // combining marks: "Zürich" → "Zurich"
@@ -23,4 +16,46 @@ export function normalizeName(name: string): string {
     .replace(/\./g, '') // "U.S." → "us"
     .replace(/[\s_\-\u2013\u2014]+/gu, '-') // runs of spaces, _, -, –, — → one "-"
     .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * The same steps for plain ASCII, the common case, in one pass: letters to lower case, dots
+ * dropped, each run of white space, `_` and `-` one `-`, none at either end. A name that is
+ * already its normal form (most ids) is returned as it is, with nothing allocated: every
+ * reference, and every name of a large KB at each start, comes through here.
+ */
+function normalizeAscii(name: string): string {
+  let out = '';
+  let written = 0; // how much of `name` `out` stands for while nothing has changed
+  let same = true;
+  let separator = false; // a run of separators is pending
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x2e /* . */) {
+      if (same) {
+        out = name.slice(0, written);
+        same = false;
+      }
+      continue;
+    }
+    if (c === 0x2d /* - */ || c === 0x5f /* _ */ || c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+      separator = true;
+      continue;
+    }
+    const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+    const dash = separator && (same ? written > 0 : out.length > 0);
+    // The text so far is unchanged when this character follows it directly (after one `-` in the original, if any).
+    if (same && lower === c && (dash ? i === written + 1 && name.charCodeAt(written) === 0x2d : i === written)) {
+      written = i + 1;
+    } else {
+      if (same) {
+        out = name.slice(0, written);
+        same = false;
+      }
+      out += dash ? `-${String.fromCharCode(lower)}` : String.fromCharCode(lower);
+    }
+    separator = false;
+  }
+  if (!same) return out;
+  return written === name.length ? name : name.slice(0, written);
 }
