@@ -9,13 +9,13 @@
  * stretch wall-clock time several-fold, not this process's CPU time.
  *
  * The two bounds, and why:
- * - Ratio to prose ≤ 50. Prose is skipped natively (one regular-expression jump to the next
- *   `@`, `[`, `` ` ``, `%` or `\\`), about 10 ms of CPU per MB, while the densest inputs here make
- *   the parser do real work every two or three characters (a line, a reference, a surrogate
- *   check): measured at up to 16× prose, and that work is linear (their scaling below is 16).
- *   Anything quadratic on a 1 MB input costs 10⁴–10⁶× prose. 50 leaves three times the densest
- *   linear input's cost as headroom for noise and still fails a quadratic path by 200× or more.
- *   (A bound of 8 would fail seven inputs that scale linearly: see the figures this file prints.)
+ * - Ratio to prose ≤ 50. "Prose" is 1 MB of typical brief lines (`PROSE_LINE`: text skipped
+ *   natively up to a reference and a citation every ~115 characters), about 10–20 ms of CPU,
+ *   while the densest inputs here make the parser do real work every two or three characters (a
+ *   line, a reference, a surrogate check): measured at up to 18× prose (fence lines; 24× for a
+ *   60 KB front matter, which is the YAML package's work), and that work is linear (their scaling
+ *   below is 16). Anything quadratic on a 1 MB input costs 10⁴–10⁶× prose. 50 leaves twice the
+ *   costliest linear input as headroom for noise and still fails a quadratic path by 200× or more.
  * - Scaling ≤ 64: 1 MB against 64 KB of the same input is 16 when the work is linear and 256
  *   when it is quadratic; 64 is the geometric middle, four times away from each.
  */
@@ -85,7 +85,13 @@ function nestedMappings(size: number): string {
   return parts.join('');
 }
 
-const PROSE_LINE = 'The quick brown fox jumps over the lazy dog near the border of the two states, said the analyst.\n';
+/**
+ * The baseline: a line of a typical brief, prose with a reference and a citation (about nine of
+ * each per KiB, the density of the bench's briefs). Plain prose without them is skipped natively
+ * in a few ms per MB, too little to measure steadily, and it gets faster whenever line splitting
+ * does: a ratio to it measures the baseline's noise more than the input.
+ */
+const PROSE_LINE = 'The quick brown fox jumps over the lazy dog near the border of @Tajikistan, said the analyst [^carlson-2021:p7].\n';
 
 /** Each adversarial input as a function of its size, so that its scaling can be measured too. */
 const INPUTS: { name: string; make: (size: number) => string }[] = [

@@ -7,7 +7,7 @@
  */
 import type { Range } from 'vscode-languageserver-types';
 import type { Citation, EntityReference, SyntaxProblem } from './syntax';
-import { lineRange } from './text';
+import { isSpaceUnit, lineRange, trimEndAt } from './text';
 
 /** Where the scanner puts what it finds: the document's lists, appended to in order. */
 export interface InlineSink {
@@ -27,6 +27,8 @@ const SPECIAL = /[\\`%@[]/g;
 /** True when the character ending just before `index` is a letter, digit, `_` or `@`. */
 function glued(line: string, index: number): boolean {
   if (index === 0) return false;
+  const c = line.charCodeAt(index - 1);
+  if (c < 128) return c === 0x40 /* @ */ || c === 0x5f /* _ */ || isAsciiLetterOrDigit(c);
   let prev = line[index - 1];
   // Step back over a surrogate pair so astral letters count as letters.
   if (index >= 2 && /[\uDC00-\uDFFF]/.test(prev) && /[\uD800-\uDBFF]/.test(line[index - 2])) {
@@ -71,7 +73,7 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
         const comment = nextComment(i + 2);
         if (close < 0 || (comment >= 0 && comment < close)) {
           // Unclosed: the rest of the line, up to a comment, is this one diagnostic.
-          const end = comment >= 0 ? trimEnd(line, comment) : line.length;
+          const end = comment >= 0 ? trimEndAt(line, comment) : line.length;
           out.problems.push({
             code: 'malformed-reference',
             message: "Unclosed '@[': a bracket reference must end with ']' on the same line.",
@@ -101,11 +103,9 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
         i = close + 1;
         continue;
       }
-      NAME_START.lastIndex = i + 1;
-      if (NAME_START.test(line)) {
-        NAME_REST.lastIndex = NAME_START.lastIndex;
-        NAME_REST.test(line);
-        let end = NAME_REST.lastIndex;
+      const nameStart = nameStartEnd(line, i + 1);
+      if (nameStart > 0) {
+        let end = nameRestEnd(line, nameStart);
         while (end > i + 1 && (line[end - 1] === '.' || line[end - 1] === '-')) end--;
         out.references.push({
           name: line.slice(i + 1, end),
@@ -132,9 +132,33 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
   return -1;
 }
 
-function trimEnd(line: string, end: number): number {
-  while (end > 0 && /\s/.test(line[end - 1])) end--;
-  return end;
+function isAsciiLetterOrDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+}
+
+/** Where a name's first character ends when one starts at `at` (a letter or digit), else -1. */
+function nameStartEnd(line: string, at: number): number {
+  if (at >= line.length) return -1;
+  const c = line.charCodeAt(at);
+  if (c < 128) return isAsciiLetterOrDigit(c) ? at + 1 : -1;
+  NAME_START.lastIndex = at;
+  return NAME_START.test(line) ? NAME_START.lastIndex : -1;
+}
+
+/** Where the rest of a name from `at` ends: ASCII name characters by hand, the rest by `NAME_REST`. */
+function nameRestEnd(line: string, at: number): number {
+  let k = at;
+  while (k < line.length) {
+    const c = line.charCodeAt(k);
+    if (c >= 128) {
+      NAME_REST.lastIndex = k;
+      NAME_REST.test(line);
+      return NAME_REST.lastIndex;
+    }
+    if (!(isAsciiLetterOrDigit(c) || c === 0x5f /* _ */ || c === 0x2e /* . */ || c === 0x2d /* - */)) break;
+    k++;
+  }
+  return k;
 }
 
 /**
@@ -185,10 +209,10 @@ function scanCitation(line: string, lineNo: number, i: number): Citation | undef
   let colon = -1;
   let j = bodyStart;
   for (; j < line.length; j++) {
-    const c = line[j];
-    if (c === ']') break;
-    if (c === '[' || c === '^' || /\s/.test(c)) return undefined;
-    if (c === ':' && colon < 0) colon = j;
+    const c = line.charCodeAt(j);
+    if (c === 0x5d /* ] */) break;
+    if (c === 0x5b /* [ */ || c === 0x5e /* ^ */ || isSpaceUnit(c)) return undefined;
+    if (c === 0x3a /* : */ && colon < 0) colon = j;
   }
   if (j >= line.length) return undefined;
   const sourceEnd = colon < 0 ? j : colon;

@@ -16,7 +16,7 @@ import type {
   Heading,
   SyntaxProblem,
 } from './syntax';
-import { copyString, firstAtOrAfter, lineAtOffset, lineRange, range, splitLines } from './text';
+import { copyString, firstAtOrAfter, isSpaceUnit, lineAtOffset, lineRange, range, splitLines, trimEndAt } from './text';
 import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
@@ -303,7 +303,7 @@ type ClaimResult = { claim: Claim } | { problem?: SyntaxProblem };
  */
 function readClaim(line: string, l: number, keywordStart: number, end: number, inline: LineItems): ClaimResult {
   const keywordRange = lineRange(l, keywordStart, keywordStart + 'claim:'.length);
-  const claimRange = lineRange(l, keywordStart, trimEnd(line, end));
+  const claimRange = lineRange(l, keywordStart, trimEndAt(line, end));
   const malformed = (why: string): ClaimResult => ({
     problem: { code: 'malformed-claim', message: `Malformed claim: ${why} Expected 'claim: @Subject [not] predicate @Object'.`, range: claimRange },
   });
@@ -314,7 +314,7 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
   const subject = referenceAt(pos);
   if (!subject) return brokenReference ? {} : malformed('a claim starts with a reference to its subject.');
   pos = subject.range.end.character;
-  if (pos < end && !/\s/.test(line[pos])) return malformed(`'${line.slice(pos, wordEnd(line, pos, end))}' is glued to the subject.`);
+  if (pos < end && !isSpaceUnit(line.charCodeAt(pos))) return malformed(`'${line.slice(pos, wordEnd(line, pos, end))}' is glued to the subject.`);
 
   pos = skipSpaces(line, pos, end);
   let word = line.slice(pos, wordEnd(line, pos, end));
@@ -339,16 +339,11 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
 }
 
 function skipSpaces(line: string, pos: number, end: number): number {
-  while (pos < end && /\s/.test(line[pos])) pos++;
+  while (pos < end && isSpaceUnit(line.charCodeAt(pos))) pos++;
   return pos;
 }
 
 function wordEnd(line: string, pos: number, end: number): number {
-  while (pos < end && !/\s/.test(line[pos])) pos++;
+  while (pos < end && !isSpaceUnit(line.charCodeAt(pos))) pos++;
   return pos;
-}
-
-function trimEnd(line: string, end: number): number {
-  while (end > 0 && /\s/.test(line[end - 1])) end--;
-  return end;
 }

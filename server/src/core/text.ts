@@ -14,6 +14,15 @@ export interface Line {
 export function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
+  if (text.indexOf('\r') < 0) {
+    // Only `\n` ends lines (the usual case): each line found by a native search.
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+      lines.push({ start, text: text.slice(start, i) });
+      start = i + 1;
+    }
+    lines.push({ start, text: text.slice(start) });
+    return lines;
+  }
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 10 /* \n */ || ch === 13 /* \r */) {
@@ -119,4 +128,18 @@ export function compareAlphabetically(a: string, b: string): number {
   const y = b.toLowerCase();
   if (x !== y) return x < y ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const WHITE_SPACE = /\s/;
+
+/** Whether the UTF-16 unit `c` is white space as `\s` counts it; ASCII is answered without a regex. */
+export function isSpaceUnit(c: number): boolean {
+  if (c < 128) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return WHITE_SPACE.test(String.fromCharCode(c));
+}
+
+/** Where `line` ends before `end` once trailing white space is left out. */
+export function trimEndAt(line: string, end: number): number {
+  while (end > 0 && isSpaceUnit(line.charCodeAt(end - 1))) end--;
+  return end;
 }

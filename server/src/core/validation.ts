@@ -96,6 +96,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
   // References: each one resolves to exactly one entity, or says why not.
   for (const ref of itemsOnLine(syntax.references, line, startLine)) {
     const r = resolver.resolve(ref.name);
+    if (r.status === 'resolved') continue;
     const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
     if (r.status === 'unknown') {
       const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => e.name).join(', ')}?` : '';
@@ -183,10 +184,10 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
   const mismatch = kindProblem(signature, claim.predicate, subject, object);
   if (mismatch) return add('kind-mismatch', mismatch, claim.predicateRange);
   const verdict = judgeClaim(subject, claim.predicate, object, claim.negated);
-  const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
   if (verdict.status === 'contradicted' && verdict.relation && verdict.holder) {
     add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence)}`, claim.range);
   } else if (verdict.status === 'unsupported') {
+    const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
     add('unsupported-claim', `Unsupported: the knowledge base holds no evidence that ${stated}.`, claim.range);
   }
 }
