@@ -148,7 +148,7 @@ function isCancelled(error: unknown): boolean {
 
 /** Errors the server reported about itself: failed handlers (window/logMessage) and stderr. */
 function serverErrors(client: LspClient): string[] {
-  const logged = client.logs.filter((m) => /failed|unhandled|error/i.test(m) && !/^Loaded |^Indexed and checked |^Re-checking /.test(m));
+  const logged = client.logs.filter((m) => /failed|unhandled|error/i.test(m) && !/^Loaded |^Indexed |^Checked |^Re-checking /.test(m));
   return [...logged, ...(client.stderr.trim() ? [`stderr: ${client.stderr.trim()}`] : [])];
 }
 

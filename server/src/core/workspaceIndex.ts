@@ -16,7 +16,7 @@ import type { Location, Range } from 'vscode-languageserver-types';
 import type { Entity } from './kb/model';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import { normalizeName } from './normalize';
-import { copyString } from './text';
+import { copyString, lineRange } from './text';
 import { parseBrief } from './parser';
 import type { Project } from './project';
 import type { BriefSyntax, Heading } from './syntax';
@@ -31,8 +31,13 @@ export interface IndexedBrief {
   /** The text indexed, for `syntaxOf`. */
   readonly text: string;
   readonly headings: readonly Heading[];
-  /** Reference ranges by the normalised name they use, in document order. */
-  readonly references: ReadonlyMap<string, readonly Range[]>;
+  /**
+   * Where the references are, by the normalised name they use, in document order: three numbers
+   * each (line, start and end column; a reference lies on one line). Numbers rather than ranges:
+   * ten thousand briefs hold a hundred thousand references, and three objects each would make
+   * the heap, and so every garbage collection, several times larger.
+   */
+  readonly references: ReadonlyMap<string, readonly number[]>;
 }
 
 /** A workspace folder as the navigation features see it: its project (KB, config) and its briefs. */
@@ -78,12 +83,13 @@ export class WorkspaceIndex {
       return false;
     }
     const tree = syntax ?? parseBrief(text);
-    const references = new Map<string, Range[]>();
+    const references = new Map<string, number[]>();
     for (const ref of tree.references) {
       const key = this.keyOf(ref.name);
+      const { start, end } = ref.range;
       const list = references.get(key);
-      if (list) list.push(ref.range);
-      else references.set(key, [ref.range]);
+      if (list) list.push(start.line, start.character, end.character);
+      else references.set(key, [start.line, start.character, end.character]);
     }
     if (old) this.unpost(uri, old);
     for (const key of references.keys()) {
@@ -158,7 +164,7 @@ export class WorkspaceIndex {
       if (uri === except) continue;
       const brief = this.briefs.get(uri);
       if (!brief) continue;
-      const ranges = wanted.flatMap((key) => brief.references.get(key) ?? []);
+      const ranges = wanted.flatMap((key) => rangesOf(brief.references.get(key)));
       ranges.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
       for (const range of ranges) out.push({ uri, range });
     }
@@ -174,7 +180,7 @@ export class WorkspaceIndex {
     if (kept) return kept;
     const locations: Location[] = [];
     for (const uri of this.sortedPostings(key)) {
-      for (const range of this.briefs.get(uri)?.references.get(key) ?? []) locations.push({ uri, range });
+      for (const range of rangesOf(this.briefs.get(uri)?.references.get(key))) locations.push({ uri, range });
     }
     this.located.set(key, locations);
     return locations;
@@ -224,6 +230,13 @@ export class WorkspaceIndex {
       this.forgetLookups(key);
     }
   }
+}
+
+/** The ranges of a brief's references to one name, from their three numbers each. */
+function rangesOf(spans: readonly number[] | undefined): Range[] {
+  const ranges: Range[] = [];
+  if (spans) for (let i = 0; i + 2 < spans.length; i += 3) ranges.push(lineRange(spans[i], spans[i + 1], spans[i + 2]));
+  return ranges;
 }
 
 /** The union of two sorted lists of uris, sorted, each uri once. */

@@ -15,7 +15,6 @@ import { createLanguageService, type LanguageService } from '../core/languageSer
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
 import { entityKeys } from '../core/workspaceIndex';
-import { parseBrief } from '../core/parser';
 import type { BriefSyntax } from '../core/syntax';
 import type { Entity } from '../core/kb/model';
 import { Folders, uriToPath, type Folder } from './folders';
@@ -41,6 +40,10 @@ const INDEX_DELAY_MS = 1000;
 const READ_BATCH = 64;
 /** How many briefs are indexed between two progress reports (whole batches). */
 const PROGRESS_STEP = 4 * READ_BATCH;
+/** How long closed briefs are checked before the server looks at its messages again, ms. */
+const PUBLISH_SLICE_MS = 4;
+/** How long after the last answer the check of closed briefs goes on, ms. */
+const QUIET_MS = 50;
 /** The longest the check of closed briefs waits for requests to be answered before it goes on, ms. */
 const REQUEST_WAIT_MS = 1000;
 
@@ -76,34 +79,49 @@ export class Session {
   /** Requests being answered, and who waits for there to be none (see `requestsAnswered`). */
   private inFlight = 0;
   private readonly waitingForQuiet: (() => void)[] = [];
+  /** When the last answer went out (`performance.now()`). */
+  private lastAnswer = -Infinity;
 
   /**
    * Answers a request through `safely`, counted as in flight meanwhile: background work (checking
-   * ten thousand closed briefs after indexing) steps aside until the answer is out, so a hover or
-   * a find-references asked at that moment does not wait behind it.
+   * ten thousand closed briefs after indexing) steps aside until the answer is out and the
+   * analyst has paused, so a hover or a find-references asked meanwhile does not wait behind it.
    */
   async answer<T>(what: string, fallback: T, run: () => Promise<T> | T): Promise<T> {
     this.inFlight++;
     try {
       return await this.safely(what, fallback, run);
     } finally {
+      this.lastAnswer = performance.now();
       if (--this.inFlight === 0) for (const wake of this.waitingForQuiet.splice(0)) wake();
     }
   }
 
   /**
-   * Resolves when no request is being answered, or after `REQUEST_WAIT_MS` at most: a request
-   * that never ends must not stop the workspace's diagnostics.
+   * Resolves once no request is being answered and none was for `QUIET_MS` (requests come in
+   * runs: the next find-references, hover or completion is usually a few ms behind the last),
+   * or after `REQUEST_WAIT_MS` at most: a request that never ends, or an analyst who never
+   * pauses, must not stop the workspace's diagnostics.
    */
-  private requestsAnswered(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, REQUEST_WAIT_MS);
-      this.waitingForQuiet.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  private async requestsAnswered(): Promise<void> {
+    const deadline = performance.now() + REQUEST_WAIT_MS;
+    for (;;) {
+      const now = performance.now();
+      if (now >= deadline) return;
+      if (this.inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - now);
+          this.waitingForQuiet.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        continue;
+      }
+      const quietFor = now - this.lastAnswer;
+      if (quietFor >= QUIET_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS - quietFor, deadline - now)));
+    }
   }
 
   /**
@@ -121,46 +139,50 @@ export class Session {
   }
 
   /**
-   * Loads every folder's project, then indexes and checks all its briefs, with progress. Each
-   * brief is checked as it is indexed, from the one parse indexing makes: when the progress ends,
-   * the Problems panel is complete and the server is idle, so the first requests of the session
-   * do not wait behind ten thousand briefs' diagnostics.
+   * Loads every folder's project, indexes all its briefs with progress, then checks the closed
+   * ones in the background and publishes their problems. The check runs in short slices that
+   * step aside for requests (`requestsAnswered`): the analyst can navigate as soon as the
+   * progress ends, while the Problems panel fills.
    */
   async loadWorkspace(withProgress: boolean): Promise<void> {
     await this.safely('loading the workspace', undefined, async () => {
       const progress = withProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
       progress?.begin('Brief: indexing briefs', 0, 'loading the knowledge base', false);
       for (const path of this.folders.paths) await this.folders.ensure(path);
-      this.publishDataDiagnostics();
       const files = (await Promise.all(this.folders.paths.map(async (p) => (await this.folders.briefFiles(p)).map((f) => ({ folder: p, file: f }))))).flat();
       const started = Date.now();
-      let writing: Promise<unknown> = Promise.resolve();
       // Reads go out a batch at a time: one at a time, each waits for its own disk round trip.
       for (let from = 0; from < files.length; from += READ_BATCH) {
         const batch = files.slice(from, from + READ_BATCH).map(({ file }) => ({ file, uri: this.deps.workspace.toUri(file) }));
         const texts = await Promise.all(batch.map(({ file, uri }) => (this.documents.get(uri) ? undefined : this.deps.workspace.readFile(file))));
-        const sent: Promise<void>[] = [];
         for (let i = 0; i < batch.length; i++) {
-          const { uri } = batch[i];
           const text = texts[i];
-          if (text === undefined || this.documents.get(uri)) continue;
-          const folder = await this.folders.forUri(uri);
-          const syntax = parseBrief(text);
-          folder.index.update(uri, text, undefined, syntax);
-          sent.push(this.publishClosedBrief(folder, uri, syntax));
+          if (text !== undefined && !this.documents.get(batch[i].uri)) (await this.folders.forUri(batch[i].uri)).index.update(batch[i].uri, text);
         }
         const done = Math.min(files.length, from + READ_BATCH);
         if (Math.floor(done / PROGRESS_STEP) > Math.floor(from / PROGRESS_STEP)) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
-        // At most the previous batch's diagnostics may still be waiting to be written while this
-        // one's are sent: an answer queues behind every message not yet written. Requests that
-        // came meanwhile are answered first.
-        await writing;
-        writing = Promise.all(sent);
-        await this.requestsAnswered();
       }
-      await writing;
-      this.log(`Indexed and checked ${files.length} briefs in ${Date.now() - started} ms.`);
+      this.log(`Indexed ${files.length} briefs in ${Date.now() - started} ms.`);
       progress?.done();
+      this.publishDataDiagnostics();
+      const checkStarted = Date.now();
+      let checked = 0;
+      for (const folder of this.folders.loaded()) {
+        const uris = folder.index.uris();
+        checked += uris.length;
+        let from = 0;
+        while (from < uris.length) {
+          const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
+          const sent: Promise<void>[] = [];
+          do sent.push(this.publishClosedBriefs(folder, [uris[from++]]));
+          while (from < uris.length && performance.now() < sliceEnd);
+          // Wait until they are written: an answer queues behind every message not yet sent.
+          await Promise.all(sent);
+          await new Promise((resolve) => setImmediate(resolve));
+          await this.requestsAnswered();
+        }
+      }
+      this.log(`Checked ${checked} closed briefs in ${Date.now() - checkStarted} ms.`);
       for (const doc of this.documents.all()) this.schedule(doc, 0);
     });
   }
