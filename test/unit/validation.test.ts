@@ -7,6 +7,8 @@ import { brief, covered, miniProject, service } from '../helpers/fixtures';
 import type { ProjectState } from '../../server/src/core/project';
 import { loadProject } from '../../server/src/core/project';
 import { MINI_DATA, miniWorkspace, WORKSPACE } from '../helpers/fixtures';
+import { paragraphSpan } from '../../server/src/core/validation';
+import { prng } from '../helpers/prng';
 
 type Expected = [code: string, text: string][];
 
@@ -148,5 +150,22 @@ describe('validation details', () => {
     assert.deepEqual(cr.map((d) => d.range.start), [{ line: 1, character: 0 }]);
     const bom = service().validate(brief('\uFEFF---\ntitle: x\n---\n@Nobody').doc, state.project);
     assert.deepEqual(bom.map((d) => [d.code, d.range.start.line]), [['unknown-reference', 3]]);
+  });
+});
+
+describe('paragraph spans of citations', () => {
+  /** The definition: pN or pN-pM, numbers without leading zeros. */
+  const definition = (text: string) => {
+    const m = /^p([1-9]\d*)(?:-p([1-9]\d*))?$/.exec(text);
+    return m ? { from: Number(m[1]), to: Number(m[2] ?? m[1]) } : undefined;
+  };
+  it('reads pN and pN-pM as the definition does, on random strings', () => {
+    const random = prng(61);
+    const alphabet = ['p', 'p', '0', '1', '7', '9', '-', '-p', 'P', ' ', 'x'];
+    for (let i = 0; i < 30000; i++) {
+      const text = Array.from({ length: Math.floor(random() * 7) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      assert.deepStrictEqual(paragraphSpan(text), definition(text), JSON.stringify(text));
+    }
+    assert.deepStrictEqual(paragraphSpan('p7-p9'), { from: 7, to: 9 });
   });
 });

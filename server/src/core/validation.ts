@@ -144,9 +144,23 @@ function unknownSourceMessage(id: string, sources: ReadonlyMap<string, Source>):
 
 /** Parses `pN` or `pN-pM` into paragraph numbers, or undefined when it is neither. */
 export function paragraphSpan(text: string): { from: number; to: number } | undefined {
-  const m = /^p([1-9]\d*)(?:-p([1-9]\d*))?$/.exec(text);
-  if (!m) return undefined;
-  return { from: Number(m[1]), to: Number(m[2] ?? m[1]) };
+  // By hand, as /^p([1-9]\d*)(?:-p([1-9]\d*))?$/ reads it: thousands of citations come here.
+  const first = paragraphNumber(text, 0);
+  if (!first) return undefined;
+  if (first.end === text.length) return { from: first.value, to: first.value };
+  if (text.charCodeAt(first.end) !== 0x2d /* - */) return undefined;
+  const second = paragraphNumber(text, first.end + 1);
+  return second && second.end === text.length ? { from: first.value, to: second.value } : undefined;
+}
+
+/** `p` and a number without leading zeros at `at`: the number and where it ends. */
+function paragraphNumber(text: string, at: number): { value: number; end: number } | undefined {
+  if (text.charCodeAt(at) !== 0x70 /* p */) return undefined;
+  const start = at + 1;
+  let end = start;
+  while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+  if (end === start || text.charCodeAt(start) === 0x30) return undefined;
+  return { value: Number(text.slice(start, end)), end };
 }
 
 function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>, add: Add): void {
