@@ -8,7 +8,11 @@
  * from sorted arrays (names, and the words inside names) and rules out the rest of the KB with
  * bounds that never drop a name the full scan would have kept: the results are the same.
  */
-import { charMask, classMasks, MASK_LEVELS, maxDistance, popcount, QueryDistance } from './nameDistance';
+import { charMask, classMasks, MASK_LEVELS, maxDistance, popcount } from './nameDistance';
+import { lowerBound, sortByCodeUnits } from './sortedStrings';
+import { MIN_SIMILARITY, Search } from './suggestionSearch';
+
+export { MIN_SIMILARITY, SUGGESTION_MARGIN } from './suggestionSearch';
 
 /** One name of the KB: its normal form, the entities it denotes, and the label written for each. */
 export interface KeyEntry {
@@ -16,15 +20,6 @@ export interface KeyEntry {
   /** `labels[i]`: the first of entity `ids[i]`'s name, aliases and id whose normal form is the key. */
   readonly labels: string[];
 }
-
-/** Suggestions below this similarity (0–1) are noise, not help. */
-export const MIN_SIMILARITY = 0.55;
-/**
- * Nor is a suggestion much worse than the best one: `@Tajikstan` should hear "Tajikistan", not
- * also two names that share half their letters with it. This bar also lets the search skip
- * most of a large KB once it has found a close name.
- */
-export const SUGGESTION_MARGIN = 0.15;
 
 /** `matchScore` gives a word start at least this, and a whole-name prefix at least 80. */
 const WORD_START_SCORE = 50;
@@ -257,7 +252,6 @@ export class NameIndex {
     return differ <= 2 * limit;
   }
 
-
   /**
    * Completion: entities with a name that starts with `query`, then with a word that does, then
    * with the query's letters in order; each with its best-scoring name (its canonical name when
@@ -359,71 +353,6 @@ export class NameIndex {
 }
 
 /**
- * Sorts strings by UTF-16 code units, as the default sort does, a quarter faster on 100,000
- * names: they are bucketed by their first two units, and each bucket is sorted alone.
- */
-function sortByCodeUnits(strings: string[]): string[] {
-  const buckets = new Map<number, string[]>();
-  for (const s of strings) {
-    // A string shorter than two units sorts first among those starting like it: its second unit counts as 0.
-    const bucket = s.length === 0 ? -1 : s.charCodeAt(0) * 0x10000 + (s.length > 1 ? s.charCodeAt(1) : 0);
-    const list = buckets.get(bucket);
-    if (list) list.push(s);
-    else buckets.set(bucket, [s]);
-  }
-  const sorted: string[] = [];
-  for (const bucket of [...buckets.keys()].sort((a, b) => a - b)) {
-    for (const s of (buckets.get(bucket) as string[]).sort()) sorted.push(s);
-  }
-  return sorted;
-}
-
-/** One `similar` search: the query, prepared once, and the best entities found so far. */
-class Search {
-  readonly words: string[];
-  readonly masks = new Int32Array(MASK_LEVELS);
-  readonly distance: QueryDistance;
-  /** Scores below this cannot be suggested: never below `MIN_SIMILARITY`, and rising as `top` fills. */
-  threshold = MIN_SIMILARITY;
-  private readonly best = new Map<string, number>();
-  /** The `max` best distinct entities so far; once full, a key must reach the last one's score. */
-  private readonly top: { id: string; score: number }[] = [];
-
-  constructor(
-    readonly query: string,
-    private readonly max: number,
-  ) {
-    this.words = query.split('-');
-    classMasks(query, this.masks, 0, 1);
-    this.distance = new QueryDistance(query);
-  }
-
-  /** Records `score` for the entities of a key, and raises the threshold if the top list improved. */
-  offer(ids: readonly string[], score: number): void {
-    if (score < this.threshold) return;
-    const { best, top, max } = this;
-    for (const id of ids) {
-      if (score <= (best.get(id) ?? 0)) continue;
-      best.set(id, score);
-      const at = top.findIndex((t) => t.id === id);
-      if (at >= 0) top[at].score = score;
-      else if (top.length < max) top.push({ id, score });
-      else if (score > top[top.length - 1].score) top[top.length - 1] = { id, score };
-      else continue;
-      top.sort((a, b) => b.score - a.score);
-      this.threshold = Math.max(this.threshold, top[0].score - SUGGESTION_MARGIN);
-      if (top.length === max) this.threshold = Math.max(this.threshold, top[top.length - 1].score);
-    }
-  }
-
-  /** The entities that stayed within the final threshold, with their scores. */
-  result(): Map<string, number> {
-    for (const [id, s] of this.best) if (s < this.threshold) this.best.delete(id);
-    return this.best;
-  }
-}
-
-/**
  * Share of words in common: a query word counts when a key word equals it or, from three
  * letters on, starts with it (`shanghai-cooperation` within `shanghai-cooperation-organization`).
  */
@@ -447,18 +376,6 @@ export function matchScore(query: string, key: string): number {
     k++;
   }
   return 20 + 10 * (query.length / key.length);
-}
-
-/** The first index of an ascending array (strings by code units, or numbers) whose value is not below `value`. */
-function lowerBound<T extends string | number>(sorted: ArrayLike<T>, value: T): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function compareCodeUnits(a: string, b: string): number {
