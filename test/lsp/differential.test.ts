@@ -314,6 +314,41 @@ describe('the server under random edits (differential, seeded)', function () {
   });
 });
 
+describe('the check of closed briefs after indexing', function () {
+  this.timeout(120_000);
+
+  it('gives way to requests but never stops: every closed brief is published while requests come without a pause', async () => {
+    // Enough briefs that their check takes many slices: between two slices the server waits for
+    // a pause in the requests, at most 100 ms (session.ts BUSY_WAIT_MS), then goes on.
+    const BRIEFS = 80;
+    const files: Record<string, string> = {};
+    for (let b = 0; b < BRIEFS; b++) {
+      files[`briefs/b${b}.brief`] = Array.from({ length: 60 }, (_, l) => `Line ${l}: @Tajikstan${b} near @CSTO [^mini-2021:p1], and @Tajikistan.`).join('\n');
+    }
+    const { client, folder } = await start(files);
+    const openUri = uriOf(path.join(folder, 'open.brief'));
+    writeFile(folder, 'open.brief', '@Tajikistan\n');
+    await client.open(openUri, '@Tajikistan\n', 1);
+    await client.waitForDiagnostics(openUri, { minVersion: 1 });
+    const uris = Object.keys(files).map((name) => uriOf(path.join(folder, name)));
+    let published = false;
+    const all = Promise.all(uris.map((uri) => client.waitForDiagnostics(uri))).then((lists) => {
+      published = true;
+      return lists;
+    });
+    let hovers = 0;
+    while (!published) {
+      assert.ok(await client.hover(openUri, { line: 0, character: 3 }), 'a hover on @Tajikistan');
+      hovers++;
+    }
+    const lists = await all;
+    for (const list of lists) assert.deepEqual([...new Set(list.diagnostics.map((d) => d.code))], ['unknown-reference'], list.uri);
+    console.log(`      ${BRIEFS} closed briefs published during ${hovers} back-to-back hovers`);
+    assert.ok(hovers > 0);
+    assert.deepEqual(serverErrors(client), []);
+  });
+});
+
 describe('$/cancelRequest on long requests over a large workspace', function () {
   this.timeout(180_000);
   /** Briefs × references per brief: enough that finding every reference takes a while. */

@@ -44,7 +44,9 @@ const PROGRESS_STEP = 4 * READ_BATCH;
 const PUBLISH_SLICE_MS = 4;
 /** How long after the last answer the check of closed briefs goes on, ms. */
 const QUIET_MS = 50;
-/** The longest the check of closed briefs waits for requests to be answered before it goes on, ms. */
+/** The longest the check of closed briefs waits for such a pause, ms: under requests without end it still gets a slice in 25. */
+const BUSY_WAIT_MS = 100;
+/** The longest the check of closed briefs waits for a request being answered, ms. */
 const REQUEST_WAIT_MS = 1000;
 
 export class Session {
@@ -99,18 +101,19 @@ export class Session {
 
   /**
    * Resolves once no request is being answered and none was for `QUIET_MS` (requests come in
-   * runs: the next find-references, hover or completion is usually a few ms behind the last),
-   * or after `REQUEST_WAIT_MS` at most: a request that never ends, or an analyst who never
-   * pauses, must not stop the workspace's diagnostics.
+   * runs: the next find-references, hover or completion is usually a few ms behind the last).
+   * An analyst who never pauses still lets the check go on: it waits `BUSY_WAIT_MS` at most for
+   * a pause, and `REQUEST_WAIT_MS` at most for a request that is being answered (one that never
+   * ends must not stop the workspace's diagnostics).
    */
   private async requestsAnswered(): Promise<void> {
-    const deadline = performance.now() + REQUEST_WAIT_MS;
+    const started = performance.now();
     for (;;) {
-      const now = performance.now();
-      if (now >= deadline) return;
+      const waited = performance.now() - started;
       if (this.inFlight > 0) {
+        if (waited >= REQUEST_WAIT_MS) return;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - now);
+          const timer = setTimeout(resolve, REQUEST_WAIT_MS - waited);
           this.waitingForQuiet.push(() => {
             clearTimeout(timer);
             resolve();
@@ -118,9 +121,9 @@ export class Session {
         });
         continue;
       }
-      const quietFor = now - this.lastAnswer;
-      if (quietFor >= QUIET_MS) return;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS - quietFor, deadline - now)));
+      const quietFor = performance.now() - this.lastAnswer;
+      if (quietFor >= QUIET_MS || waited >= BUSY_WAIT_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS - quietFor, BUSY_WAIT_MS - waited)));
     }
   }
 
