@@ -15,7 +15,6 @@ import { createLanguageService, type LanguageService } from '../core/languageSer
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
 import { entityKeys } from '../core/workspaceIndex';
-import type { BriefSyntax } from '../core/syntax';
 import type { Entity } from '../core/kb/model';
 import { Folders, uriToPath, type Folder } from './folders';
 
@@ -171,6 +170,7 @@ export class Session {
       const checkStarted = Date.now();
       let checked = 0;
       for (const folder of this.folders.loaded()) {
+        // In short slices, so that requests are answered while ten thousand briefs are checked.
         const uris = folder.index.uris();
         checked += uris.length;
         let from = 0;
@@ -247,18 +247,14 @@ export class Session {
     for (const uri of uris) {
       if (this.documents.get(uri)) continue;
       const syntax = folder.index.syntaxOf(uri);
-      if (syntax) sent.push(this.publishClosedBrief(folder, uri, syntax));
+      if (!syntax) continue;
+      const diagnostics = this.service.validateSyntax(syntax, folder.project);
+      if (diagnostics.length === 0 && !this.publishedBriefs.has(uri)) continue;
+      if (diagnostics.length > 0) this.publishedBriefs.add(uri);
+      else this.publishedBriefs.delete(uri);
+      sent.push(this.connection.sendDiagnostics({ uri, diagnostics }));
     }
     return Promise.all(sent).then(() => undefined);
-  }
-
-  /** Checks one closed brief and publishes its problems (or clears those on screen); resolves when sent. */
-  private publishClosedBrief(folder: Folder, uri: string, syntax: BriefSyntax): Promise<void> {
-    const diagnostics = this.service.validateSyntax(syntax, folder.project);
-    if (diagnostics.length === 0 && !this.publishedBriefs.has(uri)) return Promise.resolve();
-    if (diagnostics.length > 0) this.publishedBriefs.add(uri);
-    else this.publishedBriefs.delete(uri);
-    return this.connection.sendDiagnostics({ uri, diagnostics });
   }
 
   /** A brief was closed: its diagnostics now come from the file on disk, or go away with it. */

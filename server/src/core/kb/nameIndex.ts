@@ -9,7 +9,7 @@
  * bounds that never drop a name the full scan would have kept: the results are the same.
  */
 import { charMask, classMasks, MASK_LEVELS, maxDistance, popcount } from './nameDistance';
-import { lowerBound, sortByCodeUnits } from './sortedStrings';
+import { compareCodeUnits, lowerBound, sortByCodeUnits } from './sortedStrings';
 import { MIN_SIMILARITY, Search } from './suggestionSearch';
 
 export { MIN_SIMILARITY, SUGGESTION_MARGIN } from './suggestionSearch';
@@ -376,8 +376,4 @@ export function matchScore(query: string, key: string): number {
     k++;
   }
   return 20 + 10 * (query.length / key.length);
-}
-
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

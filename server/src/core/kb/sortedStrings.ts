@@ -31,3 +31,8 @@ export function lowerBound<T extends string | number>(sorted: ArrayLike<T>, valu
   }
   return lo;
 }
+
+/** Two strings compared by UTF-16 code units, as the default sort orders them. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
