@@ -13,7 +13,8 @@ import * as path from 'path';
 import { loadKnowledgeBase, type KbInputs, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
 import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from '../../server/src/core/kb/fileCache';
 import type { DataFileInput } from '../../server/src/core/kb/loader';
-import { decodeVerdict, encodeReading, encodeVerdict } from '../../server/src/core/kb/snapshot';
+import { encodeReading } from '../../server/src/core/kb/snapshot';
+import { decodeVerdict, encodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { DiskReadingCache } from '../../server/src/node/kbCache';
 
 const SOURCE = `id: src
@@ -132,6 +133,30 @@ describe('KB verdict cache', () => {
     fs.writeFileSync(path.join(folder, name), encodeVerdict({ added: stored.added.map(() => []) }));
     const replayed = loadKnowledgeBase(inputs(CLOSING), undefined, new CountingCache(folder));
     assert.deepEqual(codes(replayed, 'file:///ws/kb/local.yaml'), []);
+  });
+
+  it('stores the name index with the verdict, and a replay searches the stored one instead of building it again', () => {
+    const uncached = loadKnowledgeBase(inputs(CLOSING));
+    loadKnowledgeBase(inputs(CLOSING), undefined, new CountingCache(folder));
+    const [name] = verdictFiles();
+    const stored = decodeVerdict(fs.readFileSync(path.join(folder, name)));
+    assert.ok(stored.names, 'the verdict holds the name index');
+    assert.deepEqual(stored.names.keys, uncached.kb.names().keys);
+    // Forge one label (Alpha filed by its alias, not its name): only a replay that uses the stored arrays shows it.
+    const k = stored.names.keys.indexOf('alpha');
+    const entryLabel = stored.names.entryLabel.slice();
+    entryLabel[stored.names.entryStart[k]] = 1;
+    fs.writeFileSync(path.join(folder, name), encodeVerdict({ ...stored, names: { ...stored.names, entryLabel } }));
+    const replayed = loadKnowledgeBase(inputs(CLOSING), undefined, new CountingCache(folder));
+    assert.deepEqual(replayed.kb.names().entry(k), { ids: ['alpha'], labels: ['Alpha Land'] });
+    assert.deepEqual(uncached.kb.names().entry(k), { ids: ['alpha'], labels: ['Alpha'] });
+
+    // Arrays that do not fit the entities (an entity past the end) are not used: the KB builds its own.
+    const entryEntity = stored.names.entryEntity.slice();
+    entryEntity[0] = 99;
+    fs.writeFileSync(path.join(folder, name), encodeVerdict({ ...stored, names: { ...stored.names, entryEntity } }));
+    const rebuilt = loadKnowledgeBase(inputs(CLOSING), undefined, new CountingCache(folder));
+    assert.deepEqual(snapshot(rebuilt), snapshot(uncached));
   });
 
   it('stores no verdict for a pass with a cross-file error, and the broken file still falls back on its last good version', () => {

@@ -19,8 +19,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CACHE_FORMAT, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../core/kb/fileCache';
-import { decodeReading, decodeVerdict, encodeReading, encodeVerdict } from '../core/kb/snapshot';
+import { CACHE_FORMAT, VERDICT_FORMAT, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../core/kb/fileCache';
+import { decodeReading, encodeReading } from '../core/kb/snapshot';
+import { decodeVerdict, encodeVerdict } from '../core/kb/verdictSnapshot';
 import type { DataFileInput } from '../core/kb/loader';
 import type { Entity, Source } from '../core/kb/model';
 
@@ -163,7 +164,7 @@ export class DiskReadingCache implements FileReadingCache {
    * reports them only in errors, which no verdict holds: a verdict serves wherever the files are.
    */
   private verdictName(files: readonly VerdictInput[], checks: string): string {
-    const hash = createHash('sha256').update(`verdict\0${CACHE_FORMAT}\0${checks}\0`);
+    const hash = createHash('sha256').update(`verdict\0${VERDICT_FORMAT}\0${checks}\0`);
     for (const { input, kind } of files) hash.update(`${this.nameOf(input, kind)}\0`);
     return `${hash.digest('hex').slice(0, 40)}${SUFFIX}`;
   }

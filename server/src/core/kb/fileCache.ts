@@ -9,6 +9,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { DataFileInput } from './loader';
 import type { Entity, Source } from './model';
+import type { NameIndexData } from './nameIndexData';
 
 /** What reading one file on its own found: its entities or its source, and its diagnostics. */
 export interface FileReading {
@@ -43,10 +44,21 @@ export interface VerdictInput {
  */
 export interface KbVerdict {
   readonly added: readonly (readonly Diagnostic[])[];
+  /**
+   * The name index's arrays for the merged entities, which follow from the same files in the
+   * same order: a warm start reads them instead of building them (nameIndexData.ts).
+   */
+  readonly names?: NameIndexData;
 }
 
 /**
- * Bump when a reading's shape or its stored form (snapshot.ts) changes, or a verdict's: the
+ * Bump when a reading's shape or its stored form (snapshot.ts) changes: the
  * format is part of every cache key, so older cache entries are never looked up again.
  */
 export const CACHE_FORMAT = 2;
+
+/**
+ * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's
+ * key, apart from the readings' format so that a new verdict does not make every KB file be parsed again.
+ */
+export const VERDICT_FORMAT = 3;

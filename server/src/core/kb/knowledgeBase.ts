@@ -12,62 +12,47 @@ import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
 import type { Entity, Evidence, Relation, Source } from './model';
 import type { DataProblemCode } from './yamlFile';
 import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './fileCache';
-import { NameIndex, type KeyEntry } from './nameIndex';
+import { NameIndex } from './nameIndex';
+import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
-  /** Entity ids (with the label that gave each) by normalised id, name or alias. */
-  private readonly byKey = new Map<string, KeyEntry>();
-  /** Each entity's canonical name, normalised. */
-  private readonly nameKeys = new Map<string, string>();
   /**
    * Relations that point at an entity, with their subject, for "who relates to X". Built on the
    * first question: only hover asks, and on 100,000 entities the index costs a start 0.2 s.
    */
   private incoming?: Map<string, { subject: Entity; relation: Relation }[]>;
-  private nameIndex?: NameIndex;
+  /** Every id, name and alias, normalised: for lookups, suggestions and completion. */
+  private readonly nameIndex: NameIndex;
 
+  /**
+   * @param names the name index's arrays for exactly these entities in this order, when a cache
+   *   kept them (see nameIndexData.ts); built here when absent or when they do not fit
+   */
   constructor(
     readonly entities: ReadonlyMap<string, Entity>,
     readonly sources: ReadonlyMap<string, Source>,
+    names?: NameIndexData,
   ) {
-    for (const entity of entities.values()) {
-      // Name first: when several labels of one entity share a normal form, the name is the label shown.
-      const nameKey = normalizeName(entity.name);
-      this.nameKeys.set(entity.id, nameKey);
-      this.index(nameKey, entity.id, entity.name);
-      for (const alias of entity.aliases) this.index(normalizeName(alias), entity.id, alias);
-      // Most ids are their name's normal form ("Ostmir Offensive" → ostmir-offensive), and a
-      // normal form is its own: such an id is filed under the name's key already.
-      if (entity.id !== nameKey) this.index(normalizeName(entity.id), entity.id, entity.id);
-    }
-  }
-
-  /** Files `label` of entity `id` under `key`, unless an earlier label of the entity is there already. */
-  private index(key: string, id: string, label: string): void {
-    const entry = this.byKey.get(key);
-    if (!entry) this.byKey.set(key, { ids: [id], labels: [label] });
-    else if (!entry.ids.includes(id)) {
-      entry.ids.push(id);
-      entry.labels.push(label);
-    }
+    const ordered = [...entities.values()];
+    const data = names && fitsEntities(names, ordered) ? names : buildNameIndexData(ordered);
+    this.nameIndex = new NameIndex(data, ordered);
   }
 
   /** The entities a name denotes after normalisation (spec §3.3): none, one, or several. */
   lookup(name: string): Entity[] {
-    const ids = this.byKey.get(normalizeName(name))?.ids ?? [];
-    return ids.map((id) => this.entities.get(id)).filter((e): e is Entity => e !== undefined);
+    return this.nameIndex.lookup(normalizeName(name));
   }
 
-  /** The sorted index of every name, for suggestions and completion; built on first use. */
+  /** The sorted index of every name, for suggestions and completion. */
   names(): NameIndex {
-    this.nameIndex ??= new NameIndex(this.byKey, this.nameKeys);
     return this.nameIndex;
   }
 
   /** The normal form of an entity's canonical name. */
   nameKey(id: string): string | undefined {
-    return this.nameKeys.get(id);
+    const entity = this.entities.get(id);
+    return entity && normalizeName(entity.name);
   }
 
   /** Relations held by other entities that target `id`. */
@@ -129,7 +114,8 @@ export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cac
 
   const { result, added } = crossFilePass(sourceFiles, entityFiles, previous);
   // With an error the pass falls back on `previous`, which no verdict may stand for.
-  if (settled && cache?.setVerdict && !added.some(anyError)) cache.setVerdict(files, CROSS_FILE_CHECKS, { added });
+  // The name index's arrays go with it: they depend on the same files in the same order.
+  if (settled && cache?.setVerdict && !added.some(anyError)) cache.setVerdict(files, CROSS_FILE_CHECKS, { added, names: result.kb.names().data });
   return result;
 }
 
@@ -183,7 +169,7 @@ function replay(sourceFiles: readonly LoadedFile[], entityFiles: readonly Loaded
     // Without errors no id occurs twice (that is kb-duplicate-id or kb-id-clash): no entity is replaced.
     for (const e of list) entities.set(e.id, e);
   }
-  return { kb: new KnowledgeBase(entities, sources), diagnostics, lastGood };
+  return { kb: new KnowledgeBase(entities, sources, verdict.names), diagnostics, lastGood };
 }
 
 /**

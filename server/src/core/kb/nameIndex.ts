@@ -8,13 +8,15 @@
  * from sorted arrays (names, and the words inside names) and rules out the rest of the KB with
  * bounds that never drop a name the full scan would have kept: the results are the same.
  */
-import { charMask, classMasks, MASK_LEVELS, maxDistance, popcount } from './nameDistance';
-import { compareCodeUnits, lowerBound, sortByCodeUnits } from './sortedStrings';
+import type { Entity } from './model';
+import { charMask, maxDistance, popcount } from './nameDistance';
+import { LABEL_ID, LABEL_NAME, type NameIndexData } from './nameIndexData';
+import { compareCodeUnits, lowerBound } from './sortedStrings';
 import { MIN_SIMILARITY, Search } from './suggestionSearch';
 
 export { MIN_SIMILARITY, SUGGESTION_MARGIN } from './suggestionSearch';
 
-/** One name of the KB: its normal form, the entities it denotes, and the label written for each. */
+/** One name of the KB: its normal form's entities, and the label written for each. */
 export interface KeyEntry {
   readonly ids: string[];
   /** `labels[i]`: the first of entity `ids[i]`'s name, aliases and id whose normal form is the key. */
@@ -35,17 +37,15 @@ export interface NameMatch {
 
 export class NameIndex {
   /** Every normalised name, sorted by UTF-16 code units so that a prefix is a contiguous range. */
-  readonly keys: string[];
-  private readonly entries: KeyEntry[];
-  /**
-   * Key indices by length, then alphabetically: the keys of length L are `order[i]` for i from
-   * `lengthStart[L]` to `lengthStart[L + 1]`, and `byLength[L]` is a view of that run.
-   */
+  readonly keys: readonly string[];
+  private readonly entryStart: Int32Array;
+  private readonly entryEntity: Int32Array;
+  private readonly entryLabel: Int32Array;
+  /** See `NameIndexData`: keys by length, each length's run, and where each key is in `order`. */
   private readonly order: Int32Array;
   private readonly lengthStart: Int32Array;
   private readonly byLength: Int32Array[] = [];
   private readonly lengthsAscending: number[] = [];
-  /** Where each key is in `order`. */
   private readonly position: Int32Array;
   /**
    * `MASK_LEVELS` character-class masks per key (see `classMasks`), level by level, each level
@@ -53,12 +53,11 @@ export class NameIndex {
    * a key itself only when the masks admit it.
    */
   private readonly masks: Int32Array;
-  /** Each key's length, and how many words (parts between `-`) it has. */
-  private readonly keyLengths: Int32Array;
   private readonly wordCounts: Int32Array;
-  /** The distinct words of all keys, sorted, and the keys holding each. */
-  private readonly words: string[];
-  private readonly wordKeys: Int32Array[];
+  /** The distinct words of all keys, sorted, and the keys holding each (see `NameIndexData`). */
+  private readonly words: readonly string[];
+  private readonly wordStart: Int32Array;
+  private readonly wordKeys: Int32Array;
   /** Per-key marks for one search at a time: `visited[k] === stamp` means k was scored. */
   private readonly visited: Int32Array;
   private stamp = 0;
@@ -72,64 +71,66 @@ export class NameIndex {
   private serial = 0;
 
   /**
-   * @param byKey the entities and labels of each normalised name
-   * @param nameKeys each entity's canonical name, normalised (by entity id)
+   * @param data the arrays, built (`buildNameIndexData`) or stored, that fit `entities`
+   * @param entities the KB's entities in the order the arrays name them by
    */
   constructor(
-    byKey: ReadonlyMap<string, KeyEntry>,
-    private readonly nameKeys: ReadonlyMap<string, string>,
+    readonly data: NameIndexData,
+    private readonly entities: readonly Entity[],
   ) {
-    this.keys = sortByCodeUnits([...byKey.keys()]);
+    this.keys = data.keys;
+    this.entryStart = data.entryStart;
+    this.entryEntity = data.entryEntity;
+    this.entryLabel = data.entryLabel;
+    this.order = data.order;
+    this.position = data.position;
+    this.lengthStart = data.lengthStart;
+    this.masks = data.masks;
+    this.wordCounts = data.wordCounts;
+    this.words = data.words;
+    this.wordStart = data.wordStart;
+    this.wordKeys = data.wordKeys;
     const count = this.keys.length;
-    this.entries = this.keys.map((k) => byKey.get(k) as KeyEntry);
     this.visited = new Int32Array(count);
     this.hits = new Int32Array(count);
     this.lastWord = new Int32Array(count);
-    this.keyLengths = new Int32Array(count);
-    this.wordCounts = new Int32Array(count);
-    // A counting sort by length, stable so that each length's keys stay alphabetical.
-    let maxLength = 0;
-    for (const key of this.keys) maxLength = Math.max(maxLength, key.length);
-    this.lengthStart = new Int32Array(maxLength + 2);
-    for (const key of this.keys) this.lengthStart[key.length + 1]++;
-    for (let length = 1; length < this.lengthStart.length; length++) this.lengthStart[length] += this.lengthStart[length - 1];
-    const next = this.lengthStart.slice();
-    this.order = new Int32Array(count);
-    this.position = new Int32Array(count);
-    this.masks = new Int32Array(count * MASK_LEVELS);
-    const words = new Map<string, number[]>();
-    this.keys.forEach((key, i) => {
-      const at = next[key.length]++;
-      this.order[at] = i;
-      this.position[i] = at;
-      classMasks(key, this.masks, at, count);
-      this.keyLengths[i] = key.length;
-      // The words are the parts between `-`, as `split('-')` gives them; a key is filed once
-      // under each of its words (keys come in order, so a repeat is the last one filed).
-      let wordStart = 0;
-      let wordCount = 0;
-      for (let j = 0; j <= key.length; j++) {
-        if (j < key.length && key.charCodeAt(j) !== 0x2d /* - */) continue;
-        const word = key.slice(wordStart, j);
-        wordCount++;
-        wordStart = j + 1;
-        const holders = words.get(word);
-        if (!holders) words.set(word, [i]);
-        else if (holders[holders.length - 1] !== i) holders.push(i);
-      }
-      this.wordCounts[i] = wordCount;
-    });
-    for (let length = 0; length <= maxLength; length++) {
+    for (let length = 0; length + 1 < this.lengthStart.length; length++) {
       const [from, to] = [this.lengthStart[length], this.lengthStart[length + 1]];
       this.byLength.push(this.order.subarray(from, to));
       if (to > from) this.lengthsAscending.push(length);
     }
-    this.words = sortByCodeUnits([...words.keys()]);
-    this.wordKeys = this.words.map((w) => Int32Array.from(words.get(w) as number[]));
   }
 
+  /** The entities filed under a normalised name: none, one, or several (in the KB's order). */
+  lookup(key: string): Entity[] {
+    const [from, to] = this.exactRange(this.keys, key);
+    if (from === to) return [];
+    const found: Entity[] = [];
+    for (let e = this.entryStart[from]; e < this.entryStart[from + 1]; e++) found.push(this.entities[this.entryEntity[e]]);
+    return found;
+  }
+
+  /** The entities of key k, with the label that filed each. */
   entry(key: number): KeyEntry {
-    return this.entries[key];
+    const ids: string[] = [];
+    const labels: string[] = [];
+    for (let e = this.entryStart[key]; e < this.entryStart[key + 1]; e++) {
+      ids.push(this.entities[this.entryEntity[e]].id);
+      labels.push(this.label(e));
+    }
+    return { ids, labels };
+  }
+
+  /** The label written for entry e: the entity's id, name or one of its aliases. */
+  private label(e: number): string {
+    const entity = this.entities[this.entryEntity[e]];
+    const label = this.entryLabel[e];
+    return label === LABEL_ID ? entity.id : label === LABEL_NAME ? entity.name : entity.aliases[label - 1];
+  }
+
+  /** Offers the entities of key k to a search. */
+  private offer(search: Search, k: number, score: number): void {
+    for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) search.offer(this.entities[this.entryEntity[e]].id, score);
   }
 
   /**
@@ -148,8 +149,7 @@ export class NameIndex {
     for (const word of search.words) {
       const [from, to] = this.wordRange(word);
       for (let w = from; w < to; w++) {
-        const holders = this.wordKeys[w];
-        for (let i = 0; i < holders.length; i++) this.score(search, holders[i], stamp, counted, false);
+        for (let i = this.wordStart[w]; i < this.wordStart[w + 1]; i++) this.score(search, this.wordKeys[i], stamp, counted, false);
       }
     }
     // Every other key can only score by edit distance, which is at least the difference in
@@ -176,9 +176,8 @@ export class NameIndex {
       const serial = ++this.serial;
       const [from, to] = this.wordRange(word);
       for (let w = from; w < to; w++) {
-        const holders = this.wordKeys[w];
-        for (let i = 0; i < holders.length; i++) {
-          const k = holders[i];
+        for (let i = this.wordStart[w]; i < this.wordStart[w + 1]; i++) {
+          const k = this.wordKeys[i];
           if (this.lastWord[k] === serial) continue;
           this.hits[k] = this.lastWord[k] >= first ? this.hits[k] + 1 : 1;
           this.lastWord[k] = serial;
@@ -198,7 +197,7 @@ export class NameIndex {
     this.visited[k] = stamp;
     const { query, words } = search;
     let score = this.lastWord[k] >= counted ? this.hits[k] / Math.max(words.length, this.wordCounts[k]) : 0;
-    const length = this.keyLengths[k];
+    const length = this.keys[k].length;
     if (prefix) score = Math.max(score, 0.7 + 0.3 * (query.length / length));
     // `query === key` needs no test: the edit distance, 0, scores it 1.
     const longer = Math.max(query.length, length);
@@ -209,7 +208,7 @@ export class NameIndex {
         if (d <= limit) score = Math.max(score, 1 - d / longer);
       }
     }
-    if (score >= search.threshold) search.offer(this.entries[k].ids, score);
+    if (score >= search.threshold) this.offer(search, k, score);
   }
 
   /** Offers the keys of one length that are close enough by edit distance and not yet scored. */
@@ -236,7 +235,7 @@ export class NameIndex {
       if (this.visited[k] === stamp) continue;
       const d = search.distance.within(this.keys[k], limit);
       if (d > limit) continue;
-      search.offer(this.entries[k].ids, 1 - d / longer);
+      this.offer(search, k, 1 - d / longer);
       limit = maxDistance(longer, search.threshold);
       most = 2 * limit;
     }
@@ -261,19 +260,20 @@ export class NameIndex {
   complete(query: string, limit: number): { matches: NameMatch[]; more: boolean } {
     const best = new Map<string, NameMatch>();
     const consider = (k: number, score: number) => {
-      const { ids, labels } = this.entries[k];
-      ids.forEach((id, i) => {
+      for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) {
+        const id = this.entities[this.entryEntity[e]].id;
         const prev = best.get(id);
-        if (!prev || score > prev.score || (score === prev.score && k < prev.key)) best.set(id, { id, score, key: k, label: labels[i] });
-      });
+        if (!prev || score > prev.score || (score === prev.score && k < prev.key)) best.set(id, { id, score, key: k, label: this.label(e) });
+      }
     };
     if (query === '') {
       // Nothing typed yet: entities by canonical name, alphabetically (not by aliases or ids).
       for (let k = 0; k < this.keys.length && best.size <= limit; k++) {
-        const { ids, labels } = this.entries[k];
-        ids.forEach((id, i) => {
-          if (this.nameKeys.get(id) === this.keys[k] && !best.has(id)) best.set(id, { id, score: 1, key: k, label: labels[i] });
-        });
+        for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) {
+          // Filed by its name: this key is the entity's canonical name, normalised.
+          const id = this.entities[this.entryEntity[e]].id;
+          if (this.entryLabel[e] === LABEL_NAME && !best.has(id)) best.set(id, { id, score: 1, key: k, label: this.entities[this.entryEntity[e]].name });
+        }
       }
       return this.ranked(best, limit, best.size > limit);
     }
@@ -292,7 +292,8 @@ export class NameIndex {
     const firstWord = query.split('-')[0];
     const [wordFrom, wordTo] = this.prefixRange(this.words, firstWord);
     for (let w = wordFrom; w < wordTo; w++) {
-      for (const k of this.wordKeys[w]) {
+      for (let i = this.wordStart[w]; i < this.wordStart[w + 1]; i++) {
+        const k = this.wordKeys[i];
         // Only word starts here: a key that matches just by letters in order waits for the
         // last tier, or it could take a place that a better letters-in-order match deserves.
         const score = matchScore(query, this.keys[k]);

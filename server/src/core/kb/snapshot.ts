@@ -3,38 +3,28 @@
  *
  * A warm start decodes the reading of every KB file; with 100,000 entities that is half a
  * million relations, facts, evidence items and paragraphs, each with a location. As JSON with a
- * reviver that took seconds, most of it in the reviver and the garbage it left. This form is:
- *
- *   header   8 × u32: magic, FORMAT, byte-order mark, counts and lengths, a checksum
- *   ints     Int32Array: the structure, record after record, strings by index, locations as
- *            four numbers (start line and character, end line and character)
- *   strings  one JSON array of the strings, ASCII only (`\uXXXX` escapes): one `JSON.parse`
- *            makes every string at native speed, a flat copy of its own; short ones are stored
- *            once and shared (source and paragraph ids, targets that are ids)
- *   extra    JSON of the rare parts: the file's diagnostics
+ * reviver that took seconds, most of it in the reviver and the garbage it left. This form is a
+ * frame (snapshotFrame.ts) whose ints are the structure, record after record, strings by index
+ * and locations as four numbers (start line and character, end line and character); short
+ * strings are stored once and shared (source and paragraph ids, targets that are ids); the
+ * extra JSON holds the file's diagnostics.
  *
  * Objects are built in the loader's key order, so that a cached reading and a fresh one are
  * alike to `JSON.stringify` (the server compares entities that way) and share hidden classes.
  *
  * Decoding checks every index and count, and `decodeReading` throws on anything malformed: the
- * caller then parses the YAML. The checksum catches a file that is whole but altered.
- *
- * A verdict of the cross-file pass (fileCache.ts `KbVerdict`) is stored in the same frame under
- * another magic number, with no ints or strings: the verdict is the extra JSON.
+ * caller then parses the YAML. The frame's checksum catches a file that is whole but altered.
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { CACHE_FORMAT, type FileReading, type KbVerdict } from './fileCache';
+import { CACHE_FORMAT, type FileReading } from './fileCache';
 import { NO_IDENTIFIERS, NONE } from './loader';
 import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source, type SourceLocation } from './model';
+import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError } from './snapshotFrame';
 import type { EntityKind } from '../kinds';
 
-/** Snapshots of another format are refused (and re-made). */
-const SNAPSHOT_FORMAT = CACHE_FORMAT;
+export { SnapshotError } from './snapshotFrame';
 
 const MAGIC = 0x4b424942; // "BIBK" as little-endian bytes
-const VERDICT_MAGIC = 0x56424942; // "BIBV"
-const BYTE_ORDER = 0x01020304;
-const HEADER_INTS = 8;
 /** Strings up to this length are stored once however often they occur. */
 const SHARED_STRING_LENGTH = 40;
 
@@ -147,83 +137,15 @@ export function encodeReading(reading: FileReading): Uint8Array {
     location(s.location);
   }
 
-  const body = ints.finish();
-  const encoder = new TextEncoder();
-  const stringBytes = encoder.encode(asciiJson(strings));
-  const extraBytes = encoder.encode(asciiJson({ diagnostics: reading.diagnostics }));
-  const out = new Uint8Array(4 * (HEADER_INTS + body.length) + stringBytes.length + extraBytes.length);
-  const header = new Int32Array(out.buffer, 0, HEADER_INTS);
-  header.set([MAGIC, SNAPSHOT_FORMAT, BYTE_ORDER, body.length, stringBytes.length, extraBytes.length, strings.length, 0]);
-  new Int32Array(out.buffer, 4 * HEADER_INTS, body.length).set(body);
-  out.set(stringBytes, 4 * (HEADER_INTS + body.length));
-  out.set(extraBytes, 4 * (HEADER_INTS + body.length) + stringBytes.length);
-  header[7] = checksum(out, header);
-  return out;
+  return encodeFrame(MAGIC, CACHE_FORMAT, ints.finish(), strings, { diagnostics: reading.diagnostics });
 }
 
 /** Rebuilds the reading of the file at `uri`; throws when the bytes are no valid snapshot. */
 export function decodeReading(bytes: Uint8Array, uri: string): FileReading {
-  const { aligned, intCount, stringLength, extraLength, stringCount } = checkedHeader(bytes, MAGIC);
-  const ints = new Int32Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_INTS, intCount);
-  const stringStart = aligned.byteOffset + 4 * (HEADER_INTS + intCount);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const strings: unknown = JSON.parse(decoder.decode(new Uint8Array(aligned.buffer, stringStart, stringLength)));
-  if (!Array.isArray(strings) || strings.length !== stringCount || !strings.every((s) => typeof s === 'string')) throw new SnapshotError('bad string table');
-  const extra = JSON.parse(decoder.decode(new Uint8Array(aligned.buffer, stringStart + stringLength, extraLength))) as { diagnostics?: unknown };
-  if (!extra || !Array.isArray(extra.diagnostics)) throw new SnapshotError('bad diagnostics');
-  return new Reader(ints, strings as string[], uri).reading(extra.diagnostics as Diagnostic[]);
-}
-
-/**
- * A verdict of the cross-file pass (fileCache.ts) in the same frame as a reading, under its own
- * magic number: the header and checksum with no ints and no strings, the verdict as the extra JSON.
- */
-export function encodeVerdict(verdict: KbVerdict): Uint8Array {
-  const extraBytes = new TextEncoder().encode(asciiJson({ added: verdict.added }));
-  const out = new Uint8Array(4 * HEADER_INTS + extraBytes.length);
-  const header = new Int32Array(out.buffer, 0, HEADER_INTS);
-  header.set([VERDICT_MAGIC, SNAPSHOT_FORMAT, BYTE_ORDER, 0, 0, extraBytes.length, 0, 0]);
-  out.set(extraBytes, 4 * HEADER_INTS);
-  header[7] = checksum(out, header);
-  return out;
-}
-
-/** Rebuilds a verdict; throws when the bytes are no valid stored verdict. */
-export function decodeVerdict(bytes: Uint8Array): KbVerdict {
-  const { aligned, intCount, stringLength, extraLength } = checkedHeader(bytes, VERDICT_MAGIC);
-  if (intCount !== 0 || stringLength !== 0) throw new SnapshotError('not a verdict');
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_INTS, extraLength));
-  const stored = JSON.parse(text) as { added?: unknown };
-  if (!stored || !Array.isArray(stored.added) || !stored.added.every((list) => Array.isArray(list) && list.every(isDiagnostic))) throw new SnapshotError('bad verdict');
-  return { added: stored.added as Diagnostic[][] };
-}
-
-/** The header of a stored file, checked against the file: magic, format, byte order, lengths, checksum. */
-function checkedHeader(bytes: Uint8Array, magic: number): { aligned: Uint8Array; intCount: number; stringLength: number; extraLength: number; stringCount: number } {
-  if (bytes.byteLength < 4 * HEADER_INTS) throw new SnapshotError('too short');
-  // An Int32Array needs 4-byte alignment; a buffer from a pool may not have it.
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  const header = new Int32Array(aligned.buffer, aligned.byteOffset, HEADER_INTS);
-  const [storedMagic, format, order, intCount, stringLength, extraLength, stringCount, sum] = header;
-  if (storedMagic !== magic || format !== SNAPSHOT_FORMAT || order !== BYTE_ORDER) throw new SnapshotError('not a snapshot of this kind and format');
-  if (intCount < 0 || stringLength < 0 || extraLength < 0 || 4 * (HEADER_INTS + intCount) + stringLength + extraLength !== aligned.byteLength) {
-    throw new SnapshotError('lengths do not match the file');
-  }
-  if (checksum(aligned, header) !== sum) throw new SnapshotError('checksum mismatch');
-  return { aligned, intCount, stringLength, extraLength, stringCount };
-}
-
-/** Enough of a diagnostic's shape for the loader and the editor to use it without a crash. */
-function isDiagnostic(value: unknown): boolean {
-  const d = value as Partial<Diagnostic> | null;
-  const isPosition = (p: unknown) => typeof p === 'object' && p !== null && Number.isInteger((p as { line?: unknown }).line) && Number.isInteger((p as { character?: unknown }).character);
-  return typeof d === 'object' && d !== null && typeof d.message === 'string' && typeof d.severity === 'number' && typeof d.range === 'object' && d.range !== null && isPosition(d.range.start) && isPosition(d.range.end);
-}
-
-export class SnapshotError extends Error {
-  constructor(message: string) {
-    super(`KB snapshot: ${message}`);
-  }
+  const { ints, strings, extra } = decodeFrame(bytes, MAGIC, CACHE_FORMAT);
+  const diagnostics = (extra as { diagnostics?: unknown } | null)?.diagnostics;
+  if (!Array.isArray(diagnostics)) throw new SnapshotError('bad diagnostics');
+  return new Reader(ints, strings, uri).reading(diagnostics as Diagnostic[]);
 }
 
 class Reader {
@@ -362,49 +284,3 @@ class Reader {
   }
 }
 
-/** A growable Int32 buffer. */
-class IntWriter {
-  private data = new Int32Array(1024);
-  private length = 0;
-
-  push(value: number): void {
-    if (!isInt32(value)) throw new SnapshotError(`not a 32-bit integer: ${value}`);
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-
-  finish(): Int32Array {
-    return this.data.subarray(0, this.length);
-  }
-}
-
-function isInt32(n: number): boolean {
-  return (n | 0) === n && !Object.is(n, -0);
-}
-
-/** JSON with every non-ASCII character escaped: decoding ASCII is a copy, UTF-8 is not. */
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
- * A 32-bit checksum of everything after the header plus the header's other fields: cheap (one
- * pass, no allocation) and enough to notice a damaged or hand-edited file. It is no defence
- * against someone who writes the cache folder on purpose; nothing stored there is trusted more
- * than the YAML it came from.
- */
-function checksum(bytes: Uint8Array, header: Int32Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < HEADER_INTS - 1; i++) h = Math.imul(h ^ header[i], 0x01000193);
-  const start = bytes.byteOffset + 4 * HEADER_INTS;
-  const whole = (bytes.byteLength - 4 * HEADER_INTS) >> 2;
-  const words = new Int32Array(bytes.buffer, start, whole);
-  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  const tail = new Uint8Array(bytes.buffer, start + 4 * whole, bytes.byteLength - 4 * HEADER_INTS - 4 * whole);
-  for (let i = 0; i < tail.length; i++) h = Math.imul(h ^ tail[i], 0x01000193);
-  return h | 0;
-}

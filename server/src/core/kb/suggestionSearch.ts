@@ -34,23 +34,21 @@ export class Search {
     this.distance = new QueryDistance(query);
   }
 
-  /** Records `score` for the entities of a key, and raises the threshold if the top list improved. */
-  offer(ids: readonly string[], score: number): void {
-    if (score < this.threshold) return;
+  /** Records `score` for an entity of a key, and raises the threshold if the top list improved. */
+  offer(id: string, score: number): void {
+    if (score < this.threshold || score <= (this.best.get(id) ?? 0)) return;
     const { best, top, max } = this;
-    for (const id of ids) {
-      if (score <= (best.get(id) ?? 0)) continue;
-      best.set(id, score);
-      const at = top.findIndex((t) => t.id === id);
-      if (at >= 0) top[at].score = score;
-      else if (top.length < max) top.push({ id, score });
-      else if (score > top[top.length - 1].score) top[top.length - 1] = { id, score };
-      else continue;
-      top.sort((a, b) => b.score - a.score);
-      this.threshold = Math.max(this.threshold, top[0].score - SUGGESTION_MARGIN);
-      if (top.length === max) this.threshold = Math.max(this.threshold, top[top.length - 1].score);
-    }
+    best.set(id, score);
+    const at = top.findIndex((t) => t.id === id);
+    if (at >= 0) top[at].score = score;
+    else if (top.length < max) top.push({ id, score });
+    else if (score > top[top.length - 1].score) top[top.length - 1] = { id, score };
+    else return;
+    top.sort((a, b) => b.score - a.score);
+    this.threshold = Math.max(this.threshold, top[0].score - SUGGESTION_MARGIN);
+    if (top.length === max) this.threshold = Math.max(this.threshold, top[top.length - 1].score);
   }
+
 
   /** The entities that stayed within the final threshold, with their scores. */
   result(): Map<string, number> {
