@@ -14,6 +14,7 @@ import type { DataFileInput } from '../../server/src/core/kb/loader';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import * as fs from 'fs';
 import * as path from 'path';
+import { entitiesAsLoaded } from '../helpers/entities';
 
 const SOURCE = `id: src
 title: T
@@ -213,7 +214,7 @@ describe('KB reading cache', () => {
     assert.equal(cache.hits, 0);
     const second = await loadProject(miniWorkspace(files), options);
     assert.ok(cache.hits >= 4, `cache hits: ${cache.hits}`);
-    assert.deepEqual([...second.kbLoad.kb.entities.values()], [...first.kbLoad.kb.entities.values()]);
+    assert.deepEqual(entitiesAsLoaded(second.kbLoad.kb.entities), entitiesAsLoaded(first.kbLoad.kb.entities));
     assert.deepEqual([...second.kbLoad.kb.sources.values()], [...first.kbLoad.kb.sources.values()]);
     assert.deepEqual([...second.fileDiagnostics.entries()], [...first.fileDiagnostics.entries()]);
   });

@@ -7,16 +7,18 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { FileReading } from '../../server/src/core/kb/fileCache';
+import { CACHE_FORMAT, type FileReading } from '../../server/src/core/kb/fileCache';
 import { KbLocation, type SourceLocation } from '../../server/src/core/kb/model';
 import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
 import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
+import { decodeFrame, encodeFrame } from '../../server/src/core/kb/snapshotFrame';
 import { decodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { loadProject } from '../../server/src/core/project';
 import { DiskReadingCache, prune } from '../../server/src/node/kbCache';
 import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import { prng } from '../helpers/prng';
+import { entitiesAsLoaded } from '../helpers/entities';
 
 /** The reading the KB loader makes of a file, in the form knowledgeBase.ts builds it. */
 function fresh(input: DataFileInput, kind: 'entities' | 'source'): FileReading {
@@ -30,7 +32,8 @@ function fresh(input: DataFileInput, kind: 'entities' | 'source'): FileReading {
 
 /** Equal as objects and as JSON text (the server compares entities by their JSON). */
 function assertSame(actual: FileReading, expected: FileReading): void {
-  assert.deepEqual(actual, expected);
+  const data = (r: FileReading) => ({ ...r, ...(r.entities ? { entities: entitiesAsLoaded(r.entities) } : {}) });
+  assert.deepEqual(data(actual), data(expected));
   assert.equal(JSON.stringify(actual, mapsAsLists), JSON.stringify(expected, mapsAsLists));
 }
 const mapsAsLists = (_key: string, value: unknown) => (value instanceof Map ? [...value] : value);
@@ -97,6 +100,27 @@ describe('KB snapshot (the reading cache format)', () => {
     assert.ok(reading.diagnostics.length > 0, 'the fixture has a schema problem');
     assert.equal(reading.entities?.length, 2);
     assertSame(decodeReading(encodeReading(reading), uri), reading);
+  });
+
+  it('builds an entity\'s relations and facts once, when first asked, and checks them when the reading is decoded', () => {
+    const reading = fresh({ uri, text: RICH_KB, origin: 'workspace' }, 'entities');
+    const [stored] = decodeReading(encodeReading(reading), uri).entities ?? [];
+    const [loaded] = reading.entities ?? [];
+    assert.ok(loaded.relations.length > 0 && loaded.facts.length > 0, 'the fixture has both');
+    assert.equal(stored.relations, stored.relations, 'the same list on every access');
+    assert.equal(stored.facts, stored.facts);
+    assert.deepEqual(stored.relations, loaded.relations);
+    assert.deepEqual(stored.facts, loaded.facts);
+    // An entity whose first relation's target points past the strings (int 10 without aliases
+    // and identifiers: reading flags, count, id, kind, name, alias count, summary, identifier
+    // flags, relation count, type, target): refused at decoding, not at the first hover.
+    const bytes = encodeReading({ entities: [{ ...loaded, aliases: [], identifiers: {} }], diagnostics: [] });
+    const magic = new Int32Array(bytes.buffer, 0, 1)[0];
+    const frame = decodeFrame(bytes, magic, CACHE_FORMAT);
+    const ints = frame.ints.slice();
+    assert.equal(frame.strings[ints[10]], loaded.relations[0].target, 'int 10 is the first relation\'s target');
+    ints[10] = frame.strings.length;
+    assert.throws(() => decodeReading(encodeFrame(magic, CACHE_FORMAT, ints, frame.strings, frame.extra), uri), /bad string index/);
   });
 
   it('gives back a source with captions, a fractional year and its passages map', () => {
@@ -306,7 +330,7 @@ describe('KB reading cache on disk', () => {
     await loadProject(new NodeWorkspace(), { ...options, cache: new DiskReadingCache([], path.join(folder, 'user')) });
     assert.equal(files().length, 2);
     const cached = await loadProject(new NodeWorkspace(), { ...options, cache: new DiskReadingCache([], path.join(folder, 'user')) });
-    assert.deepEqual([...cached.kbLoad.kb.entities.values()], [...parsed.kbLoad.kb.entities.values()]);
+    assert.deepEqual(entitiesAsLoaded(cached.kbLoad.kb.entities), entitiesAsLoaded(parsed.kbLoad.kb.entities));
     assert.deepEqual([...cached.kbLoad.kb.sources.values()], [...parsed.kbLoad.kb.sources.values()]);
     assert.deepEqual([...cached.fileDiagnostics.entries()], [...parsed.fileDiagnostics.entries()]);
     assert.ok([...parsed.fileDiagnostics.values()].some((list) => list.length > 0), 'the fixture has problems to compare');

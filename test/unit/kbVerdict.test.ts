@@ -16,6 +16,7 @@ import type { DataFileInput } from '../../server/src/core/kb/loader';
 import { encodeReading } from '../../server/src/core/kb/snapshot';
 import { decodeVerdict, encodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { DiskReadingCache } from '../../server/src/node/kbCache';
+import { asLoaded, entitiesAsLoaded } from '../helpers/entities';
 
 const SOURCE = `id: src
 title: T
@@ -76,10 +77,10 @@ class CountingCache implements FileReadingCache {
 /** Everything a load hands on, as plain data: entities, sources, diagnostics, last good versions, the name index. */
 function snapshot(r: KbLoadResult): unknown {
   return {
-    entities: [...r.kb.entities.entries()],
+    entities: [...r.kb.entities].map(([id, entity]) => [id, asLoaded(entity)]),
     sources: [...r.kb.sources.entries()],
     diagnostics: [...r.diagnostics.entries()],
-    lastGood: [...r.lastGood.entries()],
+    lastGood: [...r.lastGood].map(([uri, good]) => [uri, { ...good, ...(good.entities ? { entities: entitiesAsLoaded(good.entities) } : {}) }]),
     keys: r.kb.names().keys,
     lookups: ['alpha', 'Alpha Land', 'gulf council', 'GULF-FORUM'].map((name) => r.kb.lookup(name).map((e) => e.id)),
     incoming: [...r.kb.entities.keys()].map((id) => r.kb.relationsTo(id).map(({ subject, relation }) => `${subject.id} ${relation.type}`)),

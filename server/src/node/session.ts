@@ -365,7 +365,8 @@ export class Session {
 /** Normalised names of every entity that was added, removed or changed between two KBs. */
 function changedKeys(before: ReadonlyMap<string, Entity>, after: ReadonlyMap<string, Entity>): Set<string> {
   const keys = new Set<string>();
-  const fingerprint = (e: Entity) => JSON.stringify({ ...e, location: e.location.range });
+  // Field by field: an entity read from a snapshot builds its relations and facts when asked (kb/snapshot.ts).
+  const fingerprint = (e: Entity) => JSON.stringify([e.id, e.kind, e.name, e.aliases, e.summary, e.identifiers, e.relations, e.facts, e.origin, e.location.range]);
   for (const [id, entity] of after) {
     const old = before.get(id);
     // An unchanged file gives back the very same entity objects (kb/snapshot.ts): no need to compare them.

@@ -149,12 +149,11 @@ export function decodeReading(bytes: Uint8Array, uri: string): FileReading {
 }
 
 class Reader {
-  private pos = 0;
-
   constructor(
     private readonly ints: Int32Array,
     private readonly strings: readonly string[],
     private readonly uri: string,
+    private pos = 0,
   ) {}
 
   reading(diagnostics: Diagnostic[]): FileReading {
@@ -214,20 +213,34 @@ class Reader {
         if (idFlags & HAS_WIKIDATA) some.wikidata = this.str();
         identifiers = some;
       }
-      const relationCount = this.count(8);
-      const relations: Relation[] | readonly never[] = relationCount === 0 ? NONE : new Array<Relation>(relationCount);
-      for (let r = 0; r < relationCount; r++) (relations as Relation[])[r] = this.relation();
-      const factCount = this.count(3);
-      const facts: Fact[] | readonly never[] = factCount === 0 ? NONE : new Array<Fact>(factCount);
-      for (let f = 0; f < factCount; f++) {
-        const text = this.str();
-        const evidence = this.evidence();
-        (facts as Fact[])[f] = { text, evidence, location: this.location() };
-      }
+      // Relations and facts are most of a KB's objects, and a session looks at few of them: they
+      // are read here to check them (the objects die young, which costs the collector little)
+      // and built to keep when first asked for.
+      const details = this.pos;
+      this.details();
       const origin = this.str() as EntityOrigin;
-      out[k] = { id, kind, name, aliases, summary, identifiers, relations, facts, origin, location: this.location() };
+      out[k] = new StoredEntity(id, kind, name, aliases, summary, identifiers, origin, this.location(), this, details);
     }
     return out;
+  }
+
+  /** An entity's relations and facts, from its record at `at` (checked when the reading was decoded). */
+  detailsAt(at: number): EntityDetails {
+    return new Reader(this.ints, this.strings, this.uri, at).details();
+  }
+
+  private details(): EntityDetails {
+    const relationCount = this.count(8);
+    const relations: Relation[] | readonly never[] = relationCount === 0 ? NONE : new Array<Relation>(relationCount);
+    for (let r = 0; r < relationCount; r++) (relations as Relation[])[r] = this.relation();
+    const factCount = this.count(3);
+    const facts: Fact[] | readonly never[] = factCount === 0 ? NONE : new Array<Fact>(factCount);
+    for (let f = 0; f < factCount; f++) {
+      const text = this.str();
+      const evidence = this.evidence();
+      (facts as Fact[])[f] = { text, evidence, location: this.location() };
+    }
+    return { relations, facts };
   }
 
   private relation(): Relation {
@@ -284,3 +297,48 @@ class Reader {
   }
 }
 
+
+interface EntityDetails {
+  readonly relations: readonly Relation[];
+  readonly facts: readonly Fact[];
+}
+
+/**
+ * An entity of a decoded reading: its relations and facts are built from the snapshot when
+ * first asked for. `toJSON` gives the loader's object, key for key, so a stored entity and a
+ * fresh one are alike to `JSON.stringify`.
+ */
+class StoredEntity implements Entity {
+  #details: EntityDetails | undefined;
+  readonly #reader: Reader;
+  readonly #at: number;
+
+  constructor(
+    readonly id: string,
+    readonly kind: EntityKind,
+    readonly name: string,
+    readonly aliases: readonly string[],
+    readonly summary: string,
+    readonly identifiers: Entity['identifiers'],
+    readonly origin: EntityOrigin,
+    readonly location: KbLocation,
+    reader: Reader,
+    at: number,
+  ) {
+    this.#reader = reader;
+    this.#at = at;
+  }
+
+  get relations(): readonly Relation[] {
+    return (this.#details ??= this.#reader.detailsAt(this.#at)).relations;
+  }
+
+  get facts(): readonly Fact[] {
+    return (this.#details ??= this.#reader.detailsAt(this.#at)).facts;
+  }
+
+  toJSON(): Entity {
+    const { id, kind, name, aliases, summary, identifiers, relations, facts, origin, location } = this;
+    return { id, kind, name, aliases, summary, identifiers, relations, facts, origin, location };
+  }
+}
