@@ -10,7 +10,7 @@ import * as path from 'path';
 import { CACHE_FORMAT, type FileReading } from '../../server/src/core/kb/fileCache';
 import { KbLocation, type SourceLocation } from '../../server/src/core/kb/model';
 import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
-import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
+import { decodeReading, encodeReading, relationTargets } from '../../server/src/core/kb/snapshot';
 import { decodeFrame, encodeFrame } from '../../server/src/core/kb/snapshotFrame';
 import { decodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { loadProject } from '../../server/src/core/project';
@@ -111,6 +111,18 @@ describe('KB snapshot (the reading cache format)', () => {
     assert.equal(stored.facts, stored.facts);
     assert.deepEqual(stored.relations, loaded.relations);
     assert.deepEqual(stored.facts, loaded.facts);
+    // Targets read without building the relations: those of the built relations, entity by entity.
+    const bundled = fs.readdirSync(path.join(REPO_ROOT, 'data', 'kb')).flatMap((f) => {
+      const input = { uri: `file:///kb/${f}`, text: fs.readFileSync(path.join(REPO_ROOT, 'data', 'kb', f), 'utf8'), origin: 'bundled' as const };
+      return decodeReading(encodeReading(fresh(input, 'entities')), input.uri).entities ?? [];
+    });
+    const rich = decodeReading(encodeReading(reading), uri).entities ?? [];
+    for (const entity of [...rich, ...bundled]) {
+      const targets = relationTargets(entity);
+      assert.deepEqual(targets, entity.relations.map((r) => r.target), entity.id);
+      assert.deepEqual(relationTargets(entity), targets, `${entity.id}: the same once the relations are built`);
+    }
+    assert.ok(bundled.some((e) => e.relations.some((r) => r.since || r.until)) && rich.some((e) => e.relations.length > 1), 'dated relations and several per entity are read past');
     // An entity whose first relation's target points past the strings (int 10 without aliases
     // and identifiers: reading flags, count, id, kind, name, alias count, summary, identifier
     // flags, relation count, type, target): refused at decoding, not at the first hover.

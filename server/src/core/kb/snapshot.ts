@@ -231,6 +231,26 @@ class Reader {
     return new Reader(this.ints, this.strings, this.uri, at).details();
   }
 
+  /**
+   * The targets of an entity's relations, from its record at `at`, without building the
+   * relations: the KB's index of incoming relations needs every target and few relations.
+   * The record was checked when the reading was decoded; this walks the layout `relation` reads.
+   */
+  targetsAt(at: number): string[] {
+    const reader = new Reader(this.ints, this.strings, this.uri, at);
+    const targets = new Array<string>(reader.int());
+    for (let r = 0; r < targets.length; r++) {
+      reader.pos++; // the type
+      targets[r] = reader.str();
+      const flags = reader.int();
+      reader.pos += (flags & HAS_SINCE ? 1 : 0) + (flags & HAS_UNTIL ? 1 : 0);
+      const evidence = reader.int();
+      for (let e = 0; e < evidence; e++) reader.pos += 3 + (reader.ints[reader.pos + 3] === NO_LOCATION ? 1 : 4);
+      reader.pos += 4; // the relation's location
+    }
+    return targets;
+  }
+
   private details(): EntityDetails {
     const relationCount = this.count(8);
     const relations: Relation[] | readonly never[] = relationCount === 0 ? NONE : new Array<Relation>(relationCount);
@@ -300,6 +320,11 @@ class Reader {
 }
 
 
+/** The targets of an entity's relations, in order; for an entity read from a snapshot, without building its relations. */
+export function relationTargets(entity: Entity): readonly string[] {
+  return entity instanceof StoredEntity ? entity.relationTargets() : entity.relations.map((r) => r.target);
+}
+
 interface EntityDetails {
   readonly relations: readonly Relation[];
   readonly facts: readonly Fact[];
@@ -337,6 +362,11 @@ class StoredEntity implements Entity {
 
   get facts(): readonly Fact[] {
     return (this.#details ??= this.#reader.detailsAt(this.#at)).facts;
+  }
+
+  /** Its relations' targets, read without building the relations unless they are built already. */
+  relationTargets(): readonly string[] {
+    return this.#details ? this.#details.relations.map((r) => r.target) : this.#reader.targetsAt(this.#at);
   }
 
   toJSON(): Entity {
