@@ -6,7 +6,7 @@
  * backticks, `[^` without end): every search either consumes what it scanned or ends the line.
  */
 import type { Range } from 'vscode-languageserver-types';
-import type { Citation, EntityReference, SyntaxProblem } from './syntax';
+import { Citation, EntityReference, type SyntaxProblem } from './syntax';
 import { isSpaceUnit, lineRange, trimEndAt } from './text';
 
 /** Where the scanner puts what it finds: the document's lists, appended to in order. */
@@ -93,12 +93,7 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
         } else {
           const lead = raw.length - raw.trimStart().length;
           const name = raw.trim();
-          out.references.push({
-            name,
-            form: 'bracket',
-            range: lineRange(lineNo, i, close + 1),
-            nameRange: lineRange(lineNo, i + 2 + lead, i + 2 + lead + name.length),
-          });
+          out.references.push(new EntityReference(name, 'bracket', lineNo, i, close + 1, i + 2 + lead, i + 2 + lead + name.length));
         }
         i = close + 1;
         continue;
@@ -107,12 +102,7 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
       if (nameStart > 0) {
         let end = nameRestEnd(line, nameStart);
         while (end > i + 1 && (line[end - 1] === '.' || line[end - 1] === '-')) end--;
-        out.references.push({
-          name: line.slice(i + 1, end),
-          form: 'short',
-          range: lineRange(lineNo, i, end),
-          nameRange: lineRange(lineNo, i + 1, end),
-        });
+        out.references.push(new EntityReference(line.slice(i + 1, end), 'short', lineNo, i, end, i + 1, end));
         i = end;
         continue;
       }
@@ -123,7 +113,7 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
       const citation = scanCitation(line, lineNo, i);
       if (citation) {
         out.citations.push(citation);
-        i = citation.range.end.character;
+        i = citation.end;
         continue;
       }
     }
@@ -217,11 +207,5 @@ function scanCitation(line: string, lineNo: number, i: number): Citation | undef
   if (j >= line.length) return undefined;
   const sourceEnd = colon < 0 ? j : colon;
   if (sourceEnd === bodyStart) return undefined; // `[^]` or `[^:p1]`: no source id, plain text
-  const sourceId = line.slice(bodyStart, sourceEnd);
-  const range = lineRange(lineNo, i, j + 1);
-  const sourceRange = lineRange(lineNo, bodyStart, sourceEnd);
-  // Two literals rather than a spread of the optional part: a spread builds and copies an object
-  // for each of the thousands of citations of a long brief.
-  if (colon < 0) return { sourceId, range, sourceRange };
-  return { sourceId, range, sourceRange, paragraphs: line.slice(colon + 1, j), paragraphsRange: lineRange(lineNo, colon + 1, j) };
+  return new Citation(line.slice(bodyStart, sourceEnd), colon < 0 ? undefined : line.slice(colon + 1, j), lineNo, i, j + 1, sourceEnd);
 }

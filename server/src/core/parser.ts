@@ -308,12 +308,12 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
     problem: { code: 'malformed-claim', message: `Malformed claim: ${why} Expected 'claim: @Subject [not] predicate @Object'.`, range: claimRange },
   });
   const brokenReference = inline.brokenReference;
-  const referenceAt = (col: number) => inline.references.find((r) => r.range.start.character === col);
+  const referenceAt = (col: number) => inline.references.find((r) => r.start === col);
 
   let pos = skipSpaces(line, keywordRange.end.character, end);
   const subject = referenceAt(pos);
   if (!subject) return brokenReference ? {} : malformed('a claim starts with a reference to its subject.');
-  pos = subject.range.end.character;
+  pos = subject.end;
   if (pos < end && !isSpaceUnit(line.charCodeAt(pos))) return malformed(`'${line.slice(pos, wordEnd(line, pos, end))}' is glued to the subject.`);
 
   pos = skipSpaces(line, pos, end);
@@ -332,7 +332,7 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
   const object = referenceAt(pos);
   if (!object) return brokenReference ? {} : malformed(`a reference must follow the predicate '${word}'.`);
 
-  const claimCitations = inline.citations.filter((c) => c.range.start.character >= object.range.end.character);
+  const claimCitations = inline.citations.filter((c) => c.start >= object.end);
   return {
     claim: { subject, object, predicate: word, predicateRange, negated, keywordRange, range: claimRange, citations: claimCitations },
   };

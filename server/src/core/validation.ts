@@ -167,16 +167,17 @@ function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>,
   const source = sources.get(citation.sourceId);
   if (!source) return add('unknown-source', unknownSourceMessage(citation.sourceId, sources), citation.sourceRange);
   if (citation.paragraphs === undefined) return;
-  const range = citation.paragraphsRange ?? citation.range;
+  // Made only for a problem: most citations are sound, and a citation's ranges are made on demand.
+  const range = () => citation.paragraphsRange ?? citation.range;
   const count = source.paragraphs.length;
   const span = paragraphSpan(citation.paragraphs);
   if (!span) {
-    return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range);
+    return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range());
   }
-  if (span.from > span.to) return add('unknown-paragraph', `The range p${span.from}-p${span.to} runs backwards.`, range);
+  if (span.from > span.to) return add('unknown-paragraph', `The range p${span.from}-p${span.to} runs backwards.`, range());
   if (span.to > count) {
     const missing = span.from > count ? `p${span.from}` : `p${span.to}`;
-    add('unknown-paragraph', `${source.id} has no paragraph ${missing}: it has p1–p${count}.`, range);
+    add('unknown-paragraph', `${source.id} has no paragraph ${missing}: it has p1–p${count}.`, range());
   }
 }
 

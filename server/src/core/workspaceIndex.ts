@@ -86,10 +86,9 @@ export class WorkspaceIndex {
     const references = new Map<string, number[]>();
     for (const ref of tree.references) {
       const key = this.keyOf(ref.name);
-      const { start, end } = ref.range;
       const list = references.get(key);
-      if (list) list.push(start.line, start.character, end.character);
-      else references.set(key, [start.line, start.character, end.character]);
+      if (list) list.push(ref.line, ref.start, ref.end);
+      else references.set(key, [ref.line, ref.start, ref.end]);
     }
     if (old) this.unpost(uri, old);
     for (const key of references.keys()) {

@@ -126,7 +126,7 @@ class FixBuilder {
       const entity = this.kb.entities.get(id);
       const label = entity && uniqueLabel(entity, this.kb);
       if (!entity || !label) continue;
-      const text = referenceText(label, ref, this.lines[ref.range.start.line] ?? '');
+      const text = referenceText(label, ref, this.lines[ref.line] ?? '');
       actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(ref.range, text)], preferBest && actions.length === 0));
     }
     return actions;
@@ -200,14 +200,14 @@ class FixBuilder {
     for (const ref of this.syntax.references) {
       const r = this.state.project.resolver.resolve(ref.name);
       if (r.status !== 'resolved' || writtenAs(ref, r.entity) !== 'alias' || !canonicalNameIsUnique(r.entity, this.kb)) continue;
-      edits.push(TextEdit.replace(ref.range, referenceText(r.entity.name, ref, this.lines[ref.range.start.line] ?? '')));
+      edits.push(TextEdit.replace(ref.range, referenceText(r.entity.name, ref, this.lines[ref.line] ?? '')));
     }
     if (edits.length === 0) return undefined;
     return { title: 'Use canonical names', kind: CANONICAL_NAMES_KIND, edit: { changes: { [this.uri]: edits } } };
   }
 
   private referenceAt(range: Range): EntityReference | undefined {
-    return this.syntax.references.find((r) => r.range.start.line === range.start.line && r.range.start.character === range.start.character);
+    return this.syntax.references.find((r) => r.line === range.start.line && r.start === range.start.character);
   }
 
   private action(title: string, d: Diagnostic, edits: TextEdit[], isPreferred: boolean): CodeAction {

@@ -138,9 +138,9 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, chara
 
 /** After the subject of a claim (and an optional `not`): the predicates, and `not`. */
 function predicateItems(syntax: BriefSyntax, before: string, line: number, character: number): CompletionList {
-  const subject = syntax.references.find((r) => r.range.start.line === line && /claim:\s*$/i.test(before.slice(0, r.range.start.character)));
-  if (!subject || subject.range.end.character > character) return { isIncomplete: false, items: [] };
-  const between = before.slice(subject.range.end.character);
+  const subject = syntax.references.find((r) => r.line === line && /claim:\s*$/i.test(before.slice(0, r.start)));
+  if (!subject || subject.end > character) return { isIncomplete: false, items: [] };
+  const between = before.slice(subject.end);
   const m = /^\s+(not\s+)?([\w-]*)$/i.exec(between);
   if (!m) return { isIncomplete: false, items: [] };
   const wordStart = character - m[2].length;

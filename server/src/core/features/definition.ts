@@ -7,7 +7,7 @@
  * `@[Xi Jinping]` rather than the word under the mouse.
  */
 import type { Location, LocationLink, Position, Range } from 'vscode-languageserver-types';
-import type { BriefSyntax, Citation, Claim } from '../syntax';
+import { spanAt, type BriefSyntax, type Citation, type Claim } from '../syntax';
 import type { Project } from '../project';
 import type { SourceLocation } from '../kb/model';
 import { PREDICATES } from '../kinds';
@@ -20,14 +20,14 @@ export class DefinitionProvider {
   provideDefinition(syntax: BriefSyntax, project: Project, position: Position): LocationLink[] {
     const claim = syntax.claims.find((c) => touches(c.predicateRange, position));
     if (claim) return claimDefinition(claim, project);
-    const ref = syntax.references.find((r) => touches(r.range, position));
+    const ref = spanAt(syntax.references, position);
     if (ref) {
       // An ambiguous name goes to every candidate: the editor lists them to pick from.
       const r = project.resolver.resolve(ref.name);
       const entities = r.status === 'resolved' ? [r.entity] : r.status === 'ambiguous' ? r.candidates : [];
       return entities.map((e) => link(ref.range, e.location));
     }
-    const citation = syntax.citations.find((c) => touches(c.range, position));
+    const citation = spanAt(syntax.citations, position);
     if (citation) return citationDefinition(citation, project);
     return [];
   }

@@ -3,17 +3,16 @@
  * the same entity, however it is spelled (`@Putin`, `@[Vladimir Putin]`, `@vladimir-putin`).
  */
 import { DocumentHighlightKind, type DocumentHighlight, type Position } from 'vscode-languageserver-types';
-import type { BriefSyntax } from '../syntax';
+import { spanAt, type BriefSyntax } from '../syntax';
 import type { Project } from '../project';
 import { normalizeName } from '../normalize';
-import { touches } from '../text';
 import { resolvingKeys } from '../workspaceIndex';
 import { referencesInBrief } from './references';
 
 export class DocumentHighlightProvider {
   /** The references of the brief that mean what the one under the cursor means, itself included. */
   provideDocumentHighlights(syntax: BriefSyntax, project: Project, position: Position): DocumentHighlight[] {
-    const ref = syntax.references.find((r) => touches(r.range, position));
+    const ref = spanAt(syntax.references, position);
     if (!ref) return [];
     const r = project.resolver.resolve(ref.name);
     // An unknown or ambiguous name denotes no entity: highlight the same name, however written.

@@ -3,7 +3,7 @@
  * keyword or predicate, the verdict with its evidence. All KB text is escaped (markdown.ts).
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
-import type { BriefSyntax, Citation, Claim, EntityReference } from '../syntax';
+import { spanAt, type BriefSyntax, type Citation, type Claim, type EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
@@ -28,9 +28,9 @@ export class HoverProvider {
     const line = position.line;
     const claim = itemsOnLine(syntax.claims, line, (c) => c.range.start.line).find((c) => touches(c.keywordRange, position) || touches(c.predicateRange, position));
     if (claim) return markdown(claimCard(claim, project), touches(claim.keywordRange, position) ? claim.keywordRange : claim.predicateRange);
-    const ref = itemsOnLine(syntax.references, line, (r) => r.range.start.line).find((r) => touches(r.range, position));
+    const ref = spanAt(syntax.references, position);
     if (ref) return markdown(referenceCard(ref, project), ref.range);
-    const citation = itemsOnLine(syntax.citations, line, (c) => c.range.start.line).find((c) => touches(c.range, position));
+    const citation = spanAt(syntax.citations, position);
     if (citation) return markdown(citationCard(citation, project), citation.range);
     const key = syntax.frontMatter?.entries.find((e) => touches(e.keyRange, position));
     const info = key && FRONT_MATTER_KEYS[key.key];

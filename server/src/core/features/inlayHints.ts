@@ -13,7 +13,7 @@ import type { BriefSyntax, Claim } from '../syntax';
 import type { Project } from '../project';
 import { PREDICATES } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
-import { comparePositions } from '../text';
+import { comparePositions, firstAtOrAfter } from '../text';
 import { describeRelation, citationLabel } from '../wording';
 import { writtenAs } from './referenceText';
 
@@ -31,7 +31,9 @@ export class InlayHintProvider {
     const hints: InlayHint[] = [];
     const inRange = (p: Position) => comparePositions(range.start, p) <= 0 && comparePositions(p, range.end) <= 0;
     if (options.canonicalNames !== false) {
-      for (const ref of syntax.references) {
+      // Only the lines of the range: a megabyte brief has ten thousand references.
+      const onLines = syntax.references.slice(firstAtOrAfter(syntax.references, range.start.line, (r) => r.line), firstAtOrAfter(syntax.references, range.end.line + 1, (r) => r.line));
+      for (const ref of onLines) {
         if (!inRange(ref.range.end)) continue;
         const r = project.resolver.resolve(ref.name);
         if (r.status !== 'resolved' || writtenAs(ref, r.entity) !== 'alias') continue;

@@ -147,7 +147,7 @@ export function entityIdFor(name: string, taken: (id: string) => boolean): strin
 
 /** The kind the reference's place in a claim demands, when only one fits; else `group`. */
 function guessKind(ref: EntityReference, syntax: BriefSyntax): EntityKind {
-  const same = (a: EntityReference) => a.range.start.line === ref.range.start.line && a.range.start.character === ref.range.start.character;
+  const same = (a: EntityReference) => a.line === ref.line && a.start === ref.start;
   for (const claim of syntax.claims) {
     const signature = PREDICATES[claim.predicate];
     if (!signature) continue;

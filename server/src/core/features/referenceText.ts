@@ -43,7 +43,7 @@ export function canonicalNameIsUnique(entity: Entity, kb: KnowledgeBase): boolea
  * that was already short keeps its following text outside the name, so it may stay short.
  */
 export function referenceText(label: string, ref: EntityReference, lineText: string): string {
-  const after = lineText.slice(ref.range.end.character);
+  const after = lineText.slice(ref.end);
   const short = SHORT_NAME.test(label) && (ref.form === 'short' || !NAME_CONTINUES.test(after));
   return short ? `@${label}` : `@[${label}]`;
 }

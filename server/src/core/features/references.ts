@@ -4,9 +4,8 @@
  * a KB YAML file.
  */
 import type { Location, Position } from 'vscode-languageserver-types';
-import type { BriefSyntax, EntityReference } from '../syntax';
+import { spanAt, type BriefSyntax, type EntityReference } from '../syntax';
 import { normalizeName } from '../normalize';
-import { touches } from '../text';
 import { resolvingKeys, type FolderScope } from '../workspaceIndex';
 import { entityAt } from './kbYaml';
 
@@ -18,7 +17,7 @@ export class ReferencesProvider {
    * `syntax`, so the answer is right even if the index has not caught up with the latest edit.
    */
   provideReferences(uri: string, syntax: BriefSyntax, scope: FolderScope, position: Position, includeDeclaration: boolean): Location[] {
-    const ref = syntax.references.find((r) => touches(r.range, position));
+    const ref = spanAt(syntax.references, position);
     if (!ref) return [];
     const kb = scope.project.resolver.kb;
     const r = scope.project.resolver.resolve(ref.name);

@@ -17,11 +17,11 @@
 import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
 import { TextEdit, type Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { BriefSyntax, EntityReference } from '../syntax';
+import { spanAt, type BriefSyntax, type EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { normalizeName } from '../normalize';
-import { comparePositions, OffsetMapper, touches } from '../text';
+import { comparePositions, OffsetMapper } from '../text';
 
 /** A refusal to rename, with the reason the analyst sees. */
 export interface RenameRefusal {
@@ -43,7 +43,7 @@ const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export class RenameProvider {
   /** The range to rename (the reference's name) and the id as placeholder; a refusal; or null off references. */
   prepareRename(syntax: BriefSyntax, project: Project, position: Position): { range: Range; placeholder: string } | RenameRefusal | null {
-    const ref = syntax.references.find((r) => touches(r.range, position));
+    const ref = spanAt(syntax.references, position);
     if (!ref) return null;
     const entity = renamable(ref, project);
     if ('error' in entity) return entity;
@@ -59,7 +59,7 @@ export class RenameProvider {
     newName: string,
     inputs: RenameInputs,
   ): WorkspaceEdit | RenameRefusal | null {
-    const ref = syntax.references.find((r) => touches(r.range, position));
+    const ref = spanAt(syntax.references, position);
     if (!ref) return null;
     const entity = renamable(ref, project);
     if ('error' in entity) return entity;
@@ -85,7 +85,7 @@ export class RenameProvider {
       if (location.uri === document.uri) continue; // the current document's own tree is newer than the index
       const other = inputs.briefSyntax(location.uri);
       if (!other) return { error: `${location.uri} refers to ${entity.name} but is not indexed: the rename would leave it behind.` };
-      const r = other.references.find((x) => touches(x.range, location.range.start));
+      const r = spanAt(other.references, location.range.start);
       if (r && rewrite(r) && !changes[location.uri]?.some((e) => comparePositions(e.range.start, r.nameRange.start) === 0)) {
         add(location.uri, TextEdit.replace(r.nameRange, newId));
       }

@@ -78,10 +78,10 @@ export function briefTokens(syntax: BriefSyntax, lines: readonly string[], proje
     if (claim.negated) {
       // `not` is the word between the subject and the predicate.
       const l = claim.predicateRange.start.line;
-      const between = (lines[l] ?? '').slice(claim.subject.range.end.character, claim.predicateRange.start.character);
+      const between = (lines[l] ?? '').slice(claim.subject.end, claim.predicateRange.start.character);
       const at = between.search(/not/i);
       if (at >= 0) {
-        const start = claim.subject.range.end.character + at;
+        const start = claim.subject.end + at;
         tokens.push({ range: lineRange(l, start, start + 3), type: 'keyword', modifiers: [] });
       }
     }
