@@ -54,7 +54,8 @@ export class Session {
   folders: Folders;
   /** What the client said it supports (set at initialize). */
   client: ClientCapabilities = {};
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The pending check of each open brief, as the function that cancels it. */
+  private readonly timers = new Map<string, () => void>();
   /** How long the last check of each open brief took, ms. */
   private readonly checkCost = new Map<string, number>();
   /** Data files whose diagnostics are on screen, so that a fixed file gets an empty list. */
@@ -192,14 +193,20 @@ export class Session {
 
   /** Re-validates an open brief after a pause; a result for an older version is dropped. */
   schedule(document: TextDocument, delay = Math.min(DIAGNOSTICS_DELAY_MS, Math.ceil(2 * (this.checkCost.get(document.uri) ?? DIAGNOSTICS_DELAY_MS)))): void {
-    clearTimeout(this.timers.get(document.uri));
-    this.timers.set(
-      document.uri,
-      setTimeout(() => {
-        this.timers.delete(document.uri);
-        void this.validateOpen(document.uri, document.version);
-      }, delay),
-    );
+    this.timers.get(document.uri)?.();
+    const run = () => {
+      this.timers.delete(document.uri);
+      void this.validateOpen(document.uri, document.version);
+    };
+    // No delay (an open, a KB change) runs right after the messages at hand: `setTimeout(0)` waits
+    // at least a millisecond, a twentieth of opening a megabyte brief.
+    if (delay <= 0) {
+      const immediate = setImmediate(run);
+      this.timers.set(document.uri, () => clearImmediate(immediate));
+    } else {
+      const timer = setTimeout(run, delay);
+      this.timers.set(document.uri, () => clearTimeout(timer));
+    }
   }
 
   private async validateOpen(uri: string, version: number): Promise<void> {
@@ -259,7 +266,7 @@ export class Session {
 
   /** A brief was closed: its diagnostics now come from the file on disk, or go away with it. */
   async closed(document: TextDocument): Promise<void> {
-    clearTimeout(this.timers.get(document.uri));
+    this.timers.get(document.uri)?.();
     this.timers.delete(document.uri);
     this.checkCost.delete(document.uri);
     this.service.forget(document.uri);
