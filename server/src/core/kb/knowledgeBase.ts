@@ -24,8 +24,9 @@ export class KnowledgeBase {
   /**
    * Relations that point at an entity: their subjects and places in the subjects' lists, and,
    * once asked for, the relations themselves. Built on the first question (only hover asks; on
-   * 100,000 entities the index costs a start 0.1 s), from the targets alone: an entity read from
-   * a snapshot builds its relations when asked, and the index asks only for those it returns.
+   * 100,000 entities it takes about 0.1 s, which no start should pay), from the targets alone:
+   * an entity read from a snapshot builds its relations when asked, and the index asks only for
+   * those it returns.
    */
   private incoming?: IncomingIndex;
   /** Every id, name and alias, normalised: for lookups, suggestions and completion. */

@@ -78,6 +78,7 @@ export class NameIndex {
     readonly data: NameIndexData,
     private readonly entities: readonly Entity[],
   ) {
+    // Each array in a field of its own: the searches read them in their innermost loops.
     this.keys = data.keys;
     this.entryStart = data.entryStart;
     this.entryEntity = data.entryEntity;
