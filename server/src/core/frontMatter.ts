@@ -7,7 +7,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
-import { lineRange, OffsetMapper, range, type Line } from './text';
+import { lineRange, OffsetMapper, range } from './text';
 import { yamlProblemText } from './kb/yamlFile';
 
 /** The keys spec §3.1 allows, with the values each accepts, as shown in completion and messages. */
@@ -34,13 +34,13 @@ export interface FrontMatterResult {
   readonly problems: SyntaxProblem[];
 }
 
-/** Reads the front matter at the top of `lines`, if the first line is exactly `---`. */
-export function parseFrontMatter(lines: readonly Line[]): FrontMatterResult {
-  if (lines[0].text !== '---') return { bodyStartLine: 0, problems: [] };
+/** Reads the front matter at the top of `lines` (the brief's lines), if the first line is exactly `---`. */
+export function parseFrontMatter(lines: readonly string[]): FrontMatterResult {
+  if (lines[0] !== '---') return { bodyStartLine: 0, problems: [] };
   const openingRange = lineRange(0, 0, 3);
   let close = -1;
   for (let l = 1; l < lines.length; l++) {
-    if (lines[l].text === '---') {
+    if (lines[l] === '---') {
       close = l;
       break;
     }
@@ -57,7 +57,7 @@ export function parseFrontMatter(lines: readonly Line[]): FrontMatterResult {
       ],
     };
   }
-  const yamlLines = lines.slice(1, close).map((l) => l.text);
+  const yamlLines = lines.slice(1, close);
   const problems: SyntaxProblem[] = [];
   const yaml = yamlLines.join('\n');
   // Real front matter is a few lines. The YAML parser's cost per item is large, so a huge block

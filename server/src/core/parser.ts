@@ -68,14 +68,14 @@ export function parseBrief(text: string): BriefSyntax {
 
 export function parseText(text: string): ParsedText {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = splitLines(body);
+  const { starts, texts: lines } = splitLines(body);
   const fm = parseFrontMatter(lines);
   const out = emptyCollector();
   out.problems.push(...fm.problems);
   const codeBlocks: Range[] = [];
   let fence: { char: string; length: number; line: number } | undefined;
   for (let l = fm.bodyStartLine; l < lines.length; l++) {
-    const line = lines[l].text;
+    const line = lines[l];
     if (line.length === 0) continue;
     const first = line.charCodeAt(0);
     if (fence) {
@@ -93,8 +93,8 @@ export function parseText(text: string): ParsedText {
     }
     bodyLine(line, l, out);
   }
-  if (fence) codeBlocks.push(range(fence.line, 0, lines.length - 1, lines[lines.length - 1].text.length));
-  return { body, starts: lines.map((l) => l.start), syntax: { lineCount: lines.length, frontMatter: fm.frontMatter, codeBlocks, ...out } };
+  if (fence) codeBlocks.push(range(fence.line, 0, lines.length - 1, lines[lines.length - 1].length));
+  return { body, starts, syntax: { lineCount: lines.length, frontMatter: fm.frontMatter, codeBlocks, ...out } };
 }
 
 /**

@@ -1,38 +1,45 @@
 /** Line splitting and position helpers shared by the parser and the KB loader. */
 import type { Position, Range } from 'vscode-languageserver-types';
 
-/** A line of text: where it starts in the document, and its content without the line break. */
-export interface Line {
-  readonly start: number;
-  readonly text: string;
+/**
+ * The lines of a text as two parallel lists: where each starts in the text, and its content
+ * without the line break. Lists rather than an object per line: a megabyte brief has ten
+ * thousand lines, parsed again on every open.
+ */
+export interface Lines {
+  readonly starts: number[];
+  readonly texts: string[];
 }
 
 /**
  * Splits text into lines the way LSP clients count them: `\r\n`, `\n` and a lone `\r` each end
  * a line. A final line is always present, possibly empty.
  */
-export function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
+export function splitLines(text: string): Lines {
+  const starts: number[] = [];
+  const texts: string[] = [];
   let start = 0;
   if (text.indexOf('\r') < 0) {
     // Only `\n` ends lines (the usual case): each line found by a native search.
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-      lines.push({ start, text: text.slice(start, i) });
+      starts.push(start);
+      texts.push(text.slice(start, i));
       start = i + 1;
     }
-    lines.push({ start, text: text.slice(start) });
-    return lines;
-  }
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 10 /* \n */ || ch === 13 /* \r */) {
-      lines.push({ start, text: text.slice(start, i) });
-      if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
-      start = i + 1;
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10 /* \n */ || ch === 13 /* \r */) {
+        starts.push(start);
+        texts.push(text.slice(start, i));
+        if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+        start = i + 1;
+      }
     }
   }
-  lines.push({ start, text: text.slice(start) });
-  return lines;
+  starts.push(start);
+  texts.push(text.slice(start));
+  return { starts, texts };
 }
 
 export function range(line: number, startChar: number, endLine: number, endChar: number): Range {
@@ -53,8 +60,8 @@ export class OffsetMapper {
   private readonly lengths: number[];
   constructor(text: string) {
     const lines = splitLines(text);
-    this.starts = lines.map((l) => l.start);
-    this.lengths = lines.map((l) => l.text.length);
+    this.starts = lines.starts;
+    this.lengths = lines.texts.map((t) => t.length);
   }
   positionAt(offset: number): Position {
     let lo = 0;

@@ -9,8 +9,8 @@ import { splitLines } from '../text';
 export class FoldingProvider {
   /** `text` is the document's text, to leave the blank lines that end a section unfolded. */
   provideFoldingRanges(syntax: BriefSyntax, text: string): FoldingRange[] {
-    const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    const blank = (l: number) => l < lines.length && lines[l].text.trim() === '';
+    const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).texts;
+    const blank = (l: number) => l < lines.length && lines[l].trim() === '';
     const out: FoldingRange[] = [];
     const fm = syntax.frontMatter;
     // Unterminated front matter is no block: its lines are read as body (spec §3.1).

@@ -58,7 +58,7 @@ export function writtenAs(ref: EntityReference, entity: Entity): 'name' | 'id' |
 
 /** The lines of a document as the parser sees them (a leading byte order mark dropped). */
 export function documentLines(text: string): string[] {
-  return splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).map((l) => l.text);
+  return splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).texts;
 }
 
 /** The line ending a document already uses, for inserted lines. */

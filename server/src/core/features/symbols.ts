@@ -28,8 +28,8 @@ const KIND_SYMBOL: Record<EntityKind, SymbolKind> = {
 export class DocumentSymbolProvider {
   /** `text` gives the length of the last line, where the last section ends. */
   provideDocumentSymbols(syntax: BriefSyntax, text: string): DocumentSymbol[] {
-    const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    const docEnd = { line: lines.length - 1, character: lines[lines.length - 1].text.length };
+    const lines = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).texts;
+    const docEnd = { line: lines.length - 1, character: lines[lines.length - 1].length };
     const roots: DocumentSymbol[] = [];
     // Open sections, outermost first; a section's range ends where the next heading of its level or higher starts.
     const open: { level: number; symbol: DocumentSymbol & { range: Range; children: DocumentSymbol[] } }[] = [];
