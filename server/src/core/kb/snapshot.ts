@@ -22,8 +22,6 @@ import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, t
 import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError } from './snapshotFrame';
 import type { EntityKind } from '../kinds';
 
-export { SnapshotError } from './snapshotFrame';
-
 const MAGIC = 0x4b424942; // "BIBK" as little-endian bytes
 /** Strings up to this length are stored once however often they occur. */
 const SHARED_STRING_LENGTH = 40;
