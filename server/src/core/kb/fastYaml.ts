@@ -18,39 +18,7 @@
  * to be right about YAML it does not fully understand. test/unit/fastYaml.test.ts compares both
  * parsers on generated text.
  */
-
-/**
- * The nodes this reader builds: the parts of `yaml`'s `Scalar`, `YAMLMap`, `Pair` and `YAMLSeq`
- * that `Field` (yamlFile.ts) reads, without what makes `yaml`'s costly to create by the million
- * (a `defineProperty` per node, a schema per collection).
- */
-export type Range3 = [number, number, number];
-export class SimpleScalar {
-  constructor(
-    readonly value: unknown,
-    readonly range: Range3,
-  ) {}
-}
-export class SimplePair {
-  constructor(
-    readonly key: SimpleScalar,
-    readonly value: SimpleNode,
-  ) {}
-}
-export class SimpleMap {
-  readonly items: SimplePair[] = [];
-  range!: Range3;
-  /** The first pair's value under `key`, as `YAMLMap.get(key, true)` finds it. */
-  get(key: string): SimpleNode | undefined {
-    for (const pair of this.items) if (pair.key.value === key) return pair.value;
-    return undefined;
-  }
-}
-export class SimpleSeq {
-  readonly items: SimpleNode[] = [];
-  range!: Range3;
-}
-export type SimpleNode = SimpleScalar | SimpleMap | SimpleSeq;
+import { SimpleMap, SimplePair, SimpleScalar, SimpleSeq, type Range3, type SimpleNode } from './fastYamlNodes';
 
 /** Thrown inside the reader when the text leaves the subset; never escapes `parseSimpleYaml`. */
 class Unsupported extends Error {}

@@ -14,7 +14,8 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Position, type Range } from 'vscode-languageserver-types';
-import { parseSimpleYaml, SimpleMap, SimpleScalar, SimpleSeq, type SimpleNode } from './fastYaml';
+import { parseSimpleYaml } from './fastYaml';
+import { SimpleMap, SimpleScalar, SimpleSeq, type SimpleNode } from './fastYamlNodes';
 import { lineAtOffset } from '../text';
 
 /** A node as `Field` reads it: from `yaml`, or from the simple reader (fastYaml.ts). */
