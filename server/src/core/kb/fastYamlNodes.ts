@@ -1,7 +1,7 @@
 /**
- * The nodes the simple YAML reader (fastYaml.ts) builds: the parts of `yaml`'s `Scalar`, `YAMLMap`, `Pair` and `YAMLSeq`
- * that `Field` (yamlFile.ts) reads, without what makes `yaml`'s costly to create by the million
- * (a `defineProperty` per node, a schema per collection).
+ * The nodes the simple YAML reader (fastYaml.ts) builds: the parts of `yaml`'s `Scalar`,
+ * `YAMLMap`, `Pair` and `YAMLSeq` that `Field` (yamlFile.ts) reads, without what makes `yaml`'s
+ * costly to create by the million (a `defineProperty` per node, a schema per collection).
  */
 export type Range3 = [number, number, number];
 export class SimpleScalar {

@@ -9,8 +9,7 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import { normalizeName } from '../normalize';
 import { PREDICATES } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
-import type { Entity, Evidence, Relation, Source } from './model';
-import { relationTargets } from './snapshot';
+import { relationTargets, type Entity, type Evidence, type Relation, type Source } from './model';
 import type { DataProblemCode } from './yamlFile';
 import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './fileCache';
 import { NameIndex } from './nameIndex';

@@ -80,6 +80,16 @@ export interface Entity {
   readonly origin: EntityOrigin;
   /** The entity's `- id:` entry in its YAML file. */
   readonly location: SourceLocation;
+  /**
+   * Its relations' targets, in order, read without building the relations: an entity read from
+   * a snapshot (snapshot.ts) builds them only when asked. Absent on entities built whole.
+   */
+  relationTargets?(): readonly string[];
+}
+
+/** The targets of an entity's relations, in order, without building them where that can be avoided. */
+export function relationTargets(entity: Entity): readonly string[] {
+  return entity.relationTargets?.() ?? entity.relations.map((r) => r.target);
 }
 
 /** A paragraph of a source; ids `p1`, `p2`, … in reading order. */

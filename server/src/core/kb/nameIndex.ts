@@ -272,8 +272,8 @@ export class NameIndex {
       for (let k = 0; k < this.keys.length && best.size <= limit; k++) {
         for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) {
           // Filed by its name: this key is the entity's canonical name, normalised.
-          const id = this.entities[this.entryEntity[e]].id;
-          if (this.entryLabel[e] === LABEL_NAME && !best.has(id)) best.set(id, { id, score: 1, key: k, label: this.entities[this.entryEntity[e]].name });
+          const { id, name } = this.entities[this.entryEntity[e]];
+          if (this.entryLabel[e] === LABEL_NAME && !best.has(id)) best.set(id, { id, score: 1, key: k, label: name });
         }
       }
       return this.ranked(best, limit, best.size > limit);

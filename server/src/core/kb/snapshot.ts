@@ -318,11 +318,6 @@ class Reader {
 }
 
 
-/** The targets of an entity's relations, in order; for an entity read from a snapshot, without building its relations. */
-export function relationTargets(entity: Entity): readonly string[] {
-  return entity instanceof StoredEntity ? entity.relationTargets() : entity.relations.map((r) => r.target);
-}
-
 interface EntityDetails {
   readonly relations: readonly Relation[];
   readonly facts: readonly Fact[];
