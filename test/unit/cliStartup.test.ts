@@ -158,6 +158,27 @@ describe('brief-lint reading and writing', () => {
     assert.deepEqual(results, ['inside.brief:3', 'plain.brief:1', 'twice.brief:1']);
   });
 
+  it('a slow reader of a report larger than the pipe gets all of it before the process ends', async () => {
+    // brief-lint ends itself once its output is flushed (cli/main.ts, exitOnceWritten): ~300 KB
+    // of JSON is several pipe buffers, which a reader that waits before reading must still get whole.
+    const dir = tempDir({ 'many.brief': '@Nobody '.repeat(2000) + '\n' });
+    const child = spawn(process.execPath, [CLI, '--format', 'json', 'many.brief'], { cwd: dir, env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA, BRIEF_CACHE_DIR: '' } });
+    child.stdout.pause();
+    const chunks: Buffer[] = [];
+    setTimeout(() => {
+      child.stdout.on('data', (d: Buffer) => chunks.push(d));
+      child.stdout.resume();
+    }, 300);
+    const [status] = await Promise.all([
+      new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))),
+      new Promise<void>((resolve) => child.stdout.on('end', () => resolve())),
+    ]);
+    const results = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code: string }[];
+    assert.equal(status, 1);
+    assert.equal(results.length, 2000);
+    assert.ok(results.every((r) => r.code === 'unknown-reference'));
+  });
+
   it('a reader that closes the pipe early: no crash, no stack trace, the lint\'s own exit status', async () => {
     // Enough diagnostics (~300 KB of JSON) to overflow a pipe's buffer.
     const dir = tempDir({ 'many.brief': '@Nobody '.repeat(2000) + '\n' });
