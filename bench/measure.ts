@@ -38,7 +38,7 @@ export function exeOf(pid: number): string {
 }
 
 /** A tiny document in the server's language, with one unknown reference. */
-function tinyDocument(languageId: string): { ext: string; text: string } {
+export function tinyDocument(languageId: string): { ext: string; text: string } {
   return languageId === 'markdown'
     ? { ext: 'md', text: '# Ready\n\nSee [Nowhere][nowhere-at-all].\n' }
     : { ext: 'brief', text: '# Ready\n\nSee @[Nowhere At All].\n' };

@@ -21,7 +21,7 @@ import { delay } from './lspDriver';
 import { generateDocument, loadOrGenerateKb, loadOrGenerateWorkspace, type GeneratedDocument, type SyntheticKb } from './generate';
 import { loadNameTable } from './floor';
 import { describeMachine, machineInfo, nodeVersionOf } from './machine';
-import { measureDocument, measureStartup, measureWorkspace, type Check, type DocumentResult } from './measure';
+import { measureDocument, measureStartup, measureWorkspace, tinyDocument, type Check, type DocumentResult } from './measure';
 import { kbLoadInChild, measureClientLoad, measureFloor, measureLint, measureWorkspaceFloor, timeRuns } from './inprocess';
 import { goal, goalsTable, resultsTable, verdict, writeReport, type Goal, type Row } from './report';
 import { mib, ms, summarize } from './stats';
@@ -314,6 +314,14 @@ async function main(): Promise<void> {
     log(`brief-lint on the ${oneMb.label} brief: ${ms(summarize(lint.lint).median)}; node -e 0: ${ms(summarize(lint.nodeBaseline).median)}; ${lint.lintDiagnostics} diagnostics (exit ${lint.lintExit})`);
     if (lint.lintDiagnostics !== oneMb.doc.plantedUnknown) problems.push(`brief-lint · ${oneMb.label}: ${lint.lintDiagnostics} diagnostics, ${oneMb.doc.plantedUnknown} planted`);
     rows.push({ section: 'Command line', metric: `brief-lint on the ${oneMb.label} brief, whole process`, unit: 'ms', stat: 'median', brief: { samples: lint.lint }, floor: { samples: lint.nodeBaseline }, note: 'floor: `node -e 0`, measured alternately with brief-lint.' });
+    // The same on a one-line brief: what every run costs whatever the brief (bundle, KB, exit), so
+    // that the figure above splits into that and the megabyte's own part.
+    const tinyFile = path.join(docDir, 'tiny.brief');
+    fs.writeFileSync(tinyFile, tinyDocument('brief').text);
+    const tiny = measureLint(tinyFile, small.kb.dataDir, R.lint);
+    log(`brief-lint on a one-line brief: ${ms(summarize(tiny.lint).median)}; node -e 0: ${ms(summarize(tiny.nodeBaseline).median)}; ${tiny.lintDiagnostics} diagnostics (exit ${tiny.lintExit})`);
+    if (tiny.lintDiagnostics !== 1) problems.push(`brief-lint · one-line brief: ${tiny.lintDiagnostics} diagnostics, 1 planted`);
+    rows.push({ section: 'Command line', metric: 'brief-lint on a one-line brief, whole process', unit: 'ms', stat: 'median', brief: { samples: tiny.lint }, floor: { samples: tiny.nodeBaseline }, note: 'the part of every run that does not depend on the brief: node, the bundle from its code cache, the KB from its snapshots.' });
   }
 
   // Extension activation --------------------------------------------------------------------------
