@@ -528,5 +528,11 @@ describe('hover on an entity with many relations (bundled KB)', () => {
     // Its own relations come first; the rest are relations other entities hold towards it.
     assert.ok(lines[0].includes(afghanistan.name), lines[0]);
     assert.ok(lines[7].includes(incoming[7 - afghanistan.relations.length].subject.name), lines[7]);
+    // The card builds only the incoming relations it shows: the first ones, and their count.
+    const kb = project.resolver.kb;
+    assert.equal(kb.countRelationsTo('afghanistan'), incoming.length);
+    assert.deepEqual(kb.relationsTo('afghanistan', 3), incoming.slice(0, 3));
+    assert.deepEqual(kb.relationsTo('afghanistan', 0), []);
+    assert.equal(kb.countRelationsTo('no-such-entity'), 0);
   });
 });

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CACHE_FORMAT, type FileReading } from '../../server/src/core/kb/fileCache';
-import { KbLocation, relationTargets, type SourceLocation } from '../../server/src/core/kb/model';
+import { KbLocation, relationAt, relationTargets, type SourceLocation } from '../../server/src/core/kb/model';
 import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
 import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
 import { decodeFrame, encodeFrame } from '../../server/src/core/kb/snapshotFrame';
@@ -119,8 +119,14 @@ describe('KB snapshot (the reading cache format)', () => {
     const rich = decodeReading(encodeReading(reading), uri).entities ?? [];
     for (const entity of [...rich, ...bundled]) {
       const targets = relationTargets(entity);
+      // One relation built alone, before the entity's relations are built, is the one they hold.
+      const alone = targets.map((_, place) => relationAt(entity, place));
+      assert.throws(() => entity.relationAt?.(targets.length), RangeError, `${entity.id}: no relation past the last`);
       assert.deepEqual(targets, entity.relations.map((r) => r.target), entity.id);
+      assert.deepEqual(alone, entity.relations, `${entity.id}: each relation read alone`);
       assert.deepEqual(relationTargets(entity), targets, `${entity.id}: the same once the relations are built`);
+      if (targets.length > 0) assert.equal(relationAt(entity, 0), entity.relations[0], `${entity.id}: the built one once they are built`);
+      assert.throws(() => entity.relationAt?.(targets.length), RangeError, `${entity.id}: still none past the last`);
     }
     assert.ok(bundled.some((e) => e.relations.some((r) => r.since || r.until)) && rich.some((e) => e.relations.length > 1), 'dated relations and several per entity are read past');
     // An entity whose first relation's target points past the strings (int 10 without aliases

@@ -76,11 +76,10 @@ export function entityCard(entity: Entity, project: Project): string {
   if (ids.length > 0) parts.push(ids.join(' · '));
 
   // Only the relations shown are put in words: in a large KB a state can be the target of thousands.
-  const incoming = kb.relationsTo(entity.id);
-  const total = entity.relations.length + incoming.length;
+  const total = entity.relations.length + kb.countRelationsTo(entity.id);
   const relations = [
     ...entity.relations.slice(0, MAX_RELATIONS).map((r) => ({ subject: entity, relation: r })),
-    ...incoming.slice(0, Math.max(0, MAX_RELATIONS - entity.relations.length)),
+    ...kb.relationsTo(entity.id, Math.max(0, MAX_RELATIONS - entity.relations.length)),
   ];
   if (relations.length > 0) {
     const shown = relations.map(({ subject, relation }) => {

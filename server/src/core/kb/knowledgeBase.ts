@@ -9,23 +9,22 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import { normalizeName } from '../normalize';
 import { PREDICATES } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
-import { relationTargets, type Entity, type Evidence, type Relation, type Source } from './model';
+import { relationAt, relationTargets, type Entity, type Evidence, type Relation, type Source } from './model';
 import type { DataProblemCode } from './yamlFile';
 import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './fileCache';
 import { NameIndex } from './nameIndex';
 import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
 
 /** By target id: the subjects of relations to it, each relation's place in its subject's list, and the relations once built. */
-type IncomingIndex = Map<string, { subjects: Entity[]; places: number[]; relations?: { subject: Entity; relation: Relation }[] }>;
+type IncomingIndex = Map<string, { subjects: Entity[]; places: number[] }>;
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
   /**
-   * Relations that point at an entity: their subjects and places in the subjects' lists, and,
-   * once asked for, the relations themselves. Built on the first question (only hover asks; on
-   * 100,000 entities it takes about 0.1 s, which no start should pay), from the targets alone:
-   * an entity read from a snapshot builds its relations when asked, and the index asks only for
-   * those it returns.
+   * Relations that point at an entity: their subjects and places in the subjects' lists. Built on
+   * the first question (only hover asks; on 100,000 entities it takes about 0.1 s, which no start
+   * should pay), from the targets alone: an entity read from a snapshot builds its relations when
+   * asked, and the relations asked for here are built one by one and not kept.
    */
   private incoming?: IncomingIndex;
   /** Every id, name and alias, normalised: for lookups, suggestions and completion. */
@@ -61,12 +60,23 @@ export class KnowledgeBase {
     return entity && normalizeName(entity.name);
   }
 
-  /** Relations held by other entities that target `id`. */
-  relationsTo(id: string): readonly { subject: Entity; relation: Relation }[] {
+  /** How many relations held by other entities target `id`. */
+  countRelationsTo(id: string): number {
+    return (this.incoming ??= this.indexIncoming()).get(id)?.subjects.length ?? 0;
+  }
+
+  /**
+   * Relations held by other entities that target `id`, in the KB's order: the first `max`, built
+   * for the caller and not kept. A state of a large KB can be the target of thousands and hover
+   * shows eight: the first hover on it no longer builds, and keeps, every one of them with every
+   * relation and fact of their subjects.
+   */
+  relationsTo(id: string, max = Infinity): { subject: Entity; relation: Relation }[] {
     const entry = (this.incoming ??= this.indexIncoming()).get(id);
     if (!entry) return [];
-    entry.relations ??= entry.subjects.map((subject, i) => ({ subject, relation: subject.relations[entry.places[i]] }));
-    return entry.relations;
+    const found: { subject: Entity; relation: Relation }[] = [];
+    for (let i = 0; i < entry.subjects.length && found.length < max; i++) found.push({ subject: entry.subjects[i], relation: relationAt(entry.subjects[i], entry.places[i]) });
+    return found;
   }
 
   private indexIncoming(): IncomingIndex {

@@ -85,11 +85,21 @@ export interface Entity {
    * a snapshot (snapshot.ts) builds them only when asked. Absent on entities built whole.
    */
   relationTargets?(): readonly string[];
+  /**
+   * Its relation at `place`, built for the caller and not kept: an entity read from a snapshot
+   * then builds none of its other relations and facts. Absent on entities built whole.
+   */
+  relationAt?(place: number): Relation;
 }
 
 /** The targets of an entity's relations, in order, without building them where that can be avoided. */
 export function relationTargets(entity: Entity): readonly string[] {
   return entity.relationTargets?.() ?? entity.relations.map((r) => r.target);
+}
+
+/** An entity's relation at `place`, without building (and keeping) its others where that can be avoided. */
+export function relationAt(entity: Entity, place: number): Relation {
+  return entity.relationAt?.(place) ?? entity.relations[place];
 }
 
 /** A paragraph of a source; ids `p1`, `p2`, … in reading order. */

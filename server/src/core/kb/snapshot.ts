@@ -237,16 +237,32 @@ class Reader {
   targetsAt(at: number): string[] {
     const reader = new Reader(this.ints, this.strings, this.uri, at);
     const targets = new Array<string>(reader.int());
-    for (let r = 0; r < targets.length; r++) {
-      reader.pos++; // the type
-      targets[r] = reader.str();
-      const flags = reader.int();
-      reader.pos += (flags & HAS_SINCE ? 1 : 0) + (flags & HAS_UNTIL ? 1 : 0);
-      const evidence = reader.int();
-      for (let e = 0; e < evidence; e++) reader.pos += 3 + (reader.ints[reader.pos + 3] === NO_LOCATION ? 1 : 4);
-      reader.pos += 4; // the relation's location
-    }
+    for (let r = 0; r < targets.length; r++) targets[r] = reader.skipRelation();
     return targets;
+  }
+
+  /**
+   * The relation at `place` of the entity whose record is at `at`, built alone: the relations
+   * before it are skipped as `targetsAt` does. For the relations that point at an entity, which
+   * hover shows a few of and no one needs kept.
+   */
+  relationAt(at: number, place: number): Relation {
+    const reader = new Reader(this.ints, this.strings, this.uri, at);
+    if (place < 0 || place >= reader.int()) throw new RangeError(`no relation ${place}`);
+    for (let r = 0; r < place; r++) reader.skipRelation();
+    return reader.relation();
+  }
+
+  /** Steps over one relation (of a checked record), returning its target. */
+  private skipRelation(): string {
+    this.pos++; // the type
+    const target = this.str();
+    const flags = this.int();
+    this.pos += (flags & HAS_SINCE ? 1 : 0) + (flags & HAS_UNTIL ? 1 : 0);
+    const evidence = this.int();
+    for (let e = 0; e < evidence; e++) this.pos += 3 + (this.ints[this.pos + 3] === NO_LOCATION ? 1 : 4);
+    this.pos += 4; // the relation's location
+    return target;
   }
 
   private details(): EntityDetails {
@@ -360,6 +376,14 @@ class StoredEntity implements Entity {
   /** Its relations' targets, read without building the relations unless they are built already. */
   relationTargets(): readonly string[] {
     return this.#details ? this.#details.relations.map((r) => r.target) : this.#reader.targetsAt(this.#at);
+  }
+
+  /** One of its relations, built alone and not kept unless its relations are built already. */
+  relationAt(place: number): Relation {
+    if (!this.#details) return this.#reader.relationAt(this.#at, place);
+    const relation = this.#details.relations[place];
+    if (!relation) throw new RangeError(`no relation ${place}`);
+    return relation;
   }
 
   toJSON(): Entity {
