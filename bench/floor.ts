@@ -48,6 +48,21 @@ export function floorCheck(text: string, names: NameTable): FloorResult {
   return { references, unknown };
 }
 
+/**
+ * The reference of one line that covers `character` (the minimal server's hover), found by the
+ * same scan, with the id its name is known by: a Map lookup, nothing else.
+ */
+export function floorReferenceAt(line: string, character: number, names: NameTable): { name: string; id: string | undefined } | undefined {
+  REFERENCE.lastIndex = 0;
+  for (let m = REFERENCE.exec(line); m; m = REFERENCE.exec(line)) {
+    const name = m[1] ?? m[2];
+    if (name === undefined || character < m.index || character > m.index + m[0].length) continue;
+    const written = m[1] !== undefined ? name.trim() : name.replace(/[.-]+$/, '');
+    return { name: written, id: names.get(written.toLowerCase()) };
+  }
+  return undefined;
+}
+
 export function loadNameTable(json: string): NameTable {
   return new Map(JSON.parse(json) as [string, string][]);
 }

@@ -30,6 +30,9 @@ import { summarizeProfiles } from './profile';
 const SECTIONS = ['startup', 'documents', 'large', 'kbload', 'workspace', 'cli', 'activation'] as const;
 type Section = (typeof SECTIONS)[number];
 
+/** The hover rows' note: what the minimal server's hover figure stands for. */
+const HOVER_NOTE = "The minimal server's hover scans the line and looks the name up in a Map: its figure is the round trip of a request between two processes on this machine.";
+
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const profile = argv.includes('--profile');
@@ -185,8 +188,9 @@ async function main(): Promise<void> {
       rows.push({ section, metric: 'didOpen → diagnostics', unit: 'ms', stat: 'median', brief: { samples: b.open }, peer: { samples: p.open }, minimal: { samples: m.open }, floor: { samples: floor.open } });
       rows.push({ section, metric: 'one-character edit → fresh diagnostics', unit: 'ms', stat: 'median', brief: { samples: b.edit }, peer: { samples: p.edit }, minimal: { samples: m.edit }, floor: { samples: floor.open }, note: d === oneMb ? 'Brief waits twice the cost of its last check of the brief (at most 100 ms, DIAGNOSTICS_DELAY_MS in session.ts) after the last change before it validates; the minimal server validates at once; the peer is pulled right after the change, as VS Code does. The floor re-checks the whole text.' : undefined });
       if (d === oneMb) {
+        if (m.hoverAnswered !== m.hover.length) problems.push(`minimal · ${d.label}: ${m.hoverAnswered} of ${m.hover.length} hovers found their reference`);
         for (const stat of ['median', 'p95'] as const) {
-          rows.push({ section, metric: `hover${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: b.hover }, peer: { samples: p.hover }, floor: { samples: floor.hover } });
+          rows.push({ section, metric: `hover${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: b.hover }, peer: { samples: p.hover }, minimal: { samples: m.hover }, floor: { samples: floor.hover }, note: stat === 'median' ? HOVER_NOTE : undefined });
         }
         for (const stat of ['median', 'p95'] as const) {
           rows.push({ section, metric: `completion${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: b.completion }, peer: { samples: p.completion }, floor: { samples: floor.completion }, note: stat === 'median' ? `1–3 characters typed into a reference (Brief) or a reference label (peer). Answered with items: Brief ${b.completionAnswered}/${b.completion.length}, peer ${p.completionAnswered}/${p.completion.length}. Hovers with content: Brief ${b.hoverAnswered}/${b.hover.length}, peer ${p.hoverAnswered}/${p.hover.length}.` : undefined });
@@ -198,6 +202,7 @@ async function main(): Promise<void> {
 
   // KB of 100,000 entities ------------------------------------------------------------------------
   let largeBrief: DocumentResult | undefined;
+  let largeMinimalHover: number[] | undefined;
   let largeStart: { cold: number; warm: number; logs: string[] } | undefined;
   if (runs('large') && large && largeDoc) {
     const copy = freshCopy(large.kb, root, 'server');
@@ -219,7 +224,8 @@ async function main(): Promise<void> {
     const peer = await measureDocument(peerServer(), folderLarge, { ...plan, editRuns: Math.min(plan.editRuns, 3), completionRequests: R.peerCompletion100k }, log);
     recordChecks('peer', section, peer.checks);
     log('  minimal');
-    const minimal = await measureDocument(minimalServer(large.kb.namesFile), folderLarge, { ...plan, requests: 0 }, log);
+    // Hovers only (no completion in the minimal server): the round trip beside Brief's hovers.
+    const minimal = await measureDocument(minimalServer(large.kb.namesFile), folderLarge, plan, log);
     recordChecks('minimal', section, minimal.checks);
     const namesLarge = loadNameTable(fs.readFileSync(large.kb.namesFile, 'utf8'));
     const floor = measureFloor(largeDoc, namesLarge, 10, R.requests100k);
@@ -234,7 +240,8 @@ async function main(): Promise<void> {
     rows.push({ section, metric: 'didOpen → diagnostics, first open of the text', unit: 'ms', stat: 'median', brief: { samples: [largeBrief.firstOpen] }, peer: { samples: [peer.firstOpen] }, minimal: { samples: [minimal.firstOpen] }, floor: { samples: floor.open.slice(0, 1) }, note: 'the first open after start-up; Brief caches did-you-mean suggestions per KB, so later opens of the same text (under other URIs) are faster' });
     rows.push({ section, metric: 'didOpen → diagnostics, later opens', unit: 'ms', stat: 'median', brief: { samples: open }, peer: { samples: peer.open }, minimal: { samples: minimal.open }, floor: { samples: floor.open } });
     rows.push({ section, metric: 'one-character edit → fresh diagnostics', unit: 'ms', stat: 'median', brief: { samples: largeBrief.edit }, peer: { samples: peer.edit }, minimal: { samples: minimal.edit }, floor: { samples: floor.open } });
-    for (const stat of ['median', 'p95'] as const) rows.push({ section, metric: `hover${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: largeBrief.hover }, peer: { samples: peer.hover }, floor: { samples: floor.hover } });
+    for (const stat of ['median', 'p95'] as const) rows.push({ section, metric: `hover${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: largeBrief.hover }, peer: { samples: peer.hover }, minimal: { samples: minimal.hover }, floor: { samples: floor.hover }, note: stat === 'median' ? HOVER_NOTE : undefined });
+    largeMinimalHover = minimal.hover;
     for (const stat of ['median', 'p95'] as const) rows.push({ section, metric: `completion${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: largeBrief.completion }, peer: { samples: peer.completion }, floor: { samples: floor.completion }, note: stat === 'median' ? `the peer's Markdown document holds ${S.kbLarge} link definitions (its KB); ${peer.completion.length} peer completions.` : undefined });
     rows.push({ section, metric: 'server peak RSS', unit: 'bytes', stat: 'median', brief: { samples: [largeBrief.peakRss] }, peer: { samples: [peer.peakRss] }, minimal: { samples: [minimal.peakRss] } });
   }
@@ -342,7 +349,7 @@ async function main(): Promise<void> {
   goals.push(goal(`didOpen→diagnostics ≤ 1.5× the minimal server's (${oneMb.label})`, med(b1?.open), med(m1?.open) * 1.5, `${ms(med(b1?.open))} vs minimal ${ms(med(m1?.open))}`));
   goals.push(goal(`edit→fresh diagnostics ≤ 1/30 of the peer's (${oneMb.label})`, med(b1?.edit), med(p1?.edit) / 30, `${ms(med(b1?.edit))} vs peer ${ms(med(p1?.edit))}`));
   goals.push(goal(`completion p95 ≤ 5 ms (KB of ${S.kbLarge})`, p95(largeBrief?.completion), 5, ms(p95(largeBrief?.completion))));
-  goals.push(goal(`hover p95 ≤ 1 ms (KB of ${S.kbLarge})`, p95(largeBrief?.hover), 1, ms(p95(largeBrief?.hover))));
+  goals.push(goal(`hover p95 ≤ 1 ms (KB of ${S.kbLarge})`, p95(largeBrief?.hover), 1, `${ms(p95(largeBrief?.hover))} (the minimal server's hover, a round trip and a Map lookup: ${ms(p95(largeMinimalHover))})`));
   const bundled = kbLoad['bundled KB (data/)'];
   goals.push(goal('bundled KB load ≤ 50 ms (in the server: start-up with it minus with one entity)', kbInServer.bundled ?? NaN, 50, `${ms(kbInServer.bundled ?? NaN)} (loadProject alone in a fresh process, no cache: ${ms(med(bundled?.cold))})`));
   const largeWarm = largeStart ? largeStart.warm - bareReady : NaN;
