@@ -75,7 +75,7 @@ export function entityCard(entity: Entity, project: Project): string {
   if (entity.identifiers.wikidata) ids.push(`Wikidata: ${esc(entity.identifiers.wikidata)}`);
   if (ids.length > 0) parts.push(ids.join(' · '));
 
-  // Only the relations shown are put in words: in a large KB a state can be the target of thousands.
+  // Only the relations shown are built and put in words: in a large KB a state can be the target of thousands.
   const total = entity.relations.length + kb.countRelationsTo(entity.id);
   const relations = [
     ...entity.relations.slice(0, MAX_RELATIONS).map((r) => ({ subject: entity, relation: r })),

@@ -15,7 +15,7 @@ import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './f
 import { NameIndex } from './nameIndex';
 import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
 
-/** By target id: the subjects of relations to it, each relation's place in its subject's list, and the relations once built. */
+/** By target id: the subjects of relations to it, and each relation's place in its subject's list. */
 type IncomingIndex = Map<string, { subjects: Entity[]; places: number[] }>;
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
