@@ -43,13 +43,9 @@ function glued(line: string, index: number): boolean {
  */
 export function scanInline(line: string, lineNo: number, from: number, out: InlineSink): number {
   let runs: BacktickRuns | undefined;
-  // Position of the next `%%` at or after a point; positions only grow, so one search serves many.
+  // Position of the next `%%` at or after a point (-2: not searched yet); positions only grow, so
+  // one search serves many. A plain local, not a closure: this runs for every line of a brief.
   let commentAt = -2;
-  const nextComment = (from: number): number => {
-    if (commentAt === -1 || (commentAt >= from)) return commentAt;
-    commentAt = line.indexOf('%%', from);
-    return commentAt;
-  };
   let i = from;
   while (i < line.length) {
     // Jump straight to the next character that can start something: prose is skipped natively.
@@ -70,7 +66,8 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
     if (ch === '@' && !glued(line, i)) {
       if (line[i + 1] === '[') {
         const close = line.indexOf(']', i + 2);
-        const comment = nextComment(i + 2);
+        if (commentAt !== -1 && commentAt < i + 2) commentAt = line.indexOf('%%', i + 2);
+        const comment = commentAt;
         if (close < 0 || (comment >= 0 && comment < close)) {
           // Unclosed: the rest of the line, up to a comment, is this one diagnostic.
           const end = comment >= 0 ? trimEndAt(line, comment) : line.length;
@@ -83,17 +80,18 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
           i = comment;
           continue;
         }
-        const raw = line.slice(i + 2, close);
-        if (raw.trim() === '') {
+        // The name is what the brackets hold without white space at either end (as `trim` sees it).
+        let nameStart = i + 2;
+        while (nameStart < close && isSpaceUnit(line.charCodeAt(nameStart))) nameStart++;
+        if (nameStart === close) {
           out.problems.push({
             code: 'malformed-reference',
             message: "Empty reference '@[]': write a name between the brackets.",
             range: lineRange(lineNo, i, close + 1),
           });
         } else {
-          const lead = raw.length - raw.trimStart().length;
-          const name = raw.trim();
-          out.references.push(new EntityReference(name, 'bracket', lineNo, i, close + 1, i + 2 + lead, i + 2 + lead + name.length));
+          const nameEnd = trimEndAt(line, close);
+          out.references.push(new EntityReference(line.slice(nameStart, nameEnd), 'bracket', lineNo, i, close + 1, nameStart, nameEnd));
         }
         i = close + 1;
         continue;

@@ -234,11 +234,9 @@ function bodyLine(line: string, l: number, out: Collector): void {
   const keywordStart = heading ? -1 : claimKeyword(line, contentEnd);
   if (keywordStart >= 0) {
     out.claimLines.push(l);
-    const onLine: LineItems = {
-      references: out.references.slice(firstReference),
-      citations: out.citations.slice(firstCitation),
-      brokenReference: out.problems.slice(problemsBefore).some((p) => p.code === 'malformed-reference'),
-    };
+    let brokenReference = false;
+    for (let p = problemsBefore; p < out.problems.length; p++) if (out.problems[p].code === 'malformed-reference') brokenReference = true;
+    const onLine: LineItems = { all: out, firstReference, firstCitation, brokenReference };
     const result = readClaim(line, l, keywordStart, contentEnd, onLine);
     if ('claim' in result) out.claims.push(result.claim);
     else if (result.problem) out.problems.push(result.problem);
@@ -266,32 +264,53 @@ function readDirective(text: string, lineNo: number, textStart: number): Directi
  */
 export function claimKeyword(line: string, end: number): number {
   if (!line.includes(':')) return -1;
-  let i = 0;
-  const space = (k: number) => k < end && (line[k] === ' ' || line[k] === '\t');
-  while (space(i)) i++;
-  while (i < end && line[i] === '>') {
-    i++;
-    while (space(i)) i++;
-  }
-  if ((line[i] === '-' || line[i] === '*' || line[i] === '+') && space(i + 1)) {
-    i++;
-    while (space(i)) i++;
+  let i = blankEnd(line, 0, end);
+  while (i < end && line.charCodeAt(i) === 0x3e /* > */) i = blankEnd(line, i + 1, end);
+  const c = line.charCodeAt(i);
+  if ((c === 0x2d /* - */ || c === 0x2a /* * */ || c === 0x2b /* + */) && blankEnd(line, i + 1, end) > i + 1) {
+    i = blankEnd(line, i + 1, end);
   } else {
     let d = i;
     while (d < end && line.charCodeAt(d) >= 0x30 && line.charCodeAt(d) <= 0x39) d++;
-    if (d > i && (line[d] === '.' || line[d] === ')') && space(d + 1)) {
-      i = d + 1;
-      while (space(i)) i++;
-    }
+    const after = line.charCodeAt(d);
+    if (d > i && (after === 0x2e /* . */ || after === 0x29 /* ) */) && blankEnd(line, d + 1, end) > d + 1) i = blankEnd(line, d + 1, end);
   }
-  return i + 6 <= end && line.slice(i, i + 6).toLowerCase() === 'claim:' ? i : -1;
+  return i + 6 <= end && startsWithClaim(line, i) ? i : -1;
 }
 
-/** The references and citations of one line, and whether a reference on it was malformed. */
+/** Where a run of spaces and tabs from `from` ends (at most `end`). */
+function blankEnd(line: string, from: number, end: number): number {
+  let k = from;
+  while (k < end && (line.charCodeAt(k) === 0x20 || line.charCodeAt(k) === 0x09)) k++;
+  return k;
+}
+
+/**
+ * Whether `claim:` in any case starts at `at`. Most lines that hold a `:` (every citation with a
+ * paragraph has one) get this far: the first letter turns nearly all of them away before any
+ * string is made.
+ */
+function startsWithClaim(line: string, at: number): boolean {
+  if ((line.charCodeAt(at) | 0x20) !== 0x63 /* c */) return false;
+  return line.startsWith('claim:', at) || line.slice(at, at + 6).toLowerCase() === 'claim:';
+}
+
+/**
+ * The references and citations of one line (the tail of the document's lists from the given
+ * indices: no copies), and whether a reference on it was malformed.
+ */
 interface LineItems {
-  readonly references: readonly EntityReference[];
-  readonly citations: readonly Citation[];
+  readonly all: Collector;
+  readonly firstReference: number;
+  readonly firstCitation: number;
   readonly brokenReference: boolean;
+}
+
+/** The line's reference that starts at column `col`, if any. */
+function referenceAt(items: LineItems, col: number): EntityReference | undefined {
+  const { references } = items.all;
+  for (let r = items.firstReference; r < references.length; r++) if (references[r].start === col) return references[r];
+  return undefined;
 }
 
 type ClaimResult = { claim: Claim } | { problem?: SyntaxProblem };
@@ -302,16 +321,15 @@ type ClaimResult = { claim: Claim } | { problem?: SyntaxProblem };
  * in the claim is reported by the scanner alone.
  */
 function readClaim(line: string, l: number, keywordStart: number, end: number, inline: LineItems): ClaimResult {
-  const keywordRange = lineRange(l, keywordStart, keywordStart + 'claim:'.length);
-  const claimRange = lineRange(l, keywordStart, trimEndAt(line, end));
+  const keywordEnd = keywordStart + 'claim:'.length;
+  const claimEnd = trimEndAt(line, end);
   const malformed = (why: string): ClaimResult => ({
-    problem: { code: 'malformed-claim', message: `Malformed claim: ${why} Expected 'claim: @Subject [not] predicate @Object'.`, range: claimRange },
+    problem: { code: 'malformed-claim', message: `Malformed claim: ${why} Expected 'claim: @Subject [not] predicate @Object'.`, range: lineRange(l, keywordStart, claimEnd) },
   });
   const brokenReference = inline.brokenReference;
-  const referenceAt = (col: number) => inline.references.find((r) => r.start === col);
 
-  let pos = skipSpaces(line, keywordRange.end.character, end);
-  const subject = referenceAt(pos);
+  let pos = skipSpaces(line, keywordEnd, end);
+  const subject = referenceAt(inline, pos);
   if (!subject) return brokenReference ? {} : malformed('a claim starts with a reference to its subject.');
   pos = subject.end;
   if (pos < end && !isSpaceUnit(line.charCodeAt(pos))) return malformed(`'${line.slice(pos, wordEnd(line, pos, end))}' is glued to the subject.`);
@@ -324,17 +342,28 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
     pos = skipSpaces(line, pos + word.length, end);
     word = line.slice(pos, wordEnd(line, pos, end));
   }
-  if (word === '' || referenceAt(pos) || word.startsWith('@')) {
+  if (word === '' || referenceAt(inline, pos) || word.startsWith('@')) {
     return brokenReference ? {} : malformed('a predicate such as member-of must follow the subject.');
   }
   const predicateRange = lineRange(l, pos, pos + word.length);
   pos = skipSpaces(line, pos + word.length, end);
-  const object = referenceAt(pos);
+  const object = referenceAt(inline, pos);
   if (!object) return brokenReference ? {} : malformed(`a reference must follow the predicate '${word}'.`);
 
-  const claimCitations = inline.citations.filter((c) => c.start >= object.end);
+  const claimCitations: Citation[] = [];
+  const { citations } = inline.all;
+  for (let c = inline.firstCitation; c < citations.length; c++) if (citations[c].start >= object.end) claimCitations.push(citations[c]);
   return {
-    claim: { subject, object, predicate: word, predicateRange, negated, keywordRange, range: claimRange, citations: claimCitations },
+    claim: {
+      subject,
+      object,
+      predicate: word,
+      predicateRange,
+      negated,
+      keywordRange: lineRange(l, keywordStart, keywordEnd),
+      range: lineRange(l, keywordStart, claimEnd),
+      citations: claimCitations,
+    },
   };
 }
 
