@@ -11,7 +11,7 @@ import { CACHE_FORMAT, type FileReading } from '../../server/src/core/kb/fileCac
 import { KbLocation, relationAt, relationTargets, type SourceLocation } from '../../server/src/core/kb/model';
 import { readEntityFile, readSourceFile, type DataFileInput } from '../../server/src/core/kb/loader';
 import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot';
-import { decodeFrame, encodeFrame } from '../../server/src/core/kb/snapshotFrame';
+import { decodeFrame, encodeFrame, sealFrame } from '../../server/src/core/kb/snapshotFrame';
 import { decodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { loadProject } from '../../server/src/core/project';
 import { DiskReadingCache, prune } from '../../server/src/node/kbCache';
@@ -136,9 +136,9 @@ describe('KB snapshot (the reading cache format)', () => {
     const magic = new Int32Array(bytes.buffer, 0, 1)[0];
     const frame = decodeFrame(bytes, magic, CACHE_FORMAT);
     const ints = frame.ints.slice();
-    assert.equal(frame.strings[ints[10]], loaded.relations[0].target, 'int 10 is the first relation\'s target');
+    assert.equal(frame.strings.get(ints[10]), loaded.relations[0].target, 'int 10 is the first relation\'s target');
     ints[10] = frame.strings.length;
-    assert.throws(() => decodeReading(encodeFrame(magic, CACHE_FORMAT, ints, frame.strings, frame.extra), uri), /bad string index/);
+    assert.throws(() => decodeReading(encodeFrame(magic, CACHE_FORMAT, ints, frame.strings.slice(0), frame.extra), uri), /bad string index/);
   });
 
   it('gives back a source with captions, a fractional year and its passages map', () => {
@@ -200,6 +200,37 @@ describe('KB snapshot (the reading cache format)', () => {
     function refused(b: Uint8Array) {
       assert.throws(() => decodeReading(b, uri));
     }
+  });
+
+  it('keeps its strings in one ASCII table and gives each back as written', () => {
+    const strings = ['', 'a', 'plain "quoted" text with a back\\slash', 'Zürich', 'Тоҷикистон 🏔', 'a\ttab', '\u0000', '\uD800 alone', 'x'.repeat(100), 'a'];
+    const bytes = encodeFrame(1, 1, new Int32Array(0), strings, null);
+    const table = new Int32Array(bytes.buffer, 0, 8)[4];
+    assert.ok(bytes.subarray(32, 32 + table).every((b, i) => i < 4 * strings.length || b < 0x80), 'the text is ASCII');
+    const frame = decodeFrame(bytes, 1, 1);
+    assert.equal(frame.strings.length, strings.length);
+    assert.deepEqual(strings.map((_, i) => frame.strings.get(i)), strings);
+    assert.deepEqual(frame.strings.slice(2, 4), strings.slice(2, 4));
+    for (const i of [-1, strings.length, 1.5, NaN]) assert.equal(frame.strings.get(i), undefined, `no string ${i}`);
+  });
+
+  it('refuses a string table whose ends or escapes do not hold together', () => {
+    // Three strings, the middle one escaped: ends (shifted, low bit = escaped), then the text.
+    const strings = ['abc', 'é', 'de'];
+    const good = encodeFrame(1, 1, new Int32Array(0), strings, null);
+    const ends = () => new Int32Array(good.buffer, 32, 3);
+    assert.deepEqual([...ends()], [3 << 1, (9 << 1) | 1, 11 << 1], 'the layout this test edits');
+    const refusedWith = (edit: (e: Int32Array, text: Uint8Array) => void, what: string) => {
+      const bytes = good.slice();
+      edit(new Int32Array(bytes.buffer, 32, 3), bytes.subarray(44, 55));
+      assert.throws(() => decodeFrame(sealFrame(bytes), 1, 1), /bad string table/, what);
+    };
+    assert.deepEqual(decodeFrame(sealFrame(good.slice()), 1, 1).strings.slice(0), strings);
+    refusedWith((e) => (e[1] = 2 << 1), 'an end before the previous one');
+    refusedWith((e) => (e[2] = 10 << 1), 'the last end short of the text');
+    refusedWith((e) => (e[2] = 12 << 1), 'an end past the text');
+    refusedWith((e) => (e[0] = -2), 'a negative end');
+    refusedWith((_, text) => (text[3] = 0x22), 'an escaped string with a bare quote');
   });
 
   it('decodes from a buffer at an odd offset (a pooled Buffer)', () => {

@@ -55,10 +55,10 @@ export interface KbVerdict {
  * Bump when a reading's shape or its stored form (snapshot.ts) changes: the
  * format is part of every cache key, so older cache entries are never looked up again.
  */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 /**
  * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's
  * key, apart from the readings' format so that a new verdict does not make every KB file be parsed again.
  */
-export const VERDICT_FORMAT = 3;
+export const VERDICT_FORMAT = 4;

@@ -19,7 +19,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { CACHE_FORMAT, type FileReading } from './fileCache';
 import { NO_IDENTIFIERS, NONE } from './loader';
 import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source, type SourceLocation } from './model';
-import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError } from './snapshotFrame';
+import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError, type StringTable } from './snapshotFrame';
 import type { EntityKind } from '../kinds';
 
 const MAGIC = 0x4b424942; // "BIBK" as little-endian bytes
@@ -151,7 +151,7 @@ export function decodeReading(bytes: Uint8Array, uri: string): FileReading {
 class Reader {
   constructor(
     private readonly ints: Int32Array,
-    private readonly strings: readonly string[],
+    private readonly strings: StringTable,
     private readonly uri: string,
     private pos = 0,
   ) {}
@@ -181,7 +181,7 @@ class Reader {
 
   private str(): string {
     const i = this.int();
-    const s = this.strings[i];
+    const s = this.strings.get(i);
     if (s === undefined) throw new SnapshotError('bad string index');
     return s;
   }

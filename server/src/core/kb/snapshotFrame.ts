@@ -5,12 +5,20 @@
  *   header   8 × i32: magic, format, byte-order mark, int count, string-table and extra
  *            lengths in bytes, string count, a checksum
  *   ints     Int32Array: the structure
- *   strings  one JSON array of strings, ASCII only (`\uXXXX` escapes): one `JSON.parse` makes
- *            every string at native speed, a flat copy of its own
+ *   strings  the string table: an Int32Array with, for each string, where it ends in the text
+ *            that follows (shifted left one bit, the low bit set when it is JSON-escaped), then
+ *            that text, ASCII only: the strings one after the other, each as it is when it is
+ *            printable ASCII, else as the inside of a JSON string literal with `\uXXXX` escapes
  *   extra    JSON of the rare parts
  *
- * `decodeFrame` checks the header against the file and the checksum, and throws a
- * `SnapshotError` on anything malformed: the caller then parses the YAML or runs the pass again.
+ * The table is one string in memory, and a string of it is made when asked for (a slice, which
+ * for all but short strings shares the table's characters). A KB of 100,000 entities has
+ * millions of strings; made all at once they were a third of a warm start, most of it the
+ * collector copying them as they survived.
+ *
+ * `decodeFrame` checks the header against the file and the checksum, and the table's ends and
+ * escaped strings, and throws a `SnapshotError` on anything malformed: the caller then parses
+ * the YAML or runs the pass again.
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
 
@@ -20,22 +28,76 @@ const HEADER_INTS = 8;
 /** What a frame holds. */
 export interface Frame {
   readonly ints: Int32Array;
-  readonly strings: readonly string[];
+  readonly strings: StringTable;
   readonly extra: unknown;
 }
 
+/** The strings of a frame, each made when first asked for. */
+export class StringTable {
+  constructor(
+    /** Every string, one after the other (escaped ones as they are stored). */
+    private readonly text: string,
+    /** Where each string ends in `text`, shifted left one bit; the low bit marks an escaped one. */
+    private readonly ends: Int32Array,
+    /** The escaped strings, decoded (and so checked) with the frame: a few names and quotes. */
+    private readonly unescaped: ReadonlyMap<number, string>,
+  ) {}
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  /** String `i`, or undefined when the table has none of that index. */
+  get(i: number): string | undefined {
+    if (!(i >= 0 && i < this.ends.length && (i | 0) === i)) return undefined;
+    const end = this.ends[i];
+    if (end & 1) return this.unescaped.get(i);
+    return this.text.slice(i === 0 ? 0 : this.ends[i - 1] >>> 1, end >>> 1);
+  }
+
+  /** Strings `from` to `to` (exclusive), made now. */
+  slice(from: number, to = this.length): string[] {
+    const out: string[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.length); i++) out.push(this.get(i) as string);
+    return out;
+  }
+}
+
+/** Printable ASCII: a string of only these is stored as it is. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 export function encodeFrame(magic: number, format: number, ints: Int32Array, strings: readonly string[], extra: unknown): Uint8Array {
   const encoder = new TextEncoder();
-  const stringBytes = encoder.encode(asciiJson(strings));
+  const ends = new Int32Array(strings.length);
+  const pieces: string[] = [];
+  let length = 0;
+  strings.forEach((s, i) => {
+    const escaped = !PLAIN.test(s);
+    const piece = escaped ? asciiJson(s).slice(1, -1) : s;
+    pieces.push(piece);
+    length += piece.length;
+    if (length >= 2 ** 30) throw new SnapshotError('string table too large');
+    ends[i] = (length << 1) | (escaped ? 1 : 0);
+  });
+  const textBytes = encoder.encode(pieces.join(''));
+  const stringLength = 4 * ends.length + textBytes.length;
   const extraBytes = encoder.encode(asciiJson(extra));
-  const out = new Uint8Array(4 * (HEADER_INTS + ints.length) + stringBytes.length + extraBytes.length);
+  const stringStart = 4 * (HEADER_INTS + ints.length);
+  const out = new Uint8Array(stringStart + stringLength + extraBytes.length);
   const header = new Int32Array(out.buffer, 0, HEADER_INTS);
-  header.set([magic, format, BYTE_ORDER, ints.length, stringBytes.length, extraBytes.length, strings.length, 0]);
+  header.set([magic, format, BYTE_ORDER, ints.length, stringLength, extraBytes.length, strings.length, 0]);
   new Int32Array(out.buffer, 4 * HEADER_INTS, ints.length).set(ints);
-  out.set(stringBytes, 4 * (HEADER_INTS + ints.length));
-  out.set(extraBytes, 4 * (HEADER_INTS + ints.length) + stringBytes.length);
-  header[7] = checksum(out, header);
-  return out;
+  new Int32Array(out.buffer, stringStart, ends.length).set(ends);
+  out.set(textBytes, stringStart + 4 * ends.length);
+  out.set(extraBytes, stringStart + stringLength);
+  return sealFrame(out);
+}
+
+/** Writes the checksum of a frame whose other bytes are written (tests that craft frames use it too). */
+export function sealFrame(frame: Uint8Array): Uint8Array {
+  const header = new Int32Array(frame.buffer, frame.byteOffset, HEADER_INTS);
+  header[7] = checksum(frame, header);
+  return frame;
 }
 
 /** The parts of a stored file of this magic number and format; throws when it is not one. */
@@ -53,10 +115,39 @@ export function decodeFrame(bytes: Uint8Array, magic: number, format: number): F
   const ints = new Int32Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_INTS, intCount);
   const stringStart = aligned.byteOffset + 4 * (HEADER_INTS + intCount);
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const strings: unknown = JSON.parse(decoder.decode(new Uint8Array(aligned.buffer, stringStart, stringLength)));
-  if (!Array.isArray(strings) || strings.length !== stringCount || !strings.every((s) => typeof s === 'string')) throw new SnapshotError('bad string table');
+  const strings = decodeStrings(aligned, stringStart, stringLength, stringCount, (b) => decoder.decode(b));
   const extra: unknown = JSON.parse(decoder.decode(new Uint8Array(aligned.buffer, stringStart + stringLength, extraLength)));
-  return { ints, strings: strings as string[], extra };
+  return { ints, strings, extra };
+}
+
+/** The string table at `start` (see the file comment), checked. */
+function decodeStrings(bytes: Uint8Array, start: number, byteLength: number, count: number, decode: (bytes: Uint8Array) => string): StringTable {
+  if (count < 0 || 4 * count > byteLength) throw new SnapshotError('bad string table');
+  // A copy of the ends: a view would keep the whole file alive for as long as the strings.
+  const ends = new Int32Array(bytes.buffer, start, count).slice();
+  const text = decode(new Uint8Array(bytes.buffer, start + 4 * count, byteLength - 4 * count));
+  const unescaped = new Map<number, string>();
+  let previous = 0;
+  for (let i = 0; i < count; i++) {
+    const end = ends[i] >>> 1;
+    if (ends[i] < 0 || end < previous || end > text.length) throw new SnapshotError('bad string table');
+    if (ends[i] & 1) unescaped.set(i, unescape(text.slice(previous, end)));
+    previous = end;
+  }
+  if (previous !== text.length) throw new SnapshotError('bad string table');
+  return new StringTable(text, ends, unescaped);
+}
+
+/** The string that `piece`, the inside of a JSON string literal, stands for. */
+function unescape(piece: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(`"${piece}"`);
+  } catch {
+    throw new SnapshotError('bad string table');
+  }
+  if (typeof value !== 'string') throw new SnapshotError('bad string table');
+  return value;
 }
 
 export class SnapshotError extends Error {
