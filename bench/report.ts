@@ -93,6 +93,7 @@ export function goal(goalText: string, measured: number, target: number, describ
 
 export function verdict(g: Goal): string {
   if (!Number.isFinite(g.factor)) return 'not measured';
+  if (g.factor < 0) return 'met (below zero: within the noise of the figures it is the difference of)';
   return g.factor <= 1 ? `met (${(g.factor * 100).toFixed(0)}% of the target)` : `**MISSED** by ${g.factor.toFixed(g.factor >= 10 ? 0 : 2)}×`;
 }
 

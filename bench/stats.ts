@@ -34,6 +34,8 @@ export function summarize(values: readonly number[]): Summary {
 /** A duration in ms, with a precision that suits its size. */
 export function ms(value: number): string {
   if (!Number.isFinite(value)) return '—';
+  // A difference of two medians can come out below zero: the magnitude picks the unit.
+  if (value < 0) return `−${ms(-value)}`;
   if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
   if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
   if (value >= 100) return `${value.toFixed(0)} ms`;
