@@ -39,7 +39,11 @@ export class StringTable {
     private readonly text: string,
     /** Where each string ends in `text`, shifted left one bit; the low bit marks an escaped one. */
     private readonly ends: Int32Array,
-    /** The escaped strings, decoded (and so checked) with the frame: a few names and quotes. */
+    /**
+     * The escaped strings, decoded (and so checked) with the frame: a few names and quotes in the
+     * KBs Brief is made for; in a KB written mostly in another script, most strings, each then
+     * made at once as every string was before the table was lazy.
+     */
     private readonly unescaped: ReadonlyMap<number, string>,
   ) {}
 
