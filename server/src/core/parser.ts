@@ -6,6 +6,7 @@
  */
 import { parseFrontMatter } from './frontMatter';
 import { scanInline } from './inline';
+import { objectList } from './objectList';
 import type {
   BriefSyntax,
   Citation,
@@ -38,15 +39,15 @@ interface Collector {
 }
 
 const emptyCollector = (): Collector => ({
-  headings: [],
-  references: [],
-  citations: [],
-  claims: [],
-  comments: [],
-  directives: [],
-  inlineCode: [],
+  headings: objectList(),
+  references: objectList(),
+  citations: objectList(),
+  claims: objectList(),
+  comments: objectList(),
+  directives: objectList(),
+  inlineCode: objectList(),
   claimLines: [],
-  problems: [],
+  problems: objectList(),
 });
 
 /** A parse with the text it was made from, so that the next version can reuse it. */

@@ -5,6 +5,7 @@
 import type { Entity } from './kb/model';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import { normalizeName } from './normalize';
+import { objectList } from './objectList';
 import { compareAlphabetically, copyString } from './text';
 import { MIN_SIMILARITY, wordScore } from './kb/nameIndex';
 
@@ -47,12 +48,14 @@ export class Resolver {
     const cacheKey = `${max}\u0000${query}`;
     const cached = this.suggestionCache.get(cacheKey);
     if (cached) return cached;
-    const result = [...this.kb.names().similar(query, max)]
+    const ranked = [...this.kb.names().similar(query, max)]
       .map(([id, score]) => ({ entity: this.kb.entities.get(id), score }))
       .filter((s): s is { entity: Entity; score: number } => s.entity !== undefined)
       .sort((a, b) => b.score - a.score || compareAlphabetically(a.entity.name, b.entity.name) || (a.entity.id < b.entity.id ? -1 : 1))
-      .slice(0, max)
-      .map((s) => s.entity);
+      .slice(0, max);
+    // One kind of array whether or not anything is similar (see objectList).
+    const result = objectList<Entity>();
+    for (const s of ranked) result.push(s.entity);
     // Bounded like the resolutions, and keyed by a copy for the same reason.
     if (this.suggestionCache.size > 100_000) this.suggestionCache.clear();
     this.suggestionCache.set(copyString(cacheKey), result);

@@ -15,6 +15,7 @@ import { Suppressions } from './suppression';
 import { describeRelation, quoteEvidence } from './wording';
 import { lineEditOf } from './parser';
 import { firstAtOrAfter, itemsOnLine } from './text';
+import { objectList } from './objectList';
 
 /** The line an item starts on: how the lists of a tree and of problems are ordered. */
 const startLine = (item: { readonly range: Range }): number => item.range.start.line;
@@ -90,7 +91,8 @@ function problemsOf(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, 
 
 /** The problems of the brief, or of one line of it, in document order. */
 function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver, severities: RuleSeverities, line?: number): Found[] {
-  const found: Found[] = [...itemsOnLine(syntax.problems, line, startLine)];
+  const found = objectList<Found>();
+  for (const problem of itemsOnLine(syntax.problems, line, startLine)) found.push(problem);
   const add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => found.push({ code, message, range, ...(data ? { data } : {}) });
 
   // References: each one resolves to exactly one entity, or says why not.
@@ -99,7 +101,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     if (r.status === 'resolved') continue;
     const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
     if (r.status === 'unknown') {
-      const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => e.name).join(', ')}?` : '';
+      const hint = r.suggestions.length > 0 ? ` Did you mean ${namesOf(r.suggestions)}?` : '';
       add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id) });
     } else if (r.status === 'ambiguous') {
       const names = r.candidates.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ');
@@ -135,6 +137,17 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
 
 
 type Add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => void;
+
+/**
+ * "A, B, C" from the entities' names. A loop rather than `map(...).join`: V8's optimised `map`
+ * makes arrays of another kind than its plain `map`, and `join` then meets a kind it was not
+ * compiled for (a `--trace-deopt` "wrong map" on a large brief's second and third checks).
+ */
+function namesOf(entities: readonly Entity[]): string {
+  let names = '';
+  for (const e of entities) names += names === '' ? e.name : `, ${e.name}`;
+  return names;
+}
 
 function unknownSourceMessage(id: string, sources: ReadonlyMap<string, Source>): string {
   const known = [...sources.keys()];
