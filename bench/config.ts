@@ -17,6 +17,7 @@ export const CLIENT_JS = path.join(REPO_ROOT, 'dist', 'client.js');
 export const BUNDLED_DATA = path.join(REPO_ROOT, 'data');
 export const PEER_JS = path.join(REPO_ROOT, 'node_modules', 'vscode-markdown-languageserver', 'dist', 'node', 'workerMain.js');
 export const MINIMAL_JS = path.join(__dirname, 'minimalServer.js');
+export const FLOOR_PROCESS_JS = path.join(__dirname, 'floorProcess.js');
 
 /** Where generated inputs live (outside the repository, reused while the generator is unchanged). */
 export const BENCH_DIR = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'brief-bench');

@@ -10,7 +10,7 @@ import { floorCheck, type NameTable } from './floor';
 import type { GeneratedDocument, GeneratedWorkspace } from './generate';
 import { listFiles } from './lspDriver';
 import type { KbLoadReport } from './kbLoadChild';
-import { BRIEF_CACHE, CLIENT_JS, LINT_JS } from './config';
+import { BRIEF_CACHE, CLIENT_JS, FLOOR_PROCESS_JS, LINT_JS } from './config';
 
 /** Times `fn` `runs` times after `warmup` calls. */
 export function timeRuns(runs: number, warmup: number, fn: (i: number) => void): number[] {
@@ -102,20 +102,32 @@ export interface ProcessTimes {
   readonly nodeBaseline: number[];
   readonly lintDiagnostics: number;
   readonly lintExit: number | null;
+  /** The floor as a whole process (floorProcess.ts), when a names file was given. */
+  readonly floorProcess: number[];
+  readonly floorDiagnostics: number;
 }
 
 /**
- * brief-lint on one brief as a whole process, beside `node -e 0`, alternating so that load drifts
- * hit both. The first pair is not timed: that run also fills BRIEF_CACHE_DIR with the KB's
+ * brief-lint on one brief as a whole process, beside `node -e 0` and, given the KB's names, the
+ * floor as a whole process, alternating so that load drifts hit all. The first round is not timed: that run also fills BRIEF_CACHE_DIR with the KB's
  * readings and brief-lint's V8 code cache, so the timed runs are warm starts, as in CI after the
  * first run on a machine (a CI job that starts from an empty cache pays the compile again, 30–50 ms here).
  */
-export function measureLint(file: string, dataDir: string, runs: number): ProcessTimes {
+export function measureLint(file: string, dataDir: string, runs: number, namesFile?: string): ProcessTimes {
   const env = { ...process.env, BRIEF_DATA_DIR: dataDir, BRIEF_CACHE_DIR: BRIEF_CACHE };
   const lint: number[] = [];
   const nodeBaseline: number[] = [];
+  const floorProcess: number[] = [];
   let lintDiagnostics = -1;
   let lintExit: number | null = null;
+  let floorDiagnostics = -1;
+  const count = (json: string) => {
+    try {
+      return (JSON.parse(json) as unknown[]).length;
+    } catch {
+      return -1;
+    }
+  };
   for (let i = 0; i < runs + 1; i++) {
     let t0 = performance.now();
     const r = spawnSync(process.execPath, [LINT_JS, '--format', 'json', path.basename(file)], { cwd: path.dirname(file), env, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -123,19 +135,24 @@ export function measureLint(file: string, dataDir: string, runs: number): Proces
     t0 = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
     const nodeMs = performance.now() - t0;
+    let floorMs = NaN;
+    let floorOut = '';
+    if (namesFile) {
+      t0 = performance.now();
+      floorOut = spawnSync(process.execPath, [FLOOR_PROCESS_JS, namesFile, file], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+      floorMs = performance.now() - t0;
+    }
     if (i === 0) {
       lintExit = r.status;
-      try {
-        lintDiagnostics = (JSON.parse(r.stdout) as unknown[]).length;
-      } catch {
-        lintDiagnostics = -1;
-      }
-      continue; // the first pair warms the page cache
+      lintDiagnostics = count(r.stdout);
+      if (namesFile) floorDiagnostics = count(floorOut);
+      continue; // the first round warms the page cache
     }
     lint.push(lintMs);
     nodeBaseline.push(nodeMs);
+    if (namesFile) floorProcess.push(floorMs);
   }
-  return { lint, nodeBaseline, lintDiagnostics, lintExit };
+  return { lint, nodeBaseline, lintDiagnostics, lintExit, floorProcess, floorDiagnostics };
 }
 
 export interface ClientActivation {
