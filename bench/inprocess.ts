@@ -109,9 +109,10 @@ export interface ProcessTimes {
 
 /**
  * brief-lint on one brief as a whole process, beside `node -e 0` and, given the KB's names, the
- * floor as a whole process, alternating so that load drifts hit all. The first round is not timed: that run also fills BRIEF_CACHE_DIR with the KB's
- * readings and brief-lint's V8 code cache, so the timed runs are warm starts, as in CI after the
- * first run on a machine (a CI job that starts from an empty cache pays the compile again, 30–50 ms here).
+ * floor as a whole process, alternating so that load drifts hit all. The first round is not
+ * timed: that run also fills BRIEF_CACHE_DIR with the KB's readings and brief-lint's V8 code
+ * cache, so the timed runs are warm starts, as in CI after the first run on a machine (a CI job
+ * that starts from an empty cache pays the compile again, 30–50 ms here).
  */
 export function measureLint(file: string, dataDir: string, runs: number, namesFile?: string): ProcessTimes {
   const env = { ...process.env, BRIEF_DATA_DIR: dataDir, BRIEF_CACHE_DIR: BRIEF_CACHE };

@@ -139,9 +139,9 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
 type Add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => void;
 
 /**
- * "A, B, C" from the entities' names. A loop rather than `map(...).join`: V8's optimised `map`
- * makes arrays of another kind than its plain `map`, and `join` then meets a kind it was not
- * compiled for (a `--trace-deopt` "wrong map" on a large brief's second and third checks).
+ * "A, B, C" from the entities' names. A loop rather than `map(...).join`: the arrays `map` made
+ * here reached `join` in more than one representation, and `--trace-deopt` showed the checks'
+ * optimised code thrown away at that `join` ("wrong map") in a large brief's second and third checks.
  */
 function namesOf(entities: readonly Entity[]): string {
   let names = '';
