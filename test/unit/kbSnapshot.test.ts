@@ -141,6 +141,37 @@ describe('KB snapshot (the reading cache format)', () => {
     assert.throws(() => decodeReading(encodeFrame(magic, CACHE_FORMAT, ints, frame.strings.slice(0), frame.extra), uri), /bad string index/);
   });
 
+  it('makes an entity\'s kind, name, summary, identifiers, origin and location when first asked, and checks them when the reading is decoded', () => {
+    const reading = fresh({ uri, text: RICH_KB, origin: 'workspace' }, 'entities');
+    const stored = decodeReading(encodeReading(reading), uri).entities ?? [];
+    const loaded = reading.entities ?? [];
+    assert.ok(loaded.some((e) => Object.keys(e.identifiers).length > 0) && loaded.some((e) => e.aliases.length > 0), 'the fixture has identifiers and aliases');
+    stored.forEach((e, i) => {
+      const { id, kind, name, aliases, summary, identifiers, origin, location } = loaded[i];
+      assert.deepEqual({ id: e.id, kind: e.kind, name: e.name, aliases: e.aliases, summary: e.summary, identifiers: e.identifiers, origin: e.origin, location: e.location }, { id, kind, name, aliases, summary, identifiers, origin, location });
+      assert.equal(e.location, e.location, 'the same location on every access');
+      assert.equal(e.identifiers, e.identifiers);
+    });
+    // One entity with an ISO code and no aliases, relations or facts: the ints are reading flags,
+    // count, id, kind (3), name (4), alias count, summary (6), identifier flags, ISO code (8),
+    // relation count, fact count, origin (11), then the location (12–15). Each one spoiled is
+    // refused at decoding, not when the entity is first shown.
+    const [first] = loaded;
+    const bytes = encodeReading({ entities: [{ ...first, aliases: [], identifiers: { iso2: 'XX' }, relations: [], facts: [] }], diagnostics: [] });
+    const magic = new Int32Array(bytes.buffer, 0, 1)[0];
+    const frame = decodeFrame(bytes, magic, CACHE_FORMAT);
+    const spoiled = (at: number, value: number) => {
+      const ints = frame.ints.slice();
+      ints[at] = value;
+      return () => decodeReading(encodeFrame(magic, CACHE_FORMAT, ints, frame.strings.slice(0), frame.extra), uri);
+    };
+    assert.equal(frame.ints.length, 16);
+    assert.deepEqual([3, 4, 6, 8, 11].map((at) => frame.strings.get(frame.ints[at])), [first.kind, first.name, first.summary, 'XX', first.origin]);
+    for (const at of [3, 4, 6, 8, 11]) assert.throws(spoiled(at, frame.strings.length), /bad string index/, `int ${at}`);
+    assert.throws(spoiled(12, -2), /bad location/);
+    assert.doesNotThrow(spoiled(12, 0), 'the ints as they were, but for a line');
+  });
+
   it('gives back a source with captions, a fractional year and its passages map', () => {
     const reading = fresh({ uri, text: RICH_SOURCE, origin: 'bundled' }, 'source');
     assert.equal(reading.source?.year, 2021.5);

@@ -192,36 +192,107 @@ class Reader {
     return new KbLocation(this.uri, line, this.int(), this.int(), this.int());
   }
 
+  /** A string's index, checked, without making the string (see StoredEntity). */
+  private strIndex(): void {
+    if (!this.strings.has(this.int())) throw new SnapshotError('bad string index');
+  }
+
+  /** A location, checked, without making it. */
+  private skipLocation(): void {
+    if (this.int() < 0) throw new SnapshotError('bad location');
+    this.pos += 3;
+    if (this.pos > this.ints.length) throw new SnapshotError('truncated');
+  }
+
+  /**
+   * The entities of the reading, each record checked in full. Only an entity's id and aliases
+   * (which the KB's maps and name index read at once) are made here; the rest of the record when
+   * first asked for (StoredEntity). A warm start then does not make, and the collector does not
+   * copy as they survive, the strings, locations and relations of 100,000 records that a session
+   * mostly never reads.
+   */
   private entities(): Entity[] {
     const n = this.count(10);
     const out: Entity[] = new Array(n);
     for (let k = 0; k < n; k++) {
       const id = this.str();
-      const kind = this.str() as EntityKind;
-      const name = this.str();
+      const head = this.pos;
+      this.strIndex(); // kind
+      this.strIndex(); // name
       const aliasCount = this.count(1);
       const aliases: string[] | readonly never[] = aliasCount === 0 ? NONE : new Array<string>(aliasCount);
       for (let a = 0; a < aliasCount; a++) (aliases as string[])[a] = this.str();
-      const summary = this.str();
+      this.strIndex(); // summary
       const idFlags = this.int();
-      // Only the identifiers present, in the loader's order (iso2, iso3, wikidata); none shared.
-      let identifiers: Entity['identifiers'] = NO_IDENTIFIERS;
-      if (idFlags !== 0) {
-        const some: { iso2?: string; iso3?: string; wikidata?: string } = {};
-        if (idFlags & HAS_ISO2) some.iso2 = this.str();
-        if (idFlags & HAS_ISO3) some.iso3 = this.str();
-        if (idFlags & HAS_WIKIDATA) some.wikidata = this.str();
-        identifiers = some;
-      }
-      // Relations and facts are most of a KB's objects, and a session looks at few of them: they
-      // are read here to check them (the objects die young, which costs the collector little)
-      // and built to keep when first asked for.
+      if (idFlags & HAS_ISO2) this.strIndex();
+      if (idFlags & HAS_ISO3) this.strIndex();
+      if (idFlags & HAS_WIKIDATA) this.strIndex();
+      // Relations and facts are most of a KB's objects, and a session looks at few of them.
       const details = this.pos;
-      this.details();
-      const origin = this.str() as EntityOrigin;
-      out[k] = new StoredEntity(id, kind, name, aliases, summary, identifiers, origin, this.location(), this, details);
+      this.checkDetails();
+      const tail = this.pos;
+      this.strIndex(); // origin
+      this.skipLocation();
+      out[k] = new StoredEntity(id, aliases, this, head, details, tail);
     }
     return out;
+  }
+
+  /**
+   * Checks an entity's relations and facts as `details` reads them, every count, string index
+   * and location, without making them (`details` makes them when they are first asked for).
+   */
+  private checkDetails(): void {
+    const relationCount = this.count(8);
+    for (let r = 0; r < relationCount; r++) {
+      this.strIndex(); // type
+      this.strIndex(); // target
+      const flags = this.int();
+      if (flags & HAS_SINCE) this.strIndex();
+      if (flags & HAS_UNTIL) this.strIndex();
+      this.checkEvidence();
+      this.skipLocation();
+    }
+    const factCount = this.count(3);
+    for (let f = 0; f < factCount; f++) {
+      this.strIndex(); // text
+      this.checkEvidence();
+      this.skipLocation();
+    }
+  }
+
+  /** Checks an evidence list as `evidence` reads it. */
+  private checkEvidence(): void {
+    const n = this.count(4);
+    for (let i = 0; i < n; i++) {
+      this.strIndex(); // source
+      this.strIndex(); // paragraph
+      this.strIndex(); // quote
+      if (this.ints[this.pos] === NO_LOCATION) this.pos++;
+      else this.skipLocation();
+    }
+  }
+
+  /** The rest of an entity's record (checked when the reading was decoded): `head` at its kind, `tail` at its origin. */
+  headAt(head: number, tail: number): EntityHead {
+    const reader = new Reader(this.ints, this.strings, this.uri, head);
+    const kind = reader.str() as EntityKind;
+    const name = reader.str();
+    reader.pos += 1 + reader.ints[reader.pos]; // the aliases, made with the entity
+    const summary = reader.str();
+    const idFlags = reader.int();
+    // Only the identifiers present, in the loader's order (iso2, iso3, wikidata); none shared.
+    let identifiers: Entity['identifiers'] = NO_IDENTIFIERS;
+    if (idFlags !== 0) {
+      const some: { iso2?: string; iso3?: string; wikidata?: string } = {};
+      if (idFlags & HAS_ISO2) some.iso2 = reader.str();
+      if (idFlags & HAS_ISO3) some.iso3 = reader.str();
+      if (idFlags & HAS_WIKIDATA) some.wikidata = reader.str();
+      identifiers = some;
+    }
+    reader.pos = tail;
+    const origin = reader.str() as EntityOrigin;
+    return { kind, name, summary, identifiers, origin, location: reader.location() };
   }
 
   /** An entity's relations and facts, from its record at `at` (checked when the reading was decoded). */
@@ -339,48 +410,89 @@ interface EntityDetails {
   readonly facts: readonly Fact[];
 }
 
+/** The parts of an entity record made when first asked for, besides relations and facts. */
+interface EntityHead {
+  readonly kind: EntityKind;
+  readonly name: string;
+  readonly summary: string;
+  readonly identifiers: Entity['identifiers'];
+  readonly origin: EntityOrigin;
+  readonly location: KbLocation;
+}
+
 /**
- * An entity of a decoded reading: its relations and facts are built from the snapshot when
- * first asked for. `toJSON` gives the loader's object, key for key, so a stored entity and a
- * fresh one are alike to `JSON.stringify`.
+ * An entity of a decoded reading. Its id and aliases are made with it; the rest of its record
+ * when first asked for: its kind, name, summary, identifiers, origin and location together, its
+ * relations and facts together. `toJSON` gives the loader's object, key for key, so a stored
+ * entity and a fresh one are alike to `JSON.stringify`.
  */
 class StoredEntity implements Entity {
+  #head: EntityHead | undefined;
   #details: EntityDetails | undefined;
   readonly #reader: Reader;
-  readonly #at: number;
+  /** Where the record's kind, its relations and its origin are in the reader's ints. */
+  readonly #headAt: number;
+  readonly #detailsAt: number;
+  readonly #tailAt: number;
 
   constructor(
     readonly id: string,
-    readonly kind: EntityKind,
-    readonly name: string,
     readonly aliases: readonly string[],
-    readonly summary: string,
-    readonly identifiers: Entity['identifiers'],
-    readonly origin: EntityOrigin,
-    readonly location: KbLocation,
     reader: Reader,
-    at: number,
+    headAt: number,
+    detailsAt: number,
+    tailAt: number,
   ) {
     this.#reader = reader;
-    this.#at = at;
+    this.#headAt = headAt;
+    this.#detailsAt = detailsAt;
+    this.#tailAt = tailAt;
+  }
+
+  #madeHead(): EntityHead {
+    return (this.#head ??= this.#reader.headAt(this.#headAt, this.#tailAt));
+  }
+
+  get kind(): EntityKind {
+    return this.#madeHead().kind;
+  }
+
+  get name(): string {
+    return this.#madeHead().name;
+  }
+
+  get summary(): string {
+    return this.#madeHead().summary;
+  }
+
+  get identifiers(): Entity['identifiers'] {
+    return this.#madeHead().identifiers;
+  }
+
+  get origin(): EntityOrigin {
+    return this.#madeHead().origin;
+  }
+
+  get location(): KbLocation {
+    return this.#madeHead().location;
   }
 
   get relations(): readonly Relation[] {
-    return (this.#details ??= this.#reader.detailsAt(this.#at)).relations;
+    return (this.#details ??= this.#reader.detailsAt(this.#detailsAt)).relations;
   }
 
   get facts(): readonly Fact[] {
-    return (this.#details ??= this.#reader.detailsAt(this.#at)).facts;
+    return (this.#details ??= this.#reader.detailsAt(this.#detailsAt)).facts;
   }
 
   /** Its relations' targets, read without building the relations unless they are built already. */
   relationTargets(): readonly string[] {
-    return this.#details ? this.#details.relations.map((r) => r.target) : this.#reader.targetsAt(this.#at);
+    return this.#details ? this.#details.relations.map((r) => r.target) : this.#reader.targetsAt(this.#detailsAt);
   }
 
   /** One of its relations, built alone and not kept unless its relations are built already. */
   relationAt(place: number): Relation {
-    if (!this.#details) return this.#reader.relationAt(this.#at, place);
+    if (!this.#details) return this.#reader.relationAt(this.#detailsAt, place);
     const relation = this.#details.relations[place];
     if (!relation) throw new RangeError(`no relation ${place}`);
     return relation;

@@ -51,6 +51,11 @@ export class StringTable {
     return this.ends.length;
   }
 
+  /** Whether the table has a string of index `i` (without making it). */
+  has(i: number): boolean {
+    return i >= 0 && i < this.ends.length && (i | 0) === i;
+  }
+
   /** String `i`, or undefined when the table has none of that index. */
   get(i: number): string | undefined {
     if (!(i >= 0 && i < this.ends.length && (i | 0) === i)) return undefined;
