@@ -21,6 +21,7 @@ import { NO_IDENTIFIERS, NONE } from './loader';
 import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source, type SourceLocation } from './model';
 import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError, type StringTable } from './snapshotFrame';
 import type { EntityKind } from '../kinds';
+import { StoredEntity, type EntityDetails, type EntityHead, type EntityRecords } from './storedEntity';
 
 const MAGIC = 0x4b424942; // "BIBK" as little-endian bytes
 /** Strings up to this length are stored once however often they occur. */
@@ -148,7 +149,7 @@ export function decodeReading(bytes: Uint8Array, uri: string): FileReading {
   return new Reader(ints.slice(), strings, uri).reading(diagnostics as Diagnostic[]);
 }
 
-class Reader {
+class Reader implements EntityRecords {
   constructor(
     private readonly ints: Int32Array,
     private readonly strings: StringTable,
@@ -401,105 +402,5 @@ class Reader {
     const paragraphs = list();
     const captions = list();
     return { id, title, author, publisher, year, paragraphs, captions, passages, location: this.location() };
-  }
-}
-
-
-interface EntityDetails {
-  readonly relations: readonly Relation[];
-  readonly facts: readonly Fact[];
-}
-
-/** The parts of an entity record made when first asked for, besides relations and facts. */
-interface EntityHead {
-  readonly kind: EntityKind;
-  readonly name: string;
-  readonly summary: string;
-  readonly identifiers: Entity['identifiers'];
-  readonly origin: EntityOrigin;
-  readonly location: KbLocation;
-}
-
-/**
- * An entity of a decoded reading. Its id and aliases are made with it; the rest of its record
- * when first asked for: its kind, name, summary, identifiers, origin and location together, its
- * relations and facts together. `toJSON` gives the loader's object, key for key, so a stored
- * entity and a fresh one are alike to `JSON.stringify`.
- */
-class StoredEntity implements Entity {
-  #head: EntityHead | undefined;
-  #details: EntityDetails | undefined;
-  readonly #reader: Reader;
-  /** Where the record's kind, its relations and its origin are in the reader's ints. */
-  readonly #headAt: number;
-  readonly #detailsAt: number;
-  readonly #tailAt: number;
-
-  constructor(
-    readonly id: string,
-    readonly aliases: readonly string[],
-    reader: Reader,
-    headAt: number,
-    detailsAt: number,
-    tailAt: number,
-  ) {
-    this.#reader = reader;
-    this.#headAt = headAt;
-    this.#detailsAt = detailsAt;
-    this.#tailAt = tailAt;
-  }
-
-  #madeHead(): EntityHead {
-    return (this.#head ??= this.#reader.headAt(this.#headAt, this.#tailAt));
-  }
-
-  get kind(): EntityKind {
-    return this.#madeHead().kind;
-  }
-
-  get name(): string {
-    return this.#madeHead().name;
-  }
-
-  get summary(): string {
-    return this.#madeHead().summary;
-  }
-
-  get identifiers(): Entity['identifiers'] {
-    return this.#madeHead().identifiers;
-  }
-
-  get origin(): EntityOrigin {
-    return this.#madeHead().origin;
-  }
-
-  get location(): KbLocation {
-    return this.#madeHead().location;
-  }
-
-  get relations(): readonly Relation[] {
-    return (this.#details ??= this.#reader.detailsAt(this.#detailsAt)).relations;
-  }
-
-  get facts(): readonly Fact[] {
-    return (this.#details ??= this.#reader.detailsAt(this.#detailsAt)).facts;
-  }
-
-  /** Its relations' targets, read without building the relations unless they are built already. */
-  relationTargets(): readonly string[] {
-    return this.#details ? this.#details.relations.map((r) => r.target) : this.#reader.targetsAt(this.#detailsAt);
-  }
-
-  /** One of its relations, built alone and not kept unless its relations are built already. */
-  relationAt(place: number): Relation {
-    if (!this.#details) return this.#reader.relationAt(this.#detailsAt, place);
-    const relation = this.#details.relations[place];
-    if (!relation) throw new RangeError(`no relation ${place}`);
-    return relation;
-  }
-
-  toJSON(): Entity {
-    const { id, kind, name, aliases, summary, identifiers, relations, facts, origin, location } = this;
-    return { id, kind, name, aliases, summary, identifiers, relations, facts, origin, location };
   }
 }
