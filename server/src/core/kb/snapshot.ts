@@ -245,21 +245,24 @@ class Reader implements EntityRecords {
    */
   private checkDetails(): void {
     const relationCount = this.count(8);
-    for (let r = 0; r < relationCount; r++) {
-      this.strIndex(); // type
-      this.strIndex(); // target
-      const flags = this.int();
-      if (flags & HAS_SINCE) this.strIndex();
-      if (flags & HAS_UNTIL) this.strIndex();
-      this.checkEvidence();
-      this.skipLocation();
-    }
+    for (let r = 0; r < relationCount; r++) this.checkRelation();
     const factCount = this.count(3);
     for (let f = 0; f < factCount; f++) {
       this.strIndex(); // text
       this.checkEvidence();
       this.skipLocation();
     }
+  }
+
+  /** Checks one relation as `relation` reads it, without making it. */
+  private checkRelation(): void {
+    this.strIndex(); // type
+    this.strIndex(); // target
+    const flags = this.int();
+    if (flags & HAS_SINCE) this.strIndex();
+    if (flags & HAS_UNTIL) this.strIndex();
+    this.checkEvidence();
+    this.skipLocation();
   }
 
   /** Checks an evidence list as `evidence` reads it. */
@@ -325,16 +328,11 @@ class Reader implements EntityRecords {
     return reader.relation();
   }
 
-  /** Steps over one relation (of a checked record), returning its target. */
+  /** Steps over one relation, returning its target: the walk that checked it, so one layout to keep in step. */
   private skipRelation(): string {
-    this.pos++; // the type
-    const target = this.str();
-    const flags = this.int();
-    this.pos += (flags & HAS_SINCE ? 1 : 0) + (flags & HAS_UNTIL ? 1 : 0);
-    const evidence = this.int();
-    for (let e = 0; e < evidence; e++) this.pos += 3 + (this.ints[this.pos + 3] === NO_LOCATION ? 1 : 4);
-    this.pos += 4; // the relation's location
-    return target;
+    const target = this.ints[this.pos + 1];
+    this.checkRelation();
+    return this.strings.get(target) as string;
   }
 
   private details(): EntityDetails {

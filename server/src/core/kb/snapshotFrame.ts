@@ -58,7 +58,7 @@ export class StringTable {
 
   /** String `i`, or undefined when the table has none of that index. */
   get(i: number): string | undefined {
-    if (!(i >= 0 && i < this.ends.length && (i | 0) === i)) return undefined;
+    if (!this.has(i)) return undefined;
     const end = this.ends[i];
     if (end & 1) return this.unescaped.get(i);
     return this.text.slice(i === 0 ? 0 : this.ends[i - 1] >>> 1, end >>> 1);
