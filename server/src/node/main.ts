@@ -6,6 +6,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 import { bundledDataDir, NodeWorkspace } from './nodeWorkspace';
 import { defaultReadingCache } from './kbCache';
+import { createCollector } from './collector';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('brief-language-server 0.1.0\n');
@@ -19,4 +20,4 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`brief-language-server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
 });
-startServer(createConnection(ProposedFeatures.all), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache() });
+startServer(createConnection(ProposedFeatures.all), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector: createCollector() });

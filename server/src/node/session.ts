@@ -17,6 +17,7 @@ import type { FileReadingCache } from '../core/kb/fileCache';
 import { entityKeys } from '../core/workspaceIndex';
 import type { Entity } from '../core/kb/model';
 import { Folders, uriToPath, type Folder } from './folders';
+import type { Collector } from './collector';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -24,6 +25,8 @@ export interface ServerDependencies {
   readonly bundledDataDir: string;
   /** Readings of KB files parsed before (optional: without it every start parses the YAML). */
   readonly cache?: FileReadingCache;
+  /** Collects what checks of large briefs leave behind (optional: without it V8 decides when). */
+  readonly collector?: Collector;
 }
 
 /**
@@ -221,6 +224,7 @@ export class Session {
       if (this.documents.get(uri)?.version !== version) return;
       this.publishedBriefs.delete(uri);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
+      this.deps.collector?.afterCheck(current.getText().length);
     });
   }
 

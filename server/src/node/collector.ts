@@ -1,0 +1,97 @@
+/**
+ * Collecting the garbage that checking a large brief leaves, at once rather than when V8 gets to it.
+ *
+ * The editor's copy of an open brief is one string (vscode-languageserver-textdocument): each
+ * keystroke in a megabyte brief makes a new megabyte string and leaves the last one dead, and
+ * each open leaves a parse behind. Brief's own work per keystroke allocates little (one line is
+ * parsed again), so young collections come rarely: the dead copies pile up (13 of them in the
+ * bench's editing, seen with `v8.getHeapSpaceStatistics`) while the young generation grows to
+ * its largest size. A young collection right after each check of a large brief keeps both down;
+ * what it moves to the old generation (the live copy, the parse) is collected in full once the
+ * old generation has grown by a few megabytes.
+ *
+ * A full collection stops the server for as long as it takes to mark the heap: 10–20 ms with the
+ * usual KB, a tenth of a second or more with a KB of 100,000 entities. Only a small old
+ * generation gets one here; a large one is left to V8, which marks it in steps.
+ */
+import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
+
+/**
+ * V8's `gc` function (as `--expose-gc` makes it): a full collection without options, a young one
+ * with `{ type: 'minor' }`. (Node 20's V8 takes any other options object for a young one.)
+ */
+type CollectGarbage = (options?: { type: 'minor' }) => void;
+
+/** Briefs this long (UTF-16 units) or longer are large: each version's text is one of V8's large objects (over 128 KiB). */
+export const LARGE_BRIEF = 256 * 1024;
+
+export interface CollectorLimits {
+  /** Growth of the old generation since the last full collection that calls for one, bytes. */
+  readonly fullAfterGrowth: number;
+  /** The most the old generation may hold for a full collection to be run here, bytes. */
+  readonly fullHeapLimit: number;
+}
+
+const DEFAULT_LIMITS: CollectorLimits = { fullAfterGrowth: 8 * 1024 * 1024, fullHeapLimit: 64 * 1024 * 1024 };
+
+export type Collection = 'young' | 'full';
+
+export class Collector {
+  private scheduled = false;
+  /** Bytes in the old generation after the last full collection. */
+  private oldAfterFull = oldGenerationBytes();
+
+  constructor(
+    private readonly collect: CollectGarbage,
+    private readonly limits: CollectorLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Call once a check of a brief of `length` UTF-16 units is published: collects after the messages at hand. */
+  afterCheck(length: number): void {
+    if (length < LARGE_BRIEF || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.collectNow();
+    });
+  }
+
+  /** A young collection, or a full one when the old generation has grown and is still small. */
+  collectNow(): Collection {
+    const old = oldGenerationBytes();
+    if (old - this.oldAfterFull >= this.limits.fullAfterGrowth && old <= this.limits.fullHeapLimit) {
+      this.collect();
+      this.oldAfterFull = oldGenerationBytes();
+      return 'full';
+    }
+    this.collect({ type: 'minor' });
+    return 'young';
+  }
+}
+
+/** Bytes in use in the old generation: objects that survived young collections, and large objects. */
+export function oldGenerationBytes(): number {
+  let bytes = 0;
+  for (const s of getHeapSpaceStatistics()) if (s.space_name === 'old_space' || s.space_name === 'large_object_space') bytes += s.space_used_size;
+  return bytes;
+}
+
+/**
+ * A collector, or undefined where V8's `gc` cannot be had. Node has no API for it; the flag that
+ * exposes it is set only while a context is made that has it (as jest does for its leak
+ * detector), so the server's own code never sees a global `gc`.
+ */
+export function createCollector(limits?: CollectorLimits): Collector | undefined {
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return new Collector(exposed as CollectGarbage, limits);
+  try {
+    setFlagsFromString('--expose-gc');
+    const collect: unknown = runInNewContext('gc');
+    return typeof collect === 'function' ? new Collector(collect as CollectGarbage, limits) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The collector runs V8's real collections after checks of large briefs (server/src/node/collector.ts).
+ * Each case runs in a fresh node process, so that the heap it measures holds only what the case
+ * made, and reads V8's own heap statistics to see what a collection did.
+ */
+import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+const COLLECTOR = path.join(__dirname, '..', '..', 'server', 'src', 'node', 'collector.js');
+
+/** Runs `body` in a fresh node (with `collector`, `v8` and `used(space)` in scope) and returns what it prints as JSON. */
+function inFreshNode(body: string, flags: string[] = []): unknown {
+  const script = [
+    `const collector = require(${JSON.stringify(COLLECTOR)});`,
+    `const v8 = require('v8');`,
+    `const used = (name) => v8.getHeapSpaceStatistics().find((s) => s.space_name === name).space_used_size;`,
+    `(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exit(1); });`,
+  ].join('\n');
+  return JSON.parse(execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' }));
+}
+
+const MiB = 1024 * 1024;
+
+describe('collector', () => {
+  it('is made without a command-line flag, and leaves no global gc behind', () => {
+    const seen = inFreshNode(`
+      const c = collector.createCollector();
+      console.log(JSON.stringify({ made: c instanceof collector.Collector, globalGc: typeof globalThis.gc }));
+    `);
+    assert.deepEqual(seen, { made: true, globalGc: 'undefined' });
+  });
+
+  it('a young collection frees the dead copies of a text that are still in the young generation', () => {
+    const seen = inFreshNode(`
+      const c = collector.createCollector();
+      // A dead megabyte string, as a keystroke in a megabyte brief leaves the text before it.
+      { const s = 'a'.repeat(${MiB}); s.charCodeAt(0); }
+      const before = used('new_large_object_space');
+      const kind = c.collectNow();
+      console.log(JSON.stringify({ kind, before, after: used('new_large_object_space') }));
+    `) as { kind: string; before: number; after: number };
+    assert.equal(seen.kind, 'young');
+    assert.ok(seen.before >= MiB, `the string was a young large object (${seen.before} bytes in that space)`);
+    assert.equal(seen.after, 0);
+  });
+
+  it('a full collection comes once the old generation has grown past the limit, and frees it', () => {
+    // With --expose-gc the collector takes the global gc, and the case can move strings to the
+    // old generation (a young collection while they live) without asking the collector.
+    const seen = inFreshNode(`
+      const c = collector.createCollector({ fullAfterGrowth: 8 * ${MiB}, fullHeapLimit: 1024 * ${MiB} });
+      let texts = Array.from({ length: 10 }, (_, i) => String.fromCharCode(97 + i).repeat(${MiB}));
+      for (const t of texts) t.charCodeAt(0); // flat: each one large object
+      gc({ type: 'minor' });
+      texts = undefined;
+      const before = collector.oldGenerationBytes();
+      const first = c.collectNow();
+      const after = collector.oldGenerationBytes();
+      const second = c.collectNow();
+      console.log(JSON.stringify({ first, second, freed: before - after }));
+    `, ['--expose-gc']) as { first: string; second: string; freed: number };
+    assert.equal(seen.first, 'full');
+    assert.ok(seen.freed >= 9 * MiB, `the dead strings were freed (${seen.freed} bytes)`);
+    assert.equal(seen.second, 'young', 'no growth since the full collection');
+  });
+
+  it('an old generation above the heap limit gets only young collections', () => {
+    // The same steps as the case above, with a limit below what any heap holds.
+    const seen = inFreshNode(`
+      const c = collector.createCollector({ fullAfterGrowth: 8 * ${MiB}, fullHeapLimit: ${MiB} });
+      let texts = Array.from({ length: 10 }, (_, i) => String.fromCharCode(97 + i).repeat(${MiB}));
+      for (const t of texts) t.charCodeAt(0);
+      gc({ type: 'minor' });
+      texts = undefined;
+      console.log(JSON.stringify({ kind: c.collectNow() }));
+    `, ['--expose-gc']);
+    assert.deepEqual(seen, { kind: 'young' });
+  });
+
+  it('collects after checks of large briefs only, once for checks published together', () => {
+    const seen = inFreshNode(`
+      const c = collector.createCollector();
+      const runs = [];
+      const collectNow = c.collectNow.bind(c);
+      c.collectNow = () => { const kind = collectNow(); runs.push(kind); return kind; };
+      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      c.afterCheck(collector.LARGE_BRIEF - 1);
+      await tick();
+      const afterSmall = runs.length;
+      c.afterCheck(collector.LARGE_BRIEF);
+      c.afterCheck(2 * collector.LARGE_BRIEF);
+      await tick();
+      console.log(JSON.stringify({ afterSmall, afterLarge: runs.length }));
+    `);
+    assert.deepEqual(seen, { afterSmall: 0, afterLarge: 1 });
+  });
+});
