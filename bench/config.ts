@@ -49,24 +49,30 @@ export interface Repeats {
   readonly references: number;
   readonly lint: number;
   readonly kbLoad: number;
+  /** Warm starts of Brief's server on the KB of 100,000 entities. */
+  readonly start100k: number;
+  /** Sessions over the workspace of small briefs, each indexing it once. */
+  readonly indexing: number;
 }
 
 export const FULL: Repeats = {
   spawn: 10,
   open: 10,
-  open5mb: 3,
+  open5mb: 10,
   edit: 20,
-  edit5mb: 3,
+  edit5mb: 10,
   hover: 200,
   completion: 200,
   warmup: 2,
-  open100k: 3,
-  edit100k: 5,
+  open100k: 10,
+  edit100k: 10,
   requests100k: 100,
   peerCompletion100k: 20,
   references: 20,
   lint: 10,
-  kbLoad: 5,
+  kbLoad: 10,
+  start100k: 10,
+  indexing: 10,
 };
 
 /** `--quick`: a smoke run of every code path with tiny inputs. */
@@ -86,6 +92,8 @@ export const QUICK: Repeats = {
   references: 3,
   lint: 2,
   kbLoad: 2,
+  start100k: 2,
+  indexing: 2,
 };
 
 export interface Sizes {

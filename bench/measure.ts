@@ -258,4 +258,32 @@ export async function measureWorkspace(spec: ServerSpec, ws: GeneratedWorkspace,
   }
 }
 
+/** Workspace sessions: the first one's find-references timings, every session's indexing. */
+export interface WorkspaceSessions {
+  readonly first: WorkspaceResult;
+  /** One per session that reported it: Brief's progress, the peer's first find-references. */
+  readonly indexing: number[];
+  readonly checks: Check[];
+  readonly peakRss: number;
+}
+
+/**
+ * `sessions` fresh sessions over the workspace, so that indexing, which happens once per
+ * session, has as many runs as the other figures. Find references is timed in the first session
+ * only (`runs` requests, as before); later sessions make one round, whose counts are still checked.
+ */
+export async function measureWorkspaceSessions(spec: ServerSpec, ws: GeneratedWorkspace, sessions: number, runs: number, log: (m: string) => void): Promise<WorkspaceSessions> {
+  const first = await measureWorkspace(spec, ws, runs, log);
+  const indexing = first.indexing === undefined ? [] : [first.indexing];
+  const checks = [...first.checks];
+  let peakRss = first.peakRss;
+  for (let i = 1; i < sessions && first.implemented; i++) {
+    const again = await measureWorkspace(spec, ws, 0, () => undefined);
+    if (again.indexing !== undefined) indexing.push(again.indexing);
+    checks.push(...again.checks);
+    peakRss = Math.max(peakRss, again.peakRss);
+  }
+  return { first, indexing, checks, peakRss };
+}
+
 export type { ReferenceSite };
