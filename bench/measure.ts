@@ -79,6 +79,8 @@ export interface DocumentResult {
   readonly spawnToReady: number;
   /** The very first open of the text in this server (a warm-up run: nothing cached for it yet). */
   readonly firstOpen: number;
+  /** The session's first hover (a warm-up run), after its opens and edits; NaN without hovers. */
+  readonly firstHover: number;
   /** didOpen → diagnostics after warm-up, each under a fresh document URI. */
   readonly open: number[];
   readonly edit: number[];
@@ -149,6 +151,7 @@ export async function measureDocument(spec: ServerSpec, folder: string, plan: Do
     log(`    edit: ${edit.map((x) => x.toFixed(0)).join(' ')} ms`);
 
     const hover: number[] = [];
+    let firstHover = NaN;
     const completion: number[] = [];
     let hoverAnswered = 0;
     let completionAnswered = 0;
@@ -157,6 +160,7 @@ export async function measureDocument(spec: ServerSpec, folder: string, plan: Do
       for (let i = 0; i < sites.length && session.supports('hover'); i++) {
         const site = markdown ? sites[i].md : sites[i].brief;
         const r = await session.hover(editUri, { line: site.line, character: site.nameCol + 1 });
+        if (i === 0) firstHover = r.ms;
         if (i >= plan.warmup * 5) {
           hover.push(r.ms);
           if (r.result) hoverAnswered++;
@@ -172,7 +176,7 @@ export async function measureDocument(spec: ServerSpec, folder: string, plan: Do
         }
       }
     }
-    return { server: spec.name, spawnToReady, firstOpen, open, edit, hover, completion, hoverAnswered, completionAnswered, peakRss: session.peakRss(), checks, logs: session.logs };
+    return { server: spec.name, spawnToReady, firstOpen, open, edit, firstHover, hover, completion, hoverAnswered, completionAnswered, peakRss: session.peakRss(), checks, logs: session.logs };
   } finally {
     await session.stop();
   }
