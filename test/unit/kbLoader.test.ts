@@ -130,30 +130,6 @@ describe('KB loader (spec §4.2)', () => {
     assert.deepEqual(incoming('gamma'), []);
   });
 
-  it('builds the index of incoming relations in steps to the same index, and finishes it when asked midway', () => {
-    const dataDir = path.join(REPO_ROOT, 'data');
-    const read = (dir: string) =>
-      fs.readdirSync(path.join(dataDir, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ uri: `file:///${dir}/${f}`, text: fs.readFileSync(path.join(dataDir, dir, f), 'utf8'), origin: 'bundled' as const }));
-    const inputs = { entityFiles: read('kb'), sourceFiles: read('sources') };
-    const all = (kb: KbLoadResult['kb']) => [...kb.entities.keys()].map((id) => [id, kb.countRelationsTo(id), kb.relationsTo(id).map(({ subject, relation }) => `${subject.id} ${relation.type}`)]);
-    const atOnce = all(loadKnowledgeBase(inputs).kb);
-    assert.ok(atOnce.some(([, count]) => (count as number) > 1), 'the bundled KB has entities that several relations point at');
-
-    for (const step of [1, 7, 1000]) {
-      const kb = loadKnowledgeBase(inputs).kb;
-      let calls = 1;
-      while (!kb.prepareIncoming(step)) calls++;
-      assert.equal(calls, Math.floor(kb.entities.size / step) + 1, `steps of ${step}`);
-      assert.equal(kb.prepareIncoming(step), true, 'complete stays complete');
-      assert.deepEqual(all(kb), atOnce, `steps of ${step}`);
-    }
-    // A hover that comes before the preparation is done finishes it: nothing read twice, nothing missed.
-    const midway = loadKnowledgeBase(inputs).kb;
-    assert.equal(midway.prepareIncoming(10), false);
-    assert.deepEqual(all(midway), atOnce);
-    assert.equal(midway.prepareIncoming(1), true);
-  });
-
   it('loads the bundled KB with no diagnostics', async () => {
     const dataDir = path.join(REPO_ROOT, 'data');
     const read = (dir: string) =>

@@ -21,15 +21,12 @@ type IncomingIndex = Map<string, { subjects: Entity[]; places: number[] }>;
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
   /**
-   * Relations that point at an entity: their subjects and places in the subjects' lists. Built
-   * from the targets alone (an entity read from a snapshot builds its relations when asked, and
-   * the relations asked for here are built one by one and not kept), in steps ahead of the first
-   * question (`prepareIncoming`; only hover asks), or all at once when it comes first. On 100,000
-   * entities the whole index takes about 0.2 s, which no start and no first hover should pay.
+   * Relations that point at an entity: their subjects and places in the subjects' lists. Built on
+   * the first question (only hover asks; on 100,000 entities it takes about 0.1 s, which no start
+   * should pay), from the targets alone: an entity read from a snapshot builds its relations when
+   * asked, and the relations asked for here are built one by one and not kept.
    */
   private incoming?: IncomingIndex;
-  /** The index while it is built in steps, and the subjects not yet read into it. */
-  private incomingBuild?: { readonly index: IncomingIndex; readonly rest: Iterator<Entity> };
   /** Every id, name and alias, normalised: for lookups, suggestions and completion. */
   private readonly nameIndex: NameIndex;
 
@@ -65,7 +62,7 @@ export class KnowledgeBase {
 
   /** How many relations held by other entities target `id`. */
   countRelationsTo(id: string): number {
-    return this.incomingIndex().get(id)?.subjects.length ?? 0;
+    return (this.incoming ??= this.indexIncoming()).get(id)?.subjects.length ?? 0;
   }
 
   /**
@@ -75,45 +72,25 @@ export class KnowledgeBase {
    * relation and fact of their subjects.
    */
   relationsTo(id: string, max = Infinity): { subject: Entity; relation: Relation }[] {
-    const entry = this.incomingIndex().get(id);
+    const entry = (this.incoming ??= this.indexIncoming()).get(id);
     if (!entry) return [];
     const found: { subject: Entity; relation: Relation }[] = [];
     for (let i = 0; i < entry.subjects.length && found.length < max; i++) found.push({ subject: entry.subjects[i], relation: relationAt(entry.subjects[i], entry.places[i]) });
     return found;
   }
 
-  /**
-   * Reads up to `subjects` more entities into the index of incoming relations; true once it is
-   * complete. The server calls it in short slices while the analyst reads, so that the first
-   * hover finds the index made. The subjects are read in the KB's order whatever the steps, so
-   * the index is the same as one built at once.
-   */
-  prepareIncoming(subjects = Infinity): boolean {
-    if (this.incoming) return true;
-    const build = (this.incomingBuild ??= { index: new Map(), rest: this.entities.values() });
-    for (let n = 0; n < subjects; n++) {
-      const next = build.rest.next();
-      if (next.done) {
-        this.incoming = build.index;
-        this.incomingBuild = undefined;
-        return true;
-      }
-      const subject = next.value;
+  private indexIncoming(): IncomingIndex {
+    const incoming: IncomingIndex = new Map();
+    for (const subject of this.entities.values()) {
       relationTargets(subject).forEach((target, place) => {
-        const entry = build.index.get(target);
+        const entry = incoming.get(target);
         if (entry) {
           entry.subjects.push(subject);
           entry.places.push(place);
-        } else build.index.set(target, { subjects: [subject], places: [place] });
+        } else incoming.set(target, { subjects: [subject], places: [place] });
       });
     }
-    return false;
-  }
-
-  /** The complete index of incoming relations, finishing what `prepareIncoming` began. */
-  private incomingIndex(): IncomingIndex {
-    this.prepareIncoming();
-    return this.incoming as IncomingIndex;
+    return incoming;
   }
 
   static empty(): KnowledgeBase {
