@@ -95,6 +95,27 @@ function scanComplete(kb: KnowledgeBase, query: string, limit: number): { ids: s
 }
 
 describe('name index', () => {
+  it('knows each entity\'s canonical key and each key\'s entity count as normalising and lookup find them', () => {
+    const random = prng(31);
+    const kb = randomKb(random, 600);
+    const names = kb.names();
+    const ordered = [...kb.entities.values()];
+    let shared = 0;
+    ordered.forEach((e, i) => assert.strictEqual(names.key(names.canonicalKey(i)), normalizeName(e.name), e.id));
+    names.keys.forEach((key, k) => {
+      assert.strictEqual(names.entityCount(k), kb.lookup(key).length, key);
+      if (names.entityCount(k) > 1) shared++;
+    });
+    assert.ok(shared > 0, 'some keys are shared by several entities (acronyms)');
+    // What completion reads: each match's entity and key.
+    for (const query of ['ta', 'r', 'co', 'uz-b']) {
+      for (const m of names.complete(query, 50).matches) {
+        assert.strictEqual(ordered[m.entity].id, m.id);
+        assert.strictEqual(names.key(m.key), normalizeName(m.label));
+      }
+    }
+  });
+
   it('bounded edit distance equals the full distance when within the limit, and exceeds the limit otherwise', () => {
     const random = prng(11);
     const alphabet = 'abcab-';

@@ -84,16 +84,20 @@ function inside(ranges: readonly Range[], p: Position): boolean {
 function entityItems(project: Project, typed: string, replace: Range, bracket: boolean): CompletionList {
   const query = normalizeName(typed);
   const kb = project.resolver.kb;
-  const { matches, more } = kb.names().complete(query, MAX_ENTITIES);
+  const names = kb.names();
+  const { matches, more } = names.complete(query, MAX_ENTITIES);
   const items = matches.map((m, i): CompletionItem | undefined => {
     const entity = kb.entities.get(m.id);
     if (!entity) return undefined;
     // When the canonical name itself starts with what was typed, offer it rather than a shorter
     // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`.
-    const label = matchScore(query, kb.nameKey(entity.id) ?? '') >= PREFIX_SCORE ? entity.name : m.label;
+    // (Keys, not names normalised again: this runs for fifty entities on every keystroke.)
+    const nameKey = names.canonicalKey(m.entity);
+    const byName = matchScore(query, names.key(nameKey)) >= PREFIX_SCORE;
+    const label = byName ? entity.name : m.label;
     // Insert the label if it names this entity alone; otherwise another form that does (the id
     // usually); an entity with no unique form at all gets its label, and the diagnostic says why.
-    const unique = kb.lookup(label).length === 1;
+    const unique = names.entityCount(byName ? nameKey : m.key) === 1;
     const name = unique ? label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? label);
     const text = bracket || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`;
     return {

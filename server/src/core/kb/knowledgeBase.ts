@@ -54,12 +54,6 @@ export class KnowledgeBase {
     return this.nameIndex;
   }
 
-  /** The normal form of an entity's canonical name. */
-  nameKey(id: string): string | undefined {
-    const entity = this.entities.get(id);
-    return entity && normalizeName(entity.name);
-  }
-
   /** How many relations held by other entities target `id`. */
   countRelationsTo(id: string): number {
     return (this.incoming ??= this.indexIncoming()).get(id)?.subjects.length ?? 0;

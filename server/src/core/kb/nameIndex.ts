@@ -33,6 +33,8 @@ export interface NameMatch {
   /** Index of the matching key in `NameIndex.keys` (alphabetical), the tie-breaker. */
   readonly key: number;
   readonly label: string;
+  /** The entity's place in the KB's entity order (see `canonicalKey`). */
+  readonly entity: number;
 }
 
 export class NameIndex {
@@ -109,6 +111,34 @@ export class NameIndex {
     const found: Entity[] = [];
     for (let e = this.entryStart[from]; e < this.entryStart[from + 1]; e++) found.push(this.entities[this.entryEntity[e]]);
     return found;
+  }
+
+  /** How many entities are filed under key k: one when its names denote the entity alone. */
+  entityCount(key: number): number {
+    return this.entryStart[key + 1] - this.entryStart[key];
+  }
+
+  /** The normalised name of key k. */
+  key(k: number): string {
+    return this.keys[k];
+  }
+
+  /** By entity (its place in the KB's order), the key its canonical name is filed under; made on first use. */
+  private canonicalKeys?: Int32Array;
+
+  /**
+   * The key of an entity's canonical name, without normalising the name again: completion asks
+   * it of fifty entities per keystroke, and the name's normal form is already among the keys.
+   */
+  canonicalKey(entity: number): number {
+    if (!this.canonicalKeys) {
+      const keys = new Int32Array(this.entities.length);
+      for (let k = 0; k < this.keys.length; k++) {
+        for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) if (this.entryLabel[e] === LABEL_NAME) keys[this.entryEntity[e]] = k;
+      }
+      this.canonicalKeys = keys;
+    }
+    return this.canonicalKeys[entity];
   }
 
   /** The entities of key k, with the label that filed each. */
@@ -262,9 +292,10 @@ export class NameIndex {
     const best = new Map<string, NameMatch>();
     const consider = (k: number, score: number) => {
       for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) {
-        const id = this.entities[this.entryEntity[e]].id;
+        const entity = this.entryEntity[e];
+        const id = this.entities[entity].id;
         const prev = best.get(id);
-        if (!prev || score > prev.score || (score === prev.score && k < prev.key)) best.set(id, { id, score, key: k, label: this.label(e) });
+        if (!prev || score > prev.score || (score === prev.score && k < prev.key)) best.set(id, { id, score, key: k, label: this.label(e), entity });
       }
     };
     if (query === '') {
@@ -272,8 +303,9 @@ export class NameIndex {
       for (let k = 0; k < this.keys.length && best.size <= limit; k++) {
         for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) {
           // Filed by its name: this key is the entity's canonical name, normalised.
-          const { id, name } = this.entities[this.entryEntity[e]];
-          if (this.entryLabel[e] === LABEL_NAME && !best.has(id)) best.set(id, { id, score: 1, key: k, label: name });
+          const entity = this.entryEntity[e];
+          const { id, name } = this.entities[entity];
+          if (this.entryLabel[e] === LABEL_NAME && !best.has(id)) best.set(id, { id, score: 1, key: k, label: name, entity });
         }
       }
       return this.ranked(best, limit, best.size > limit);
