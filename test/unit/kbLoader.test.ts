@@ -111,7 +111,7 @@ describe('KB loader (spec §4.2)', () => {
       tojikiston: { ids: ['tojikiston'], labels: ['tojikiston'] },
     });
     // The canonical name's key, as completion reads it (`us` is the second entity).
-    assert.equal(names.key(names.canonicalKey(1)), 'united-states');
+    assert.equal(names.keys[names.canonicalKey(1)], 'united-states');
   });
 
   it('normalising a normal form changes nothing, as the name index relies on', () => {

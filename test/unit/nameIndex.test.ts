@@ -101,7 +101,7 @@ describe('name index', () => {
     const names = kb.names();
     const ordered = [...kb.entities.values()];
     let shared = 0;
-    ordered.forEach((e, i) => assert.strictEqual(names.key(names.canonicalKey(i)), normalizeName(e.name), e.id));
+    ordered.forEach((e, i) => assert.strictEqual(names.keys[names.canonicalKey(i)], normalizeName(e.name), e.id));
     names.keys.forEach((key, k) => {
       assert.strictEqual(names.entityCount(k), kb.lookup(key).length, key);
       if (names.entityCount(k) > 1) shared++;
@@ -111,7 +111,7 @@ describe('name index', () => {
     for (const query of ['ta', 'r', 'co', 'uz-b']) {
       for (const m of names.complete(query, 50).matches) {
         assert.strictEqual(ordered[m.entity].id, m.id);
-        assert.strictEqual(names.key(m.key), normalizeName(m.label));
+        assert.strictEqual(names.keys[m.key], normalizeName(m.label));
       }
     }
   });

@@ -93,7 +93,7 @@ function entityItems(project: Project, typed: string, replace: Range, bracket: b
     // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`.
     // (Keys, not names normalised again: this runs for fifty entities on every keystroke.)
     const nameKey = names.canonicalKey(m.entity);
-    const byName = matchScore(query, names.key(nameKey)) >= PREFIX_SCORE;
+    const byName = matchScore(query, names.keys[nameKey]) >= PREFIX_SCORE;
     const label = byName ? entity.name : m.label;
     // Insert the label if it names this entity alone; otherwise another form that does (the id
     // usually); an entity with no unique form at all gets its label, and the diagnostic says why.

@@ -118,11 +118,6 @@ export class NameIndex {
     return this.entryStart[key + 1] - this.entryStart[key];
   }
 
-  /** The normalised name of key k. */
-  key(k: number): string {
-    return this.keys[k];
-  }
-
   /** By entity (its place in the KB's order), the key its canonical name is filed under; made on first use. */
   private canonicalKeys?: Int32Array;
 
