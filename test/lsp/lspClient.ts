@@ -136,6 +136,7 @@ export class LspClient {
   readonly exited: Promise<number | null>;
   private readonly waiters = new Set<Waiter>();
   private readonly progressWaiters = new Set<() => void>();
+  private readonly logWaiters = new Set<() => void>();
   private exitCode?: number | null;
 
   private constructor(
@@ -162,6 +163,7 @@ export class LspClient {
     });
     connection.onNotification(LogMessageNotification.type, (p) => {
       this.logs.push(p.message);
+      for (const wake of [...this.logWaiters]) wake();
     });
     connection.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations);
@@ -251,6 +253,25 @@ export class LspClient {
     const answer = this.request<R>(method, params, source.token);
     source.cancel();
     return answer;
+  }
+
+  /** Resolves with the first log message that matches `pattern` (at once if one came already). */
+  waitForLog(pattern: RegExp): Promise<string> {
+    const found = () => this.logs.find((m) => pattern.test(m));
+    const already = found();
+    if (already !== undefined) return Promise.resolve(already);
+    return this.within(
+      `a log message matching ${pattern}; logged: ${this.logs.join(' | ')}`,
+      new Promise<string>((resolve) => {
+        const wake = () => {
+          const message = found();
+          if (message === undefined) return;
+          this.logWaiters.delete(wake);
+          resolve(message);
+        };
+        this.logWaiters.add(wake);
+      }),
+    );
   }
 
   /** Resolves once the server has ended a work-done progress (at once if it already has). */

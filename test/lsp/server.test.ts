@@ -356,6 +356,25 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const hover = markdownOf(await client.hover(uri, positionOf(text, '@CSTO', 2)));
       assert.match(hover, /Collective Security Treaty Organization/);
     });
+
+    it('prepares the KB for hovers once a brief is checked, and its hovers then list the relations that point at an entity', async () => {
+      const ws = folder();
+      const client = await start({ folder: ws, dataDir: null });
+      const uri = uriOf(path.join(ws, 'prepared.brief'));
+      const text = 'Russia leads the @CSTO.\n';
+      await client.open(uri, text);
+      await client.waitForDiagnostics(uri);
+      const logged = await client.waitForLog(/^Prepared hovers for \d+ entities/);
+      const loaded = client.logs.map((m) => /^Loaded (\d+) entities for /.exec(m)?.[1]).find((n) => n !== undefined);
+      assert.match(logged, new RegExp(`^Prepared hovers for ${loaded} entities: \\d+ ms of work in \\d+ slices over \\d+ ms\\.$`));
+      // Once per KB: later checks of the brief do not prepare it again.
+      await client.change(uri, 2, [{ text: 'Russia leads the @CSTO, again.\n' }]);
+      await client.waitForDiagnostics(uri, { minVersion: 2 });
+      // Members of the CSTO hold `member-of` relations to it: the card lists them.
+      const hover = markdownOf(await client.hover(uri, positionOf(text, '@CSTO', 2)));
+      assert.match(hover, /\*\*Relations\*\*\n- .*member of Collective Security Treaty Organization/);
+      assert.equal(client.logs.filter((m) => m.startsWith('Prepared hovers')).length, 1);
+    });
   });
 
   describe('the server and brief-lint give the same diagnostics', () => {

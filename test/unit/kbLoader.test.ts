@@ -131,6 +131,41 @@ describe('KB loader (spec §4.2)', () => {
     assert.deepEqual(incoming('gamma'), []);
   });
 
+  it('builds the index of incoming relations in steps to what a scan of every relation finds, and finishes it when asked midway', () => {
+    const dataDir = path.join(REPO_ROOT, 'data');
+    const read = (dir: string) =>
+      fs.readdirSync(path.join(dataDir, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ uri: `file:///${dir}/${f}`, text: fs.readFileSync(path.join(dataDir, dir, f), 'utf8'), origin: 'bundled' as const }));
+    const inputs = { entityFiles: read('kb'), sourceFiles: read('sources') };
+    const all = (kb: KbLoadResult['kb']) => [...kb.entities.keys(), 'no-such-entity'].map((id) => [id, kb.countRelationsTo(id), kb.relationsTo(id).map(({ subject, relation }) => `${subject.id} ${relation.type} ${relation.target}`)]);
+    // The oracle: every relation of every entity, in the KB's order, filed by its target.
+    const scanned = (kb: KbLoadResult['kb']) => {
+      const ids = [...kb.entities.keys(), 'no-such-entity'];
+      const subjects = [...kb.entities.values()];
+      return ids.map((id) => {
+        const to = subjects.flatMap((e) => e.relations.filter((r) => r.target === id).map((r) => `${e.id} ${r.type} ${r.target}`));
+        return [id, to.length, to];
+      });
+    };
+    const expected = scanned(loadKnowledgeBase(inputs).kb);
+    assert.ok(expected.filter(([, count]) => (count as number) > 1).length > 5, 'the bundled KB has entities that several relations point at');
+
+    for (const step of [1, 7, 1000]) {
+      const kb = loadKnowledgeBase(inputs).kb;
+      let calls = 1;
+      while (!kb.prepareIncoming(step)) calls++;
+      assert.equal(calls, Math.ceil((2 * kb.entities.size) / step), `steps of ${step}: each entity is numbered, then read`);
+      assert.equal(kb.prepareIncoming(step), true, 'complete stays complete');
+      assert.deepEqual(all(kb), expected, `steps of ${step}`);
+    }
+    // A hover that comes before the preparation is done finishes it: nothing read twice, nothing missed.
+    const midway = loadKnowledgeBase(inputs).kb;
+    assert.equal(midway.prepareIncoming(10), false);
+    assert.deepEqual(all(midway), expected);
+    assert.equal(midway.prepareIncoming(1), true);
+    // With nothing prepared, the first question builds it all.
+    assert.deepEqual(all(loadKnowledgeBase(inputs).kb), expected);
+  });
+
   it('loads the bundled KB with no diagnostics', async () => {
     const dataDir = path.join(REPO_ROOT, 'data');
     const read = (dir: string) =>

@@ -95,13 +95,15 @@ function scanComplete(kb: KnowledgeBase, query: string, limit: number): { ids: s
 }
 
 describe('name index', () => {
-  it('knows each entity\'s canonical key and each key\'s entity count as normalising and lookup find them', () => {
+  it('knows each entity\'s number and canonical key, and each key\'s entity count, as the KB\'s order, normalising and lookup find them', () => {
     const random = prng(31);
     const kb = randomKb(random, 600);
     const names = kb.names();
     const ordered = [...kb.entities.values()];
     let shared = 0;
     ordered.forEach((e, i) => assert.strictEqual(names.keys[names.canonicalKey(i)], normalizeName(e.name), e.id));
+    ordered.forEach((e, i) => assert.strictEqual(names.numberOf(e.id), i, e.id));
+    assert.strictEqual(names.numberOf('no-such-entity'), -1);
     names.keys.forEach((key, k) => {
       assert.strictEqual(names.entityCount(k), kb.lookup(key).length, key);
       if (names.entityCount(k) > 1) shared++;

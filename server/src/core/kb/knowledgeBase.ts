@@ -9,24 +9,22 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import { normalizeName } from '../normalize';
 import { PREDICATES } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
-import { relationAt, relationTargets, type Entity, type Evidence, type Relation, type Source } from './model';
+import type { Entity, Evidence, Relation, Source } from './model';
 import type { DataProblemCode } from './yamlFile';
 import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './fileCache';
 import { NameIndex } from './nameIndex';
+import { IncomingRelations } from './incomingRelations';
 import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
-
-/** By target id: the subjects of relations to it, and each relation's place in its subject's list. */
-type IncomingIndex = Map<string, { subjects: Entity[]; places: number[] }>;
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
   /**
-   * Relations that point at an entity: their subjects and places in the subjects' lists. Built on
-   * the first question (only hover asks; on 100,000 entities it takes about 0.1 s, which no start
-   * should pay), from the targets alone: an entity read from a snapshot builds its relations when
-   * asked, and the relations asked for here are built one by one and not kept.
+   * Relations that point at each entity (only hover asks). Built from the targets alone (an
+   * entity read from a snapshot builds its relations when asked, and those asked for here are
+   * built one by one and not kept), never at load: in steps ahead of the first hover
+   * (`prepareIncoming`), or at once by a hover that comes first.
    */
-  private incoming?: IncomingIndex;
+  private readonly incoming: IncomingRelations;
   /** Every id, name and alias, normalised: for lookups, suggestions and completion. */
   private readonly nameIndex: NameIndex;
 
@@ -42,6 +40,7 @@ export class KnowledgeBase {
     const ordered = [...entities.values()];
     const data = names && fitsEntities(names, ordered) ? names : buildNameIndexData(ordered);
     this.nameIndex = new NameIndex(data, ordered);
+    this.incoming = new IncomingRelations(ordered, (id) => this.nameIndex.numberOf(id));
   }
 
   /** The entities a name denotes after normalisation (spec §3.3): none, one, or several. */
@@ -56,7 +55,7 @@ export class KnowledgeBase {
 
   /** How many relations held by other entities target `id`. */
   countRelationsTo(id: string): number {
-    return (this.incoming ??= this.indexIncoming()).get(id)?.subjects.length ?? 0;
+    return this.incoming.count(id);
   }
 
   /**
@@ -66,25 +65,16 @@ export class KnowledgeBase {
    * relation and fact of their subjects.
    */
   relationsTo(id: string, max = Infinity): { subject: Entity; relation: Relation }[] {
-    const entry = (this.incoming ??= this.indexIncoming()).get(id);
-    if (!entry) return [];
-    const found: { subject: Entity; relation: Relation }[] = [];
-    for (let i = 0; i < entry.subjects.length && found.length < max; i++) found.push({ subject: entry.subjects[i], relation: relationAt(entry.subjects[i], entry.places[i]) });
-    return found;
+    return this.incoming.relationsTo(id, max);
   }
 
-  private indexIncoming(): IncomingIndex {
-    const incoming: IncomingIndex = new Map();
-    for (const subject of this.entities.values()) {
-      relationTargets(subject).forEach((target, place) => {
-        const entry = incoming.get(target);
-        if (entry) {
-          entry.subjects.push(subject);
-          entry.places.push(place);
-        } else incoming.set(target, { subjects: [subject], places: [place] });
-      });
-    }
-    return incoming;
+  /**
+   * Takes up to `steps` more steps (one per entity, twice) in building the index of incoming
+   * relations; true once it is complete. The server calls it in short slices once a brief's
+   * diagnostics are out, so that the first hover finds the index made.
+   */
+  prepareIncoming(steps = Infinity): boolean {
+    return this.incoming.build(steps);
   }
 
   static empty(): KnowledgeBase {

@@ -9,6 +9,7 @@
  * bounds that never drop a name the full scan would have kept: the results are the same.
  */
 import type { Entity } from './model';
+import { normalizeName } from '../normalize';
 import { charMask, maxDistance, popcount } from './nameDistance';
 import { LABEL_ID, LABEL_NAME, type NameIndexData } from './nameIndexData';
 import { compareCodeUnits, lowerBound } from './sortedStrings';
@@ -111,6 +112,18 @@ export class NameIndex {
     const found: Entity[] = [];
     for (let e = this.entryStart[from]; e < this.entryStart[from + 1]; e++) found.push(this.entities[this.entryEntity[e]]);
     return found;
+  }
+
+  /**
+   * An entity's number in the KB's order, by id; −1 for an id the KB does not hold. An entity is
+   * always filed under its id's normal form, so one binary search finds it.
+   */
+  numberOf(id: string): number {
+    const [from, to] = this.exactRange(this.keys, normalizeName(id));
+    for (let k = from; k < to; k++) {
+      for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) if (this.entities[this.entryEntity[e]].id === id) return this.entryEntity[e];
+    }
+    return -1;
   }
 
   /** How many entities are filed under key k: one when its names denote the entity alone. */
