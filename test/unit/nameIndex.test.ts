@@ -6,7 +6,8 @@
  */
 import * as assert from 'assert';
 import { KnowledgeBase } from '../../server/src/core/kb/knowledgeBase';
-import { matchScore, MIN_SIMILARITY, SUGGESTION_MARGIN } from '../../server/src/core/kb/nameIndex';
+import { MIN_SIMILARITY, SUGGESTION_MARGIN } from '../../server/src/core/kb/nameIndex';
+import { matchScore } from '../../server/src/core/kb/nameScores';
 import { boundedEditDistance, classMasks, MASK_LEVELS, popcount, QueryDistance } from '../../server/src/core/kb/nameDistance';
 import type { Entity } from '../../server/src/core/kb/model';
 import type { EntityKind } from '../../server/src/core/kinds';

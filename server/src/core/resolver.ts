@@ -7,7 +7,8 @@ import type { KnowledgeBase } from './kb/knowledgeBase';
 import { normalizeName } from './normalize';
 import { objectList } from './objectList';
 import { compareAlphabetically, copyString } from './text';
-import { MIN_SIMILARITY, wordScore } from './kb/nameIndex';
+import { MIN_SIMILARITY } from './kb/nameIndex';
+import { wordScore } from './kb/nameScores';
 
 /** What a reference's name denotes. */
 export type Resolution =

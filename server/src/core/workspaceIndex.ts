@@ -262,6 +262,23 @@ export function entityKeys(entity: Entity): Set<string> {
   return new Set([entity.id, entity.name, ...entity.aliases].map(normalizeName));
 }
 
+/** Normalised names of every entity that was added, removed or changed between two KBs. */
+export function changedKeys(before: ReadonlyMap<string, Entity>, after: ReadonlyMap<string, Entity>): Set<string> {
+  const keys = new Set<string>();
+  // Field by field: an entity read from a snapshot builds its relations and facts when asked (kb/snapshot.ts).
+  const fingerprint = (e: Entity) => JSON.stringify([e.id, e.kind, e.name, e.aliases, e.summary, e.identifiers, e.relations, e.facts, e.origin, e.location.range]);
+  for (const [id, entity] of after) {
+    const old = before.get(id);
+    // An unchanged file gives back the very same entity objects (kb/snapshot.ts): no need to compare them.
+    if (!old || (old !== entity && fingerprint(old) !== fingerprint(entity))) {
+      entityKeys(entity).forEach((k) => keys.add(k));
+      if (old) entityKeys(old).forEach((k) => keys.add(k));
+    }
+  }
+  for (const [id, entity] of before) if (!after.has(id)) entityKeys(entity).forEach((k) => keys.add(k));
+  return keys;
+}
+
 /** The entity's keys that denote it alone in `kb`: the names that resolve to it. */
 export function resolvingKeys(entity: Entity, kb: KnowledgeBase): string[] {
   return [...entityKeys(entity)].filter((key) => {

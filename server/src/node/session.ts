@@ -14,11 +14,11 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService, type LanguageService } from '../core/languageService';
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
-import { entityKeys } from '../core/workspaceIndex';
-import type { Entity } from '../core/kb/model';
+import { changedKeys } from '../core/workspaceIndex';
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
 import { Folders, uriToPath, type Folder } from './folders';
 import type { Collector } from './collector';
+import { prepareForHovers } from './hoverPreparation';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -51,14 +51,6 @@ const QUIET_MS = 50;
 const BUSY_WAIT_MS = 100;
 /** The longest the check of closed briefs waits for a request being answered, ms. */
 const REQUEST_WAIT_MS = 1000;
-/** How many steps the KB's preparation for hovers takes between two looks at the clock. */
-const PREPARE_STEP = 256;
-/**
- * The pause between two slices of that preparation, ms. Not `setImmediate`: a megabyte brief
- * arrives in many reads of the pipe, and the server cannot tell that a message is under way, so
- * slices one after the other would run between those reads and hold the brief's open up.
- */
-const PREPARE_PAUSE_MS = 20;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
@@ -234,41 +226,27 @@ export class Session {
       this.publishedBriefs.delete(uri);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
       this.deps.collector?.afterCheck(current.getText().length);
-      this.prepareForHovers(folder.project.resolver.kb);
+      this.prepareKb(folder.project.resolver.kb);
     });
   }
 
   /** KBs whose preparation for hovers has begun (a reloaded KB is a new object). */
   private readonly preparedKbs = new WeakSet<KnowledgeBase>();
 
-  /**
-   * Once a brief's diagnostics are out, the analyst reads them and hovers: the KB's index of
-   * incoming relations, which the first hover on an entity needs (0.15–0.2 s with 100,000
-   * entities), is built meanwhile, in slices of 4 ms at most one in 24 ms, that step aside
-   * while a check is pending or a request is being answered. A hover that comes first builds
-   * the rest itself.
-   */
-  private prepareForHovers(kb: KnowledgeBase): void {
+  /** Once a brief's diagnostics are out, the analyst reads them and hovers: the KB gets ready for that meanwhile. */
+  private prepareKb(kb: KnowledgeBase): void {
     if (this.preparedKbs.has(kb)) return;
     this.preparedKbs.add(kb);
     void this.safely('preparing the KB for hovers', undefined, async () => {
-      const started = performance.now();
-      let work = 0;
-      let slices = 0;
-      for (;;) {
-        const sliceStart = performance.now();
-        let done: boolean;
-        do done = kb.prepareIncoming(PREPARE_STEP);
-        while (!done && performance.now() < sliceStart + PUBLISH_SLICE_MS);
-        work += performance.now() - sliceStart;
-        slices++;
-        if (done) break;
-        await new Promise((resolve) => setTimeout(resolve, PREPARE_PAUSE_MS));
-        while (this.timers.size > 0) await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-        await this.requestsAnswered();
-      }
-      this.log(`Prepared hovers for ${kb.entities.size} entities: ${Math.round(work)} ms of work in ${slices} slices over ${Math.round(performance.now() - started)} ms.`);
+      const p = await prepareForHovers(kb, () => this.idle());
+      this.log(`Prepared hovers for ${kb.entities.size} entities: ${Math.round(p.work)} ms of work in ${p.slices} slices over ${Math.round(p.wall)} ms.`);
     });
+  }
+
+  /** Resolves once no check of an open brief is pending and no request is being answered. */
+  private async idle(): Promise<void> {
+    while (this.timers.size > 0) await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    await this.requestsAnswered();
   }
 
   /**
@@ -414,23 +392,6 @@ export class Session {
       void this.connection.sendDiagnostics({ uri, diagnostics });
     }
   }
-}
-
-/** Normalised names of every entity that was added, removed or changed between two KBs. */
-function changedKeys(before: ReadonlyMap<string, Entity>, after: ReadonlyMap<string, Entity>): Set<string> {
-  const keys = new Set<string>();
-  // Field by field: an entity read from a snapshot builds its relations and facts when asked (kb/snapshot.ts).
-  const fingerprint = (e: Entity) => JSON.stringify([e.id, e.kind, e.name, e.aliases, e.summary, e.identifiers, e.relations, e.facts, e.origin, e.location.range]);
-  for (const [id, entity] of after) {
-    const old = before.get(id);
-    // An unchanged file gives back the very same entity objects (kb/snapshot.ts): no need to compare them.
-    if (!old || (old !== entity && fingerprint(old) !== fingerprint(entity))) {
-      entityKeys(entity).forEach((k) => keys.add(k));
-      if (old) entityKeys(old).forEach((k) => keys.add(k));
-    }
-  }
-  for (const [id, entity] of before) if (!after.has(id)) entityKeys(entity).forEach((k) => keys.add(k));
-  return keys;
 }
 
 export function isBrief(document: TextDocument): boolean {

@@ -21,7 +21,7 @@ import { FRONT_MATTER_KEYS } from '../frontMatter';
 import { RULE_CODES } from '../rules';
 import { lineRange, touches } from '../text';
 import { uniqueLabel } from './referenceText';
-import { matchScore } from '../kb/nameIndex';
+import { matchScore } from '../kb/nameScores';
 
 /** `matchScore` gives prefix matches at least this. */
 const PREFIX_SCORE = 80;

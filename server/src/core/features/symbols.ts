@@ -9,7 +9,7 @@ import type { EntityKind } from '../kinds';
 import { normalizeName } from '../normalize';
 import { compareAlphabetically, splitLines } from '../text';
 import type { FolderScope } from '../workspaceIndex';
-import { matchScore } from '../kb/nameIndex';
+import { matchScore } from '../kb/nameScores';
 
 /** More would only slow the editor's list down; the analyst narrows the query instead. */
 const MAX_WORKSPACE_SYMBOLS = 200;

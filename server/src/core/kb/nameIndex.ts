@@ -14,6 +14,7 @@ import { charMask, maxDistance, popcount } from './nameDistance';
 import { LABEL_ID, LABEL_NAME, type NameIndexData } from './nameIndexData';
 import { compareCodeUnits, lowerBound } from './sortedStrings';
 import { MIN_SIMILARITY, Search } from './suggestionSearch';
+import { matchScore } from './nameScores';
 
 export { MIN_SIMILARITY, SUGGESTION_MARGIN } from './suggestionSearch';
 
@@ -392,30 +393,4 @@ export class NameIndex {
     const at = lowerBound(sorted, value);
     return at < sorted.length && sorted[at] === value ? [at, at + 1] : [at, at];
   }
-}
-
-/**
- * Share of words in common: a query word counts when a key word equals it or, from three
- * letters on, starts with it (`shanghai-cooperation` within `shanghai-cooperation-organization`).
- */
-export function wordScore(queryWords: readonly string[], keyWords: readonly string[]): number {
-  let shared = 0;
-  for (const t of queryWords) if (keyWords.some((u) => u === t || (t.length >= 3 && u.startsWith(t)))) shared++;
-  return shared / Math.max(queryWords.length, keyWords.length);
-}
-
-/** 0 for no match; higher for prefix of the whole key, prefix of a word, then in-order letters. */
-export function matchScore(query: string, key: string): number {
-  if (query === '') return 1;
-  if (key === query) return 100;
-  if (key.startsWith(query)) return 80 + 10 * (query.length / key.length);
-  const wordStart = key.indexOf(`-${query}`);
-  if (wordStart >= 0) return 60 - Math.min(10, wordStart / 4);
-  let k = 0;
-  for (const c of query) {
-    k = key.indexOf(c, k);
-    if (k < 0) return 0;
-    k++;
-  }
-  return 20 + 10 * (query.length / key.length);
 }
