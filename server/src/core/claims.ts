@@ -25,24 +25,26 @@ export function kindProblem(signature: PredicateSignature, predicate: string, su
   return undefined;
 }
 
+/** The verdict when no stored relation speaks to the claim: one object for every such claim. */
+const UNSUPPORTED: Verdict = Object.freeze({ status: 'unsupported' });
+
 /**
  * Looks for the relation in the KB. A symmetric relation may be stored on either entity.
  * A stored relation of the claim's polarity supports it; one of the other polarity contradicts it.
+ * The subject's relations are read before the object's, and the first that decides wins. A
+ * megabyte brief holds about 900 claims: this allocates nothing but the verdict it returns.
  */
 export function judgeClaim(subject: Entity, predicate: string, object: Entity, negated: boolean): Verdict {
-  const signature = PREDICATES[predicate];
-  const found: { relation: Relation; holder: Entity }[] = [];
-  for (const relation of subject.relations) {
-    if (relation.type === predicate && relation.target === object.id) found.push({ relation, holder: subject });
-  }
-  if (signature?.symmetric) {
-    for (const relation of object.relations) {
-      if (relation.type === predicate && relation.target === subject.id) found.push({ relation, holder: object });
+  const holders = PREDICATES[predicate]?.symmetric ? 2 : 1;
+  let opposite: Verdict | undefined;
+  for (let h = 0; h < holders; h++) {
+    const holder = h === 0 ? subject : object;
+    const target = h === 0 ? object.id : subject.id;
+    for (const relation of holder.relations) {
+      if (relation.type !== predicate || relation.target !== target) continue;
+      if (relation.negated === negated) return { status: 'supported', relation, holder };
+      opposite ??= { status: 'contradicted', relation, holder };
     }
   }
-  const same = found.find((f) => f.relation.negated === negated);
-  if (same) return { status: 'supported', ...same };
-  const opposite = found.find((f) => f.relation.negated !== negated);
-  if (opposite) return { status: 'contradicted', ...opposite };
-  return { status: 'unsupported' };
+  return opposite ?? UNSUPPORTED;
 }
