@@ -67,6 +67,9 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'unknown key', text: '---\ntitle: x\nauthr: me\n---\n', expect: [['front-matter-unknown-key', 'authr']] },
   { name: 'missing title', text: '---\nauthor: me\n---\n', expect: [['front-matter-invalid-value', '---']] },
   { name: 'invalid values', text: '---\ntitle: ""\ndate: 2021-02-30\nclassification: secret\nconfidence: 3\ntags: x\nauthor: 5\n---\n', expect: [['front-matter-invalid-value', '""'], ['front-matter-invalid-value', '2021-02-30'], ['front-matter-invalid-value', 'secret'], ['front-matter-invalid-value', '3'], ['front-matter-invalid-value', 'x'], ['front-matter-invalid-value', '5']] },
+  { name: 'an alias inside the mapping it names', text: '---\n&a\ntitle: *a\n---\n', expect: [['front-matter-invalid-value', '*a']] },
+  { name: 'an alias inside the list it names', text: '---\ntitle: x\ntags: &t [a, *t]\n---\n', expect: [['front-matter-invalid-value', '*t']] },
+  { name: 'aliases to earlier values', text: '---\ntitle: &t x\ntags: [*t, *t]\n---\n', expect: [] },
   { name: 'unknown source in front matter', text: '---\ntitle: x\nsources: [mini-2021, nowhere]\n---\n', expect: [['unknown-source', 'nowhere']] },
   { name: 'a --- line later in the file is prose', text: 'Intro\n---\n@Tajikistan', expect: [] },
 ];
@@ -141,6 +144,13 @@ describe('validation details', () => {
     const { doc } = brief('𝒳😀 @Nobody');
     const [d] = service().validate(doc, state.project);
     assert.deepEqual(d.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 12 } });
+  });
+
+  it('keeps the tree plain data when a front matter alias names its own container', () => {
+    // Expanded, `title` would be the mapping that holds it; the tree must still serialise.
+    const syntax = service().parse(brief('---\n&a\ntitle: *a\n---\n@Tajikistan').doc);
+    assert.deepEqual(syntax.frontMatter?.entries, []);
+    assert.equal(JSON.parse(JSON.stringify(syntax)).references[0].name, 'Tajikistan');
   });
 
   it('handles CRLF, lone CR and a BOM', () => {

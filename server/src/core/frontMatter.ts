@@ -4,7 +4,7 @@
  * Parsed with the `yaml` package; values are checked here against the key table. Whether a
  * `sources:` id exists is a KB question, answered by the validator.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
 import { lineRange, OffsetMapper, range } from './text';
@@ -115,6 +115,16 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
     });
     return [];
   }
+  const loop = aliasToItsOwnContainer(doc);
+  if (loop) {
+    // Its value would contain itself: no front matter value can mean that, and the tree stays plain data.
+    problems.push({
+      code: 'front-matter-invalid-value',
+      message: `Front matter cannot be read: the alias '*${loop.source}' stands for a value that contains it.`,
+      range: toRange(loop.range?.[0] ?? 0, loop.range?.[1] ?? 0),
+    });
+    return [];
+  }
   let plainDoc: Record<string, unknown>;
   try {
     // The alias limit stops "billion laughs" front matter from expanding without bound.
@@ -206,4 +216,24 @@ function checkValues(fm: FrontMatter, problems: SyntaxProblem[]): void {
       range: fm.openingRange,
     });
   }
+}
+
+/**
+ * The first alias that names a node it lies inside (`&a` on a mapping, `*a` among its values),
+ * found without expanding any alias. Anchors come before their aliases, so every cycle in the
+ * expanded value has such an alias.
+ */
+function aliasToItsOwnContainer(doc: Document.Parsed): { source: string; range?: [number, number, number] | null } | undefined {
+  let found: { source: string; range?: [number, number, number] | null } | undefined;
+  visit(doc, {
+    Alias(_, alias, path) {
+      const target = alias.resolve(doc);
+      if (target && path.includes(target)) {
+        found = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
