@@ -4,7 +4,7 @@
  * Parsed with the `yaml` package; values are checked here against the key table. Whether a
  * `sources:` id exists is a KB question, answered by the validator.
  */
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
 import { lineRange, OffsetMapper, range } from './text';
@@ -223,8 +223,8 @@ function checkValues(fm: FrontMatter, problems: SyntaxProblem[]): void {
  * found without expanding any alias. Anchors come before their aliases, so every cycle in the
  * expanded value has such an alias.
  */
-function aliasToItsOwnContainer(doc: Document.Parsed): { source: string; range?: [number, number, number] | null } | undefined {
-  let found: { source: string; range?: [number, number, number] | null } | undefined;
+function aliasToItsOwnContainer(doc: Document.Parsed): Alias | undefined {
+  let found: Alias | undefined;
   visit(doc, {
     Alias(_, alias, path) {
       const target = alias.resolve(doc);
