@@ -7,15 +7,15 @@
 import { parseFrontMatter } from './frontMatter';
 import { scanInline } from './inline';
 import { objectList } from './objectList';
-import type {
-  BriefSyntax,
-  Citation,
+import {
   Claim,
-  Comment,
-  Directive,
-  EntityReference,
-  Heading,
-  SyntaxProblem,
+  type BriefSyntax,
+  type Citation,
+  type Comment,
+  type Directive,
+  type EntityReference,
+  type Heading,
+  type SyntaxProblem,
 } from './syntax';
 import { copyString, firstAtOrAfter, isSpaceUnit, lineAtOffset, lineRange, range, splitLines, trimEndAt } from './text';
 import type { Range } from 'vscode-languageserver-types';
@@ -346,7 +346,7 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
   if (word === '' || referenceAt(inline, pos) || word.startsWith('@')) {
     return brokenReference ? {} : malformed('a predicate such as member-of must follow the subject.');
   }
-  const predicateRange = lineRange(l, pos, pos + word.length);
+  const predicateStart = pos;
   pos = skipSpaces(line, pos + word.length, end);
   const object = referenceAt(inline, pos);
   if (!object) return brokenReference ? {} : malformed(`a reference must follow the predicate '${word}'.`);
@@ -354,18 +354,7 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
   const claimCitations: Citation[] = [];
   const { citations } = inline.all;
   for (let c = inline.firstCitation; c < citations.length; c++) if (citations[c].start >= object.end) claimCitations.push(citations[c]);
-  return {
-    claim: {
-      subject,
-      object,
-      predicate: word,
-      predicateRange,
-      negated,
-      keywordRange: lineRange(l, keywordStart, keywordEnd),
-      range: lineRange(l, keywordStart, claimEnd),
-      citations: claimCitations,
-    },
-  };
+  return { claim: new Claim(subject, object, word, negated, claimCitations, l, keywordStart, predicateStart, claimEnd) };
 }
 
 function skipSpaces(line: string, pos: number, end: number): number {
