@@ -1,6 +1,6 @@
 /**
- * References and citations hold their line and columns and make their ranges when asked
- * (syntax.ts); `spanAt` finds the one at a position by binary search. Both are held to the
+ * References, citations, claims and headings hold their line and columns and make their ranges
+ * when asked (syntax.ts); `spanAt` finds the reference or citation at a position by binary search. Both are held to the
  * plain definitions: the ranges the columns describe, and a scan of the whole list with
  * `touches`, at every position of seeded briefs (adjacent references, citations with and
  * without paragraphs, several items a line, lines without any).
@@ -34,6 +34,19 @@ describe('references and citations as numbers', () => {
     );
     const wholeAt = text.lastIndexOf('[^');
     assert.deepEqual([whole.range, whole.sourceRange, whole.paragraphsRange, whole.paragraphs], [lineRange(0, wholeAt, text.length - 1), lineRange(0, wholeAt + 2, text.length - 2), undefined, undefined]);
+  });
+
+  it('claims and headings make the ranges of their lines', () => {
+    const text = '## Security outlook\n- claim: @Uzbekistan not member-of @CSTO [^carlson-2021:p7]  ';
+    const syntax = parseBrief(text);
+    const [heading] = syntax.headings;
+    assert.deepEqual([heading.level, heading.text, heading.range], [2, 'Security outlook', lineRange(0, 0, '## Security outlook'.length)]);
+    const [claim] = syntax.claims;
+    const line = text.split('\n')[1];
+    assert.deepEqual(
+      [claim.keywordRange, claim.predicateRange, claim.range, claim.negated, claim.citations.map((c) => c.sourceId)],
+      [lineRange(1, 2, 8), lineRange(1, line.indexOf('member-of'), line.indexOf(' @CSTO')), lineRange(1, 2, line.trimEnd().length), true, ['carlson-2021']],
+    );
   });
 
   it('are found at a position as a scan of the whole list finds them', () => {

@@ -7,7 +7,7 @@
  */
 import type { Range } from 'vscode-languageserver-types';
 import { Citation, EntityReference, type SyntaxProblem } from './syntax';
-import { isSpaceUnit, lineRange, trimEndAt } from './text';
+import { copyString, isSpaceUnit, lineRange, trimEndAt } from './text';
 
 /** Where the scanner puts what it finds: the document's lists, appended to in order. */
 export interface InlineSink {
@@ -205,5 +205,17 @@ function scanCitation(line: string, lineNo: number, i: number): Citation | undef
   if (j >= line.length) return undefined;
   const sourceEnd = colon < 0 ? j : colon;
   if (sourceEnd === bodyStart) return undefined; // `[^]` or `[^:p1]`: no source id, plain text
-  return new Citation(line.slice(bodyStart, sourceEnd), colon < 0 ? undefined : line.slice(colon + 1, j), lineNo, i, j + 1, sourceEnd);
+  return new Citation(sourceIdAt(line, bodyStart, sourceEnd), colon < 0 ? undefined : line.slice(colon + 1, j), lineNo, i, j + 1, sourceEnd);
+}
+
+/**
+ * The source id of the last citation read: a brief cites the same few sources again and again.
+ * A copy, so that it never keeps a document's text alive after the document is gone.
+ */
+let lastSourceId = '';
+
+/** The source id from `start` to `end`, as the same string as the last citation's when it is the same id. */
+function sourceIdAt(line: string, start: number, end: number): string {
+  if (end - start !== lastSourceId.length || !line.startsWith(lastSourceId, start)) lastSourceId = copyString(line.slice(start, end));
+  return lastSourceId;
 }

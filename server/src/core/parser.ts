@@ -9,12 +9,12 @@ import { scanInline } from './inline';
 import { objectList } from './objectList';
 import {
   Claim,
+  Heading,
   type BriefSyntax,
   type Citation,
   type Comment,
   type Directive,
   type EntityReference,
-  type Heading,
   type SyntaxProblem,
 } from './syntax';
 import { copyString, firstAtOrAfter, isSpaceUnit, lineAtOffset, lineRange, range, splitLines, trimEndAt } from './text';
@@ -224,7 +224,7 @@ function bodyLine(line: string, l: number, out: Collector): void {
   const contentEnd = commentStart < 0 ? line.length : commentStart;
 
   if (heading) {
-    out.headings.push({ level: heading[1].length, text: line.slice(scanFrom, contentEnd).trim(), range: lineRange(l, 0, line.length) });
+    out.headings.push(new Heading(heading[1].length, line.slice(scanFrom, contentEnd).trim(), l, line.length));
   }
   if (commentStart >= 0) {
     const comment = { range: lineRange(l, commentStart, line.length), text: line.slice(commentStart + 2) };

@@ -115,11 +115,19 @@ export class Claim {
   }
 }
 
-/** A heading of the outline. */
-export interface Heading {
-  readonly level: number;
-  readonly text: string;
-  readonly range: Range;
+/** A heading of the outline, its line held as numbers like a reference. */
+export class Heading {
+  constructor(
+    readonly level: number,
+    readonly text: string,
+    readonly line: number,
+    /** The line's length: the heading's range is the whole line. */
+    readonly length: number,
+  ) {}
+
+  get range(): Range {
+    return lineRange(this.line, 0, this.length);
+  }
 }
 
 /** A suppression directive in a `%%` comment (spec §3.6). */
