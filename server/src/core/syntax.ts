@@ -1,6 +1,6 @@
 /**
- * The syntax tree of a brief (spec §3), as plain data (references, citations and claims as
- * numbers, with their ranges made on demand).
+ * The syntax tree of a brief (spec §3), as plain data (references, citations, claims and
+ * headings as numbers, with their ranges made on demand).
  *
  * Every range is an LSP range: zero-based lines and UTF-16 columns, end exclusive. The parser
  * fills these types; every feature reads them and never re-scans the text.
