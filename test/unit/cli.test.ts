@@ -246,6 +246,8 @@ describe('brief-lint (the real process)', () => {
       { name: '0 when clean', files: { 'a.brief': '@Tajikistan [^mini-2021:p1]\n' }, args: [], status: 0 },
       { name: '1 with an error', files: { 'a.brief': '@Tajikistan\n', 'b.brief': '@Nobody\n' }, args: [], status: 1 },
       { name: '0 with only a warning', files: { 'a.brief': '@Georgia\n' }, args: [], status: 0 },
+      // The YAML parser's own warning about such a key once went to stderr.
+      { name: '0 with a front matter key that is a mapping', files: { 'a.brief': '---\ntitle: x\n{ k }: 1\n---\n@Tajikistan\n' }, args: [], status: 0 },
       { name: '0 with only information', files: { 'a.brief': 'claim: @Russia member-of @SCO\n' }, args: [], status: 0 },
       { name: '0 with only a hint', files: { 'a.brief': '@Nobody\n', '.briefrc.yaml': 'rules: { unknown-reference: hint }\n' }, args: [], status: 0 },
       { name: '0 when the config turns an error off', files: { 'a.brief': '@Nobody\n', '.briefrc.yaml': 'rules: { unknown-reference: off }\n' }, args: [], status: 0 },

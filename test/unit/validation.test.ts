@@ -153,6 +153,23 @@ describe('validation details', () => {
     assert.equal(JSON.parse(JSON.stringify(syntax)).references[0].name, 'Tajikistan');
   });
 
+  it('names a front matter key that is a mapping or a list as written, and the parser warns no one', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const found = diagnose('---\ntitle: x\n{ mini-2021 }: 3\n? [a,\n    b]\n: 4\n---\n');
+      assert.deepEqual(found.map((d) => [d.code, d.range.start.line]), [['front-matter-unknown-key', 2], ['front-matter-unknown-key', 3]]);
+      assert.match(found[0].message, /^Unknown front matter key '\{ mini-2021 \}'\./);
+      assert.match(found[1].message, /^Unknown front matter key '\[a, b\]'\./);
+      // A process warning is emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('handles CRLF, lone CR and a BOM', () => {
     const crlf = service().validate(brief(`${FM.replace(/\n/g, '\r\n')}@Nobody\r\n@Tajikstan`).doc, state.project);
     assert.deepEqual(crlf.map((d) => d.range.start), [{ line: 3, character: 0 }, { line: 4, character: 0 }]);

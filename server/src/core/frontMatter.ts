@@ -86,7 +86,9 @@ export function parseFrontMatter(lines: readonly string[]): FrontMatterResult {
 /** Parses the YAML and lists its top-level keys with document ranges. */
 function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[]): FrontMatterEntry[] {
   // Duplicate keys are found below with a set: the parser's own check is quadratic in the key count.
-  const doc = parseDocument(yaml, { prettyErrors: false, uniqueKeys: false });
+  // `logLevel: 'error'`: the parser's warnings (a key that is itself a mapping, say) would go to
+  // the process's stderr, which is brief-lint's terminal; Brief reports what matters as diagnostics.
+  const doc = parseDocument(yaml, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   // Our own line mapping, not the parser's: its line counter misses breaks it did not lex.
   const mapper = new OffsetMapper(yaml);
   const toRange = (start: number, end: number): Range => {
@@ -142,7 +144,8 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
   for (const pair of contents.items) {
     const key = pair.key as YamlNode | null;
     const value = pair.value as YamlNode | null;
-    const keyText = isScalar(key) ? String(key.value) : String(key);
+    // A key that is not a scalar (`{ a }: 1`, `[a]: 1`, `? x`) is named as written, on one line.
+    const keyText = isScalar(key) ? String(key.value) : key?.range ? yaml.slice(key.range[0], key.range[1]).replace(/\s+/g, ' ').trim() : String(key);
     const keyRange = toRange(key?.range?.[0] ?? 0, key?.range?.[1] ?? 0);
     if (seen.has(keyText)) {
       problems.push({ code: 'front-matter-syntax', message: `Front matter is not valid YAML: the key '${keyText}' appears twice.`, range: keyRange });
