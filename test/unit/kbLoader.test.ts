@@ -3,7 +3,7 @@
  * diagnostic on that file, and a broken file never takes away the last good entities.
  */
 import { strict as assert } from 'assert';
-import { loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
+import { KnowledgeBase, loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
 import { parseConfig } from '../../server/src/core/config';
 import { normalizeName } from '../../server/src/core/normalize';
 import { loadProject } from '../../server/src/core/project';
@@ -131,7 +131,7 @@ describe('KB loader (spec §4.2)', () => {
     assert.deepEqual(incoming('gamma'), []);
   });
 
-  it('builds the index of incoming relations in steps to what a scan of every relation finds, and finishes it when asked midway', () => {
+  it('makes the index of incoming relations in the cross-file pass, or else in steps, to what a scan of every relation finds, and finishes it when asked midway', () => {
     const dataDir = path.join(REPO_ROOT, 'data');
     const read = (dir: string) =>
       fs.readdirSync(path.join(dataDir, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ uri: `file:///${dir}/${f}`, text: fs.readFileSync(path.join(dataDir, dir, f), 'utf8'), origin: 'bundled' as const }));
@@ -149,8 +149,17 @@ describe('KB loader (spec §4.2)', () => {
     const expected = scanned(loadKnowledgeBase(inputs).kb);
     assert.ok(expected.filter(([, count]) => (count as number) > 1).length > 5, 'the bundled KB has entities that several relations point at');
 
+    // A clean pass has looked every target up: its KB comes with the index made.
+    const clean = loadKnowledgeBase(inputs).kb;
+    assert.equal(clean.prepareIncoming(1), true, 'nothing left to build');
+    assert.deepEqual(all(clean), expected);
+    // A KB without it (a pass with an error somewhere, below) builds it in steps.
+    const unprepared = () => {
+      const { entities, sources } = loadKnowledgeBase(inputs).kb;
+      return new KnowledgeBase(entities, sources);
+    };
     for (const step of [1, 7, 1000]) {
-      const kb = loadKnowledgeBase(inputs).kb;
+      const kb = unprepared();
       let calls = 1;
       while (!kb.prepareIncoming(step)) calls++;
       assert.equal(calls, Math.ceil((2 * kb.entities.size) / step), `steps of ${step}: each entity is numbered, then read`);
@@ -158,12 +167,19 @@ describe('KB loader (spec §4.2)', () => {
       assert.deepEqual(all(kb), expected, `steps of ${step}`);
     }
     // A hover that comes before the preparation is done finishes it: nothing read twice, nothing missed.
-    const midway = loadKnowledgeBase(inputs).kb;
+    const midway = unprepared();
     assert.equal(midway.prepareIncoming(10), false);
     assert.deepEqual(all(midway), expected);
     assert.equal(midway.prepareIncoming(1), true);
     // With nothing prepared, the first question builds it all.
-    assert.deepEqual(all(loadKnowledgeBase(inputs).kb), expected);
+    assert.deepEqual(all(unprepared()), expected);
+
+    // A workspace file whose relation targets no entity is an error: that file is left out, and the rest builds in steps.
+    const broken = { uri: 'file:///ws/kb/broken.yaml', text: 'entities:\n  - id: x-land\n    kind: state\n    name: X Land\n    summary: S.\n    relations:\n      - type: borders\n        target: nowhere\n        evidence:\n          - { source: carlson-2021, paragraph: p2, quote: "the Taliban\'s takeover of Afghanistan" }\n', origin: 'workspace' as const };
+    const withError = loadKnowledgeBase({ ...inputs, entityFiles: [...inputs.entityFiles, broken] });
+    assert.ok([...withError.diagnostics.values()].flat().some((d) => d.code === 'kb-unknown-target'));
+    assert.equal(withError.kb.prepareIncoming(1), false, 'a pass with an error hands no index over');
+    assert.deepEqual(all(withError.kb), scanned(withError.kb));
   });
 
   it('loads the bundled KB with no diagnostics', async () => {

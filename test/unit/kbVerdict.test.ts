@@ -160,6 +160,33 @@ describe('KB verdict cache', () => {
     assert.deepEqual(snapshot(rebuilt), snapshot(uncached));
   });
 
+  it('stores the index of incoming relations with the verdict, and a replay uses the stored one instead of building it', () => {
+    const uncached = loadKnowledgeBase(inputs(CLOSING));
+    loadKnowledgeBase(inputs(CLOSING), undefined, new CountingCache(folder));
+    const [name] = verdictFiles();
+    const stored = decodeVerdict(fs.readFileSync(path.join(folder, name)));
+    assert.ok(stored.incoming, 'the verdict holds the index');
+    const replay = () => loadKnowledgeBase(inputs(CLOSING), undefined, new CountingCache(folder)).kb;
+    assert.equal(replay().prepareIncoming(1), true, 'nothing left to build');
+    assert.equal(uncached.kb.countRelationsTo('beta'), 1);
+
+    // Forge an index in which nothing points anywhere: only a replay that uses the stored arrays shows it.
+    const ids = [...uncached.kb.entities.keys()];
+    const none = { start: new Int32Array(ids.length + 1), subject: new Int32Array(0), place: new Int32Array(0) };
+    fs.writeFileSync(path.join(folder, name), encodeVerdict({ ...stored, incoming: none }));
+    assert.deepEqual(ids.map((id) => replay().countRelationsTo(id)), ids.map(() => 0));
+
+    // Arrays that do not fit the entities (a subject past the end, one entity too few) are not used: the KB builds its own.
+    const subject = stored.incoming.subject.slice();
+    subject[0] = 99;
+    for (const incoming of [{ ...stored.incoming, subject }, { ...stored.incoming, start: stored.incoming.start.subarray(1) }]) {
+      fs.writeFileSync(path.join(folder, name), encodeVerdict({ ...stored, incoming }));
+      const rebuilt = replay();
+      assert.equal(rebuilt.prepareIncoming(1), false, 'built again, in steps');
+      assert.deepEqual(snapshot({ ...uncached, kb: rebuilt }), snapshot(uncached));
+    }
+  });
+
   it('stores no verdict for a pass with a cross-file error, and the broken file still falls back on its last good version', () => {
     const good = loadKnowledgeBase(inputs(CLOSING));
     const uncached = loadKnowledgeBase(inputs(UNKNOWN_TARGET), good);

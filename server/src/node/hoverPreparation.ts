@@ -3,7 +3,9 @@
  * relations that other entities hold to it, which needs the KB's index of incoming relations
  * (kb/incomingRelations.ts): about 0.18 s of work with 100,000 entities, which no start should
  * pay and which the first hover used to wait for. Once a brief's diagnostics are out, the server
- * builds it here in short slices, each after a pause and only when the session is idle.
+ * builds it here in short slices, each after a pause and only when the session is idle. (A KB
+ * whose cross-file pass was clean, or that a stored verdict gave, comes with the index made: this
+ * is for the others, such as a KB with a broken workspace file.)
  */
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
 

@@ -10,6 +10,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { DataFileInput } from './loader';
 import type { Entity, Source } from './model';
 import type { NameIndexData } from './nameIndexData';
+import type { IncomingIndexData } from './incomingRelations';
 
 /** What reading one file on its own found: its entities or its source, and its diagnostics. */
 export interface FileReading {
@@ -49,6 +50,11 @@ export interface KbVerdict {
    * same order: a warm start reads them instead of building them (nameIndexData.ts).
    */
   readonly names?: NameIndexData;
+  /**
+   * The index of the relations that point at each entity (incomingRelations.ts), which the pass
+   * makes as it checks every target: a warm start then has it before the first hover.
+   */
+  readonly incoming?: IncomingIndexData;
 }
 
 /**
@@ -61,4 +67,4 @@ export const CACHE_FORMAT = 3;
  * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's
  * key, apart from the readings' format so that a new verdict does not make every KB file be parsed again.
  */
-export const VERDICT_FORMAT = 4;
+export const VERDICT_FORMAT = 5;

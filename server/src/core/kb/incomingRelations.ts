@@ -7,9 +7,50 @@
  * order, in three integer arrays (a few MiB for 100,000 entities, where a Map from target ids to
  * lists of subjects took 24 MiB and made the server's collections of a large heap slower). It is
  * built in steps (`build`), so that the server can make it in short slices while the analyst
- * reads diagnostics, and a question asked before it is done finishes it.
+ * reads diagnostics, and a question asked before it is done finishes it. The KB's cross-file pass
+ * looks every target up anyway, so a clean pass hands its findings over (`fromFound`) and a
+ * stored verdict keeps the arrays (fileCache.ts): then no step is left to take.
  */
 import { relationAt, relationTargets, type Entity, type Relation } from './model';
+
+/** The index's arrays: the relations to entity t are entries `start[t]` up to `start[t + 1]`, each a subject and a place in its list. */
+export interface IncomingIndexData {
+  readonly start: Int32Array;
+  readonly subject: Int32Array;
+  readonly place: Int32Array;
+}
+
+/**
+ * The arrays from relations found as (target, subject, place) triples, subjects in the KB's
+ * order: a counting sort, stable, so each target's subjects stay in that order.
+ */
+export function incomingFromFound(found: readonly number[], entityCount: number): IncomingIndexData {
+  const start = new Int32Array(entityCount + 1);
+  for (let i = 0; i < found.length; i += 3) start[found[i] + 1]++;
+  for (let t = 1; t < start.length; t++) start[t] += start[t - 1];
+  const filled = start.slice(0, -1);
+  const subject = new Int32Array(found.length / 3);
+  const place = new Int32Array(found.length / 3);
+  for (let i = 0; i < found.length; i += 3) {
+    const at = filled[found[i]]++;
+    subject[at] = found[i + 1];
+    place[at] = found[i + 2];
+  }
+  return { start, subject, place };
+}
+
+/**
+ * Whether stored arrays have the shape of an index of `entityCount` entities: every list within
+ * bounds, so no lookup reads past an array. (That each place names a relation of its subject
+ * follows from the arrays being the ones made for exactly these files: see fileCache.ts.)
+ */
+export function fitsIncoming(data: IncomingIndexData, entityCount: number): boolean {
+  const { start, subject, place } = data;
+  if (start.length !== entityCount + 1 || start[0] !== 0 || start[entityCount] !== subject.length || place.length !== subject.length) return false;
+  for (let t = 1; t <= entityCount; t++) if (start[t] < start[t - 1]) return false;
+  for (let j = 0; j < subject.length; j++) if (subject[j] < 0 || subject[j] >= entityCount || place[j] < 0) return false;
+  return true;
+}
 
 export class IncomingRelations {
   /** The relations to entity t are entries `start[t]` up to `start[t + 1]`: each a subject and a place in its list. */
@@ -29,11 +70,21 @@ export class IncomingRelations {
   /**
    * @param ordered the KB's entities in order
    * @param numberOf an entity's number in that order by id, −1 for an id the KB does not hold
+   * @param made the index's arrays for exactly these entities, when the cross-file pass or a
+   *   stored verdict has them; ignored unless they fit
    */
   constructor(
     private readonly ordered: readonly Entity[],
     private readonly numberOf: (id: string) => number,
-  ) {}
+    made?: IncomingIndexData,
+  ) {
+    if (made && fitsIncoming(made, ordered.length)) [this.start, this.subject, this.place, this.numbers] = [made.start, made.subject, made.place, undefined];
+  }
+
+  /** The arrays, once the index is complete (for a verdict to keep). */
+  get data(): IncomingIndexData | undefined {
+    return this.start && this.subject && this.place ? { start: this.start, subject: this.subject, place: this.place } : undefined;
+  }
 
   /**
    * Takes up to `steps` more steps (an entity numbered, or an entity's relations read); true once
@@ -79,20 +130,9 @@ export class IncomingRelations {
     return found;
   }
 
-  /** Files what was found by target: a counting sort, stable, so each target's subjects stay in order. */
+  /** Files what was found by target. */
   private finish(): void {
-    const found = this.found;
-    const start = new Int32Array(this.ordered.length + 1);
-    for (let i = 0; i < found.length; i += 3) start[found[i] + 1]++;
-    for (let t = 1; t < start.length; t++) start[t] += start[t - 1];
-    const filled = start.slice(0, -1);
-    const subject = new Int32Array(found.length / 3);
-    const place = new Int32Array(found.length / 3);
-    for (let i = 0; i < found.length; i += 3) {
-      const at = filled[found[i]]++;
-      subject[at] = found[i + 1];
-      place[at] = found[i + 2];
-    }
+    const { start, subject, place } = incomingFromFound(this.found, this.ordered.length);
     [this.start, this.subject, this.place, this.found, this.numbers] = [start, subject, place, [], undefined];
   }
 }

@@ -13,16 +13,17 @@ import type { Entity, Evidence, Relation, Source } from './model';
 import type { DataProblemCode } from './yamlFile';
 import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './fileCache';
 import { NameIndex } from './nameIndex';
-import { IncomingRelations } from './incomingRelations';
+import { IncomingRelations, incomingFromFound, type IncomingIndexData } from './incomingRelations';
 import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
   /**
-   * Relations that point at each entity (only hover asks). Built from the targets alone (an
-   * entity read from a snapshot builds its relations when asked, and those asked for here are
-   * built one by one and not kept), never at load: in steps ahead of the first hover
-   * (`prepareIncoming`), or at once by a hover that comes first.
+   * Relations that point at each entity (only hover asks). Made by a clean cross-file pass, or
+   * read with its verdict; otherwise built from the targets alone (an entity read from a
+   * snapshot builds its relations when asked, and those asked for here are built one by one and
+   * not kept), never at load: in steps ahead of the first hover (`prepareIncoming`), or at once
+   * by a hover that comes first.
    */
   private readonly incoming: IncomingRelations;
   /** Every id, name and alias, normalised: for lookups, suggestions and completion. */
@@ -31,16 +32,24 @@ export class KnowledgeBase {
   /**
    * @param names the name index's arrays for exactly these entities in this order, when a cache
    *   kept them (see nameIndexData.ts); built here when absent or when they do not fit
+   * @param incoming the index of incoming relations for exactly these entities in this order,
+   *   from the cross-file pass or a cache; built when first needed when absent or when it does not fit
    */
   constructor(
     readonly entities: ReadonlyMap<string, Entity>,
     readonly sources: ReadonlyMap<string, Source>,
     names?: NameIndexData,
+    incoming?: IncomingIndexData,
   ) {
     const ordered = [...entities.values()];
     const data = names && fitsEntities(names, ordered) ? names : buildNameIndexData(ordered);
     this.nameIndex = new NameIndex(data, ordered);
-    this.incoming = new IncomingRelations(ordered, (id) => this.nameIndex.numberOf(id));
+    this.incoming = new IncomingRelations(ordered, (id) => this.nameIndex.numberOf(id), incoming);
+  }
+
+  /** The index of incoming relations' arrays, once complete: a verdict keeps them. */
+  incomingData(): IncomingIndexData | undefined {
+    return this.incoming.data;
   }
 
   /** The entities a name denotes after normalisation (spec §3.3): none, one, or several. */
@@ -122,7 +131,7 @@ export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cac
   const { result, added } = crossFilePass(sourceFiles, entityFiles, previous);
   // With an error the pass falls back on `previous`, which no verdict may stand for.
   // The name index's arrays go with it: they depend on the same files in the same order.
-  if (settled && cache?.setVerdict && !added.some(anyError)) cache.setVerdict(files, CROSS_FILE_CHECKS, { added, names: result.kb.names().data });
+  if (settled && cache?.setVerdict && !added.some(anyError)) cache.setVerdict(files, CROSS_FILE_CHECKS, { added, names: result.kb.names().data, incoming: result.kb.incomingData() });
   return result;
 }
 
@@ -176,7 +185,7 @@ function replay(sourceFiles: readonly LoadedFile[], entityFiles: readonly Loaded
     // Without errors no id occurs twice (that is kb-duplicate-id or kb-id-clash): no entity is replaced.
     for (const e of list) entities.set(e.id, e);
   }
-  return { kb: new KnowledgeBase(entities, sources, verdict.names), diagnostics, lastGood };
+  return { kb: new KnowledgeBase(entities, sources, verdict.names, verdict.incoming), diagnostics, lastGood };
 }
 
 /**
@@ -213,14 +222,19 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
   });
 
   const entities = new Map<string, Entity>();
-  const owner = new Map<string, DataFileInput>();
-  const kinds = new Map<string, Entity['kind']>();
+  // Each id numbered by its first entity in file order, with that entity's file and kind: when
+  // the pass is clean, the numbers are the merged KB's order.
+  const numbers = new Map<string, number>();
+  const firsts: FirstEntity[] = [];
   for (const c of candidates) {
     for (const e of c.entities) {
-      if (!owner.has(e.id)) owner.set(e.id, c.input);
-      if (!kinds.has(e.id)) kinds.set(e.id, e.kind);
+      if (numbers.has(e.id)) continue;
+      numbers.set(e.id, firsts.length);
+      firsts.push({ input: c.input, kind: e.kind });
     }
   }
+  /** Every relation with a known target, as (target, subject, place) by those numbers. */
+  const found: number[] = [];
 
   const cycleWarnings = partOfCycles(candidates.filter((c) => c.fresh).flatMap((c) => c.entities));
   for (const c of candidates) {
@@ -231,8 +245,9 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
       for (const e of c.entities) {
         if (seen.has(e.id)) report('kb-duplicate-id', `Duplicate id '${e.id}' in this file.`, e.location.range);
         seen.add(e.id);
-        const first = owner.get(e.id);
-        if (first && first.uri !== c.input.uri) {
+        const subject = numbers.get(e.id) as number;
+        const first = firsts[subject].input;
+        if (first.uri !== c.input.uri) {
           const clash = c.input.origin === 'workspace' && first.origin === 'bundled';
           report(
             clash ? 'kb-id-clash' : 'kb-duplicate-id',
@@ -240,7 +255,7 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
             e.location.range,
           );
         }
-        checkEntity(e, kinds, sources, report);
+        checkEntity(e, subject, { numbers, firsts }, sources, report, found);
       }
     }
     const ok = !anyError(c.list);
@@ -250,7 +265,17 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
     for (const e of use) if (!entities.has(e.id)) entities.set(e.id, e);
   }
   const added = [...sourceFiles, ...entityFiles].map(({ reading }, i) => lists[i].slice(reading.diagnostics.length));
-  return { result: { kb: new KnowledgeBase(entities, sources), diagnostics, lastGood }, added };
+  // Without an error every file's own entities were checked and merged, none twice: the pass
+  // has seen every relation, numbered as the KB orders its entities.
+  const clean = !lists.some(anyError) && firsts.length === entities.size;
+  const incoming = clean ? incomingFromFound(found, entities.size) : undefined;
+  return { result: { kb: new KnowledgeBase(entities, sources, undefined, incoming), diagnostics, lastGood }, added };
+}
+
+/** The first entity of an id, in file order. */
+interface FirstEntity {
+  readonly input: DataFileInput;
+  readonly kind: Entity['kind'];
 }
 
 /**
@@ -305,15 +330,24 @@ function anyError(list: readonly Diagnostic[]): boolean {
   return list.some((d) => d.severity === DiagnosticSeverity.Error);
 }
 
-/** Checks an entity's relations and evidence against the merged ids, kinds and sources. */
+/**
+ * Checks an entity's relations and evidence against the merged ids, kinds and sources, and adds
+ * each relation whose target is known to `found` as (target, subject, place).
+ */
 function checkEntity(
   e: Entity,
-  kinds: ReadonlyMap<string, Entity['kind']>,
+  subject: number,
+  ids: { readonly numbers: ReadonlyMap<string, number>; readonly firsts: readonly FirstEntity[] },
   sources: ReadonlyMap<string, Source>,
   report: (code: DataProblemCode, message: string, range?: Range) => void,
+  found: number[],
 ): void {
-  for (const r of e.relations) {
-    const targetKind = kinds.get(r.target);
+  const { relations } = e;
+  for (let place = 0; place < relations.length; place++) {
+    const r = relations[place];
+    const target = ids.numbers.get(r.target);
+    if (target !== undefined) found.push(target, subject, place);
+    const targetKind = target === undefined ? undefined : ids.firsts[target].kind;
     const signature = PREDICATES[r.type];
     if (!targetKind) {
       report('kb-unknown-target', `Relation ${r.type} of '${e.id}' targets '${r.target}', which is no entity.`, r.location.range);

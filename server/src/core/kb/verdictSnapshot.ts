@@ -2,9 +2,11 @@
  * The stored form of a verdict of the cross-file pass (fileCache.ts `KbVerdict`), in the frame
  * of the readings (snapshotFrame.ts) under its own magic number:
  *
- *   ints     a flag (1 when the name index's arrays follow); then the five counts of those
- *            arrays (keys, entries, length runs, words, word holders) and the arrays themselves,
- *            in the order of `ARRAYS`
+ *   ints     flags (1 when the name index's arrays follow, 2 when the incoming relations'
+ *            do); then the five counts of the name index's arrays (keys, entries, length
+ *            runs, words, word holders) and the arrays themselves, in the order of `ARRAYS`;
+ *            then the number of entities and of relations, and the incoming relations'
+ *            arrays (start, subject, place)
  *   strings  the keys, then the words
  *   extra    `{ added }`: what the pass added to each file's diagnostics
  *
@@ -14,10 +16,12 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { VERDICT_FORMAT, type KbVerdict } from './fileCache';
 import { MASK_LEVELS } from './nameDistance';
 import type { NameIndexData } from './nameIndexData';
+import type { IncomingIndexData } from './incomingRelations';
 import { decodeFrame, encodeFrame, IntWriter, isDiagnostic, SnapshotError } from './snapshotFrame';
 
 const VERDICT_MAGIC = 0x56424942; // "BIBV"
 const HAS_NAMES = 1;
+const HAS_INCOMING = 2;
 
 type ArrayName = 'entryStart' | 'entryEntity' | 'entryLabel' | 'order' | 'position' | 'lengthStart' | 'masks' | 'wordCounts' | 'wordStart' | 'wordKeys';
 /** The arrays in stored order, with their lengths from the counts. */
@@ -44,15 +48,18 @@ interface Counts {
 
 export function encodeVerdict(verdict: KbVerdict): Uint8Array {
   const ints = new IntWriter();
-  const names = verdict.names;
-  if (!names) {
-    ints.push(0);
-    return encodeFrame(VERDICT_MAGIC, VERDICT_FORMAT, ints.finish(), [], { added: verdict.added });
+  const { names, incoming } = verdict;
+  ints.push((names ? HAS_NAMES : 0) | (incoming ? HAS_INCOMING : 0));
+  if (names) {
+    for (const count of [names.keys.length, names.entryEntity.length, names.lengthStart.length, names.words.length, names.wordKeys.length]) ints.push(count);
+    for (const [name] of ARRAYS) ints.pushAll(names[name]);
   }
-  ints.push(HAS_NAMES);
-  for (const count of [names.keys.length, names.entryEntity.length, names.lengthStart.length, names.words.length, names.wordKeys.length]) ints.push(count);
-  for (const [name] of ARRAYS) ints.pushAll(names[name]);
-  return encodeFrame(VERDICT_MAGIC, VERDICT_FORMAT, ints.finish(), [...names.keys, ...names.words], { added: verdict.added });
+  if (incoming) {
+    ints.push(incoming.start.length - 1);
+    ints.push(incoming.subject.length);
+    for (const list of [incoming.start, incoming.subject, incoming.place]) ints.pushAll(list);
+  }
+  return encodeFrame(VERDICT_MAGIC, VERDICT_FORMAT, ints.finish(), names ? [...names.keys, ...names.words] : [], { added: verdict.added });
 }
 
 /** Rebuilds a verdict; throws when the bytes are no valid stored verdict. */
@@ -60,19 +67,30 @@ export function decodeVerdict(bytes: Uint8Array): KbVerdict {
   const { ints, strings, extra } = decodeFrame(bytes, VERDICT_MAGIC, VERDICT_FORMAT);
   const added = (extra as { added?: unknown } | null)?.added;
   if (!Array.isArray(added) || !added.every((list) => Array.isArray(list) && list.every(isDiagnostic))) throw new SnapshotError('bad verdict');
-  if (ints.length === 1 && ints[0] === 0 && strings.length === 0) return { added: added as Diagnostic[][] };
-  if (ints.length < 6 || ints[0] !== HAS_NAMES) throw new SnapshotError('bad verdict');
-  const counts: Counts = { keys: ints[1], entries: ints[2], lengthRuns: ints[3], words: ints[4], wordHolders: ints[5] };
-  if (Object.values(counts).some((n) => n < 0) || strings.length !== counts.keys + counts.words) throw new SnapshotError('bad name index');
-  let at = 6;
-  const arrays = {} as Record<ArrayName, Int32Array>;
-  for (const [name, length] of ARRAYS) {
-    const n = length(counts);
-    if (n > ints.length - at) throw new SnapshotError('bad name index');
-    arrays[name] = ints.subarray(at, at + n);
+  const flags = ints.length > 0 ? ints[0] : -1;
+  if (flags < 0 || (flags & ~(HAS_NAMES | HAS_INCOMING)) !== 0) throw new SnapshotError('bad verdict');
+  let at = 1;
+  /** The next `n` ints, as a view. */
+  const take = (n: number, what: string): Int32Array => {
+    if (n < 0 || n > ints.length - at) throw new SnapshotError(`bad ${what}`);
     at += n;
+    return ints.subarray(at - n, at);
+  };
+  let names: NameIndexData | undefined;
+  if (flags & HAS_NAMES) {
+    const [keys, entries, lengthRuns, words, wordHolders] = take(5, 'name index');
+    const counts: Counts = { keys, entries, lengthRuns, words, wordHolders };
+    if (Object.values(counts).some((n) => n < 0) || strings.length !== counts.keys + counts.words) throw new SnapshotError('bad name index');
+    const arrays = {} as Record<ArrayName, Int32Array>;
+    for (const [name, length] of ARRAYS) arrays[name] = take(length(counts), 'name index');
+    names = { ...arrays, keys: strings.slice(0, counts.keys), words: strings.slice(counts.keys) };
+  } else if (strings.length !== 0) throw new SnapshotError('bad verdict');
+  let incoming: IncomingIndexData | undefined;
+  if (flags & HAS_INCOMING) {
+    const [entities, relations] = take(2, 'incoming relations');
+    if (entities < 0) throw new SnapshotError('bad incoming relations');
+    incoming = { start: take(entities + 1, 'incoming relations'), subject: take(relations, 'incoming relations'), place: take(relations, 'incoming relations') };
   }
   if (at !== ints.length) throw new SnapshotError('trailing data');
-  const names: NameIndexData = { ...arrays, keys: strings.slice(0, counts.keys), words: strings.slice(counts.keys) };
-  return { added: added as Diagnostic[][], names };
+  return { added: added as Diagnostic[][], ...(names ? { names } : {}), ...(incoming ? { incoming } : {}) };
 }
