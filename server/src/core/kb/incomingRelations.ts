@@ -8,7 +8,7 @@
  * lists of subjects took 24 MiB and made the server's collections of a large heap slower). It is
  * built in steps (`build`), so that the server can make it in short slices while the analyst
  * reads diagnostics, and a question asked before it is done finishes it. The KB's cross-file pass
- * looks every target up anyway, so a clean pass hands its findings over (`fromFound`) and a
+ * looks every target up anyway, so a clean pass hands its findings over (`incomingFromFound`) and a
  * stored verdict keeps the arrays (fileCache.ts): then no step is left to take.
  */
 import { relationAt, relationTargets, type Entity, type Relation } from './model';
