@@ -1,6 +1,7 @@
 /**
  * Memory over a long session (issue 6): a 1 MB brief edited cycle after cycle through the real
- * server process does not grow its heap without bound.
+ * server process does not grow its heap without bound; and requests with no edit between them
+ * do not fill the young generation (issue 5: the server's peak memory).
  *
  * The server runs as it ships (`dist/server.js --stdio`), plus a probe preloaded with `node -r`
  * that answers "heap?" on an IPC channel with `process.memoryUsage()` after two full garbage
@@ -55,7 +56,21 @@ const WAIT_MS = 30_000;
 
 const PROBE = `
 'use strict';
+const v8 = require('v8');
+// The most the young generation held when the server wrote a message, since the last 'young?'.
+let youngest = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (...args) => {
+  const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_used_size;
+  if (young > youngest) youngest = young;
+  return write(...args);
+};
 process.on('message', (m) => {
+  if (m === 'young?') {
+    process.send({ young: youngest });
+    youngest = 0;
+    return;
+  }
   if (m !== 'heap?') return;
   global.gc();
   global.gc();
@@ -101,9 +116,9 @@ class ProbedServer {
     connection.listen();
   }
 
-  static async start(folder: string, probe: string): Promise<ProbedServer> {
+  static async start(folder: string, probe: string, nodeFlags: readonly string[] = []): Promise<ProbedServer> {
     // BRIEF_SERVER_JS runs another build of the server (e.g. to check a fix) under the same session.
-    const child = spawn(process.execPath, ['--expose-gc', '-r', probe, process.env.BRIEF_SERVER_JS ?? SERVER_JS, '--stdio'], {
+    const child = spawn(process.execPath, [...nodeFlags, '--expose-gc', '-r', probe, process.env.BRIEF_SERVER_JS ?? SERVER_JS, '--stdio'], {
       env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA_DIR },
       stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
     });
@@ -147,6 +162,17 @@ class ProbedServer {
         this.child.send('heap?');
       }),
       'the heap probe',
+    );
+  }
+
+  /** The most the young generation held when the server wrote a message since the last call, bytes. */
+  youngest(): Promise<number> {
+    return within(
+      new Promise<number>((resolve) => {
+        this.child.once('message', (m) => resolve((m as { young: number }).young));
+        this.child.send('young?');
+      }),
+      'the young-generation probe',
     );
   }
 
@@ -275,5 +301,49 @@ describe('server memory over a long session on a 1 MB brief', function () {
     assert.deepEqual(s.errors, [], 'the server logged errors');
     assert.ok(growth <= MAX_GROWTH, `the heap grew from ${mib(afterN.heapUsed)} MiB to ${mib(after2N.heapUsed)} MiB over ${N} cycles (${growth.toFixed(2)}×)`);
     assert.equal(s.child.exitCode, null, 'the server is still running');
+  });
+});
+
+describe('server memory while answering requests on a 1 MB brief', function () {
+  this.timeout(120_000);
+  let folder: string;
+  let probeDir: string;
+  let server: ProbedServer | undefined;
+
+  before(() => {
+    folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'brief-young-')));
+    probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brief-probe-'));
+    fs.writeFileSync(path.join(probeDir, 'probe.js'), PROBE);
+  });
+
+  after(async () => {
+    await server?.stop().catch(() => server?.child.kill('SIGKILL'));
+    fs.rmSync(folder, { recursive: true, force: true });
+    fs.rmSync(probeDir, { recursive: true, force: true });
+  });
+
+  it('keeps the young generation under 10 MiB through 1,500 completions and hovers, where V8 alone fills 16', async () => {
+    const text = megabyteBrief();
+    const uri = uriOf(path.join(folder, 'requests.brief'));
+    // The young generation at its largest from the start, as a long session with large briefs leaves it.
+    server = await ProbedServer.start(folder, path.join(probeDir, 'probe.js'), ['--min-semi-space-size=16', '--max-semi-space-size=16']);
+    const s = server;
+    await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'brief', version: 1, text } });
+    await s.diagnosticsFor(uri, 1);
+    await s.youngest(); // from here on: requests only
+    const doc = TextDocument.create(uri, 'brief', 1, text);
+    const sites = [...text.matchAll(/@\[?Taj/g)].map((m) => (m.index as number) + m[0].length);
+    let answered = 0;
+    for (let i = 0; i < 750; i++) {
+      const position = doc.positionAt(sites[(i * 7) % sites.length]);
+      const list = await within(s.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), 'completion');
+      if (list && 'items' in list && list.items.length > 0) answered++;
+      await within(s.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 'hover');
+    }
+    const young = await s.youngest();
+    console.log(`      the young generation held at most ${mib(young)} MiB while the server wrote its 1,500 answers`);
+    assert.equal(answered, 750, 'every completion offered entities');
+    assert.ok(young < 10 * (1 << 20), `the young generation reached ${mib(young)} MiB`);
+    assert.deepEqual(s.errors, [], 'the server logged errors');
   });
 });

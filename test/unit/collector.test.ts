@@ -95,4 +95,29 @@ describe('collector', () => {
     `);
     assert.deepEqual(seen, { afterSmall: 0, afterLarge: 1 });
   });
+
+  it('collects after an answer only once the young generation holds more than its limit', () => {
+    // A young generation of 16 MiB from the start: V8 itself does not collect during the case.
+    const seen = inFreshNode(`
+      const c = collector.createCollector({ youngAfterAnswer: 4 * ${MiB} });
+      c.collectNow();
+      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      // Garbage, as answering a request leaves it.
+      const litter = (mib) => { for (let i = 0; i < mib * 128; i++) new Array(1000).fill(i); };
+      litter(2);
+      const below = collector.youngGenerationBytes();
+      c.afterAnswer();
+      await tick();
+      const afterBelow = collector.youngGenerationBytes();
+      litter(3);
+      const above = collector.youngGenerationBytes();
+      c.afterAnswer();
+      await tick();
+      console.log(JSON.stringify({ below, afterBelow, above, afterAbove: collector.youngGenerationBytes() }));
+    `, ['--min-semi-space-size=16', '--max-semi-space-size=16']) as { below: number; afterBelow: number; above: number; afterAbove: number };
+    assert.ok(seen.below >= 2 * MiB && seen.below < 4 * MiB, `the case left ${seen.below} bytes below the limit`);
+    assert.ok(seen.afterBelow >= seen.below, 'below the limit: no collection');
+    assert.ok(seen.above >= 4 * MiB, `the case left ${seen.above} bytes above the limit`);
+    assert.ok(seen.afterAbove < MiB, `above the limit: collected (${seen.afterAbove} bytes left)`);
+  });
 });

@@ -99,6 +99,7 @@ export class Session {
       return await this.safely(what, fallback, run);
     } finally {
       this.lastAnswer = performance.now();
+      this.deps.collector?.afterAnswer();
       if (--this.inFlight === 0) for (const wake of this.waitingForQuiet.splice(0)) wake();
     }
   }
