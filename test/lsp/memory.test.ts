@@ -219,30 +219,40 @@ function megabyteBrief(): string {
 
 const PASTES = ['\n@Tajikistan and @CSTO again [^mini-2021:p2].\n', '\n- claim: @China borders @Tajikistan\n', ' @Tajik', ' @[Xi Jin'];
 
-describe('server memory over a long session on a 1 MB brief', function () {
-  this.timeout(300_000);
-  let folder: string;
-  let probeDir: string;
+/**
+ * A workspace folder and the probe, made before a describe's tests and removed after them, and
+ * the server a test starts there (stopped after them).
+ */
+function probedWorkspace(prefix: string): { folder: () => string; start: (nodeFlags?: readonly string[]) => Promise<ProbedServer> } {
+  let folder = '';
+  let probeDir = '';
   let server: ProbedServer | undefined;
-
   before(() => {
-    folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'brief-memory-')));
+    folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
     probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brief-probe-'));
     fs.writeFileSync(path.join(probeDir, 'probe.js'), PROBE);
   });
-
   after(async () => {
     await server?.stop().catch(() => server?.child.kill('SIGKILL'));
     fs.rmSync(folder, { recursive: true, force: true });
     fs.rmSync(probeDir, { recursive: true, force: true });
   });
+  return {
+    folder: () => folder,
+    start: async (nodeFlags = []) => (server = await ProbedServer.start(folder, path.join(probeDir, 'probe.js'), nodeFlags)),
+  };
+}
+
+describe('server memory over a long session on a 1 MB brief', function () {
+  this.timeout(300_000);
+  const workspace = probedWorkspace('brief-memory-');
 
   it(`the heap after ${2 * N} cycles is at most ${MAX_GROWTH}× the heap after ${N}`, async () => {
     const text = megabyteBrief();
+    const folder = workspace.folder();
     const uri = uriOf(path.join(folder, 'long.brief'));
     fs.writeFileSync(path.join(folder, 'long.brief'), text);
-    server = await ProbedServer.start(folder, path.join(probeDir, 'probe.js'));
-    const s = server;
+    const s = await workspace.start();
     const random = prng(6);
     let doc = TextDocument.create(uri, 'brief', 1, text);
     const undo: { start: number; length: number; removed: string }[] = [];
@@ -306,28 +316,13 @@ describe('server memory over a long session on a 1 MB brief', function () {
 
 describe('server memory while answering requests on a 1 MB brief', function () {
   this.timeout(120_000);
-  let folder: string;
-  let probeDir: string;
-  let server: ProbedServer | undefined;
-
-  before(() => {
-    folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'brief-young-')));
-    probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brief-probe-'));
-    fs.writeFileSync(path.join(probeDir, 'probe.js'), PROBE);
-  });
-
-  after(async () => {
-    await server?.stop().catch(() => server?.child.kill('SIGKILL'));
-    fs.rmSync(folder, { recursive: true, force: true });
-    fs.rmSync(probeDir, { recursive: true, force: true });
-  });
+  const workspace = probedWorkspace('brief-young-');
 
   it('keeps the young generation under 10 MiB through 1,500 completions and hovers, where V8 alone fills 16', async () => {
     const text = megabyteBrief();
-    const uri = uriOf(path.join(folder, 'requests.brief'));
+    const uri = uriOf(path.join(workspace.folder(), 'requests.brief'));
     // The young generation at its largest from the start, as a long session with large briefs leaves it.
-    server = await ProbedServer.start(folder, path.join(probeDir, 'probe.js'), ['--min-semi-space-size=16', '--max-semi-space-size=16']);
-    const s = server;
+    const s = await workspace.start(['--min-semi-space-size=16', '--max-semi-space-size=16']);
     await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'brief', version: 1, text } });
     await s.diagnosticsFor(uri, 1);
     await s.youngest(); // from here on: requests only
