@@ -18,7 +18,7 @@ import { changedKeys } from '../core/workspaceIndex';
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
 import { Folders, uriToPath, type Folder } from './folders';
 import type { Collector } from './collector';
-import { prepareForHovers } from './hoverPreparation';
+import { prepareForHovers, preparationReport } from './hoverPreparation';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -238,11 +238,8 @@ export class Session {
   private prepareKb(kb: KnowledgeBase): void {
     if (this.preparedKbs.has(kb)) return;
     this.preparedKbs.add(kb);
-    // A clean cross-file pass, or its stored verdict, made the index: nothing is left to do.
-    if (kb.prepareIncoming(0)) return this.log(`Prepared hovers for ${kb.entities.size} entities: the KB came with its index of incoming relations.`);
     void this.safely('preparing the KB for hovers', undefined, async () => {
-      const p = await prepareForHovers(kb, () => this.idle());
-      this.log(`Prepared hovers for ${kb.entities.size} entities: ${Math.round(p.work)} ms of work in ${p.slices} slice${p.slices === 1 ? '' : 's'} over ${Math.round(p.wall)} ms.`);
+      this.log(preparationReport(kb.entities.size, await prepareForHovers(kb, () => this.idle())));
     });
   }
 
