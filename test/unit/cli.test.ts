@@ -442,6 +442,46 @@ describe('brief-lint (the real process)', () => {
       });
     }
 
+    it('2 when a kb: path of the config names no file: the diagnostic is on .briefrc.yaml', () => {
+      const dir = folder({ '.briefrc.yaml': 'kb: [kb/actors.yaml]\n', 'a.brief': '@Tajikistan\n' });
+      const r = lintJson(dir);
+      assert.deepEqual(r.results.map((x) => `${x.file}:${x.line}:${x.column} ${x.code} ${x.severity} ${x.message}`), [".briefrc.yaml:1:6 kb-path-refused error KB file 'kb/actors.yaml' was not found."]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /the configuration has errors \(see the diagnostics on \.briefrc\.yaml\)/);
+    });
+
+    it('names the config it means when the broken one came by --config', () => {
+      const dir = folder({ 'conf/ci.yaml': 'kb: [kb/local.yaml]\n', 'conf/kb/local.yaml': 'entities: []\n', 'work/a.brief': '@Tajikistan\n' });
+      const r = lintJson(path.join(dir, 'work'), ['--config', '../conf/ci.yaml']);
+      assert.deepEqual(r.results.map((x) => `${x.file} ${x.message}`), ["../conf/ci.yaml KB path 'kb/local.yaml' refused: it leads outside the workspace folder."]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /see the diagnostics on \.\.\/conf\/ci\.yaml\)/);
+    });
+
+    it('2 for a KB or config file that is not UTF-8, however it is named', () => {
+      const latin1 = Buffer.from('entities:\n  - id: cafe-group\n    kind: group\n    name: "Caf\xe9 Group"\n    summary: S.\n', 'latin1');
+      const cases: { files: Record<string, string | Buffer>; args: string[]; says: RegExp }[] = [
+        { files: { 'kb/latin.yaml': latin1 }, args: ['kb/latin.yaml'], says: /cannot read kb\/latin\.yaml: it is not UTF-8 text/ },
+        { files: { 'kb/latin.yaml': latin1, 'a.brief': '@Tajikistan\n' }, args: ['--kb', 'kb/latin.yaml', 'a.brief'], says: /cannot read KB file kb\/latin\.yaml: it is not UTF-8 text/ },
+        { files: { 'kb/latin.yaml': latin1, '.briefrc.yaml': 'kb: [kb/latin.yaml]\n', 'a.brief': '@Tajikistan\n' }, args: [], says: /cannot read kb\/latin\.yaml: it is not UTF-8 text/ },
+        { files: { '.briefrc.yaml': Buffer.from('rules: { unsupported-claim: off }\n# caf\xe9\n', 'latin1'), 'a.brief': '@Tajikistan\n' }, args: [], says: /cannot read \.briefrc\.yaml: it is not UTF-8 text/ },
+        { files: { 'ci.yaml': Buffer.from('# caf\xe9\n', 'latin1'), 'a.brief': '@Tajikistan\n' }, args: ['--config', 'ci.yaml', 'a.brief'], says: /cannot read config ci\.yaml: it is not UTF-8 text/ },
+      ];
+      for (const c of cases) {
+        const r = run(folder(c.files), c.args);
+        assert.equal(r.status, 2, `${c.args.join(' ')}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, c.says);
+      }
+    });
+
+    it('counts as checked only the files it could read', () => {
+      const dir = folder({ 'a.brief': '@Tajikistan\n', 'b.brief': Buffer.from([0x40, 0xff, 0x0a]) });
+      const r = run(dir, []);
+      assert.match(r.stdout, /^1 file checked: 0 errors/m);
+      assert.match(r.stderr, /cannot read b\.brief: it is not UTF-8 text/);
+      assert.equal(r.status, 2);
+    });
+
     it('checks a .briefrc.yaml given as an argument', () => {
       const dir = folder({ '.briefrc.yaml': 'rules: { nosuchrule: off }\nkb: [../outside.yaml, /etc/passwd]\n' });
       const r = lintJson(dir, ['.briefrc.yaml']);

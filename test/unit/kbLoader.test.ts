@@ -3,6 +3,7 @@
  * diagnostic on that file, and a broken file never takes away the last good entities.
  */
 import { strict as assert } from 'assert';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { KnowledgeBase, loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
 import { parseConfig } from '../../server/src/core/config';
 import { normalizeName } from '../../server/src/core/normalize';
@@ -239,6 +240,34 @@ describe('.briefrc.yaml (spec §6)', () => {
     const diagnostics = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
     assert.deepEqual(diagnostics.map((d) => d.code), ['kb-path-refused']);
     assert.match(String(diagnostics[0].message), /symbolic link/);
+  });
+
+  it('reports a kb path that names no file or a folder, and loads the files that are there', async () => {
+    const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
+    const ws = miniWorkspace({
+      [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml, kb/typo.yaml, kb, 5]\n',
+      [`${WORKSPACE}/kb/one.yaml`]: local,
+    });
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    assert.deepEqual(state.workspaceKbFiles, [`${WORKSPACE}/kb/one.yaml`]);
+    assert.ok(state.project.resolver.kb.entities.has('local-one'));
+    const diagnostics = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, d.range.start.character, d.message]),
+      [
+        ['kb-path-refused', DiagnosticSeverity.Error, 18, "KB file 'kb/typo.yaml' was not found."],
+        ['kb-path-refused', DiagnosticSeverity.Error, 32, "KB path 'kb' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'."],
+        ['kb-path-refused', DiagnosticSeverity.Error, 36, "KB file '5' was not found."],
+      ],
+    );
+  });
+
+  it('says why a kb path of a config outside the folder is refused: no link is involved', async () => {
+    const ws = miniWorkspace({ '/elsewhere/ci.yaml': 'kb: [kb/local.yaml]\n', '/elsewhere/kb/local.yaml': 'entities: []\n' });
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, configPath: '/elsewhere/ci.yaml', trusted: true });
+    assert.deepEqual(state.workspaceKbFiles, []);
+    const diagnostics = state.fileDiagnostics.get('file:///elsewhere/ci.yaml') ?? [];
+    assert.deepEqual(diagnostics.map((d) => d.message), ["KB path 'kb/local.yaml' refused: it leads outside the workspace folder."]);
   });
 });
 

@@ -44,17 +44,25 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const problems: string[] = [];
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 
+  /** Config and KB files known to be UTF-8 text (see `checkText`). */
+  const checkedText = new Set<string>();
   const extraKb = options.kb.map((k) => toPosix(path.resolve(cwd, k)));
   for (const [i, file] of extraKb.entries()) {
-    if ((await ws.readFile(file)) === undefined) {
-      process.stderr.write(`brief-lint: cannot read KB file ${options.kb[i]}\n`);
+    const read = await readUtf8(file);
+    if ('problem' in read) {
+      process.stderr.write(`brief-lint: cannot read KB file ${options.kb[i]}: ${read.problem}\n`);
       return 2;
     }
+    checkedText.add(file);
   }
   const explicitConfig = options.config ? toPosix(path.resolve(cwd, options.config)) : undefined;
-  if (explicitConfig && (await ws.readFile(explicitConfig)) === undefined) {
-    process.stderr.write(`brief-lint: cannot read config ${options.config}\n`);
-    return 2;
+  if (explicitConfig) {
+    const read = await readUtf8(explicitConfig);
+    if ('problem' in read) {
+      process.stderr.write(`brief-lint: cannot read config ${options.config}: ${read.problem}\n`);
+      return 2;
+    }
+    checkedText.add(explicitConfig);
   }
   // Data files named on the command line that are not the bundled KB are checked as extra KB files.
   const bundledData = (f: string) => isInside(f, dataDir);
@@ -74,7 +82,10 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
 
   const service = createLanguageService();
   const results: LintResult[] = [];
-  let brokenConfig = false;
+  /** Config files with an error, as shown. */
+  const brokenConfigs = new Set<string>();
+  const shown = (file: string) => path.posix.relative(cwd, file) || file;
+  let checked = 0;
   const reportedFiles = new Set<string>();
   const reportFile = (uri: string, diagnostics: readonly Diagnostic[]) => {
     if (reportedFiles.has(uri)) return;
@@ -82,21 +93,37 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     const file = path.posix.relative(cwd, toPosix(fileURLToPath(uri)));
     for (const d of diagnostics) results.push(toLintResult(file, d));
   };
+  // The server reads config and KB files as the editor shows them; in CI a file that is not
+  // UTF-8 is unreadable input, as a brief is (its names would hold replacement characters).
+  const checkText = async (file: string) => {
+    if (checkedText.has(file)) return;
+    checkedText.add(file);
+    const read = await readUtf8(file);
+    if ('problem' in read) problems.push(`cannot read ${shown(file)}: ${read.problem}`);
+  };
 
   for (const brief of briefs) {
-    const text = await readUtf8(brief, problems, cwd);
-    if (text === undefined) continue;
+    const read = await readUtf8(brief);
+    if ('problem' in read) {
+      problems.push(`cannot read ${shown(brief)}: ${read.problem}`);
+      continue;
+    }
+    checked++;
     const configPath = explicitConfig ?? (await nearestConfig(ws, path.posix.dirname(brief), cwd));
     const state = await projectFor(configPath);
     if (configPath) {
+      await checkText(configPath);
       const configUri = ws.toUri(configPath);
       const configDiagnostics = state.fileDiagnostics.get(configUri) ?? [];
-      if (configDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfig = true;
+      if (configDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfigs.add(shown(configPath));
       reportFile(configUri, configDiagnostics);
     }
     // The project's own KB files (`kb:` of the config, `--kb`): their problems are reported too.
-    for (const kbFile of state.workspaceKbFiles) reportFile(ws.toUri(kbFile), state.fileDiagnostics.get(ws.toUri(kbFile)) ?? []);
-    const document = TextDocument.create(ws.toUri(brief), 'brief', 1, text);
+    for (const kbFile of state.workspaceKbFiles) {
+      await checkText(kbFile);
+      reportFile(ws.toUri(kbFile), state.fileDiagnostics.get(ws.toUri(kbFile)) ?? []);
+    }
+    const document = TextDocument.create(ws.toUri(brief), 'brief', 1, read.text);
     reportFile(document.uri, service.validate(document, state.project));
   }
 
@@ -104,16 +131,16 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   if (dataFiles.length > 0) {
     const state = await projectFor(explicitConfig);
     for (const f of dataFiles) {
-      if (path.posix.basename(f) === CONFIG_FILE_NAME) {
-        const text = await readUtf8(f, problems, cwd);
-        if (text === undefined) continue;
-        const config = parseConfig(ws.toUri(f), text);
-        if (config.broken) brokenConfig = true;
-        reportFile(ws.toUri(f), config.diagnostics);
+      const read = await readUtf8(f);
+      if ('problem' in read) {
+        problems.push(`cannot read ${shown(f)}: ${read.problem}`);
         continue;
       }
-      if ((await ws.readFile(f)) === undefined) {
-        problems.push(`cannot read ${path.posix.relative(cwd, f)}`);
+      checked++;
+      if (path.posix.basename(f) === CONFIG_FILE_NAME) {
+        const config = parseConfig(ws.toUri(f), read.text);
+        if (config.broken) brokenConfigs.add(shown(f));
+        reportFile(ws.toUri(f), config.diagnostics);
         continue;
       }
       reportFile(ws.toUri(f), state.fileDiagnostics.get(ws.toUri(f)) ?? []);
@@ -121,14 +148,13 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   }
 
   results.sort((a, b) => compareAlphabetically(a.file, b.file) || a.line - b.line || a.column - b.column);
-  const checked = briefs.length + dataFiles.length;
   if (options.format === 'json') process.stdout.write(formatJson(results));
   else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString()));
   else process.stdout.write(formatText(results, checked));
   for (const p of problems) process.stderr.write(`brief-lint: ${p}\n`);
-  if (brokenConfig) process.stderr.write('brief-lint: the configuration has errors (see the diagnostics on .briefrc.yaml)\n');
+  if (brokenConfigs.size > 0) process.stderr.write(`brief-lint: the configuration has errors (see the diagnostics on ${[...brokenConfigs].join(', ')})\n`);
 
-  if (problems.length > 0 || brokenConfig) return 2;
+  if (problems.length > 0 || brokenConfigs.size > 0) return 2;
   return results.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
@@ -168,32 +194,24 @@ async function nearestConfig(ws: NodeWorkspace, dir: string, cwd: string): Promi
   return undefined;
 }
 
-/** Reads a file as strict UTF-8; a problem is recorded (exit 2) when it cannot be read or decoded. */
-async function readUtf8(file: string, problems: string[], cwd: string): Promise<string | undefined> {
-  const shown = path.posix.relative(cwd, file) || file;
+/** A file's text as strict UTF-8, or why it cannot be read (the run then exits with 2). */
+async function readUtf8(file: string): Promise<{ text: string } | { problem: string }> {
   let bytes: Buffer;
   try {
     // A FIFO, socket or device would block or never end: only regular files are read.
     const stat = await fs.stat(file);
-    if (stat.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' });
-    if (!stat.isFile()) {
-      problems.push(`cannot read ${shown}: not a regular file`);
-      return undefined;
-    }
+    if (stat.isDirectory()) return { problem: 'it is a folder' };
+    if (!stat.isFile()) return { problem: 'not a regular file' };
     bytes = await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    problems.push(`cannot read ${shown}: ${code === 'EISDIR' ? 'it is a folder' : code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    return undefined;
+    return { problem: code === 'EISDIR' ? 'it is a folder' : code === 'ENOENT' ? 'no such file' : (error as Error).message };
   }
   // isUtf8 is as strict as a fatal TextDecoder (overlong forms, surrogates) and several times
   // faster on a large brief; like the decoder (and VS Code), a leading byte order mark is dropped.
-  if (!isUtf8(bytes)) {
-    problems.push(`cannot read ${shown}: it is not UTF-8 text`);
-    return undefined;
-  }
+  if (!isUtf8(bytes)) return { problem: 'it is not UTF-8 text' };
   const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
 function toPosix(p: string): string {

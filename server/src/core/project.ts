@@ -109,13 +109,23 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
       }
       for (const p of paths) {
         const real = await ws.realPath(p);
+        if (real === undefined) {
+          // Only a plain path can name what is not there (a glob lists what exists): a typo
+          // would otherwise leave every entity of the file unknown without a word why.
+          config.diagnostics.push(configProblem(entry.range, `KB file '${entry.path}' was not found.`));
+          continue;
+        }
         const realRoot = (await ws.realPath(root)) ?? root;
-        if (real && !isInside(real, realRoot)) {
-          config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder (through a symbolic link).`));
+        if (!isInside(real, realRoot)) {
+          const how = isInside(p, root) ? ' (through a symbolic link)' : '';
+          config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${how}.`));
           continue;
         }
         const input = await dataInput(ws, p, 'workspace');
-        if (!input) continue;
+        if (!input) {
+          config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'.`));
+          continue;
+        }
         workspaceKbFiles.push(p);
         entityFiles.push(input);
       }
