@@ -224,6 +224,11 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '@Taj$0', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
   { text: 'In @Taj$0 today', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
   { text: '@Ta$0jikistan and more', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Tajikistan'] } },
+  // The `.` or `-` that ends a name is the sentence's (spec §3.3): it stays, wherever the cursor is.
+  { text: 'backed by @Taj$0. Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
+  { text: 'backed by @Ta$0jik-- then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Tajik'] } },
+  { text: 'backed by @Taj.$0 Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj.'] } },
+  { text: '@U.S$0. today', includes: ['US'], edits: { US: ['@US', '@U.S'] } },
   { text: '(@Uzb$0', labels: ['Uzbekistan'], edits: { Uzbekistan: ['@Uzbekistan', '@Uzb'] } },
   { text: '@[Xi J$0', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J'] } },
   { text: '@[Xi J$0]', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J]'] } },
@@ -339,6 +344,17 @@ describe('completion (mini KB)', () => {
       ['Kabul airport', 'facility · Hamid Karzai International Airport', '@hamid-karzai-airport'],
       ['Kabul airport', 'place · Old Kabul Airfield', '@old-kabul-airfield'],
     ]);
+  });
+
+  it('never inserts @[…] around a name that holds a `]`: the id, or another name, instead', async () => {
+    const khorasan = `entities:
+  - { id: is-k, kind: group, name: "Islamic State [Khorasan]", summary: S. }
+  - { id: bracketed, kind: group, name: "Only [Name]", aliases: ["Only Name Group"], summary: S. }
+`;
+    const project = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/k.yaml]\n', [`${WORKSPACE}/kb/k.yaml`]: khorasan });
+    const edits = (typed: string) => completeAt(project, typed).list.items.map((i) => `${i.label} → ${editOf(i).newText}`);
+    assert.deepEqual(edits('@Islamic$0'), ['Islamic State [Khorasan] → @is-k']);
+    assert.deepEqual(edits('@[Only$0'), ['Only [Name] → @[bracketed]']);
   });
 
   it('offers the canonical name when it starts with what was typed, an alias otherwise', () => {

@@ -20,7 +20,7 @@ import { escapeMarkdown } from '../markdown';
 import { FRONT_MATTER_KEYS } from '../frontMatter';
 import { RULE_CODES } from '../rules';
 import { lineRange, touches } from '../text';
-import { uniqueLabel } from './referenceText';
+import { uniqueLabel, writable } from './referenceText';
 import { matchScore } from '../kb/nameScores';
 
 /** `matchScore` gives prefix matches at least this. */
@@ -64,8 +64,12 @@ export class CompletionProvider {
     if (bracket) return entityItems(project, bracket[1], lineRange(l, bracket.index, position.character + (lineText[position.character] === ']' ? 1 : 0)), true);
     const short = /(?<![\p{L}\p{N}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     if (short) {
+      // The rest of the name after the cursor is replaced too, but not the `.` or `-` that ends
+      // it: like the parser (spec §3.3), that is the sentence's punctuation, not the name's.
+      const typed = short[1] ?? '';
       const tail = /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(lineText.slice(position.character))?.[0] ?? '';
-      return entityItems(project, short[1] ?? '', lineRange(l, short.index, position.character + tail.length), false);
+      const nameEnd = short.index + 1 + (typed + tail).replace(/[.\-]+$/, '').length;
+      return entityItems(project, typed, lineRange(l, short.index, Math.max(position.character, nameEnd)), false);
     }
     const cite = /\[\^([^\s\]:^[]*)(?::([^\s\]]*))?$/.exec(before);
     if (cite) return citationItems(project, cite, l, position.character);
@@ -95,9 +99,10 @@ function entityItems(project: Project, typed: string, replace: Range, bracket: b
     const nameKey = names.canonicalKey(m.entity);
     const byName = matchScore(query, names.keys[nameKey]) >= PREFIX_SCORE;
     const label = byName ? entity.name : m.label;
-    // Insert the label if it names this entity alone; otherwise another form that does (the id
-    // usually); an entity with no unique form at all gets its label, and the diagnostic says why.
-    const unique = names.entityCount(byName ? nameKey : m.key) === 1;
+    // Insert the label if it names this entity alone and a reference can hold it (a `]` would
+    // close `@[…]` early); otherwise another form that does (the id usually); an entity with no
+    // such form at all gets its label, and the diagnostic says why.
+    const unique = names.entityCount(byName ? nameKey : m.key) === 1 && writable(label);
     const name = unique ? label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? label);
     const text = bracket || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`;
     return {

@@ -14,7 +14,7 @@ const SHORT_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/
 const NAME_CONTINUES = /^[\p{L}\p{N}\p{M}_.\-]/u;
 
 /** True when `@[label]` reads back as exactly `label`: no `]` closes it early and no `%%` starts a comment inside. */
-function writable(label: string): boolean {
+export function writable(label: string): boolean {
   return label.trim() === label && label !== '' && !label.includes(']') && !label.includes('%%');
 }
 
