@@ -353,6 +353,14 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
           'entities:\n  - id: kant-2-base\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: "Kant: #2 base"\n    summary: "TODO: one sentence on what the source says about it."\n',
       },
     },
+    ...['true', 'null', '1e3', '0x1f', '007'].map((word) => ({
+      name: `an id YAML would read as another type is quoted: ${word}`,
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities:\n' },
+      text: `See @[${word}]$0 now`,
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]: `entities:\n  - id: "${word}"\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: "${word}"\n    summary: "TODO: one sentence on what the source says about it."\n`,
+      },
+    })),
     {
       name: 'CRLF KB file keeps CRLF',
       files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: LOCAL.replace(/\n/g, '\r\n') },

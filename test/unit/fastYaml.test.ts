@@ -279,6 +279,17 @@ describe('simple YAML reader of KB files (fastYaml.ts)', () => {
     assert.deepEqual(a.file.diagnostics, b.file.diagnostics.filter((d) => d.range.start.line < 7));
   });
 
+  it('takes an id YAML reads as a number as it is written, by either reader', () => {
+    const file = (id: string) => `entities:\n  - id: ${id}\n    kind: group\n    name: N ${id}\n    summary: S.\n`;
+    for (const id of ['2021', '007', '1e3', '0x1f']) {
+      const read = readEntityFile({ uri: 'file:///a.yaml', text: file(id), origin: 'workspace' });
+      assert.deepEqual(read.entities.map((e) => e.id), [id]);
+      assert.deepEqual(read.file.diagnostics, []);
+    }
+    assert.ok(parseSimpleYaml(file('2021')), 'a plain integer stays with the fast reader');
+    assert.equal(parseSimpleYaml(file('007')), undefined, 'a leading zero goes to yaml, which keeps how it was written');
+  });
+
   it('keeps the types of the nodes it builds apart', () => {
     const root = parseSimpleYaml('a: [x]\nb: { c: 1 }\nd:\n  - e\n');
     assert.ok(root instanceof SimpleMap);

@@ -161,7 +161,8 @@ function guessKind(ref: EntityReference, syntax: BriefSyntax): EntityKind {
 function stubLines(id: string, name: string, kind: EntityKind, indent: string): string[] {
   const pad = `${indent}  `;
   return [
-    `${indent}- id: ${id}`,
+    // Quoted where YAML would read another type: `true`, `null` and `1e3` are ids too.
+    `${indent}- id: ${stringify(id).trimEnd()}`,
     `${pad}kind: ${kind} # TODO: the real kind: state, person, group, organization, initiative, place, facility or event`,
     `${pad}name: ${stringify(name).trimEnd()}`,
     `${pad}summary: "TODO: one sentence on what the source says about it."`,

@@ -368,7 +368,8 @@ class SimpleReader {
       const c = source.charCodeAt(0);
       if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
         // Numbers: only plain decimal integers; dates stay strings (no timestamp in the core schema).
-        if (/^[0-9]{1,15}$/.test(source)) value = Number(source);
+        // (`007` is left to the full parser, which keeps how a number was written.)
+        if (/^(0|[1-9][0-9]{0,14})$/.test(source)) value = Number(source);
         else if (!/^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$/.test(source)) throw UNSUPPORTED;
       }
     }

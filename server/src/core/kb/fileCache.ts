@@ -58,10 +58,11 @@ export interface KbVerdict {
 }
 
 /**
- * Bump when a reading's shape or its stored form (snapshot.ts) changes: the
- * format is part of every cache key, so older cache entries are never looked up again.
+ * Bump when a reading's shape, its stored form (snapshot.ts) or what the loader reads from a
+ * text changes: the format is part of every cache key, so older cache entries are never looked
+ * up again. (4: a number written as an id or a name is taken as written, `1e3` not `1000`.)
  */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 /**
  * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's

@@ -156,7 +156,8 @@ export class Field {
       this.problem('must be a string.');
       return undefined;
     }
-    const value = String(this.node.value);
+    // A number is taken as written (`1e3`, `0x1f`, `007`), not as the number YAML makes of it.
+    const value = typeof this.node.value === 'number' ? ((this.node as { source?: string }).source ?? String(this.node.value)) : String(this.node.value);
     if (opts.nonEmpty && value.trim() === '') {
       this.problem('must not be empty.');
       return undefined;
