@@ -541,6 +541,23 @@ describe('language server on a multi-root workspace (the real process, over JSON
         await client.close(kbUri);
       });
 
+      it('sees an edit of another open brief at once, before its check has run', async () => {
+        // Long enough that its check waits a few ms after an edit (twice its last cost): the
+        // request comes in that window, as it does when an analyst edits and then looks.
+        const uri = ws.uri('alpha/briefs/scratch.brief');
+        const scratch = await OpenBrief.open(client, uri, `one @Putin\n${'Filler prose, no reference here.\n'.repeat(4000)}`);
+        await scratch.diagnostics();
+        // A first search brings the index up to date with the brief as opened.
+        const before = (await references(openUri(), positionOf(OPEN, '@Putin', 2), false)).filter((l) => l.uri === uri);
+        assert.deepEqual(before.map((l) => `${l.range.start.line}:${l.range.start.character}`), ['0:4']);
+        const sent = scratch.edit([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'XX @[Vladimir Putin] ' }]);
+        const found = references(openUri(), positionOf(OPEN, '@Putin', 2), false);
+        await sent;
+        const inScratch = (await found).filter((l) => l.uri === uri);
+        assert.deepEqual(inScratch.map((l) => `${l.range.start.line}:${l.range.start.character} ${scratch.covered(l.range)}`), ['0:3 @[Vladimir Putin]', '0:25 @Putin']);
+        await client.close(uri);
+      });
+
       it('off any entity: nothing', async () => {
         assert.deepEqual(await references(openUri(), positionOf(OPEN, 'meet', 1), true), []);
         assert.deepEqual(await references(uriOf(MINI_OTHERS), { line: 0, character: 0 }, true), [], 'the `entities:` line is no entry');

@@ -219,7 +219,6 @@ export class Session {
       const folder = await this.folders.forUri(uri);
       const current = this.documents.get(uri);
       if (!current || current.version !== version || !isBrief(current)) return;
-      this.markIndexStale(uri);
       const started = performance.now();
       const diagnostics = this.service.validate(current, folder.project);
       this.checkCost.set(uri, performance.now() - started);
@@ -257,6 +256,15 @@ export class Session {
   private readonly staleIndex = new Set<string>();
   private indexTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * Call on every open and edit of a document. The index is marked at once, not when the check
+   * runs after the typing pause: find-references asked from another brief in between must see
+   * the new text, not the positions before the edit.
+   */
+  textChanged(document: TextDocument): void {
+    if (isBrief(document)) this.markIndexStale(document.uri);
+  }
+
   private markIndexStale(uri: string): void {
     this.staleIndex.add(uri);
     clearTimeout(this.indexTimer);
@@ -267,9 +275,13 @@ export class Session {
   async syncIndex(): Promise<void> {
     for (const uri of [...this.staleIndex]) {
       this.staleIndex.delete(uri);
+      if (!this.documents.get(uri)) continue;
+      const folder = await this.folders.forUri(uri);
+      // Looked up again after the wait: a brief closed meanwhile has had its disk text put in
+      // the index by `closed`, or been taken out of it, and must not come back as it was open.
       const doc = this.documents.get(uri);
       if (!doc) continue;
-      (await this.folders.forUri(uri)).index.update(uri, doc.getText(), doc.version, this.service.parse(doc));
+      folder.index.update(uri, doc.getText(), doc.version, this.service.parse(doc));
     }
   }
 
