@@ -66,6 +66,8 @@ export interface StartOptions {
   readonly capabilities?: ClientCapabilities;
   /** More environment variables for the server (e.g. `BRIEF_CACHE_DIR: ''`). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Runs on the open connection before `initialize` is sent (tests of what comes out of turn). */
+  readonly beforeInitialize?: (connection: ProtocolConnection) => Promise<void>;
 }
 
 /** The capabilities `start` announces unless a test passes its own. */
@@ -192,6 +194,7 @@ export class LspClient {
     try {
       const paths = options.folders ?? (options.folder ? [options.folder] : []);
       const folders = paths.length > 0 ? paths.map((f) => ({ uri: uriOf(f), name: path.basename(f) })) : null;
+      await options.beforeInitialize?.(connection);
       client.initializeResult = await client.within('initialize', connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         rootUri: folders ? folders[0].uri : null,

@@ -10,7 +10,12 @@ import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity,
+  ErrorCodes,
   FileChangeType,
+  HoverRequest,
+  InitializeRequest,
+  ResponseError,
+  ShutdownRequest,
   MarkupKind,
   TextDocumentSyncKind,
   type Diagnostic,
@@ -86,6 +91,35 @@ describe('language server (the real process, over JSON-RPC)', () => {
       assert.equal(sync.change, TextDocumentSyncKind.Incremental);
       assert.equal(sync.openClose, true);
       assert.equal(result.serverInfo?.name, 'brief-language-server');
+    });
+
+    it('answers requests out of turn with the protocol errors: before initialize, a second initialize, after shutdown', async () => {
+      const dir = folder();
+      const uri = uriOf(path.join(dir, 'a.brief'));
+      const hover = { textDocument: { uri }, position: { line: 0, character: 2 } };
+      let early: unknown;
+      const client = await LspClient.start({
+        folder: dir,
+        beforeInitialize: async (connection) => {
+          early = await connection.sendRequest(HoverRequest.type, hover).then(() => 'answered', (error: unknown) => error);
+        },
+      });
+      try {
+        assert.ok(early instanceof ResponseError, `a hover before initialize: ${String(early)}`);
+        assert.equal(early.code, ErrorCodes.ServerNotInitialized);
+        const again = await client.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} }).then(() => 'answered', (error: unknown) => error);
+        assert.ok(again instanceof ResponseError, `a second initialize: ${String(again)}`);
+        assert.equal(again.code, ErrorCodes.InvalidRequest);
+        await client.open(uri, '@Tajikistan\n');
+        assert.ok(await client.hover(uri, hover.position), 'requests in turn are answered');
+        await client.connection.sendRequest(ShutdownRequest.type);
+        const late = await client.connection.sendRequest(HoverRequest.type, hover).then(() => 'answered', (error: unknown) => error);
+        assert.ok(late instanceof ResponseError, `a hover after shutdown: ${String(late)}`);
+        assert.equal(late.code, ErrorCodes.InvalidRequest);
+        assert.equal(await client.stop(), 0);
+      } finally {
+        client.kill();
+      }
     });
 
     it('exits with code 0 after shutdown and exit', async () => {

@@ -22,6 +22,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   let options: HandlerOptions = { inlayHints: {} };
 
   connection.onInitialize((params): InitializeResult => {
+    session.lifecycle.initialize();
     const init = (params.initializationOptions ?? {}) as BriefInitializationOptions;
     session.client = params.capabilities;
     options = { inlayHints: init.inlayHints ?? {} };
@@ -73,6 +74,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   });
   session.documents.onDidClose((e) => void session.closed(e.document));
   connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes));
+  connection.onShutdown(() => session.lifecycle.shutDown());
   registerHandlers(connection, session, () => session.client, () => options);
 
   session.documents.listen(connection);

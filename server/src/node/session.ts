@@ -19,6 +19,7 @@ import type { KnowledgeBase } from '../core/kb/knowledgeBase';
 import { Folders, uriToPath, type Folder } from './folders';
 import type { Collector } from './collector';
 import { prepareForHovers, preparationReport } from './hoverPreparation';
+import { Lifecycle } from './lifecycle';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -58,6 +59,8 @@ export class Session {
   folders: Folders;
   /** What the client said it supports (set at initialize). */
   client: ClientCapabilities = {};
+  /** Requests are answered between `initialize` and `shutdown` only. */
+  readonly lifecycle = new Lifecycle();
   /** The pending check of each open brief, as the function that cancels it. */
   private readonly timers = new Map<string, () => void>();
   /** How long the last check of each open brief took, ms. */
@@ -94,6 +97,7 @@ export class Session {
    * analyst has paused, so a hover or a find-references asked meanwhile does not wait behind it.
    */
   async answer<T>(what: string, fallback: T, run: () => Promise<T> | T): Promise<T> {
+    this.lifecycle.admit(what);
     this.inFlight++;
     try {
       return await this.safely(what, fallback, run);

@@ -1,0 +1,30 @@
+/**
+ * Where a session is in the LSP lifecycle, and the answer the protocol asks for to a request
+ * that comes out of turn: before `initialize` has been answered, `ServerNotInitialized`; after
+ * `shutdown`, or a second `initialize`, `InvalidRequest`. Editors never do this; a client under
+ * development, or a script driving the server, gets told what it did wrong instead of an empty
+ * answer it might take for "nothing here".
+ */
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
+
+export class Lifecycle {
+  private phase: 'starting' | 'running' | 'shut down' = 'starting';
+
+  /** `initialize` is being answered; a second one is refused. */
+  initialize(): void {
+    if (this.phase !== 'starting') throw new ResponseError(ErrorCodes.InvalidRequest, "The server has already been initialized: 'initialize' is sent once.");
+    this.phase = 'running';
+  }
+
+  /** `shutdown` was received: no other request is answered after it. */
+  shutDown(): void {
+    this.phase = 'shut down';
+  }
+
+  /** Throws the protocol's error for a request (`what` it asks for, in words) that is out of turn. */
+  admit(what: string): void {
+    if (this.phase === 'running') return;
+    if (this.phase === 'starting') throw new ResponseError(ErrorCodes.ServerNotInitialized, `No ${what} before 'initialize': the server is not initialized yet.`);
+    throw new ResponseError(ErrorCodes.InvalidRequest, `No ${what} after 'shutdown'.`);
+  }
+}
