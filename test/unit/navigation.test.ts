@@ -288,6 +288,11 @@ describe('navigation', () => {
       { name: 'an unclosed fence runs to the end; an unterminated front matter is body', text: '---\ntitle: x\n~~~\ncode\n', expect: [[2, 4]] },
       { name: 'a heading without a body folds nothing', text: '# A\n# B\n\n', expect: [] },
       { name: 'CRLF', text: '# A\r\nx\r\n```\r\ny\r\n```\r\n', expect: [[0, 4], [2, 4]] },
+      {
+        name: '%% region … %% endregion, nested; a marker after text, an unmatched end, an unended start fold nothing',
+        text: '%% region Sources\na\n  %% #region inner\nb\n%% endregion\nc\n%%endregion\nd %% region not alone\ne\n%% endregion stray\n%% region never ended\nf',
+        expect: [[0, 6], [2, 4]],
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {

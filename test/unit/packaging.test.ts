@@ -26,3 +26,20 @@ describe('the packaged extension', () => {
     assert.deepEqual(stray, []);
   });
 });
+
+describe('the extension manifest and language configuration', () => {
+  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
+
+  it('activates for a workspace that holds briefs or a config, not only when a brief is opened', () => {
+    // KB and config diagnostics, code lenses on KB files and the workspace's diagnostics at start
+    // all need the server before any brief is open.
+    assert.deepEqual(read('package.json').activationEvents, ['onLanguage:brief', 'workspaceContains:**/*.brief', 'workspaceContains:**/.briefrc.yaml']);
+  });
+
+  it("takes a reference whole as a word, without the sentence's '.' or '-' and with combining marks", () => {
+    const { pattern, flags } = read('language-configuration.json').wordPattern;
+    const words = (text: string) => text.match(new RegExp(pattern, `${flags}g`));
+    assert.deepEqual(words('backed by @Russia. Then @Joint-Western-2021- x'), ['backed', 'by', '@Russia', 'Then', '@Joint-Western-2021', 'x']);
+    assert.deepEqual(words('see @ETH-Zu\u0308rich and @[Xi Jinping], Zu\u0308rich'), ['see', '@ETH-Zu\u0308rich', 'and', '@[Xi Jinping]', 'Zu\u0308rich']);
+  });
+});

@@ -1,10 +1,15 @@
 /**
  * Folding ranges: the (terminated) front matter, each section (a heading down to the line before the next
- * heading of the same or a higher level) and each fenced code block.
+ * heading of the same or a higher level), each fenced code block, and each region an analyst
+ * marks with `%% region` … `%% endregion` comment lines (what language-configuration.json
+ * declares too: with a folding provider, VS Code folds by the server's ranges alone).
  */
-import type { FoldingRange } from 'vscode-languageserver-types';
+import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
 import type { BriefSyntax } from '../syntax';
 import { splitLines } from '../text';
+
+/** The text of a `%% region` or `%% endregion` comment (a `#` before the word is allowed, as in other languages). */
+const REGION_MARKER = /^\s*#?(end)?region\b/;
 
 export class FoldingProvider {
   /** `text` is the document's text, to leave the blank lines that end a section unfolded. */
@@ -33,6 +38,17 @@ export class FoldingProvider {
 
     // A block folds onto its opening fence, closing fence included; an unclosed one runs to the end.
     for (const block of syntax.codeBlocks) out.push({ startLine: block.start.line, endLine: block.end.line });
+
+    // Regions nest; an `endregion` without a start, or a start never ended, folds nothing.
+    const regions: number[] = [];
+    for (const comment of syntax.comments) {
+      const line = comment.range.start.line;
+      if (lines[line].slice(0, comment.range.start.character).trim() !== '') continue; // only a comment on a line of its own
+      const marker = REGION_MARKER.exec(comment.text);
+      if (!marker) continue;
+      if (!marker[1]) regions.push(line);
+      else if (regions.length > 0) out.push({ startLine: regions.pop() as number, endLine: line, kind: FoldingRangeKind.Region });
+    }
     return out.filter((r) => r.endLine > r.startLine).sort((a, b) => a.startLine - b.startLine);
   }
 }
