@@ -404,6 +404,10 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
     // The KB file is in use, but its text was not passed: creating it would clobber it.
     const local = await withKb('entities: []\n');
     assert.equal(actionsAt('@Manas$0', local, { toUri }).actions.some((a) => a.title.startsWith('Add ')), false);
+    // An untrusted workspace's KB files are not read, so none is written either.
+    const untrusted = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities: []\n' }, false);
+    assert.equal(kbStubTarget(untrusted), undefined);
+    assert.equal(actionsAt('@Manas$0', untrusted, { toUri, kbText: 'entities: []\n', canCreateFiles: true }).actions.some((a) => a.title.startsWith('Add ')), false);
   });
 
   it('is not offered for ambiguous references', async () => {

@@ -53,6 +53,8 @@ export interface ProjectState {
   readonly fileDiagnostics: ReadonlyMap<string, Diagnostic[]>;
   /** Absolute paths of the workspace KB files in use (for file watching). */
   readonly workspaceKbFiles: readonly string[];
+  /** False in an untrusted workspace, whose KB files are neither read nor written. */
+  readonly trusted: boolean;
 }
 
 export interface ProjectOptions {
@@ -149,6 +151,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     config,
     fileDiagnostics,
     workspaceKbFiles,
+    trusted: options.trusted,
   };
 }
 

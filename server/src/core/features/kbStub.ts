@@ -46,7 +46,7 @@ export interface KbStubTarget {
 }
 
 /** The project state parts the fix reads. */
-export type KbStubState = Pick<ProjectState, 'folder' | 'configPath' | 'config' | 'workspaceKbFiles'>;
+export type KbStubState = Pick<ProjectState, 'folder' | 'configPath' | 'config' | 'workspaceKbFiles' | 'trusted'>;
 
 /** What the caller knows about the files the fix touches. */
 export interface KbStubFiles {
@@ -64,7 +64,9 @@ export interface KbStubFiles {
 
 /** The KB file a stub entity is written to, or undefined when there is no place to write it. */
 export function kbStubTarget(state: KbStubState): KbStubTarget | undefined {
-  if (!state.configPath) return undefined;
+  // An untrusted workspace's KB files are not read: a stub written without reading one could
+  // duplicate an entity it holds or break its list.
+  if (!state.configPath || !state.trusted) return undefined;
   const base = dirname(state.configPath);
   if (!state.config) return { kbPath: join(base, DEFAULT_WORKSPACE_KB), configPath: state.configPath, createConfig: true, addConfigEntry: false };
   const first = state.config.config.kb[0];
