@@ -1038,7 +1038,7 @@ describe('language server on a multi-root workspace (the real process, over JSON
       assert.deepEqual(gone.filter((s) => s.name === 'Written later'), [], 'no longer indexed');
     });
 
-    it('a KB file change re-checks only the briefs that mention the changed entity', async () => {
+    it('a KB file change re-checks the briefs that mention the changed entity, and those with problems', async () => {
       const { ws, client } = await startWorkspace();
       // Taliban loses its alias: briefs writing @Talibs break; briefs that never mention Taliban are not re-checked.
       const kbUri = ws.write('alpha/kb/local.yaml', LOCAL_KB.replace('    aliases: [Talibs]\n', ''));
@@ -1052,9 +1052,32 @@ describe('language server on a multi-root workspace (the real process, over JSON
       // The closed briefs a reload affects are published together: after this answer, all have arrived.
       assert.equal(await client.hover(ws.uri('alpha/briefs/one.brief'), { line: 2, character: 6 }), null, 'one.brief is not open');
       const republished = client.published.slice(mark).map((p) => ws.label(p.uri));
-      // open.brief (closed here, with problems) mentions @Taliban; clean.brief does too but has nothing to show.
-      assert.deepEqual([...new Set(republished)].sort(), ['alpha/briefs/one.brief', 'alpha/briefs/open.brief']);
-      assert.ok(client.logs.some((l) => /^Re-checking 3 of 5 briefs after a change in .*\/alpha\.$/.test(l)), client.logs.filter((l) => l.startsWith('Re-checking')).join('\n'));
+      // open.brief (closed here, with problems) mentions @Taliban; clean.brief does too but has
+      // nothing to show. two.brief and tmp-y.brief mention no changed entity, but show problems
+      // whose did-you-mean suggestions any change of the KB's names may change.
+      assert.deepEqual([...new Set(republished)].sort(), ['alpha/briefs/deep/two.brief', 'alpha/briefs/one.brief', 'alpha/briefs/open.brief', 'alpha/sub/tmp-y.brief']);
+      assert.ok(client.logs.some((l) => /^Re-checking 5 of 5 briefs after a change in .*\/alpha\.$/.test(l)), client.logs.filter((l) => l.startsWith('Re-checking')).join('\n'));
+    });
+
+    it("a KB change refreshes the did-you-mean of a brief that mentions no changed entity", async () => {
+      const { ws, client } = await startWorkspace();
+      const typo = ws.write('alpha/briefs/typo.brief', 'Met @Zzyzxq today.\n');
+      let mark = client.mark();
+      await client.watchedFilesChanged([{ uri: typo, type: FileChangeType.Created }]);
+      assert.deepEqual((await client.waitForDiagnostics(typo, { after: mark })).diagnostics.map((d) => d.message), ["Unknown entity '@Zzyzxq'."]);
+      const kbUri = ws.write('alpha/kb/local.yaml', `${LOCAL_KB}  - id: zzyzx\n    kind: place\n    name: Zzyzx\n    summary: A place.\n`);
+      mark = client.mark();
+      await client.watchedFilesChanged([{ uri: kbUri, type: FileChangeType.Changed }]);
+      assert.deepEqual((await client.waitForDiagnostics(typo, { after: mark })).diagnostics.map((d) => d.message), ["Unknown entity '@Zzyzxq'. Did you mean Zzyzx?"]);
+    });
+
+    it('a folder removed from the workspace takes the problems of its closed briefs with it', async () => {
+      const { ws, client } = await startWorkspace();
+      const mark = client.mark();
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: ws.uri('beta'), name: 'beta' }] } });
+      assert.deepEqual((await client.waitForDiagnostics(ws.uri('beta/notes/b1.brief'), { after: mark })).diagnostics, []);
+      await barrier(client);
+      assert.deepEqual([...new Set(client.published.slice(mark).filter((p) => p.diagnostics.length === 0).map((p) => ws.label(p.uri)))], ['beta/notes/b1.brief']);
     });
 
     it('a change in one folder re-checks nothing in the others', async () => {

@@ -53,6 +53,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
         event.removed.forEach((f) => current.delete(f.uri));
         event.added.forEach((f) => current.add(f.uri));
         session.folders.setFolders([...current]);
+        await session.foldersRemoved(event.removed.map((f) => f.uri));
         await session.loadWorkspace(client.window?.workDoneProgress === true);
       });
     }

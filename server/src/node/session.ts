@@ -360,6 +360,29 @@ export class Session {
     void this.publishClosedBriefs(folder, [change.uri]);
   }
 
+  /**
+   * The briefs a change of these entities' keys can affect: those that mention one, and, when
+   * anything changed, every brief with a problem on screen. A did-you-mean suggestion depends on
+   * every name of the KB, so an unknown reference's message can change with any entity.
+   */
+  private affectedByKbChange(folder: Folder, changed: ReadonlySet<string>): readonly string[] {
+    const mentioning = folder.index.briefsMentioning(changed);
+    if (changed.size === 0) return mentioning;
+    const withProblems = folder.index.uris().filter((uri) => this.publishedBriefs.has(uri) || this.documents.get(uri));
+    return [...new Set([...mentioning, ...withProblems])];
+  }
+
+  /** Workspace folders were removed: the problems of their closed briefs leave the Problems panel with them. */
+  async foldersRemoved(folderUris: readonly string[]): Promise<void> {
+    const removed = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
+    for (const uri of [...this.publishedBriefs]) {
+      const file = uriToPath(uri);
+      if (!file || this.documents.get(uri) || !removed.some((folder) => file.startsWith(`${folder}/`))) continue;
+      this.publishedBriefs.delete(uri);
+      await this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+  }
+
   /** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
   async reloadFolder(path: string): Promise<void> {
     await this.syncIndex();
@@ -368,7 +391,7 @@ export class Session {
     if (!after) return;
     this.publishDataDiagnostics();
     const configChanged = JSON.stringify(before?.state.config?.config) !== JSON.stringify(after.state.config?.config);
-    const affected = configChanged || !before ? after.index.uris() : after.index.briefsMentioning(changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities));
+    const affected = configChanged || !before ? after.index.uris() : this.affectedByKbChange(after, changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities));
     this.log(`Re-checking ${affected.length} of ${after.index.size} briefs after a change in ${path}.`);
     void this.publishClosedBriefs(after, affected);
     for (const uri of affected) {
