@@ -10,13 +10,15 @@
  *
  * The two bounds, and why:
  * - Ratio to prose ≤ 50. "Prose" is 1 MB of brief lines dense with references (`PROSE_LINE`:
- *   four references and a citation every ~100 characters), about 12–27 ms of CPU, while the
+ *   four references and a citation every ~100 characters), about 7–11 ms of CPU, while the
  *   densest inputs here make the parser do real work every two or three characters (a line, a
- *   reference, a surrogate check): measured at up to 7× prose (fence lines, short lines; 17×
- *   for a 60 KB front matter, which is the YAML package's work), and that work is linear (their
- *   scaling below is 16). Anything quadratic on a 1 MB input costs 10³–10⁵× prose. 50 leaves
- *   three times the costliest linear input as headroom for noise and still fails a quadratic
- *   path by 20× or more.
+ *   reference, a surrogate check): measured at up to 9× prose (lone surrogates, fence lines,
+ *   short lines; 27× for a 60 KB front matter, which is the YAML package's work), and that work
+ *   is linear (their scaling below is about 16). Anything quadratic on a 1 MB input costs
+ *   10³–10⁵× prose. 50 leaves five times the costliest input of Brief's own parser, and twice
+ *   the YAML package's, as headroom for noise, and still fails a quadratic path by 20× or more.
+ *   (Until the measuring process kept a tree alive, prose measured 22–27 ms, inflated by the
+ *   deoptimisations described at `measureInChild`, and these ratios came out three times lower.)
  * - Scaling ≤ 64: 1 MB against 64 KB of the same input is 16 when the work is linear and 256
  *   when it is quadratic; 64 is the geometric middle, four times away from each.
  */
