@@ -20,7 +20,8 @@ import { kbStubTarget, type KbStubFiles } from '../core/features/kbStub';
 import { linksToLocations } from '../core/features/definition';
 import type { RenameInputs } from '../core/features/rename';
 import type { InlayHintOptions } from '../core/features/inlayHints';
-import { isBrief, type Session } from './session';
+import { isBrief } from './openBriefIndex';
+import type { Session } from './session';
 import type { Folder } from './folders';
 
 /** What the server offers; every entry has a handler below. */
@@ -93,7 +94,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
   connection.onReferences((p, token) =>
     session.answer('references', [], async () => {
-      await session.syncIndex();
+      await session.openBriefs.sync();
       const document = session.documents.get(p.textDocument.uri);
       if (document && isBrief(document)) {
         const folder = await session.folders.forUri(p.textDocument.uri);
@@ -107,7 +108,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onDocumentSymbol((p, token) => onBrief(p.textDocument.uri, token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
   connection.onWorkspaceSymbol((p, token) =>
     session.answer('workspace symbols', [], async () => {
-      await session.syncIndex();
+      await session.openBriefs.sync();
       // Over a large workspace this takes a while: it pauses now and then to see a cancellation.
       let last = Date.now();
       const pause = async () => {
@@ -123,7 +124,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onDocumentLinks((p, token) => onBrief(p.textDocument.uri, token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
   connection.onCodeLens((p, token) =>
     session.answer('code lens', [], async () => {
-      await session.syncIndex();
+      await session.openBriefs.sync();
       return token.isCancellationRequested ? [] : service.kbCodeLenses(p.textDocument.uri, scopes());
     }),
   );
@@ -173,7 +174,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   }
 
   async function renameInputs(folder: Folder): Promise<RenameInputs> {
-    await session.syncIndex();
+    await session.openBriefs.sync();
     const kbFiles = [];
     for (const path of folder.state.workspaceKbFiles) {
       const text = await currentText(path);

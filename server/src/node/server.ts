@@ -65,12 +65,12 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   const justOpened = new Set<string>();
   session.documents.onDidOpen((e) => {
     justOpened.add(e.document.uri);
-    session.textChanged(e.document);
+    session.openBriefs.textChanged(e.document);
     session.schedule(e.document, 0);
   });
   session.documents.onDidChangeContent((e) => {
     if (justOpened.delete(e.document.uri)) return;
-    session.textChanged(e.document);
+    session.openBriefs.textChanged(e.document);
     session.schedule(e.document);
   });
   session.documents.onDidClose((e) => void session.closed(e.document));

@@ -20,6 +20,7 @@ import { Folders, uriToPath, type Folder } from './folders';
 import type { Collector } from './collector';
 import { prepareForHovers, preparationReport } from './hoverPreparation';
 import { Lifecycle } from './lifecycle';
+import { isBrief, OpenBriefIndex } from './openBriefIndex';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -38,8 +39,6 @@ export interface ServerDependencies {
  * validation.ts) shows its result at once, and a slow one is still not run for every key.
  */
 const DIAGNOSTICS_DELAY_MS = 100;
-/** How long typing may pause before the workspace index takes in an open brief's text. */
-const INDEX_DELAY_MS = 1000;
 /** How many brief files are read at once while indexing. */
 const READ_BATCH = 64;
 /** How many briefs are indexed between two progress reports (whole batches). */
@@ -252,42 +251,13 @@ export class Session {
     await this.requestsAnswered();
   }
 
-  /**
-   * Open briefs whose latest text is not in the workspace index yet. Indexing a large brief on
-   * every keystroke would cost more than validating it, so the index catches up after a pause
-   * in typing, or at once when a request that reads other briefs arrives (`syncIndex`).
-   */
-  private readonly staleIndex = new Set<string>();
-  private indexTimer: NodeJS.Timeout | undefined;
-
-  /**
-   * Call on every open and edit of a document. The index is marked at once, not when the check
-   * runs after the typing pause: find-references asked from another brief in between must see
-   * the new text, not the positions before the edit.
-   */
-  textChanged(document: TextDocument): void {
-    if (isBrief(document)) this.markIndexStale(document.uri);
-  }
-
-  private markIndexStale(uri: string): void {
-    this.staleIndex.add(uri);
-    clearTimeout(this.indexTimer);
-    this.indexTimer = setTimeout(() => void this.safely('indexing', undefined, () => this.syncIndex()), INDEX_DELAY_MS);
-  }
-
-  /** Brings the index up to date with the open briefs. */
-  async syncIndex(): Promise<void> {
-    for (const uri of [...this.staleIndex]) {
-      this.staleIndex.delete(uri);
-      if (!this.documents.get(uri)) continue;
-      const folder = await this.folders.forUri(uri);
-      // Looked up again after the wait: a brief closed meanwhile has had its disk text put in
-      // the index by `closed`, or been taken out of it, and must not come back as it was open.
-      const doc = this.documents.get(uri);
-      if (!doc) continue;
-      folder.index.update(uri, doc.getText(), doc.version, this.service.parse(doc));
-    }
-  }
+  /** The workspace index kept in step with the open briefs (openBriefIndex.ts). */
+  readonly openBriefs = new OpenBriefIndex({
+    openDocument: (uri) => this.documents.get(uri),
+    folderOf: (uri) => this.folders.forUri(uri),
+    parse: (document) => this.service.parse(document),
+    inBackground: (what, run) => void this.safely(what, undefined, run),
+  });
 
   /** Publishes the diagnostics of briefs that are not open, from their indexed text; resolves when sent. */
   publishClosedBriefs(folder: Folder, uris: Iterable<string>): Promise<void> {
@@ -385,7 +355,7 @@ export class Session {
 
   /** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
   async reloadFolder(path: string): Promise<void> {
-    await this.syncIndex();
+    await this.openBriefs.sync();
     const before = this.folders.loaded().find((f) => f.path === path);
     const after = await this.folders.reload(path);
     if (!after) return;
@@ -433,6 +403,3 @@ export class Session {
   }
 }
 
-export function isBrief(document: TextDocument): boolean {
-  return document.languageId === 'brief' || document.uri.endsWith('.brief');
-}
