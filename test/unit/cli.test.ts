@@ -474,6 +474,14 @@ describe('brief-lint (the real process)', () => {
       }
     });
 
+    it('a KB file that is not UTF-8, named beside a brief: one message, and no diagnostics made of its replacement characters', () => {
+      const dir = folder({ 'a.brief': '@Tajikistan\n', 'kb/bad.yaml': Buffer.from('entities: []\n\xff\n', 'latin1') });
+      const r = lintJson(dir, ['a.brief', 'kb/bad.yaml']);
+      assert.deepEqual(r.results, []);
+      assert.deepEqual(r.stderr.split('\n').filter((l) => l.includes('kb/bad.yaml')), ['brief-lint: cannot read kb/bad.yaml: it is not UTF-8 text']);
+      assert.equal(r.status, 2);
+    });
+
     it('counts as checked only the files it could read', () => {
       const dir = folder({ 'a.brief': '@Tajikistan\n', 'b.brief': Buffer.from([0x40, 0xff, 0x0a]) });
       const r = run(dir, []);

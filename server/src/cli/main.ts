@@ -44,8 +44,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const problems: string[] = [];
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 
-  /** Config and KB files known to be UTF-8 text (see `checkText`). */
-  const checkedText = new Set<string>();
+  /** Each config and KB file read once as strict UTF-8 (see `readOnce`). */
+  const reads = new Map<string, Promise<Reading>>();
   const extraKb = options.kb.map((k) => toPosix(path.resolve(cwd, k)));
   for (const [i, file] of extraKb.entries()) {
     const read = await readUtf8(file);
@@ -53,7 +53,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       process.stderr.write(`brief-lint: cannot read KB file ${options.kb[i]}: ${read.problem}\n`);
       return 2;
     }
-    checkedText.add(file);
+    reads.set(file, Promise.resolve(read));
   }
   const explicitConfig = options.config ? toPosix(path.resolve(cwd, options.config)) : undefined;
   if (explicitConfig) {
@@ -62,7 +62,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       process.stderr.write(`brief-lint: cannot read config ${options.config}: ${read.problem}\n`);
       return 2;
     }
-    checkedText.add(explicitConfig);
+    reads.set(explicitConfig, Promise.resolve(read));
   }
   // Data files named on the command line that are not the bundled KB are checked as extra KB files.
   const bundledData = (f: string) => isInside(f, dataDir);
@@ -95,11 +95,16 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   };
   // The server reads config and KB files as the editor shows them; in CI a file that is not
   // UTF-8 is unreadable input, as a brief is (its names would hold replacement characters).
-  const checkText = async (file: string) => {
-    if (checkedText.has(file)) return;
-    checkedText.add(file);
-    const read = await readUtf8(file);
-    if ('problem' in read) problems.push(`cannot read ${shown(file)}: ${read.problem}`);
+  const readOnce = (file: string): Promise<Reading> => {
+    let read = reads.get(file);
+    if (!read) {
+      read = readUtf8(file).then((r) => {
+        if ('problem' in r) problems.push(`cannot read ${shown(file)}: ${r.problem}`);
+        return r;
+      });
+      reads.set(file, read);
+    }
+    return read;
   };
 
   for (const brief of briefs) {
@@ -112,7 +117,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     const configPath = explicitConfig ?? (await nearestConfig(ws, path.posix.dirname(brief), cwd));
     const state = await projectFor(configPath);
     if (configPath) {
-      await checkText(configPath);
+      await readOnce(configPath);
       const configUri = ws.toUri(configPath);
       const configDiagnostics = state.fileDiagnostics.get(configUri) ?? [];
       if (configDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfigs.add(shown(configPath));
@@ -120,7 +125,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     }
     // The project's own KB files (`kb:` of the config, `--kb`): their problems are reported too.
     for (const kbFile of state.workspaceKbFiles) {
-      await checkText(kbFile);
+      // What the loader made of a file that is not UTF-8 would be the noise of replacement characters.
+      if ('problem' in (await readOnce(kbFile))) continue;
       reportFile(ws.toUri(kbFile), state.fileDiagnostics.get(ws.toUri(kbFile)) ?? []);
     }
     const document = TextDocument.create(ws.toUri(brief), 'brief', 1, read.text);
@@ -131,11 +137,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   if (dataFiles.length > 0) {
     const state = await projectFor(explicitConfig);
     for (const f of dataFiles) {
-      const read = await readUtf8(f);
-      if ('problem' in read) {
-        problems.push(`cannot read ${shown(f)}: ${read.problem}`);
-        continue;
-      }
+      const read = await readOnce(f);
+      if ('problem' in read) continue;
       checked++;
       if (path.posix.basename(f) === CONFIG_FILE_NAME) {
         const config = parseConfig(ws.toUri(f), read.text);
@@ -194,8 +197,11 @@ async function nearestConfig(ws: NodeWorkspace, dir: string, cwd: string): Promi
   return undefined;
 }
 
-/** A file's text as strict UTF-8, or why it cannot be read (the run then exits with 2). */
-async function readUtf8(file: string): Promise<{ text: string } | { problem: string }> {
+/** A file's text, or why it cannot be read (the run then exits with 2). */
+type Reading = { text: string } | { problem: string };
+
+/** A file's text as strict UTF-8, or why it cannot be read. */
+async function readUtf8(file: string): Promise<Reading> {
   let bytes: Buffer;
   try {
     // A FIFO, socket or device would block or never end: only regular files are read.
