@@ -10,6 +10,9 @@ import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
 import { lineRange, OffsetMapper, range } from './text';
 import { yamlProblemText } from './kb/yamlFile';
 
+/** How many alias uses front matter may expand (yaml counts them, weighted by what they stand for); this many or more is refused. */
+const MAX_ALIAS_USES = 100;
+
 /** The keys spec §3.1 allows, with the values each accepts, as shown in completion and messages. */
 export const FRONT_MATTER_KEYS: Readonly<Record<string, { description: string; values?: readonly string[] }>> = {
   title: { description: 'The brief\'s title (required when there is front matter).' },
@@ -130,11 +133,14 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
   let plainDoc: Record<string, unknown>;
   try {
     // The alias limit stops "billion laughs" front matter from expanding without bound.
-    plainDoc = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+    plainDoc = (doc.toJS({ maxAliasCount: MAX_ALIAS_USES }) ?? {}) as Record<string, unknown>;
   } catch (error) {
+    const raw = (error as Error).message;
+    // yaml's words for its limit speak of an attack; say what the analyst wrote instead.
+    const why = /alias count/i.test(raw) ? `its aliases are used ${MAX_ALIAS_USES} times or more, more than front matter may expand` : raw;
     problems.push({
       code: 'front-matter-invalid-value',
-      message: `Front matter cannot be read: ${(error as Error).message}`,
+      message: `Front matter cannot be read: ${why}.`,
       range: toRange(contents.range?.[0] ?? 0, contents.range?.[1] ?? 0),
     });
     return [];
