@@ -450,6 +450,29 @@ describe('brief-lint (the real process)', () => {
       assert.match(r.stderr, /the configuration has errors \(see the diagnostics on \.briefrc\.yaml\)/);
     });
 
+    it("a config in a subfolder may name KB files with '..' that stays inside the current folder", () => {
+      const dir = folder({
+        'team/.briefrc.yaml': 'kb: [../shared/local.yaml]\n',
+        'shared/local.yaml': 'entities:\n  - id: kabul-office\n    kind: organization\n    name: Kabul Office\n    summary: S.\n',
+        'team/a.brief': '@[Kabul Office] and @Tajikistan\n',
+      });
+      const r = lintJson(dir, ['team/a.brief']);
+      assert.deepEqual(r.results, []);
+      assert.equal(r.status, 0);
+    });
+
+    it('2 for a kb: glob through a symbolic link to a folder outside: refused, not "not found"', () => {
+      const outside = folder({ 'local.yaml': 'entities:\n  - id: kant-town\n    kind: place\n    name: Kant\n    summary: S.\n' });
+      const dir = folder({ '.briefrc.yaml': 'kb: ["kb/dirlink/*.yaml"]\n', 'a.brief': '@Tajikistan\n' });
+      fs.mkdirSync(path.join(dir, 'kb'));
+      fs.symlinkSync(outside, path.join(dir, 'kb', 'dirlink'));
+      const r = lintJson(dir, ['a.brief']);
+      assert.deepEqual(r.results.map((x) => `${x.file}:${x.line}:${x.column} ${x.code} ${x.severity} ${x.message}`), [
+        ".briefrc.yaml:1:6 kb-path-refused error KB path 'kb/dirlink/*.yaml' refused: it leads outside the workspace folder (through a symbolic link).",
+      ]);
+      assert.equal(r.status, 2);
+    });
+
     it('names the config it means when the broken one came by --config', () => {
       const dir = folder({ 'conf/ci.yaml': 'kb: [kb/local.yaml]\n', 'conf/kb/local.yaml': 'entities: []\n', 'work/a.brief': '@Tajikistan\n' });
       const r = lintJson(path.join(dir, 'work'), ['--config', '../conf/ci.yaml']);

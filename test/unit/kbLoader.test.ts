@@ -202,7 +202,8 @@ describe('.briefrc.yaml (spec §6)', () => {
     { name: 'wrong severity', text: 'rules: { unknown-reference: loud }\n', expect: ['config-invalid-value'], broken: true },
     { name: 'syntax error', text: 'rules: { a: [\n', expect: ['config-syntax'], broken: true },
     { name: 'unknown key', text: 'colour: red\n', expect: ['config-invalid-value'], broken: true },
-    { name: 'kb path with ..', text: 'kb: [../../etc/passwd]\n', expect: ['kb-path-refused'], broken: true },
+    // Where a relative path leads is known only with the folder: see 'refuses a kb path whose ..' below.
+    { name: 'kb path with .. (checked when the project loads)', text: 'kb: [../../etc/passwd]\n', expect: [], broken: false },
     { name: 'absolute kb path', text: 'kb: [/etc/passwd]\n', expect: ['kb-path-refused'], broken: true },
   ];
   for (const c of cases) {
@@ -240,6 +241,49 @@ describe('.briefrc.yaml (spec §6)', () => {
     const diagnostics = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
     assert.deepEqual(diagnostics.map((d) => d.code), ['kb-path-refused']);
     assert.match(String(diagnostics[0].message), /symbolic link/);
+  });
+
+  it("refuses a kb path whose '..' leads out of the folder, by path or by glob, reading nothing there", async () => {
+    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [../outside.yaml, "../x/*.yaml", ../../etc/passwd]\n', '/mem/outside.yaml': 'entities: []\n', '/mem/x/a.yaml': 'entities: []\n' });
+    const listed: string[] = [];
+    const listFiles = ws.listFiles.bind(ws);
+    ws.listFiles = async (folder: string, recursive: boolean) => {
+      listed.push(folder);
+      return listFiles(folder, recursive);
+    };
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    assert.deepEqual(state.workspaceKbFiles, []);
+    assert.deepEqual(listed.filter((f) => !f.startsWith(MINI_DATA)), []);
+    const diagnostics = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, d.message]),
+      ['../outside.yaml', '../x/*.yaml', '../../etc/passwd'].map((p) => ['kb-path-refused', DiagnosticSeverity.Error, `KB path '${p}' refused: it leads outside the workspace folder.`]),
+    );
+  });
+
+  it("loads a kb path whose '..' stays inside the folder (a config in a subfolder, as brief-lint finds it)", async () => {
+    const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
+    const ws = miniWorkspace({
+      [`${WORKSPACE}/team/.briefrc.yaml`]: 'kb: [../shared/one.yaml, "kb/../kb/*.yaml"]\n',
+      [`${WORKSPACE}/shared/one.yaml`]: local,
+      [`${WORKSPACE}/team/kb/two.yaml`]: local.replace(/local-one/g, 'local-two').replace('Local One', 'Local Two'),
+    });
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, configPath: `${WORKSPACE}/team/.briefrc.yaml`, trusted: true });
+    assert.deepEqual(state.fileDiagnostics.get(`file://${WORKSPACE}/team/.briefrc.yaml`), []);
+    assert.deepEqual(state.workspaceKbFiles, [`${WORKSPACE}/shared/one.yaml`, `${WORKSPACE}/team/kb/two.yaml`]);
+    assert.ok(state.project.resolver.kb.entities.has('local-two'));
+  });
+
+  it('refuses a kb glob whose folder is a symbolic link out of the folder, as an error that names the link', async () => {
+    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: ["kb/linked/*.yaml"]\n', [`${WORKSPACE}/kb/here.yaml`]: 'entities: []\n', '/outside/secret.yaml': 'entities: []\n' });
+    ws.links.set(`${WORKSPACE}/kb/linked`, '/outside');
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    assert.deepEqual(state.workspaceKbFiles, []);
+    const diagnostics = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, d.message]),
+      [['kb-path-refused', DiagnosticSeverity.Error, "KB path 'kb/linked/*.yaml' refused: it leads outside the workspace folder (through a symbolic link)."]],
+    );
   });
 
   it('reports a kb path that names no file or a folder, and loads the files that are there', async () => {

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../core/languageService';
-import { CONFIG_FILE_NAME, parseConfig } from '../core/config';
+import { CONFIG_FILE_NAME } from '../core/config';
 import { globToRegExp, isInside, loadProject, type ProjectState } from '../core/project';
 import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
 import { defaultReadingCache } from '../node/kbCache';
@@ -141,9 +141,11 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       if ('problem' in read) continue;
       checked++;
       if (path.posix.basename(f) === CONFIG_FILE_NAME) {
-        const config = parseConfig(ws.toUri(f), read.text);
-        if (config.broken) brokenConfigs.add(shown(f));
-        reportFile(ws.toUri(f), config.diagnostics);
+        // Loaded as the config it is, so that where its `kb:` paths lead is checked too.
+        const configUri = ws.toUri(f);
+        const diagnostics = (await projectFor(f)).fileDiagnostics.get(configUri) ?? [];
+        if (diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfigs.add(shown(f));
+        reportFile(configUri, diagnostics);
         continue;
       }
       reportFile(ws.toUri(f), state.fileDiagnostics.get(ws.toUri(f)) ?? []);

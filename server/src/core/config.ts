@@ -67,11 +67,11 @@ export function parseConfig(uri: string, text: string): ConfigResult {
 }
 
 /**
- * Why a `kb:` path leads outside the workspace folder by its spelling alone, or undefined.
- * Symbolic links are checked by the workspace, which can see the disk.
+ * Why a `kb:` path is refused by its spelling alone, or undefined: an absolute path or a URI.
+ * Where a relative path leads (`..`, symbolic links) is checked against the workspace folder
+ * when the project loads (core/project.ts), which knows the folder and can see the disk.
  */
 export function lexicalEscape(path: string): string | undefined {
   if (/^([a-zA-Z]:)?[\\/]/.test(path) || /^[a-z][a-z0-9+.-]*:/i.test(path)) return 'an absolute path leads outside the workspace folder.';
-  if (path.split(/[\\/]/).includes('..')) return "'..' leads outside the workspace folder.";
   return undefined;
 }

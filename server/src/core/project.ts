@@ -105,7 +105,12 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     const base = dirname(configPath);
     const root = options.folder ?? base;
     for (const entry of config.config.kb) {
-      const paths = await expand(ws, base, entry.path, root);
+      const escape = await leadsOutside(ws, base, entry.path, root);
+      if (escape !== undefined) {
+        config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${escape}.`));
+        continue;
+      }
+      const paths = await expand(ws, base, entry.path);
       if (paths.length === 0) {
         config.diagnostics.push(configProblem(entry.range, `KB file '${entry.path}' was not found.`, DiagnosticSeverity.Warning));
       }
@@ -194,9 +199,12 @@ export function isInside(path: string, folder: string): boolean {
   return path === folder || path.startsWith(f);
 }
 
-/** Joins and normalises `base/relative`, resolving `.` segments. */
+/**
+ * Joins and normalises `base/relative`, resolving `.` and `..` segments. A backslash separates
+ * segments too, as on Windows, so that `kb\..\..\x.yaml` cannot step out unseen.
+ */
 function join(base: string, relative: string): string {
-  const parts = `${base}/${relative}`.split('/');
+  const parts = `${base}/${relative}`.split(/[\\/]/);
   const out: string[] = [];
   for (const part of parts) {
     if (part === '' || part === '.') continue;
@@ -206,15 +214,38 @@ function join(base: string, relative: string): string {
   return `/${out.join('/')}`;
 }
 
+const GLOB_SEGMENT = /[*?[]/;
+
+/**
+ * The part of a `kb:` entry, joined to its base, before its first glob segment: the folder a glob
+ * lists, or the file itself. A `..` right after `**` cancels it, as written; either way the glob
+ * lists nothing above this part.
+ */
+function fixedPart(base: string, entry: string): string {
+  const segments = join(base, entry).split('/');
+  const glob = segments.findIndex((seg) => GLOB_SEGMENT.test(seg));
+  return glob < 0 ? segments.join('/') : segments.slice(0, glob).join('/') || '/';
+}
+
+/**
+ * Whether a `kb:` entry leads outside the workspace folder before anything is read: undefined
+ * when it stays inside, else how it leaves ('' by its spelling, e.g. `../`, or through a symbolic
+ * link). A `..` that stays inside (`../shared/x.yaml` from a config in a subfolder) is allowed.
+ * A glob's files are checked again one by one: a link inside the listed folder can lead out too.
+ */
+async function leadsOutside(ws: Workspace, base: string, entry: string, root: string): Promise<string | undefined> {
+  const fixed = fixedPart(base, entry);
+  if (!isInside(fixed, root)) return '';
+  const real = await ws.realPath(fixed);
+  if (real !== undefined && !isInside(real, (await ws.realPath(root)) ?? root)) return ' (through a symbolic link)';
+  return undefined;
+}
+
 /** A `kb:` entry as files: itself, or the files its `*`/`**` glob matches. */
-async function expand(ws: Workspace, base: string, entry: string, root: string): Promise<string[]> {
-  if (!/[*?[]/.test(entry)) return [join(base, entry)];
-  const fixed = entry.split('/').findIndex((seg) => /[*?[]/.test(seg));
-  const start = join(base, entry.split('/').slice(0, fixed).join('/'));
-  // Listing a folder reads it: a glob whose fixed part is a link out of the workspace lists nothing.
-  const realStart = await ws.realPath(start);
-  const realRoot = (await ws.realPath(root)) ?? root;
-  if (!realStart || !isInside(realStart, realRoot)) return [];
+async function expand(ws: Workspace, base: string, entry: string): Promise<string[]> {
+  if (!GLOB_SEGMENT.test(entry)) return [join(base, entry)];
+  const start = fixedPart(base, entry);
+  if ((await ws.realPath(start)) === undefined) return [];
   const pattern = globToRegExp(join(base, entry));
   return (await ws.listFiles(start, true)).filter((f) => pattern.test(f)).sort();
 }
