@@ -58,6 +58,8 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'disable-next-line for every rule', text: '%% brief-disable-next-line\n@Nobody [^nowhere]', expect: [] },
   { name: 'disable and enable a region', text: '%% brief-disable unknown-reference\n@Nobody\n%% brief-enable unknown-reference\n@Nobody', expect: [['unknown-reference', '@Nobody']] },
   { name: 'disable everything, enable one rule', text: '%% brief-disable\n@Nobody [^nowhere]\n%% brief-enable unknown-source\n@Nobody [^nowhere]', expect: [['unknown-source', 'nowhere']] },
+  { name: "a directive's reason after --: not read as rule names", text: '%% brief-disable-next-line unknown-reference -- a name the KB lacks %% yet\n@Nobody\n@Zzother', expect: [['unknown-reference', '@Zzother']] },
+  { name: 'a bare directive with a reason disables every rule', text: '%% brief-disable-next-line -- drafted from notes\n@Nobody [^nope]\n@Zzother', expect: [['unknown-reference', '@Zzother']] },
   { name: 'unknown rule in a directive', text: '%% brief-disable unknown-referense\n@Nobody', expect: [['unknown-rule', 'unknown-referense'], ['unknown-reference', '@Nobody']] },
   { name: 'comment after text', text: '@Tajikistan %% a comment about @Nobody', expect: [] },
   // Front matter
@@ -119,6 +121,37 @@ describe('validation details', () => {
     const [d] = diagnose('@Georgia');
     assert.match(d.message, /Georgia \(state, @georgia\)/);
     assert.match(d.message, /Georgia \(U\.S\. state\) \(place, @georgia-us\)/);
+  });
+
+  it('names a missing paragraph, or a backward range, as written, however large its number', () => {
+    assert.deepEqual(
+      diagnose('[^mini-2021:p9007199254740993] [^mini-2021:p2-p99999999999999999999] [^mini-2021:p9-p3] [^mini-2021:p7]').map((d) => d.message),
+      [
+        'mini-2021 has no paragraph p9007199254740993: it has p1–p3.',
+        'mini-2021 has no paragraph p99999999999999999999: it has p1–p3.',
+        'The range p9-p3 runs backwards.',
+        'mini-2021 has no paragraph p7: it has p1–p3.',
+      ],
+    );
+  });
+
+  it('never reports an empty range: an empty paragraph, an empty front matter value, a YAML error at the end of a line', () => {
+    const cases: [string, string, string][] = [
+      ['q [^mini-2021:]\n', 'unknown-paragraph', '[^mini-2021:]'],
+      ['---\ntitle:\n---\nText.\n', 'front-matter-invalid-value', 'title'],
+      ['---\ntitle: [T\n---\nText.\n', 'front-matter-syntax', 'title: [T'],
+    ];
+    for (const [text, code, shown] of cases) {
+      const { doc } = brief(text);
+      const found = service().validate(doc, state.project).filter((d) => d.code === code);
+      assert.deepEqual(found.map((d) => doc.getText(d.range)), [shown], JSON.stringify(text));
+    }
+  });
+
+  it("says a doubled 'not' is written once, not that a reference is missing", () => {
+    assert.deepEqual(diagnose('claim: @Uzbekistan not not member-of @CSTO').map((d) => [d.code, d.message]), [
+      ['malformed-claim', "Malformed claim: 'not' is written once, before the predicate. Expected 'claim: @Subject [not] predicate @Object'."],
+    ]);
   });
 
   it('quotes the evidence of a contradicted claim', () => {

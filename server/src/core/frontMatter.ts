@@ -86,6 +86,25 @@ export function parseFrontMatter(lines: readonly string[]): FrontMatterResult {
   return { frontMatter, bodyStartLine: close + 1, problems };
 }
 
+/**
+ * A span an editor can show: the parser puts some errors at one point (an unclosed `[` at the end
+ * of its line), which would be an invisible diagnostic. Such a point takes in its line's text
+ * before it, or else the character after it.
+ */
+function visibleSpan(yaml: string, start: number, end: number): [number, number] {
+  // The parser may point past the end of the text (an unclosed `[` on the last line).
+  const from0 = Math.min(start, yaml.length);
+  const to0 = Math.min(end, yaml.length);
+  if (to0 > from0) return [from0, to0];
+  // At the start of a line: the end of the line before.
+  let to = from0;
+  if (to === yaml.length || yaml[to - 1] === '\n' || yaml[to - 1] === '\r') while (to > 0 && (yaml[to - 1] === '\n' || yaml[to - 1] === '\r')) to--;
+  let from = Math.max(yaml.lastIndexOf('\n', to - 1), yaml.lastIndexOf('\r', to - 1)) + 1;
+  while (from < to && (yaml[from] === ' ' || yaml[from] === '\t')) from++;
+  if (from < to) return [from, to];
+  return from0 < yaml.length ? [from0, from0 + 1] : [Math.max(0, from0 - 1), from0];
+}
+
 /** Parses the YAML and lists its top-level keys with document ranges. */
 function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[]): FrontMatterEntry[] {
   // Duplicate keys are found below with a set: the parser's own check is quadratic in the key count.
@@ -106,7 +125,7 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
     problems.push({
       code: 'front-matter-syntax',
       message: `Front matter is not valid YAML: ${yamlProblemText(error)}${more > 0 ? ` (and ${more} more after it)` : ''}`,
-      range: toRange(error.pos[0], error.pos[1]),
+      range: toRange(...visibleSpan(yaml, error.pos[0], error.pos[1])),
     });
   }
   if (doc.errors.length > 0) return [];
@@ -158,7 +177,8 @@ function readEntries(yaml: string, firstLine: number, problems: SyntaxProblem[])
       continue;
     }
     seen.add(keyText);
-    const valueRange = value?.range ? toRange(value.range[0], value.range[1]) : keyRange;
+    // An empty value (`title:`) has an empty range: the key is what the analyst sees.
+    const valueRange = value?.range && value.range[1] > value.range[0] ? toRange(value.range[0], value.range[1]) : keyRange;
     const itemRanges = isSeq(value) ? value.items.map((item) => {
       const r = (item as YamlNode | null)?.range;
       return r ? toRange(r[0], r[1]) : valueRange;

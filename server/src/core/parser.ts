@@ -251,8 +251,11 @@ function readDirective(text: string, lineNo: number, textStart: number): Directi
   const kind = m[2] as Directive['kind'];
   const rulesStart = textStart + m[1].length + 'brief-'.length + m[2].length;
   const rules: { name: string; range: Range }[] = [];
+  // ` -- ` ends the rule names: what follows says why (`%% brief-disable-next-line unknown-reference -- a new name`).
+  const why = /(^|[\s,])--(\s|$)/.exec(m[3]);
+  const ruleText = why ? m[3].slice(0, why.index) : m[3];
   const names = /[^\s,]+/g;
-  for (let r = names.exec(m[3]); r; r = names.exec(m[3])) {
+  for (let r = names.exec(ruleText); r; r = names.exec(ruleText)) {
     rules.push({ name: r[0], range: lineRange(lineNo, rulesStart + r.index, rulesStart + r.index + r[0].length) });
   }
   return { kind, rules, line: lineNo, range: lineRange(lineNo, textStart - 2, textStart + text.length) };
@@ -346,6 +349,7 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
   if (word === '' || referenceAt(inline, pos) || word.startsWith('@')) {
     return brokenReference ? {} : malformed('a predicate such as member-of must follow the subject.');
   }
+  if (negated && word.toLowerCase() === 'not') return malformed("'not' is written once, before the predicate.");
   const predicateStart = pos;
   pos = skipSpaces(line, pos + word.length, end);
   const object = referenceAt(inline, pos);

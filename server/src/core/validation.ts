@@ -184,12 +184,18 @@ function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>,
   const range = () => citation.paragraphsRange ?? citation.range;
   const count = source.paragraphs.length;
   const span = paragraphSpan(citation.paragraphs);
+  if (citation.paragraphs === '') {
+    // `[^source:]`: nothing to underline but the citation itself.
+    return add('unknown-paragraph', `No paragraph after '${source.id}:': cite pN or pN-pM (${source.id} has p1–p${count}).`, citation.range);
+  }
   if (!span) {
     return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range());
   }
-  if (span.from > span.to) return add('unknown-paragraph', `The range p${span.from}-p${span.to} runs backwards.`, range());
+  if (span.from > span.to) return add('unknown-paragraph', `The range ${citation.paragraphs} runs backwards.`, range());
   if (span.to > count) {
-    const missing = span.from > count ? `p${span.from}` : `p${span.to}`;
+    // As written: a number too large for a double would be shown rounded.
+    const [first, last = first] = citation.paragraphs.split('-');
+    const missing = span.from > count ? first : last;
     add('unknown-paragraph', `${source.id} has no paragraph ${missing}: it has p1–p${count}.`, range());
   }
 }
