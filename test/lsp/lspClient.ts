@@ -66,6 +66,8 @@ export interface StartOptions {
   readonly capabilities?: ClientCapabilities;
   /** More environment variables for the server (e.g. `BRIEF_CACHE_DIR: ''`). */
   readonly env?: Readonly<Record<string, string>>;
+  /** How folder URIs are spelled (default: Node's `pathToFileURL`). */
+  readonly folderUri?: (folder: string) => string;
   /** Runs on the open connection before `initialize` is sent (tests of what comes out of turn). */
   readonly beforeInitialize?: (connection: ProtocolConnection) => Promise<void>;
 }
@@ -193,7 +195,7 @@ export class LspClient {
     const client = new LspClient(child, connection);
     try {
       const paths = options.folders ?? (options.folder ? [options.folder] : []);
-      const folders = paths.length > 0 ? paths.map((f) => ({ uri: uriOf(f), name: path.basename(f) })) : null;
+      const folders = paths.length > 0 ? paths.map((f) => ({ uri: (options.folderUri ?? uriOf)(f), name: path.basename(f) })) : null;
       await options.beforeInitialize?.(connection);
       client.initializeResult = await client.within('initialize', connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
@@ -342,6 +344,16 @@ export class LspClient {
     } catch (error) {
       this.kill();
       throw error;
+    } finally {
+      this.connection.dispose();
+    }
+  }
+
+  /** `exit` alone, after a `shutdown` the test sent itself; resolves with the exit code. */
+  async exit(): Promise<number | null> {
+    try {
+      await this.connection.sendNotification(ExitNotification.type);
+      return await this.within('exit', this.exited);
     } finally {
       this.connection.dispose();
     }

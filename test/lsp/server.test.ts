@@ -16,6 +16,7 @@ import {
   InitializeRequest,
   ResponseError,
   ShutdownRequest,
+  DidOpenTextDocumentNotification,
   MarkupKind,
   TextDocumentSyncKind,
   type Diagnostic,
@@ -98,15 +99,22 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const uri = uriOf(path.join(dir, 'a.brief'));
       const hover = { textDocument: { uri }, position: { line: 0, character: 2 } };
       let early: unknown;
+      let earlyShutdown: unknown;
       const client = await LspClient.start({
         folder: dir,
         beforeInitialize: async (connection) => {
+          // LSP: a notification before initialize is dropped; this open must not count.
+          await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'brief', version: 1, text: '@Nobody\n' } });
           early = await connection.sendRequest(HoverRequest.type, hover).then(() => 'answered', (error: unknown) => error);
+          earlyShutdown = await connection.sendRequest(ShutdownRequest.type).then(() => 'answered', (error: unknown) => error);
         },
       });
       try {
         assert.ok(early instanceof ResponseError, `a hover before initialize: ${String(early)}`);
         assert.equal(early.code, ErrorCodes.ServerNotInitialized);
+        assert.ok(earlyShutdown instanceof ResponseError && earlyShutdown.code === ErrorCodes.ServerNotInitialized, `a shutdown before initialize: ${String(earlyShutdown)}`);
+        assert.equal(await client.hover(uri, hover.position), null, 'the open sent before initialize was dropped');
+        assert.deepEqual(client.published, [], 'nothing published for it');
         const again = await client.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} }).then(() => 'answered', (error: unknown) => error);
         assert.ok(again instanceof ResponseError, `a second initialize: ${String(again)}`);
         assert.equal(again.code, ErrorCodes.InvalidRequest);
@@ -116,7 +124,9 @@ describe('language server (the real process, over JSON-RPC)', () => {
         const late = await client.connection.sendRequest(HoverRequest.type, hover).then(() => 'answered', (error: unknown) => error);
         assert.ok(late instanceof ResponseError, `a hover after shutdown: ${String(late)}`);
         assert.equal(late.code, ErrorCodes.InvalidRequest);
-        assert.equal(await client.stop(), 0);
+        const secondShutdown = await client.connection.sendRequest(ShutdownRequest.type).then(() => 'answered', (error: unknown) => error);
+        assert.ok(secondShutdown instanceof ResponseError && secondShutdown.code === ErrorCodes.InvalidRequest, `a second shutdown: ${String(secondShutdown)}`);
+        assert.equal(await client.exit(), 0);
       } finally {
         client.kill();
       }
@@ -270,22 +280,27 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const unknownDoc = uriOf(path.join(ws, 'never-opened.brief'));
       assert.equal(await client.hover(unknownDoc, { line: 0, character: 1 }), null);
       assert.deepEqual(await client.completion(unknownDoc, { line: 0, character: 1 }), []);
-      const odd: Position[] = [
-        { line: -1, character: -1 },
-        { line: 999_999, character: 999_999 },
-        { line: 0, character: 1e9 },
-        { line: 0.5, character: Number.MAX_SAFE_INTEGER },
-      ];
-      for (const position of odd) {
+      // Past the end of the line or the document: clamped, as LSP says (the end of the line, of the text).
+      for (const position of [{ line: 999_999, character: 999_999 }, { line: 0, character: 1e9 }]) {
         const hover = await client.hover(uri, position);
         assert.ok(hover === null || typeof hover === 'object', `hover at ${JSON.stringify(position)}`);
         const items = await client.completion(uri, position);
         assert.ok(Array.isArray(items), `completion at ${JSON.stringify(position)}`);
       }
-      // A position that is not even numbers.
-      const garbage = { line: 'one', character: null } as unknown as Position;
-      await client.hover(uri, garbage);
-      await client.completion(uri, garbage);
+      assert.match(markdownOf(await client.hover(uri, { line: 0, character: 1e9 })), /\*\*Tajikistan\*\*/, 'the end of line 0 is on @Tajikistan');
+      // No position at all: negative, fractional, not numbers, missing. Refused with InvalidParams.
+      const invalid = [{ line: -1, character: -1 }, { line: 0.5, character: Number.MAX_SAFE_INTEGER }, { line: 'one', character: null }, undefined] as unknown as Position[];
+      for (const position of invalid) {
+        for (const request of [client.hover(uri, position), client.completion(uri, position)]) {
+          const error = await request.then(() => 'answered', (e: unknown) => e);
+          assert.ok(error instanceof ResponseError && error.code === ErrorCodes.InvalidParams, `at ${JSON.stringify(position)}: ${String(error)}`);
+        }
+      }
+      // No document: refused the same way, by every request that needs one.
+      for (const method of ['textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/documentSymbol', 'textDocument/codeLens', 'textDocument/semanticTokens/full']) {
+        const error = await client.connection.sendRequest(method, {}).then(() => 'answered', (e: unknown) => e);
+        assert.ok(error instanceof ResponseError && error.code === ErrorCodes.InvalidParams, `${method} without a document: ${String(error)}`);
+      }
       // Still serving.
       assert.match(markdownOf(await client.hover(uri, { line: 0, character: 2 })), /\*\*Tajikistan\*\*/);
       assert.ok((await client.completion(uri, { line: 0, character: 4 })).some((i) => i.label === 'Tajikistan'));

@@ -15,8 +15,8 @@ import { fileURLToPath } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity,
-  ErrorCodes,
   FileChangeType,
+  LSPErrorCodes,
   ResponseError,
   type ClientCapabilities,
   type CodeAction,
@@ -37,6 +37,7 @@ import {
   type SymbolInformation,
   type TextEdit,
   type WorkspaceEdit,
+  WatchKind,
 } from 'vscode-languageserver-protocol/node';
 import { DEFAULT_CAPABILITIES, LspClient, makeFolder, MINI_DATA_DIR, uriOf, writeFile } from './lspClient';
 
@@ -288,7 +289,8 @@ async function refusal(answer: Promise<unknown>): Promise<string> {
     await answer;
   } catch (error) {
     assert.ok(error instanceof ResponseError, `expected a ResponseError, got ${String(error)}`);
-    assert.equal(error.code, ErrorCodes.InvalidRequest);
+    // LSP: a well-formed request that could not be done, with the reason in words.
+    assert.equal(error.code, LSPErrorCodes.RequestFailed);
     return error.message;
   }
   return assert.fail('expected an error answer');
@@ -429,11 +431,16 @@ describe('language server on a multi-root workspace (the real process, over JSON
         assert.deepEqual([...published].filter((n) => n.endsWith('.brief')).sort(), [...WITH_PROBLEMS].sort());
       });
 
-      it('registers file watchers for briefs, configs and KB files', () => {
+      it('registers file watchers: changes of briefs, configs and KB files; any file or folder created or deleted', () => {
         const watchers = client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles');
         assert.equal(watchers.length, 1);
-        const patterns = (watchers[0].registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
-        assert.deepEqual(patterns, ['**/*.brief', '**/.briefrc.yaml', '**/*.{yaml,yml}']);
+        const patterns = (watchers[0].registerOptions as { watchers: { globPattern: string; kind?: number }[] }).watchers.map((w) => [w.globPattern, w.kind]);
+        assert.deepEqual(patterns, [
+          ['**/*', WatchKind.Create | WatchKind.Delete],
+          ['**/*.brief', WatchKind.Change],
+          ['**/.briefrc.yaml', WatchKind.Change],
+          ['**/*.{yaml,yml}', WatchKind.Change],
+        ]);
       });
     });
 

@@ -43,6 +43,19 @@ export class Folders {
     return [...this.folders.keys()];
   }
 
+  /**
+   * Whether a folder is still in the workspace, as the same folder: work that started before it
+   * was removed (the first indexing, the check of its closed briefs) must not publish for it.
+   */
+  isCurrent(folder: Folder): boolean {
+    return folder.path === '' || this.folders.get(folder.path)?.index === folder.index;
+  }
+
+  /** The innermost workspace folder holding a file, if any. */
+  folderOf(file: string): string | undefined {
+    return this.paths.filter((f) => isInside(file, f)).sort((a, b) => b.length - a.length)[0];
+  }
+
   /** Loads (or reloads) a folder's project, keeping its last good KB files. */
   async reload(folderPath: string): Promise<Folder | undefined> {
     const entry = this.folders.get(folderPath);
@@ -80,7 +93,7 @@ export class Folders {
   /** The folder a file belongs to (the innermost), loading it when needed; the fallback otherwise. */
   async forUri(uri: string): Promise<Folder> {
     const file = uriToPath(uri);
-    const folderPath = file ? this.paths.filter((f) => isInside(file, f)).sort((a, b) => b.length - a.length)[0] : undefined;
+    const folderPath = file ? this.folderOf(file) : undefined;
     const entry = folderPath ? this.folders.get(folderPath) : undefined;
     if (entry?.loading && !entry.state) await entry.loading;
     if (entry) return entry.state ? this.toFolder(entry) : ((await this.reload(entry.path)) as Folder);

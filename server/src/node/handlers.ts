@@ -10,6 +10,7 @@ import {
   type CancellationToken,
   type ClientCapabilities,
   type Connection,
+  type Position,
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -49,6 +50,25 @@ export interface HandlerOptions {
   readonly inlayHints: InlayHintOptions;
 }
 
+/** The document a request is about; a request without one is refused as the protocol says. */
+function documentUri(params: { textDocument?: { uri?: unknown } } | undefined): string {
+  const uri = params?.textDocument?.uri;
+  if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, "The request needs 'textDocument.uri'.");
+  return uri;
+}
+
+/**
+ * A request's position in a document, checked, and clamped as LSP says: a character past the end
+ * of its line means the end of the line (and a line past the end, the end of the document).
+ */
+function at(document: TextDocument, position: { line?: unknown; character?: unknown } | undefined): Position {
+  const { line, character } = position ?? {};
+  if (!Number.isInteger(line) || !Number.isInteger(character) || (line as number) < 0 || (character as number) < 0) {
+    throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'position' of a line and a character, whole numbers from 0.");
+  }
+  return document.positionAt(document.offsetAt(position as Position));
+}
+
 export function registerHandlers(connection: Connection, session: Session, client: () => ClientCapabilities, options: () => HandlerOptions): void {
   /** Runs `run` on an open brief and its folder; answers `fallback` otherwise or when cancelled. */
   const onBrief = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, folder: Folder) => T | Promise<T>): Promise<T> =>
@@ -82,30 +102,30 @@ export function registerHandlers(connection: Connection, session: Session, clien
   const scopes = () => session.folders.loaded();
   const { service } = session;
 
-  connection.onHover((p, token) => onBrief(p.textDocument.uri, token, null, 'hover', (doc, f) => service.hover(doc, f.project, p.position)));
+  connection.onHover((p, token) => onBrief(documentUri(p), token, null, 'hover', (doc, f) => service.hover(doc, f.project, at(doc, p.position))));
   connection.onCompletion((p, token) =>
-    onBrief(p.textDocument.uri, token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => service.complete(doc, f.project, p.position)),
+    onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => service.complete(doc, f.project, at(doc, p.position))),
   );
   connection.onDefinition((p, token) =>
-    onBrief(p.textDocument.uri, token, [], 'definition', (doc, f) => {
-      const links = service.definition(doc, f.project, p.position);
+    onBrief(documentUri(p), token, [], 'definition', (doc, f) => {
+      const links = service.definition(doc, f.project, at(doc, p.position));
       return client().textDocument?.definition?.linkSupport ? links : linksToLocations(links);
     }),
   );
   connection.onReferences((p, token) =>
     session.answer('references', [], async () => {
       await session.openBriefs.sync();
-      const document = session.documents.get(p.textDocument.uri);
+      const document = session.documents.get(documentUri(p));
       if (document && isBrief(document)) {
-        const folder = await session.folders.forUri(p.textDocument.uri);
-        return cancellable(token, () => service.references(document, folder, p.position, p.context.includeDeclaration));
+        const folder = await session.folders.forUri(documentUri(p));
+        return cancellable(token, () => service.references(document, folder, at(document, p.position), p.context?.includeDeclaration === true));
       }
       // Not a brief: a KB YAML file, whose entity entries have references in every folder.
-      return cancellable(token, () => service.kbReferences(p.textDocument.uri, scopes(), p.position, p.context.includeDeclaration));
+      return cancellable(token, () => service.kbReferences(documentUri(p), scopes(), p.position, p.context?.includeDeclaration === true));
     }),
   );
-  connection.onDocumentHighlight((p, token) => onBrief(p.textDocument.uri, token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, p.position)));
-  connection.onDocumentSymbol((p, token) => onBrief(p.textDocument.uri, token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
+  connection.onDocumentHighlight((p, token) => onBrief(documentUri(p), token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, at(doc, p.position))));
+  connection.onDocumentSymbol((p, token) => onBrief(documentUri(p), token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
   connection.onWorkspaceSymbol((p, token) =>
     session.answer('workspace symbols', [], async () => {
       await session.openBriefs.sync();
@@ -120,38 +140,38 @@ export function registerHandlers(connection: Connection, session: Session, clien
       return cancellable(token, () => service.workspaceSymbolsAsync(p.query, scopes(), pause));
     }),
   );
-  connection.onFoldingRanges((p, token) => onBrief(p.textDocument.uri, token, [], 'folding', (doc) => service.foldingRanges(doc)));
-  connection.onDocumentLinks((p, token) => onBrief(p.textDocument.uri, token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
+  connection.onFoldingRanges((p, token) => onBrief(documentUri(p), token, [], 'folding', (doc) => service.foldingRanges(doc)));
+  connection.onDocumentLinks((p, token) => onBrief(documentUri(p), token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
   connection.onCodeLens((p, token) =>
     session.answer('code lens', [], async () => {
       await session.openBriefs.sync();
-      return token.isCancellationRequested ? [] : service.kbCodeLenses(p.textDocument.uri, scopes());
+      return token.isCancellationRequested ? [] : service.kbCodeLenses(documentUri(p), scopes());
     }),
   );
 
   connection.onCodeAction((p, token) =>
-    onBrief(p.textDocument.uri, token, [], 'code actions', async (doc, f) => service.codeActions(doc, f.state, p.context, await stubFiles(f))),
+    onBrief(documentUri(p), token, [], 'code actions', async (doc, f) => service.codeActions(doc, f.state, p.context, await stubFiles(f))),
   );
 
   connection.onPrepareRename((p, token) =>
-    onBrief(p.textDocument.uri, token, null, 'prepare rename', (doc, f) => {
-      const answer = service.prepareRename(doc, f.project, p.position);
-      if (answer && 'error' in answer) throw new ResponseError(ErrorCodes.InvalidRequest, answer.error);
+    onBrief(documentUri(p), token, null, 'prepare rename', (doc, f) => {
+      const answer = service.prepareRename(doc, f.project, at(doc, p.position));
+      if (answer && 'error' in answer) throw new ResponseError(LSPErrorCodes.RequestFailed, answer.error);
       return answer;
     }),
   );
   connection.onRenameRequest((p, token) =>
-    onBrief(p.textDocument.uri, token, null, 'rename', async (doc, f) => {
-      const answer = service.rename(doc, f.project, p.position, p.newName, await renameInputs(f));
-      if (answer && 'error' in answer) throw new ResponseError(ErrorCodes.InvalidRequest, answer.error);
+    onBrief(documentUri(p), token, null, 'rename', async (doc, f) => {
+      const answer = service.rename(doc, f.project, at(doc, p.position), p.newName, await renameInputs(f));
+      if (answer && 'error' in answer) throw new ResponseError(LSPErrorCodes.RequestFailed, answer.error);
       return answer;
     }),
   );
 
-  connection.languages.inlayHint.on((p, token) => onBrief(p.textDocument.uri, token, [], 'inlay hints', (doc, f) => service.inlayHints(doc, f.project, p.range, options().inlayHints)));
-  connection.languages.semanticTokens.on((p, token) => onBrief(p.textDocument.uri, token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project)));
+  connection.languages.inlayHint.on((p, token) => onBrief(documentUri(p), token, [], 'inlay hints', (doc, f) => service.inlayHints(doc, f.project, p.range, options().inlayHints)));
+  connection.languages.semanticTokens.on((p, token) => onBrief(documentUri(p), token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project)));
   connection.languages.semanticTokens.onRange((p, token) =>
-    onBrief(p.textDocument.uri, token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project, p.range)),
+    onBrief(documentUri(p), token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project, p.range)),
   );
 
   /** The text of a file as the analyst sees it: the open editor's, else the disk's. */

@@ -16,8 +16,14 @@ export class Lifecycle {
     this.phase = 'running';
   }
 
-  /** `shutdown` was received: no other request is answered after it. */
+  /** Whether `initialize` has been answered: before it, notifications other than `exit` are dropped. */
+  get initialized(): boolean {
+    return this.phase !== 'starting';
+  }
+
+  /** `shutdown` was received: no other request, not even a second `shutdown`, is answered after it. */
   shutDown(): void {
+    this.admit("'shutdown'");
     this.phase = 'shut down';
   }
 

@@ -7,6 +7,8 @@ import { startServer } from './server';
 import { bundledDataDir, NodeWorkspace } from './nodeWorkspace';
 import { defaultReadingCache } from './kbCache';
 import { createCollector } from './collector';
+import { incomingMessages } from './incoming';
+import type { Session } from './session';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('brief-language-server 0.1.0\n');
@@ -20,4 +22,10 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`brief-language-server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
 });
-startServer(createConnection(ProposedFeatures.all), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector: createCollector() });
+// Every incoming message passes through incoming.ts before any handler sees it.
+let session: Session | undefined;
+const messageStrategy = incomingMessages(
+  () => session?.lifecycle,
+  (message) => process.stderr.write(`brief-language-server: ${message}\n`),
+);
+session = startServer(createConnection(ProposedFeatures.all, { messageStrategy }), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector: createCollector() });

@@ -1,7 +1,7 @@
 /** The `Workspace` of the core, on the real disk (for the server and brief-lint). */
 import { closeSync, constants, fstatSync, openSync, promises as fs, readFileSync, statSync } from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
+import { fileUri } from './uris';
 import type { Workspace } from '../core/project';
 
 /** Folders never searched for briefs or KB files. */
@@ -95,7 +95,7 @@ export class NodeWorkspace implements Workspace {
   }
 
   toUri(file: string): string {
-    return pathToFileURL(file).toString();
+    return fileUri(file);
   }
 }
 

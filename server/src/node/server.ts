@@ -3,7 +3,7 @@
  * documents, workspace folders, diagnostics; session.ts) and the feature handlers (handlers.ts)
  * to a connection.
  */
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, WatchKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { Session, type ServerDependencies } from './session';
 import { registerHandlers, serverCapabilities, type HandlerOptions } from './handlers';
 
@@ -17,7 +17,7 @@ interface BriefInitializationOptions {
   readonly inlayHints?: { readonly canonicalNames?: boolean; readonly claimVerdicts?: boolean };
 }
 
-export function startServer(connection: Connection, deps: ServerDependencies): void {
+export function startServer(connection: Connection, deps: ServerDependencies): Session {
   const session = new Session(connection, deps);
   let options: HandlerOptions = { inlayHints: {} };
 
@@ -40,13 +40,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
 
   connection.onInitialized(async () => {
     const client = session.client;
-    if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      await session.safely('file watching', undefined, () =>
-        connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.brief' }, { globPattern: '**/.briefrc.yaml' }, { globPattern: '**/*.{yaml,yml}' }],
-        }),
-      );
-    }
+    // Before any await: a folder change the client sends right after `initialized` must find its handler.
     if (client.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
         const current = new Set(session.folders.paths.map((p) => deps.workspace.toUri(p)));
@@ -56,6 +50,20 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
         await session.foldersRemoved(event.removed.map((f) => f.uri));
         await session.loadWorkspace(client.window?.workDoneProgress === true);
       });
+    }
+    if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await session.safely('file watching', undefined, () =>
+        connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [
+            // Any file or folder created or deleted: a folder of briefs deleted, renamed or checked
+            // out comes as one event for the folder (the server filters the rest out).
+            { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+            { globPattern: '**/*.brief', kind: WatchKind.Change },
+            { globPattern: '**/.briefrc.yaml', kind: WatchKind.Change },
+            { globPattern: '**/*.{yaml,yml}', kind: WatchKind.Change },
+          ],
+        }),
+      );
     }
     await session.loadWorkspace(client.window?.workDoneProgress === true);
   });
@@ -80,4 +88,5 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
 
   session.documents.listen(connection);
   connection.listen();
+  return session;
 }

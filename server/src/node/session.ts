@@ -43,6 +43,8 @@ const DIAGNOSTICS_DELAY_MS = 100;
 const READ_BATCH = 64;
 /** How many briefs are indexed between two progress reports (whole batches). */
 const PROGRESS_STEP = 4 * READ_BATCH;
+/** How long the server waits for the client to accept a progress bar before indexing without one, ms. */
+const PROGRESS_ASK_MS = 2000;
 /** How long closed briefs are checked before the server looks at its messages again, ms. */
 const PUBLISH_SLICE_MS = 4;
 /** How long after the last answer the check of closed briefs goes on, ms. */
@@ -157,7 +159,7 @@ export class Session {
    */
   async loadWorkspace(withProgress: boolean): Promise<void> {
     await this.safely('loading the workspace', undefined, async () => {
-      const progress = withProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+      const progress = withProgress ? await withinTime(this.connection.window.createWorkDoneProgress().catch(() => undefined), PROGRESS_ASK_MS) : undefined;
       progress?.begin('Brief: indexing briefs', 0, 'loading the knowledge base', false);
       for (const path of this.folders.paths) await this.folders.ensure(path);
       const files = (await Promise.all(this.folders.paths.map(async (p) => (await this.folders.briefFiles(p)).map((f) => ({ folder: p, file: f }))))).flat();
@@ -168,7 +170,11 @@ export class Session {
         const texts = await Promise.all(batch.map(({ file, uri }) => (this.documents.get(uri) ? undefined : this.deps.workspace.readFile(file))));
         for (let i = 0; i < batch.length; i++) {
           const text = texts[i];
-          if (text !== undefined && !this.documents.get(batch[i].uri)) (await this.folders.forUri(batch[i].uri)).index.update(batch[i].uri, text);
+          if (text === undefined || this.documents.get(batch[i].uri)) continue;
+          const folder = await this.folders.forUri(batch[i].uri);
+          // A folder removed meanwhile: its briefs belong to no index (not even the fallback's).
+          if (folder.path !== files[from + i].folder) continue;
+          folder.index.update(batch[i].uri, text);
         }
         const done = Math.min(files.length, from + READ_BATCH);
         if (Math.floor(done / PROGRESS_STEP) > Math.floor(from / PROGRESS_STEP)) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
@@ -183,7 +189,7 @@ export class Session {
         const uris = folder.index.uris();
         checked += uris.length;
         let from = 0;
-        while (from < uris.length) {
+        while (from < uris.length && this.folders.isCurrent(folder)) {
           const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
           const sent: Promise<void>[] = [];
           do sent.push(this.publishClosedBriefs(folder, [uris[from++]]));
@@ -262,6 +268,7 @@ export class Session {
   /** Publishes the diagnostics of briefs that are not open, from their indexed text; resolves when sent. */
   publishClosedBriefs(folder: Folder, uris: Iterable<string>): Promise<void> {
     const sent: Promise<void>[] = [];
+    if (!this.folders.isCurrent(folder)) return Promise.resolve(); // removed from the workspace meanwhile
     for (const uri of uris) {
       if (this.documents.get(uri)) continue;
       const syntax = folder.index.syntaxOf(uri);
@@ -284,9 +291,13 @@ export class Session {
     if (!isBrief(document)) return;
     const folder = await this.folders.forUri(document.uri);
     const file = uriToPath(document.uri);
-    const text = folder.path && file ? await this.deps.workspace.readFile(file) : undefined;
+    // Outside every folder, ignored (node_modules, .gitignore) or gone from disk: a closed brief
+    // that is not indexed shows nothing, as at start.
+    const indexable = folder.path !== '' && file !== undefined && (await this.folders.isIndexable(folder.path, file));
+    const text = indexable ? await this.deps.workspace.readFile(file) : undefined;
     if (text === undefined) {
       folder.index.remove(document.uri);
+      this.publishedBriefs.delete(document.uri);
       await this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       return;
     }
@@ -302,32 +313,75 @@ export class Session {
   async filesChanged(changes: readonly FileEvent[]): Promise<void> {
     await this.safely('reacting to file changes', undefined, async () => {
       const reloads = new Set<string>();
+      let briefs = false;
       for (const change of changes) {
         const file = uriToPath(change.uri);
         if (!file) continue;
-        const folder = this.folders.paths.filter((p) => file.startsWith(`${p}/`)).sort((a, b) => b.length - a.length)[0];
-        if (!folder) continue;
+        const folder = this.folders.folderOf(file);
+        if (!folder || folder === file) continue;
         if (file.endsWith('.brief')) {
           if (await this.folders.isIndexable(folder, file)) await this.briefChangedOnDisk(change, file);
+          briefs = true;
+        } else if (/\.ya?ml$/.test(file)) reloads.add(folder);
+        else if (change.type !== FileChangeType.Changed) {
+          const touched = await this.folderChangedOnDisk(change, file, folder);
+          if (touched.data) reloads.add(folder);
+          briefs ||= touched.briefs;
         }
-        else if (/\.ya?ml$/.test(file)) reloads.add(folder);
       }
       for (const path of reloads) await this.reloadFolder(path);
+      // The mention counts on KB files ("3 mentions in 2 briefs") follow the briefs on disk.
+      if (briefs && reloads.size === 0 && this.client.workspace?.codeLens?.refreshSupport) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     });
   }
 
   private async briefChangedOnDisk(change: FileEvent, file: string): Promise<void> {
     if (this.documents.get(change.uri)) return; // the editor's text wins while the brief is open
     const folder = await this.folders.forUri(change.uri);
-    if (change.type === FileChangeType.Deleted) {
+    // A brief gone by the time it is read (deleted right after a change) is as good as deleted.
+    const text = change.type === FileChangeType.Deleted ? undefined : await this.deps.workspace.readFile(file);
+    if (text === undefined) {
       folder.index.remove(change.uri);
       if (this.publishedBriefs.delete(change.uri)) await this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       return;
     }
-    const text = await this.deps.workspace.readFile(file);
-    if (text === undefined) return;
     folder.index.update(change.uri, text);
     void this.publishClosedBriefs(folder, [change.uri]);
+  }
+
+  /**
+   * A folder inside a workspace folder was deleted or created (a rename is both): editors send one
+   * event for the folder, none for the files in it. The briefs under a deleted folder leave the
+   * index and the Problems panel; those under a created one are indexed and checked. Says
+   * whether briefs were touched, and whether the folder's config or KB files may have been,
+   * which then reload.
+   */
+  private async folderChangedOnDisk(change: FileEvent, path: string, folderPath: string): Promise<{ briefs: boolean; data: boolean }> {
+    const folder = await this.folders.forUri(change.uri);
+    if (folder.path !== folderPath) return { briefs: false, data: false };
+    const under = (file: string) => file.startsWith(`${path}/`);
+    if (change.type === FileChangeType.Deleted) {
+      // URIs are spelled one way (uris.ts): a prefix test finds the briefs under the folder.
+      const prefix = `${this.deps.workspace.toUri(path)}/`;
+      let briefs = false;
+      for (const uri of folder.index.uris()) {
+        if (!uri.startsWith(prefix) || this.documents.get(uri)) continue;
+        briefs = true;
+        folder.index.remove(uri);
+        if (this.publishedBriefs.delete(uri)) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      }
+      return { briefs, data: folder.state.workspaceKbFiles.some(under) || (folder.state.configPath !== undefined && under(folder.state.configPath)) };
+    }
+    // Created. Nothing under node_modules, .git or an ignored folder is indexed: not even listed.
+    if (!(await this.folders.isIndexable(folderPath, `${path}/x.brief`))) return { briefs: false, data: false };
+    const files = await this.deps.workspace.listFiles(path, true); // a file, not a folder, lists nothing
+    let briefs = false;
+    for (const file of files) {
+      if (!(await this.folders.isIndexable(folderPath, file))) continue;
+      briefs = true;
+      await this.briefChangedOnDisk({ uri: this.deps.workspace.toUri(file), type: FileChangeType.Created }, file);
+    }
+    return { briefs, data: files.some((f) => /\.ya?ml$/.test(f)) };
   }
 
   /**
@@ -403,3 +457,9 @@ export class Session {
   }
 }
 
+/** What a promise gives, or undefined when it takes longer than `ms` (a client that never answers). */
+function withinTime<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,169 @@
+/**
+ * Tier 2: the real server (`dist/server.js --stdio`) as the workspace changes under it — folders
+ * added, removed, deleted and created on disk, ignored briefs opened and closed, file names that
+ * URI spellings disagree on. The small test KB (test/fixtures/mini-data), no reading cache.
+ * Run `npm run build` first.
+ *
+ * What must NOT be on screen is checked on the last publication of each file, after a request
+ * whose answer proves that everything the server sent before it has arrived.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import { FileChangeType, WorkDoneProgressCreateRequest, type Location, type PublishDiagnosticsParams, type SymbolInformation } from 'vscode-languageserver-protocol/node';
+import { DEFAULT_CAPABILITIES, LspClient, makeFolder, uriOf, writeFile } from './lspClient';
+
+const running: LspClient[] = [];
+const folders: string[] = [];
+
+async function start(options: Parameters<typeof LspClient.start>[0]): Promise<LspClient> {
+  const client = await LspClient.start({ env: { BRIEF_CACHE_DIR: '' }, ...options });
+  running.push(client);
+  return client;
+}
+
+function folder(files: Record<string, string> = {}): string {
+  const dir = makeFolder(files);
+  folders.push(dir);
+  return dir;
+}
+
+/** A request whose answer proves that the server has sent everything it sent before it. */
+async function barrier(client: LspClient): Promise<void> {
+  await client.request<SymbolInformation[]>('workspace/symbol', { query: 'barrier' });
+}
+
+/** The files whose last published list is not empty: what the Problems panel shows. */
+function onScreen(client: LspClient): string[] {
+  const last = new Map<string, PublishDiagnosticsParams>();
+  for (const p of client.published) last.set(p.uri, p);
+  return [...last.values()].filter((p) => p.diagnostics.length > 0).map((p) => p.uri);
+}
+
+/** Resolves once `done()` holds; fails after ten seconds, saying what it saw. */
+async function until(done: () => boolean, seen: () => string): Promise<void> {
+  for (const started = Date.now(); !done(); await new Promise((resolve) => setTimeout(resolve, 10))) {
+    if (Date.now() - started > 10_000) assert.fail(`still waiting; seen: ${seen()}`);
+  }
+}
+
+/** VS Code's spelling of a file's URI (vscode-uri, as the editor sends it). */
+const vscodeUri = (file: string) => URI.file(file).toString();
+
+describe('language server as the workspace changes (the real process, over JSON-RPC)', function () {
+  this.timeout(60_000);
+
+  afterEach(async function () {
+    const failed = this.currentTest?.state === 'failed';
+    for (const client of running.splice(0)) {
+      if (failed) client.kill();
+      else await client.stop().catch(() => client.kill());
+    }
+    for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("one document per file whatever the URI's spelling: a folder and a brief named with @ and +", async () => {
+    const root = folder();
+    const ws = path.join(root, 'team@work');
+    writeFile(ws, '.briefrc.yaml', 'kb: [kb/local+1.yaml]\n');
+    writeFile(ws, 'kb/local+1.yaml', 'entities:\n  - id: kabul-office\n    kind: organization\n    name: Kabul Office\n    summary: A local test entity.\n');
+    writeFile(ws, 'russia+china.brief', '# Alpha head\n@kabul-office @Nobody\n');
+    writeFile(ws, 'b.brief', '# Beta head\n@kabul-office\n');
+    const client = await start({ folder: ws, folderUri: vscodeUri });
+    const a = vscodeUri(path.join(ws, 'russia+china.brief'));
+    const b = vscodeUri(path.join(ws, 'b.brief'));
+    const kb = vscodeUri(path.join(ws, 'kb/local+1.yaml'));
+    assert.notEqual(a, uriOf(path.join(ws, 'russia+china.brief')), 'the two spellings differ (else this test shows nothing)');
+    await client.waitForDiagnostics(a); // indexed and checked from disk
+    // Opened in the editor with the problem fixed and a line inserted: the disk's version must go.
+    await client.open(a, '\n# Alpha head\n@kabul-office\n');
+    await client.open(b, '# Beta head\n@kabul-office\n');
+    await client.waitForDiagnostics(a, { minVersion: 1 });
+    await barrier(client);
+    assert.deepEqual(onScreen(client), [], 'no stale problem under another spelling');
+    assert.deepEqual([...new Set(client.published.map((p) => p.uri))].sort(), [a, b].sort(), 'published under the editor\'s spelling only');
+    const position = { line: 1, character: 3 };
+    const references = await client.request<Location[]>('textDocument/references', { textDocument: { uri: b }, position, context: { includeDeclaration: false } });
+    assert.deepEqual(references.map((r) => `${r.uri === a ? 'a' : r.uri === b ? 'b' : r.uri}:${r.range.start.line}`).sort(), ['a:2', 'b:1']);
+    const symbols = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'head' });
+    assert.deepEqual(symbols.map((s) => s.name).sort(), ['Alpha head', 'Beta head']);
+    const edit = await client.request<{ changes: Record<string, { range: { start: { line: number } } }[]> }>('textDocument/rename', { textDocument: { uri: b }, position, newName: 'kabul-bureau' });
+    assert.deepEqual(Object.keys(edit.changes).sort(), [a, b, kb].sort(), 'each file edited once');
+    assert.deepEqual(edit.changes[a].map((e) => e.range.start.line), [2], "the open brief's text, not the disk's");
+  });
+
+  it('a folder removed while it loads, indexes or checks its briefs leaves none of their problems on screen', async () => {
+    const files: Record<string, string> = { '.briefrc.yaml': 'rules: { bogus: off }\n' };
+    for (let i = 0; i < 1500; i++) files[`n${i}.brief`] = `# Note ${i}\n@Nobody${i}\n`;
+    const ws = folder(files);
+    const client = await start({ folder: ws });
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: uriOf(ws), name: 'ws' }] } });
+    // Two loads end: the first, of the folder as it was, and the one after the removal.
+    await until(() => client.logs.filter((l) => /^Checked \d+ closed briefs/.test(l)).length === 2, () => client.logs.join(' | '));
+    await barrier(client);
+    assert.deepEqual(onScreen(client), []);
+    assert.deepEqual(await client.request<SymbolInformation[]>('workspace/symbol', { query: 'note' }), []);
+  });
+
+  it('an ignored brief, opened and closed, leaves nothing: no problems, no index entry', async () => {
+    const ws = folder({ '.gitignore': 'drafts/\n', 'drafts/d.brief': '# Draft head\n@Putin @Nobody\n', 'node_modules/m.brief': '# Module head\n@Putin @Nobody\n', 'kept.brief': '@Putin\n' });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked \d+ closed briefs/);
+    for (const name of ['drafts/d.brief', 'node_modules/m.brief']) {
+      const uri = uriOf(path.join(ws, name));
+      await client.open(uri, fs.readFileSync(path.join(ws, name), 'utf8'));
+      assert.equal((await client.waitForDiagnostics(uri, { minVersion: 1 })).diagnostics.length, 1, 'an open brief is checked, ignored or not');
+      const mark = client.mark();
+      await client.close(uri);
+      assert.deepEqual((await client.waitForDiagnostics(uri, { after: mark })).diagnostics, [], `${name} closed: its problems go`);
+    }
+    await barrier(client);
+    assert.deepEqual(onScreen(client), []);
+    const symbols = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'head' });
+    assert.deepEqual(symbols, [], 'ignored briefs are not indexed after they were open');
+  });
+
+  it('a folder of briefs deleted on disk (one event, for the folder) leaves the index and the screen; created, it joins them', async () => {
+    const ws = folder({ 'dir/n0.brief': '# Dir head 0\n@Nobody\n', 'dir/sub/n1.brief': '# Dir head 1\n@Nobody\n', 'other.brief': '# Other head\n@Nobody\n' });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 3 closed briefs/);
+    const dir = path.join(ws, 'dir');
+    fs.renameSync(dir, path.join(ws, 'moved'));
+    let mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(dir), type: FileChangeType.Deleted }]);
+    for (const name of ['n0.brief', 'sub/n1.brief']) assert.deepEqual((await client.waitForDiagnostics(uriOf(path.join(dir, name)), { after: mark })).diagnostics, []);
+    await barrier(client);
+    assert.deepEqual(onScreen(client), [uriOf(path.join(ws, 'other.brief'))]);
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'dir head' })).map((s) => s.name), []);
+
+    mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(ws, 'moved')), type: FileChangeType.Created }]);
+    for (const name of ['n0.brief', 'sub/n1.brief']) await client.waitForDiagnostics(uriOf(path.join(ws, 'moved', name)), { after: mark });
+    await barrier(client);
+    assert.deepEqual(onScreen(client).sort(), ['moved/n0.brief', 'moved/sub/n1.brief', 'other.brief'].map((n) => uriOf(path.join(ws, n))).sort());
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'dir head' })).map((s) => s.name).sort(), ['Dir head 0', 'Dir head 1']);
+  });
+
+  it('a client that never answers the request for a progress bar still gets its workspace indexed and checked', async () => {
+    const ws = folder({ 'a.brief': '# Aye head\n@Nobody\n' });
+    const client = await start({
+      folder: ws,
+      capabilities: { ...DEFAULT_CAPABILITIES, window: { workDoneProgress: true } },
+      beforeInitialize: async (connection) => {
+        connection.onRequest(WorkDoneProgressCreateRequest.type, () => new Promise<void>(() => undefined));
+      },
+    });
+    assert.equal((await client.waitForDiagnostics(uriOf(path.join(ws, 'a.brief')))).diagnostics.length, 1);
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'aye head' })).map((s) => s.name), ['Aye head']);
+  });
+
+  it('a folder added in the same breath as `initialized` is loaded', async () => {
+    const a = folder({ 'a.brief': '@Nobody\n' });
+    const b = folder({ 'b.brief': '# Bee head\n@Nobody\n' });
+    const client = await start({ folder: a, capabilities: { ...DEFAULT_CAPABILITIES, workspace: { ...DEFAULT_CAPABILITIES.workspace, workspaceFolders: true } } });
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: uriOf(b), name: 'b' }], removed: [] } });
+    assert.equal((await client.waitForDiagnostics(uriOf(path.join(b, 'b.brief')))).diagnostics.length, 1);
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'bee head' })).map((s) => s.name), ['Bee head']);
+  });
+});
