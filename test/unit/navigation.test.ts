@@ -243,6 +243,10 @@ describe('navigation', () => {
       assert.deepEqual(symbols[2].range.end, { line: 16, character: '> claim: @China borders @Tajikistan'.length });
       assert.equal(symbols[2].children?.[0].selectionRange.start.character, 2);
     });
+    it("drops a heading's closing run of #, as Markdown does, but not a # that ends a word", () => {
+      const text = '###### Six ######\n# C#\n## Risks ##   \n# ###\n';
+      assert.deepEqual(outline(new DocumentSymbolProvider().provideDocumentSymbols(parseBrief(text), text)), ['Six [0-1]', 'C# [1-3]', '  Risks [2-3]', '(untitled heading) [3-4]']);
+    });
     it('gives an empty heading a name (editors reject empty names)', () => {
       assert.deepEqual(outline(new DocumentSymbolProvider().provideDocumentSymbols(parseBrief('# \ntext'), '# \ntext')), ['(untitled heading) [0-1]']);
     });

@@ -224,7 +224,8 @@ function bodyLine(line: string, l: number, out: Collector): void {
   const contentEnd = commentStart < 0 ? line.length : commentStart;
 
   if (heading) {
-    out.headings.push(new Heading(heading[1].length, line.slice(scanFrom, contentEnd).trim(), l, line.length));
+    // A closing run of `#` (`## Risks ##`) is decoration, as in Markdown; `C#` keeps its `#`.
+    out.headings.push(new Heading(heading[1].length, line.slice(scanFrom, contentEnd).trim().replace(/(?:^|[ \t]+)#+$/, ''), l, line.length));
   }
   if (commentStart >= 0) {
     const comment = { range: lineRange(l, commentStart, line.length), text: line.slice(commentStart + 2) };
