@@ -143,6 +143,17 @@ describe('semantic tokens', () => {
         ['[^nowhere:p1]', 'macro', ['unresolved']],
       ],
     },
+    {
+      name: 'a citation of a paragraph the source lacks, or of a backward range, is unresolved',
+      text: '[^mini-2021:p0] [^mini-2021:p9] [^mini-2021:p3-p2] [^mini-2021:p1-p3] [^mini-2021]',
+      expect: [
+        ['[^mini-2021:p0]', 'macro', ['unresolved']],
+        ['[^mini-2021:p9]', 'macro', ['unresolved']],
+        ['[^mini-2021:p3-p2]', 'macro', ['unresolved']],
+        ['[^mini-2021:p1-p3]', 'macro', []],
+        ['[^mini-2021]', 'macro', []],
+      ],
+    },
     { name: 'nothing in code, comments or escapes', text: '`@Putin` \\@Putin %% @Putin [^mini-2021]\n```\nclaim: @Russia leads @SCO\n```', expect: [] },
   ];
   for (const c of CASES) {

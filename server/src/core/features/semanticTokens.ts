@@ -19,14 +19,15 @@
  * | ambiguous reference | its candidates' type if they share a kind, else `variable` | `ambiguous` |
  * | `claim:` and `not` of a claim | `keyword` | |
  * | predicate of a claim | `operator` | `unresolved` when unknown |
- * | citation `[^source:pN]` | `macro` | `unresolved` when the source is unknown |
+ * | citation `[^source:pN]` | `macro` | `unresolved` when the source or a paragraph is unknown |
  *
  * `unresolved` and `ambiguous` are our own modifiers; `defaultLibrary` is standard. Tokens are
  * encoded as LSP requires: five integers each, line and start relative to the previous token,
  * lengths in UTF-16 code units, sorted, never overlapping.
  */
 import type { Range, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
-import type { BriefSyntax, EntityReference } from '../syntax';
+import type { BriefSyntax, Citation, EntityReference } from '../syntax';
+import { paragraphSpan } from '../validation';
 import type { Project } from '../project';
 import type { EntityKind } from '../kinds';
 import { PREDICATES } from '../kinds';
@@ -88,9 +89,19 @@ export function briefTokens(syntax: BriefSyntax, lines: readonly string[], proje
     tokens.push({ range: claim.predicateRange, type: 'operator', modifiers: PREDICATES[claim.predicate] ? [] : ['unresolved'] });
   }
   for (const citation of syntax.citations) {
-    tokens.push({ range: citation.range, type: 'macro', modifiers: project.resolver.kb.sources.has(citation.sourceId) ? [] : ['unresolved'] });
+    tokens.push({ range: citation.range, type: 'macro', modifiers: citationResolves(citation, project) ? [] : ['unresolved'] });
   }
   return tokens.sort((a, b) => comparePositions(a.range.start, b.range.start));
+}
+
+
+/** Whether a citation names a source of the KB and, if it names paragraphs, ones it has. */
+function citationResolves(citation: Citation, project: Project): boolean {
+  const source = project.resolver.kb.sources.get(citation.sourceId);
+  if (!source) return false;
+  if (citation.paragraphs === undefined) return true;
+  const span = paragraphSpan(citation.paragraphs);
+  return span !== undefined && span.from <= span.to && span.to <= source.paragraphs.length;
 }
 
 function referenceToken(ref: EntityReference, project: Project): BriefToken {
