@@ -23,14 +23,24 @@ export function fileUri(file: string): string {
   return `file://${p.split('/').map(escapeSegment).join('/')}`;
 }
 
+/** URIs already put in the one spelling: a session sends the same few in every request. */
+const spelled = new Map<string, string>();
+const SPELLED_MAX = 10_000;
+
 /** A `file:` URI in the one spelling; any other URI (or one that is no valid file URI) as it came. */
 export function canonicalUri(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
-  try {
-    return fileUri(fileURLToPath(uri));
-  } catch {
-    return uri;
+  let canonical = spelled.get(uri);
+  if (canonical === undefined) {
+    try {
+      canonical = fileUri(fileURLToPath(uri));
+    } catch {
+      canonical = uri;
+    }
+    if (spelled.size >= SPELLED_MAX) spelled.clear();
+    spelled.set(uri, canonical);
   }
+  return canonical;
 }
 
 /** Properties of LSP params that hold a document or folder URI. */
