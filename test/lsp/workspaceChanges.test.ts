@@ -158,6 +158,64 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'aye head' })).map((s) => s.name), ['Aye head']);
   });
 
+  it('a created symbolic link to a folder is not followed, as at start', async () => {
+    const outside = folder({ 'ext.brief': '# Outside head\n@Nobody\n' });
+    const ws = folder({ 'main.brief': '# Main head\n@Nobody\n' });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 1 closed briefs/);
+    fs.symlinkSync(outside, path.join(ws, 'extlink'));
+    fs.symlinkSync('.', path.join(ws, 'self'));
+    await client.watchedFilesChanged(['extlink', 'self'].map((name) => ({ uri: uriOf(path.join(ws, name)), type: FileChangeType.Created })));
+    await barrier(client);
+    assert.deepEqual(onScreen(client), [uriOf(path.join(ws, 'main.brief'))]);
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'head' })).map((s) => s.name), ['Main head']);
+  });
+
+  it('the workspace folder itself deleted, a folder named like a brief, a folder URI with a final slash', async () => {
+    const a = folder({ 'a.brief': '# Aa head\n@Nobody\n', 'weird.brief/in.brief': '# Weird head\n@Nobody\n' });
+    const b = folder({ 'b.brief': '# Bb head\n@Nobody\n' });
+    const client = await start({ folders: [a, b] });
+    await client.waitForDiagnostics(uriOf(path.join(b, 'b.brief')));
+    await client.waitForDiagnostics(uriOf(path.join(a, 'weird.brief/in.brief')));
+    // A folder whose name ends in .brief, deleted: its brief goes.
+    fs.rmSync(path.join(a, 'weird.brief'), { recursive: true });
+    let mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, 'weird.brief')), type: FileChangeType.Deleted }]);
+    assert.deepEqual((await client.waitForDiagnostics(uriOf(path.join(a, 'weird.brief/in.brief')), { after: mark })).diagnostics, []);
+    // Created again, as one event: its brief comes back.
+    writeFile(a, 'weird.brief/in.brief', '# Weird head\n@Nobody\n');
+    mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, 'weird.brief')), type: FileChangeType.Created }]);
+    assert.equal((await client.waitForDiagnostics(uriOf(path.join(a, 'weird.brief/in.brief')), { after: mark })).diagnostics.length, 1);
+    // The workspace folder b itself deleted on disk: its briefs go.
+    fs.rmSync(b, { recursive: true });
+    mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(b), type: FileChangeType.Deleted }]);
+    assert.deepEqual((await client.waitForDiagnostics(uriOf(path.join(b, 'b.brief')), { after: mark })).diagnostics, []);
+    // Folder a removed from the workspace under another spelling of its URI (a final slash).
+    mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: `${uriOf(a)}/`, name: 'a' }] } });
+    await client.waitForDiagnostics(uriOf(path.join(a, 'a.brief')), { after: mark });
+    await until(() => onScreen(client).length === 0, () => onScreen(client).join(' | '));
+    await barrier(client);
+    assert.deepEqual(onScreen(client), []);
+    assert.deepEqual(await client.request<SymbolInformation[]>('workspace/symbol', { query: 'head' }), []);
+  });
+
+  it('a brief whose name holds a backslash is one document, spelled %5C', async function () {
+    if (process.platform === 'win32') this.skip(); // no such file name on Windows
+    const ws = folder({ 'odd\\name.brief': '# Odd head\n@Nobody\n' });
+    const client = await start({ folder: ws, folderUri: vscodeUri });
+    const odd = vscodeUri(path.join(ws, 'odd\\name.brief'));
+    assert.match(odd, /odd%5Cname\.brief$/);
+    assert.equal((await client.waitForDiagnostics(odd)).diagnostics.length, 1);
+    await client.open(odd, '# Odd head\n@Putin\n');
+    await client.waitForDiagnostics(odd, { minVersion: 1 });
+    await barrier(client);
+    assert.deepEqual(onScreen(client), []);
+    assert.deepEqual([...new Set(client.published.map((p) => p.uri))], [odd]);
+  });
+
   it('a folder added in the same breath as `initialized` is loaded', async () => {
     const a = folder({ 'a.brief': '@Nobody\n' });
     const b = folder({ 'b.brief': '# Bee head\n@Nobody\n' });

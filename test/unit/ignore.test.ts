@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'assert';
 import { parseGitignore } from '../../server/src/core/ignore';
+import { prng } from '../helpers/prng';
 
 interface IgnoreCase {
   readonly name: string;
@@ -172,4 +173,24 @@ describe('parseGitignore, as git reads what ignore.ts does not claim to cover', 
       assert.deepEqual(actual, c.paths, `.gitignore:\n${c.gitignore}`);
     });
   }
+});
+
+describe('parseGitignore, the fast way against the rule-by-rule way', () => {
+  // Without `!` lines, the matcher tests all rules at once and remembers folders; a `!` line that
+  // matches nothing changes no answer but makes it go rule by rule. Both must agree.
+  const PATTERNS = ['*.tmp', 'drafts/', '/build', 'a/**/b', '**/cache/', 'x?.brief', 'notes/*.brief', '[ab]*/', 'deep/**', 'n1*'];
+  const NAMES = ['a', 'b', 'drafts', 'build', 'cache', 'notes', 'deep', 'x1.brief', 'n1.brief', 'n2.tmp', 'z.brief'];
+  it('gives the same answers on 300 random .gitignore files and 40 paths each', () => {
+    const random = prng(99);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+    for (let round = 0; round < 300; round++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(PATTERNS));
+      const fast = parseGitignore(lines.join('\n'));
+      const ruleByRule = parseGitignore([...lines, '!never-matches-anything-zz'].join('\n'));
+      for (let p = 0; p < 40; p++) {
+        const path = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(NAMES)).join('/');
+        assert.equal(fast(path), ruleByRule(path), `${JSON.stringify(lines)} on ${path}`);
+      }
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { canonicalizeParams, canonicalUri, fileUri } from '../../server/src/node
 import { prng } from '../helpers/prng';
 
 /** Characters file names hold that URI spellings disagree on, and some that they do not. */
-const CHARACTERS = [...'aZ09-._~ @+:,;=&$!\'()*#?%[]{}^`|"<>é日', '\u{1F600}', '\u0301'];
+const CHARACTERS = [...'aZ09-._~ @+:,;=&$!\'()*#?%[]{}^`|"<>\\é日', '\u{1F600}', '\u0301'];
 
 function randomPath(random: () => number): string {
   const segments: string[] = [];
@@ -42,10 +42,14 @@ describe('file URIs in one spelling (node/uris.ts)', () => {
       assert.equal(fileURLToPath(canonicalUri(vscode)), file);
     }
     assert.equal(canonicalUri('file:///notes/team@work/russia+china.brief'), 'file:///notes/team%40work/russia%2Bchina.brief');
+    assert.equal(canonicalUri('file:///notes/team@work/'), 'file:///notes/team%40work', 'a folder, with or without its final slash');
+    assert.equal(canonicalUri('file:///'), 'file:///');
   });
 
-  it('spells a Windows drive as VS Code does', () => {
-    assert.equal(fileUri('C:\\Briefs\\a b.brief'), 'file:///c%3A/Briefs/a%20b.brief');
+  it('spells a Windows drive as VS Code does, and a backslash as this platform reads it', () => {
+    assert.equal(fileUri('/C:/Briefs/a b.brief'), 'file:///c%3A/Briefs/a%20b.brief');
+    assert.equal(fileUri('C:\\Briefs\\a b.brief'), URI.file('C:\\Briefs\\a b.brief').toString());
+    if (process.platform !== 'win32') assert.equal(fileUri('/notes/odd\\name.brief'), 'file:///notes/odd%5Cname.brief');
   });
 
   it('leaves URIs of other schemes, and file URIs it cannot read, as they came', () => {

@@ -107,6 +107,24 @@ describe('workspace index', () => {
     assert.equal(index.syntaxOf(uri('b.brief')), undefined);
   });
 
+  it('lists the briefs under a folder, as briefs come and go, and none under a folder that only shares a prefix', () => {
+    const index = new WorkspaceIndex();
+    for (const name of ['dir/a.brief', 'dir/sub/b.brief', 'dir2/c.brief', 'top.brief']) index.update(uri(name), '@Putin\n');
+    const under = (folder: string) => index.urisUnder(uri(folder)).map((u) => u.slice(uri('').length)).sort();
+    assert.deepEqual(under('dir'), ['dir/a.brief', 'dir/sub/b.brief']);
+    assert.deepEqual(under('dir/'), ['dir/a.brief', 'dir/sub/b.brief']);
+    assert.deepEqual(under('dir/sub'), ['dir/sub/b.brief']);
+    assert.deepEqual(under('di'), []);
+    assert.deepEqual(under('top.brief'), []);
+    assert.deepEqual(under(''), ['dir/a.brief', 'dir/sub/b.brief', 'dir2/c.brief', 'top.brief']);
+    index.update(uri('dir/sub/b.brief'), '@China\n'); // a new text: still one brief there
+    index.remove(uri('dir/a.brief'));
+    assert.deepEqual(under('dir'), ['dir/sub/b.brief']);
+    index.remove(uri('dir/sub/b.brief'));
+    assert.deepEqual(under('dir'), []);
+    assert.deepEqual(under('dir/sub'), []);
+  });
+
   it('lists headings of every brief', () => {
     const { index } = indexOf({ 'a.brief': '# One\n## Two', 'b.brief': '```\n# not a heading\n```\n### Three' });
     assert.deepEqual([...index.headings()].map((h) => `${h.uri.slice(-7)} ${h.heading.level} ${h.heading.text}`), ['a.brief 1 One', 'a.brief 2 Two', 'b.brief 3 Three']);

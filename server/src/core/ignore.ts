@@ -31,18 +31,38 @@ export function parseGitignore(text: string): IgnoreMatcher {
     const glob = anchored ? `/${line}` : `/**/${line}`;
     rules.push({ negate, folderOnly, pattern: globToRegExp(glob) });
   }
+  // Without `!`, the last applicable rule is any applicable rule: one expression tests them all
+  // (a `.gitignore` of hundreds of lines, asked about each of ten thousand briefs).
+  const oneOf = (list: typeof rules) => (list.length === 0 ? /(?!)/ : new RegExp(list.map((r) => `(?:${r.pattern.source})`).join('|')));
+  const negations = rules.some((r) => r.negate);
+  const forFiles = negations ? undefined : oneOf(rules.filter((r) => !r.folderOnly));
+  const forFolders = negations ? undefined : oneOf(rules);
+  const matches = (prefix: string, isFolder: boolean): boolean => {
+    if (forFiles && forFolders) return (isFolder ? forFolders : forFiles).test(prefix);
+    let ignored = false;
+    for (const rule of rules) {
+      if (rule.folderOnly && !isFolder) continue;
+      if (rule.pattern.test(prefix)) ignored = !rule.negate;
+    }
+    return ignored;
+  };
+  // The briefs of one folder share the answers for the folders above them.
+  const folders = new Map<string, boolean>();
+  const folderIgnored = (prefix: string): boolean => {
+    let ignored = folders.get(prefix);
+    if (ignored === undefined) {
+      if (folders.size >= 10_000) folders.clear();
+      folders.set(prefix, (ignored = matches(prefix, true)));
+    }
+    return ignored;
+  };
   return (relativePath) => {
     // A path is ignored when it, or one of the folders above it, matches the last applicable rule.
     const parts = relativePath.split('/');
+    let prefix = '';
     for (let depth = 1; depth <= parts.length; depth++) {
-      const prefix = `/${parts.slice(0, depth).join('/')}`;
-      const isFolder = depth < parts.length;
-      let ignored = false;
-      for (const rule of rules) {
-        if (rule.folderOnly && !isFolder) continue;
-        if (rule.pattern.test(prefix)) ignored = !rule.negate;
-      }
-      if (ignored) return true;
+      prefix += `/${parts[depth - 1]}`;
+      if (depth < parts.length ? folderIgnored(prefix) : matches(prefix, false)) return true;
     }
     return false;
   };

@@ -59,6 +59,28 @@ export class WorkspaceIndex {
   private readonly located = new Map<string, readonly Location[]>();
   /** Normal forms of names as written: ten thousand briefs name the same few thousand entities. */
   private readonly normalForms = new Map<string, string>();
+  /**
+   * How many indexed briefs each folder holds, by the folder's URI with a final `/`: a deleted
+   * file or folder is looked up here at once, without a pass over every brief (the editor
+   * reports every deleted file of the workspace, and a branch switch deletes thousands).
+   */
+  private readonly folderCounts = new Map<string, number>();
+
+  private countFolders(uri: string, by: 1 | -1): void {
+    for (let slash = uri.indexOf('/'); slash >= 0; slash = uri.indexOf('/', slash + 1)) {
+      const folder = uri.slice(0, slash + 1);
+      const count = (this.folderCounts.get(folder) ?? 0) + by;
+      if (count > 0) this.folderCounts.set(folder, count);
+      else this.folderCounts.delete(folder);
+    }
+  }
+
+  /** The uris of the indexed briefs under a folder (given by its URI). */
+  urisUnder(folderUri: string): string[] {
+    const prefix = folderUri.endsWith('/') ? folderUri : `${folderUri}/`;
+    if (!this.folderCounts.has(prefix)) return [];
+    return this.uris().filter((uri) => uri.startsWith(prefix));
+  }
 
   private keyOf(name: string): string {
     let key = this.normalForms.get(name);
@@ -91,6 +113,7 @@ export class WorkspaceIndex {
       else references.set(key, [ref.line, ref.start, ref.end]);
     }
     if (old) this.unpost(uri, old);
+    else this.countFolders(uri, 1);
     for (const key of references.keys()) {
       const uris = this.postings.get(key);
       if (uris) uris.push(uri);
@@ -107,6 +130,7 @@ export class WorkspaceIndex {
     if (!old) return false;
     this.unpost(uri, old);
     this.briefs.delete(uri);
+    this.countFolders(uri, -1);
     return true;
   }
 

@@ -120,7 +120,8 @@ export class Folders {
     return (await this.indexableTest(folderPath))(file);
   }
 
-  private async indexableTest(folderPath: string): Promise<(file: string) => boolean> {
+  /** Which files of a folder belong in its index, as one test (reading `.gitignore` once). */
+  async indexableTest(folderPath: string): Promise<(file: string) => boolean> {
     const gitignore = await this.options.workspace.readFile(`${folderPath}/.gitignore`);
     const ignored = gitignore === undefined ? () => false : parseGitignore(gitignore);
     return (file) => {
@@ -137,7 +138,8 @@ export class Folders {
 
 export function uriToPath(uri: string): string | undefined {
   try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    // `file:///ws/` and `file:///ws` are one folder.
+    return uri.startsWith('file:') ? fileURLToPath(uri).replace(/(?<=.)\/+$/, '') : undefined;
   } catch {
     return undefined;
   }

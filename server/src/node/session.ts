@@ -12,7 +12,7 @@ import { FileChangeType, ResponseError, TextDocuments, type ClientCapabilities, 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService, type LanguageService } from '../core/languageService';
-import type { Workspace } from '../core/project';
+import { dirname, type Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
 import { changedKeys } from '../core/workspaceIndex';
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
@@ -314,17 +314,27 @@ export class Session {
     await this.safely('reacting to file changes', undefined, async () => {
       const reloads = new Set<string>();
       let briefs = false;
+      // Which files a folder indexes (its .gitignore read and parsed once for the whole batch).
+      const tests = new Map<string, (file: string) => boolean>();
+      const indexable = async (folder: string) => {
+        let test = tests.get(folder);
+        if (!test) tests.set(folder, (test = await this.folders.indexableTest(folder)));
+        return test;
+      };
       for (const change of changes) {
         const file = uriToPath(change.uri);
         if (!file) continue;
         const folder = this.folders.folderOf(file);
-        if (!folder || folder === file) continue;
-        if (file.endsWith('.brief')) {
-          if (await this.folders.isIndexable(folder, file)) await this.briefChangedOnDisk(change, file);
-          briefs = true;
-        } else if (/\.ya?ml$/.test(file)) reloads.add(folder);
-        else if (change.type !== FileChangeType.Changed) {
-          const touched = await this.folderChangedOnDisk(change, file, folder);
+        if (!folder) continue;
+        if (file !== folder && file.endsWith('.brief')) {
+          if ((await indexable(folder))(file)) {
+            await this.briefChangedOnDisk(change, file);
+            briefs = true;
+          }
+        } else if (file !== folder && /\.ya?ml$/.test(file)) reloads.add(folder);
+        // Whatever its name, a path created or deleted may be a folder, even the workspace folder itself.
+        if (change.type !== FileChangeType.Changed) {
+          const touched = await this.folderChangedOnDisk(change, file, folder, await indexable(folder));
           if (touched.data) reloads.add(folder);
           briefs ||= touched.briefs;
         }
@@ -350,22 +360,21 @@ export class Session {
   }
 
   /**
-   * A folder inside a workspace folder was deleted or created (a rename is both): editors send one
-   * event for the folder, none for the files in it. The briefs under a deleted folder leave the
-   * index and the Problems panel; those under a created one are indexed and checked. Says
-   * whether briefs were touched, and whether the folder's config or KB files may have been,
-   * which then reload.
+   * A folder was deleted or created (a rename is both): editors send one event for the folder,
+   * none for the files in it. The briefs under a deleted folder leave the index and the Problems
+   * panel; those under a created one are indexed and checked, unless it is a symbolic link
+   * (links to folders are not followed, as at start). Any created or deleted path comes here: a
+   * plain file costs a lookup (deleted) or a failed listing (created). Says whether briefs were
+   * touched, and whether the folder's config or KB files may have been, which then reload.
    */
-  private async folderChangedOnDisk(change: FileEvent, path: string, folderPath: string): Promise<{ briefs: boolean; data: boolean }> {
+  private async folderChangedOnDisk(change: FileEvent, path: string, folderPath: string, indexable: (file: string) => boolean): Promise<{ briefs: boolean; data: boolean }> {
     const folder = await this.folders.forUri(change.uri);
     if (folder.path !== folderPath) return { briefs: false, data: false };
     const under = (file: string) => file.startsWith(`${path}/`);
     if (change.type === FileChangeType.Deleted) {
-      // URIs are spelled one way (uris.ts): a prefix test finds the briefs under the folder.
-      const prefix = `${this.deps.workspace.toUri(path)}/`;
       let briefs = false;
-      for (const uri of folder.index.uris()) {
-        if (!uri.startsWith(prefix) || this.documents.get(uri)) continue;
+      for (const uri of folder.index.urisUnder(this.deps.workspace.toUri(path))) {
+        if (this.documents.get(uri)) continue;
         briefs = true;
         folder.index.remove(uri);
         if (this.publishedBriefs.delete(uri)) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -373,13 +382,22 @@ export class Session {
       return { briefs, data: folder.state.workspaceKbFiles.some(under) || (folder.state.configPath !== undefined && under(folder.state.configPath)) };
     }
     // Created. Nothing under node_modules, .git or an ignored folder is indexed: not even listed.
-    if (!(await this.folders.isIndexable(folderPath, `${path}/x.brief`))) return { briefs: false, data: false };
+    if (path !== folderPath && !indexable(`${path}/x.brief`)) return { briefs: false, data: false };
+    if (path !== folderPath && (await this.deps.workspace.realPath(path)) !== `${(await this.deps.workspace.realPath(dirname(path))) ?? ''}/${path.slice(path.lastIndexOf('/') + 1)}`) {
+      return { briefs: false, data: false }; // a symbolic link (or gone already)
+    }
     const files = await this.deps.workspace.listFiles(path, true); // a file, not a folder, lists nothing
     let briefs = false;
+    let sliceEnd = performance.now() + PUBLISH_SLICE_MS;
     for (const file of files) {
-      if (!(await this.folders.isIndexable(folderPath, file))) continue;
+      if (!indexable(file)) continue;
       briefs = true;
       await this.briefChangedOnDisk({ uri: this.deps.workspace.toUri(file), type: FileChangeType.Created }, file);
+      // A checkout of thousands of briefs: requests that come meanwhile are answered between slices.
+      if (performance.now() > sliceEnd) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceEnd = performance.now() + PUBLISH_SLICE_MS;
+      }
     }
     return { briefs, data: files.some((f) => /\.ya?ml$/.test(f)) };
   }

@@ -16,7 +16,8 @@ function escapeSegment(segment: string): string {
 
 /** The `file:` URI of an absolute path, spelled as VS Code spells it. */
 export function fileUri(file: string): string {
-  let p = file.replace(/\\/g, '/');
+  // A backslash separates folders on Windows only; elsewhere it is a character of a name (`%5C`).
+  let p = process.platform === 'win32' ? file.replace(/\\/g, '/') : file;
   if (!p.startsWith('/')) p = `/${p}`;
   // A Windows drive (`C:\x`): VS Code writes `/c%3A/x`, the letter in lower case.
   if (/^\/[a-zA-Z]:/.test(p)) p = `/${p[1].toLowerCase()}${p.slice(2)}`;
@@ -33,7 +34,8 @@ export function canonicalUri(uri: string): string {
   let canonical = spelled.get(uri);
   if (canonical === undefined) {
     try {
-      canonical = fileUri(fileURLToPath(uri));
+      // `file:///ws/` and `file:///ws` are one folder: no final slash.
+      canonical = fileUri(fileURLToPath(uri).replace(/(?<=.)\/+$/, ''));
     } catch {
       canonical = uri;
     }
