@@ -8,11 +8,11 @@
  * client (VS Code's Problems panel, Neovim, Emacs) without workspace pull support, and Brief
  * knows exactly when a brief's result changes (an edit, a file change, a KB or config reload).
  */
-import { FileChangeType, ResponseError, TextDocuments, type ClientCapabilities, type Connection, type FileEvent } from 'vscode-languageserver';
+import { ResponseError, TextDocuments, type ClientCapabilities, type Connection, type FileEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService, type LanguageService } from '../core/languageService';
-import { dirname, type Workspace } from '../core/project';
+import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
 import { changedKeys } from '../core/workspaceIndex';
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
@@ -21,6 +21,7 @@ import type { Collector } from './collector';
 import { prepareForHovers, preparationReport } from './hoverPreparation';
 import { Lifecycle } from './lifecycle';
 import { isBrief, OpenBriefIndex } from './openBriefIndex';
+import { applyDiskChanges, type DiskChangeHost } from './diskChanges';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -307,99 +308,35 @@ export class Session {
   }
 
   /**
-   * Files changed on disk: briefs are re-indexed; a config or KB change reloads the folder and
-   * re-checks only the briefs that mention entities that changed (all of them for a config change).
+   * Files and folders changed on disk (diskChanges.ts): briefs re-indexed or forgotten, a
+   * config or KB change reloads its folder.
    */
   async filesChanged(changes: readonly FileEvent[]): Promise<void> {
-    await this.safely('reacting to file changes', undefined, async () => {
-      const reloads = new Set<string>();
-      let briefs = false;
-      // Which files a folder indexes (its .gitignore read and parsed once for the whole batch).
-      const tests = new Map<string, (file: string) => boolean>();
-      const indexable = async (folder: string) => {
-        let test = tests.get(folder);
-        if (!test) tests.set(folder, (test = await this.folders.indexableTest(folder)));
-        return test;
-      };
-      for (const change of changes) {
-        const file = uriToPath(change.uri);
-        if (!file) continue;
-        const folder = this.folders.folderOf(file);
-        if (!folder) continue;
-        if (file !== folder && file.endsWith('.brief')) {
-          if ((await indexable(folder))(file)) {
-            await this.briefChangedOnDisk(change, file);
-            briefs = true;
-          }
-        } else if (file !== folder && /\.ya?ml$/.test(file)) reloads.add(folder);
-        // Whatever its name, a path created or deleted may be a folder, even the workspace folder itself.
-        if (change.type !== FileChangeType.Changed) {
-          const touched = await this.folderChangedOnDisk(change, file, folder, await indexable(folder));
-          if (touched.data) reloads.add(folder);
-          briefs ||= touched.briefs;
-        }
-      }
-      for (const path of reloads) await this.reloadFolder(path);
-      // The mention counts on KB files ("3 mentions in 2 briefs") follow the briefs on disk.
-      if (briefs && reloads.size === 0 && this.client.workspace?.codeLens?.refreshSupport) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-    });
+    await this.safely('reacting to file changes', undefined, () => applyDiskChanges(this.onDisk, changes));
   }
 
-  private async briefChangedOnDisk(change: FileEvent, file: string): Promise<void> {
-    if (this.documents.get(change.uri)) return; // the editor's text wins while the brief is open
-    const folder = await this.folders.forUri(change.uri);
-    // A brief gone by the time it is read (deleted right after a change) is as good as deleted.
-    const text = change.type === FileChangeType.Deleted ? undefined : await this.deps.workspace.readFile(file);
-    if (text === undefined) {
-      folder.index.remove(change.uri);
-      if (this.publishedBriefs.delete(change.uri)) await this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-      return;
-    }
-    folder.index.update(change.uri, text);
-    void this.publishClosedBriefs(folder, [change.uri]);
+  /** What diskChanges.ts needs of the session. */
+  private get onDisk(): DiskChangeHost {
+    return {
+      folders: () => this.folders,
+      workspace: this.deps.workspace,
+      isOpen: (uri) => this.documents.get(uri) !== undefined,
+      forget: (folder, uri) => this.forgetClosedBrief(folder, uri),
+      check: (folder, uri, text) => {
+        folder.index.update(uri, text);
+        void this.publishClosedBriefs(folder, [uri]);
+      },
+      reloadFolder: (path) => this.reloadFolder(path),
+      refreshLenses: () => {
+        if (this.client.workspace?.codeLens?.refreshSupport) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      },
+    };
   }
 
-  /**
-   * A folder was deleted or created (a rename is both): editors send one event for the folder,
-   * none for the files in it. The briefs under a deleted folder leave the index and the Problems
-   * panel; those under a created one are indexed and checked, unless it is a symbolic link
-   * (links to folders are not followed, as at start). Any created or deleted path comes here: a
-   * plain file costs a lookup (deleted) or a failed listing (created). Says whether briefs were
-   * touched, and whether the folder's config or KB files may have been, which then reload.
-   */
-  private async folderChangedOnDisk(change: FileEvent, path: string, folderPath: string, indexable: (file: string) => boolean): Promise<{ briefs: boolean; data: boolean }> {
-    const folder = await this.folders.forUri(change.uri);
-    if (folder.path !== folderPath) return { briefs: false, data: false };
-    const under = (file: string) => file.startsWith(`${path}/`);
-    if (change.type === FileChangeType.Deleted) {
-      let briefs = false;
-      for (const uri of folder.index.urisUnder(this.deps.workspace.toUri(path))) {
-        if (this.documents.get(uri)) continue;
-        briefs = true;
-        folder.index.remove(uri);
-        if (this.publishedBriefs.delete(uri)) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
-      }
-      return { briefs, data: folder.state.workspaceKbFiles.some(under) || (folder.state.configPath !== undefined && under(folder.state.configPath)) };
-    }
-    // Created. Nothing under node_modules, .git or an ignored folder is indexed: not even listed.
-    if (path !== folderPath && !indexable(`${path}/x.brief`)) return { briefs: false, data: false };
-    if (path !== folderPath && (await this.deps.workspace.realPath(path)) !== `${(await this.deps.workspace.realPath(dirname(path))) ?? ''}/${path.slice(path.lastIndexOf('/') + 1)}`) {
-      return { briefs: false, data: false }; // a symbolic link (or gone already)
-    }
-    const files = await this.deps.workspace.listFiles(path, true); // a file, not a folder, lists nothing
-    let briefs = false;
-    let sliceEnd = performance.now() + PUBLISH_SLICE_MS;
-    for (const file of files) {
-      if (!indexable(file)) continue;
-      briefs = true;
-      await this.briefChangedOnDisk({ uri: this.deps.workspace.toUri(file), type: FileChangeType.Created }, file);
-      // A checkout of thousands of briefs: requests that come meanwhile are answered between slices.
-      if (performance.now() > sliceEnd) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceEnd = performance.now() + PUBLISH_SLICE_MS;
-      }
-    }
-    return { briefs, data: files.some((f) => /\.ya?ml$/.test(f)) };
+  /** A closed brief leaves the index, and its problems the Problems panel. */
+  private async forgetClosedBrief(folder: Folder, uri: string): Promise<void> {
+    folder.index.remove(uri);
+    if (this.publishedBriefs.delete(uri)) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
   /**

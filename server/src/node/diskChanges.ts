@@ -1,0 +1,114 @@
+/**
+ * Files and folders changed on disk (`workspace/didChangeWatchedFiles`): briefs are indexed,
+ * re-indexed or forgotten; a config or KB change reloads its folder, which re-checks only the
+ * briefs that mention entities that changed (all of them for a config change).
+ *
+ * Editors send one event for a folder created or deleted (a rename is both, and so is a branch
+ * checkout), none for the files in it: so every path created or deleted is also looked at as a
+ * folder. The server asks for these events with a `**\/*` watcher, so most of them are for plain
+ * files; each costs a map lookup (deleted) or a listing that fails (created).
+ */
+import { FileChangeType, type FileEvent } from 'vscode-languageserver';
+import { dirname, type Workspace } from '../core/project';
+import { uriToPath, type Folder, type Folders } from './folders';
+
+/** What the session lends to this file. */
+export interface DiskChangeHost {
+  folders(): Folders;
+  readonly workspace: Workspace;
+  /** Whether the editor has the brief open: its text, not the disk's, counts then. */
+  isOpen(uri: string): boolean;
+  /** A closed brief leaves the index and the Problems panel. */
+  forget(folder: Folder, uri: string): Promise<void>;
+  /** A closed brief's text is indexed and checked. */
+  check(folder: Folder, uri: string, text: string): void;
+  reloadFolder(path: string): Promise<void>;
+  /** The mention counts on KB files ("3 mentions in 2 briefs") follow the briefs on disk. */
+  refreshLenses(): void;
+}
+
+/** How long a created folder's briefs are indexed before requests get their turn, ms. */
+const SLICE_MS = 4;
+
+export async function applyDiskChanges(host: DiskChangeHost, changes: readonly FileEvent[]): Promise<void> {
+  const folders = host.folders();
+  const reloads = new Set<string>();
+  let briefs = false;
+  // Which files a folder indexes: its .gitignore read and parsed once for the whole batch.
+  const tests = new Map<string, (file: string) => boolean>();
+  const indexable = async (folder: string) => {
+    let test = tests.get(folder);
+    if (!test) tests.set(folder, (test = await folders.indexableTest(folder)));
+    return test;
+  };
+  for (const change of changes) {
+    const file = uriToPath(change.uri);
+    if (!file) continue;
+    const folder = folders.folderOf(file);
+    if (!folder) continue;
+    if (file !== folder && file.endsWith('.brief')) {
+      if ((await indexable(folder))(file)) {
+        await briefChanged(host, change, file);
+        briefs = true;
+      }
+    } else if (file !== folder && /\.ya?ml$/.test(file)) reloads.add(folder);
+    // Whatever its name, a path created or deleted may be a folder, even the workspace folder itself.
+    if (change.type !== FileChangeType.Changed) {
+      const touched = await folderChanged(host, change, file, folder, await indexable(folder));
+      if (touched.data) reloads.add(folder);
+      briefs ||= touched.briefs;
+    }
+  }
+  for (const path of reloads) await host.reloadFolder(path);
+  if (briefs && reloads.size === 0) host.refreshLenses();
+}
+
+async function briefChanged(host: DiskChangeHost, change: FileEvent, file: string): Promise<void> {
+  if (host.isOpen(change.uri)) return; // the editor's text wins while the brief is open
+  const folder = await host.folders().forUri(change.uri);
+  // A brief gone by the time it is read (deleted right after a change) is as good as deleted.
+  const text = change.type === FileChangeType.Deleted ? undefined : await host.workspace.readFile(file);
+  if (text === undefined) await host.forget(folder, change.uri);
+  else host.check(folder, change.uri, text);
+}
+
+/**
+ * A path created or deleted, as a folder. The briefs under a deleted folder leave the index and
+ * the Problems panel; those under a created one are indexed and checked, unless it is a symbolic
+ * link (links to folders are not followed, as at start). Says whether briefs were touched, and
+ * whether the folder's config or KB files may have been, which then reload.
+ */
+async function folderChanged(host: DiskChangeHost, change: FileEvent, path: string, folderPath: string, indexable: (file: string) => boolean): Promise<{ briefs: boolean; data: boolean }> {
+  const none = { briefs: false, data: false };
+  const folder = await host.folders().forUri(change.uri);
+  if (folder.path !== folderPath) return none;
+  const under = (file: string) => file.startsWith(`${path}/`);
+  if (change.type === FileChangeType.Deleted) {
+    let briefs = false;
+    for (const uri of folder.index.urisUnder(host.workspace.toUri(path))) {
+      if (host.isOpen(uri)) continue;
+      briefs = true;
+      await host.forget(folder, uri);
+    }
+    return { briefs, data: folder.state.workspaceKbFiles.some(under) || (folder.state.configPath !== undefined && under(folder.state.configPath)) };
+  }
+  // Created. Nothing under node_modules, .git or an ignored folder is indexed: not even listed.
+  if (path !== folderPath && !indexable(`${path}/x.brief`)) return none;
+  if (path !== folderPath && (await host.workspace.realPath(path)) !== `${(await host.workspace.realPath(dirname(path))) ?? ''}/${path.slice(path.lastIndexOf('/') + 1)}`) {
+    return none; // a symbolic link (or gone already)
+  }
+  const files = await host.workspace.listFiles(path, true); // a file, not a folder, lists nothing
+  let briefs = false;
+  let sliceEnd = performance.now() + SLICE_MS;
+  for (const file of files) {
+    if (!indexable(file)) continue;
+    briefs = true;
+    await briefChanged(host, { uri: host.workspace.toUri(file), type: FileChangeType.Created }, file);
+    // A checkout of thousands of briefs: requests that come meanwhile are answered between slices.
+    if (performance.now() > sliceEnd) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceEnd = performance.now() + SLICE_MS;
+    }
+  }
+  return { briefs, data: files.some((f) => /\.ya?ml$/.test(f)) };
+}
