@@ -57,6 +57,33 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     preferred: "Change to '@[Shanghai Cooperation Organization]' (organization)",
   },
   {
+    name: 'unknown reference: a name that runs on through a hyphen keeps the rest as written',
+    text: 'The @Tajikistan-based$0 unit.',
+    expect: [
+      ["Refer to 'Tajikistan' only: '@[Tajikistan]-based'", 'The @[Tajikistan]-based unit.'],
+      ["Change to '@Tajikistan' (state)", 'The @Tajikistan unit.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThe @Tajikistan-based unit.'],
+    ],
+    preferred: "Refer to 'Tajikistan' only: '@[Tajikistan]-based'",
+  },
+  {
+    name: 'unknown reference: two names joined by a hyphen become two references',
+    text: 'The @Russia-China$0 ties.',
+    expect: [
+      ["Split into two references: '@Russia-@China'", 'The @Russia-@China ties.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThe @Russia-China ties.'],
+    ],
+    preferred: "Split into two references: '@Russia-@China'",
+  },
+  {
+    name: 'unknown reference: a suggestion far from what was written is offered, not preferred',
+    text: 'The @[Cooperation Organization]$0 met.',
+    expect: [
+      ["Change to '@[Shanghai Cooperation Organization]' (organization)", 'The @[Shanghai Cooperation Organization] met.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThe @[Cooperation Organization] met.'],
+    ],
+  },
+  {
     name: 'a bracket reference becomes short only when nothing glues onto it',
     text: '@[Tajikstan]$0\'s and @[Tajikstan]x',
     expect: [

@@ -23,6 +23,8 @@ import type { Entity } from '../kb/model';
 import type { ProjectState } from '../project';
 import type { BriefDiagnosticData } from '../validation';
 import { isRuleCode } from '../rules';
+import { normalizeName } from '../normalize';
+import { boundedEditDistance } from '../kb/nameDistance';
 import { addEntityEdit, type KbStubFiles } from './kbStub';
 import { canonicalNameIsUnique, documentLines, lineEnding, referenceText, uniqueLabel, writtenAs } from './referenceText';
 
@@ -96,7 +98,8 @@ class FixBuilder {
         const ref = this.referenceAt(d.range);
         if (!ref) return [];
         const ids = data.candidates ?? this.candidatesOf(ref);
-        const actions = this.rewrites(d, ref, ids, d.code === 'unknown-reference');
+        const split = d.code === 'unknown-reference' ? this.splitAtHyphen(d, ref) : undefined;
+        const actions = [...(split ? [split] : []), ...this.rewrites(d, ref, ids, d.code === 'unknown-reference' && !split)];
         if (d.code === 'unknown-reference') {
           const add = this.addToKb(d, ref);
           if (add) actions.push(add);
@@ -120,6 +123,11 @@ class FixBuilder {
     return [];
   }
 
+  /**
+   * The rewrites to each candidate. The first is preferred (the one an editor applies on its own)
+   * only when it is a typo away from what was written: a far suggestion (`@[Islamic Emirate]` to
+   * Islamic State) is offered, never applied unasked.
+   */
   private rewrites(d: Diagnostic, ref: EntityReference, ids: readonly string[], preferBest: boolean): CodeAction[] {
     const actions: CodeAction[] = [];
     for (const id of ids) {
@@ -127,9 +135,30 @@ class FixBuilder {
       const label = entity && uniqueLabel(entity, this.kb);
       if (!entity || !label) continue;
       const text = referenceText(label, ref, this.lines[ref.line] ?? '');
-      actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(ref.range, text)], preferBest && actions.length === 0));
+      const preferred = preferBest && actions.length === 0 && aTypoAway(ref.name, entity);
+      actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(ref.range, text)], preferred));
     }
     return actions;
+  }
+
+  /**
+   * `@Taliban-led`, `@China-Russia`: a name runs on through `-`, so the word after it joins the
+   * reference. When what comes before a `-` names one entity, this keeps the rest as written:
+   * `@[Taliban]-led`, or `@China-@Russia` when the rest names one too. Preferred: it loses nothing.
+   */
+  private splitAtHyphen(d: Diagnostic, ref: EntityReference): CodeAction | undefined {
+    if (ref.form !== 'short') return undefined;
+    const name = ref.name;
+    for (let cut = name.lastIndexOf('-'); cut > 0; cut = name.lastIndexOf('-', cut - 1)) {
+      const head = name.slice(0, cut);
+      if (this.kb.lookup(head).length !== 1) continue;
+      const rest = name.slice(cut + 1);
+      if (rest !== '' && this.kb.lookup(rest).length === 1) {
+        return this.action(`Split into two references: '@${head}-@${rest}'`, d, [TextEdit.replace(ref.range, `@${head}-@${rest}`)], true);
+      }
+      return this.action(`Refer to '${head}' only: '@[${head}]-${rest}'`, d, [TextEdit.replace(ref.range, `@[${head}]-${rest}`)], true);
+    }
+    return undefined;
   }
 
   private addToKb(d: Diagnostic, ref: EntityReference): CodeAction | undefined {
@@ -218,4 +247,20 @@ class FixBuilder {
 /** ` — Kant Air Base (facility)` when the label does not show the name, else ` (facility)`. */
 function describe(entity: Entity, label: string): string {
   return label === entity.name ? ` (${entity.kind})` : ` — ${entity.name} (${entity.kind})`;
+}
+
+/**
+ * Whether a written name is close enough to a name of the entity for its fix to be applied
+ * unasked: a typo away (edit distance at most 2, and a third of its length), or its first words,
+ * at least half of them (`@[Shanghai Cooperation]`, not `@Chinese` for the Chinese Ministry of
+ * Foreign Affairs).
+ */
+function aTypoAway(written: string, entity: Entity): boolean {
+  const w = normalizeName(written);
+  const limit = Math.min(2, Math.floor(w.length / 3));
+  const words = (s: string) => s.split('-').length;
+  return [entity.id, entity.name, ...entity.aliases].some((label) => {
+    const l = normalizeName(label);
+    return boundedEditDistance(w, l, limit) <= limit || (l.startsWith(`${w}-`) && 2 * words(w) >= words(l));
+  });
 }
