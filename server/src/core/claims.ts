@@ -30,7 +30,9 @@ const UNSUPPORTED: Verdict = Object.freeze({ status: 'unsupported' });
 
 /**
  * Looks for the relation in the KB. A symmetric relation may be stored on either entity.
- * A stored relation of the claim's polarity supports it; one of the other polarity contradicts it.
+ * A stored relation of the claim's polarity supports it; one of the other polarity contradicts it,
+ * unless it ended (`until`): `@[United States] not operates @[US base in Uzbekistan]` is true
+ * since the base closed in 2005, so that relation leaves the claim unsupported.
  * The subject's relations are read before the object's, and the first that decides wins. A
  * megabyte brief holds about 900 claims: this allocates nothing but the verdict it returns.
  */
@@ -43,6 +45,7 @@ export function judgeClaim(subject: Entity, predicate: string, object: Entity, n
     for (const relation of holder.relations) {
       if (relation.type !== predicate || relation.target !== target) continue;
       if (relation.negated === negated) return { status: 'supported', relation, holder };
+      if (relation.until !== undefined) continue; // it ended: it speaks for its time only
       opposite ??= { status: 'contradicted', relation, holder };
     }
   }

@@ -1,0 +1,44 @@
+/** Verdicts (spec §3.5, core/claims.ts): polarity, symmetry, and relations that ended. */
+import { strict as assert } from 'assert';
+import { judgeClaim } from '../../server/src/core/claims';
+import type { Entity, Relation } from '../../server/src/core/kb/model';
+
+function entity(id: string, kind: string, relations: Partial<Relation>[] = []): Entity {
+  const full = relations.map((r) => ({ negated: false, evidence: [], ...r }) as Relation);
+  return { id, kind, name: id, aliases: [], summary: '', relations: full, facts: [] } as unknown as Entity;
+}
+
+describe('claim verdicts', () => {
+  const base = entity('base', 'facility');
+  it('a relation of the same polarity supports, of the other contradicts', () => {
+    const operator = entity('us', 'state', [{ type: 'operates', target: 'base' }]);
+    assert.equal(judgeClaim(operator, 'operates', base, false).status, 'supported');
+    assert.equal(judgeClaim(operator, 'operates', base, true).status, 'contradicted');
+  });
+
+  it('a relation that ended (until) supports its own polarity and contradicts neither', () => {
+    const closed = entity('us', 'state', [{ type: 'operates', target: 'base', until: '2005' }]);
+    assert.equal(judgeClaim(closed, 'operates', base, false).status, 'supported');
+    assert.equal(judgeClaim(closed, 'operates', base, true).status, 'unsupported');
+    const notThen = entity('uz', 'state', [{ type: 'member-of', target: 'csto', negated: true, until: '2012' }]);
+    const csto = entity('csto', 'organization');
+    assert.equal(judgeClaim(notThen, 'member-of', csto, true).status, 'supported');
+    assert.equal(judgeClaim(notThen, 'member-of', csto, false).status, 'unsupported');
+  });
+
+  it('a lasting relation decides over one that ended, whichever comes first', () => {
+    const both = entity('us', 'state', [
+      { type: 'operates', target: 'base', until: '2005' },
+      { type: 'operates', target: 'base', negated: true },
+    ]);
+    assert.equal(judgeClaim(both, 'operates', base, false).status, 'supported');
+    assert.equal(judgeClaim(both, 'operates', base, true).status, 'supported');
+  });
+
+  it('a symmetric relation is read on either side', () => {
+    const a = entity('a', 'state');
+    const b = entity('b', 'state', [{ type: 'borders', target: 'a' }]);
+    assert.equal(judgeClaim(a, 'borders', b, false).status, 'supported');
+    assert.equal(judgeClaim(a, 'borders', b, true).status, 'contradicted');
+  });
+});
