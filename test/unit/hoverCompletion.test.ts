@@ -173,7 +173,9 @@ describe('hover (workspace KB: identifiers, dates, long lists)', () => {
     { text: '@[Lone State]$0', expect: ['ISO 3166-1: LS'] },
     { text: 'claim: @test-hub supp$0orts @Tajikistan', expect: ['**✓ Supported** — Test Hub supports Tajikistan \\(since 2019\\)'] },
     { text: 'claim: @test-hub supp$0orts @Georgia', expect: ['No verdict'] },
-    { text: 'claim: @test-hub not supp$0orts @Uzbekistan', expect: ['**✗ Contradicted** — Test Hub does not support Uzbekistan \\(2001–2021\\-08\\)'] },
+    { text: 'claim: @test-hub supp$0orts @Uzbekistan', expect: ['**✓ Supported** — Test Hub supports Uzbekistan \\(2001–2021\\-08\\)'] },
+    // A relation that ended contradicts no claim (README, decisions): 'not supports' is unsupported.
+    { text: 'claim: @test-hub not supp$0orts @Uzbekistan', expect: ['**? Unsupported** — Test Hub does not support Uzbekistan'] },
     { text: '@Tajik$0istan', expect: ['- Test Hub supports Tajikistan \\(since 2019\\)'] },
   ];
   for (const c of CASES) it(JSON.stringify(c.text), () => checkHover(state, c));
@@ -550,5 +552,21 @@ describe('hover on an entity with many relations (bundled KB)', () => {
     assert.deepEqual(kb.relationsTo('afghanistan', 3), incoming.slice(0, 3));
     assert.deepEqual(kb.relationsTo('afghanistan', 0), []);
     assert.equal(kb.countRelationsTo('no-such-entity'), 0);
+  });
+});
+
+describe('a citation of a caption (bundled KB: carlson-2021 has c1)', () => {
+  it('says what c1 is, in the diagnostic and the hover, and that a brief cites paragraphs only', async () => {
+    const ws = miniWorkspace();
+    addFolder(ws, 'data', '/bundled');
+    const state = await loadProject(ws, { bundledDataDir: '/bundled', trusted: true });
+    const { doc } = brief('Xi leads China [^carlson-2021:c1].');
+    const [d] = service().validate(doc, state.project);
+    assert.equal(d.code, 'unknown-paragraph');
+    assert.equal(d.message, "'c1' is a photo caption of carlson-2021: a brief cites paragraphs only (pN or pN-pM), or the source alone, [^carlson-2021].");
+    const hover = service().hover(doc, state.project, { line: 0, character: 20 });
+    const text = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    assert.match(text, /¶c1 is a photo caption, which a brief cannot cite/);
+    assert.match(text, /Vladimir Putin takes part in a video conference call/);
   });
 });

@@ -188,6 +188,10 @@ function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>,
     // `[^source:]`: nothing to underline but the citation itself.
     return add('unknown-paragraph', `No paragraph after '${source.id}:': cite pN or pN-pM (${source.id} has p1–p${count}).`, citation.range);
   }
+  if (!span && source.captions.some((c) => c.id === citation.paragraphs)) {
+    // The KB's evidence may quote a caption (hovers show ¶c1); a brief cites paragraphs only (§3.4).
+    return add('unknown-paragraph', `'${citation.paragraphs}' is a photo caption of ${source.id}: a brief cites paragraphs only (pN or pN-pM), or the source alone, [^${source.id}].`, range());
+  }
   if (!span) {
     return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range());
   }

@@ -105,6 +105,8 @@ function citationCard(citation: Citation, project: Project): string {
   const header = `**${esc(source.title)}** — ${esc(source.author)}, ${source.year}`;
   if (citation.paragraphs === undefined) return `${header}\n\n${source.paragraphs.length} paragraphs.`;
   const span = paragraphSpan(citation.paragraphs);
+  const caption = source.captions.find((c) => c.id === citation.paragraphs);
+  if (caption) return `${header}\n\n¶${caption.id} is a photo caption, which a brief cannot cite (only paragraphs, pN):\n\n> ${esc(caption.text)}`;
   if (!span) return `${header}\n\nNo paragraph ${codeSpan(citation.paragraphs)}.`;
   const cited = source.paragraphs.slice(span.from - 1, Math.min(span.to, span.from - 1 + MAX_PARAGRAPHS));
   if (cited.length === 0) return `${header}\n\nNo paragraph ${codeSpan(citation.paragraphs)} (the source has p1–p${source.paragraphs.length}).`;
