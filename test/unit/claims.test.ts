@@ -1,7 +1,8 @@
 /** Verdicts (spec §3.5, core/claims.ts): polarity, symmetry, and relations that ended. */
 import { strict as assert } from 'assert';
 import { judgeClaim } from '../../server/src/core/claims';
-import type { Entity, Relation } from '../../server/src/core/kb/model';
+import type { Entity, Evidence, Relation } from '../../server/src/core/kb/model';
+import { evidenceFor, quoteEvidence } from '../../server/src/core/wording';
 
 function entity(id: string, kind: string, relations: Partial<Relation>[] = []): Entity {
   const full = relations.map((r) => ({ negated: false, evidence: [], ...r }) as Relation);
@@ -40,5 +41,23 @@ describe('claim verdicts', () => {
     const b = entity('b', 'state', [{ type: 'borders', target: 'a' }]);
     assert.equal(judgeClaim(a, 'borders', b, false).status, 'supported');
     assert.equal(judgeClaim(a, 'borders', b, true).status, 'contradicted');
+  });
+});
+
+describe('the evidence a claim shows', () => {
+  const evidence = [
+    { source: 'carlson-2021', paragraph: 'p2', quote: 'cultivated ties' },
+    { source: 'carlson-2021', paragraph: 'c1', quote: 'in the caption' },
+    { source: 'carlson-2021', paragraph: 'p4', quote: 'initiated diplomatic outreach' },
+  ] as unknown as Evidence[];
+  it('is the first from a paragraph the claim cites, else the first', () => {
+    assert.equal(evidenceFor(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p4' }])?.quote, 'initiated diplomatic outreach');
+    assert.equal(evidenceFor(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p3-p5' }])?.quote, 'initiated diplomatic outreach');
+    assert.equal(evidenceFor(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p9' }, { sourceId: 'carlson-2021', paragraphs: 'p2' }])?.quote, 'cultivated ties');
+    assert.equal(evidenceFor(evidence, [{ sourceId: 'other-2020', paragraphs: 'p4' }])?.quote, 'cultivated ties');
+    assert.equal(evidenceFor(evidence, [{ sourceId: 'carlson-2021' }])?.quote, 'cultivated ties');
+    assert.equal(evidenceFor(evidence)?.quote, 'cultivated ties');
+    assert.equal(evidenceFor([], [{ sourceId: 'carlson-2021', paragraphs: 'p4' }]), undefined);
+    assert.equal(quoteEvidence(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p4' }]), '“initiated diplomatic outreach” (carlson-2021 ¶p4)');
   });
 });

@@ -223,7 +223,7 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
   if (mismatch) return add('kind-mismatch', mismatch, claim.predicateRange);
   const verdict = judgeClaim(subject, claim.predicate, object, claim.negated);
   if (verdict.status === 'contradicted' && verdict.relation && verdict.holder) {
-    add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence)}`, claim.range);
+    add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence, claim.citations)}`, claim.range);
   } else if (verdict.status === 'unsupported') {
     const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
     add('unsupported-claim', `Unsupported: the knowledge base holds no evidence that ${stated}.`, claim.range);

@@ -24,8 +24,33 @@ export function citationLabel(evidence: Evidence): string {
   return `${evidence.source} ¶${evidence.paragraph}`;
 }
 
-/** The first evidence item as `“quote” (carlson-2021 ¶p7)`. */
-export function quoteEvidence(evidence: readonly Evidence[]): string {
-  const first = evidence[0];
-  return first ? `“${first.quote}” (${citationLabel(first)})` : 'no quote recorded';
+/** A claim's citation, as far as choosing evidence goes: `[^carlson-2021:p4]`, `[^carlson-2021:p3-p5]`. */
+interface CitedPassage {
+  readonly sourceId: string;
+  readonly paragraphs?: string;
+}
+
+/**
+ * The evidence a claim's message shows: the first item from a paragraph the claim cites, so that
+ * an analyst who cited ¶p4 reads the p4 quote; else the first item.
+ */
+export function evidenceFor(evidence: readonly Evidence[], citations: readonly CitedPassage[] = []): Evidence | undefined {
+  for (const c of citations) {
+    const span = /^p(\d+)(?:-p(\d+))?$/.exec(c.paragraphs ?? '');
+    if (!span) continue;
+    const from = Number(span[1]);
+    const to = Number(span[2] ?? span[1]);
+    const found = evidence.find((e) => {
+      const n = /^p(\d+)$/.exec(e.paragraph);
+      return e.source === c.sourceId && n !== null && Number(n[1]) >= from && Number(n[1]) <= to;
+    });
+    if (found) return found;
+  }
+  return evidence[0];
+}
+
+/** The evidence item for a claim (`evidenceFor`) as `“quote” (carlson-2021 ¶p7)`. */
+export function quoteEvidence(evidence: readonly Evidence[], citations?: readonly CitedPassage[]): string {
+  const chosen = evidenceFor(evidence, citations);
+  return chosen ? `“${chosen.quote}” (${citationLabel(chosen)})` : 'no quote recorded';
 }

@@ -8,7 +8,7 @@ import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { itemsOnLine, touches } from '../text';
-import { describeRelation, citationLabel, period } from '../wording';
+import { describeRelation, citationLabel, evidenceFor, period } from '../wording';
 import { paragraphSpan } from '../validation';
 import { PREDICATES } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
@@ -133,6 +133,9 @@ function claimCard(claim: Claim, project: Project): string {
     return `**? Unsupported** — ${esc(stated)}\n\nThe knowledge base holds no relation for this claim.`;
   }
   const label = verdict.status === 'supported' ? '✓ Supported' : '✗ Contradicted';
-  const evidence = verdict.relation.evidence.map((e) => `> “${esc(e.quote)}” — ${esc(citationLabel(e))}`).join('\n\n');
+  // The quote from a paragraph the claim cites comes first.
+  const first = evidenceFor(verdict.relation.evidence, claim.citations);
+  const ordered = [...verdict.relation.evidence].sort((a, b) => Number(b === first) - Number(a === first));
+  const evidence = ordered.map((e) => `> “${esc(e.quote)}” — ${esc(citationLabel(e))}`).join('\n\n');
   return `**${label}** — ${esc(stated)}${esc(period(verdict.relation))}\n\n${evidence}`;
 }

@@ -14,7 +14,7 @@ import type { Project } from '../project';
 import { PREDICATES } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { comparePositions, firstAtOrAfter } from '../text';
-import { describeRelation, citationLabel } from '../wording';
+import { describeRelation, citationLabel, evidenceFor } from '../wording';
 import { writtenAs } from './referenceText';
 
 /** Which hints to show; both default to on (the `brief.inlayHints.*` settings). */
@@ -67,7 +67,7 @@ function verdictHint(claim: Claim, project: Project): InlayHint | undefined {
   if (verdict.status === 'unsupported' || !verdict.relation || !verdict.holder) {
     return { ...base, label: '? unsupported', tooltip: 'The knowledge base holds no relation for this claim.' };
   }
-  const evidence = verdict.relation.evidence[0];
+  const evidence = evidenceFor(verdict.relation.evidence, claim.citations);
   const mark = verdict.status === 'supported' ? '✓ supported' : '✗ contradicted';
   const quote = evidence ? `\n“${evidence.quote}” (${citationLabel(evidence)})` : '';
   return {
