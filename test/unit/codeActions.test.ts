@@ -84,6 +84,15 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     ],
   },
   {
+    name: 'malformed claim: a predicate written as two words',
+    text: '- claim: @Russia member of$0 @SCO',
+    expect: [
+      ["Change to 'member-of'", '- claim: @Russia member-of @SCO'],
+      [D('malformed-claim'), '%% brief-disable-next-line malformed-claim\n- claim: @Russia member-of @SCO'.replace('member-of', 'member of')],
+    ],
+    preferred: "Change to 'member-of'",
+  },
+  {
     name: 'a bracket reference becomes short only when nothing glues onto it',
     text: '@[Tajikstan]$0\'s and @[Tajikstan]x',
     expect: [

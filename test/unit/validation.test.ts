@@ -148,6 +148,12 @@ describe('validation details', () => {
     }
   });
 
+  it('says a predicate written as two words is one predicate with a hyphen', () => {
+    assert.deepEqual(diagnose('- claim: @Russia Member of @SCO').map((d) => [d.code, d.message]), [
+      ['malformed-claim', "Malformed claim: 'Member of' is one predicate, written with a hyphen: 'member-of'. Expected 'claim: @Subject [not] predicate @Object'."],
+    ]);
+  });
+
   it("says a doubled 'not' is written once, not that a reference is missing", () => {
     assert.deepEqual(diagnose('claim: @Uzbekistan not not member-of @CSTO').map((d) => [d.code, d.message]), [
       ['malformed-claim', "Malformed claim: 'not' is written once, before the predicate. Expected 'claim: @Subject [not] predicate @Object'."],

@@ -7,6 +7,7 @@
 import { parseFrontMatter } from './frontMatter';
 import { scanInline } from './inline';
 import { objectList } from './objectList';
+import { PREDICATES } from './kinds';
 import {
   Claim,
   Heading,
@@ -354,7 +355,13 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
   const predicateStart = pos;
   pos = skipSpaces(line, pos + word.length, end);
   const object = referenceAt(inline, pos);
-  if (!object) return brokenReference ? {} : malformed(`a reference must follow the predicate '${word}'.`);
+  if (!object) {
+    if (brokenReference) return {};
+    // `member of`: two words of one predicate.
+    const joined = `${word}-${line.slice(pos, wordEnd(line, pos, end))}`;
+    if (Object.hasOwn(PREDICATES, joined.toLowerCase())) return malformed(`'${joined.replace('-', ' ')}' is one predicate, written with a hyphen: '${joined.toLowerCase()}'.`);
+    return malformed(`a reference must follow the predicate '${word}'.`);
+  }
 
   const claimCitations: Citation[] = [];
   const { citations } = inline.all;

@@ -23,6 +23,7 @@ import type { Entity } from '../kb/model';
 import type { ProjectState } from '../project';
 import type { BriefDiagnosticData } from '../validation';
 import { isRuleCode } from '../rules';
+import { PREDICATES } from '../kinds';
 import { normalizeName } from '../normalize';
 import { boundedEditDistance } from '../kb/nameDistance';
 import { addEntityEdit, type KbStubFiles } from './kbStub';
@@ -108,6 +109,8 @@ class FixBuilder {
       }
       case 'malformed-reference':
         return this.closeBracket(d);
+      case 'malformed-claim':
+        return this.joinPredicate(d);
       case 'unknown-predicate':
         return (data.predicates ?? []).map((p, i) => this.action(`Change to '${p}'`, d, [TextEdit.replace(d.range, p)], i === 0));
       default:
@@ -172,6 +175,22 @@ class FixBuilder {
       edit: add.edit,
       command: { title: 'Open the KB file', command: 'vscode.open', arguments: [add.kbUri] },
     };
+  }
+
+  /** `member of` → `member-of`: a predicate written as two words, in a malformed claim. */
+  private joinPredicate(d: Diagnostic): CodeAction[] {
+    if (d.range.start.line !== d.range.end.line) return [];
+    const line = this.lines[d.range.start.line] ?? '';
+    const claim = line.slice(0, d.range.end.character);
+    const words = /(?<![\p{L}\p{N}_@-])(\p{L}+)[ \t]+(\p{L}+)(?![\p{L}\p{N}_-])/gu;
+    words.lastIndex = d.range.start.character;
+    for (let m = words.exec(claim); m; m = words.exec(claim)) {
+      const predicate = `${m[1]}-${m[2]}`.toLowerCase();
+      if (!Object.hasOwn(PREDICATES, predicate)) continue;
+      const range = { start: { line: d.range.start.line, character: m.index }, end: { line: d.range.start.line, character: m.index + m[0].length } };
+      return [this.action(`Change to '${predicate}'`, d, [TextEdit.replace(range, predicate)], true)];
+    }
+    return [];
   }
 
   /** `]` for an unclosed `@[`: after the longest prefix that names an entity, or at the end. */
