@@ -93,6 +93,53 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     preferred: "Change to 'member-of'",
   },
   {
+    name: "unknown rule: the message's did-you-mean as a fix",
+    text: '%% brief-disable unknown-referense$0\n@Tajikistan',
+    expect: [
+      ["Change to 'unknown-reference'", '%% brief-disable unknown-reference\n@Tajikistan'],
+      [D('unknown-rule'), '%% brief-disable-next-line unknown-rule\n%% brief-disable unknown-referense\n@Tajikistan'],
+    ],
+    preferred: "Change to 'unknown-reference'",
+  },
+  {
+    name: "unknown source in a citation: the message's did-you-mean as a fix",
+    text: 'See [^mini2021$0:p1].',
+    expect: [
+      ["Change to 'mini-2021'", 'See [^mini-2021:p1].'],
+      [D('unknown-source'), '%% brief-disable-next-line unknown-source\nSee [^mini2021:p1].'],
+    ],
+    preferred: "Change to 'mini-2021'",
+  },
+  {
+    name: 'unknown source in the front matter, quoted: the fix keeps the quotes',
+    text: '---\ntitle: T\nsources: ["mini2021"$0]\n---\nText.\n',
+    expect: [["Change to 'mini-2021'", '---\ntitle: T\nsources: ["mini-2021"]\n---\nText.\n']],
+    preferred: "Change to 'mini-2021'",
+  },
+  {
+    name: 'a paragraph written without its p, or a backward range, as a fix',
+    text: 'See [^mini-2021:2$0] and [^mini-2021:p3-p1].',
+    expect: [
+      ["Change to 'p2'", 'See [^mini-2021:p2] and [^mini-2021:p3-p1].'],
+      [D('unknown-paragraph'), '%% brief-disable-next-line unknown-paragraph\nSee [^mini-2021:2] and [^mini-2021:p3-p1].'],
+    ],
+    preferred: "Change to 'p2'",
+  },
+  {
+    name: 'a backward range of paragraphs, turned round',
+    text: 'See [^mini-2021:p3-p1$0].',
+    expect: [
+      ["Change to 'p1-p3'", 'See [^mini-2021:p1-p3].'],
+      [D('unknown-paragraph'), '%% brief-disable-next-line unknown-paragraph\nSee [^mini-2021:p3-p1].'],
+    ],
+    preferred: "Change to 'p1-p3'",
+  },
+  {
+    name: 'a paragraph the source does not have: no fix but disabling',
+    text: 'See [^mini-2021:p9$0].',
+    expect: [[D('unknown-paragraph'), '%% brief-disable-next-line unknown-paragraph\nSee [^mini-2021:p9].']],
+  },
+  {
     name: 'a bracket reference becomes short only when nothing glues onto it',
     text: '@[Tajikstan]$0\'s and @[Tajikstan]x',
     expect: [

@@ -26,6 +26,8 @@ export interface BriefDiagnosticData {
   readonly candidates?: readonly string[];
   /** Predicate names a fix may use. */
   readonly predicates?: readonly string[];
+  /** Texts a fix may put in place of the diagnostic's range, best first (a rule, a source id, a paragraph). */
+  readonly replacements?: readonly string[];
 }
 
 const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -116,7 +118,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
   if (fmSources && Array.isArray(fmSources.value)) {
     fmSources.value.forEach((id, i) => {
       if (typeof id === 'string' && !kb.sources.has(id)) {
-        add('unknown-source', unknownSourceMessage(id, kb.sources), fmSources.itemRanges[i] ?? fmSources.valueRange);
+        add('unknown-source', unknownSourceMessage(id, kb.sources), fmSources.itemRanges[i] ?? fmSources.valueRange, nearSource(id, kb.sources));
       }
     });
   }
@@ -127,7 +129,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     for (const rule of directive.rules) {
       if (!isRuleCode(rule.name)) {
         const near = closest(rule.name, Object.keys(severities));
-        add('unknown-rule', `Unknown rule '${rule.name}'.${near ? ` Did you mean ${near}?` : ''}`, rule.range);
+        add('unknown-rule', `Unknown rule '${rule.name}'.${near ? ` Did you mean ${near}?` : ''}`, rule.range, near ? { replacements: [near] } : undefined);
       }
     }
   }
@@ -147,6 +149,12 @@ function namesOf(entities: readonly Entity[]): string {
   let names = '';
   for (const e of entities) names += names === '' ? e.name : `, ${e.name}`;
   return names;
+}
+
+/** The fix for an unknown source id: the known id it is closest to, if any. */
+function nearSource(id: string, sources: ReadonlyMap<string, Source>): BriefDiagnosticData | undefined {
+  const near = closest(id, [...sources.keys()]);
+  return near ? { replacements: [near] } : undefined;
 }
 
 function unknownSourceMessage(id: string, sources: ReadonlyMap<string, Source>): string {
@@ -178,7 +186,7 @@ function paragraphNumber(text: string, at: number): { value: number; end: number
 
 function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>, add: Add): void {
   const source = sources.get(citation.sourceId);
-  if (!source) return add('unknown-source', unknownSourceMessage(citation.sourceId, sources), citation.sourceRange);
+  if (!source) return add('unknown-source', unknownSourceMessage(citation.sourceId, sources), citation.sourceRange, nearSource(citation.sourceId, sources));
   if (citation.paragraphs === undefined) return;
   // Made only for a problem: most citations are sound, and a citation's ranges are made on demand.
   const range = () => citation.paragraphsRange ?? citation.range;
@@ -193,15 +201,27 @@ function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>,
     return add('unknown-paragraph', `'${citation.paragraphs}' is a photo caption of ${source.id}: a brief cites paragraphs only (pN or pN-pM), or the source alone, [^${source.id}].`, range());
   }
   if (!span) {
-    return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range());
+    return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range(), asParagraphs(citation.paragraphs, count));
   }
-  if (span.from > span.to) return add('unknown-paragraph', `The range ${citation.paragraphs} runs backwards.`, range());
+  if (span.from > span.to) return add('unknown-paragraph', `The range ${citation.paragraphs} runs backwards.`, range(), asParagraphs(citation.paragraphs, count));
   if (span.to > count) {
     // As written: a number too large for a double would be shown rounded.
     const [first, last = first] = citation.paragraphs.split('-');
     const missing = span.from > count ? first : last;
     add('unknown-paragraph', `${source.id} has no paragraph ${missing}: it has p1–p${count}.`, range());
   }
+}
+
+/**
+ * The fix for a paragraph part written another way: `5` or `P5` or `p05` as `p5`, `5-7` as `p5-p7`,
+ * a backward `p9-p7` as `p7-p9`; none when that still names no paragraph of the source.
+ */
+function asParagraphs(written: string, count: number): BriefDiagnosticData | undefined {
+  const numbers = /^[pP]?0*([1-9]\d*)(?:-[pP]?0*([1-9]\d*))?$/.exec(written);
+  if (!numbers) return undefined;
+  const [from, to] = [Number(numbers[1]), Number(numbers[2] ?? numbers[1])].sort((a, b) => a - b);
+  if (to > count) return undefined;
+  return { replacements: [from === to ? `p${from}` : `p${from}-p${to}`] };
 }
 
 function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {

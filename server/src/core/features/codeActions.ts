@@ -114,7 +114,7 @@ class FixBuilder {
       case 'unknown-predicate':
         return (data.predicates ?? []).map((p, i) => this.action(`Change to '${p}'`, d, [TextEdit.replace(d.range, p)], i === 0));
       default:
-        return [];
+        return this.replacements(d, data.replacements ?? []);
     }
   }
 
@@ -175,6 +175,17 @@ class FixBuilder {
       edit: add.edit,
       command: { title: 'Open the KB file', command: 'vscode.open', arguments: [add.kbUri] },
     };
+  }
+
+  /**
+   * What a message's "Did you mean …?" proposes, as fixes (an unknown rule or source id, a paragraph
+   * written `5` or backwards). A YAML value written in quotes keeps its quotes.
+   */
+  private replacements(d: Diagnostic, texts: readonly string[]): CodeAction[] {
+    const line = this.lines[d.range.start.line] ?? '';
+    const written = d.range.start.line === d.range.end.line ? line.slice(d.range.start.character, d.range.end.character) : '';
+    const quote = /^(["'])[^]*\1$/.exec(written)?.[1] ?? '';
+    return texts.map((t, i) => this.action(`Change to '${t}'`, d, [TextEdit.replace(d.range, `${quote}${t}${quote}`)], i === 0));
   }
 
   /** `member of` → `member-of`: a predicate written as two words, in a malformed claim. */
