@@ -154,6 +154,12 @@ describe('validation details', () => {
     ]);
   });
 
+  it('names the predicates that fit both kinds of a kind mismatch', () => {
+    assert.deepEqual(diagnose('claim: @Tajikistan leads @CSTO').map((d) => d.message), [
+      "'leads' takes person as its subject, but Tajikistan is a state. Predicates from a state to an organization: member-of, allied-with, rival-of, cooperates-with, supports, opposes, participates-in.",
+    ]);
+  });
+
   it("says a doubled 'not' is written once, not that a reference is missing", () => {
     assert.deepEqual(diagnose('claim: @Uzbekistan not not member-of @CSTO').map((d) => [d.code, d.message]), [
       ['malformed-claim', "Malformed claim: 'not' is written once, before the predicate. Expected 'claim: @Subject [not] predicate @Object'."],

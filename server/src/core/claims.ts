@@ -13,14 +13,21 @@ export interface Verdict {
   readonly holder?: Entity;
 }
 
-/** What is wrong with a claim's kinds, or undefined when the predicate accepts them. */
+/**
+ * What is wrong with a claim's kinds, or undefined when the predicate accepts them; with the
+ * predicates that do fit both kinds, if any (`@Xinjiang part-of @China`: located-in fits).
+ */
 export function kindProblem(signature: PredicateSignature, predicate: string, subject: Entity, object: Entity): string | undefined {
   const article = (kind: string) => (/^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`);
+  const fitting = () => {
+    const names = Object.keys(PREDICATES).filter((p) => PREDICATES[p].subject.includes(subject.kind) && PREDICATES[p].object.includes(object.kind));
+    return names.length > 0 ? ` Predicates from ${article(subject.kind)} to ${article(object.kind)}: ${names.join(', ')}.` : '';
+  };
   if (!signature.subject.includes(subject.kind)) {
-    return `'${predicate}' takes ${signature.subject.join(', ')} as its subject, but ${subject.name} is ${article(subject.kind)}.`;
+    return `'${predicate}' takes ${signature.subject.join(', ')} as its subject, but ${subject.name} is ${article(subject.kind)}.${fitting()}`;
   }
   if (!signature.object.includes(object.kind)) {
-    return `'${predicate}' takes ${signature.object.join(', ')} as its object, but ${object.name} is ${article(object.kind)}.`;
+    return `'${predicate}' takes ${signature.object.join(', ')} as its object, but ${object.name} is ${article(object.kind)}.${fitting()}`;
   }
   return undefined;
 }
