@@ -216,6 +216,8 @@ const RULES = [
   'malformed-claim', 'unknown-predicate', 'kind-mismatch', 'contradicted-claim', 'unsupported-claim',
   'front-matter-syntax', 'front-matter-unterminated', 'front-matter-unknown-key', 'front-matter-invalid-value', 'unknown-rule',
 ];
+const FOR_A_STATE = ['member-of', 'borders', 'allied-with', 'rival-of', 'cooperates-with', 'supports', 'opposes', 'operates', 'participates-in', 'leads', 'located-in', 'part-of'];
+const FOR_A_PERSON = ['leads', 'cooperates-with', 'supports', 'opposes', 'participates-in', 'member-of', 'borders', 'allied-with', 'rival-of', 'operates', 'located-in', 'part-of'];
 const DIRECTIVES = ['brief-disable-next-line', 'brief-disable', 'brief-enable'];
 const FM_KEYS = ['title', 'author', 'date', 'classification', 'confidence', 'tags', 'sources'];
 const TLP = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
@@ -258,11 +260,18 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'plain $0text', labels: [] },
   { text: '', labels: [] },
   // Predicates in a claim
-  { text: 'claim: @Tajikistan $0', labels: ['not', ...PREDICATES], edits: { 'member-of': ['member-of', ''], not: ['not ', ''] } },
-  { text: '- claim: @Tajikistan mem$0', labels: ['not', ...PREDICATES], edits: { 'member-of': ['member-of', 'mem'] } },
-  { text: '> CLAIM: @[Xi Jinping] $0', labels: ['not', ...PREDICATES] },
-  { text: '1. claim: @Tajikistan not $0', labels: PREDICATES, edits: { borders: ['borders', ''] } },
-  { text: 'claim: @Tajikistan NOT bor$0', labels: PREDICATES, edits: { borders: ['borders', 'bor'] } },
+  // The predicates that take the subject's kind first (a state, a person), then the others.
+  { text: 'claim: @Tajikistan $0', labels: ['not', ...FOR_A_STATE], edits: { 'member-of': ['member-of', ''], not: ['not ', ''] } },
+  { text: '- claim: @Tajikistan mem$0', labels: ['not', ...FOR_A_STATE], edits: { 'member-of': ['member-of', 'mem'] } },
+  { text: '> CLAIM: @[Xi Jinping] $0', labels: ['not', ...FOR_A_PERSON] },
+  { text: '1. claim: @Tajikistan not $0', labels: FOR_A_STATE, edits: { borders: ['borders', ''] } },
+  { text: 'claim: @Tajikistan NOT bor$0', labels: FOR_A_STATE, edits: { borders: ['borders', 'bor'] } },
+  { text: 'claim: @Tajikstan $0', labels: ['not', ...PREDICATES] },
+  // A claim's object: the kinds its predicate takes first (organizations for member-of).
+  {
+    text: 'claim: @Tajikistan member-of @$0',
+    labels: ['Collective Security Treaty Organization', 'ETH Zürich', 'Shanghai Cooperation Organization', 'China', 'Georgia', 'Georgia (U.S. state)', 'Joint Western-2021', 'Russia', 'Tajikistan', 'United States', 'Uzbekistan', 'Vladimir Putin', 'Xi Jinping'],
+  },
   { text: 'claim: @Tajikistan member-of $0', labels: [] },
   { text: 'claim: $0', labels: [] },
   { text: 'claim:$0', labels: [] },

@@ -61,7 +61,8 @@ export class CompletionProvider {
     if (comment) return directiveItems(before, l);
 
     const bracket = /(?<![\p{L}\p{N}_@\\])@\[([^\]]*)$/u.exec(before);
-    if (bracket) return entityItems(project, bracket[1], lineRange(l, bracket.index, position.character + (lineText[position.character] === ']' ? 1 : 0)), true);
+    const onClaim = syntax.claimLines.includes(l);
+    if (bracket) return entityItems(project, bracket[1], lineRange(l, bracket.index, position.character + (lineText[position.character] === ']' ? 1 : 0)), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
     const short = /(?<![\p{L}\p{N}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     if (short) {
       // The rest of the name after the cursor is replaced too, but not the `.` or `-` that ends
@@ -69,12 +70,12 @@ export class CompletionProvider {
       const typed = short[1] ?? '';
       const tail = /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(lineText.slice(position.character))?.[0] ?? '';
       const nameEnd = short.index + 1 + (typed + tail).replace(/[.\-]+$/, '').length;
-      return entityItems(project, typed, lineRange(l, short.index, Math.max(position.character, nameEnd)), false);
+      return entityItems(project, typed, lineRange(l, short.index, Math.max(position.character, nameEnd)), false, onClaim ? objectKinds(before.slice(0, short.index)) : undefined);
     }
     const cite = /\[\^([^\s\]:^[]*)(?::([^\s\]]*))?$/.exec(before);
     if (cite) return citationItems(project, cite, l, position.character);
 
-    if (syntax.claimLines.includes(l)) return predicateItems(syntax, before, l, position.character);
+    if (onClaim) return predicateItems(syntax, project, before, l, position.character);
     return empty;
   }
 }
@@ -84,12 +85,32 @@ function inside(ranges: readonly Range[], p: Position): boolean {
   return ranges.some((r) => r.start.line <= p.line && p.line <= r.end.line);
 }
 
-/** Entities whose id, name or an alias fits what was typed, best first, inserting a form that resolves. */
-function entityItems(project: Project, typed: string, replace: Range, bracket: boolean): CompletionList {
+/** The kinds a claim's object may have, when the text before a reference is `claim: @Subject [not] predicate `. */
+function objectKinds(beforeReference: string): readonly string[] | undefined {
+  const m = /claim:\s*(?:@\[[^\]]*\]|@\S+)\s+(?:not\s+)?([\w-]+)\s+$/iu.exec(beforeReference);
+  const predicate = m?.[1].toLowerCase();
+  return predicate && Object.hasOwn(PREDICATES, predicate) ? PREDICATES[predicate].object : undefined;
+}
+
+/** How many matches are ranked again when a claim's predicate says which kinds fit first. */
+const KIND_WINDOW = 4 * MAX_ENTITIES;
+
+/**
+ * Entities whose id, name or an alias fits what was typed, best first, inserting a form that
+ * resolves. In a claim's object, entities of the kinds the predicate takes come first
+ * (`member-of @` lists organizations before states), among the best matches.
+ */
+function entityItems(project: Project, typed: string, replace: Range, bracket: boolean, kinds?: readonly string[]): CompletionList {
   const query = normalizeName(typed);
   const kb = project.resolver.kb;
   const names = kb.names();
-  const { matches, more } = names.complete(query, MAX_ENTITIES);
+  let { matches, more } = names.complete(query, kinds ? KIND_WINDOW : MAX_ENTITIES);
+  if (kinds) {
+    const fits = (m: (typeof matches)[number]) => kinds.includes(kb.entities.get(m.id)?.kind ?? '');
+    const ranked = [...matches.filter(fits), ...matches.filter((m) => !fits(m))];
+    more ||= ranked.length > MAX_ENTITIES;
+    matches = ranked.slice(0, MAX_ENTITIES);
+  }
   const items = matches.map((m, i): CompletionItem | undefined => {
     const entity = kb.entities.get(m.id);
     if (!entity) return undefined;
@@ -145,18 +166,25 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, chara
   return { isIncomplete: false, items };
 }
 
-/** After the subject of a claim (and an optional `not`): the predicates, and `not`. */
-function predicateItems(syntax: BriefSyntax, before: string, line: number, character: number): CompletionList {
+/**
+ * After the subject of a claim (and an optional `not`): the predicates, and `not`. Those that take
+ * the subject's kind come first (a state: member-of before leads).
+ */
+function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number): CompletionList {
   const subject = syntax.references.find((r) => r.line === line && /claim:\s*$/i.test(before.slice(0, r.start)));
   if (!subject || subject.end > character) return { isIncomplete: false, items: [] };
   const between = before.slice(subject.end);
   const m = /^\s+(not\s+)?([\w-]*)$/i.exec(between);
   if (!m) return { isIncomplete: false, items: [] };
   const wordStart = character - m[2].length;
-  const items: CompletionItem[] = PREDICATE_NAMES.map((p, i) => ({
+  const resolved = project.resolver.resolve(subject.name);
+  const kind = resolved.status === 'resolved' ? resolved.entity.kind : undefined;
+  const fits = (p: string) => kind === undefined || PREDICATES[p].subject.includes(kind);
+  const ordered = [...PREDICATE_NAMES.filter(fits), ...PREDICATE_NAMES.filter((p) => !fits(p))];
+  const items: CompletionItem[] = ordered.map((p, i) => ({
     label: p,
     kind: CompletionItemKind.Operator,
-    detail: `${PREDICATES[p].subject.join('/')} → ${PREDICATES[p].object.join('/')}${PREDICATES[p].symmetric ? ' (symmetric)' : ''}`,
+    detail: `${PREDICATES[p].subject.join('/')} → ${PREDICATES[p].object.join('/')}${PREDICATES[p].symmetric ? ' (symmetric)' : ''}${fits(p) ? '' : ` (not for ${kind})`}`,
     sortText: String(i + 1).padStart(4, '0'),
     textEdit: { range: lineRange(line, wordStart, character), newText: p },
   }));
