@@ -21,6 +21,7 @@ describe('claim verdicts', () => {
     const closed = entity('us', 'state', [{ type: 'operates', target: 'base', until: '2005' }]);
     assert.equal(judgeClaim(closed, 'operates', base, false).status, 'supported');
     assert.equal(judgeClaim(closed, 'operates', base, true).status, 'unsupported');
+    assert.equal(judgeClaim(closed, 'operates', base, true).relation?.until, '2005', 'the ended relation comes with the verdict, for its wording');
     const notThen = entity('uz', 'state', [{ type: 'member-of', target: 'csto', negated: true, until: '2012' }]);
     const csto = entity('csto', 'organization');
     assert.equal(judgeClaim(notThen, 'member-of', csto, true).status, 'supported');

@@ -70,10 +70,57 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     name: 'unknown reference: two names joined by a hyphen become two references',
     text: 'The @Russia-China$0 ties.',
     expect: [
-      ["Split into two references: '@Russia-@China'", 'The @Russia-@China ties.'],
+      ["Split into references: '@Russia-@China'", 'The @Russia-@China ties.'],
       [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThe @Russia-China ties.'],
     ],
-    preferred: "Split into two references: '@Russia-@China'",
+    preferred: "Split into references: '@Russia-@China'",
+  },
+  {
+    name: 'unknown reference: every part of a hyphenated name that names an entity becomes a reference',
+    text: 'The @Russia-Uzbekistan-Tajikistan$0 exercises and @Tajikistan--based units.',
+    expect: [
+      ["Split into references: '@Russia-@Uzbekistan-@Tajikistan'", 'The @Russia-@Uzbekistan-@Tajikistan exercises and @Tajikistan--based units.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThe @Russia-Uzbekistan-Tajikistan exercises and @Tajikistan--based units.'],
+    ],
+    preferred: "Split into references: '@Russia-@Uzbekistan-@Tajikistan'",
+  },
+  {
+    name: 'unknown reference: a doubled hyphen stays plain text',
+    text: 'The @Tajikistan--based$0 units.',
+    expect: [
+      ["Refer to 'Tajikistan' only: '@[Tajikistan]--based'", 'The @[Tajikistan]--based units.'],
+      ["Change to '@Tajikistan' (state)", 'The @Tajikistan units.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThe @Tajikistan--based units.'],
+    ],
+    preferred: "Refer to 'Tajikistan' only: '@[Tajikistan]--based'",
+  },
+  {
+    name: "unknown reference: no split for a claim's subject (it would be glued to the predicate)",
+    text: '- claim: @Russia-China$0 cooperates-with @Tajikistan',
+    expect: [[D('unknown-reference'), '%% brief-disable-next-line unknown-reference\n- claim: @Russia-China cooperates-with @Tajikistan']],
+  },
+  {
+    name: "unknown reference: a name's first word, with the rest after it, is replaced whole",
+    text: 'Then @Vladimir$0 Putin said so.',
+    expect: [
+      ["Change to '@[Vladimir Putin]' (person)", 'Then @[Vladimir Putin] said so.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThen @Vladimir Putin said so.'],
+    ],
+    preferred: "Change to '@[Vladimir Putin]' (person)",
+  },
+  {
+    name: 'malformed claim: a predicate in two words after not',
+    text: '- claim: @Uzbekistan not member of$0 @CSTO',
+    expect: [
+      ["Change to 'member-of'", '- claim: @Uzbekistan not member-of @CSTO'],
+      [D('malformed-claim'), '%% brief-disable-next-line malformed-claim\n- claim: @Uzbekistan not member of @CSTO'],
+    ],
+    preferred: "Change to 'member-of'",
+  },
+  {
+    name: 'malformed claim of another cause: no predicate fix',
+    text: '- claim: Russia leads the group as a member of$0 @CSTO',
+    expect: [[D('malformed-claim'), '%% brief-disable-next-line malformed-claim\n- claim: Russia leads the group as a member of @CSTO']],
   },
   {
     name: 'unknown reference: a suggestion far from what was written is offered, not preferred',
@@ -255,6 +302,25 @@ describe('code actions: quick fixes', () => {
       }
     });
   }
+
+  it('offers no fix for a diagnostic of an older text: the range no longer holds what it was made for', () => {
+    const cases: [before: string, after: string][] = [
+      ['See [^mini-2021:2].', 'See [^mini-2021:22].'],
+      ['See [^mini-2021:p3-p1].', 'See [^mini-2021:p3-p11].'],
+      ['claim: @Tajikistan memberof @CSTO', 'claim: @Tajikistan memberoff @CSTO'],
+      ['%% brief-disable unknown-referense\n@Tajikistan', '%% brief-disable unknown-referenses\n@Tajikistan'],
+    ];
+    for (const [before, after] of cases) {
+      const old = TextDocument.create(`file://${WORKSPACE}/stale.brief`, 'brief', 1, before);
+      const diagnostics = service().validate(old, state.project).filter((d) => d.code !== 'unknown-reference');
+      assert.equal(diagnostics.length, 1, before);
+      const fresh = TextDocument.create(`file://${WORKSPACE}/stale.brief`, 'brief', 2, after);
+      const titles = provider.provideCodeActions(fresh, service().parse(fresh), state, { diagnostics }).map((a) => a.title);
+      assert.deepEqual(titles.filter((t) => t.startsWith('Change to')), [], `${before} → ${after}`);
+      const current = provider.provideCodeActions(old, service().parse(old), state, { diagnostics }).map((a) => a.title);
+      assert.ok(current.some((t) => t.startsWith('Change to')), `the fix is offered on the text it was made for: ${before}`);
+    }
+  });
 
   it('ambiguous reference: a unique name, else the id', async () => {
     const kant = await withKb(`entities:

@@ -214,6 +214,12 @@ describe('.briefrc.yaml (spec §6)', () => {
     });
   }
 
+  it("names the rule an unknown one is a typo of, else lists the rules", () => {
+    const messages = (text: string) => parseConfig('file:///.briefrc.yaml', text).diagnostics.map((d) => String(d.message));
+    assert.deepEqual(messages('rules: { unsuported-claim: off }\n'), ["Unknown rule 'unsuported-claim'. Did you mean unsupported-claim?"]);
+    assert.match(messages('rules: { zzz: off }\n')[0], /^Unknown rule 'zzz'\. Rules: unknown-reference, /);
+  });
+
   it('loads workspace KB files, by path and by glob', async () => {
     const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
     const ws = miniWorkspace({

@@ -160,6 +160,12 @@ describe('validation details', () => {
     ]);
   });
 
+  it('turns a paragraph range written with a dash into its fix, and a caption in capitals is still the caption', () => {
+    const [d] = diagnose('[^mini-2021:p1–p3]');
+    assert.equal(d.code, 'unknown-paragraph');
+    assert.deepEqual((d.data as { replacements?: string[] }).replacements, ['p1-p3']);
+  });
+
   it("says a doubled 'not' is written once, not that a reference is missing", () => {
     assert.deepEqual(diagnose('claim: @Uzbekistan not not member-of @CSTO').map((d) => [d.code, d.message]), [
       ['malformed-claim', "Malformed claim: 'not' is written once, before the predicate. Expected 'claim: @Subject [not] predicate @Object'."],

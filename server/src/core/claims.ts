@@ -8,7 +8,10 @@ import { PREDICATES, type PredicateSignature } from './kinds';
 /** The KB's answer to a claim, with the relation that decided it. */
 export interface Verdict {
   readonly status: 'supported' | 'contradicted' | 'unsupported';
-  /** The deciding relation and the entity that holds it (for symmetric predicates, maybe the object). */
+  /**
+   * The deciding relation and the entity that holds it (for symmetric predicates, maybe the
+   * object). An unsupported claim has one when the KB holds the opposite, ended (`until`).
+   */
   readonly relation?: Relation;
   readonly holder?: Entity;
 }
@@ -46,15 +49,17 @@ const UNSUPPORTED: Verdict = Object.freeze({ status: 'unsupported' });
 export function judgeClaim(subject: Entity, predicate: string, object: Entity, negated: boolean): Verdict {
   const holders = PREDICATES[predicate]?.symmetric ? 2 : 1;
   let opposite: Verdict | undefined;
+  let ended: Verdict | undefined;
   for (let h = 0; h < holders; h++) {
     const holder = h === 0 ? subject : object;
     const target = h === 0 ? object.id : subject.id;
     for (const relation of holder.relations) {
       if (relation.type !== predicate || relation.target !== target) continue;
       if (relation.negated === negated) return { status: 'supported', relation, holder };
-      if (relation.until !== undefined) continue; // it ended: it speaks for its time only
-      opposite ??= { status: 'contradicted', relation, holder };
+      // It ended: it speaks for its time only, and the claim is unsupported rather than contradicted.
+      if (relation.until !== undefined) ended ??= { status: 'unsupported', relation, holder };
+      else opposite ??= { status: 'contradicted', relation, holder };
     }
   }
-  return opposite ?? UNSUPPORTED;
+  return opposite ?? ended ?? UNSUPPORTED;
 }

@@ -8,6 +8,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { isRuleCode, RULE_CODES, RULE_SETTINGS, type RuleCode, type RuleSetting } from './rules';
 import { Field, YamlFile } from './kb/yamlFile';
+import { closest } from './validation';
 
 /** The settings of one workspace folder. */
 export interface BriefConfig {
@@ -45,7 +46,8 @@ export function parseConfig(uri: string, text: string): ConfigResult {
         const keyNode = pair.key as { value?: unknown } | null;
         const name = String(keyNode?.value ?? keyNode);
         if (!isRuleCode(name)) {
-          file.report('unknown-rule', `Unknown rule '${name}'. Rules: ${RULE_CODES.join(', ')}.`, file.nodeRange(pair.key), DiagnosticSeverity.Warning);
+          const near = closest(name, RULE_CODES);
+          file.report('unknown-rule', `Unknown rule '${name}'.${near ? ` Did you mean ${near}?` : ` Rules: ${RULE_CODES.join(', ')}.`}`, file.nodeRange(pair.key), DiagnosticSeverity.Warning);
           continue;
         }
         const value = rulesMap(name).string({ pattern: new RegExp(`^(${RULE_SETTINGS.join('|')})$`), patternHint: `use one of ${RULE_SETTINGS.join(', ')}` });

@@ -28,6 +28,8 @@ export interface BriefDiagnosticData {
   readonly predicates?: readonly string[];
   /** Texts a fix may put in place of the diagnostic's range, best first (a rule, a source id, a paragraph). */
   readonly replacements?: readonly string[];
+  /** What the range held when the diagnostic was made: a fix for text edited since is not offered. */
+  readonly written?: string;
 }
 
 const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -129,7 +131,7 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     for (const rule of directive.rules) {
       if (!isRuleCode(rule.name)) {
         const near = closest(rule.name, Object.keys(severities));
-        add('unknown-rule', `Unknown rule '${rule.name}'.${near ? ` Did you mean ${near}?` : ''}`, rule.range, near ? { replacements: [near] } : undefined);
+        add('unknown-rule', `Unknown rule '${rule.name}'.${near ? ` Did you mean ${near}?` : ''}`, rule.range, near ? { replacements: [near], written: rule.name } : undefined);
       }
     }
   }
@@ -154,7 +156,7 @@ function namesOf(entities: readonly Entity[]): string {
 /** The fix for an unknown source id: the known id it is closest to, if any. */
 function nearSource(id: string, sources: ReadonlyMap<string, Source>): BriefDiagnosticData | undefined {
   const near = closest(id, [...sources.keys()]);
-  return near ? { replacements: [near] } : undefined;
+  return near ? { replacements: [near], written: id } : undefined;
 }
 
 function unknownSourceMessage(id: string, sources: ReadonlyMap<string, Source>): string {
@@ -196,7 +198,8 @@ function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>,
     // `[^source:]`: nothing to underline but the citation itself.
     return add('unknown-paragraph', `No paragraph after '${source.id}:': cite pN or pN-pM (${source.id} has p1–p${count}).`, citation.range);
   }
-  if (!span && source.captions.some((c) => c.id === citation.paragraphs)) {
+  const asCaption = citation.paragraphs.toLowerCase();
+  if (!span && source.captions.some((c) => c.id === asCaption)) {
     // The KB's evidence may quote a caption (hovers show ¶c1); a brief cites paragraphs only (§3.4).
     return add('unknown-paragraph', `'${citation.paragraphs}' is a photo caption of ${source.id}: a brief cites paragraphs only (pN or pN-pM), or the source alone, [^${source.id}].`, range());
   }
@@ -217,11 +220,11 @@ function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>,
  * a backward `p9-p7` as `p7-p9`; none when that still names no paragraph of the source.
  */
 function asParagraphs(written: string, count: number): BriefDiagnosticData | undefined {
-  const numbers = /^[pP]?0*([1-9]\d*)(?:-[pP]?0*([1-9]\d*))?$/.exec(written);
+  const numbers = /^[pP]?0*([1-9]\d*)(?:[-–—][pP]?0*([1-9]\d*))?$/.exec(written);
   if (!numbers) return undefined;
   const [from, to] = [Number(numbers[1]), Number(numbers[2] ?? numbers[1])].sort((a, b) => a - b);
   if (to > count) return undefined;
-  return { replacements: [from === to ? `p${from}` : `p${from}-p${to}`] };
+  return { replacements: [from === to ? `p${from}` : `p${from}-p${to}`], written };
 }
 
 function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
@@ -233,7 +236,7 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
       .map((x) => x.p)
       .slice(0, 3);
     const hint = near.length > 0 ? ` Did you mean ${near.join(', ')}?` : ` Predicates: ${PREDICATE_NAMES.join(', ')}.`;
-    return add('unknown-predicate', `Unknown predicate '${claim.predicate}'.${hint}`, claim.predicateRange, { predicates: near });
+    return add('unknown-predicate', `Unknown predicate '${claim.predicate}'.${hint}`, claim.predicateRange, { predicates: near, written: claim.predicate });
   }
   const subject = resolved(resolver, claim.subject.name);
   const object = resolved(resolver, claim.object.name);
@@ -246,7 +249,8 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
     add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence, claim.citations)}`, claim.range);
   } else if (verdict.status === 'unsupported') {
     const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
-    add('unsupported-claim', `Unsupported: the knowledge base holds no evidence that ${stated}.`, claim.range);
+    const ended = verdict.relation && verdict.holder ? ` It holds that ${describeRelation(verdict.holder, verdict.relation, resolver.kb)}, a relation that ended.` : '';
+    add('unsupported-claim', `Unsupported: the knowledge base holds no evidence that ${stated}.${ended}`, claim.range);
   }
 }
 
@@ -255,7 +259,8 @@ function resolved(resolver: Resolver, name: string): Entity | undefined {
   return r.status === 'resolved' ? r.entity : undefined;
 }
 
-function closest(word: string, options: readonly string[]): string | undefined {
+/** The option a word is a typo of (edit distance at most 2, or a third of the option's length). */
+export function closest(word: string, options: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const option of options) {

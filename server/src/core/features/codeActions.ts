@@ -112,6 +112,7 @@ class FixBuilder {
       case 'malformed-claim':
         return this.joinPredicate(d);
       case 'unknown-predicate':
+        if (!this.stillWritten(d, data.written)) return [];
         return (data.predicates ?? []).map((p, i) => this.action(`Change to '${p}'`, d, [TextEdit.replace(d.range, p)], i === 0));
       default:
         return this.replacements(d, data.replacements ?? []);
@@ -137,31 +138,41 @@ class FixBuilder {
       const entity = this.kb.entities.get(id);
       const label = entity && uniqueLabel(entity, this.kb);
       if (!entity || !label) continue;
-      const text = referenceText(label, ref, this.lines[ref.line] ?? '');
+      const line = this.lines[ref.line] ?? '';
+      const text = referenceText(label, ref, line);
       const preferred = preferBest && actions.length === 0 && aTypoAway(ref.name, entity);
-      actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(ref.range, text)], preferred));
+      const range = { start: ref.range.start, end: { line: ref.line, character: ref.end + restOfName(ref.name, label, line.slice(ref.end)) } };
+      actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(range, text)], preferred));
     }
     return actions;
   }
 
   /**
-   * `@Taliban-led`, `@China-Russia`: a name runs on through `-`, so the word after it joins the
-   * reference. When what comes before a `-` names one entity, this keeps the rest as written:
-   * `@[Taliban]-led`, or `@China-@Russia` when the rest names one too. Preferred: it loses nothing.
+   * `@Taliban-led`, `@China-Russia`: a name runs on through `-`, so the words after it join the
+   * reference. When the part before a `-` names one entity, this keeps the rest as written, each
+   * part that names one entity a reference of its own: `@[Taliban]-led`, `@China-@Russia`,
+   * `@Russia-@Uzbekistan-@Tajikistan`. Preferred: it loses nothing. Not for a claim's subject,
+   * where what follows a reference must be a space.
    */
   private splitAtHyphen(d: Diagnostic, ref: EntityReference): CodeAction | undefined {
-    if (ref.form !== 'short') return undefined;
-    const name = ref.name;
-    for (let cut = name.lastIndexOf('-'); cut > 0; cut = name.lastIndexOf('-', cut - 1)) {
-      const head = name.slice(0, cut);
-      if (this.kb.lookup(head).length !== 1) continue;
-      const rest = name.slice(cut + 1);
-      if (rest !== '' && this.kb.lookup(rest).length === 1) {
-        return this.action(`Split into two references: '@${head}-@${rest}'`, d, [TextEdit.replace(ref.range, `@${head}-@${rest}`)], true);
-      }
-      return this.action(`Refer to '${head}' only: '@[${head}]-${rest}'`, d, [TextEdit.replace(ref.range, `@[${head}]-${rest}`)], true);
+    if (ref.form !== 'short' || this.syntax.claims.some((c) => c.subject.line === ref.line && c.subject.start === ref.start)) return undefined;
+    const parts = ref.name.split('-');
+    const pieces: { text: string; entity: boolean }[] = [];
+    for (let i = 0; i < parts.length; ) {
+      // The longest run of parts from i that names one entity.
+      let j = parts.length;
+      while (j > i && (parts[j - 1] === '' || this.kb.lookup(parts.slice(i, j).join('-')).length !== 1)) j--;
+      if (j > i) {
+        pieces.push({ text: parts.slice(i, j).join('-'), entity: true });
+        i = j;
+      } else pieces.push({ text: parts[i++], entity: false });
     }
-    return undefined;
+    if (pieces.length < 2 || !pieces[0].entity) return undefined;
+    // A reference followed by plain text needs brackets, or the text would join its name again.
+    const text = pieces.map((p, k) => (!p.entity ? p.text : pieces[k + 1] && !pieces[k + 1].entity ? `@[${p.text}]` : `@${p.text}`)).join('-');
+    const references = pieces.filter((p) => p.entity).length;
+    const title = references > 1 ? `Split into references: '${text}'` : `Refer to '${pieces[0].text}' only: '${text}'`;
+    return this.action(title, d, [TextEdit.replace(ref.range, text)], true);
   }
 
   private addToKb(d: Diagnostic, ref: EntityReference): CodeAction | undefined {
@@ -182,26 +193,47 @@ class FixBuilder {
    * written `5` or backwards). A YAML value written in quotes keeps its quotes.
    */
   private replacements(d: Diagnostic, texts: readonly string[]): CodeAction[] {
-    const line = this.lines[d.range.start.line] ?? '';
-    const written = d.range.start.line === d.range.end.line ? line.slice(d.range.start.character, d.range.end.character) : '';
-    const quote = /^(["'])[^]*\1$/.exec(written)?.[1] ?? '';
+    const quote = /^(["'])[^]*\1$/.exec(this.textAt(d.range))?.[1] ?? '';
+    if (texts.length === 0 || !this.stillWritten(d, (d.data as BriefDiagnosticData | undefined)?.written)) return [];
     return texts.map((t, i) => this.action(`Change to '${t}'`, d, [TextEdit.replace(d.range, `${quote}${t}${quote}`)], i === 0));
   }
 
-  /** `member of` → `member-of`: a predicate written as two words, in a malformed claim. */
-  private joinPredicate(d: Diagnostic): CodeAction[] {
-    if (d.range.start.line !== d.range.end.line) return [];
+  /** The text of a one-line range now ('' for a range over lines). */
+  private textAt(range: Range): string {
+    if (range.start.line !== range.end.line) return '';
+    return (this.lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
+  }
+
+  /**
+   * Whether the range still holds what the diagnostic was made for (quotes of a YAML value aside):
+   * a client may ask for fixes with a diagnostic of an older version of the text.
+   */
+  private stillWritten(d: Diagnostic, written: string | undefined): boolean {
+    if (written === undefined) return true;
+    const now = this.textAt(d.range);
+    if (now !== written && !(/^(["'])[^]*\1$/.test(now) && now.slice(1, -1) === written)) return false;
+    // Typed on at either end (`5` → `55`): the range holds only part of what is there now.
     const line = this.lines[d.range.start.line] ?? '';
-    const claim = line.slice(0, d.range.end.character);
-    const words = /(?<![\p{L}\p{N}_@-])(\p{L}+)[ \t]+(\p{L}+)(?![\p{L}\p{N}_-])/gu;
-    words.lastIndex = d.range.start.character;
-    for (let m = words.exec(claim); m; m = words.exec(claim)) {
-      const predicate = `${m[1]}-${m[2]}`.toLowerCase();
-      if (!Object.hasOwn(PREDICATES, predicate)) continue;
-      const range = { start: { line: d.range.start.line, character: m.index }, end: { line: d.range.start.line, character: m.index + m[0].length } };
-      return [this.action(`Change to '${predicate}'`, d, [TextEdit.replace(range, predicate)], true)];
-    }
-    return [];
+    const word = /[\p{L}\p{N}_.\-]/u;
+    return !word.test(line[d.range.start.character - 1] ?? '') && !word.test(line[d.range.end.character] ?? '');
+  }
+
+  /**
+   * `member of` → `member-of`: a predicate written as two words, right after a claim's subject
+   * (and `not`), as the malformed-claim message says.
+   */
+  private joinPredicate(d: Diagnostic): CodeAction[] {
+    const l = d.range.start.line;
+    const line = this.lines[l] ?? '';
+    const subject = this.syntax.references.find((r) => r.line === l && /claim:\s*$/i.test(line.slice(0, r.start)));
+    if (!subject) return [];
+    const after = /^([ \t]+(?:not[ \t]+)?)(\p{L}+)[ \t]+(\p{L}+)(?![\p{L}\p{N}_-])/iu.exec(line.slice(subject.end));
+    if (!after) return [];
+    const predicate = `${after[2]}-${after[3]}`.toLowerCase();
+    if (!Object.hasOwn(PREDICATES, predicate)) return [];
+    const start = subject.end + after[1].length;
+    const range = { start: { line: l, character: start }, end: { line: l, character: subject.end + after[0].length } };
+    return [this.action(`Change to '${predicate}'`, d, [TextEdit.replace(range, predicate)], true)];
   }
 
   /** `]` for an unclosed `@[`: after the longest prefix that names an entity, or at the end. */
@@ -293,4 +325,19 @@ function aTypoAway(written: string, entity: Entity): boolean {
     const l = normalizeName(label);
     return boundedEditDistance(w, l, limit) <= limit || (l.startsWith(`${w}-`) && 2 * words(w) >= words(l));
   });
+}
+
+/**
+ * How much of the text after a reference finishes the name the fix writes: `@Vladimir Putin said`
+ * becomes `@[Vladimir Putin] said`, not `@[Vladimir Putin] Putin said`. The reference's words
+ * must be the label's first ones; the rest must follow as written (case aside). 0 otherwise.
+ */
+function restOfName(written: string, label: string, after: string): number {
+  const labelWords = label.split(/\s+/);
+  const writtenWords = written.split(/\s+/);
+  if (labelWords.length <= writtenWords.length) return 0;
+  if (normalizeName(labelWords.slice(0, writtenWords.length).join(' ')) !== normalizeName(written)) return 0;
+  const rest = labelWords.slice(writtenWords.length).map((w) => `[ \\t]+${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).join('');
+  const m = new RegExp(`^${rest}(?![\\p{L}\\p{N}_])`, 'iu').exec(after);
+  return m ? m[0].length : 0;
 }

@@ -105,7 +105,7 @@ function citationCard(citation: Citation, project: Project): string {
   const header = `**${esc(source.title)}** — ${esc(source.author)}, ${source.year}`;
   if (citation.paragraphs === undefined) return `${header}\n\n${source.paragraphs.length} paragraphs.`;
   const span = paragraphSpan(citation.paragraphs);
-  const caption = source.captions.find((c) => c.id === citation.paragraphs);
+  const caption = source.captions.find((c) => c.id === citation.paragraphs?.toLowerCase());
   if (caption) return `${header}\n\n¶${caption.id} is a photo caption, which a brief cannot cite (only paragraphs, pN):\n\n> ${esc(caption.text)}`;
   if (!span) return `${header}\n\nNo paragraph ${codeSpan(citation.paragraphs)}.`;
   const cited = source.paragraphs.slice(span.from - 1, Math.min(span.to, span.from - 1 + MAX_PARAGRAPHS));
@@ -130,6 +130,11 @@ function claimCard(claim: Claim, project: Project): string {
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
   const stated = `${subject.entity.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.entity.name}`;
   if (verdict.status === 'unsupported' || !verdict.relation) {
+    if (verdict.relation && verdict.holder) {
+      const quote = evidenceFor(verdict.relation.evidence, claim.citations);
+      const said = `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended, which speaks for its time only.`;
+      return `**? Unsupported** — ${esc(stated)}\n\n${esc(said)}${quote ? `\n\n> “${esc(quote.quote)}” — ${esc(citationLabel(quote))}` : ''}`;
+    }
     return `**? Unsupported** — ${esc(stated)}\n\nThe knowledge base holds no relation for this claim.`;
   }
   const label = verdict.status === 'supported' ? '✓ Supported' : '✗ Contradicted';

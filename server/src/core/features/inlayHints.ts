@@ -65,7 +65,8 @@ function verdictHint(claim: Claim, project: Project): InlayHint | undefined {
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
   const base = { position: claim.range.end, paddingLeft: true };
   if (verdict.status === 'unsupported' || !verdict.relation || !verdict.holder) {
-    return { ...base, label: '? unsupported', tooltip: 'The knowledge base holds no relation for this claim.' };
+    const ended = verdict.relation && verdict.holder ? `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended.` : undefined;
+    return { ...base, label: '? unsupported', tooltip: ended ?? 'The knowledge base holds no relation for this claim.' };
   }
   const evidence = evidenceFor(verdict.relation.evidence, claim.citations);
   const mark = verdict.status === 'supported' ? '✓ supported' : '✗ contradicted';
