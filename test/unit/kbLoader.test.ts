@@ -233,6 +233,28 @@ describe('.briefrc.yaml (spec §6)', () => {
     assert.deepEqual(state.workspaceKbFiles, [`${WORKSPACE}/kb/one.yaml`, `${WORKSPACE}/more/deep/two.yaml`]);
   });
 
+  it('keeps the last good config while .briefrc.yaml is not YAML (the editor), and drops it with no last good one (brief-lint)', async () => {
+    const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
+    const files = { [`${WORKSPACE}/.briefrc.yaml`]: 'rules: { unknown-reference: off }\nkb: [kb/one.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: local };
+    const options = { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true };
+    const good = await loadProject(miniWorkspace(files), options);
+    const typing = { ...files, [`${WORKSPACE}/.briefrc.yaml`]: 'rules: { unknown-reference: off \nkb: [kb/one.yaml, kb/two\n' };
+    const carried = await loadProject(miniWorkspace(typing), options, good);
+    assert.deepEqual(carried.workspaceKbFiles, [`${WORKSPACE}/kb/one.yaml`]);
+    assert.ok(carried.project.resolver.kb.entities.has('local-one'));
+    assert.equal(carried.project.severities['unknown-reference'], 'off');
+    const diagnostics = carried.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
+    assert.ok(diagnostics.length > 0 && diagnostics.every((d) => d.code === 'config-syntax'), diagnostics.map((d) => d.code).join(', '));
+    // Still carried after a second broken version; a good one replaces it.
+    const again = await loadProject(miniWorkspace(typing), options, carried);
+    assert.deepEqual(again.workspaceKbFiles, [`${WORKSPACE}/kb/one.yaml`]);
+    const fixed = await loadProject(miniWorkspace({ ...files, [`${WORKSPACE}/.briefrc.yaml`]: 'kb: []\n' }), options, again);
+    assert.deepEqual(fixed.workspaceKbFiles, []);
+    // With no last good config (a first load, brief-lint), the broken one gives nothing.
+    const fresh = await loadProject(miniWorkspace(typing), options);
+    assert.deepEqual(fresh.workspaceKbFiles, []);
+  });
+
   it('loads no workspace KB file in an untrusted workspace', async () => {
     const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: 'entities: []\n' });
     const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: false });

@@ -94,9 +94,17 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   const configPath = options.configPath === null ? undefined : (options.configPath ?? (options.folder ? `${options.folder}/${CONFIG_FILE_NAME}` : undefined));
   let config: ConfigResult | undefined;
   const configText = configPath ? await ws.readFile(configPath) : undefined;
+  // A config that is not YAML (yet: the analyst is typing) keeps the editor on the last good one,
+  // as a broken KB file does; else every brief would fill with unknown references meanwhile.
+  let carried = false;
   if (configPath && configText !== undefined) {
     config = parseConfig(ws.toUri(configPath), configText);
     fileDiagnostics.set(ws.toUri(configPath), config.diagnostics);
+    const lastGood = previous?.configPath === configPath ? previous.config : undefined;
+    if (lastGood && config.diagnostics.some((d) => d.code === 'config-syntax')) {
+      config = { ...config, config: lastGood.config };
+      carried = true;
+    }
   }
 
   const workspaceKbFiles: string[] = [];
@@ -104,33 +112,37 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   if (options.trusted && config && configPath) {
     const base = dirname(configPath);
     const root = options.folder ?? base;
+    // The ranges of a carried config's entries are those of its last good text: no diagnostics.
+    const report = (problem: Diagnostic) => {
+      if (!carried) config?.diagnostics.push(problem);
+    };
     for (const entry of config.config.kb) {
       const escape = await leadsOutside(ws, base, entry.path, root);
       if (escape !== undefined) {
-        config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${escape}.`));
+        report(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${escape}.`));
         continue;
       }
       const paths = await expand(ws, base, entry.path);
       if (paths.length === 0) {
-        config.diagnostics.push(configProblem(entry.range, `KB file '${entry.path}' was not found.`, DiagnosticSeverity.Warning));
+        report(configProblem(entry.range, `KB file '${entry.path}' was not found.`, DiagnosticSeverity.Warning));
       }
       for (const p of paths) {
         const real = await ws.realPath(p);
         if (real === undefined) {
           // Only a plain path can name what is not there (a glob lists what exists): a typo
           // would otherwise leave every entity of the file unknown without a word why.
-          config.diagnostics.push(configProblem(entry.range, `KB file '${entry.path}' was not found.`));
+          report(configProblem(entry.range, `KB file '${entry.path}' was not found.`));
           continue;
         }
         const realRoot = (await ws.realPath(root)) ?? root;
         if (!isInside(real, realRoot)) {
           const how = isInside(p, root) ? ' (through a symbolic link)' : '';
-          config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${how}.`));
+          report(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${how}.`));
           continue;
         }
         const input = await dataInput(ws, p, 'workspace');
         if (!input) {
-          config.diagnostics.push(configProblem(entry.range, `KB path '${entry.path}' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'.`));
+          report(configProblem(entry.range, `KB path '${entry.path}' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'.`));
           continue;
         }
         workspaceKbFiles.push(p);
