@@ -303,6 +303,17 @@ describe('code actions: quick fixes', () => {
     });
   }
 
+  it("disables a line with that line's own ending, in a file whose endings are mixed", () => {
+    for (const [text, line, eol] of [['A\r\nB\n@Nobody\nC', 2, '\n'], ['A\nB\r\n@Nobody\r\nC', 2, '\r\n'], ['A\r\n@Nobody', 1, '\r\n']] as const) {
+      const doc = TextDocument.create(`file://${WORKSPACE}/mixed.brief`, 'brief', 1, text);
+      const diagnostics = service().validate(doc, state.project);
+      const disable = provider.provideCodeActions(doc, service().parse(doc), state, { diagnostics }).find((a) => a.title === D('unknown-reference'));
+      const edit = disable?.edit?.changes?.[doc.uri]?.[0];
+      assert.equal(edit?.range.start.line, line);
+      assert.equal(edit?.newText, `%% brief-disable-next-line unknown-reference${eol}`, JSON.stringify(text));
+    }
+  });
+
   it('offers no fix for a diagnostic of an older text: the range no longer holds what it was made for', () => {
     const cases: [before: string, after: string][] = [
       ['See [^mini-2021:2].', 'See [^mini-2021:22].'],

@@ -27,7 +27,7 @@ import { PREDICATES } from '../kinds';
 import { normalizeName } from '../normalize';
 import { boundedEditDistance } from '../kb/nameDistance';
 import { addEntityEdit, type KbStubFiles } from './kbStub';
-import { canonicalNameIsUnique, documentLines, lineEnding, referenceText, uniqueLabel, writtenAs } from './referenceText';
+import { canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, uniqueLabel, writtenAs } from './referenceText';
 
 /** The kind of the source action that rewrites alias references to canonical names. */
 export const CANONICAL_NAMES_KIND = 'source.brief.canonicalNames';
@@ -64,7 +64,7 @@ export class CodeActionProvider {
         const key = `${d.range.start.line}\u0000${d.code}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const disable = fix.disableForLine(d, d.code, lineEnding(text));
+        const disable = fix.disableForLine(d, d.code, lineEndingAt(text, d.range.start.line));
         if (disable) disables.push(disable);
       }
       actions.push(...disables);

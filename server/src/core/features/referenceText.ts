@@ -65,3 +65,17 @@ export function documentLines(text: string): string[] {
 export function lineEnding(text: string): string {
   return /\r\n/.test(text) ? '\r\n' : /\r/.test(text) ? '\r' : '\n';
 }
+
+/**
+ * The ending of line `line` (of the line before, for the last line, which has none): a line
+ * inserted above it matches its neighbours in a file whose endings are mixed.
+ */
+export function lineEndingAt(text: string, line: number): string {
+  const { starts, texts } = splitLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (const l of [line, line - 1]) {
+    if (l < 0 || l + 1 >= starts.length) continue;
+    return text.slice(bom + starts[l] + texts[l].length, bom + starts[l + 1]);
+  }
+  return lineEnding(text);
+}
