@@ -47,6 +47,11 @@ describe('inlay hints', () => {
     { name: 'supported negative claim', text: 'claim: @Uzbekistan not member-of @CSTO', expect: 'claim: @Uzbekistan not member-of @CSTO⟨✓ supported ¶p1⟩' },
     { name: 'contradicted claim', text: '> claim: @Uzbekistan member-of @CSTO', expect: '> claim: @Uzbekistan member-of @CSTO⟨✗ contradicted ¶p1⟩' },
     { name: 'unsupported claim', text: 'claim: @Russia member-of @SCO', expect: 'claim: @Russia member-of @SCO⟨? unsupported⟩' },
+    {
+      name: 'no hint for a verdict whose rule a directive turns off; the others stay',
+      text: '%% brief-disable-next-line unsupported-claim -- not in the article\nclaim: @Russia member-of @SCO\n%% brief-disable-next-line contradicted-claim\nclaim: @Uzbekistan member-of @CSTO\nclaim: @Russia member-of @SCO',
+      expect: '%% brief-disable-next-line unsupported-claim -- not in the article\nclaim: @Russia member-of @SCO\n%% brief-disable-next-line contradicted-claim\nclaim: @Uzbekistan member-of @CSTO\nclaim: @Russia member-of @SCO⟨? unsupported⟩',
+    },
     { name: 'symmetric claim through an alias: both hints, alias first', text: 'claim: @Tajikistan borders @PRC', expect: 'claim: @Tajikistan borders @PRC⟨▸ China⟩⟨✓ supported ¶p2⟩' },
     { name: 'no verdict on a kind mismatch', text: 'claim: @Putin member-of @CSTO', expect: 'claim: @Putin⟨▸ Vladimir Putin⟩ member-of @CSTO' },
     { name: 'no verdict with an unknown reference or predicate', text: 'claim: @Tajikstan member-of @CSTO\nclaim: @Tajikistan memberof @CSTO', expect: 'claim: @Tajikstan member-of @CSTO\nclaim: @Tajikistan memberof @CSTO' },
@@ -62,6 +67,13 @@ describe('inlay hints', () => {
       for (const h of hints) assert.equal(h.paddingLeft, true);
     });
   }
+
+  it('no hint for a verdict whose rule .briefrc.yaml turns off', async () => {
+    const off = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'rules: { unsupported-claim: off }\n' });
+    const { doc } = brief('claim: @Russia member-of @SCO\nclaim: @Uzbekistan member-of @CSTO');
+    const hints = hintsProvider.provideInlayHints(service().parse(doc), off.project, WHOLE);
+    assert.equal(showHints(doc, hints), 'claim: @Russia member-of @SCO\nclaim: @Uzbekistan member-of @CSTO⟨✗ contradicted ¶p1⟩');
+  });
 
   it('only the hints in the requested range', () => {
     const { doc } = brief('@Putin\n@Xi\nclaim: @Russia member-of @SCO');

@@ -10,6 +10,7 @@
  */
 import type { InlayHint, Position, Range } from 'vscode-languageserver-types';
 import type { BriefSyntax, Claim } from '../syntax';
+import { Suppressions } from '../suppression';
 import type { Project } from '../project';
 import { PREDICATES } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
@@ -46,17 +47,21 @@ export class InlayHintProvider {
       }
     }
     if (options.claimVerdicts !== false) {
+      // A verdict whose rule the analyst turned off (config or directive) is not shown as a hint either.
+      const suppressions = new Suppressions(syntax.directives);
+      const silenced = (code: 'unsupported-claim' | 'contradicted-claim', line: number) => project.severities[code] === 'off' || suppressions.isSuppressed(code, line);
       for (const claim of syntax.claims) {
         if (!inRange(claim.range.end)) continue;
         const hint = verdictHint(claim, project);
-        if (hint) hints.push(hint);
+        if (hint && !(hint.rule && silenced(hint.rule, claim.range.start.line))) hints.push(hint.hint);
       }
     }
     return hints.sort((a, b) => comparePositions(a.position, b.position));
   }
 }
 
-function verdictHint(claim: Claim, project: Project): InlayHint | undefined {
+/** The verdict of a claim as a hint, with the rule that reports it (none when supported). */
+function verdictHint(claim: Claim, project: Project): { hint: InlayHint; rule?: 'unsupported-claim' | 'contradicted-claim' } | undefined {
   const signature = PREDICATES[claim.predicate];
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);
@@ -66,14 +71,15 @@ function verdictHint(claim: Claim, project: Project): InlayHint | undefined {
   const base = { position: claim.range.end, paddingLeft: true };
   if (verdict.status === 'unsupported' || !verdict.relation || !verdict.holder) {
     const ended = verdict.relation && verdict.holder ? `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended.` : undefined;
-    return { ...base, label: '? unsupported', tooltip: ended ?? 'The knowledge base holds no relation for this claim.' };
+    return { hint: { ...base, label: '? unsupported', tooltip: ended ?? 'The knowledge base holds no relation for this claim.' }, rule: 'unsupported-claim' };
   }
   const evidence = evidenceFor(verdict.relation.evidence, claim.citations);
   const mark = verdict.status === 'supported' ? '✓ supported' : '✗ contradicted';
   const quote = evidence ? `\n“${evidence.quote}” (${citationLabel(evidence)})` : '';
-  return {
+  const hint = {
     ...base,
     label: evidence ? `${mark} ¶${evidence.paragraph}` : mark,
     tooltip: `The source says ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}.${quote}`,
   };
+  return verdict.status === 'supported' ? { hint } : { hint, rule: 'contradicted-claim' };
 }
