@@ -8,7 +8,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { isRuleCode, RULE_CODES, RULE_SETTINGS, type RuleCode, type RuleSetting } from './rules';
 import { Field, YamlFile } from './kb/yamlFile';
-import { closest } from './validation';
+import { closest } from './resolver';
 
 /** The settings of one workspace folder. */
 export interface BriefConfig {

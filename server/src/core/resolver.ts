@@ -103,3 +103,14 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/** The option a word is a typo of (edit distance at most 2, or a third of the option's length). */
+export function closest(word: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const option of options) {
+    const d = editDistance(word, option);
+    if (d < bestDistance) [best, bestDistance] = [option, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}

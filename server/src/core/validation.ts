@@ -7,7 +7,7 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import type { BriefSyntax, Citation, Claim } from './syntax';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Source } from './kb/model';
-import { editDistance, type Resolver } from './resolver';
+import { closest, editDistance, type Resolver } from './resolver';
 import { isRuleCode, type RuleCode, type RuleSeverities, type Severity } from './rules';
 import { PREDICATE_NAMES, PREDICATES } from './kinds';
 import { judgeClaim, kindProblem } from './claims';
@@ -259,13 +259,3 @@ function resolved(resolver: Resolver, name: string): Entity | undefined {
   return r.status === 'resolved' ? r.entity : undefined;
 }
 
-/** The option a word is a typo of (edit distance at most 2, or a third of the option's length). */
-export function closest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const option of options) {
-    const d = editDistance(word, option);
-    if (d < bestDistance) [best, bestDistance] = [option, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
