@@ -54,7 +54,7 @@ describe('KB files found by their stamp', () => {
     const warm = await load(second);
     assert.deepEqual(second.yamlRead, []);
     assert.deepEqual(entities(warm), entities(cold));
-    assert.equal(warm.kbLoad.kb.entities.size, 76);
+    assert.equal(warm.kbLoad.kb.entities.size, 77);
     assert.deepEqual([...warm.fileDiagnostics.entries()], [...cold.fileDiagnostics.entries()]);
   });
 
