@@ -4,7 +4,7 @@
  * test/fixtures/mini-data) unless a test says otherwise; each workspace is a temp folder.
  */
 import { strict as assert } from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -14,18 +14,23 @@ import {
   FileChangeType,
   HoverRequest,
   InitializeRequest,
+  RegistrationRequest,
   ResponseError,
   ShutdownRequest,
   DidOpenTextDocumentNotification,
   MarkupKind,
   TextDocumentSyncKind,
+  StreamMessageReader,
+  StreamMessageWriter,
   type Diagnostic,
   type Hover,
+  type Message,
+  type ResponseMessage,
   type Position,
   type TextDocumentContentChangeEvent,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, makeFolder, MINI_DATA_DIR, uriOf, writeFile } from './lspClient';
+import { LspClient, makeFolder, MINI_DATA_DIR, SERVER_JS, uriOf, writeFile } from './lspClient';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
 const BRIEF_LINT = path.join(REPO_ROOT, 'dist', 'brief-lint.js');
@@ -130,6 +135,65 @@ describe('language server (the real process, over JSON-RPC)', () => {
       } finally {
         client.kill();
       }
+    });
+
+    for (const answer of ['refuses', 'never answers'] as const) {
+      it(`indexes the workspace when the client ${answer} the file watchers' registration`, async () => {
+        const dir = folder({ 'closed.brief': '@Nobody\n' });
+        const client = await start({
+          folder: dir,
+          beforeInitialize: async (connection) => {
+            // Replaces the test client's own handler, which accepts every registration.
+            connection.onRequest(RegistrationRequest.type, () => (answer === 'refuses' ? new ResponseError(ErrorCodes.InternalError, 'no watching here') : new Promise<never>(() => undefined)));
+          },
+        });
+        const closed = await client.waitForDiagnostics(uriOf(path.join(dir, 'closed.brief')));
+        assert.deepEqual(closed.diagnostics.map((d) => d.code), ['unknown-reference']);
+        if (answer === 'refuses') assert.match(await client.waitForLog(/could not register its file watchers/), /no watching here/);
+      });
+    }
+
+    it("answers a feature request whose params are null (not an object) with InvalidParams", async () => {
+      // Raw JSON-RPC: the test client's library would send a null argument as a list, `[null]`.
+      const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA_DIR }, stdio: ['pipe', 'pipe', 'pipe'] });
+      try {
+        const reader = new StreamMessageReader(child.stdout);
+        const writer = new StreamMessageWriter(child.stdin);
+        const answers = new Map<number, (answer: ResponseMessage) => void>();
+        reader.listen((message) => {
+          const answer = message as ResponseMessage;
+          if (typeof answer.id === 'number' && !('method' in message)) answers.get(answer.id)?.(answer);
+        });
+        const ask = (id: number, method: string, params: unknown) =>
+          new Promise<ResponseMessage>((resolve) => {
+            answers.set(id, resolve);
+            void writer.write({ jsonrpc: '2.0', id, method, params } as Message);
+          });
+        await ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+        await writer.write({ jsonrpc: '2.0', method: 'initialized', params: {} } as Message);
+        for (const [id, method] of [[2, 'textDocument/hover'], [3, 'textDocument/completion'], [4, 'workspace/symbol']] as const) {
+          const answer = await ask(id, method, null);
+          assert.equal(answer.error?.code, ErrorCodes.InvalidParams, `${method} with params null: ${JSON.stringify(answer)}`);
+        }
+      } finally {
+        child.kill();
+      }
+    });
+
+    it('does no more work after shutdown: indexing stops, and an open after it is not checked', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 300; i++) files[`bulk/b${i}.brief`] = '@Nobody\n';
+      const dir = folder(files);
+      const client = await start({ folder: dir });
+      // Right after `initialized`, while the workspace is being indexed and checked.
+      await client.connection.sendRequest(ShutdownRequest.type);
+      const published = client.published.length;
+      await client.open(uriOf(path.join(dir, 'late.brief')), '@Nobody\n');
+      // A client that waits a little before `exit`: whatever the server still did would arrive now.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(client.published.length, published, `${client.published.length - published} publications after shutdown, the first for ${client.published[published]?.uri}`);
+      assert.ok(published < 300, `the workspace was checked before shutdown arrived (${published} publications): this test needs a larger one`);
+      assert.equal(await client.exit(), 0);
     });
 
     it('exits with code 0 after shutdown and exit', async () => {
@@ -301,6 +365,24 @@ describe('language server (the real process, over JSON-RPC)', () => {
         const error = await client.connection.sendRequest(method, {}).then(() => 'answered', (e: unknown) => e);
         assert.ok(error instanceof ResponseError && error.code === ErrorCodes.InvalidParams, `${method} without a document: ${String(error)}`);
       }
+      // No params at all, or without the range, context or query the request needs: refused the
+      // same way, and not logged as a failure of the server.
+      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } };
+      const failuresBefore = client.logs.filter((m) => /failed/.test(m)).length;
+      const incomplete: [string, unknown][] = [
+        ['textDocument/hover', null],
+        ['textDocument/codeAction', { textDocument: { uri }, range }],
+        ['textDocument/codeAction', { textDocument: { uri }, context: { diagnostics: [] } }],
+        ['textDocument/inlayHint', { textDocument: { uri } }],
+        ['textDocument/semanticTokens/range', { textDocument: { uri }, range: { start: range.start } }],
+        ['workspace/symbol', {}],
+        ['workspace/symbol', { query: 5 }],
+      ];
+      for (const [method, params] of incomplete) {
+        const error = await client.connection.sendRequest(method, params).then(() => 'answered', (e: unknown) => e);
+        assert.ok(error instanceof ResponseError && error.code === ErrorCodes.InvalidParams, `${method} with ${JSON.stringify(params)}: ${String(error)}`);
+      }
+      assert.deepEqual(client.logs.filter((m) => /failed/.test(m)).slice(failuresBefore), []);
       // Still serving.
       assert.match(markdownOf(await client.hover(uri, { line: 0, character: 2 })), /\*\*Tajikistan\*\*/);
       assert.ok((await client.completion(uri, { line: 0, character: 4 })).some((i) => i.label === 'Tajikistan'));

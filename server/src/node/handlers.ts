@@ -9,8 +9,10 @@ import {
   ResponseError,
   type CancellationToken,
   type ClientCapabilities,
+  type CodeActionContext,
   type Connection,
   type Position,
+  type Range,
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -67,6 +69,22 @@ function at(document: TextDocument, position: { line?: unknown; character?: unkn
     throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'position' of a line and a character, whole numbers from 0.");
   }
   return document.positionAt(document.offsetAt(position as Position));
+}
+
+/** A request's range, checked like a position (see `at`); the range itself is not clamped here. */
+function rangeParam(range: { start?: unknown; end?: unknown } | undefined): Range {
+  const isPosition = (p: unknown) => {
+    const { line, character } = (p ?? {}) as { line?: unknown; character?: unknown };
+    return Number.isInteger(line) && Number.isInteger(character) && (line as number) >= 0 && (character as number) >= 0;
+  };
+  if (!isPosition(range?.start) || !isPosition(range?.end)) throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'range' of two positions.");
+  return range as Range;
+}
+
+/** A code action request's context: the diagnostics at the range are what its quick fixes fix. */
+function codeActionContext(context: { diagnostics?: unknown } | undefined): CodeActionContext {
+  if (!Array.isArray(context?.diagnostics)) throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'context' with a list of 'diagnostics'.");
+  return context as CodeActionContext;
 }
 
 export function registerHandlers(connection: Connection, session: Session, client: () => ClientCapabilities, options: () => HandlerOptions): void {
@@ -128,6 +146,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onDocumentSymbol((p, token) => onBrief(documentUri(p), token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
   connection.onWorkspaceSymbol((p, token) =>
     session.answer('workspace symbols', [], async () => {
+      if (typeof p.query !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'query' string.");
       await session.openBriefs.sync();
       // Over a large workspace this takes a while: it pauses now and then to see a cancellation.
       let last = Date.now();
@@ -150,7 +169,10 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
 
   connection.onCodeAction((p, token) =>
-    onBrief(documentUri(p), token, [], 'code actions', async (doc, f) => service.codeActions(doc, f.state, p.context, await stubFiles(f))),
+    onBrief(documentUri(p), token, [], 'code actions', async (doc, f) => {
+      rangeParam(p.range);
+      return service.codeActions(doc, f.state, codeActionContext(p.context), await stubFiles(f));
+    }),
   );
 
   connection.onPrepareRename((p, token) =>
@@ -168,10 +190,10 @@ export function registerHandlers(connection: Connection, session: Session, clien
     }),
   );
 
-  connection.languages.inlayHint.on((p, token) => onBrief(documentUri(p), token, [], 'inlay hints', (doc, f) => service.inlayHints(doc, f.project, p.range, options().inlayHints)));
+  connection.languages.inlayHint.on((p, token) => onBrief(documentUri(p), token, [], 'inlay hints', (doc, f) => service.inlayHints(doc, f.project, rangeParam(p.range), options().inlayHints)));
   connection.languages.semanticTokens.on((p, token) => onBrief(documentUri(p), token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project)));
   connection.languages.semanticTokens.onRange((p, token) =>
-    onBrief(documentUri(p), token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project, p.range)),
+    onBrief(documentUri(p), token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project, rangeParam(p.range))),
   );
 
   /** The text of a file as the analyst sees it: the open editor's, else the disk's. */

@@ -21,6 +21,11 @@ export class Lifecycle {
     return this.phase !== 'starting';
   }
 
+  /** Between `initialize` and `shutdown`: the only phase in which the server does any work. */
+  get running(): boolean {
+    return this.phase === 'running';
+  }
+
   /** `shutdown` was received: no other request, not even a second `shutdown`, is answered after it. */
   shutDown(): void {
     this.admit("'shutdown'");

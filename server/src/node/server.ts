@@ -52,8 +52,10 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
       });
     }
     if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      await session.safely('file watching', undefined, () =>
-        connection.client.register(DidChangeWatchedFilesNotification.type, {
+      // Not awaited: indexing does not wait for the client's answer, and a client that refuses
+      // (any request may be answered with an error) loses only the watching, which is logged.
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
           watchers: [
             // Any file or folder created or deleted: a folder of briefs deleted, renamed or checked
             // out comes as one event for the folder (the server filters the rest out).
@@ -62,8 +64,8 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
             { globPattern: '**/.briefrc.yaml', kind: WatchKind.Change },
             { globPattern: '**/*.{yaml,yml}', kind: WatchKind.Change },
           ],
-        }),
-      );
+        })
+        .catch((error: unknown) => connection.console.warn(`Brief could not register its file watchers, so it will not see files changed outside the editor: ${error instanceof Error ? error.message : String(error)}`));
     }
     await session.loadWorkspace(client.window?.workDoneProgress === true);
   });

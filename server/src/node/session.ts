@@ -167,6 +167,8 @@ export class Session {
       const started = Date.now();
       // Reads go out a batch at a time: one at a time, each waits for its own disk round trip.
       for (let from = 0; from < files.length; from += READ_BATCH) {
+        // After `shutdown` the client is closing: no more indexing, progress or diagnostics.
+        if (!this.lifecycle.running) return;
         const batch = files.slice(from, from + READ_BATCH).map(({ file }) => ({ file, uri: this.deps.workspace.toUri(file) }));
         const texts = await Promise.all(batch.map(({ file, uri }) => (this.documents.get(uri) ? undefined : this.deps.workspace.readFile(file))));
         for (let i = 0; i < batch.length; i++) {
@@ -190,7 +192,7 @@ export class Session {
         const uris = folder.index.uris();
         checked += uris.length;
         let from = 0;
-        while (from < uris.length && this.folders.isCurrent(folder)) {
+        while (from < uris.length && this.folders.isCurrent(folder) && this.lifecycle.running) {
           const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
           const sent: Promise<void>[] = [];
           do sent.push(this.publishClosedBriefs(folder, [uris[from++]]));
@@ -209,6 +211,7 @@ export class Session {
   /** Re-validates an open brief after a pause; a result for an older version is dropped. */
   schedule(document: TextDocument, delay = Math.min(DIAGNOSTICS_DELAY_MS, Math.ceil(2 * (this.checkCost.get(document.uri) ?? DIAGNOSTICS_DELAY_MS)))): void {
     this.timers.get(document.uri)?.();
+    if (!this.lifecycle.running) return;
     const run = () => {
       this.timers.delete(document.uri);
       void this.validateOpen(document.uri, document.version);
@@ -228,7 +231,7 @@ export class Session {
     await this.safely('validation', undefined, async () => {
       const folder = await this.folders.forUri(uri);
       const current = this.documents.get(uri);
-      if (!current || current.version !== version || !isBrief(current)) return;
+      if (!current || current.version !== version || !isBrief(current) || !this.lifecycle.running) return;
       const started = performance.now();
       const diagnostics = this.service.validate(current, folder.project);
       this.checkCost.set(uri, performance.now() - started);
