@@ -407,7 +407,7 @@ function briefLog() {
 // ----- the run -------------------------------------------------------------------------------
 
 const CHECKS = ['language mode is Brief', 'hover on @CSTO', 'unknown-reference squiggle',
-  'Problems panel lists unknown-reference', 'completion after @Taj', 'quick fix to @Tajikistan applied',
+  'Problems panel lists unknown-reference', 'completion after @Taj', "completion keeps Brief's order: @C, then S", 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
   'language server killed → restarted, hover works again'];
 
@@ -571,6 +571,30 @@ async function main() {
     const items = (await innerText('.suggest-widget .monaco-list-row')).split('\n').filter(Boolean);
     await page.screenshot({ path: path.join(OUT, 'completion.png') });
     return `suggestions: ${items.slice(0, 5).join(', ')}; screenshot test-output/e2e/completion.png`;
+  });
+  await page.keyboard.press('Escape');
+
+  // The list for `@C` does not hold the best answers for `@CS` in the best order: VS Code must ask
+  // again, and show Brief's order (names starting with "cs", shortest first), not re-rank the
+  // first list by its own fuzzy match (which once put "SCO Dushanbe summit" first).
+  await check("completion keeps Brief's order: @C, then S", async () => {
+    // Rows are positioned, not ordered, in the DOM: each carries its place in `data-index`.
+    const row = async (i) => (await innerText(`.suggest-widget .monaco-list-row[data-index="${i}"]`)).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    await page.keyboard.type(' @C');
+    let lastTrigger = 0;
+    const first = await poll('the suggest widget to open after " @C"', async () => {
+      const text = await row(0);
+      if (text) return text;
+      if (Date.now() - lastTrigger > 3000) { lastTrigger = Date.now(); await page.keyboard.press('Control+Space'); }
+      return false;
+    });
+    await page.keyboard.type('S');
+    const rows = await poll('the first suggestion for "@CS" to be CSS', async () => {
+      const top = await Promise.all([0, 1, 2, 3].map(row));
+      return top[0].startsWith('CSS') ? top : false;
+    }, { timeout: 15000 });
+    await page.screenshot({ path: path.join(OUT, 'completion-order.png') });
+    return `first for @C: ${first}; for @CS: ${rows.filter(Boolean).join(' | ')}; screenshot test-output/e2e/completion-order.png`;
   });
   await page.keyboard.press('Escape');
 

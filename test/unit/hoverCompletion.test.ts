@@ -399,14 +399,27 @@ describe('completion (mini KB)', () => {
     }
   });
 
-  it('describes entities: kind, summary and a filter text that matches what was typed', () => {
+  it('describes entities: kind, summary and a filter text that starts with what was typed', () => {
     const item = completeAt(state, '@Taj$0').list.items.find((i) => i.label === 'Tajikistan');
     assert.ok(item);
     assert.equal(item.detail, 'state · Tajikistan');
     assert.deepEqual(item.documentation, { kind: 'markdown', value: 'A CSTO member on the Afghan border\\.' });
-    assert.equal(item.filterText, '@Tajikistan');
+    assert.equal(item.filterText, '@Taj Tajikistan');
     const bracket = completeAt(state, '@[Xi J$0').list.items[0];
-    assert.equal(bracket.filterText, '@[Xi Jinping');
+    assert.equal(bracket.filterText, '@[Xi J Xi Jinping');
+  });
+
+  it("keeps its order and its folded matches in a client that filters by the filter text: every item's starts with what was typed, and the list is incomplete", () => {
+    // Spellings the KB folds (case, dots, separators): a client matching them against the
+    // label (`US`, `Xi Jinping`) would hide these items; against what was typed, it keeps all.
+    for (const typed of ['@U.S', '@[Xi_J', '@xi-j', '@TAJ']) {
+      const { list } = completeAt(state, `${typed}$0`);
+      assert.ok(list.items.length > 0, `${typed}: no items`);
+      assert.equal(list.isIncomplete, true, `${typed}: the client must ask again as the analyst types`);
+      for (const item of list.items) assert.ok(item.filterText?.startsWith(`${typed} `), `${typed}: filter text '${item.filterText}'`);
+    }
+    assert.equal(completeAt(state, '@U.S$0').list.items[0].label, 'US');
+    assert.equal(completeAt(state, '@[Xi_J$0').list.items[0].label, 'Xi Jinping');
   });
 
   it('shows paragraph text as the documentation of a paragraph item', () => {
@@ -417,15 +430,15 @@ describe('completion (mini KB)', () => {
     assert.equal(p1?.detail, 'A Small Test Article', 'a paragraph without a section shows the title');
   });
 
-  it('lists at most 50 entities and says the list is incomplete when there are more', async () => {
+  it('lists at most 50 entities, in a list marked incomplete', async () => {
     const many = Array.from({ length: 60 }, (_, i) => `  - { id: extra-${i}, kind: place, name: Extra ${i}, summary: S. }`).join('\n');
     const big = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/many.yaml]\n', [`${WORKSPACE}/kb/many.yaml`]: `entities:\n${many}\n` });
     const all = completeAt(big, '@$0').list;
     assert.equal(all.items.length, 50);
     assert.equal(all.isIncomplete, true);
     const few = completeAt(big, '@[Extra 5$0').list;
-    assert.ok(few.items.length > 0);
-    assert.equal(few.isIncomplete, false);
+    assert.ok(few.items.length > 0 && few.items.length < 50);
+    assert.equal(few.isIncomplete, true, 'incomplete however few: the client asks again rather than re-rank this list');
   });
 });
 

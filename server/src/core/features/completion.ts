@@ -26,7 +26,7 @@ import { matchScore } from '../kb/nameScores';
 /** `matchScore` gives prefix matches at least this. */
 const PREFIX_SCORE = 80;
 
-/** How many entities one answer lists; more set `isIncomplete` so the editor asks again as the analyst types. */
+/** How many entities one answer lists (the best; the editor asks again as the analyst types). */
 const MAX_ENTITIES = 50;
 
 const KIND_ICON: Record<EntityKind, CompletionItemKind> = {
@@ -62,7 +62,7 @@ export class CompletionProvider {
 
     const bracket = /(?<![\p{L}\p{N}_@\\])@\[([^\]]*)$/u.exec(before);
     const onClaim = syntax.claimLines.includes(l);
-    if (bracket) return entityItems(project, bracket[1], lineRange(l, bracket.index, position.character + (lineText[position.character] === ']' ? 1 : 0)), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
+    if (bracket) return entityItems(project, bracket[0], lineRange(l, bracket.index, position.character + (lineText[position.character] === ']' ? 1 : 0)), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
     const short = /(?<![\p{L}\p{N}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     if (short) {
       // The rest of the name after the cursor is replaced too, but not the `.` or `-` that ends
@@ -70,7 +70,7 @@ export class CompletionProvider {
       const typed = short[1] ?? '';
       const tail = /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(lineText.slice(position.character))?.[0] ?? '';
       const nameEnd = short.index + 1 + (typed + tail).replace(/[.\-]+$/, '').length;
-      return entityItems(project, typed, lineRange(l, short.index, Math.max(position.character, nameEnd)), false, onClaim ? objectKinds(before.slice(0, short.index)) : undefined);
+      return entityItems(project, short[0], lineRange(l, short.index, Math.max(position.character, nameEnd)), false, onClaim ? objectKinds(before.slice(0, short.index)) : undefined);
     }
     const cite = /\[\^([^\s\]:^[]*)(?::([^\s\]]*))?$/.exec(before);
     if (cite) return citationItems(project, cite, l, position.character);
@@ -99,16 +99,21 @@ const KIND_WINDOW = 4 * MAX_ENTITIES;
  * Entities whose id, name or an alias fits what was typed, best first, inserting a form that
  * resolves. In a claim's object, entities of the kinds the predicate takes come first
  * (`member-of @` lists organizations before states), among the best matches.
+ *
+ * The order is the server's: each item's filter text starts with exactly what was written
+ * (`written`: the `@` or `@[` and the name so far), so a client's own fuzzy match scores every
+ * item the same and keeps this order, and no item is hidden for a spelling the KB folds (`@U.S`
+ * for US, `@Putin-Xi` for an en dash, `@Zur` for Zürich). The list is always incomplete, so the
+ * client asks again at each keystroke instead of re-ranking a stale list by its own rules.
  */
-function entityItems(project: Project, typed: string, replace: Range, bracket: boolean, kinds?: readonly string[]): CompletionList {
-  const query = normalizeName(typed);
+function entityItems(project: Project, written: string, replace: Range, bracket: boolean, kinds?: readonly string[]): CompletionList {
+  const query = normalizeName(written.slice(bracket ? 2 : 1));
   const kb = project.resolver.kb;
   const names = kb.names();
-  let { matches, more } = names.complete(query, kinds ? KIND_WINDOW : MAX_ENTITIES);
+  let { matches } = names.complete(query, kinds ? KIND_WINDOW : MAX_ENTITIES);
   if (kinds) {
     const fits = (m: (typeof matches)[number]) => kinds.includes(kb.entities.get(m.id)?.kind ?? '');
     const ranked = [...matches.filter(fits), ...matches.filter((m) => !fits(m))];
-    more ||= ranked.length > MAX_ENTITIES;
     matches = ranked.slice(0, MAX_ENTITIES);
   }
   const items = matches.map((m, i): CompletionItem | undefined => {
@@ -132,12 +137,14 @@ function entityItems(project: Project, typed: string, replace: Range, bracket: b
       detail: `${entity.kind} · ${entity.name}`,
       documentation: { kind: MarkupKind.Markdown, value: escapeMarkdown(entity.summary) },
       sortText: String(i).padStart(4, '0'),
-      filterText: bracket ? `@[${label}` : `@${label}`,
+      // The label after it, for a client that filters this list once more before it asks again
+      // (VS Code does after a space inside `@[…`).
+      filterText: `${written} ${label}`,
       textEdit: { range: replace, newText: text },
       insertTextFormat: InsertTextFormat.PlainText,
     };
   });
-  return { isIncomplete: more, items: items.filter((x): x is CompletionItem => x !== undefined) };
+  return { isIncomplete: true, items: items.filter((x): x is CompletionItem => x !== undefined) };
 }
 
 function citationItems(project: Project, m: RegExpExecArray, line: number, character: number): CompletionList {
