@@ -266,6 +266,8 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '> CLAIM: @[Xi Jinping] $0', labels: ['not', ...FOR_A_PERSON] },
   { text: '1. claim: @Tajikistan not $0', labels: FOR_A_STATE, edits: { borders: ['borders', ''] } },
   { text: 'claim: @Tajikistan NOT bor$0', labels: FOR_A_STATE, edits: { borders: ['borders', 'bor'] } },
+  // The cursor inside a word: the whole word is replaced, not only what is before the cursor.
+  { text: 'claim: @Tajikistan member$0of @CSTO', labels: ['not', ...FOR_A_STATE], edits: { 'member-of': ['member-of', 'memberof'], not: ['not ', 'member'] } },
   { text: 'claim: @Tajikstan $0', labels: ['not', ...PREDICATES] },
   // A claim's object: the kinds its predicate takes first (organizations for member-of).
   {
@@ -282,6 +284,9 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'As reported [^$0]', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
   { text: 'See [^mini-2021:$0', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', ''] } },
   { text: 'See [^mini-2021:p$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p'] } },
+  { text: 'See [^mini-2021:p$02]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p2'] } },
+  { text: 'See [^mini-2021:p$01-p3]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p1'] } },
+  { text: 'As reported [^mi$0ni-2021:p2]', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mini-2021'] } },
   { text: 'See [^nowhere:$0', labels: [] },
   // Directives in comments
   { text: '%% $0', labels: DIRECTIVES, edits: { 'brief-disable': ['brief-disable', ''] } },
@@ -289,6 +294,8 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '@Tajikistan %% brief-disable $0', labels: RULES, edits: { 'unknown-reference': ['unknown-reference', ''] } },
   { text: '%% brief-disable-next-line unknown-reference, unk$0', labels: RULES, edits: { 'unknown-source': ['unknown-source', 'unk'] } },
   { text: '%% brief-enable unk$0', labels: RULES },
+  { text: '%% brief-disable unsupp$0p', labels: RULES, edits: { 'unsupported-claim': ['unsupported-claim', 'unsuppp'] } },
+  { text: '%% brief-dis$0able unknown-reference', labels: DIRECTIVES, edits: { 'brief-disable': ['brief-disable', 'brief-disable'] } },
   { text: '%% a remark $0', labels: [] },
   // Front matter keys and values
   { text: '---\n$0\n---', labels: FM_KEYS, edits: { title: ['title: ', ''] } },

@@ -57,8 +57,11 @@ export class CompletionProvider {
     if (fm && l > 0 && l < fm.contentEndLine) return frontMatterItems(Array.from({ length: fm.contentEndLine }, (_, i) => (i === 0 ? '' : lineAt(i))), before, project, l);
     if (fm && l === 0) return empty;
 
+    // A word the cursor sits inside is replaced whole: `member|of` completes to `member-of`, not
+    // `member-ofof`.
+    const wordEnd = position.character + (/^[\w-]*/.exec(lineText.slice(position.character))?.[0].length ?? 0);
     const comment = syntax.comments.find((c) => c.range.start.line === l && c.range.start.character <= position.character);
-    if (comment) return directiveItems(before, l);
+    if (comment) return directiveItems(before, l, wordEnd);
 
     const bracket = /(?<![\p{L}\p{N}_@\\])@\[([^\]]*)$/u.exec(before);
     const onClaim = syntax.claimLines.includes(l);
@@ -73,9 +76,10 @@ export class CompletionProvider {
       return entityItems(project, short[0], lineRange(l, short.index, Math.max(position.character, nameEnd)), false, onClaim ? objectKinds(before.slice(0, short.index)) : undefined);
     }
     const cite = /\[\^([^\s\]:^[]*)(?::([^\s\]]*))?$/.exec(before);
-    if (cite) return citationItems(project, cite, l, position.character);
+    // A paragraph ends at a `-` (`p7-p9`: the cursor in `p7` replaces `p7` only).
+    if (cite) return citationItems(project, cite, l, cite[2] === undefined ? wordEnd : position.character + (/^\w*/.exec(lineText.slice(position.character))?.[0].length ?? 0));
 
-    if (onClaim) return predicateItems(syntax, project, before, l, position.character);
+    if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd);
     return empty;
   }
 }
@@ -147,7 +151,7 @@ function entityItems(project: Project, written: string, replace: Range, bracket:
   return { isIncomplete: true, items: items.filter((x): x is CompletionItem => x !== undefined) };
 }
 
-function citationItems(project: Project, m: RegExpExecArray, line: number, character: number): CompletionList {
+function citationItems(project: Project, m: RegExpExecArray, line: number, wordEnd: number): CompletionList {
   const sources = project.resolver.kb.sources;
   const sourceStart = m.index + 2;
   if (m[2] === undefined) {
@@ -155,7 +159,7 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, chara
       label: s.id,
       kind: CompletionItemKind.Reference,
       detail: `${s.title} — ${s.author}, ${s.year}`,
-      textEdit: { range: lineRange(line, sourceStart, character), newText: s.id },
+      textEdit: { range: lineRange(line, sourceStart, wordEnd), newText: s.id },
     }));
     return { isIncomplete: false, items };
   }
@@ -168,7 +172,7 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, chara
     detail: p.section || source.title,
     documentation: { kind: MarkupKind.Markdown, value: `> ${escapeMarkdown(p.text.length > 400 ? `${p.text.slice(0, 400)}…` : p.text)}` },
     sortText: String(i).padStart(4, '0'),
-    textEdit: { range: lineRange(line, partStart, character), newText: p.id },
+    textEdit: { range: lineRange(line, partStart, wordEnd), newText: p.id },
   }));
   return { isIncomplete: false, items };
 }
@@ -177,7 +181,7 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, chara
  * After the subject of a claim (and an optional `not`): the predicates, and `not`. Those that take
  * the subject's kind come first (a state: member-of before leads).
  */
-function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number): CompletionList {
+function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number): CompletionList {
   const subject = syntax.references.find((r) => r.line === line && /claim:\s*$/i.test(before.slice(0, r.start)));
   if (!subject || subject.end > character) return { isIncomplete: false, items: [] };
   const between = before.slice(subject.end);
@@ -193,16 +197,16 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
     kind: CompletionItemKind.Operator,
     detail: `${PREDICATES[p].subject.join('/')} → ${PREDICATES[p].object.join('/')}${PREDICATES[p].symmetric ? ' (symmetric)' : ''}${fits(p) ? '' : ` (not for ${kind})`}`,
     sortText: String(i + 1).padStart(4, '0'),
-    textEdit: { range: lineRange(line, wordStart, character), newText: p },
+    textEdit: { range: lineRange(line, wordStart, wordEnd), newText: p },
   }));
   if (!m[1]) items.unshift({ label: 'not', kind: CompletionItemKind.Keyword, detail: 'the claim says the relation does not hold', sortText: '0000', textEdit: { range: lineRange(line, wordStart, character), newText: 'not ' } });
   return { isIncomplete: false, items };
 }
 
-function directiveItems(before: string, line: number): CompletionList {
+function directiveItems(before: string, line: number, wordEnd: number): CompletionList {
   const m = /%%\s*(brief-(?:disable-next-line|disable|enable)\s+(?:[\w-]+[\s,]+)*)?([\w-]*)$/.exec(before);
   if (!m) return { isIncomplete: false, items: [] };
-  const range = lineRange(line, before.length - m[2].length, before.length);
+  const range = lineRange(line, before.length - m[2].length, wordEnd);
   const names = m[1] ? RULE_CODES : ['brief-disable-next-line', 'brief-disable', 'brief-enable'];
   return { isIncomplete: false, items: names.map((n) => ({ label: n, kind: m[1] ? CompletionItemKind.EnumMember : CompletionItemKind.Keyword, textEdit: { range, newText: n } })) };
 }
