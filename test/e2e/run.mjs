@@ -409,6 +409,7 @@ function briefLog() {
 const CHECKS = ['language mode is Brief', 'hover on @CSTO', 'unknown-reference squiggle',
   'Problems panel lists unknown-reference', 'completion after @Taj', "completion keeps Brief's order: @C, then S", 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
+  "quick fix 'Add to the workspace KB' opens the KB file at the new entity",
   'language server killed → restarted, hover works again'];
 
 async function main() {
@@ -669,6 +670,33 @@ async function main() {
     }
     return `F12 on line ${landed.fromLine} → ${EXPECT.workspaceKbFile} Ln ${landed.cursor.line}, Col ${landed.cursor.column} ` +
       `("${landed.highlighted}") in ${landed.landedAfter} ms; breadcrumbs "${landed.crumbs}"; screenshot test-output/e2e/definition-workspace-kb.png`;
+  });
+
+  // The quick fix's edit appends a stub to kb/local.yaml (left unsaved), then its command has the
+  // server ask VS Code to show that file at the stub: a working editor tab, on the `- id:` line.
+  await check("quick fix 'Add to the workspace KB' opens the KB file at the new entity", async () => {
+    await activateSample();
+    const line = await poll('the line with "@Taj @CS"', () => lineOf('@Taj @CS'), { timeout: 10000 });
+    const column = (await editorLines())[line - 1].indexOf('@Taj') + 3;
+    await goTo(line, column);
+    const title = "Add 'Taj' to the workspace KB";
+    let lastTrigger = 0;
+    await poll(`the quick fix menu to offer "${title}"`, async () => {
+      if (await visibleWithText('.action-widget .monaco-list-row.action', title)) return true;
+      if (Date.now() - lastTrigger > 3000) {
+        if (await page.locator('.action-widget').first().isVisible()) await page.keyboard.press('Escape');
+        lastTrigger = Date.now();
+        await page.keyboard.press('Control+.');
+      }
+      return false;
+    });
+    await page.locator('.action-widget .monaco-list-row.action').filter({ hasText: title }).first().click();
+    await poll(`${EXPECT.workspaceKbFile} to be the active editor`, () => visibleWithText('.tabs-container .tab.active', EXPECT.workspaceKbFile));
+    const highlighted = await poll('the cursor on the line "- id: taj"', async () => ((await highlightedLine()) === '- id: taj' ? '- id: taj' : false));
+    const broken = await visibleWithText('.editor-container', 'could not be opened');
+    await page.screenshot({ path: path.join(OUT, 'add-to-kb.png') });
+    if (broken) throw new Error('the editor shows "could not be opened"');
+    return `applied "${title}"; ${EXPECT.workspaceKbFile} active at ${JSON.stringify(await cursorPosition())}, current line "${highlighted}"; screenshot test-output/e2e/add-to-kb.png`;
   });
 
   // Last: if the client does not bring the server back, nothing after this could work.

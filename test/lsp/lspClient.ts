@@ -24,6 +24,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowDocumentRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -41,6 +42,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Registration,
+  type ShowDocumentParams,
   type TextDocumentContentChangeEvent,
   type WorkDoneProgressBegin,
   type WorkDoneProgressEnd,
@@ -130,6 +132,8 @@ export class LspClient {
   /** Capabilities the server registered dynamically. */
   readonly registrations: Registration[] = [];
   readonly logs: string[] = [];
+  /** What the server asked the client to show (`window/showDocument`), in order. */
+  readonly shownDocuments: ShowDocumentParams[] = [];
   /** Tokens of the `window/workDoneProgress/create` requests the server sent. */
   readonly progressTokens: ProgressToken[] = [];
   /** Every `$/progress` on those tokens, in the order received. */
@@ -171,6 +175,10 @@ export class LspClient {
     });
     connection.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations);
+    });
+    connection.onRequest(ShowDocumentRequest.type, (p) => {
+      this.shownDocuments.push(p);
+      return { success: true };
     });
     // Accept progress tokens (sent only to clients that announce `window.workDoneProgress`).
     connection.onRequest(WorkDoneProgressCreateRequest.type, (p) => {

@@ -131,7 +131,7 @@ const IGNORED = ['alpha/tmp-x.brief', 'alpha/drafts/ignored.brief', 'alpha/node_
 /** Everything a client could ask for in these tests. */
 const RICH: ClientCapabilities = {
   ...DEFAULT_CAPABILITIES,
-  window: { workDoneProgress: true },
+  window: { workDoneProgress: true, showDocument: { support: true } },
   workspace: { ...DEFAULT_CAPABILITIES.workspace, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } },
   textDocument: { ...DEFAULT_CAPABILITIES.textDocument, definition: { linkSupport: true } },
 };
@@ -912,11 +912,17 @@ describe('language server on a multi-root workspace (the real process, over JSON
         changes.map((c) => ('kind' in c ? `${c.kind} ${c.kind === 'rename' ? c.oldUri : ws.label(c.uri)}` : `edit ${ws.label(c.textDocument.uri)}`)),
         ['edit gamma/.briefrc.yaml', 'create gamma/kb/workspace.yaml', 'edit gamma/kb/workspace.yaml'],
       );
-      assert.deepEqual(add.command, { title: 'Open the KB file', command: 'vscode.open', arguments: [kbUri] });
+      // A command of the server's own (any client can run it), not one of a single editor.
+      assert.deepEqual(add.command, { title: 'Open the KB file', command: 'brief.showKbEntity', arguments: [kbUri, 'uighurs'] });
+      assert.deepEqual((client.initializeResult?.capabilities.executeCommandProvider?.commands ?? []), ['brief.showKbEntity']);
 
       applyToDisk(add.edit ?? assert.fail('no edit'));
       assert.equal(fs.readFileSync(ws.file('gamma/.briefrc.yaml'), 'utf8'), 'rules: { unsupported-claim: off }\nkb:\n  - kb/workspace.yaml\n');
       assert.match(fs.readFileSync(ws.file('gamma/kb/workspace.yaml'), 'utf8'), /^entities:\n {2}- id: uighurs\n {4}kind: group # TODO[^\n]*\n {4}name: Uighurs\n {4}summary: "TODO[^\n]*"\n$/);
+      // The client runs the command after the edit: the server asks it to show the KB file at the new entity.
+      assert.equal(await client.request('workspace/executeCommand', { command: add.command?.command, arguments: add.command?.arguments }), null);
+      const at = { line: 1, character: 0 };
+      assert.deepEqual(client.shownDocuments, [{ uri: kbUri, takeFocus: true, selection: { start: at, end: at } }]);
 
       const mark = client.mark();
       await client.watchedFilesChanged([
@@ -938,6 +944,7 @@ describe('language server on a multi-root workspace (the real process, over JSON
       const add = actions.find((a) => a.title === "Add 'New Pact' to the workspace KB") ?? assert.fail(actions.map((a) => a.title).join(', '));
       const changes = add.edit?.documentChanges ?? assert.fail('expected documentChanges');
       assert.deepEqual(changes.map((c) => ('kind' in c ? c.kind : ws.label(c.textDocument.uri))), ['alpha/kb/local.yaml']);
+      assert.deepEqual(changes.map((c) => ('textDocument' in c ? c.textDocument.version : undefined)), [null], 'a file not open in the editor has no version');
       applyToDisk(add.edit ?? assert.fail('no edit'));
       const kb = fs.readFileSync(ws.file('alpha/kb/local.yaml'), 'utf8');
       assert.ok(kb.startsWith(LOCAL_KB), 'the old entities are kept');
@@ -947,6 +954,28 @@ describe('language server on a multi-root workspace (the real process, over JSON
       await client.watchedFilesChanged([{ uri: ws.uri('alpha/kb/local.yaml'), type: FileChangeType.Changed }]);
       const after = await client.waitForDiagnostics(uri, { after: mark });
       assert.deepEqual(codes(after.diagnostics), ['unsupported-claim'], 'the reference resolves and the claim gets its verdict');
+    });
+
+    it('add to the workspace KB: a KB file open with unsaved lines is edited as the editor has it, at its version, and shown at the new entity', async () => {
+      const { ws, client } = await startWorkspace();
+      const kbUri = ws.uri('alpha/kb/local.yaml');
+      const unsaved = `${LOCAL_KB}  - id: typed-not-saved\n    kind: group\n    name: Typed Not Saved\n    summary: An entity typed in the editor.\n`;
+      await client.open(kbUri, unsaved, 7, 'yaml');
+      const uri = ws.uri('alpha/briefs/new-actor.brief');
+      const brief = await OpenBrief.open(client, uri, 'The @[New Pact] meets.\n');
+      const [unknown] = await brief.diagnostics();
+      const add = (await actionsFor(client, uri, [unknown])).find((a) => a.title === "Add 'New Pact' to the workspace KB") ?? assert.fail('no add action');
+      const [change] = add.edit?.documentChanges ?? assert.fail('expected documentChanges');
+      assert.ok('textDocument' in change && 'edits' in change);
+      assert.deepEqual(change.textDocument, { uri: kbUri, version: 7 });
+      // The editor applies it to its text (after the unsaved entity), then runs the command.
+      const edited = applyEdits(unsaved, change.edits.map((e) => ('newText' in e ? e : assert.fail('a snippet edit'))));
+      assert.ok(edited.startsWith(unsaved), 'the unsaved lines are kept');
+      await client.change(kbUri, 8, [{ text: edited }]);
+      await client.request('workspace/executeCommand', { command: add.command?.command, arguments: add.command?.arguments });
+      const line = edited.split('\n').indexOf('  - id: new-pact');
+      assert.ok(line > 0);
+      assert.deepEqual(client.shownDocuments, [{ uri: kbUri, takeFocus: true, selection: { start: { line, character: 0 }, end: { line, character: 0 } } }]);
     });
 
     it('the source action "Use canonical names" rewrites every alias reference of the file', async () => {

@@ -537,12 +537,12 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
       const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
       const target = kbStubTarget(state);
       assert.ok(target);
-      const files: KbStubFiles = { kbText: c.files[target.kbPath], configText: c.files[CONFIG], toUri };
+      const files: KbStubFiles = { kbText: c.files[target.kbPath], configText: c.files[CONFIG], toUri, canShowDocument: true };
       const { doc, actions } = actionsAt(c.text, state, files);
       const add = actions.find((a) => a.title.startsWith('Add '));
       assert.ok(add?.edit, `no add action among ${actions.map((a) => a.title).join(' | ')}`);
       assert.match(add.title, /^Add '.+' to the workspace KB$/);
-      assert.deepEqual(add.command, { title: 'Open the KB file', command: 'vscode.open', arguments: [toUri(target.kbPath)] });
+      assert.deepEqual(add.command, { title: 'Open the KB file', command: 'brief.showKbEntity', arguments: [toUri(target.kbPath), /- id: \\?"?([\w-]+)/.exec(JSON.stringify(add.edit))?.[1]] });
       const after = applyWorkspaceEdit(c.files, add.edit);
       const changed = Object.fromEntries(Object.entries(after).filter(([p, t]) => c.files[p] !== t));
       assert.deepEqual(changed, c.expect);
@@ -573,5 +573,12 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
   it('is not offered for ambiguous references', async () => {
     const state = await miniProject();
     assert.equal(actionsAt('@Georgia$0', state, { toUri }).actions.some((a) => a.title.startsWith('Add ')), false);
+  });
+
+  it('carries no command to open the KB file for a client that cannot be asked to show a document', async () => {
+    const state = await miniProject();
+    const add = actionsAt('@Manas$0', state, { toUri }).actions.find((a) => a.title.startsWith('Add '));
+    assert.ok(add?.edit, 'the edit is still offered');
+    assert.equal(add.command, undefined);
   });
 });

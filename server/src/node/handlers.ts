@@ -19,13 +19,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { COMPLETION_TRIGGERS } from '../core/features/completion';
 import { CODE_ACTION_KINDS } from '../core/features/codeActions';
 import { SEMANTIC_TOKENS_LEGEND } from '../core/features/semanticTokens';
-import { kbStubTarget, type KbStubFiles } from '../core/features/kbStub';
+import { kbStubTarget, SHOW_KB_ENTITY_COMMAND, type KbStubFiles } from '../core/features/kbStub';
 import { linksToLocations } from '../core/features/definition';
 import type { RenameInputs } from '../core/features/rename';
 import type { InlayHintOptions } from '../core/features/inlayHints';
 import { isBrief } from './openBriefIndex';
 import type { Session } from './session';
-import type { Folder } from './folders';
+import { uriToPath, type Folder } from './folders';
 
 /** What the server offers; every entry has a handler below. */
 export function serverCapabilities(): ServerCapabilities {
@@ -39,6 +39,7 @@ export function serverCapabilities(): ServerCapabilities {
     workspaceSymbolProvider: true,
     foldingRangeProvider: true,
     documentLinkProvider: { resolveProvider: false },
+    executeCommandProvider: { commands: [SHOW_KB_ENTITY_COMMAND] },
     codeLensProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS] },
     renameProvider: { prepareProvider: true },
@@ -202,6 +203,29 @@ export function registerHandlers(connection: Connection, session: Session, clien
     return open ? open.getText() : session.deps.workspace.readFile(path);
   }
 
+  /** The editor's version of a file, or null when it is not open there. */
+  const openVersion = (path: string) => session.documents.get(session.deps.workspace.toUri(path))?.version ?? null;
+
+  // The quick fix "Add … to the workspace KB" ends with this command: the KB file, shown at the
+  // entity it added (found by its id in the file as it is now, after the edit).
+  connection.onExecuteCommand((p) =>
+    session.answer('command', null, async () => {
+      const [uri, id] = Array.isArray(p.arguments) ? p.arguments : [];
+      if (p.command !== SHOW_KB_ENTITY_COMMAND || typeof uri !== 'string' || typeof id !== 'string') {
+        throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command or arguments: '${String(p.command)}'.`);
+      }
+      if (!client().window?.showDocument?.support) return null;
+      const open = session.documents.get(uri);
+      const path = uriToPath(uri);
+      const text = open ? open.getText() : path === undefined ? undefined : await session.deps.workspace.readFile(path);
+      const idOn = (line: string) => /^\s*-?\s*id:\s*["']?([^"'#\s]*)["']?\s*(?:#.*)?$/.exec(line)?.[1];
+      const line = (text ?? '').split(/\r\n?|\n/).findIndex((l) => idOn(l) === id);
+      const at = { line: Math.max(line, 0), character: 0 };
+      await connection.window.showDocument({ uri, takeFocus: true, selection: { start: at, end: at } });
+      return null;
+    }),
+  );
+
   async function stubFiles(folder: Folder): Promise<KbStubFiles | undefined> {
     const target = kbStubTarget(folder.state);
     if (!target) return undefined;
@@ -209,6 +233,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
     return {
       kbText: await currentText(target.kbPath),
       configText: await currentText(target.configPath),
+      kbVersion: openVersion(target.kbPath),
+      configVersion: openVersion(target.configPath),
+      canShowDocument: client().window?.showDocument?.support === true,
       toUri: (path) => session.deps.workspace.toUri(path),
       canCreateFiles: edit?.documentChanges === true && (edit.resourceOperations ?? []).includes('create'),
       canUseDocumentChanges: edit?.documentChanges === true,

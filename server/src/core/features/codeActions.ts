@@ -26,7 +26,7 @@ import { isRuleCode } from '../rules';
 import { PREDICATES } from '../kinds';
 import { normalizeName } from '../normalize';
 import { boundedEditDistance } from '../kb/nameDistance';
-import { addEntityEdit, type KbStubFiles } from './kbStub';
+import { addEntityEdit, SHOW_KB_ENTITY_COMMAND, type KbStubFiles } from './kbStub';
 import { canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, uniqueLabel, writtenAs } from './referenceText';
 
 /** The kind of the source action that rewrites alias references to canonical names. */
@@ -184,7 +184,7 @@ class FixBuilder {
       kind: CodeActionKind.QuickFix,
       diagnostics: [d],
       edit: add.edit,
-      command: { title: 'Open the KB file', command: 'vscode.open', arguments: [add.kbUri] },
+      ...(this.stubFiles.canShowDocument ? { command: { title: 'Open the KB file', command: SHOW_KB_ENTITY_COMMAND, arguments: [add.kbUri, add.id] } } : {}),
     };
   }
 

@@ -54,13 +54,29 @@ export interface KbStubFiles {
   readonly kbText?: string;
   /** The current text of the config file, when it exists (needed only to add a `kb:` entry). */
   readonly configText?: string;
+  /**
+   * The editor's version of each file when it is open there (null when it is not): an edit of an
+   * open file names the version it was made for, so that the client refuses it on a newer text.
+   */
+  readonly kbVersion?: number | null;
+  readonly configVersion?: number | null;
   /** Turns an absolute path into the URI the client knows it by (the `Workspace`'s `toUri`). */
   readonly toUri: (path: string) => string;
   /** False when the client cannot create files (no `create` in `workspaceEdit.resourceOperations`). */
   readonly canCreateFiles?: boolean;
   /** False when the client takes only plain `changes` (no `workspaceEdit.documentChanges`). */
   readonly canUseDocumentChanges?: boolean;
+  /** True when the server can ask the client to open a file (`window/showDocument`). */
+  readonly canShowDocument?: boolean;
 }
+
+/**
+ * The command a quick fix carries to open the KB file at the entity it added, arguments the
+ * file's URI and the entity's id. The server runs it (`workspace/executeCommand`) by asking the
+ * client to show the document, which any client with `window/showDocument` can do; a command
+ * of one editor (VS Code's `vscode.open`) would do nothing elsewhere.
+ */
+export const SHOW_KB_ENTITY_COMMAND = 'brief.showKbEntity';
 
 /** The KB file a stub entity is written to, or undefined when there is no place to write it. */
 export function kbStubTarget(state: KbStubState): KbStubTarget | undefined {
@@ -112,7 +128,7 @@ export function addEntityEdit(
     if (files.configText === undefined) return undefined;
     const entry = addToTopLevelList(files.configText, 'kb', (indent) => [`${indent}- ${DEFAULT_WORKSPACE_KB}`]);
     if (!entry) return undefined;
-    changes.push(textEdit(configUri, [entry]));
+    changes.push(textEdit(configUri, [entry], files.configVersion));
   }
   if (files.kbText === undefined) {
     if (!canCreate) return undefined;
@@ -121,7 +137,7 @@ export function addEntityEdit(
   } else {
     const edit = addToTopLevelList(files.kbText, 'entities', item);
     if (!edit) return undefined;
-    changes.push(textEdit(kbUri, [edit]));
+    changes.push(textEdit(kbUri, [edit], files.kbVersion));
   }
   if (plainChangesOnly) {
     // Only text edits were added above (creation was refused): send them as plain `changes`.
@@ -136,8 +152,8 @@ export function addEntityEdit(
 
 const start = { line: 0, character: 0 };
 
-function textEdit(uri: string, edits: TextEdit[]) {
-  return { textDocument: { uri, version: null }, edits };
+function textEdit(uri: string, edits: TextEdit[], version: number | null = null) {
+  return { textDocument: { uri, version }, edits };
 }
 
 /** An id of the pattern `[a-z0-9]+(-[a-z0-9]+)*` made from a name, not yet `taken`. */
