@@ -406,7 +406,7 @@ function briefLog() {
 
 // ----- the run -------------------------------------------------------------------------------
 
-const CHECKS = ['language mode is Brief', 'hover on @CSTO', 'unknown-reference squiggle',
+const CHECKS = ['language mode is Brief', 'hover on @CSTO', 'unknown-reference squiggle', "unresolved reference drawn in the theme's error colour",
   'Problems panel lists unknown-reference', 'completion after @Taj', "completion keeps Brief's order: @C, then S", 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
   "quick fix 'Add to the workspace KB' opens the KB file at the new entity",
@@ -536,6 +536,23 @@ async function main() {
       return null;
     }, EXPECT.misspelled));
     return `${hit.total} error squiggle(s); one on "${hit.line}"`;
+  });
+
+  // package.json maps the `unresolved` modifier to the `invalid` scope: the theme's error colour,
+  // a red (Light Modern, the profile's theme: #82071e), whatever the kind of the token. Without
+  // the mapping it took the colour of prose.
+  await check('unresolved reference drawn in the theme\'s error colour', async () => {
+    const colourOf = (text) => page.evaluate((t) => {
+      const span = [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line span span')].find((s) => s.textContent === t);
+      return span ? getComputedStyle(span).color : null;
+    }, text);
+    const colours = await poll(`@${EXPECT.misspelled} in the error colour`, async () => {
+      const unresolved = await colourOf(`@${EXPECT.misspelled}`);
+      const [r, g, b] = (unresolved?.match(/\d+/g) ?? []).map(Number);
+      return r > 2 * g && r > 2 * b ? { unresolved, resolved: await colourOf('@Tajikistan') } : false;
+    }, { timeout: 15000 }).catch(async (err) => { throw new Error(`${err.message}; it is ${await colourOf(`@${EXPECT.misspelled}`)}`); });
+    if (colours.resolved === colours.unresolved) throw new Error(`@Tajikistan (resolved) has the same colour, ${colours.resolved}`);
+    return `@${EXPECT.misspelled} ${colours.unresolved}; @Tajikistan ${colours.resolved}`;
   });
 
   await check('Problems panel lists unknown-reference', async () => {
