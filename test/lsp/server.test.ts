@@ -18,6 +18,7 @@ import {
   ResponseError,
   ShutdownRequest,
   DidOpenTextDocumentNotification,
+  MarkupContent,
   MarkupKind,
   TextDocumentSyncKind,
   StreamMessageReader,
@@ -27,6 +28,7 @@ import {
   type Message,
   type ResponseMessage,
   type Position,
+  type SymbolInformation,
   type TextDocumentContentChangeEvent,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
@@ -203,6 +205,38 @@ describe('language server (the real process, over JSON-RPC)', () => {
       } finally {
         client.kill();
       }
+    });
+  });
+
+  describe('a client of few capabilities (plain text, flat symbols)', () => {
+    it('gets hovers and completion documentation in plain text, and document symbols flat', async () => {
+      const ws = folder();
+      const client = await start({
+        folder: ws,
+        capabilities: { textDocument: { hover: { contentFormat: ['plaintext'] }, completion: { completionItem: { documentationFormat: ['plaintext'] } } } },
+      });
+      const text = '# Leaders\n@Tajikistan and @Tajikstan.\n## Claims\n- claim: @Uzbekistan member-of @CSTO\n';
+      const uri = uriOf(path.join(ws, 'plain.brief'));
+      await client.open(uri, text);
+      await client.waitForDiagnostics(uri);
+      for (const position of [positionOf(text, '@Tajikistan', 2), positionOf(text, '@Tajikstan', 2), positionOf(text, 'member-of', 2)]) {
+        const hover = await client.hover(uri, position);
+        assert.ok(hover && MarkupContent.is(hover.contents), `a hover at ${JSON.stringify(position)}`);
+        assert.equal(hover.contents.kind, MarkupKind.PlainText);
+        assert.doesNotMatch(hover.contents.value, /\*\*|\\[^\s]|&lt;|&amp;|`/, `Markdown left in ${JSON.stringify(hover.contents.value)}`);
+      }
+      const unknown = (await client.hover(uri, positionOf(text, '@Tajikstan', 2)))?.contents;
+      assert.equal(MarkupContent.is(unknown) && unknown.value, 'Unknown entity Tajikstan. Did you mean Tajikistan?');
+      const items = await client.completion(uri, positionOf(text, '@Tajikistan', 4));
+      const documented = items.filter((i) => i.documentation !== undefined);
+      assert.ok(documented.length > 0);
+      for (const item of documented) assert.deepEqual(MarkupContent.is(item.documentation) && item.documentation.kind, MarkupKind.PlainText);
+      const symbols = await client.request<SymbolInformation[]>('textDocument/documentSymbol', { textDocument: { uri } });
+      assert.deepEqual(symbols.map((s) => [s.name, s.containerName, s.location.uri === uri]), [
+        ['Leaders', undefined, true],
+        ['Claims', 'Leaders', true],
+        ['@Uzbekistan member-of @CSTO', 'Claims', true],
+      ]);
     });
   });
 

@@ -133,7 +133,7 @@ const RICH: ClientCapabilities = {
   ...DEFAULT_CAPABILITIES,
   window: { workDoneProgress: true, showDocument: { support: true } },
   workspace: { ...DEFAULT_CAPABILITIES.workspace, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } },
-  textDocument: { ...DEFAULT_CAPABILITIES.textDocument, definition: { linkSupport: true } },
+  textDocument: { ...DEFAULT_CAPABILITIES.textDocument, definition: { linkSupport: true }, documentSymbol: { hierarchicalDocumentSymbolSupport: true } },
 };
 
 const MINI_STATES = path.join(MINI_DATA_DIR, 'kb', 'states.yaml');

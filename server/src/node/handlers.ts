@@ -6,7 +6,11 @@
 import {
   ErrorCodes,
   LSPErrorCodes,
+  MarkupContent,
+  MarkupKind,
   ResponseError,
+  type DocumentSymbol,
+  type SymbolInformation,
   type CancellationToken,
   type ClientCapabilities,
   type CodeActionContext,
@@ -16,6 +20,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { markdownToPlainText } from '../core/markdown';
 import { COMPLETION_TRIGGERS } from '../core/features/completion';
 import { CODE_ACTION_KINDS } from '../core/features/codeActions';
 import { SEMANTIC_TOKENS_LEGEND } from '../core/features/semanticTokens';
@@ -72,6 +77,14 @@ function at(document: TextDocument, position: { line?: unknown; character?: unkn
   return document.positionAt(document.offsetAt(position as Position));
 }
 
+/** Nested document symbols as the flat list of LSP's older form, in document order. */
+function flatSymbols(uri: string, symbols: readonly DocumentSymbol[], container?: string): SymbolInformation[] {
+  return symbols.flatMap((s) => [
+    { name: s.name, kind: s.kind, location: { uri, range: s.range }, ...(container === undefined ? {} : { containerName: container }) },
+    ...flatSymbols(uri, s.children ?? [], s.name),
+  ]);
+}
+
 /** A request's range, checked like a position (see `at`); the range itself is not clamped here. */
 function rangeParam(range: { start?: unknown; end?: unknown } | undefined): Range {
   const isPosition = (p: unknown) => {
@@ -121,9 +134,22 @@ export function registerHandlers(connection: Connection, session: Session, clien
   const scopes = () => session.folders.loaded();
   const { service } = session;
 
-  connection.onHover((p, token) => onBrief(documentUri(p), token, null, 'hover', (doc, f) => service.hover(doc, f.project, at(doc, p.position))));
+  // Hovers and documentation are written in Markdown; a client that lists only plain text gets it.
+  const showsMarkdown = (formats: readonly string[] | undefined) => formats === undefined || formats.includes(MarkupKind.Markdown);
+  const asPlainText = (content: MarkupContent): MarkupContent => ({ kind: MarkupKind.PlainText, value: markdownToPlainText(content.value) });
+  connection.onHover((p, token) =>
+    onBrief(documentUri(p), token, null, 'hover', (doc, f) => {
+      const hover = service.hover(doc, f.project, at(doc, p.position));
+      if (!hover || showsMarkdown(client().textDocument?.hover?.contentFormat) || !MarkupContent.is(hover.contents)) return hover;
+      return { ...hover, contents: asPlainText(hover.contents) };
+    }),
+  );
   connection.onCompletion((p, token) =>
-    onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => service.complete(doc, f.project, at(doc, p.position))),
+    onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => {
+      const list = service.complete(doc, f.project, at(doc, p.position));
+      if (showsMarkdown(client().textDocument?.completion?.completionItem?.documentationFormat)) return list;
+      return { ...list, items: list.items.map((item) => (MarkupContent.is(item.documentation) ? { ...item, documentation: asPlainText(item.documentation) } : item)) };
+    }),
   );
   connection.onDefinition((p, token) =>
     onBrief(documentUri(p), token, [], 'definition', (doc, f) => {
@@ -144,7 +170,13 @@ export function registerHandlers(connection: Connection, session: Session, clien
     }),
   );
   connection.onDocumentHighlight((p, token) => onBrief(documentUri(p), token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, at(doc, p.position))));
-  connection.onDocumentSymbol((p, token) => onBrief(documentUri(p), token, [], 'document symbols', (doc) => service.documentSymbols(doc)));
+  connection.onDocumentSymbol((p, token) =>
+    onBrief(documentUri(p), token, [], 'document symbols', (doc) => {
+      const symbols = service.documentSymbols(doc);
+      // A client without nested symbols gets them flat, each naming the heading it is under.
+      return client().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ? symbols : flatSymbols(doc.uri, symbols);
+    }),
+  );
   connection.onWorkspaceSymbol((p, token) =>
     session.answer('workspace symbols', [], async () => {
       if (typeof p.query !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'query' string.");
