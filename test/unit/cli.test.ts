@@ -365,6 +365,21 @@ describe('brief-lint (the real process)', () => {
       assert.deepEqual(inside.results.map((x) => `${x.file} ${x.code} ${x.severity}`), ['d.brief unknown-reference error', 'd.brief ambiguous-reference warning']);
     });
 
+    it('notes on stderr a config above a brief outside the current folder, which it does not use', () => {
+      const dir = folder({
+        'notes/.briefrc.yaml': 'rules: { unknown-reference: off }\n',
+        'notes/sub/a.brief': '@Nobody\n',
+        'here/b.brief': '@Nobody\n',
+      });
+      const r = run(path.join(dir, 'here'), ['../notes/sub/a.brief', 'b.brief']);
+      assert.equal(r.status, 1, 'the note changes no result: @Nobody is still an error in both');
+      assert.match(r.stdout, /\.\.\/notes\/sub\/a\.brief:1:1: error unknown-reference/);
+      assert.equal(r.stderr, 'brief-lint: note: ../notes/.briefrc.yaml is not used for ../notes/sub/a.brief: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ../notes, or name the config with --config)\n');
+      // Run from where the config is, it is used; a config above the current folder gets no note.
+      assert.deepEqual(run(path.join(dir, 'notes'), ['sub/a.brief']), { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n', stderr: '' });
+      assert.equal(run(path.join(dir, 'notes', 'sub'), ['a.brief']).stderr, '');
+    });
+
     it('--config FILE replaces every nearest .briefrc.yaml', () => {
       const dir = folder({
         'one/.briefrc.yaml': 'rules: { unknown-reference: off }\n',

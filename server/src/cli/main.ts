@@ -42,6 +42,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const ws = new NodeWorkspace();
   const dataDir = toPosix(bundledDataDir());
   const problems: string[] = [];
+  /** Notes for stderr that change no result, one per config they are about. */
+  const notes = new Map<string, string>();
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 
   /** Each config and KB file read once as strict UTF-8 (see `readOnce`). */
@@ -115,6 +117,12 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     }
     checked++;
     const configPath = explicitConfig ?? (await nearestConfig(ws, path.posix.dirname(brief), cwd));
+    if (!configPath) {
+      // The spec looks for a config up to the current folder only: say so when one above a brief
+      // outside it goes unused, or the analyst's rules and KB files are dropped without a word.
+      const unused = await configOutside(ws, path.posix.dirname(brief), cwd);
+      if (unused && !notes.has(unused)) notes.set(unused, `note: ${shown(unused)} is not used for ${shown(brief)}: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ${shown(path.posix.dirname(unused))}, or name the config with --config)`);
+    }
     const state = await projectFor(configPath);
     if (configPath) {
       await readOnce(configPath);
@@ -156,6 +164,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   if (options.format === 'json') process.stdout.write(formatJson(results));
   else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString()));
   else process.stdout.write(formatText(results, checked));
+  for (const note of notes.values()) process.stderr.write(`brief-lint: ${note}\n`);
   for (const p of problems) process.stderr.write(`brief-lint: ${p}\n`);
   if (brokenConfigs.size > 0) process.stderr.write(`brief-lint: the configuration has errors (see the diagnostics on ${[...brokenConfigs].join(', ')})\n`);
 
@@ -195,6 +204,18 @@ async function nearestConfig(ws: NodeWorkspace, dir: string, cwd: string): Promi
     if ((await ws.readFile(candidate)) !== undefined) return candidate;
     if (current === cwd) break;
     current = path.posix.dirname(current);
+  }
+  return undefined;
+}
+
+/**
+ * For a brief outside the current folder: the `.briefrc.yaml` nearest above it, below the folder
+ * that holds both it and the current folder. Without --config it is not used.
+ */
+async function configOutside(ws: NodeWorkspace, dir: string, cwd: string): Promise<string | undefined> {
+  for (let current = dir; !isInside(current, cwd) && !isInside(cwd, current); current = path.posix.dirname(current)) {
+    const candidate = `${current}/${CONFIG_FILE_NAME}`;
+    if ((await ws.readFile(candidate)) !== undefined) return candidate;
   }
   return undefined;
 }
