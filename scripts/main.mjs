@@ -8,7 +8,7 @@ const run = (args) => spawnSync(process.execPath, ['dist/brief-lint.js', ...args
 
 console.log('== brief-lint examples/ (the bundled KB + examples/.briefrc.yaml)');
 const all = run(['examples']);
-console.log(`brief-lint exited with ${all} (1 is expected: examples/mistakes.brief holds one mistake of each kind)\n`);
+console.log(`brief-lint exited with ${all} (1 is expected: examples/mistakes.brief holds mistakes of 13 of the 15 rules)\n`);
 
 console.log('== brief-lint on the clean examples only');
 const clean = run(['examples/clean.brief', 'examples/long.brief']);

@@ -17,7 +17,7 @@ import * as vm from 'vm';
 import { stringify } from 'yaml';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { loadKnowledgeBase, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
+import { loadKnowledgeBase, relativeUri, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
 import { parseConfig } from '../../server/src/core/config';
 import { loadProject, type ProjectState } from '../../server/src/core/project';
 import { parseBrief } from '../../server/src/core/parser';
@@ -315,6 +315,13 @@ function defineSuites(): void {
       assertWellFormed(diagnosticsOf(r), text);
     });
 
+    it('names the other file of a duplicate id by its path from this one', () => {
+      assert.equal(relativeUri('file:///ws/kb/b.yaml', 'file:///ws/kb/a.yaml'), 'a.yaml');
+      assert.equal(relativeUri('file:///ws/kb/b.yaml', 'file:///ws/more/kb/a%20b.yaml'), '../more/kb/a b.yaml');
+      assert.equal(relativeUri('file:///ws/kb/deep/b.yaml', 'file:///ws/a.yaml'), '../../a.yaml');
+      assert.equal(relativeUri('untitled:b.yaml', 'file:///ws/a.yaml'), 'file:///ws/a.yaml');
+    });
+
     it('the same id in two workspace files: reported in the second, the first one wins', () => {
       const r = loadKnowledgeBase({
         entityFiles: [
@@ -325,6 +332,7 @@ function defineSuites(): void {
       });
       assert.deepEqual(codesOf(r, 'file:///ws/a.yaml'), []);
       assert.deepEqual(codesOf(r, 'file:///ws/b.yaml'), ['kb-duplicate-id']);
+      assert.equal(messageOf(diagnosticsOf(r, 'file:///ws/b.yaml')[0]), "Duplicate id 'gamma': already defined in a.yaml.", 'the other file as a path from this one');
       assert.equal(r.kb.entities.get('gamma')?.summary, 'State gamma.');
       assertReadable(messageOf(diagnosticsOf(r, 'file:///ws/b.yaml')[0]));
     });

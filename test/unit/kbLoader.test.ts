@@ -65,6 +65,22 @@ describe('KB loader (spec §4.2)', () => {
     it(c.name, () => assert.deepEqual(codes(load(c.text)), c.expect));
   }
 
+  it("says when a quote differs from the source only in its apostrophes or quotation marks", () => {
+    const source = SOURCE.replace('Alpha borders Beta along a long line.', 'Alpha’s “long line” borders Beta.');
+    const quoteOf = (quote: string) =>
+      loadKnowledgeBase({
+        entityFiles: [{ uri: 'file:///kb.yaml', text: `entities:\n${entity('alpha', RELATION('beta', quote))}${entity('beta')}`, origin: 'workspace' }],
+        sourceFiles: [{ uri: 'file:///src.yaml', text: source, origin: 'bundled' }],
+      }).diagnostics.get('file:///kb.yaml') ?? [];
+    assert.deepEqual(quoteOf('Alpha’s “long line”'), []);
+    const [straight] = quoteOf("Alpha's \\\"long line\\\"");
+    assert.equal(straight?.code, 'kb-quote-mismatch');
+    assert.match(String(straight.message), /Only its apostrophes or quotation marks differ/);
+    const [other] = quoteOf('Alpha’s short line');
+    assert.equal(other?.code, 'kb-quote-mismatch');
+    assert.doesNotMatch(String(other.message), /apostrophes/);
+  });
+
   it('points a diagnostic at the offending line', () => {
     const r = load(`entities:\n${entity('alpha', RELATION('gamma', 'Alpha borders Beta'))}${entity('beta')}`);
     const [d] = r.diagnostics.get('file:///kb.yaml') ?? [];
@@ -317,7 +333,7 @@ describe('.briefrc.yaml (spec §6)', () => {
   it('reports a kb path that names no file or a folder, and loads the files that are there', async () => {
     const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
     const ws = miniWorkspace({
-      [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml, kb/typo.yaml, kb, 5]\n',
+      [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml, kb/typo.yaml, kb, 5, "kb/none/*.yaml"]\n',
       [`${WORKSPACE}/kb/one.yaml`]: local,
     });
     const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
@@ -330,6 +346,7 @@ describe('.briefrc.yaml (spec §6)', () => {
         ['kb-path-refused', DiagnosticSeverity.Error, 18, "KB file 'kb/typo.yaml' was not found."],
         ['kb-path-refused', DiagnosticSeverity.Error, 32, "KB path 'kb' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'."],
         ['kb-path-refused', DiagnosticSeverity.Error, 36, "KB file '5' was not found."],
+        ['kb-path-refused', DiagnosticSeverity.Warning, 39, "No KB file matches 'kb/none/*.yaml'."],
       ],
     );
   });

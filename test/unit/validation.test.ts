@@ -135,6 +135,18 @@ describe('validation details', () => {
     );
   });
 
+  it('says what is wrong with a paragraph number of the right form: p0, a leading zero', () => {
+    assert.deepEqual(
+      diagnose('[^mini-2021:p0] [^mini-2021:p1-p0] [^mini-2021:p02] [^mini-2021:7]').map((d) => d.message),
+      [
+        'mini-2021 has no paragraph p0: it has p1–p3.',
+        'mini-2021 has no paragraph p0: it has p1–p3.',
+        "'p02': write paragraph numbers without leading zeros (mini-2021 has p1–p3).",
+        "'7' is not a paragraph reference: cite pN or pN-pM (mini-2021 has p1–p3).",
+      ],
+    );
+  });
+
   it('never reports an empty range: an empty paragraph, an empty front matter value, a YAML error at the end of a line', () => {
     const cases: [string, string, string][] = [
       ['q [^mini-2021:]\n', 'unknown-paragraph', '[^mini-2021:]'],

@@ -3,7 +3,7 @@
  * polarity and symmetry.
  */
 import type { Entity, Relation } from './kb/model';
-import { PREDICATES, type PredicateSignature } from './kinds';
+import { aKind, PREDICATES, type PredicateSignature } from './kinds';
 
 /** The KB's answer to a claim, with the relation that decided it. */
 export interface Verdict {
@@ -21,16 +21,15 @@ export interface Verdict {
  * predicates that do fit both kinds, if any (`@Xinjiang part-of @China`: located-in fits).
  */
 export function kindProblem(signature: PredicateSignature, predicate: string, subject: Entity, object: Entity): string | undefined {
-  const article = (kind: string) => (/^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`);
   const fitting = () => {
     const names = Object.keys(PREDICATES).filter((p) => PREDICATES[p].subject.includes(subject.kind) && PREDICATES[p].object.includes(object.kind));
-    return names.length > 0 ? ` Predicates from ${article(subject.kind)} to ${article(object.kind)}: ${names.join(', ')}.` : '';
+    return names.length > 0 ? ` Predicates from ${aKind(subject.kind)} to ${aKind(object.kind)}: ${names.join(', ')}.` : '';
   };
   if (!signature.subject.includes(subject.kind)) {
-    return `'${predicate}' takes ${signature.subject.join(', ')} as its subject, but ${subject.name} is ${article(subject.kind)}.${fitting()}`;
+    return `'${predicate}' takes ${signature.subject.join(', ')} as its subject, but ${subject.name} is ${aKind(subject.kind)}.${fitting()}`;
   }
   if (!signature.object.includes(object.kind)) {
-    return `'${predicate}' takes ${signature.object.join(', ')} as its object, but ${object.name} is ${article(object.kind)}.${fitting()}`;
+    return `'${predicate}' takes ${signature.object.join(', ')} as its object, but ${object.name} is ${aKind(object.kind)}.${fitting()}`;
   }
   return undefined;
 }

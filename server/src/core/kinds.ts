@@ -13,6 +13,11 @@ export const ENTITY_KINDS = [
 /** One of the eight kinds an entity can have. */
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
+/** A kind with its article, as messages say it: "a state", "an organization". */
+export function aKind(kind: string): string {
+  return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
 /** "Actor" in the analyst's words: states, people and groups. */
 export const ACTOR_KINDS: readonly EntityKind[] = ['state', 'person', 'group'];
 

@@ -124,7 +124,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
       }
       const paths = await expand(ws, base, entry.path);
       if (paths.length === 0) {
-        report(configProblem(entry.range, `KB file '${entry.path}' was not found.`, DiagnosticSeverity.Warning));
+        report(configProblem(entry.range, `No KB file matches '${entry.path}'.`, DiagnosticSeverity.Warning));
       }
       for (const p of paths) {
         const real = await ws.realPath(p);

@@ -204,7 +204,14 @@ function checkCitation(citation: Citation, sources: ReadonlyMap<string, Source>,
     return add('unknown-paragraph', `'${citation.paragraphs}' is a photo caption of ${source.id}: a brief cites paragraphs only (pN or pN-pM), or the source alone, [^${source.id}].`, range());
   }
   if (!span) {
-    return add('unknown-paragraph', `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`, range(), asParagraphs(citation.paragraphs, count));
+    // The right form with a number that is none (`p0`, `p07`): say what is wrong with the number.
+    const zero = /^p\d+(?:-p\d+)?$/.test(citation.paragraphs) ? citation.paragraphs.split('-').find((p) => /^p0+$/.test(p)) : undefined;
+    const message = zero
+      ? `${source.id} has no paragraph ${zero}: it has p1–p${count}.`
+      : /^p\d+(?:-p\d+)?$/.test(citation.paragraphs)
+        ? `'${citation.paragraphs}': write paragraph numbers without leading zeros (${source.id} has p1–p${count}).`
+        : `'${citation.paragraphs}' is not a paragraph reference: cite pN or pN-pM (${source.id} has p1–p${count}).`;
+    return add('unknown-paragraph', message, range(), asParagraphs(citation.paragraphs, count));
   }
   if (span.from > span.to) return add('unknown-paragraph', `The range ${citation.paragraphs} runs backwards.`, range(), asParagraphs(citation.paragraphs, count));
   if (span.to > count) {

@@ -7,7 +7,7 @@
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../normalize';
-import { PREDICATES } from '../kinds';
+import { aKind, PREDICATES } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
 import type { Entity, Evidence, Relation, Source } from './model';
 import type { DataProblemCode } from './yamlFile';
@@ -251,7 +251,7 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
           const clash = c.input.origin === 'workspace' && first.origin === 'bundled';
           report(
             clash ? 'kb-id-clash' : 'kb-duplicate-id',
-            clash ? `Id '${e.id}' is already an entity of Brief's bundled KB: choose another id.` : `Duplicate id '${e.id}': already defined in ${first.uri}.`,
+            clash ? `Id '${e.id}' is already an entity of Brief's bundled KB: choose another id.` : `Duplicate id '${e.id}': already defined in ${relativeUri(c.input.uri, first.uri)}.`,
             e.location.range,
           );
         }
@@ -270,6 +270,27 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
   const clean = !lists.some(anyError) && firsts.length === entities.size;
   const incoming = clean ? incomingFromFound(found, entities.size) : undefined;
   return { result: { kb: new KnowledgeBase(entities, sources, undefined, incoming), diagnostics, lastGood }, added };
+}
+
+/**
+ * `to` as a path from the folder of `from` (`a.yaml`, `../kb/a.yaml`), as the analyst finds it
+ * beside the file the message is on; `to` itself when the two are not on one scheme and host.
+ */
+export function relativeUri(from: string, to: string): string {
+  const split = /^([a-z][\w+.-]*:\/\/[^/]*)(\/.*)$/i;
+  const f = split.exec(from);
+  const t = split.exec(to);
+  if (!f || !t || f[1] !== t[1]) return to;
+  const folder = f[2].split('/').slice(0, -1);
+  const target = t[2].split('/');
+  let common = 0;
+  while (common < folder.length && common < target.length - 1 && folder[common] === target[common]) common++;
+  const path = [...Array<string>(folder.length - common).fill('..'), ...target.slice(common)].join('/');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The first entity of an id, in file order. */
@@ -354,7 +375,7 @@ function checkEntity(
     } else if (signature && (!signature.subject.includes(e.kind) || !signature.object.includes(targetKind))) {
       report(
         'kb-schema',
-        `'${r.type}' takes ${signature.subject.join('/')} → ${signature.object.join('/')}, but '${e.id}' is a ${e.kind} and '${r.target}' a ${targetKind}.`,
+        `'${r.type}' takes ${signature.subject.join('/')} → ${signature.object.join('/')}, but '${e.id}' is ${aKind(e.kind)} and '${r.target}' ${aKind(targetKind)}.`,
         r.location.range,
       );
     }
@@ -374,7 +395,10 @@ function checkEvidence(
   const passage = source.passages.get(ev.paragraph);
   if (!passage) return report('kb-unknown-paragraph', `Source '${ev.source}' has no paragraph '${ev.paragraph}'.`, range);
   if (!passage.text.includes(ev.quote)) {
-    report('kb-quote-mismatch', `The quote is not verbatim in ${ev.source} ¶${ev.paragraph}: "${ev.quote}"`, range);
+    // The usual slip: typed quotes where the article prints curly ones, or the other way round.
+    const plainMarks = (text: string) => text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
+    const marks = plainMarks(passage.text).includes(plainMarks(ev.quote)) ? ' Only its apostrophes or quotation marks differ: copy them from the source as it prints them (’ “ ” or \' ").' : '';
+    report('kb-quote-mismatch', `The quote is not verbatim in ${ev.source} ¶${ev.paragraph}: "${ev.quote}"${marks}`, range);
   }
 }
 
