@@ -575,6 +575,24 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
     assert.equal(actionsAt('@Georgia$0', state, { toUri }).actions.some((a) => a.title.startsWith('Add ')), false);
   });
 
+  it('adds no second stub for a name the KB file already holds, unsaved or not yet loaded', async () => {
+    const state = await miniProject({ [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities: []\n' });
+    const add = (kbText: string, text = '@[Night Watch]$0') => actionsAt(text, state, { toUri, kbText }).actions.find((a) => a.title.startsWith('Add '));
+    const file = (id: string, more: string) => `entities:\n  - id: ${id}\n    kind: group\n${more}    summary: S.\n`;
+    assert.ok(add('entities: []\n'), 'offered while the file does not hold it');
+    assert.ok(add(file('watchers', '    name: Night Watchers\n')), 'offered beside another name');
+    for (const held of [file('night-watch', '    name: NW\n'), file('nw', '    name: Night Watch # new\n'), file('nw', '    name: "night watch"\n'), file('nw', '    name: NW\n    aliases: [Guards, Night Watch]\n')]) {
+      assert.equal(add(held), undefined, `not offered when the file holds ${JSON.stringify(held)}`);
+    }
+  });
+
+  it('says in its title when the KB file has unsaved changes, which the reference waits for', async () => {
+    const state = await miniProject({ [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities: []\n' });
+    const titles = (kbUnsaved: boolean) => actionsAt('@Manas$0', state, { toUri, kbText: 'entities: []\n', kbUnsaved }).actions.map((a) => a.title).filter((t) => t.startsWith('Add '));
+    assert.deepEqual(titles(false), ["Add 'Manas' to the workspace KB"]);
+    assert.deepEqual(titles(true), ["Add 'Manas' to the workspace KB (the KB file has unsaved changes: the reference resolves once it is saved)"]);
+  });
+
   it('carries no command to open the KB file for a client that cannot be asked to show a document', async () => {
     const state = await miniProject();
     const add = actionsAt('@Manas$0', state, { toUri }).actions.find((a) => a.title.startsWith('Add '));

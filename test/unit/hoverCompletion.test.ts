@@ -236,6 +236,9 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '(@Uzb$0', labels: ['Uzbekistan'], edits: { Uzbekistan: ['@Uzbekistan', '@Uzb'] } },
   { text: '@[Xi J$0', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J'] } },
   { text: '@[Xi J$0]', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J]'] } },
+  // Inside a closed bracket reference: the rest of the name and the `]` go too, not more.
+  { text: 'We saw @[Xi$0 Jinping] met', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi Jinping]'] } },
+  { text: 'Then @[Xi$0 said @[Russia] x', includes: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi'] } },
   { text: 'Talks with @[$0', includes: ['Tajikistan', 'Xi Jinping'], edits: { Tajikistan: ['@[Tajikistan]', '@['] } },
   { text: '@[$0]', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@[]'] } },
   { text: '@[ETH Z$0', labels: ['ETH Zürich'], edits: { 'ETH Zürich': ['@[ETH Zürich]', '@[ETH Z'] } },
@@ -286,6 +289,8 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'See [^mini-2021:p$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p'] } },
   { text: 'See [^mini-2021:p$02]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p2'] } },
   { text: 'See [^mini-2021:p$01-p3]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p1'] } },
+  { text: 'See [^mini-2021:p1-p$03]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p3'] } },
+  { text: 'See [^mini-2021:p1-$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', ''] } },
   { text: 'As reported [^mi$0ni-2021:p2]', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mini-2021'] } },
   { text: 'See [^nowhere:$0', labels: [] },
   // Directives in comments

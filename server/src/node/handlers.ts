@@ -235,6 +235,12 @@ export function registerHandlers(connection: Connection, session: Session, clien
     return open ? open.getText() : session.deps.workspace.readFile(path);
   }
 
+  /** Whether a file is open in the editor with a text other than the disk's. */
+  async function unsaved(path: string): Promise<boolean> {
+    const open = session.documents.get(session.deps.workspace.toUri(path));
+    return open !== undefined && open.getText() !== (await session.deps.workspace.readFile(path));
+  }
+
   /** The editor's version of a file, or null when it is not open there. */
   const openVersion = (path: string) => session.documents.get(session.deps.workspace.toUri(path))?.version ?? null;
 
@@ -266,6 +272,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
       kbText: await currentText(target.kbPath),
       configText: await currentText(target.configPath),
       kbVersion: openVersion(target.kbPath),
+      kbUnsaved: await unsaved(target.kbPath),
       configVersion: openVersion(target.configPath),
       canShowDocument: client().window?.showDocument?.support === true,
       toUri: (path) => session.deps.workspace.toUri(path),

@@ -180,7 +180,7 @@ class FixBuilder {
     const add = addEntityEdit(ref, this.syntax, this.kb, this.state, this.stubFiles);
     if (!add) return undefined;
     return {
-      title: `Add '${ref.name}' to the workspace KB`,
+      title: `Add '${ref.name}' to the workspace KB${this.stubFiles.kbUnsaved ? ' (the KB file has unsaved changes: the reference resolves once it is saved)' : ''}`,
       kind: CodeActionKind.QuickFix,
       diagnostics: [d],
       edit: add.edit,

@@ -65,7 +65,13 @@ export class CompletionProvider {
 
     const bracket = /(?<![\p{L}\p{N}_@\\])@\[([^\]]*)$/u.exec(before);
     const onClaim = syntax.claimLines.includes(l);
-    if (bracket) return entityItems(project, bracket[0], lineRange(l, bracket.index, position.character + (lineText[position.character] === ']' ? 1 : 0)), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
+    if (bracket) {
+      // Inside a closed `@[…]` (`@[Xi| Jinping]`), the rest of the name and its `]` are replaced
+      // too; text after the cursor with another `@`, `[` or a comment's `%` before a `]` is not
+      // this name's.
+      const rest = /^[^\]@[%]*\]/.exec(lineText.slice(position.character))?.[0].length ?? 0;
+      return entityItems(project, bracket[0], lineRange(l, bracket.index, position.character + rest), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
+    }
     const short = /(?<![\p{L}\p{N}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     if (short) {
       // The rest of the name after the cursor is replaced too, but not the `.` or `-` that ends
@@ -165,7 +171,8 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
   }
   const source = sources.get(m[1]);
   if (!source) return { isIncomplete: false, items: [] };
-  const partStart = sourceStart + m[1].length + 1;
+  // The paragraph being written: after the `-` of a range (`p7-p|9` completes the second end).
+  const partStart = sourceStart + m[1].length + 1 + (m[2].lastIndexOf('-') + 1);
   const items = source.paragraphs.map((p, i): CompletionItem => ({
     label: p.id,
     kind: CompletionItemKind.Reference,

@@ -68,6 +68,11 @@ export interface KbStubFiles {
   readonly canUseDocumentChanges?: boolean;
   /** True when the server can ask the client to open a file (`window/showDocument`). */
   readonly canShowDocument?: boolean;
+  /**
+   * True when the KB file is open with changes not saved: Brief reads KB files from disk, so the
+   * stub counts once the file is saved (an editor saves a file a fix edits only if it was clean).
+   */
+  readonly kbUnsaved?: boolean;
 }
 
 /**
@@ -116,6 +121,9 @@ export function addEntityEdit(
   // Ids already written in the KB file count too: it may hold entities the last load did not take.
   const written = (id: string) => new RegExp(`^\\s*-?\\s*id:\\s*["']?${id}["']?\\s*(#.*)?$`, 'm').test(files.kbText ?? '');
   const taken = (id: string) => kb.entities.has(id) || kb.lookup(id).length > 0 || written(id);
+  // Already written there by name (unsaved, or in a file with errors, so not loaded yet): a
+  // second stub would be a duplicate.
+  if (namesWritten(files.kbText ?? '').has(normalizeName(ref.name))) return undefined;
   const id = entityIdFor(ref.name, taken);
   const item = (indent: string) => stubLines(id, ref.name, guessKind(ref, syntax), indent);
 
@@ -154,6 +162,17 @@ const start = { line: 0, character: 0 };
 
 function textEdit(uri: string, edits: TextEdit[], version: number | null = null) {
   return { textDocument: { uri, version }, edits };
+}
+
+/** The normal forms of the ids, names and aliases written on lines of a KB file's text, read line by line (it may not parse). */
+function namesWritten(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^\s*-?\s*(id|name|aliases):[ \t]*(.*?)[ \t]*(?:#.*)?$/gm)) {
+    const values = m[1] === 'aliases' ? m[2].replace(/^\[|\]$/g, '').split(',') : [m[2]];
+    for (const v of values) names.add(normalizeName(v.trim().replace(/^(["'])(.*)\1$/, '$2')));
+  }
+  names.delete('');
+  return names;
 }
 
 /** An id of the pattern `[a-z0-9]+(-[a-z0-9]+)*` made from a name, not yet `taken`. */
