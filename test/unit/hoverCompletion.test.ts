@@ -233,6 +233,11 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'backed by @Ta$0jik-- then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Tajik'] } },
   { text: 'backed by @Taj.$0 Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj.'] } },
   { text: '@U.S$0. today', includes: ['US'], edits: { US: ['@US', '@U.S'] } },
+  // Glued to more text that names nothing as a whole: the part at the cursor, in brackets.
+  { text: 'The @Ta$0jikistan-led pact', includes: ['Tajikistan'], edits: { Tajikistan: ['@[Tajikistan]', '@Tajikistan'] } },
+  { text: 'The @Ru$0ssia.China axis', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@Russia'] } },
+  // …but a name with a hyphen of its own is replaced whole.
+  { text: '@Jo$0int-Western-2021 drills', includes: ['Joint Western-2021'], edits: { 'Joint Western-2021': ['@[Joint Western-2021]', '@Joint-Western-2021'] } },
   { text: '(@Uzb$0', labels: ['Uzbekistan'], edits: { Uzbekistan: ['@Uzbekistan', '@Uzb'] } },
   { text: '@[Xi J$0', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J'] } },
   { text: '@[Xi J$0]', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi J]'] } },

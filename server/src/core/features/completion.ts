@@ -78,8 +78,15 @@ export class CompletionProvider {
       // it: like the parser (spec §3.3), that is the sentence's punctuation, not the name's.
       const typed = short[1] ?? '';
       const tail = /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(lineText.slice(position.character))?.[0] ?? '';
-      const nameEnd = short.index + 1 + (typed + tail).replace(/[.\-]+$/, '').length;
-      return entityItems(project, short[0], lineRange(l, short.index, Math.max(position.character, nameEnd)), false, onClaim ? objectKinds(before.slice(0, short.index)) : undefined);
+      const whole = (typed + tail).replace(/[.\-]+$/, '');
+      let end = Math.max(position.character, short.index + 1 + whole.length);
+      // A name glued to more text by `-` or `.` (`@Ta|liban-led`) that names nothing as a whole:
+      // only the part the cursor is in is replaced, and the entity goes in brackets so that the
+      // rest stays text (`@[Taliban]-led`, as the quick fix writes it).
+      const part = /^[\p{L}\p{N}\p{M}_]*/u.exec(tail)?.[0] ?? '';
+      const glued = /^[.\-][\p{L}\p{N}]/u.test(tail.slice(part.length)) && project.resolver.kb.lookup(whole).length === 0;
+      if (glued) end = position.character + part.length;
+      return entityItems(project, short[0], lineRange(l, short.index, end), false, onClaim ? objectKinds(before.slice(0, short.index)) : undefined, glued);
     }
     const cite = /\[\^([^\s\]:^[]*)(?::([^\s\]]*))?$/.exec(before);
     // A paragraph ends at a `-` (`p7-p9`: the cursor in `p7` replaces `p7` only).
@@ -116,7 +123,7 @@ const KIND_WINDOW = 4 * MAX_ENTITIES;
  * for US, `@Putin-Xi` for an en dash, `@Zur` for Zürich). The list is always incomplete, so the
  * client asks again at each keystroke instead of re-ranking a stale list by its own rules.
  */
-function entityItems(project: Project, written: string, replace: Range, bracket: boolean, kinds?: readonly string[]): CompletionList {
+function entityItems(project: Project, written: string, replace: Range, bracket: boolean, kinds?: readonly string[], enclose = false): CompletionList {
   const query = normalizeName(written.slice(bracket ? 2 : 1));
   const kb = project.resolver.kb;
   const names = kb.names();
@@ -140,7 +147,7 @@ function entityItems(project: Project, written: string, replace: Range, bracket:
     // such form at all gets its label, and the diagnostic says why.
     const unique = names.entityCount(byName ? nameKey : m.key) === 1 && writable(label);
     const name = unique ? label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? label);
-    const text = bracket || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`;
+    const text = bracket || enclose || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`;
     return {
       label,
       kind: KIND_ICON[entity.kind],
