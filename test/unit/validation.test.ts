@@ -243,6 +243,35 @@ describe('validation details', () => {
   });
 });
 
+describe('a reference to an entity of a KB file that has errors', () => {
+  const config = { [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/my kb.yaml]\n' };
+  const entity = (id: string, name: string, more = '') => `  - id: ${id}\n    kind: group\n    name: ${name}\n    aliases: [NW]\n    summary: S.\n${more}`;
+  const good = `entities:\n${entity('border-cell', 'Border Cell')}`;
+  // A relation whose kinds the predicate does not take: the file is not merged.
+  const broken = `${good}${entity('night-watch', 'Night Watch', '    relations:\n      - { type: leads, target: tajikistan, evidence: [ { source: mini-2021, paragraph: p1, quote: Tajikistan } ] }\n')}`;
+  const messages = (state: ProjectState, text: string) => service().validate(brief(text).doc, state.project).map((d) => [d.code, d.message]);
+
+  it('says which file defines it and why it is not loaded, without a did-you-mean', async () => {
+    const state = await miniProject({ ...config, [`${WORKSPACE}/kb/my kb.yaml`]: broken });
+    const held = "'@[Night Watch]': my kb.yaml defines it, but that KB file has errors and is not loaded.";
+    assert.deepEqual(messages(state, '@[Night Watch] @NW @night-watch @Nobody'), [
+      ['unknown-reference', `Unknown entity ${held}`],
+      ['unknown-reference', "Unknown entity '@NW': my kb.yaml defines it, but that KB file has errors and is not loaded."],
+      ['unknown-reference', "Unknown entity '@night-watch': my kb.yaml defines it, but that KB file has errors and is not loaded."],
+      ['unknown-reference', "Unknown entity '@Nobody'."],
+    ]);
+    const hover = service().hover(brief('@[Night Watch]').doc, state.project, { line: 0, character: 3 });
+    assert.match(JSON.stringify(hover?.contents), /Night Watch.*my kb\.yaml.* defines it, but that KB file has errors and is not loaded/);
+  });
+
+  it('in the editor, beside the last good version of the file: the entity that version lacks', async () => {
+    const ws = miniWorkspace({ ...config, [`${WORKSPACE}/kb/my kb.yaml`]: good });
+    const before = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    const after = await loadProject(miniWorkspace({ ...config, [`${WORKSPACE}/kb/my kb.yaml`]: broken }), { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true }, before);
+    assert.deepEqual(messages(after, '@[Border Cell] @[Night Watch]'), [['unknown-reference', "Unknown entity '@[Night Watch]': my kb.yaml defines it, but that KB file has errors and is not loaded."]]);
+  });
+});
+
 describe('paragraph spans of citations', () => {
   /** The definition: pN or pN-pM, numbers without leading zeros. */
   const definition = (text: string) => {

@@ -105,6 +105,11 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     if (r.status === 'resolved') continue;
     const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
     if (r.status === 'unknown') {
+      const heldIn = kb.heldIn(ref.name);
+      if (heldIn !== undefined) {
+        add('unknown-reference', `Unknown entity '${written}': ${heldIn} defines it, but that KB file has errors and is not loaded.`, ref.range, { candidates: [] });
+        continue;
+      }
       const hint = r.suggestions.length > 0 ? ` Did you mean ${namesOf(r.suggestions)}?` : '';
       add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id) });
     } else if (r.status === 'ambiguous') {

@@ -58,6 +58,8 @@ function referenceCard(ref: EntityReference, project: Project): string {
     };
     return [`**Ambiguous:** ${codeSpan(ref.name)} may mean`, ...r.candidates.map((e) => `- ${esc(e.name)} (${e.kind}) — ${advice(e)}`)].join('\n');
   }
+  const heldIn = project.resolver.kb.heldIn(ref.name);
+  if (heldIn !== undefined) return `**Unknown entity** ${codeSpan(ref.name)}: ${codeSpan(heldIn)} defines it, but that KB file has errors and is not loaded.`;
   const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => `**${esc(e.name)}**`).join(', ')}?` : '';
   return `**Unknown entity** ${codeSpan(ref.name)}.${hint}`;
 }

@@ -28,6 +28,12 @@ export class KnowledgeBase {
   private readonly incoming: IncomingRelations;
   /** Every id, name and alias, normalised: for lookups, suggestions and completion. */
   private readonly nameIndex: NameIndex;
+  /**
+   * Names (normalised) of entities written in KB files that were not merged because they have
+   * errors, with the file's URI: a reference to one is told why it is unknown. Filled by the
+   * cross-file pass.
+   */
+  readonly heldBack = new Map<string, string>();
 
   /**
    * @param names the name index's arrays for exactly these entities in this order, when a cache
@@ -50,6 +56,18 @@ export class KnowledgeBase {
   /** The index of incoming relations' arrays, once complete: a verdict keeps them. */
   incomingData(): IncomingIndexData | undefined {
     return this.incoming.data;
+  }
+
+  /** The file name (`mine.yaml`) of the KB file with errors that holds an entity of this name, if any. */
+  heldIn(name: string): string | undefined {
+    const uri = this.heldBack.size > 0 ? this.heldBack.get(normalizeName(name)) : undefined;
+    if (uri === undefined) return undefined;
+    const last = uri.slice(uri.lastIndexOf('/') + 1);
+    try {
+      return decodeURIComponent(last);
+    } catch {
+      return last;
+    }
   }
 
   /** The entities a name denotes after normalisation (spec §3.3): none, one, or several. */
@@ -218,7 +236,7 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
     lists.push(list);
     diagnostics.set(input.uri, list);
     const fresh = !anyError(list);
-    return { input, list, fresh, entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []) };
+    return { input, list, fresh, read: reading.entities ?? [], entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []) };
   });
 
   const entities = new Map<string, Entity>();
@@ -269,7 +287,16 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
   // has seen every relation, numbered as the KB orders its entities.
   const clean = !lists.some(anyError) && firsts.length === entities.size;
   const incoming = clean ? incomingFromFound(found, entities.size) : undefined;
-  return { result: { kb: new KnowledgeBase(entities, sources, undefined, incoming), diagnostics, lastGood }, added };
+  const kb = new KnowledgeBase(entities, sources, undefined, incoming);
+  // What the files with errors hold that the KB does not: each name, with the file that holds it.
+  for (const c of clean ? [] : candidates) {
+    if (!anyError(c.list)) continue;
+    for (const e of c.read) {
+      if (entities.has(e.id)) continue;
+      for (const name of [e.id, e.name, ...e.aliases]) if (kb.lookup(name).length === 0) kb.heldBack.set(normalizeName(name), c.input.uri);
+    }
+  }
+  return { result: { kb, diagnostics, lastGood }, added };
 }
 
 /**
