@@ -923,6 +923,12 @@ describe('language server on a multi-root workspace (the real process, over JSON
       assert.equal(await client.request('workspace/executeCommand', { command: add.command?.command, arguments: add.command?.arguments }), null);
       const at = { line: 1, character: 0 };
       assert.deepEqual(client.shownDocuments, [{ uri: kbUri, takeFocus: true, selection: { start: at, end: at } }]);
+      // Only a YAML file of a workspace folder: nothing else is shown on the command's word.
+      for (const bad of ['file:///etc/passwd', 'http://example.org/kb.yaml', uri, 'not a uri']) {
+        const error = await client.request('workspace/executeCommand', { command: 'brief.showKbEntity', arguments: [bad, 'uighurs'] }).then(() => 'answered', (e: unknown) => e);
+        assert.ok(error instanceof ResponseError && error.code === -32602, `${bad}: ${String(error)}`);
+      }
+      assert.equal(client.shownDocuments.length, 1);
 
       const mark = client.mark();
       await client.watchedFilesChanged([

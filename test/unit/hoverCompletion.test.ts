@@ -236,6 +236,7 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // Glued to more text that names nothing as a whole: the part at the cursor, in brackets.
   { text: 'The @Ta$0jikistan-led pact', includes: ['Tajikistan'], edits: { Tajikistan: ['@[Tajikistan]', '@Tajikistan'] } },
   { text: 'The @Ru$0ssia.China axis', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@Russia'] } },
+  { text: 'The @Ru$0ssia--led and @Ru-_x', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@Russia'] } },
   // …but a name with a hyphen of its own is replaced whole.
   { text: '@Jo$0int-Western-2021 drills', includes: ['Joint Western-2021'], edits: { 'Joint Western-2021': ['@[Joint Western-2021]', '@Joint-Western-2021'] } },
   { text: '(@Uzb$0', labels: ['Uzbekistan'], edits: { Uzbekistan: ['@Uzbekistan', '@Uzb'] } },
@@ -244,6 +245,7 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // Inside a closed bracket reference: the rest of the name and the `]` go too, not more.
   { text: 'We saw @[Xi$0 Jinping] met', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi Jinping]'] } },
   { text: 'Then @[Xi$0 said @[Russia] x', includes: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi'] } },
+  { text: 'x @[Xi J$0inp said', labels: ['Xi Jinping'], edits: { 'Xi Jinping': ['@[Xi Jinping]', '@[Xi Jinp'] } },
   { text: 'Talks with @[$0', includes: ['Tajikistan', 'Xi Jinping'], edits: { Tajikistan: ['@[Tajikistan]', '@['] } },
   { text: '@[$0]', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@[]'] } },
   { text: '@[ETH Z$0', labels: ['ETH Zürich'], edits: { 'ETH Zürich': ['@[ETH Zürich]', '@[ETH Z'] } },
@@ -275,7 +277,8 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '1. claim: @Tajikistan not $0', labels: FOR_A_STATE, edits: { borders: ['borders', ''] } },
   { text: 'claim: @Tajikistan NOT bor$0', labels: FOR_A_STATE, edits: { borders: ['borders', 'bor'] } },
   // The cursor inside a word: the whole word is replaced, not only what is before the cursor.
-  { text: 'claim: @Tajikistan member$0of @CSTO', labels: ['not', ...FOR_A_STATE], edits: { 'member-of': ['member-of', 'memberof'], not: ['not ', 'member'] } },
+  { text: 'claim: @Tajikistan member$0of @CSTO', labels: ['not', ...FOR_A_STATE], edits: { 'member-of': ['member-of', 'memberof'], not: ['not memberof', 'memberof'] } },
+  { text: 'claim: @Tajikistan no$0 member-of @CSTO', includes: ['not'], edits: { not: ['not ', 'no'] } },
   { text: 'claim: @Tajikstan $0', labels: ['not', ...PREDICATES] },
   // A claim's object: the kinds its predicate takes first (organizations for member-of).
   {

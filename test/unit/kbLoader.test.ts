@@ -383,7 +383,9 @@ describe('KB reading cache', () => {
     const first = await loadProject(miniWorkspace(files), options);
     assert.equal(cache.hits, 0);
     const second = await loadProject(miniWorkspace(files), options);
-    assert.ok(cache.hits >= 4, `cache hits: ${cache.hits}`);
+    // The three clean files of the test KB come from the cache; the file with errors is read
+    // again, since its reading names the entities a brief may ask about, which a cache does not keep.
+    assert.equal(cache.hits, 3);
     assert.deepEqual(entitiesAsLoaded(second.kbLoad.kb.entities), entitiesAsLoaded(first.kbLoad.kb.entities));
     assert.deepEqual([...second.kbLoad.kb.sources.values()], [...first.kbLoad.kb.sources.values()]);
     assert.deepEqual([...second.fileDiagnostics.entries()], [...first.fileDiagnostics.entries()]);

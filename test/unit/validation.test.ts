@@ -264,6 +264,21 @@ describe('a reference to an entity of a KB file that has errors', () => {
     assert.match(JSON.stringify(hover?.contents), /Night Watch.*my kb\.yaml.* defines it, but that KB file has errors and is not loaded/);
   });
 
+  it('also for an entry that cannot be read itself (no summary, a bad kind or id), and tells two files of one name apart', async () => {
+    const files = {
+      [`${WORKSPACE}/.briefrc.yaml`]: 'kb: ["kb/**/*.yaml"]\n',
+      [`${WORKSPACE}/kb/bad.yaml`]: 'entities:\n  - id: night-watch\n    kind: group\n    name: Night Watch\n',
+      [`${WORKSPACE}/kb/y/bad.yaml`]: 'entities:\n  - id: Day Watch\n    kind: grop\n    name: Day Guard\n    aliases: [Sun Watch]\n    summary: S.\n',
+    };
+    const state = await miniProject(files);
+    assert.deepEqual(messages(state, '@[Night Watch] @[Day Watch] @[Day Guard] @[Sun Watch]').map(([, m]) => m), [
+      "Unknown entity '@[Night Watch]': kb/bad.yaml defines it, but that KB file has errors and is not loaded.",
+      "Unknown entity '@[Day Watch]': y/bad.yaml defines it, but that KB file has errors and is not loaded.",
+      "Unknown entity '@[Day Guard]': y/bad.yaml defines it, but that KB file has errors and is not loaded.",
+      "Unknown entity '@[Sun Watch]': y/bad.yaml defines it, but that KB file has errors and is not loaded.",
+    ]);
+  });
+
   it('in the editor, beside the last good version of the file: the entity that version lacks', async () => {
     const ws = miniWorkspace({ ...config, [`${WORKSPACE}/kb/my kb.yaml`]: good });
     const before = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });

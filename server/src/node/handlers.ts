@@ -31,6 +31,7 @@ import type { InlayHintOptions } from '../core/features/inlayHints';
 import { isBrief } from './openBriefIndex';
 import type { Session } from './session';
 import { uriToPath, type Folder } from './folders';
+import { isInside } from '../core/project';
 
 /** What the server offers; every entry has a handler below. */
 export function serverCapabilities(): ServerCapabilities {
@@ -252,10 +253,14 @@ export function registerHandlers(connection: Connection, session: Session, clien
       if (p.command !== SHOW_KB_ENTITY_COMMAND || typeof uri !== 'string' || typeof id !== 'string') {
         throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command or arguments: '${String(p.command)}'.`);
       }
+      // Only what its quick fix names: a YAML file in a workspace folder.
+      const file = uriToPath(uri);
+      if (file === undefined || !/\.ya?ml$/i.test(file) || !session.folders.paths.some((folder) => isInside(file, folder))) {
+        throw new ResponseError(ErrorCodes.InvalidParams, `'${SHOW_KB_ENTITY_COMMAND}' shows a KB file of the workspace, not '${uri}'.`);
+      }
       if (!client().window?.showDocument?.support) return null;
       const open = session.documents.get(uri);
-      const path = uriToPath(uri);
-      const text = open ? open.getText() : path === undefined ? undefined : await session.deps.workspace.readFile(path);
+      const text = open ? open.getText() : await session.deps.workspace.readFile(file);
       const idOn = (line: string) => /^\s*-?\s*id:\s*["']?([^"'#\s]*)["']?\s*(?:#.*)?$/.exec(line)?.[1];
       const line = (text ?? '').split(/\r\n?|\n/).findIndex((l) => idOn(l) === id);
       const at = { line: Math.max(line, 0), character: 0 };

@@ -161,6 +161,8 @@ export class Session {
   async loadWorkspace(withProgress: boolean): Promise<void> {
     await this.safely('loading the workspace', undefined, async () => {
       const progress = withProgress ? await withinTime(this.connection.window.createWorkDoneProgress().catch(() => undefined), PROGRESS_ASK_MS) : undefined;
+      // A `shutdown` may have come while the client was asked for a progress token.
+      if (!this.lifecycle.running) return;
       progress?.begin('Brief: indexing briefs', 0, 'loading the knowledge base', false);
       for (const path of this.folders.paths) await this.folders.ensure(path);
       const files = (await Promise.all(this.folders.paths.map(async (p) => (await this.folders.briefFiles(p)).map((f) => ({ folder: p, file: f }))))).flat();

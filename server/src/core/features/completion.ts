@@ -69,7 +69,9 @@ export class CompletionProvider {
       // Inside a closed `@[…]` (`@[Xi| Jinping]`), the rest of the name and its `]` are replaced
       // too; text after the cursor with another `@`, `[` or a comment's `%` before a `]` is not
       // this name's.
-      const rest = /^[^\]@[%]*\]/.exec(lineText.slice(position.character))?.[0].length ?? 0;
+      // Without that `]`, the rest of the word at the cursor (`@[Pu|tin`).
+      const after = lineText.slice(position.character);
+      const rest = /^[^\]@[%]*\]/.exec(after)?.[0].length ?? /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(after)?.[0].length ?? 0;
       return entityItems(project, bracket[0], lineRange(l, bracket.index, position.character + rest), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
     }
     const short = /(?<![\p{L}\p{N}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
@@ -84,7 +86,7 @@ export class CompletionProvider {
       // only the part the cursor is in is replaced, and the entity goes in brackets so that the
       // rest stays text (`@[Taliban]-led`, as the quick fix writes it).
       const part = /^[\p{L}\p{N}\p{M}_]*/u.exec(tail)?.[0] ?? '';
-      const glued = /^[.\-][\p{L}\p{N}]/u.test(tail.slice(part.length)) && project.resolver.kb.lookup(whole).length === 0;
+      const glued = /^[.\-][\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}]/u.test(tail.slice(part.length)) && project.resolver.kb.lookup(whole).length === 0;
       if (glued) end = position.character + part.length;
       return entityItems(project, short[0], lineRange(l, short.index, end), false, onClaim ? objectKinds(before.slice(0, short.index)) : undefined, glued);
     }
@@ -92,7 +94,7 @@ export class CompletionProvider {
     // A paragraph ends at a `-` (`p7-p9`: the cursor in `p7` replaces `p7` only).
     if (cite) return citationItems(project, cite, l, cite[2] === undefined ? wordEnd : position.character + (/^\w*/.exec(lineText.slice(position.character))?.[0].length ?? 0));
 
-    if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd);
+    if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd, lineText.slice(position.character, wordEnd));
     return empty;
   }
 }
@@ -195,7 +197,7 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
  * After the subject of a claim (and an optional `not`): the predicates, and `not`. Those that take
  * the subject's kind come first (a state: member-of before leads).
  */
-function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number): CompletionList {
+function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number, wordAfter: string): CompletionList {
   const subject = syntax.references.find((r) => r.line === line && /claim:\s*$/i.test(before.slice(0, r.start)));
   if (!subject || subject.end > character) return { isIncomplete: false, items: [] };
   const between = before.slice(subject.end);
@@ -213,7 +215,12 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
     sortText: String(i + 1).padStart(4, '0'),
     textEdit: { range: lineRange(line, wordStart, wordEnd), newText: p },
   }));
-  if (!m[1]) items.unshift({ label: 'not', kind: CompletionItemKind.Keyword, detail: 'the claim says the relation does not hold', sortText: '0000', textEdit: { range: lineRange(line, wordStart, character), newText: 'not ' } });
+  if (!m[1]) {
+    // `not` goes before the predicate under the cursor, or in place of `no` being typed.
+    const word = before.slice(wordStart) + wordAfter;
+    const newText = 'not'.startsWith(word.toLowerCase()) ? 'not ' : `not ${word}`;
+    items.unshift({ label: 'not', kind: CompletionItemKind.Keyword, detail: 'the claim says the relation does not hold', sortText: '0000', textEdit: { range: lineRange(line, wordStart, wordEnd), newText } });
+  }
   return { isIncomplete: false, items };
 }
 

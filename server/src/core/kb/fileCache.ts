@@ -15,6 +15,8 @@ import type { IncomingIndexData } from './incomingRelations';
 /** What reading one file on its own found: its entities or its source, and its diagnostics. */
 export interface FileReading {
   readonly entities?: Entity[];
+  /** Names written on entries that could not be read (see `EntityFile`); not kept by caches. */
+  readonly rejectedNames?: readonly string[];
   readonly source?: Source;
   readonly diagnostics: readonly Diagnostic[];
 }

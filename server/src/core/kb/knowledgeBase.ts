@@ -34,6 +34,8 @@ export class KnowledgeBase {
    * cross-file pass.
    */
   readonly heldBack = new Map<string, string>();
+  /** How messages name each file of `heldBack`: its name, with as many folders as tell it from the others. */
+  readonly heldFiles = new Map<string, string>();
 
   /**
    * @param names the name index's arrays for exactly these entities in this order, when a cache
@@ -61,13 +63,7 @@ export class KnowledgeBase {
   /** The file name (`mine.yaml`) of the KB file with errors that holds an entity of this name, if any. */
   heldIn(name: string): string | undefined {
     const uri = this.heldBack.size > 0 ? this.heldBack.get(normalizeName(name)) : undefined;
-    if (uri === undefined) return undefined;
-    const last = uri.slice(uri.lastIndexOf('/') + 1);
-    try {
-      return decodeURIComponent(last);
-    } catch {
-      return last;
-    }
+    return uri === undefined ? undefined : this.heldFiles.get(uri);
   }
 
   /** The entities a name denotes after normalisation (spec §3.3): none, one, or several. */
@@ -127,10 +123,16 @@ export interface KbInputs {
 export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cache?: FileReadingCache): KbLoadResult {
   const read = (input: DataFileInput, kind: 'entities' | 'source'): FileReading => {
     const hit = cache?.get(input, kind);
-    if (hit) return hit;
+    // A file with errors is read again: its reading tells a brief which names it holds, which a
+    // cache does not keep (and a file is broken only while someone is editing it).
+    if (hit && !anyError(hit.diagnostics)) return hit;
     const fresh = kind === 'source' ? readSourceFile(input) : readEntityFile(input);
-    const reading: FileReading = { ...('source' in fresh ? { source: fresh.source } : {}), ...('entities' in fresh ? { entities: fresh.entities } : {}), diagnostics: fresh.file.diagnostics };
-    cache?.set(input, kind, reading);
+    const reading: FileReading = {
+      ...('source' in fresh ? { source: fresh.source } : {}),
+      ...('entities' in fresh ? { entities: fresh.entities, rejectedNames: fresh.rejectedNames } : {}),
+      diagnostics: fresh.file.diagnostics,
+    };
+    if (!anyError(reading.diagnostics)) cache?.set(input, kind, reading);
     return reading;
   };
   // Structural pass: each file alone. Bundled entity files come first so that their ids win clashes.
@@ -236,7 +238,8 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
     lists.push(list);
     diagnostics.set(input.uri, list);
     const fresh = !anyError(list);
-    return { input, list, fresh, read: reading.entities ?? [], entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []) };
+    const written = [...(reading.entities ?? []).flatMap((e) => [e.id, e.name, ...e.aliases]), ...(reading.rejectedNames ?? [])];
+    return { input, list, fresh, written, entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []) };
   });
 
   const entities = new Map<string, Entity>();
@@ -291,10 +294,20 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
   // What the files with errors hold that the KB does not: each name, with the file that holds it.
   for (const c of clean ? [] : candidates) {
     if (!anyError(c.list)) continue;
-    for (const e of c.read) {
-      if (entities.has(e.id)) continue;
-      for (const name of [e.id, e.name, ...e.aliases]) if (kb.lookup(name).length === 0) kb.heldBack.set(normalizeName(name), c.input.uri);
+    for (const name of c.written) if (kb.lookup(name).length === 0) kb.heldBack.set(normalizeName(name), c.input.uri);
+  }
+  const held = [...new Set(kb.heldBack.values())].map((uri) => uri.split('/'));
+  for (const parts of held) {
+    const tail = (p: string[], n: number) => p.slice(-n).join('/');
+    let n = 1;
+    while (n < parts.length && held.some((other) => other !== parts && tail(other, n) === tail(parts, n))) n++;
+    let shown = tail(parts, n);
+    try {
+      shown = decodeURIComponent(shown);
+    } catch {
+      // Not percent-encoding after all: shown as it is.
     }
+    kb.heldFiles.set(parts.join('/'), shown);
   }
   return { result: { kb, diagnostics, lastGood }, added };
 }

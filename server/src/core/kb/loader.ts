@@ -3,7 +3,7 @@
  * problem as a diagnostic on the file. Cross-file checks (duplicate ids, targets, quotes) happen
  * in `knowledgeBase.ts`, once every file is read.
  */
-import { Field, YamlFile } from './yamlFile';
+import { Field, isScalarNode, YamlFile } from './yamlFile';
 import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source } from './model';
 import { ENTITY_KINDS, PREDICATES, type EntityKind } from '../kinds';
 
@@ -40,6 +40,8 @@ export const NO_IDENTIFIERS: Entity['identifiers'] = Object.freeze({});
 export interface EntityFile {
   readonly file: YamlFile;
   readonly entities: Entity[];
+  /** The ids, names and aliases written on entries that could not be read (a missing summary, a bad kind). */
+  readonly rejectedNames: string[];
 }
 
 /**
@@ -54,22 +56,24 @@ export function readEntityFile(input: DataFileInput): EntityFile {
     const file = new YamlFile(input.uri, '', 'kb-syntax');
     const mib = (input.text.length / 1024 / 1024).toFixed(1);
     file.report('kb-schema', `This KB file is too large to read (${mib} MiB; the limit for workspace KB files is ${MAX_WORKSPACE_KB_FILE / 1024 / 1024} MiB). Split it into several files.`, file.rangeOf(0, 0));
-    return { file, entities: [] };
+    return { file, entities: [], rejectedNames: [] };
   }
   const file = new YamlFile(input.uri, input.text, 'kb-syntax', { simple: true });
   const root = file.root('kb-schema', 'A KB file');
   const entities: Entity[] = [];
-  if (!root) return { file, entities };
+  const rejectedNames: string[] = [];
+  if (!root) return { file, entities, rejectedNames };
   const top = new Field(file, root, '', 'kb-schema').map(['entities']);
   const list = top?.('entities').list() ?? [];
   list.forEach((item, i) => {
-    const entity = readEntity(item, i, input.origin);
+    const entity = readEntity(item, i, input.origin, rejectedNames);
     if (entity) entities.push(entity);
   });
-  return { file, entities };
+  return { file, entities, rejectedNames };
 }
 
-function readEntity(item: Field, index: number, origin: EntityOrigin): Entity | undefined {
+/** Reads one entity; one that cannot be read leaves the names written on it in `rejectedNames`. */
+function readEntity(item: Field, index: number, origin: EntityOrigin, rejectedNames: string[]): Entity | undefined {
   const get = item.map(ENTITY_KEYS);
   if (!get) return undefined;
   const id = get('id').string({ pattern: ID, patternHint: 'ids are lower-case words joined by "-", e.g. tajikistan' });
@@ -82,7 +86,15 @@ function readEntity(item: Field, index: number, origin: EntityOrigin): Entity | 
   const identifiers = readIdentifiers(at('identifiers'));
   const relations = orNone(at('relations').list({ optional: true }).map((r) => readRelation(r)).filter(isDefined));
   const facts = orNone(at('facts').list({ optional: true }).map((f) => readFact(f)).filter(isDefined));
-  if (!id || !kind || !name || !summary) return undefined;
+  if (!id || !kind || !name || !summary) {
+    // As written, valid or not (`id: Night Watch`): a brief that names it is told where it is.
+    for (const key of ['id', 'name'] as const) {
+      const node = get(key).node;
+      if (isScalarNode(node) && typeof node.value === 'string') rejectedNames.push(node.value);
+    }
+    rejectedNames.push(...aliases);
+    return undefined;
+  }
   const idField = get('id');
   return {
     id,

@@ -23,7 +23,7 @@ export type AnyNode = YamlNode | SimpleNode;
 
 const isMapNode = (node: unknown): node is YAMLMap | SimpleMap => node instanceof SimpleMap || isMap(node);
 const isSeqNode = (node: unknown): node is { items: unknown[] } => node instanceof SimpleSeq || isSeq(node);
-const isScalarNode = (node: unknown): node is { value: unknown } => node instanceof SimpleScalar || isScalar(node);
+export const isScalarNode = (node: unknown): node is { value: unknown } => node instanceof SimpleScalar || isScalar(node);
 
 /** One diagnostic code per kind of problem a data file can have (docs/diagnostics.md lists them). */
 export type DataProblemCode =
