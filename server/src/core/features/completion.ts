@@ -67,9 +67,8 @@ export class CompletionProvider {
     const onClaim = syntax.claimLines.includes(l);
     if (bracket) {
       // Inside a closed `@[…]` (`@[Xi| Jinping]`), the rest of the name and its `]` are replaced
-      // too; text after the cursor with another `@`, `[` or a comment's `%` before a `]` is not
-      // this name's.
-      // Without that `]`, the rest of the word at the cursor (`@[Pu|tin`).
+      // too (text with another `@`, `[` or a comment's `%` before a `]` is not this name's);
+      // without such a `]`, the rest of the word at the cursor (`@[Pu|tin`).
       const after = lineText.slice(position.character);
       const rest = /^[^\]@[%]*\]/.exec(after)?.[0].length ?? /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(after)?.[0].length ?? 0;
       return entityItems(project, bracket[0], lineRange(l, bracket.index, position.character + rest), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
