@@ -253,6 +253,10 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // An alias that was typed is the label, and is inserted when it names one entity.
   { text: '@Put$0', includes: ['Putin'], absent: ['Vladimir Putin'], edits: { Putin: ['@Putin', '@Put'] } },
   { text: '@PR$0', includes: ['PRC'], edits: { PRC: ['@PRC', '@PR'] } },
+  // An acronym that matched is shown as itself, in the place its length ranks it: not the long
+  // name there, which would read as out of order.
+  { text: '@C$0', labels: ['CSTO', 'China', 'Shanghai Cooperation Organization', 'ETH Zürich', 'Republic of Tajikistan'], edits: { CSTO: ['@CSTO', '@C'] } },
+  { text: '@[Co$0', labels: ['Collective Security Treaty Organization', 'Shanghai Cooperation Organization', 'Republic of Tajikistan'] },
   { text: '@Russian$0', labels: ['Russian Federation'], edits: { 'Russian Federation': ['@[Russian Federation]', '@Russian'] } },
   { text: '@U.S$0', includes: ['US'], edits: { US: ['@US', '@U.S'] } },
   // An alias shared by two entities inserts the id, which names one of them.

@@ -40,6 +40,9 @@ const KIND_ICON: Record<EntityKind, CompletionItemKind> = {
   event: CompletionItemKind.Event,
 };
 
+/** An alias such as CSTO, U.S. or G20: capitals and digits (and dots), no word of lower case. */
+const ACRONYM = /^[\p{Lu}\p{N}.]+$/u;
+
 const SHORT_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/u;
 
 export const COMPLETION_TRIGGERS = ['@', '[', '^', ':'];
@@ -138,10 +141,12 @@ function entityItems(project: Project, written: string, replace: Range, bracket:
     const entity = kb.entities.get(m.id);
     if (!entity) return undefined;
     // When the canonical name itself starts with what was typed, offer it rather than a shorter
-    // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`.
+    // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`. An
+    // acronym that matched is shown as itself: `@C` lists CSS, ranked among the short names, not
+    // "Center for Security Studies" in that place.
     // (Keys, not names normalised again: this runs for fifty entities on every keystroke.)
     const nameKey = names.canonicalKey(m.entity);
-    const byName = matchScore(query, names.keys[nameKey]) >= PREFIX_SCORE;
+    const byName = matchScore(query, names.keys[nameKey]) >= PREFIX_SCORE && !ACRONYM.test(m.label);
     const label = byName ? entity.name : m.label;
     // Insert the label if it names this entity alone and a reference can hold it (a `]` would
     // close `@[…]` early); otherwise another form that does (the id usually); an entity with no
