@@ -15,6 +15,8 @@ import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './f
 import { NameIndex } from './nameIndex';
 import { IncomingRelations, incomingFromFound, type IncomingIndexData } from './incomingRelations';
 import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
+import { namesApart, relativeUri } from './fileNames';
+import { partOfCycles } from './partOfCycles';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
@@ -296,91 +298,14 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
     if (!anyError(c.list)) continue;
     for (const name of c.written) if (kb.lookup(name).length === 0) kb.heldBack.set(normalizeName(name), c.input.uri);
   }
-  const held = [...new Set(kb.heldBack.values())].map((uri) => uri.split('/'));
-  for (const parts of held) {
-    const tail = (p: string[], n: number) => p.slice(-n).join('/');
-    let n = 1;
-    while (n < parts.length && held.some((other) => other !== parts && tail(other, n) === tail(parts, n))) n++;
-    let shown = tail(parts, n);
-    try {
-      shown = decodeURIComponent(shown);
-    } catch {
-      // Not percent-encoding after all: shown as it is.
-    }
-    kb.heldFiles.set(parts.join('/'), shown);
-  }
+  for (const [uri, shown] of namesApart(new Set(kb.heldBack.values()))) kb.heldFiles.set(uri, shown);
   return { result: { kb, diagnostics, lastGood }, added };
-}
-
-/**
- * `to` as a path from the folder of `from` (`a.yaml`, `../kb/a.yaml`), as the analyst finds it
- * beside the file the message is on; `to` itself when the two are not on one scheme and host.
- */
-export function relativeUri(from: string, to: string): string {
-  const split = /^([a-z][\w+.-]*:\/\/[^/]*)(\/.*)$/i;
-  const f = split.exec(from);
-  const t = split.exec(to);
-  if (!f || !t || f[1] !== t[1]) return to;
-  const folder = f[2].split('/').slice(0, -1);
-  const target = t[2].split('/');
-  let common = 0;
-  while (common < folder.length && common < target.length - 1 && folder[common] === target[common]) common++;
-  const path = [...Array<string>(folder.length - common).fill('..'), ...target.slice(common)].join('/');
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
 
 /** The first entity of an id, in file order. */
 interface FirstEntity {
   readonly input: DataFileInput;
   readonly kind: Entity['kind'];
-}
-
-/**
- * `part-of` cycles (A part of B part of A): a warning on the relation that closes each cycle,
- * by file. The data stays usable; the analyst should still see the loop.
- */
-function partOfCycles(entities: readonly Entity[]): Map<string, Diagnostic[]> {
-  const byId = new Map(entities.map((e) => [e.id, e]));
-  const state = new Map<string, 'open' | 'done'>();
-  const found = new Map<string, Diagnostic[]>();
-  const reported = new Set<string>();
-  for (const root of entities) {
-    if (state.has(root.id)) continue;
-    // Iterative depth-first search: deep chains must not overflow the stack.
-    const path: { entity: Entity; next: number }[] = [{ entity: root, next: 0 }];
-    state.set(root.id, 'open');
-    while (path.length > 0) {
-      const top = path[path.length - 1];
-      const relations = top.entity.relations;
-      if (top.next >= relations.length) {
-        state.set(top.entity.id, 'done');
-        path.pop();
-        continue;
-      }
-      const relation = relations[top.next++];
-      if (relation.type !== 'part-of' || relation.negated) continue;
-      const target = byId.get(relation.target);
-      if (!target) continue;
-      const seen = state.get(target.id);
-      if (seen === 'open') {
-        const members = path.slice(path.findIndex((p) => p.entity.id === target.id)).map((p) => p.entity.id);
-        const key = [...members].sort().join(' ');
-        if (reported.has(key)) continue;
-        reported.add(key);
-        const list = found.get(relation.location.uri) ?? [];
-        list.push({ ...problem('kb-cycle', `part-of cycle: ${[...members, target.id].join(' → ')}.`, relation.location.range), severity: DiagnosticSeverity.Warning });
-        found.set(relation.location.uri, list);
-      } else if (!seen) {
-        state.set(target.id, 'open');
-        path.push({ entity: target, next: 0 });
-      }
-    }
-  }
-  return found;
 }
 
 function problem(code: DataProblemCode, message: string, range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {
