@@ -205,7 +205,11 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onCodeAction((p, token) =>
     onBrief(documentUri(p), token, [], 'code actions', async (doc, f) => {
       rangeParam(p.range);
-      return service.codeActions(doc, f.state, codeActionContext(p.context), await stubFiles(f));
+      const context = codeActionContext(p.context);
+      // Only "Add … to the workspace KB" needs the KB and config files' texts; editors ask for
+      // code actions at every move of the cursor, so they are read only when it can be offered.
+      const canAdd = context.diagnostics.some((d) => d.code === 'unknown-reference');
+      return service.codeActions(doc, f.state, context, canAdd ? await stubFiles(f) : undefined);
     }),
   );
 
