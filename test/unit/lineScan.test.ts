@@ -26,7 +26,7 @@ describe('inline scanner: names of bracket references', () => {
       const comment = line.indexOf('%%');
       const scanEnd = comment < 0 ? line.length : comment;
       for (let i = line.indexOf('@['); i >= 0 && i < scanEnd; i = line.indexOf('@[', i)) {
-        if (i > 0 && /[\p{L}\p{N}_@]/u.test(line[i - 1])) {
+        if (i > 0 && /[\p{L}\p{N}\p{M}_@]/u.test(line[i - 1])) {
           i++;
           continue;
         }

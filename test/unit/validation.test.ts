@@ -22,6 +22,7 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'ambiguous reference', text: 'In @Georgia today.', expect: [['ambiguous-reference', '@Georgia']] },
   { name: 'trailing dot and possessive are not part of the name', text: 'Backed by @Russia. And @China\'s view.', expect: [] },
   { name: 'email addresses and doubled @ are not references', text: 'Mail analyst@example.org or @@Nobody.', expect: [] },
+  { name: 'an @ after a letter with a combining mark (decomposed text) starts no reference', text: 'Mail rene\u0301@example.org or \u0915\u093f@Nobody.', expect: [] },
   { name: 'escaped @ and [ are literal', text: 'Literal \\@Nobody and \\[^nowhere].', expect: [] },
   { name: 'inline code holds no references', text: 'Write `@Nobody` like this.', expect: [] },
   { name: 'fenced code holds nothing', text: '```\n@Nobody [^nowhere] %% brief-disable nothing\nclaim: @A foo @B\n```\n@Tajikistan', expect: [] },

@@ -20,7 +20,8 @@ export interface InlineSink {
 const NAME_START = /[\p{L}\p{N}]/uy;
 // Combining marks continue a name so that decomposed text (e.g. "Zu\u0308rich") stays one name.
 const NAME_REST = /[\p{L}\p{N}\p{M}_.\-]*/uy;
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
+// A combining mark belongs to the letter before it: "rene\u0301@example.org" is glued as "rené@…" is.
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
 /** The characters that can start an escape, code span, comment, reference or citation. */
 const SPECIAL = /[\\`%@[]/g;
 

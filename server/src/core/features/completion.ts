@@ -66,7 +66,7 @@ export class CompletionProvider {
     const comment = syntax.comments.find((c) => c.range.start.line === l && c.range.start.character <= position.character);
     if (comment) return directiveItems(before, l, wordEnd);
 
-    const bracket = /(?<![\p{L}\p{N}_@\\])@\[([^\]]*)$/u.exec(before);
+    const bracket = /(?<![\p{L}\p{N}\p{M}_@\\])@\[([^\]]*)$/u.exec(before);
     const onClaim = syntax.claimLines.includes(l);
     if (bracket) {
       // Inside a closed `@[…]` (`@[Xi| Jinping]`), the rest of the name and its `]` are replaced
@@ -76,7 +76,7 @@ export class CompletionProvider {
       const rest = /^[^\]@[%]*\]/.exec(after)?.[0].length ?? /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(after)?.[0].length ?? 0;
       return entityItems(project, bracket[0], lineRange(l, bracket.index, position.character + rest), true, onClaim ? objectKinds(before.slice(0, bracket.index)) : undefined);
     }
-    const short = /(?<![\p{L}\p{N}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
+    const short = /(?<![\p{L}\p{N}\p{M}_@\\])@([\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     if (short) {
       // The rest of the name after the cursor is replaced too, but not the `.` or `-` that ends
       // it: like the parser (spec §3.3), that is the sentence's punctuation, not the name's.
