@@ -11,7 +11,7 @@ import { prng } from '../helpers/prng';
 
 const NAME_START = /[\p{L}\p{N}]/uy;
 const NAME_REST = /[\p{L}\p{N}\p{M}_.\-]*/uy;
-const WORD = /^[\p{L}\p{N}_]$/u;
+const WORD = /^[\p{L}\p{N}\p{M}_]$/u;
 
 /** The short references of a line without code, comments, citations or escapes, by the rule. */
 function expected(line: string): string[] {
