@@ -489,9 +489,10 @@ describe('brief-lint (the real process)', () => {
     });
 
     it('names the config it means when the broken one came by --config', () => {
-      const dir = folder({ 'conf/ci.yaml': 'kb: [kb/local.yaml]\n', 'conf/kb/local.yaml': 'entities: []\n', 'work/a.brief': '@Tajikistan\n' });
+      // A config named by --config outside the current folder is the workspace folder of its own.
+      const dir = folder({ 'conf/ci.yaml': 'kb: [../elsewhere/x.yaml]\n', 'elsewhere/x.yaml': 'entities: []\n', 'work/a.brief': '@Tajikistan\n' });
       const r = lintJson(path.join(dir, 'work'), ['--config', '../conf/ci.yaml']);
-      assert.deepEqual(r.results.map((x) => `${x.file} ${x.message}`), ["../conf/ci.yaml KB path 'kb/local.yaml' refused: it leads outside the workspace folder."]);
+      assert.deepEqual(r.results.map((x) => `${x.file} ${x.message}`), ["../conf/ci.yaml KB path '../elsewhere/x.yaml' refused: it leads outside the workspace folder."]);
       assert.equal(r.status, 2);
       assert.match(r.stderr, /see the diagnostics on \.\.\/conf\/ci\.yaml\)/);
     });
@@ -578,5 +579,93 @@ describe('brief-lint (regressions)', () => {
     const r = lintJson(dir, ['--kb', 'kb/broken.yaml']);
     assert.deepEqual(brief(r.results), ['kb/broken.yaml:2:1 kb-syntax']);
     assert.equal(r.status, 1);
+  });
+});
+
+describe('brief-lint (paths and configs as a CI job names them)', () => {
+  after(() => {
+    for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const entity = (id: string, name: string) => `  - id: ${id}\n    kind: group\n    name: ${name}\n    summary: A local test entity.\n`;
+
+  it('a KB file shared by two configs: a clash only one project has is reported, whichever config comes first', () => {
+    const dir = folder({
+      'kb/shared.yaml': `entities:\n${entity('night-watch', 'Night Watch')}`,
+      'kb/t2.yaml': `entities:\n${entity('night-watch', 'Night Watch Two')}${entity('day-watch', 'Day Watch')}`,
+      'team1/.briefrc.yaml': 'kb: [../kb/shared.yaml]\n',
+      'team1/a.brief': '@[Night Watch]\n',
+      'team2/.briefrc.yaml': 'kb: [../kb/t2.yaml, ../kb/shared.yaml]\n',
+      'team2/b.brief': '@[Day Watch]\n',
+    });
+    // team1 comes first and finds nothing wrong with shared.yaml; team2's project has the clash.
+    const alone = lintJson(dir, ['team2']);
+    const clashes = brief(alone.results).filter((r) => r.endsWith('kb-duplicate-id'));
+    assert.ok(clashes.some((r) => r.startsWith('kb/shared.yaml')), JSON.stringify(alone.results));
+    const whole = lintJson(dir);
+    assert.equal(whole.status, 1, whole.stderr);
+    assert.deepEqual(brief(whole.results).filter((r) => r.endsWith('kb-duplicate-id')), clashes);
+  });
+
+  it('a path through a symbolic link to the current folder is the same file, with the same config', () => {
+    const dir = folder({
+      'real/.briefrc.yaml': 'kb: [kb/local.yaml]\n',
+      'real/kb/local.yaml': `entities:\n${entity('night-watch', 'Night Watch')}`,
+      'real/a.brief': '@[Night Watch]\n',
+    });
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'link'));
+    const cwd = path.join(dir, 'real'); // what a shell in `link` has as its current folder
+    const viaLink = path.join(dir, 'link');
+    for (const args of [['a.brief'], [`${viaLink}/a.brief`], ['--config', `${viaLink}/.briefrc.yaml`, `${viaLink}/a.brief`], [`${viaLink}/*.brief`], [`${viaLink}/**/*.brief`]]) {
+      const r = run(cwd, args);
+      assert.deepEqual({ status: r.status, stdout: r.stdout, stderr: r.stderr }, { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n', stderr: '' }, args.join(' '));
+    }
+  });
+
+  it('--config outside the current folder: its kb: paths name files beside it, as the note advises', () => {
+    const dir = folder({
+      'p/.briefrc.yaml': 'kb: [kb/local.yaml]\n',
+      'p/kb/local.yaml': `entities:\n${entity('night-watch', 'Night Watch')}`,
+      'p/x.brief': '@[Night Watch]\n',
+      'q/keep': '',
+    });
+    const q = path.join(dir, 'q');
+    assert.match(run(q, ['../p/x.brief']).stderr, /name the config with --config/);
+    const r = run(q, ['--config', '../p/.briefrc.yaml', '../p/x.brief']);
+    assert.deepEqual({ status: r.status, stdout: r.stdout, stderr: r.stderr }, { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n', stderr: '' });
+  });
+
+  it('says why a path cannot be read: a loop of symbolic links is not "no such file"', () => {
+    const dir = folder({ 'a.brief': 'Fine: @Tajikistan.\n' });
+    fs.symlinkSync('l2.brief', path.join(dir, 'l1.brief'));
+    fs.symlinkSync('l1.brief', path.join(dir, 'l2.brief'));
+    const r = run(dir, ['l1.brief', 'a.brief']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^brief-lint: cannot read l1\.brief: too many levels of symbolic links/m);
+  });
+
+  it('text: a line break in a KB name cannot start a line of its own', () => {
+    const dir = folder({
+      'kb/odd.yaml': 'entities:\n  - id: odd\n    kind: group\n    name: "Night Watch\\nfake.brief:1:1: error fake: injected"\n    summary: S.\n',
+      'a.brief': '@[Night Watch]\n',
+    });
+    const r = run(dir, ['--kb', 'kb/odd.yaml', 'a.brief']);
+    assert.doesNotMatch(r.stdout, /^fake\.brief/m, r.stdout);
+    assert.match(r.stdout, /Night Watch\\u000afake\.brief/);
+    assert.equal(r.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: /.test(l)).length, 1, r.stdout);
+  });
+
+  it('a file named with ? or * is that file, not a glob', () => {
+    const dir = folder({ 'q?.brief': '@Nobody\n', 'qx.brief': '@Nobody\n' });
+    assert.deepEqual(filesOf(lintJson(dir, ['q?.brief']).results), ['q?.brief']);
+    const none = run(dir, ['z*.brief']);
+    assert.equal(none.status, 2, 'a glob that matches nothing is still a glob');
+    assert.match(none.stderr, /no file matches z\*\.brief/);
+  });
+
+  it('checks a file named like a config (ci.briefrc.yaml) as a config, not as a KB file', () => {
+    const dir = folder({ 'ci.briefrc.yaml': 'rules: { unknown-reference: warning }\n' });
+    const r = run(dir, ['ci.briefrc.yaml']);
+    assert.deepEqual({ status: r.status, stdout: r.stdout }, { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n' }, r.stderr);
   });
 });

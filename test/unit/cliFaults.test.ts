@@ -48,6 +48,12 @@ fs.promises.readFile = async function (file, ...rest) {
   strike(file);
   return readFile.call(this, file, ...rest);
 };
+// Folders are listed with fs.promises.readdir (nodeWorkspace.ts): only 'eacces' applies there.
+const readdir = fs.promises.readdir;
+fs.promises.readdir = async function (dir, ...rest) {
+  strike(dir);
+  return readdir.call(this, dir, ...rest);
+};
 const openSync = fs.openSync;
 fs.openSync = function (file, ...rest) {
   strike(file);
@@ -303,5 +309,52 @@ describe('brief-lint when files fail under it', function () {
     assert.ok(!fs.existsSync(path.join(dir, '.briefrc.yaml')), 'the fault happened');
     assert.equal(run.status, 1, run.stderr);
     assert.deepEqual(results(run), EXPECTED);
+  });
+
+  it('a .briefrc.yaml that cannot be read (permission denied): exit 2, the briefs under it not checked, the others linted', () => {
+    const dir = folder({ ...BRIEFS, '.briefrc.yaml': 'rules: { unknown-reference: off }\n', 'team/.briefrc.yaml': 'rules: { unsupported-claim: error }\n', 'team/t.brief': 'claim: @Russia member-of @CSTO\n' });
+    const options = unreadableOptions();
+    let run: Run;
+    if (options) {
+      fs.chmodSync(path.join(dir, 'team', '.briefrc.yaml'), 0o000);
+      run = lint(dir, ['--format', 'json'], {}, options);
+    } else {
+      run = lint(dir, ['--format', 'json'], { 'team/.briefrc.yaml': 'eacces' });
+    }
+    assertReported(run, 'team/.briefrc.yaml', /permission denied/);
+    assert.match(run.stderr, /^brief-lint: not checked: team\/t\.brief \(its config team\/\.briefrc\.yaml cannot be read\)$/m);
+    // The root config still applies to the others: its rule turns unknown-reference off.
+    assert.deepEqual(results(run), ['sub/c.brief:1:1 contradicted-claim']);
+  });
+
+  it('a folder that cannot be read (permission denied): exit 2 and its name, whether searched or named, the others linted', () => {
+    const dir = folder({ ...BRIEFS, 'secret/s.brief': '@Nobody\n' });
+    const options = unreadableOptions();
+    const runs: Run[] = [];
+    if (options) {
+      fs.chmodSync(path.join(dir, 'secret'), 0o000);
+      runs.push(lint(dir, ['--format', 'json'], {}, options), lint(dir, ['--format', 'json', 'secret', 'a.brief', 'b.brief', 'sub'], {}, options));
+    } else {
+      runs.push(lint(dir, ['--format', 'json'], { secret: 'eacces' }), lint(dir, ['--format', 'json', 'secret', 'a.brief', 'b.brief', 'sub'], { secret: 'eacces' }));
+    }
+    for (const run of runs) {
+      assertReported(run, 'cannot read folder secret', /permission denied/);
+      assert.deepEqual(results(run), EXPECTED);
+    }
+  });
+
+  it('a report that cannot be written (a full disk): exit 2 and a message, however clean the briefs', function () {
+    if (!fs.existsSync('/dev/full')) this.skip();
+    const dir = folder({ 'b.brief': 'Fine: @Tajikistan.\n' });
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      for (const format of ['text', 'sarif']) {
+        const run = lint(dir, ['--format', format], {}, { stdio: ['ignore', full, 'pipe'] });
+        assert.equal(run.status, 2, `--format ${format}: ${run.stderr}`);
+        assert.match(run.stderr, /^brief-lint: cannot write the report: .*no space left/im);
+      }
+    } finally {
+      fs.closeSync(full);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot'
 import { decodeFrame, encodeFrame, sealFrame } from '../../server/src/core/kb/snapshotFrame';
 import { decodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { loadProject } from '../../server/src/core/project';
-import { DiskReadingCache, prune } from '../../server/src/node/kbCache';
+import { DiskReadingCache, KEEP_SNAPSHOTS, PRUNE_EVERY, prune } from '../../server/src/node/kbCache';
 import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import { prng } from '../helpers/prng';
@@ -384,6 +384,18 @@ describe('KB reading cache on disk', () => {
     assert.deepEqual(fs.readdirSync(user).filter((f) => f.endsWith('.kbs')).sort(), [`${hex(0)}.kbs`, `${hex(1)}.kbs`]);
     prune(user, { now, bytes: 1 });
     assert.deepEqual(fs.readdirSync(user).filter((f) => f.endsWith('.kbs')), [`${hex(0)}.kbs`], 'the newest stays');
+  });
+
+  it('keeps to its limits while one process writes many snapshots, not only at its first write', () => {
+    const user = path.join(folder, 'user');
+    const cache = new DiskReadingCache([], user);
+    const written = KEEP_SNAPSHOTS + 2 * PRUNE_EVERY;
+    for (let i = 0; i < written; i++) {
+      const version: DataFileInput = { ...input, uri: `file:///kb/v${i}.yaml`, text: `${RICH_KB}# version ${i}\n` };
+      cache.set(version, 'entities', fresh(version, 'entities'));
+    }
+    const kept = files().length;
+    assert.ok(kept < KEEP_SNAPSHOTS + PRUNE_EVERY, `${kept} snapshots after ${written} writes`);
   });
 
   it('keeps a snapshot it reads: a hit makes it the most recently used', () => {

@@ -35,11 +35,19 @@ export function toLintResult(file: string, d: Diagnostic): LintResult {
 }
 
 export function formatText(results: readonly LintResult[], filesChecked: number): string {
-  const lines = results.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
+  const lines = results.map((r) => `${oneLine(r.file)}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${oneLine(r.message)}`);
   const count = (s: Severity) => results.filter((r) => r.severity === s).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const summary = `${plural(filesChecked, 'file')} checked: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('information') + count('hint'), 'note')}.`;
   return [...lines, summary].join('\n') + '\n';
+}
+
+/**
+ * Text output is one line per diagnostic, which problem matchers in CI read: a line break in a
+ * message (a KB name may hold one) or a file name must not start a line that looks like another.
+ */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatJson(results: readonly LintResult[]): string {

@@ -39,16 +39,22 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function lint(options: LintOptions, cwd: string): Promise<number> {
-  const ws = new NodeWorkspace();
-  const dataDir = toPosix(bundledDataDir());
   const problems: string[] = [];
+  const shown = (file: string) => path.posix.relative(cwd, file) || file;
+  const ws = new NodeWorkspace({
+    // A folder brief-lint cannot enter would pass for one without briefs, and CI would go green.
+    unreadableFolder: (folder, error) => {
+      if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') problems.push(`cannot read folder ${shown(folder)}: ${why(error)}`);
+    },
+  });
+  const dataDir = toPosix(bundledDataDir());
   /** Notes for stderr that change no result, one per config they are about. */
   const notes = new Map<string, string>();
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 
   /** Each config and KB file read once as strict UTF-8 (see `readOnce`). */
   const reads = new Map<string, Promise<Reading>>();
-  const extraKb = options.kb.map((k) => toPosix(path.resolve(cwd, k)));
+  const extraKb = await Promise.all(options.kb.map((k) => asSeenFrom(cwd, toPosix(path.resolve(cwd, k)))));
   for (const [i, file] of extraKb.entries()) {
     const read = await readUtf8(file);
     if ('problem' in read) {
@@ -57,7 +63,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     }
     reads.set(file, Promise.resolve(read));
   }
-  const explicitConfig = options.config ? toPosix(path.resolve(cwd, options.config)) : undefined;
+  const explicitConfig = options.config ? await asSeenFrom(cwd, toPosix(path.resolve(cwd, options.config))) : undefined;
   if (explicitConfig) {
     const read = await readUtf8(explicitConfig);
     if ('problem' in read) {
@@ -68,7 +74,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   }
   // Data files named on the command line that are not the bundled KB are checked as extra KB files.
   const bundledData = (f: string) => isInside(f, dataDir);
-  const namedKb = dataFiles.filter((f) => !bundledData(f) && path.posix.basename(f) !== CONFIG_FILE_NAME);
+  const namedKb = dataFiles.filter((f) => !bundledData(f) && !isConfigFile(f));
 
   const cache = defaultReadingCache();
   const projects = new Map<string, Promise<ProjectState>>();
@@ -76,7 +82,10 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     const key = configPath ?? '';
     let p = projects.get(key);
     if (!p) {
-      p = loadProject(ws, { bundledDataDir: dataDir, folder: cwd, configPath: configPath ?? null, extraKbFiles: [...extraKb, ...namedKb], trusted: true, cache });
+      // The current folder is the workspace folder, whose files `kb:` paths may name; a config
+      // named by --config outside it is the workspace folder of its own (it was chosen by hand).
+      const folder = configPath && !isInside(configPath, cwd) ? path.posix.dirname(configPath) : cwd;
+      p = loadProject(ws, { bundledDataDir: dataDir, folder, configPath: configPath ?? null, extraKbFiles: [...extraKb, ...namedKb], trusted: true, cache });
       projects.set(key, p);
     }
     return p;
@@ -86,22 +95,28 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const results: LintResult[] = [];
   /** Config files with an error, as shown. */
   const brokenConfigs = new Set<string>();
-  const shown = (file: string) => path.posix.relative(cwd, file) || file;
   let checked = 0;
-  const reportedFiles = new Set<string>();
+  // A KB file shared by projects of several configs is reported for each of them: a clash of ids
+  // may exist in one project only. What two projects both find is reported once.
+  const reported = new Set<string>();
   const reportFile = (uri: string, diagnostics: readonly Diagnostic[]) => {
-    if (reportedFiles.has(uri)) return;
-    reportedFiles.add(uri);
     const file = path.posix.relative(cwd, toPosix(fileURLToPath(uri)));
-    for (const d of diagnostics) results.push(toLintResult(file, d));
+    for (const d of diagnostics) {
+      const result = toLintResult(file, d);
+      const key = JSON.stringify(result);
+      if (reported.has(key)) continue;
+      reported.add(key);
+      results.push(result);
+    }
   };
   // The server reads config and KB files as the editor shows them; in CI a file that is not
   // UTF-8 is unreadable input, as a brief is (its names would hold replacement characters).
-  const readOnce = (file: string): Promise<Reading> => {
+  // `ifThere`: a file found by searching that is gone by now is no problem (the first read decides).
+  const readOnce = (file: string, ifThere = false): Promise<Reading> => {
     let read = reads.get(file);
     if (!read) {
       read = readUtf8(file).then((r) => {
-        if ('problem' in r) problems.push(`cannot read ${shown(file)}: ${r.problem}`);
+        if ('problem' in r && !(ifThere && r.missing)) problems.push(`cannot read ${shown(file)}: ${r.problem}`);
         return r;
       });
       reads.set(file, read);
@@ -115,12 +130,22 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       problems.push(`cannot read ${shown(brief)}: ${read.problem}`);
       continue;
     }
+    let configPath = explicitConfig ?? (await nearestConfig(path.posix.dirname(brief), cwd));
+    if (configPath && !explicitConfig) {
+      const config = await readOnce(configPath, true);
+      // Gone since it was seen: as if it had never been there. Any other failure leaves the
+      // brief's rules and KB files unknown, and a result without them would be a guess.
+      if ('problem' in config && config.missing) configPath = undefined;
+      else if ('problem' in config) {
+        problems.push(`not checked: ${shown(brief)} (its config ${shown(configPath)} cannot be read)`);
+        continue;
+      }
+    }
     checked++;
-    const configPath = explicitConfig ?? (await nearestConfig(ws, path.posix.dirname(brief), cwd));
     if (!configPath) {
       // The spec looks for a config up to the current folder only: say so when one above a brief
       // outside it goes unused, or the analyst's rules and KB files are dropped without a word.
-      const unused = await configOutside(ws, path.posix.dirname(brief), cwd);
+      const unused = await configOutside(path.posix.dirname(brief), cwd);
       if (unused && !notes.has(unused)) notes.set(unused, `note: ${shown(unused)} is not used for ${shown(brief)}: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ${shown(path.posix.dirname(unused))}, or name the config with --config)`);
     }
     const state = await projectFor(configPath);
@@ -148,7 +173,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       const read = await readOnce(f);
       if ('problem' in read) continue;
       checked++;
-      if (path.posix.basename(f) === CONFIG_FILE_NAME) {
+      if (isConfigFile(f)) {
         // Loaded as the config it is, so that where its `kb:` paths lead is checked too.
         const configUri = ws.toUri(f);
         const diagnostics = (await projectFor(f)).fileDiagnostics.get(configUri) ?? [];
@@ -179,8 +204,10 @@ async function collectInputs(args: readonly string[], cwd: string, ws: NodeWorks
   const add = (f: string) => (/\.ya?ml$/.test(f) ? dataFiles.add(f) : briefs.add(f));
   const inputs = args.length > 0 ? args : ['.'];
   for (const arg of inputs) {
-    const abs = toPosix(path.resolve(cwd, arg));
-    if (/[*?]/.test(arg)) {
+    const abs = await asSeenFrom(cwd, toPosix(path.resolve(cwd, arg)));
+    const stat = await fs.stat(abs).catch((error: NodeJS.ErrnoException) => error);
+    // A file whose name holds `*` or `?` is that file, not a glob.
+    if (/[*?]/.test(arg) && stat instanceof Error) {
       const pattern = globToRegExp(abs);
       const base = abs.slice(0, abs.search(/[*?]/)).replace(/\/[^/]*$/, '') || '/';
       const matches = (await ws.listFiles(base, true)).filter((f) => pattern.test(f));
@@ -188,20 +215,45 @@ async function collectInputs(args: readonly string[], cwd: string, ws: NodeWorks
       matches.forEach(add);
       continue;
     }
-    const stat = await fs.stat(abs).catch(() => undefined);
-    if (!stat) problems.push(`cannot read ${arg}: no such file or folder`);
+    if (stat instanceof Error) problems.push(`cannot read ${arg}: ${why(stat, 'no such file or folder')}`);
     else if (stat.isDirectory()) (await ws.listFiles(abs, true)).filter((f) => f.endsWith('.brief')).forEach((f) => briefs.add(f));
     else add(abs);
   }
   return { briefs: [...briefs].sort(), dataFiles: [...dataFiles].sort() };
 }
 
-/** The `.briefrc.yaml` of the nearest folder at or above `dir`, up to the current folder. */
-async function nearestConfig(ws: NodeWorkspace, dir: string, cwd: string): Promise<string | undefined> {
+/**
+ * An absolute path as seen from the current folder. The current folder comes with its symbolic
+ * links resolved, and a path typed as `$PWD/a.brief` may come through one: a path outside the
+ * current folder whose folder (the part before any glob) really lies inside it is written from
+ * there, so that it finds its config and is shown as the same file however it was named.
+ */
+async function asSeenFrom(cwd: string, abs: string): Promise<string> {
+  if (isInside(abs, cwd)) return abs;
+  const segments = abs.split('/');
+  const glob = segments.findIndex((segment) => /[*?]/.test(segment));
+  const cut = glob < 0 ? segments.length - 1 : glob;
+  const folder = segments.slice(0, cut).join('/') || '/';
+  const real = await fs.realpath(folder).then(toPosix, () => undefined);
+  if (real === undefined || real === folder || !isInside(real, cwd)) return abs;
+  return [real, ...segments.slice(cut)].join('/');
+}
+
+/** A config file given as a path: `.briefrc.yaml`, or one named like it (`ci.briefrc.yaml`). */
+function isConfigFile(file: string): boolean {
+  const name = path.posix.basename(file);
+  return name === CONFIG_FILE_NAME || name.endsWith(CONFIG_FILE_NAME);
+}
+
+/**
+ * The `.briefrc.yaml` of the nearest folder at or above `dir`, up to the current folder. One
+ * that is there but cannot be read counts: the caller reports it rather than pass over it.
+ */
+async function nearestConfig(dir: string, cwd: string): Promise<string | undefined> {
   let current = dir;
   while (isInside(current, cwd)) {
     const candidate = `${current}/${CONFIG_FILE_NAME}`;
-    if ((await ws.readFile(candidate)) !== undefined) return candidate;
+    if (await present(candidate)) return candidate;
     if (current === cwd) break;
     current = path.posix.dirname(current);
   }
@@ -212,16 +264,26 @@ async function nearestConfig(ws: NodeWorkspace, dir: string, cwd: string): Promi
  * For a brief outside the current folder: the `.briefrc.yaml` nearest above it, below the folder
  * that holds both it and the current folder. Without --config it is not used.
  */
-async function configOutside(ws: NodeWorkspace, dir: string, cwd: string): Promise<string | undefined> {
+async function configOutside(dir: string, cwd: string): Promise<string | undefined> {
   for (let current = dir; !isInside(current, cwd) && !isInside(cwd, current); current = path.posix.dirname(current)) {
     const candidate = `${current}/${CONFIG_FILE_NAME}`;
-    if ((await ws.readFile(candidate)) !== undefined) return candidate;
+    if (await present(candidate)) return candidate;
   }
   return undefined;
 }
 
-/** A file's text, or why it cannot be read (the run then exits with 2). */
-type Reading = { text: string } | { problem: string };
+/** Whether something other than a folder is at `file` (readable or not). */
+async function present(file: string): Promise<boolean> {
+  try {
+    return !(await fs.stat(file)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+}
+
+/** A file's text, or why it cannot be read (the run then exits with 2); `missing` when it is not there. */
+type Reading = { text: string } | { problem: string; missing?: boolean };
 
 /** A file's text as strict UTF-8, or why it cannot be read. */
 async function readUtf8(file: string): Promise<Reading> {
@@ -233,8 +295,8 @@ async function readUtf8(file: string): Promise<Reading> {
     if (!stat.isFile()) return { problem: 'not a regular file' };
     bytes = await fs.readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { problem: code === 'EISDIR' ? 'it is a folder' : code === 'ENOENT' ? 'no such file' : (error as Error).message };
+    const failure = error as NodeJS.ErrnoException;
+    return { problem: why(failure, 'no such file'), missing: failure.code === 'ENOENT' };
   }
   // isUtf8 is as strict as a fatal TextDecoder (overlong forms, surrogates) and several times
   // faster on a large brief; like the decoder (and VS Code), a leading byte order mark is dropped.
@@ -243,17 +305,39 @@ async function readUtf8(file: string): Promise<Reading> {
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
+/** Why a file or folder could not be read, in words; `missing` says how to put ENOENT. */
+function why(error: NodeJS.ErrnoException, missing = 'no such file or folder'): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return missing;
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links (a loop?)';
+    case 'ENOTDIR':
+      return 'a part of its path is not a folder';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    default:
+      return error.message;
+  }
+}
+
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
 // `brief-lint … | head` closes the pipe early: the rest of the output has nowhere to go, which is
-// no reason to crash with a stack trace; the run still ends with its own exit status.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
-}
+// no reason to crash with a stack trace; the run still ends with its own exit status. Any other
+// failure to write (a full disk under `> report.sarif`) must not pass for a clean run.
+let outputFailure: NodeJS.ErrnoException | undefined;
+const noteFailure = (error: NodeJS.ErrnoException | null | undefined) => {
+  if (error && error.code !== 'EPIPE') outputFailure ??= error;
+};
+for (const stream of [process.stdout, process.stderr]) stream.on('error', noteFailure);
 
 main(process.argv.slice(2)).then(exitOnceWritten, (error: unknown) => {
   process.stderr.write(`brief-lint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -268,11 +352,17 @@ main(process.argv.slice(2)).then(exitOnceWritten, (error: unknown) => {
 function exitOnceWritten(code: number): void {
   process.exitCode = code;
   // The callback of an empty write runs once everything written before it is flushed (pipes
-  // and terminals may be asynchronous). If a stream never calls back, the loop still drains
-  // and the process ends with the same status.
+  // and terminals may be asynchronous), with the error of a write that failed. If a stream never
+  // calls back, the loop still drains and the process ends with the same status.
   let streams = 2;
-  const flushed = () => {
-    if (--streams === 0) process.exit(code);
+  const flushed = (error?: Error | null) => {
+    noteFailure(error as NodeJS.ErrnoException | null | undefined);
+    if (--streams > 0) return;
+    if (outputFailure) {
+      process.stderr.write(`brief-lint: cannot write the report: ${why(outputFailure)}\n`);
+      process.exit(2);
+    }
+    process.exit(code);
   };
   process.stdout.write('', flushed);
   process.stderr.write('', flushed);

@@ -48,8 +48,8 @@ export class DiskReadingCache implements FileReadingCache {
    */
   private readonly names = new WeakMap<DataFileInput, { kind: string; origin: string; name: string }>();
 
-  /** Whether this process has pruned the write folder (once, after its first write). */
-  private pruned = false;
+  /** Files this process has written; the folder is pruned after the first and every PRUNE_EVERY-th since. */
+  private writes = 0;
 
   /**
    * @param readFolders folders searched for readings, in order (the shipped one first)
@@ -105,7 +105,7 @@ export class DiskReadingCache implements FileReadingCache {
     return undefined;
   }
 
-  /** Stores a file in the write folder, if there is one, and prunes the folder after the first write. */
+  /** Stores a file in the write folder, if there is one, and prunes the folder after the first write and every PRUNE_EVERY-th. */
   private write(name: string, encode: () => Uint8Array): void {
     if (!this.writeFolder) return;
     try {
@@ -118,10 +118,9 @@ export class DiskReadingCache implements FileReadingCache {
       // The cache is an optimisation: a read-only or full disk only makes the next start slower.
       return;
     }
-    if (!this.pruned) {
-      this.pruned = true;
-      prune(this.writeFolder);
-    }
+    // A run that writes many snapshots (a project of hundreds of KB files) keeps to the limits
+    // as it goes, not only once.
+    if (this.writes++ % PRUNE_EVERY === 0) prune(this.writeFolder);
   }
 
   /**
@@ -217,6 +216,8 @@ function stampRecordName(stamp: string, kind: string, origin: string): string {
  */
 export const KEEP_SNAPSHOTS = 200;
 export const KEEP_BYTES = 512 * 1024 * 1024;
+/** How many writes of one process may pass between two prunings. */
+export const PRUNE_EVERY = 50;
 /** Temporary files older than this were left by a process that died while writing. */
 const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 

@@ -18,8 +18,10 @@ export class NodeWorkspace implements Workspace {
   /**
    * @param options.stamps whether files get stamps (default true)
    * @param options.now the clock that decides whether a file has settled (tests set it)
+   * @param options.unreadableFolder told of each folder `listFiles` cannot list (brief-lint
+   *   reports it: a folder it cannot enter would otherwise pass as one without briefs)
    */
-  constructor(private readonly options: { stamps?: boolean; now?: () => number } = {}) {}
+  constructor(private readonly options: { stamps?: boolean; now?: () => number; unreadableFolder?: (folder: string, error: NodeJS.ErrnoException) => void } = {}) {}
 
   /**
    * Read synchronously: briefs and KB files are small, and each asynchronous step (open, stat,
@@ -67,7 +69,8 @@ export class NodeWorkspace implements Workspace {
       let entries: import('fs').Dirent[];
       try {
         entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch {
+      } catch (error) {
+        this.options.unreadableFolder?.(dir, error as NodeJS.ErrnoException);
         return;
       }
       for (const entry of entries) {
