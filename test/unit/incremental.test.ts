@@ -11,7 +11,7 @@ import { validateBrief } from '../../server/src/core/validation';
 import { addFolder, MemoryWorkspace, REPO_ROOT } from '../helpers/memoryWorkspace';
 import { prng } from '../helpers/prng';
 
-const FRAGMENTS = ['---', '``', '~~~', 'a', ' ', '@', '@[', ']', '[^', 'carlson-2021:p7', 'claim: ', 'not ', 'member-of', '%%', ' brief-disable', '`', '```', '\n', '#', '- ', '---', 'é', '😀', '@Tajikstan', '@[Xi Jinping]'];
+const FRAGMENTS = ['---', '``', '~~~', 'a', ' ', '@', '@[', ']', '[^', 'carlson-2021:p7', 'claim: ', 'not ', 'member-of', '%%', ' brief-disable', '`', '```', '\n', '#', '- ', '---', 'é', '😀', '@Tajikstan', '@[Xi Jinping]', '\r', '\r\n'];
 
 describe('incremental reparsing', () => {
   const base = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'long.brief'), 'utf8');
@@ -63,6 +63,19 @@ describe('incremental reparsing', () => {
         assert.deepEqual(incremental, check(parseText(text)), `after step ${step}`);
       }
       assert.ok(problems > 300, 'the edits produced too few problems to test anything');
+    });
+  }
+
+  const MIXED: { name: string; before: string; after: string }[] = [
+    { name: 'an edit that joins a lone \\r and a \\n into one line break', before: '# H\n@Russia\rX\n@Tajikstan here\n', after: '# H\n@Russia\r\n@Tajikstan here\n' },
+    { name: 'an edit that splits a \\r\\n into two line breaks', before: '# H\n@Russia\r\n@Tajikstan\n', after: '# H\n@Russia\r@CSTO\n@Tajikstan\n' },
+  ];
+  for (const c of MIXED) {
+    it(`equals a fresh parse after ${c.name}`, () => {
+      const edited = reparseText(parseText(c.before), c.after);
+      const fresh = parseText(c.after);
+      assert.deepEqual(edited.starts, fresh.starts, 'line starts');
+      assert.deepEqual(edited.syntax, fresh.syntax);
     });
   }
 

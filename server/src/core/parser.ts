@@ -115,6 +115,9 @@ export function reparseText(previous: ParsedText, text: string): ParsedText {
   const endOld = old.length - suffix;
   const endNew = body.length - suffix;
   if (hasLineBreak(old, p, endOld) || hasLineBreak(body, p, endNew)) return parseText(text);
+  // A `\r` just before the change and a `\n` just after it: the edit joins them into one line
+  // break (`\rX\n` → `\r\n`) or splits one (`\r\n` → `\r@CSTO\n`), though neither span holds one.
+  if (p > 0 && old.charCodeAt(p - 1) === 13 && suffix > 0 && old.charCodeAt(endOld) === 10) return parseText(text);
   // Both changed spans lie inside one line: find it, and bail out where structure could change.
   const starts = previous.starts;
   const l = lineAtOffset(starts, p);
