@@ -62,3 +62,16 @@ describe('parser: the claim keyword', () => {
     assert.ok(claims > 1000, `only ${claims} claim keywords in the random lines`);
   });
 });
+
+describe('lines with a U+2028 or U+2029 inside', () => {
+  // The editor shows them as characters of the line (only \n, \r and \r\n break lines there).
+  it('a heading keeps them in its text', () => {
+    const headings = parseBrief('# Head\u2028ing\n## Two\u2029parts\n').headings.map((h) => h.text);
+    assert.deepStrictEqual(headings, ['Head\u2028ing', 'Two\u2029parts']);
+  });
+
+  it('a directive is read to the end of its line', () => {
+    const { directives } = parseBrief('%% brief-disable-next-line unknown-reference -- a note\u2028that wraps\n@Nobody\n');
+    assert.strictEqual(directives.length, 1);
+  });
+});

@@ -57,6 +57,7 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   // Directives
   { name: 'disable-next-line for one rule', text: '%% brief-disable-next-line unknown-reference\n@Nobody\n@Nobody', expect: [['unknown-reference', '@Nobody']] },
   { name: 'disable-next-line for every rule', text: '%% brief-disable-next-line\n@Nobody [^nowhere]', expect: [] },
+  { name: 'disable-next-line with a U+2028 in its note', text: '%% brief-disable-next-line unknown-reference -- a note\u2028that wraps\n@Nobody', expect: [] },
   { name: 'disable and enable a region', text: '%% brief-disable unknown-reference\n@Nobody\n%% brief-enable unknown-reference\n@Nobody', expect: [['unknown-reference', '@Nobody']] },
   { name: 'disable everything, enable one rule', text: '%% brief-disable\n@Nobody [^nowhere]\n%% brief-enable unknown-source\n@Nobody [^nowhere]', expect: [['unknown-source', 'nowhere']] },
   { name: "a directive's reason after --: not read as rule names", text: '%% brief-disable-next-line unknown-reference -- a name the KB lacks %% yet\n@Nobody\n@Zzother', expect: [['unknown-reference', '@Zzother']] },

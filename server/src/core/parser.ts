@@ -23,8 +23,9 @@ import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
 const FENCE_CLOSE = /^(`{3,}|~{3,})\s*$/;
-const HEADING = /^(#{1,6}) (.*)$/;
-const DIRECTIVE = /^(\s*)brief-(disable-next-line|disable|enable)(?=$|[\s,])(.*)$/;
+// `s`: a U+2028 or U+2029 inside a line is a character of it, as in the editor, not the end of `.`.
+const HEADING = /^(#{1,6}) (.*)$/s;
+const DIRECTIVE = /^(\s*)brief-(disable-next-line|disable|enable)(?=$|[\s,])(.*)$/s;
 
 /** The mutable lists one parse fills, line by line, in document order. */
 interface Collector {
