@@ -12,6 +12,7 @@ import {
   DiagnosticSeverity,
   ErrorCodes,
   FileChangeType,
+  LSPErrorCodes,
   HoverRequest,
   InitializeRequest,
   RegistrationRequest,
@@ -281,6 +282,35 @@ describe('language server (the real process, over JSON-RPC)', () => {
       assert.match(onPredicate, /Contradicted/);
       assert.match(onPredicate, /excludes Uzbekistan/);
       assert.equal(await client.hover(uri, positionOf(text, 'is cited', 2)), null);
+    });
+
+    it('a request on a brief cancelled at once answers RequestCancelled or in full, never empty', async () => {
+      const text = '# Central Asia\n@Tajikistan and @Ta\n%% region\nclaim: @Uzbekistan member-of @CSTO\n%% endregion\n';
+      const uri = uriOf(path.join(ws, 'cancel.brief'));
+      await client.open(uri, text);
+      const textDocument = { uri };
+      const requests: [string, unknown][] = [
+        ['textDocument/hover', { textDocument, position: positionOf(text, '@Tajikistan', 2) }],
+        ['textDocument/completion', { textDocument, position: positionOf(text, '@Ta\n', 3) }],
+        ['textDocument/foldingRange', { textDocument }],
+        ['textDocument/documentSymbol', { textDocument }],
+        ['textDocument/semanticTokens/full', { textDocument }],
+      ];
+      for (const [method, params] of requests) {
+        const full = await client.request<unknown>(method, params);
+        assert.ok(full !== null && JSON.stringify(full).length > 20, `${method}: the full answer is not empty (${JSON.stringify(full)})`);
+        let refused = 0;
+        for (let i = 0; i < 20; i++) {
+          try {
+            assert.deepEqual(await client.requestCancelled<unknown>(method, params), full, `${method}: a cancelled request answered, but not in full`);
+          } catch (error) {
+            if (!(error instanceof ResponseError)) throw error;
+            assert.equal(error.code, LSPErrorCodes.RequestCancelled, `${method}: ${error.message}`);
+            refused++;
+          }
+        }
+        assert.ok(refused > 0, `${method}: none of 20 requests cancelled at once was refused`);
+      }
     });
 
     /** Applies a completion item's edit to the line, as an editor would. */

@@ -1,7 +1,7 @@
 /**
  * The feature requests of the language server, each a thin call into the core's language
  * service. `onBrief` does the shared part once: find the open brief and its folder, check for
- * cancellation, and answer a default instead of failing.
+ * cancellation (answered with RequestCancelled), and answer a default instead of failing.
  */
 import {
   ErrorCodes,
@@ -102,8 +102,14 @@ function codeActionContext(context: { diagnostics?: unknown } | undefined): Code
   return context as CodeActionContext;
 }
 
+const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+
 export function registerHandlers(connection: Connection, session: Session, client: () => ClientCapabilities, options: () => HandlerOptions): void {
-  /** Runs `run` on an open brief and its folder; answers `fallback` otherwise or when cancelled. */
+  /**
+   * Runs `run` on an open brief and its folder; answers `fallback` when there is none. A request
+   * cancelled meanwhile gets RequestCancelled, not an empty answer: a client that keeps a late
+   * answer would otherwise clear the brief's colours or outline, or remember "no completions".
+   */
   const onBrief = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, folder: Folder) => T | Promise<T>): Promise<T> =>
     session.answer(what, fallback, async () => {
       const open = session.documents.get(uri);
@@ -113,7 +119,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
       const { version, languageId } = open;
       const text = open.getText();
       const folder = await session.folders.forUri(uri);
-      if (token.isCancellationRequested) return fallback;
+      if (token.isCancellationRequested) throw cancelled();
       const document = open.version === version ? open : TextDocument.create(uri, languageId, version, text);
       return run(document, folder);
     });
@@ -126,10 +132,10 @@ export function registerHandlers(connection: Connection, session: Session, clien
     // cancellation waiting on the pipe is read, before the token is looked at.
     const letMessagesIn = () => new Promise((resolve) => setTimeout(resolve, 1));
     await letMessagesIn();
-    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    if (token.isCancellationRequested) throw cancelled();
     const result = await compute();
     await letMessagesIn();
-    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    if (token.isCancellationRequested) throw cancelled();
     return result;
   };
   const scopes = () => session.folders.loaded();
@@ -188,7 +194,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
         if (Date.now() - last < 10) return;
         await new Promise((resolve) => setTimeout(resolve, 1));
         last = Date.now();
-        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+        if (token.isCancellationRequested) throw cancelled();
       };
       return cancellable(token, () => service.workspaceSymbolsAsync(p.query, scopes(), pause));
     }),
@@ -198,7 +204,8 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onCodeLens((p, token) =>
     session.answer('code lens', [], async () => {
       await session.openBriefs.sync();
-      return token.isCancellationRequested ? [] : service.kbCodeLenses(documentUri(p), scopes());
+      if (token.isCancellationRequested) throw cancelled();
+      return service.kbCodeLenses(documentUri(p), scopes());
     }),
   );
 
