@@ -87,6 +87,19 @@ describe('KB loader (spec §4.2)', () => {
     assert.equal(d.range.start.line, 6); // the relation's `- type:` line
   });
 
+  it('reads a file whose lines end in a lone \\r (YAML counts it as a line break, as editors do)', () => {
+    for (const ending of ['\r\n', '\r']) {
+      const r = load(BASE.replace(/\n/g, ending));
+      assert.deepEqual(codes(r), [], JSON.stringify(ending));
+      const [beta] = r.kb.lookup('beta');
+      assert.equal(beta?.name, 'Beta');
+      assert.equal(beta.location.range.start.line, 5, "beta's `- id:` line");
+      const broken = load(`entities:\n${entity('alpha', RELATION('gamma', 'Alpha borders Beta'))}`.replace(/\n/g, ending));
+      assert.deepEqual(codes(broken), ['kb-unknown-target']);
+      assert.equal(broken.diagnostics.get('file:///kb.yaml')?.[0].range.start.line, 6);
+    }
+  });
+
   it('keeps serving the last good version of a file that breaks', () => {
     const good = load(BASE);
     assert.ok(good.kb.entities.has('alpha'));

@@ -63,7 +63,10 @@ export class YamlFile {
    *   since KB files are large and plain; text it does not take goes to `yaml` as before
    */
   constructor(readonly uri: string, private readonly text: string, syntaxCode: DataProblemCode, options: { simple?: boolean } = {}) {
-    const simple = options.simple ? parseSimpleYaml(text) : undefined;
+    // YAML 1.2 and editors count a lone `\r` as a line break, the `yaml` package does not. As a
+    // `\n` it has the same length, so every offset stays that of the file as written.
+    const yaml = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+    const simple = options.simple ? parseSimpleYaml(yaml) : undefined;
     if (simple) {
       this.simpleRoot = simple;
       this.doc = new Document() as Document.Parsed;
@@ -71,7 +74,7 @@ export class YamlFile {
     }
     // Nodes are read one by one and aliases are never expanded, so an alias bomb stays small.
     // Duplicate keys are reported by `Field.map` with a set: the parser's own check is quadratic.
-    this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+    this.doc = parseDocument(yaml, { prettyErrors: false, uniqueKeys: false });
     const [first] = this.doc.errors;
     if (first) {
       // One slip often cascades into hundreds of parser errors: the first one says what to fix.
