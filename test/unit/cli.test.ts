@@ -663,6 +663,18 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     assert.match(none.stderr, /no file matches z\*\.brief/);
   });
 
+  it('- reads one brief from standard input, shown as <stdin>, with the current folder\'s config', () => {
+    const dir = folder({ '.briefrc.yaml': 'rules: { ambiguous-reference: error }\n', 'a.brief': '@Nobody\n' });
+    const piped = (input: string | Buffer, args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA }, input, encoding: 'utf8' });
+    const r = piped('Fine: @Tajikistan.\n@Georgia\n', ['--format', 'json', '-', 'a.brief']);
+    assert.deepEqual(brief(JSON.parse(r.stdout) as JsonResult[]), ['<stdin>:2:1 ambiguous-reference', 'a.brief:1:1 unknown-reference']);
+    assert.equal((JSON.parse(r.stdout) as JsonResult[])[0].severity, 'error', 'the config in the current folder applies');
+    assert.equal(r.status, 1);
+    const latin = piped(Buffer.from('Caf\xe9\n', 'latin1'), ['-']);
+    assert.equal(latin.status, 2);
+    assert.match(latin.stderr, /^brief-lint: cannot read <stdin>: it is not UTF-8 text$/m);
+  });
+
   it('checks a file named like a config (ci.briefrc.yaml) as a config, not as a KB file', () => {
     const dir = folder({ 'ci.briefrc.yaml': 'rules: { unknown-reference: warning }\n' });
     const r = run(dir, ['ci.briefrc.yaml']);

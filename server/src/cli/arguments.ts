@@ -9,10 +9,11 @@ export interface LintOptions {
   readonly version: boolean;
 }
 
-export const USAGE = `Usage: brief-lint [options] [path|glob …]
+export const USAGE = `Usage: brief-lint [options] [path|glob|- …]
 
 Checks briefs (*.brief) against Brief's knowledge base. With no path, every *.brief under
-the current folder. KB, source and .briefrc.yaml files given as paths are checked too.
+the current folder; - reads one brief from standard input, shown as <stdin>. KB, source and
+.briefrc.yaml files given as paths are checked too.
 
 Options:
   --format text|json|sarif  output format (default: text)

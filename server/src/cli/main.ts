@@ -125,7 +125,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   };
 
   for (const brief of briefs) {
-    const read = await readUtf8(brief);
+    const read = brief === stdinPath(cwd) ? await readStdin() : await readUtf8(brief);
     if ('problem' in read) {
       problems.push(`cannot read ${shown(brief)}: ${read.problem}`);
       continue;
@@ -204,6 +204,10 @@ async function collectInputs(args: readonly string[], cwd: string, ws: NodeWorks
   const add = (f: string) => (/\.ya?ml$/.test(f) ? dataFiles.add(f) : briefs.add(f));
   const inputs = args.length > 0 ? args : ['.'];
   for (const arg of inputs) {
+    if (arg === '-') {
+      briefs.add(stdinPath(cwd));
+      continue;
+    }
     const abs = await asSeenFrom(cwd, toPosix(path.resolve(cwd, arg)));
     const stat = await fs.stat(abs).catch((error: NodeJS.ErrnoException) => error);
     // A file whose name holds `*` or `?` is that file, not a glob.
@@ -300,6 +304,28 @@ async function readUtf8(file: string): Promise<Reading> {
   }
   // isUtf8 is as strict as a fatal TextDecoder (overlong forms, surrogates) and several times
   // faster on a large brief; like the decoder (and VS Code), a leading byte order mark is dropped.
+  if (!isUtf8(bytes)) return { problem: 'it is not UTF-8 text' };
+  const text = bytes.toString('utf8');
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/**
+ * Where the brief read from standard input (`brief-lint -`, for editors and pipes) stands: in the
+ * current folder, whose `.briefrc.yaml` it uses, shown as `<stdin>`.
+ */
+function stdinPath(cwd: string): string {
+  return `${cwd}/<stdin>`;
+}
+
+/** Standard input as a brief's text, read to its end. */
+async function readStdin(): Promise<Reading> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  } catch (error) {
+    return { problem: why(error as NodeJS.ErrnoException) };
+  }
+  const bytes = Buffer.concat(chunks);
   if (!isUtf8(bytes)) return { problem: 'it is not UTF-8 text' };
   const text = bytes.toString('utf8');
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
