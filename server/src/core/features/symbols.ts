@@ -1,7 +1,8 @@
 /**
  * Symbols. Document symbols: the outline of a brief, its headings nested by level and each claim
  * under the heading whose section holds it. Workspace symbols: KB entities and the headings of
- * every indexed brief, fuzzy matched on their normalised names.
+ * every indexed brief, fuzzy matched on their normalised names. A query written as a reference
+ * (`@csto`, `@[Xi Jinping]`) is matched as the name it holds.
  */
 import { SymbolKind, type DocumentSymbol, type Range, type SymbolInformation } from 'vscode-languageserver-types';
 import type { BriefSyntax, Claim, EntityReference } from '../syntax';
@@ -86,7 +87,7 @@ export class WorkspaceSymbolProvider {
 
   /** Scores every candidate into `scored`, yielding after each batch. */
   private *score(query: string, scopes: readonly FolderScope[], scored: Scored[]): Generator<void> {
-    const q = normalizeName(query);
+    const q = normalizeName(asName(query));
     const seen = new Set<string>();
     let count = 0;
     for (const { project, index } of scopes) {
@@ -113,6 +114,13 @@ export class WorkspaceSymbolProvider {
 }
 
 type Scored = { score: number; symbol: SymbolInformation };
+
+/** The name a query written as a reference holds: `@csto` → `csto`, `@[Xi Jinping]` (or `@[Xi`, still being typed) → `Xi Jinping`. */
+export function asName(query: string): string {
+  const q = query.trim();
+  if (q.startsWith('@[')) return q.slice(2).replace(/\]$/, '');
+  return q.startsWith('@') ? q.slice(1) : q;
+}
 
 function best(scored: Scored[]): SymbolInformation[] {
   scored.sort((a, b) => b.score - a.score || compareAlphabetically(a.symbol.name, b.symbol.name));
