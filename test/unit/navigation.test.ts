@@ -261,6 +261,11 @@ describe('navigation', () => {
       { query: 'tmln', expect: ['Timeline'] },
       { query: 'zürich', expect: ['ETH Zürich'] },
       { query: 'zzzz', expect: [] },
+      // Written as a reference, as analysts type entities: the name it holds.
+      { query: '@csto', expect: ['Collective Security Treaty Organization'] },
+      { query: '@[Xi Jinping]', expect: ['Xi Jinping'] },
+      { query: '@[Xi Jinp', expect: ['Xi Jinping'] },
+      { query: '@[tmln]', expect: ['Timeline'] },
     ];
     for (const c of cases) {
       it(`'${c.query}'`, () => {

@@ -33,6 +33,9 @@ import { HoverProvider } from './features/hover';
 import { CompletionProvider } from './features/completion';
 import { DefinitionProvider } from './features/definition';
 import { KbReferencesProvider, ReferencesProvider } from './features/references';
+import { KbTargetProvider } from './features/kbTargets';
+import type { KbFilesAsSeen } from './features/kbYaml';
+import type { WrittenEntry } from './features/kbEntries';
 import { DocumentHighlightProvider } from './features/documentHighlight';
 import { DocumentSymbolProvider, WorkspaceSymbolProvider } from './features/symbols';
 import { FoldingProvider } from './features/folding';
@@ -54,19 +57,23 @@ export interface LanguageService {
   validateSyntax(syntax: BriefSyntax, project: Project): Diagnostic[];
   hover(document: TextDocument, project: Project, position: Position): Hover | null;
   complete(document: TextDocument, project: Project, position: Position): CompletionList;
-  definition(document: TextDocument, project: Project, position: Position): LocationLink[];
-  references(document: TextDocument, scope: FolderScope, position: Position, includeDeclaration: boolean): Location[];
-  /** References from a position in a KB YAML file (an entity's entry). */
-  kbReferences(uri: string, scopes: readonly FolderScope[], position: Position, includeDeclaration: boolean): Location[];
+  /** `seen`, here and below: the KB files as the analyst sees them, where KB positions are taken (kbYaml.ts); as loaded when absent. */
+  definition(document: TextDocument, project: Project, position: Position, seen?: KbFilesAsSeen): LocationLink[];
+  references(document: TextDocument, scope: FolderScope, position: Position, includeDeclaration: boolean, seen?: KbFilesAsSeen): Location[];
+  /** References from a position in a KB YAML file (an entity's entry, or a `target:` value among `entries`, those of the file's text). */
+  kbReferences(uri: string, scopes: readonly FolderScope[], position: Position, includeDeclaration: boolean, seen?: KbFilesAsSeen, entries?: readonly WrittenEntry[]): Location[];
+  /** Definition and hover on a `target:` value of a KB YAML file whose text has `entries`. */
+  kbDefinition(entries: readonly WrittenEntry[], projects: readonly Project[], position: Position, seen: KbFilesAsSeen): LocationLink[];
+  kbHover(entries: readonly WrittenEntry[], projects: readonly Project[], position: Position): Hover | null;
   documentHighlights(document: TextDocument, project: Project, position: Position): DocumentHighlight[];
   documentSymbols(document: TextDocument): DocumentSymbol[];
-  workspaceSymbols(query: string, scopes: readonly FolderScope[]): SymbolInformation[];
+  workspaceSymbols(query: string, scopes: readonly FolderScope[], seen?: KbFilesAsSeen): SymbolInformation[];
   /** The same, calling `pause` between batches (it may wait, or throw to stop: cancellation). */
-  workspaceSymbolsAsync(query: string, scopes: readonly FolderScope[], pause: () => Promise<void>): Promise<SymbolInformation[]>;
+  workspaceSymbolsAsync(query: string, scopes: readonly FolderScope[], pause: () => Promise<void>, seen?: KbFilesAsSeen): Promise<SymbolInformation[]>;
   foldingRanges(document: TextDocument): FoldingRange[];
   documentLinks(document: TextDocument, project: Project): DocumentLink[];
   /** "N mentions in M briefs" on each entity of a KB YAML file. */
-  kbCodeLenses(uri: string, scopes: readonly FolderScope[]): CodeLens[];
+  kbCodeLenses(uri: string, scopes: readonly FolderScope[], seen?: KbFilesAsSeen): CodeLens[];
   codeActions(document: TextDocument, state: ProjectState, context: CodeActionContext, stubFiles?: KbStubFiles): CodeAction[];
   prepareRename(document: TextDocument, project: Project, position: Position): { range: Range; placeholder: string } | RenameRefusal | null;
   rename(document: TextDocument, project: Project, position: Position, newName: string, inputs: RenameInputs): WorkspaceEdit | RenameRefusal | null;
@@ -96,6 +103,7 @@ export function createLanguageService(): LanguageService {
   const definition = new DefinitionProvider();
   const references = new ReferencesProvider();
   const kbReferences = new KbReferencesProvider();
+  const kbTargets = new KbTargetProvider();
   const highlights = new DocumentHighlightProvider();
   const documentSymbols = new DocumentSymbolProvider();
   const workspaceSymbols = new WorkspaceSymbolProvider();
@@ -112,16 +120,18 @@ export function createLanguageService(): LanguageService {
     validateSyntax: (syntax, project) => validateBrief(syntax, project.resolver.kb, project.resolver, project.severities),
     hover: (document, project, position) => hover.provideHover(parse(document), project, position),
     complete: (document, project, position) => completion.provideCompletion(parse(document), (line) => lineText(document, line), project, position),
-    definition: (document, project, position) => definition.provideDefinition(parse(document), project, position),
-    references: (document, scope, position, includeDeclaration) => references.provideReferences(document.uri, parse(document), scope, position, includeDeclaration),
-    kbReferences: (uri, scopes, position, includeDeclaration) => kbReferences.provideKbReferences(uri, scopes, position, includeDeclaration),
+    definition: (document, project, position, seen) => definition.provideDefinition(parse(document), project, position, seen),
+    references: (document, scope, position, includeDeclaration, seen) => references.provideReferences(document.uri, parse(document), scope, position, includeDeclaration, seen),
+    kbReferences: (uri, scopes, position, includeDeclaration, seen, entries) => kbReferences.provideKbReferences(uri, scopes, position, includeDeclaration, seen, entries),
+    kbDefinition: (entries, projects, position, seen) => kbTargets.provideDefinition(entries, projects, position, seen),
+    kbHover: (entries, projects, position) => kbTargets.provideHover(entries, projects, position),
     documentHighlights: (document, project, position) => highlights.provideDocumentHighlights(parse(document), project, position),
     documentSymbols: (document) => documentSymbols.provideDocumentSymbols(parse(document), document.getText()),
-    workspaceSymbols: (query, scopes) => workspaceSymbols.provideWorkspaceSymbols(query, scopes),
-    workspaceSymbolsAsync: (query, scopes, pause) => workspaceSymbols.provideWorkspaceSymbolsAsync(query, scopes, pause),
+    workspaceSymbols: (query, scopes, seen) => workspaceSymbols.provideWorkspaceSymbols(query, scopes, seen),
+    workspaceSymbolsAsync: (query, scopes, pause, seen) => workspaceSymbols.provideWorkspaceSymbolsAsync(query, scopes, pause, seen),
     foldingRanges: (document) => folding.provideFoldingRanges(parse(document), document.getText()),
     documentLinks: (document, project) => links.provideDocumentLinks(parse(document), project),
-    kbCodeLenses: (uri, scopes) => codeLenses.provideCodeLenses(uri, scopes),
+    kbCodeLenses: (uri, scopes, seen) => codeLenses.provideCodeLenses(uri, scopes, seen),
     codeActions: (document, state, context, stubFiles) => codeActions.provideCodeActions(document, parse(document), state, context, stubFiles),
     prepareRename: (document, project, position) => rename.prepareRename(parse(document), project, position),
     rename: (document, project, position, newName, inputs) => rename.provideRename(document, parse(document), project, position, newName, inputs),

@@ -1,7 +1,9 @@
 /**
  * The feature requests of the language server, each a thin call into the core's language
  * service. `onBrief` does the shared part once: find the open brief and its folder, check for
- * cancellation (answered with RequestCancelled), and answer a default instead of failing.
+ * cancellation (answered with RequestCancelled), and answer a default instead of failing;
+ * `onKbFile` the same for a KB YAML file open in the editor. Requests that show or take
+ * positions in KB files get the KB files as the analyst sees them (kbFilesSeen.ts).
  */
 import {
   ErrorCodes,
@@ -10,6 +12,8 @@ import {
   MarkupKind,
   ResponseError,
   type DocumentSymbol,
+  type Hover,
+  type LocationLink,
   type SymbolInformation,
   type CancellationToken,
   type ClientCapabilities,
@@ -31,7 +35,10 @@ import type { InlayHintOptions } from '../core/features/inlayHints';
 import { isBrief } from './openBriefIndex';
 import type { Session } from './session';
 import { uriToPath, type Folder } from './folders';
-import { isInside } from '../core/project';
+import { isInside, type Project } from '../core/project';
+import type { KbFilesAsSeen } from '../core/features/kbYaml';
+import type { WrittenEntry } from '../core/features/kbEntries';
+import { KbFilesSeen } from './kbFilesSeen';
 
 /** What the server offers; every entry has a handler below. */
 export function serverCapabilities(): ServerCapabilities {
@@ -140,16 +147,43 @@ export function registerHandlers(connection: Connection, session: Session, clien
   };
   const scopes = () => session.folders.loaded();
   const { service } = session;
+  const kbFiles = new KbFilesSeen(session.documents, session.deps.workspace);
+
+  /** The folders whose KB reads the file `uri` (a bundled file: every folder's; without folders, the fallback project's). */
+  const kbFolders = async (uri: string): Promise<Folder[]> => {
+    const reading = scopes().filter((f) => f.state.kbLoad.diagnostics.has(uri));
+    if (reading.length > 0) return reading;
+    const own = await session.folders.forUri(uri);
+    return own.state.kbLoad.diagnostics.has(uri) ? [own] : [];
+  };
+  /** Runs `run` on a KB YAML file open in the editor: its entries as the editor has them, the projects of its folders. */
+  const onKbFile = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, entries: readonly WrittenEntry[], projects: Project[], seen: KbFilesAsSeen) => T): Promise<T> =>
+    session.answer(what, fallback, async () => {
+      const open = session.documents.get(uri);
+      const folders = open && !isBrief(open) ? await kbFolders(uri) : [];
+      if (!open || folders.length === 0) return fallback;
+      const seen = await kbFiles.of(folders);
+      const entries = await kbFiles.entriesNow(uri);
+      if (token.isCancellationRequested) throw cancelled();
+      return run(open, entries, folders.map((f) => f.project), seen);
+    });
+  /** Whether a request is on a document open in the editor that is not a brief (maybe a KB file). */
+  const onYaml = (uri: string) => {
+    const open = session.documents.get(uri);
+    return open !== undefined && !isBrief(open);
+  };
 
   // Hovers and documentation are written in Markdown; a client that lists only plain text gets it.
   const showsMarkdown = (formats: readonly string[] | undefined) => formats === undefined || formats.includes(MarkupKind.Markdown);
   const asPlainText = (content: MarkupContent): MarkupContent => ({ kind: MarkupKind.PlainText, value: markdownToPlainText(content.value) });
+  const hoverForClient = (hover: Hover | null) => {
+    if (!hover || showsMarkdown(client().textDocument?.hover?.contentFormat) || !MarkupContent.is(hover.contents)) return hover;
+    return { ...hover, contents: asPlainText(hover.contents) };
+  };
   connection.onHover((p, token) =>
-    onBrief(documentUri(p), token, null, 'hover', (doc, f) => {
-      const hover = service.hover(doc, f.project, at(doc, p.position));
-      if (!hover || showsMarkdown(client().textDocument?.hover?.contentFormat) || !MarkupContent.is(hover.contents)) return hover;
-      return { ...hover, contents: asPlainText(hover.contents) };
-    }),
+    onYaml(documentUri(p))
+      ? onKbFile(documentUri(p), token, null, 'hover', (doc, entries, projects) => hoverForClient(service.kbHover(entries, projects, at(doc, p.position))))
+      : onBrief(documentUri(p), token, null, 'hover', (doc, f) => hoverForClient(service.hover(doc, f.project, at(doc, p.position)))),
   );
   connection.onCompletion((p, token) =>
     onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => {
@@ -158,11 +192,11 @@ export function registerHandlers(connection: Connection, session: Session, clien
       return { ...list, items: list.items.map((item) => (MarkupContent.is(item.documentation) ? { ...item, documentation: asPlainText(item.documentation) } : item)) };
     }),
   );
+  const linksForClient = (links: LocationLink[]) => (client().textDocument?.definition?.linkSupport ? links : linksToLocations(links));
   connection.onDefinition((p, token) =>
-    onBrief(documentUri(p), token, [], 'definition', (doc, f) => {
-      const links = service.definition(doc, f.project, at(doc, p.position));
-      return client().textDocument?.definition?.linkSupport ? links : linksToLocations(links);
-    }),
+    onYaml(documentUri(p))
+      ? onKbFile(documentUri(p), token, [], 'definition', (doc, entries, projects, seen) => linksForClient(service.kbDefinition(entries, projects, at(doc, p.position), seen)))
+      : onBrief(documentUri(p), token, [], 'definition', async (doc, f) => linksForClient(service.definition(doc, f.project, at(doc, p.position), await kbFiles.of([f])))),
   );
   connection.onReferences((p, token) =>
     session.answer('references', [], async () => {
@@ -170,10 +204,14 @@ export function registerHandlers(connection: Connection, session: Session, clien
       const document = session.documents.get(documentUri(p));
       if (document && isBrief(document)) {
         const folder = await session.folders.forUri(documentUri(p));
-        return cancellable(token, () => service.references(document, folder, at(document, p.position), p.context?.includeDeclaration === true));
+        const seen = await kbFiles.of([folder], [folder]);
+        return cancellable(token, () => service.references(document, folder, at(document, p.position), p.context?.includeDeclaration === true, seen));
       }
       // Not a brief: a KB YAML file, whose entity entries have references in every folder.
-      return cancellable(token, () => service.kbReferences(documentUri(p), scopes(), p.position, p.context?.includeDeclaration === true));
+      const seen = await kbFiles.of(scopes(), scopes());
+      const isKbFile = scopes().some((f) => f.state.kbLoad.diagnostics.has(documentUri(p)));
+      const entries = isKbFile ? await kbFiles.entriesNow(documentUri(p)) : [];
+      return cancellable(token, () => service.kbReferences(documentUri(p), scopes(), p.position, p.context?.includeDeclaration === true, seen, entries));
     }),
   );
   connection.onDocumentHighlight((p, token) => onBrief(documentUri(p), token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, at(doc, p.position))));
@@ -196,7 +234,8 @@ export function registerHandlers(connection: Connection, session: Session, clien
         last = Date.now();
         if (token.isCancellationRequested) throw cancelled();
       };
-      return cancellable(token, () => service.workspaceSymbolsAsync(p.query, scopes(), pause));
+      const seen = await kbFiles.of(scopes());
+      return cancellable(token, () => service.workspaceSymbolsAsync(p.query, scopes(), pause, seen));
     }),
   );
   connection.onFoldingRanges((p, token) => onBrief(documentUri(p), token, [], 'folding', (doc) => service.foldingRanges(doc)));
@@ -204,8 +243,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onCodeLens((p, token) =>
     session.answer('code lens', [], async () => {
       await session.openBriefs.sync();
+      const seen = await kbFiles.of(scopes());
       if (token.isCancellationRequested) throw cancelled();
-      return service.kbCodeLenses(documentUri(p), scopes());
+      return service.kbCodeLenses(documentUri(p), scopes(), seen);
     }),
   );
 

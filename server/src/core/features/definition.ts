@@ -4,7 +4,8 @@
  * predicate to the KB relation that decides its verdict.
  *
  * Answers are location links: the origin range makes the editor underline the whole
- * `@[Xi Jinping]` rather than the word under the mouse.
+ * `@[Xi Jinping]` rather than the word under the mouse. A KB file open with unsaved edits is
+ * reached where the editor's text has the entry (kbYaml.ts).
  */
 import type { Location, LocationLink, Position, Range } from 'vscode-languageserver-types';
 import { spanAt, type BriefSyntax, type Citation, type Claim } from '../syntax';
@@ -14,18 +15,19 @@ import { PREDICATES } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { paragraphSpan } from '../validation';
 import { touches } from '../text';
+import { entityPlace, KB_AS_LOADED, relationPlace, type KbFilesAsSeen } from './kbYaml';
 
 export class DefinitionProvider {
   /** Where the thing under the cursor is defined; empty when it is nothing the KB defines. */
-  provideDefinition(syntax: BriefSyntax, project: Project, position: Position): LocationLink[] {
+  provideDefinition(syntax: BriefSyntax, project: Project, position: Position, seen: KbFilesAsSeen = KB_AS_LOADED): LocationLink[] {
     const claim = syntax.claims.find((c) => touches(c.predicateRange, position));
-    if (claim) return claimDefinition(claim, project);
+    if (claim) return claimDefinition(claim, project, seen);
     const ref = spanAt(syntax.references, position);
     if (ref) {
       // An ambiguous name goes to every candidate: the editor lists them to pick from.
       const r = project.resolver.resolve(ref.name);
       const entities = r.status === 'resolved' ? [r.entity] : r.status === 'ambiguous' ? r.candidates : [];
-      return entities.map((e) => link(ref.range, e.location));
+      return placed(entities.map((e) => entityPlace(e, seen))).map((l) => link(ref.range, l));
     }
     const citation = spanAt(syntax.citations, position);
     if (citation) return citationDefinition(citation, project);
@@ -34,7 +36,7 @@ export class DefinitionProvider {
 }
 
 /** The relation that decides the verdict; none when the claim is unsupported or gets no verdict. */
-function claimDefinition(claim: Claim, project: Project): LocationLink[] {
+function claimDefinition(claim: Claim, project: Project, seen: KbFilesAsSeen): LocationLink[] {
   if (!PREDICATES[claim.predicate]) return [];
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);
@@ -42,7 +44,13 @@ function claimDefinition(claim: Claim, project: Project): LocationLink[] {
   // A claim that breaks the kind table gets no verdict (spec §3.5), so no relation decides it.
   if (kindProblem(PREDICATES[claim.predicate], claim.predicate, subject.entity, object.entity)) return [];
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
-  return verdict.relation ? [link(claim.predicateRange, verdict.relation.location, true)] : [];
+  const where = verdict.relation && verdict.holder && relationPlace(verdict.holder, verdict.relation, seen);
+  return where ? [link(claim.predicateRange, where, true)] : [];
+}
+
+/** The places that exist: an entry the analyst's text no longer holds is nowhere to go. */
+function placed(places: readonly (SourceLocation | undefined)[]): SourceLocation[] {
+  return places.filter((p): p is SourceLocation => p !== undefined);
 }
 
 /** The cited paragraphs that exist; the whole source when none is named (or none exists). */
@@ -65,7 +73,7 @@ export function citedParagraphs<P>(citation: Citation, paragraphs: readonly P[])
  * A link to a KB location. `selectStart` selects only the first position of a target that spans
  * many lines (a relation, a whole source file), so the editor does not select the whole block.
  */
-function link(origin: Range, target: SourceLocation, selectStart = false): LocationLink {
+export function link(origin: Range, target: SourceLocation, selectStart = false): LocationLink {
   const selection = selectStart ? { start: target.range.start, end: target.range.start } : target.range;
   return { originSelectionRange: origin, targetUri: target.uri, targetRange: target.range, targetSelectionRange: selection };
 }

@@ -1,13 +1,17 @@
 /**
  * Find references: every reference to an entity, in any spelling, id or alias, across all briefs
- * of the workspace folder, open or not; from a reference in a brief or from an entity's entry in
- * a KB YAML file.
+ * of the workspace folder, open or not, and the `target:` fields that name it in workspace KB
+ * files (those a rename edits, so that the list shows what a rename changes); from a reference
+ * in a brief, or in a KB YAML file from an entity's entry or a `target:` value.
  */
 import type { Location, Position } from 'vscode-languageserver-types';
 import { spanAt, type BriefSyntax, type EntityReference } from '../syntax';
+import type { Entity } from '../kb/model';
+import type { KnowledgeBase } from '../kb/knowledgeBase';
 import { normalizeName } from '../normalize';
 import { resolvingKeys, type FolderScope } from '../workspaceIndex';
-import { entityAt } from './kbYaml';
+import { entityAt, entityPlace, KB_AS_LOADED, targetAt, type KbFilesAsSeen } from './kbYaml';
+import type { WrittenEntry } from './kbEntries';
 
 export class ReferencesProvider {
   /**
@@ -16,29 +20,44 @@ export class ReferencesProvider {
    * which is how an analyst finds all copies of a typo. The brief's own references come from
    * `syntax`, so the answer is right even if the index has not caught up with the latest edit.
    */
-  provideReferences(uri: string, syntax: BriefSyntax, scope: FolderScope, position: Position, includeDeclaration: boolean): Location[] {
+  provideReferences(uri: string, syntax: BriefSyntax, scope: FolderScope, position: Position, includeDeclaration: boolean, seen: KbFilesAsSeen = KB_AS_LOADED): Location[] {
     const ref = spanAt(syntax.references, position);
     if (!ref) return [];
     const kb = scope.project.resolver.kb;
     const r = scope.project.resolver.resolve(ref.name);
-    const keys = r.status === 'resolved' ? resolvingKeys(r.entity, kb) : [normalizeName(ref.name)];
-    const declaration = r.status === 'resolved' && includeDeclaration ? [r.entity.location] : [];
-    return [...declaration, ...referencesWithKeys(uri, syntax, scope, keys)];
+    if (r.status !== 'resolved') return referencesWithKeys(uri, syntax, scope, [normalizeName(ref.name)]);
+    const declaration = includeDeclaration ? entityPlace(r.entity, seen) : undefined;
+    return [...(declaration ? [declaration] : []), ...referencesWithKeys(uri, syntax, scope, resolvingKeys(r.entity, kb)), ...seen.targetsNaming(r.entity.id)];
   }
 }
 
 export class KbReferencesProvider {
-  /** From an entity's entry in the KB file `uri`: its references in the briefs of every folder. */
-  provideKbReferences(uri: string, scopes: readonly FolderScope[], position: Position, includeDeclaration: boolean): Location[] {
+  /**
+   * From the KB file `uri`: on a `target:` value, the entity it names; elsewhere in an entity's
+   * entry, that entity. Its references in the briefs of every folder, and the `target:` fields
+   * naming it. `entries` are those of the file's text as the analyst sees it (where its targets are).
+   */
+  provideKbReferences(
+    uri: string,
+    scopes: readonly FolderScope[],
+    position: Position,
+    includeDeclaration: boolean,
+    seen: KbFilesAsSeen = KB_AS_LOADED,
+    entries: readonly WrittenEntry[] = [],
+  ): Location[] {
     const out: Location[] = [];
-    let declared = false;
+    const target = targetAt(entries, position);
+    const pick = (kb: KnowledgeBase) => (target ? kb.entities.get(target.id) : entityAt(kb, uri, position, seen));
+    let found: Entity | undefined;
     for (const scope of scopes) {
-      const entity = entityAt(scope.project.resolver.kb, uri, position);
+      const entity = pick(scope.project.resolver.kb);
       if (!entity) continue;
-      if (includeDeclaration && !declared) out.push(entity.location);
-      declared = true;
+      const declaration = includeDeclaration && !found ? entityPlace(entity, seen) : undefined;
+      if (declaration) out.push(declaration);
+      found ??= entity;
       out.push(...scope.index.referencesTo(entity, scope.project.resolver.kb));
     }
+    if (found) out.push(...seen.targetsNaming(found.id));
     return dedupe(out);
   }
 }

@@ -22,6 +22,7 @@ import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { normalizeName } from '../normalize';
 import { comparePositions, OffsetMapper } from '../text';
+import { relativeUri } from '../kb/fileNames';
 
 /** A refusal to rename, with the reason the analyst sees. */
 export interface RenameRefusal {
@@ -75,7 +76,9 @@ export class RenameProvider {
     const changes: Record<string, TextEdit[]> = {};
     const add = (uri: string, edit: TextEdit) => (changes[uri] ??= []).push(edit);
 
-    const kbEdits = kbFileEdits(entity, newId, inputs.kbFiles);
+    // Files are named from the brief the rename starts in, as the KB's own messages name them.
+    const named = (uri: string) => relativeUri(document.uri, uri);
+    const kbEdits = kbFileEdits(entity, newId, inputs.kbFiles, named);
     if ('error' in kbEdits) return kbEdits;
     for (const [uri, edits] of kbEdits) edits.forEach((e) => add(uri, e));
 
@@ -84,7 +87,7 @@ export class RenameProvider {
     for (const location of inputs.findReferences(entity)) {
       if (location.uri === document.uri) continue; // the current document's own tree is newer than the index
       const other = inputs.briefSyntax(location.uri);
-      if (!other) return { error: `${location.uri} refers to ${entity.name} but is not indexed: the rename would leave it behind.` };
+      if (!other) return { error: `${named(location.uri)} refers to ${entity.name} but is not indexed: the rename would leave it behind.` };
       const r = spanAt(other.references, location.range.start);
       if (r && rewrite(r) && !changes[location.uri]?.some((e) => comparePositions(e.range.start, r.nameRange.start) === 0)) {
         add(location.uri, TextEdit.replace(r.nameRange, newId));
@@ -120,16 +123,16 @@ function resolvesTo(ref: EntityReference, project: Project, entity: Entity): boo
 }
 
 /** Edits to `id:` in the defining file and `target:` in every workspace KB file. */
-function kbFileEdits(entity: Entity, newId: string, files: RenameInputs['kbFiles']): Map<string, TextEdit[]> | RenameRefusal {
+function kbFileEdits(entity: Entity, newId: string, files: RenameInputs['kbFiles'], named: (uri: string) => string): Map<string, TextEdit[]> | RenameRefusal {
   const out = new Map<string, TextEdit[]>();
   const home = files.find((f) => f.uri === entity.location.uri);
-  if (!home) return { error: `The KB file that defines '${entity.id}' (${entity.location.uri}) is not available.` };
+  if (!home) return { error: `The KB file that defines '${entity.id}' (${named(entity.location.uri)}) is not available.` };
   let renamedId = false;
   for (const file of files) {
     const defines = file.uri === entity.location.uri;
     if (!defines && !file.text.includes(entity.id)) continue;
     const doc = parseDocument(file.text);
-    if (doc.errors.length > 0) return { error: `Fix the YAML errors in ${file.uri} first: the rename edits that file.` };
+    if (doc.errors.length > 0) return { error: `Fix the YAML errors in ${named(file.uri)} first: the rename edits that file.` };
     const mapper = new OffsetMapper(file.text);
     const edits: TextEdit[] = [];
     const replace = (node: Scalar) => {
@@ -154,6 +157,6 @@ function kbFileEdits(entity: Entity, newId: string, files: RenameInputs['kbFiles
     }
     if (edits.length > 0) out.set(file.uri, edits);
   }
-  if (!renamedId) return { error: `'id: ${entity.id}' was not found in ${entity.location.uri}: has the file changed since it was loaded?` };
+  if (!renamedId) return { error: `'id: ${entity.id}' was not found in ${named(entity.location.uri)}: has the file changed since it was loaded?` };
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Symbols. Document symbols: the outline of a brief, its headings nested by level and each claim
  * under the heading whose section holds it. Workspace symbols: KB entities and the headings of
- * every indexed brief, fuzzy matched on their normalised names.
+ * every indexed brief, fuzzy matched on their normalised names. A query written as a reference
+ * (`@csto`, `@[Xi Jinping]`) is matched as the name it holds.
  */
 import { SymbolKind, type DocumentSymbol, type Range, type SymbolInformation } from 'vscode-languageserver-types';
 import type { BriefSyntax, Claim, EntityReference } from '../syntax';
@@ -10,6 +11,7 @@ import { normalizeName } from '../normalize';
 import { compareAlphabetically, splitLines } from '../text';
 import type { FolderScope } from '../workspaceIndex';
 import { matchScore } from '../kb/nameScores';
+import { entityPlace, KB_AS_LOADED, type KbFilesAsSeen } from './kbYaml';
 
 /** More would only slow the editor's list down; the analyst narrows the query instead. */
 const MAX_WORKSPACE_SYMBOLS = 200;
@@ -68,9 +70,9 @@ const SCORE_BATCH = 500;
 
 export class WorkspaceSymbolProvider {
   /** Entities of every folder's KB (each once) and headings of every indexed brief, best match first. */
-  provideWorkspaceSymbols(query: string, scopes: readonly FolderScope[]): SymbolInformation[] {
+  provideWorkspaceSymbols(query: string, scopes: readonly FolderScope[], seen: KbFilesAsSeen = KB_AS_LOADED): SymbolInformation[] {
     const scored: Scored[] = [];
-    for (const _batch of this.score(query, scopes, scored));
+    for (const _batch of this.score(query, scopes, scored, seen));
     return best(scored);
   }
 
@@ -78,15 +80,15 @@ export class WorkspaceSymbolProvider {
    * The same, pausing between batches: `pause` may wait (so that a cancellation can arrive over
    * a large workspace) and may throw to stop the work.
    */
-  async provideWorkspaceSymbolsAsync(query: string, scopes: readonly FolderScope[], pause: () => Promise<void>): Promise<SymbolInformation[]> {
+  async provideWorkspaceSymbolsAsync(query: string, scopes: readonly FolderScope[], pause: () => Promise<void>, seen: KbFilesAsSeen = KB_AS_LOADED): Promise<SymbolInformation[]> {
     const scored: Scored[] = [];
-    for (const _batch of this.score(query, scopes, scored)) await pause();
+    for (const _batch of this.score(query, scopes, scored, seen)) await pause();
     return best(scored);
   }
 
   /** Scores every candidate into `scored`, yielding after each batch. */
-  private *score(query: string, scopes: readonly FolderScope[], scored: Scored[]): Generator<void> {
-    const q = normalizeName(query);
+  private *score(query: string, scopes: readonly FolderScope[], scored: Scored[], kbFiles: KbFilesAsSeen): Generator<void> {
+    const q = normalizeName(asName(query));
     const seen = new Set<string>();
     let count = 0;
     for (const { project, index } of scopes) {
@@ -96,8 +98,10 @@ export class WorkspaceSymbolProvider {
         if (seen.has(key)) continue;
         seen.add(key);
         const score = Math.max(...[entity.id, entity.name, ...entity.aliases].map((label) => matchScore(q, normalizeName(label))));
-        if (score <= 0) continue;
-        scored.push({ score, symbol: { name: entity.name, kind: KIND_SYMBOL[entity.kind], location: entity.location, containerName: `${entity.kind} · @${entity.id}` } });
+        // An entry the analyst's text of its KB file no longer holds (unsaved edits) has nowhere to go.
+        const location = score > 0 ? entityPlace(entity, kbFiles) : undefined;
+        if (!location) continue;
+        scored.push({ score, symbol: { name: entity.name, kind: KIND_SYMBOL[entity.kind], location, containerName: `${entity.kind} · @${entity.id}` } });
       }
       for (const { uri, heading } of index.headings()) {
         if (++count % SCORE_BATCH === 0) yield;
@@ -113,6 +117,13 @@ export class WorkspaceSymbolProvider {
 }
 
 type Scored = { score: number; symbol: SymbolInformation };
+
+/** The name a query written as a reference holds: `@csto` → `csto`, `@[Xi Jinping]` (or `@[Xi`, still being typed) → `Xi Jinping`. */
+export function asName(query: string): string {
+  const q = query.trim();
+  if (q.startsWith('@[')) return q.slice(2).replace(/\]$/, '');
+  return q.startsWith('@') ? q.slice(1) : q;
+}
 
 function best(scored: Scored[]): SymbolInformation[] {
   scored.sort((a, b) => b.score - a.score || compareAlphabetically(a.symbol.name, b.symbol.name));

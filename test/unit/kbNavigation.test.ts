@@ -1,0 +1,177 @@
+/**
+ * Navigation in and into KB YAML files as the analyst sees them: the entries of a KB file's text
+ * (kbEntries.ts) and the positions features take from them (kbYaml.ts) when the text differs from
+ * the one the KB was loaded from (unsaved edits, a file broken on disk); `target:` values as
+ * references to the entity they name. On the small test KB with a workspace KB file, in memory.
+ */
+import { strict as assert } from 'assert';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Location, Position } from 'vscode-languageserver-types';
+import type { ProjectState } from '../../server/src/core/project';
+import { WorkspaceIndex, type FolderScope } from '../../server/src/core/workspaceIndex';
+import { writtenEntries, WrittenEntriesCache } from '../../server/src/core/features/kbEntries';
+import { entitiesIn, entityAt, entityPlace, KB_AS_LOADED, targetsIn, type KbFilesAsSeen } from '../../server/src/core/features/kbYaml';
+import { CodeLensProvider } from '../../server/src/core/features/codeLens';
+import { DefinitionProvider } from '../../server/src/core/features/definition';
+import { KbReferencesProvider, ReferencesProvider } from '../../server/src/core/features/references';
+import { KbTargetProvider } from '../../server/src/core/features/kbTargets';
+import { WorkspaceSymbolProvider } from '../../server/src/core/features/symbols';
+import { brief, MINI_DATA, miniProject, miniWorkspace, service, WORKSPACE } from '../helpers/fixtures';
+
+const DESK = `file://${WORKSPACE}/kb/desk.yaml`;
+const OTHERS = `file://${MINI_DATA}/kb/others.yaml`;
+const DESK_TEXT = `entities:
+  - id: night-watch
+    kind: group
+    name: Night Watch
+    aliases: [NW]
+    summary: A militia of the borderlands.
+    relations:
+      - type: opposes
+        target: vladimir-putin
+        negated: false
+        evidence:
+          - { source: mini-2021, paragraph: p2, quote: "Russian President Vladimir Putin" }
+  - id: border-cell
+    kind: organization
+    name: Border Cell
+    summary: A fusion cell.
+    relations:
+      - { type: cooperates-with, target: "night-watch", negated: false, evidence: [ { source: mini-2021, paragraph: p2, quote: "Russian President" } ] }
+`;
+/** The analyst's text: a comment header added above, not saved. */
+const EDITED = '# notes\n'.repeat(12) + DESK_TEXT;
+
+/** The line of the first line of `text` that `pattern` matches. */
+const lineOf = (text: string, pattern: RegExp) => text.split('\n').findIndex((l) => pattern.test(l));
+/** Where `needle` starts in `text`, plus `plus` characters. */
+function at(text: string, needle: string, plus = 0): Position {
+  const doc = TextDocument.create('file:///x', 'yaml', 0, text);
+  return doc.positionAt(text.indexOf(needle) + plus);
+}
+/** `file:line` for each location. */
+const show = (locations: readonly Location[]) => locations.map((l) => `${l.uri.slice(l.uri.lastIndexOf('/') + 1)}:${l.range.start.line}`);
+
+describe('navigation in KB files as the analyst sees them', () => {
+  let state: ProjectState;
+  let scope: FolderScope;
+  /** The desk file as the editor has it (EDITED), the KB as loaded from DESK_TEXT; the target fields of DESK_TEXT's text. */
+  let seen: KbFilesAsSeen;
+  before(async () => {
+    state = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/desk.yaml]\n', [`${WORKSPACE}/kb/desk.yaml`]: DESK_TEXT });
+    const index = new WorkspaceIndex();
+    index.update(`file://${WORKSPACE}/a.brief`, 'The @NW and @[Night Watch].\n');
+    scope = { project: state.project, index };
+    const edited = writtenEntries(EDITED);
+    seen = { edited: new Map([[DESK, edited]]), targetsNaming: (id) => targetsIn(DESK, edited, id) };
+  });
+  const kb = () => state.project.resolver.kb;
+
+  describe('the entries of a text', () => {
+    it('places each id as the loader does, on the fixture files and a workspace file', () => {
+      const files = miniWorkspace().files;
+      for (const [uri, text] of [[OTHERS, files.get(`${MINI_DATA}/kb/others.yaml`) ?? ''], [DESK, DESK_TEXT]]) {
+        const written = writtenEntries(text);
+        const loaded = [...kb().entities.values()].filter((e) => e.location.uri === uri);
+        assert.ok(loaded.length > 1);
+        assert.deepEqual(
+          written.map((e) => [e.id, e.idRange]),
+          loaded.map((e) => [e.id, e.location.range]),
+        );
+      }
+    });
+
+    it('reads relations as the loader does, and where their targets are (plain and quoted, block and flow)', () => {
+      const [watch, cell] = writtenEntries(DESK_TEXT);
+      const loaded = kb().entities.get('border-cell')?.relations[0];
+      assert.deepEqual(cell.relations.map((r) => [r.type, r.target, r.range]), [['cooperates-with', 'night-watch', loaded?.location.range]]);
+      const doc = TextDocument.create(DESK, 'yaml', 0, DESK_TEXT);
+      assert.deepEqual([...watch.relations, ...cell.relations].map((r) => doc.getText(r.targetRange)), ['vladimir-putin', '"night-watch"']);
+    });
+
+    it('reads what it can of a broken text: the entries before and after a bad line', () => {
+      const broken = DESK_TEXT.replace('    kind: organization\n', '    kind: [organization\n') + '  - id: [unclosed\n';
+      assert.deepEqual(writtenEntries(broken).map((e) => [e.id, e.idRange.start.line]), [['night-watch', 1], ['border-cell', 12]]);
+      assert.deepEqual(writtenEntries('not: [yaml\n'), []);
+      assert.deepEqual(writtenEntries(''), []);
+    });
+
+    it('reads a text once while it stays the same', () => {
+      const cache = new WrittenEntriesCache();
+      const first = cache.entriesOf(DESK, EDITED);
+      assert.equal(cache.entriesOf(DESK, EDITED), first);
+      assert.notEqual(cache.entriesOf(DESK, DESK_TEXT), first);
+    });
+  });
+
+  describe('positions in an edited KB file', () => {
+    it('code lenses sit on the `- id:` lines of the editor text, each counting its own entity', () => {
+      const lenses = new CodeLensProvider().provideCodeLenses(DESK, [scope], seen);
+      assert.deepEqual(
+        lenses.map((l) => `${l.range.start.line} ${l.command?.title}`),
+        [`${lineOf(EDITED, /- id: night-watch/)} 2 mentions in 1 brief`, `${lineOf(EDITED, /- id: border-cell/)} 0 mentions in 0 briefs`],
+      );
+      // As loaded, the same lenses are on the saved text's lines.
+      assert.deepEqual(new CodeLensProvider().provideCodeLenses(DESK, [scope]).map((l) => l.range.start.line), [1, 12]);
+    });
+
+    it('an entity the editor text no longer holds gets no lens and no place; a new entry names nothing', () => {
+      const text = DESK_TEXT.replace('  - id: night-watch', '  - id: night-guard');
+      const edited: KbFilesAsSeen = { edited: new Map([[DESK, writtenEntries(text)]]), targetsNaming: () => [] };
+      assert.deepEqual(entitiesIn(kb(), DESK, edited).map((p) => p.entity.id), ['border-cell']);
+      assert.equal(entityPlace(kb().entities.get('night-watch') ?? assert.fail(), edited), undefined);
+      assert.equal(entityAt(kb(), DESK, { line: 3, character: 0 }, edited), undefined, 'the night-guard entry is not in the KB');
+      assert.equal(entityAt(kb(), DESK, { line: 3, character: 0 })?.id, 'night-watch', 'as loaded');
+    });
+
+    it('find references from an entry of the editor text answers for that entry', () => {
+      const line = lineOf(EDITED, /- id: night-watch/);
+      const found = new KbReferencesProvider().provideKbReferences(DESK, [scope], { line, character: 9 }, true, seen, writtenEntries(EDITED));
+      assert.deepEqual(show(found), [`desk.yaml:${line}`, 'a.brief:0', 'a.brief:0', `desk.yaml:${lineOf(EDITED, /target: "night-watch"/)}`]);
+      assert.deepEqual(new KbReferencesProvider().provideKbReferences(DESK, [scope], { line: 5, character: 0 }, true, seen), [], 'a comment line of the header');
+    });
+
+    it('go to definition from a brief lands on the entry of the editor text; a claim on its relation there', () => {
+      const { doc, cursor } = brief('The @N$0W.\nclaim: @[Night Watch] opposes @Putin');
+      const syntax = service().parse(doc);
+      const [link] = new DefinitionProvider().provideDefinition(syntax, state.project, cursor, seen);
+      assert.deepEqual([link.targetUri, link.targetRange.start.line], [DESK, lineOf(EDITED, /- id: night-watch/)]);
+      const [relation] = new DefinitionProvider().provideDefinition(syntax, state.project, { line: 1, character: 24 }, seen);
+      assert.equal(relation.targetSelectionRange.start.line, lineOf(EDITED, /type: opposes/));
+    });
+
+    it('workspace symbols point into the editor text', () => {
+      const [symbol] = new WorkspaceSymbolProvider().provideWorkspaceSymbols('night watch', [scope], seen);
+      assert.deepEqual([symbol.name, symbol.location.range.start.line], ['Night Watch', lineOf(EDITED, /- id: night-watch/)]);
+    });
+  });
+
+  describe('`target:` values', () => {
+    const entries = () => writtenEntries(DESK_TEXT);
+    const onTarget = (needle: string) => at(DESK_TEXT, needle, 'target: '.length + 2);
+
+    it('go to definition and hover answer for the entity the target names, not the entry around it', () => {
+      const provider = new KbTargetProvider();
+      const [link] = provider.provideDefinition(entries(), [state.project], onTarget('target: vladimir-putin'), KB_AS_LOADED);
+      assert.deepEqual([link.targetUri, link.targetRange.start.line], [OTHERS, kb().entities.get('vladimir-putin')?.location.range.start.line]);
+      assert.equal(TextDocument.create(DESK, 'yaml', 0, DESK_TEXT).getText(link.originSelectionRange), 'vladimir-putin');
+      const hover = provider.provideHover(entries(), [state.project], onTarget('target: "night-watch"'));
+      assert.match(JSON.stringify(hover?.contents), /Night Watch/);
+      assert.deepEqual(provider.provideDefinition(entries(), [state.project], at(DESK_TEXT, 'type: opposes', 8), KB_AS_LOADED), [], 'not on a target');
+      assert.equal(provider.provideHover(entries(), [state.project], at(DESK_TEXT, 'name: Night', 8)), null);
+    });
+
+    it('find references from a target: the named entity, with the targets that name it', () => {
+      const asSeen: KbFilesAsSeen = { edited: new Map(), targetsNaming: (id) => targetsIn(DESK, entries(), id) };
+      const found = new KbReferencesProvider().provideKbReferences(DESK, [scope], onTarget('target: "night-watch"'), true, asSeen, entries());
+      assert.deepEqual(show(found), ['desk.yaml:1', 'a.brief:0', 'a.brief:0', 'desk.yaml:17']);
+    });
+
+    it('find references from a brief lists the targets that name the entity (those a rename edits)', () => {
+      const { doc, cursor } = brief('@N$0W');
+      const asSeen: KbFilesAsSeen = { edited: new Map(), targetsNaming: (id) => targetsIn(DESK, entries(), id) };
+      const found = new ReferencesProvider().provideReferences(`file://${WORKSPACE}/test.brief`, service().parse(doc), scope, cursor, true, asSeen);
+      assert.deepEqual(show(found), ['desk.yaml:1', 'test.brief:0', 'a.brief:0', 'a.brief:0', 'desk.yaml:17']);
+    });
+  });
+});
