@@ -7,15 +7,26 @@
  */
 const ASCII = /^[\x00-\x7f]*$/;
 
+/**
+ * The combining marks that are dropped: those on a letter of a script where they are accents or
+ * optional vowel points ("Zürich" → "Zurich", Arabic harakat). In Devanagari, Bengali, Tamil and
+ * the other Brahmic scripts of South Asia a mark is a vowel or a virama, part of the spelling:
+ * dropping it would make भारत and भरत one name, so those are kept (README, "Where the
+ * specification is wrong").
+ */
+const FOLDED_MARK = /(?<=[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}]\p{M}*)\p{M}/gu;
+
 export function normalizeName(name: string): string {
   if (ASCII.test(name)) return normalizeAscii(name);
   return name
     .normalize('NFKD')
-    .replace(/\p{M}/gu, '') // combining marks: "Zürich" → "Zurich"
     .toLowerCase()
     .replace(/\./g, '') // "U.S." → "us"
     .replace(/[\s_\-\u2013\u2014]+/gu, '-') // runs of spaces, _, -, –, — → one "-"
-    .replace(/^-+|-+$/g, '');
+    .replace(/^-+|-+$/g, '')
+    // Last, so that a mark is judged by the letter it ends up on ("u.\u094d" → "u\u094d"):
+    // a normal form stays its own normal form.
+    .replace(FOLDED_MARK, '');
 }
 
 /**
