@@ -10,7 +10,7 @@ import type { CodeAction, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-lan
 import { brief, MINI_DATA, miniProject, miniWorkspace, service, WORKSPACE } from '../helpers/fixtures';
 import { loadProject, type ProjectState } from '../../server/src/core/project';
 import { CANONICAL_NAMES_KIND, CodeActionProvider } from '../../server/src/core/features/codeActions';
-import { kbStubTarget, type KbStubFiles } from '../../server/src/core/features/kbStub';
+import { entityIdFor, kbStubTarget, type KbStubFiles } from '../../server/src/core/features/kbStub';
 import { touches } from '../../server/src/core/text';
 
 const provider = new CodeActionProvider();
@@ -568,6 +568,14 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
     const untrusted = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities: []\n' }, false);
     assert.equal(kbStubTarget(untrusted), undefined);
     assert.equal(actionsAt('@Manas$0', untrusted, { toUri, kbText: 'entities: []\n', canCreateFiles: true }).actions.some((a) => a.title.startsWith('Add ')), false);
+  });
+
+  it('makes a stub\'s id from a Cyrillic name in Latin letters (an id is [a-z0-9-])', () => {
+    const free = () => false;
+    assert.equal(entityIdFor('Шанхайская организация', free), 'shankhayskaya-organizatsiya');
+    assert.equal(entityIdFor('Жұмабек Назарбаев', free), 'zhumabek-nazarbaev');
+    assert.equal(entityIdFor('Ҷумъа Қурбон', free), 'juma-qurbon');
+    assert.equal(entityIdFor('भारत', free), 'entity', 'other scripts fall back to a placeholder id');
   });
 
   it('is not offered for ambiguous references', async () => {
