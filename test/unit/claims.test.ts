@@ -28,6 +28,29 @@ describe('claim verdicts', () => {
     assert.equal(judgeClaim(notThen, 'member-of', csto, false).status, 'unsupported');
   });
 
+  it('taking part in an event stays true after the event: a dated participates-in an event still contradicts', () => {
+    const occupation = entity('occupation', 'event');
+    const ussr = entity('ussr', 'state', [{ type: 'participates-in', target: 'occupation', since: '1979', until: '1989' }]);
+    assert.equal(judgeClaim(ussr, 'participates-in', occupation, true).status, 'contradicted');
+    // An initiative is not an event: leaving it ends the relation.
+    const initiative = entity('bri', 'initiative');
+    const left = entity('x', 'state', [{ type: 'participates-in', target: 'bri', until: '2020' }]);
+    assert.equal(judgeClaim(left, 'participates-in', initiative, true).status, 'unsupported');
+  });
+
+  it('an unsupported claim names a relation of another predicate between the same two entities', () => {
+    const bases = entity('bases', 'facility');
+    const russia = entity('russia', 'state', [{ type: 'opposes', target: 'bases' }]);
+    const verdict = judgeClaim(russia, 'supports', bases, false);
+    assert.equal(verdict.status, 'unsupported');
+    assert.equal(verdict.instead?.relation.type, 'opposes');
+    assert.equal(verdict.instead?.holder, russia);
+    // Held by the object, about the subject, it counts too; between others, nothing.
+    const india = entity('india', 'state', [{ type: 'rival-of', target: 'china' }]);
+    assert.equal(judgeClaim(entity('china', 'state'), 'allied-with', india, false).instead?.holder, india);
+    assert.equal(judgeClaim(entity('china', 'state'), 'allied-with', entity('japan', 'state'), false).instead, undefined);
+  });
+
   it('a lasting relation decides over one that ended, whichever comes first', () => {
     const both = entity('us', 'state', [
       { type: 'operates', target: 'base', until: '2005' },

@@ -681,3 +681,34 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     assert.deepEqual({ status: r.status, stdout: r.stdout }, { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n' }, r.stderr);
   });
 });
+
+describe('brief-lint: claims an analyst writes after reading the article (bundled KB)', () => {
+  after(() => {
+    for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the verdicts the article gives, with evidence that says so', () => {
+    const claims: [string, string | null, RegExp?][] = [
+      // Taking part in a past event stays true: the occupation's years do not end it.
+      ['@USSR not participates-in @[Soviet occupation of Afghanistan] [^carlson-2021:p8]', 'contradicted-claim'],
+      // A relation that ended: unsupported, with the evidence, not "no evidence".
+      ['@US not operates @[Karshi-Khanabad Air Base]', 'unsupported-claim', /^Unsupported: the source says United States operates US base in Uzbekistan \(until 2005\) — “the closures of US bases in Uzbekistan in 2005”/],
+      ['@Russia supports @[US military bases in Central Asia]', 'unsupported-claim', /It holds that Russia opposes US military bases in Central Asia — “Russia opposed the establishment/],
+      // PIRC: the meeting, not the "could encourage … drift into an informal grouping".
+      ['@Russia not member-of @PIRC [^carlson-2021:p16]', 'contradicted-claim', /so-called PIRC grouping/],
+      ['@[Republic of India] participates-in @[the Quad] [^carlson-2021:p15]', null],
+      ['@[Republic of Tajikistan] cooperates-with @[Republic of Uzbekistan]', null],
+      ['@China not cooperates-with @Taleban', 'contradicted-claim', /China initiated diplomatic outreach to the Taliban/],
+      ['@PRC not member-of @[Shanghai Cooperation Organization]', 'contradicted-claim', /held joint military exercises in the SCO format since 2005/],
+      // A typographic apostrophe, as editors type it, finds the name written with '.
+      ['@[People’s Republic of China] allied-with @India', 'unsupported-claim', /It holds that China is a rival of India/],
+    ];
+    const dir = folder({ 'claims.brief': claims.map(([c]) => `- claim: ${c}\n`).join('') });
+    const r = lintJson(dir, [], { BRIEF_DATA_DIR: undefined });
+    for (const [i, [claim, code, message]] of claims.entries()) {
+      const got = r.results.filter((x) => x.line === i + 1);
+      assert.deepEqual(got.map((x) => x.code), code ? [code] : [], `${claim}: ${JSON.stringify(got)}`);
+      if (message) assert.match(got[0].message, message, claim);
+    }
+  });
+});

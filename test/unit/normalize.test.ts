@@ -34,6 +34,9 @@ describe('name normalisation', () => {
     ['पाकिस्तान', 'पाकिस्तान'],
     ['রাজশাহী', 'রাজশাহী'],
     ['e\u0301', 'e'],
+    ['People’s Republic', "people's-republic"],
+    ['Oʻzbekiston', "o'zbekiston"],
+    ['‘Night’ Watch', "'night'-watch"],
     ['', ''],
     ['...', ''],
   ];

@@ -14,6 +14,12 @@ export interface Verdict {
    */
   readonly relation?: Relation;
   readonly holder?: Entity;
+  /**
+   * For a claim nothing decides: a relation of another predicate the KB holds between the same
+   * two entities (`@Russia supports @[US bases]` where the source says Russia opposed them), so
+   * that the analyst is not told "no evidence" about a pair the source does speak of.
+   */
+  readonly instead?: { readonly relation: Relation; readonly holder: Entity };
 }
 
 /**
@@ -41,7 +47,8 @@ const UNSUPPORTED: Verdict = Object.freeze({ status: 'unsupported' });
  * Looks for the relation in the KB. A symmetric relation may be stored on either entity.
  * A stored relation of the claim's polarity supports it; one of the other polarity contradicts it,
  * unless it ended (`until`): `@[United States] not operates @[US base in Uzbekistan]` is true
- * since the base closed in 2005, so that relation leaves the claim unsupported.
+ * since the base closed in 2005, so that relation leaves the claim unsupported. Taking part in an
+ * event does not end with the event: a dated `participates-in` an event still decides.
  * The subject's relations are read before the object's, and the first that decides wins. A
  * megabyte brief holds about 900 claims: this allocates nothing but the verdict it returns.
  */
@@ -51,14 +58,26 @@ export function judgeClaim(subject: Entity, predicate: string, object: Entity, n
   let ended: Verdict | undefined;
   for (let h = 0; h < holders; h++) {
     const holder = h === 0 ? subject : object;
-    const target = h === 0 ? object.id : subject.id;
+    const target = h === 0 ? object : subject;
     for (const relation of holder.relations) {
-      if (relation.type !== predicate || relation.target !== target) continue;
+      if (relation.type !== predicate || relation.target !== target.id) continue;
       if (relation.negated === negated) return { status: 'supported', relation, holder };
       // It ended: it speaks for its time only, and the claim is unsupported rather than contradicted.
-      if (relation.until !== undefined) ended ??= { status: 'unsupported', relation, holder };
+      if (relation.until !== undefined && target.kind !== 'event') ended ??= { status: 'unsupported', relation, holder };
       else opposite ??= { status: 'contradicted', relation, holder };
     }
   }
-  return opposite ?? ended ?? UNSUPPORTED;
+  return opposite ?? ended ?? otherRelation(subject, object) ?? UNSUPPORTED;
+}
+
+/** An unsupported verdict naming the first relation, of any predicate, between the two entities. */
+function otherRelation(subject: Entity, object: Entity): Verdict | undefined {
+  for (const [holder, other] of [
+    [subject, object],
+    [object, subject],
+  ]) {
+    const relation = holder.relations.find((r) => r.target === other.id);
+    if (relation) return { status: 'unsupported', instead: { relation, holder } };
+  }
+  return undefined;
 }

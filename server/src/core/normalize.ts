@@ -20,6 +20,9 @@ export function normalizeName(name: string): string {
   if (ASCII.test(name)) return normalizeAscii(name);
   return name
     .normalize('NFKD')
+    // A typographic apostrophe is the typewriter one: editors turn ' into ’ as the analyst types,
+    // and Uzbek writes oʻ and gʻ with ʻ (People’s = People's, Oʻzbekiston = O'zbekiston).
+    .replace(/[\u2018\u2019\u02bb\u02bc]/g, "'")
     .toLowerCase()
     .replace(/\./g, '') // "U.S." → "us"
     .replace(/[\s_\-\u2013\u2014]+/gu, '-') // runs of spaces, _, -, –, — → one "-"

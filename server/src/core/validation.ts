@@ -6,7 +6,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import type { BriefSyntax, Citation, Claim } from './syntax';
 import type { KnowledgeBase } from './kb/knowledgeBase';
-import type { Entity, Source } from './kb/model';
+import type { Entity, Relation, Source } from './kb/model';
 import { closest, editDistance, type Resolver } from './resolver';
 import { isRuleCode, type RuleCode, type RuleSeverities, type Severity } from './rules';
 import { PREDICATE_NAMES, PREDICATES } from './kinds';
@@ -261,8 +261,12 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
     add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence, claim.citations)}`, claim.range);
   } else if (verdict.status === 'unsupported') {
     const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
-    const ended = verdict.relation && verdict.holder ? ` It holds that ${describeRelation(verdict.holder, verdict.relation, resolver.kb)}, a relation that ended.` : '';
-    add('unsupported-claim', `Unsupported: the knowledge base holds no evidence that ${stated}.${ended}`, claim.range);
+    const said = (r: { relation: Relation; holder: Entity }) => `${describeRelation(r.holder, r.relation, resolver.kb)} — ${quoteEvidence(r.relation.evidence, claim.citations)}`;
+    let message = `Unsupported: the knowledge base holds no evidence that ${stated}.`;
+    if (verdict.relation && verdict.holder) {
+      message = `Unsupported: the source says ${said({ relation: verdict.relation, holder: verdict.holder })}; a relation that ended speaks for its time only, and a claim carries no date.`;
+    } else if (verdict.instead) message += ` It holds that ${said(verdict.instead)}.`;
+    add('unsupported-claim', message, claim.range);
   }
 }
 

@@ -137,6 +137,11 @@ function claimCard(claim: Claim, project: Project): string {
       const said = `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended, which speaks for its time only.`;
       return `**? Unsupported** — ${esc(stated)}\n\n${esc(said)}${quote ? `\n\n> “${esc(quote.quote)}” — ${esc(citationLabel(quote))}` : ''}`;
     }
+    if (verdict.instead) {
+      const quote = evidenceFor(verdict.instead.relation.evidence, claim.citations);
+      const said = `The knowledge base holds no relation for this claim, but holds that ${describeRelation(verdict.instead.holder, verdict.instead.relation, project.resolver.kb)}.`;
+      return `**? Unsupported** — ${esc(stated)}\n\n${esc(said)}${quote ? `\n\n> “${esc(quote.quote)}” — ${esc(citationLabel(quote))}` : ''}`;
+    }
     return `**? Unsupported** — ${esc(stated)}\n\nThe knowledge base holds no relation for this claim.`;
   }
   const label = verdict.status === 'supported' ? '✓ Supported' : '✗ Contradicted';

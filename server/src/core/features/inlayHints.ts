@@ -15,7 +15,7 @@ import type { Project } from '../project';
 import { PREDICATES } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { comparePositions, firstAtOrAfter } from '../text';
-import { describeRelation, citationLabel, evidenceFor } from '../wording';
+import { describeRelation, citationLabel, evidenceFor, period } from '../wording';
 import { writtenAs } from './referenceText';
 
 /** Which hints to show; both default to on (the `brief.inlayHints.*` settings). */
@@ -71,14 +71,16 @@ function verdictHint(claim: Claim, project: Project): { hint: InlayHint; rule?: 
   const base = { position: claim.range.end, paddingLeft: true };
   if (verdict.status === 'unsupported' || !verdict.relation || !verdict.holder) {
     const ended = verdict.relation && verdict.holder ? `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended.` : undefined;
-    return { hint: { ...base, label: '? unsupported', tooltip: ended ?? 'The knowledge base holds no relation for this claim.' }, rule: 'unsupported-claim' };
+    const instead = verdict.instead ? `The knowledge base holds no relation for this claim, but holds that ${describeRelation(verdict.instead.holder, verdict.instead.relation, project.resolver.kb)}.` : undefined;
+    return { hint: { ...base, label: '? unsupported', tooltip: ended ?? instead ?? 'The knowledge base holds no relation for this claim.' }, rule: 'unsupported-claim' };
   }
   const evidence = evidenceFor(verdict.relation.evidence, claim.citations);
   const mark = verdict.status === 'supported' ? '✓ supported' : '✗ contradicted';
   const quote = evidence ? `\n“${evidence.quote}” (${citationLabel(evidence)})` : '';
   const hint = {
     ...base,
-    label: evidence ? `${mark} ¶${evidence.paragraph}` : mark,
+    // A relation that ended shows its time on the hint itself: "✓ supported (until 2014) ¶p9".
+    label: `${mark}${verdict.relation.until ? period(verdict.relation) : ''}${evidence ? ` ¶${evidence.paragraph}` : ''}`,
     tooltip: `The source says ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}.${quote}`,
   };
   return verdict.status === 'supported' ? { hint } : { hint, rule: 'contradicted-claim' };

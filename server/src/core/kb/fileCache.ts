@@ -63,12 +63,13 @@ export interface KbVerdict {
  * Bump when a reading's shape, its stored form (snapshot.ts) or what the loader reads from a
  * text changes: the format is part of every cache key, so older cache entries are never looked
  * up again. (4: a number written as an id or a name is taken as written, `1e3` not `1000`;
- * 5: the vowel signs of Brahmic scripts are kept in normal forms.)
+ * 5: the vowel signs of Brahmic scripts are kept in normal forms; 6: typographic apostrophes
+ * are folded.)
  */
-export const CACHE_FORMAT = 5;
+export const CACHE_FORMAT = 6;
 
 /**
  * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's
  * key, apart from the readings' format so that a new verdict does not make every KB file be parsed again.
  */
-export const VERDICT_FORMAT = 6;
+export const VERDICT_FORMAT = 7;
