@@ -75,6 +75,26 @@ describe('inlay hints', () => {
     assert.equal(showHints(doc, hints), 'claim: @Russia member-of @SCO\nclaim: @Uzbekistan member-of @CSTO⟨✗ contradicted ¶p1⟩');
   });
 
+  it('a relation that ended shows its time; an unsupported claim names what the KB holds between the pair', async () => {
+    const kb = [
+      'entities:',
+      '  - { id: old-base, kind: facility, name: Old Base, summary: S. }',
+      '  - id: watchers',
+      '    kind: group',
+      '    name: Watchers',
+      '    summary: S.',
+      '    relations:',
+      '      - { type: operates, target: old-base, negated: false, until: "2005", evidence: [ { source: mini-2021, paragraph: p1, quote: "excludes Uzbekistan" } ] }',
+      '      - { type: opposes, target: russia, negated: false, evidence: [ { source: mini-2021, paragraph: p2, quote: "Russian President Vladimir Putin" } ] }',
+      '',
+    ].join('\n');
+    const withKb = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/w.yaml]\n', [`${WORKSPACE}/kb/w.yaml`]: kb });
+    const { doc } = brief('claim: @Watchers operates @[Old Base]\nclaim: @Watchers supports @Russia');
+    const hints = hintsProvider.provideInlayHints(service().parse(doc), withKb.project, WHOLE);
+    assert.equal(showHints(doc, hints), 'claim: @Watchers operates @[Old Base]⟨✓ supported (until 2005) ¶p1⟩\nclaim: @Watchers supports @Russia⟨? unsupported⟩');
+    assert.equal(hints[1].tooltip, 'The knowledge base holds no relation for this claim, but holds that Watchers opposes Russia.');
+  });
+
   it('only the hints in the requested range', () => {
     const { doc } = brief('@Putin\n@Xi\nclaim: @Russia member-of @SCO');
     const hints = hintsProvider.provideInlayHints(service().parse(doc), state.project, { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } });
