@@ -96,16 +96,19 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   /** Config files with an error, as shown. */
   const brokenConfigs = new Set<string>();
   let checked = 0;
-  // A KB file shared by projects of several configs is reported for each of them: a clash of ids
-  // may exist in one project only. What two projects both find is reported once.
+  // A KB or config file shared by projects of several configs is reported for each of them: a
+  // clash of ids may exist in one project only. What two projects both find is reported once.
+  // (A brief is checked once: its diagnostics need no such care.)
   const reported = new Set<string>();
-  const reportFile = (uri: string, diagnostics: readonly Diagnostic[]) => {
+  const reportFile = (uri: string, diagnostics: readonly Diagnostic[], shared = true) => {
     const file = path.posix.relative(cwd, toPosix(fileURLToPath(uri)));
     for (const d of diagnostics) {
       const result = toLintResult(file, d);
-      const key = JSON.stringify(result);
-      if (reported.has(key)) continue;
-      reported.add(key);
+      if (shared) {
+        const key = JSON.stringify(result);
+        if (reported.has(key)) continue;
+        reported.add(key);
+      }
       results.push(result);
     }
   };
@@ -163,7 +166,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       reportFile(ws.toUri(kbFile), state.fileDiagnostics.get(ws.toUri(kbFile)) ?? []);
     }
     const document = TextDocument.create(ws.toUri(brief), 'brief', 1, read.text);
-    reportFile(document.uri, service.validate(document, state.project));
+    reportFile(document.uri, service.validate(document, state.project), false);
   }
 
   // KB, source and config files named on the command line: their own diagnostics (spec §4.2).
