@@ -1096,7 +1096,8 @@ describe('language server on a multi-root workspace (the real process, over JSON
       );
       // The closed briefs a reload affects are published together: after this answer, all have arrived.
       assert.equal(await client.hover(ws.uri('alpha/briefs/one.brief'), { line: 2, character: 6 }), null, 'one.brief is not open');
-      const republished = client.published.slice(mark).map((p) => ws.label(p.uri));
+      // The KB file's own warnings (Kant is an alias of two entities: kb-id-clash) are sent again with each reload.
+      const republished = client.published.slice(mark).map((p) => ws.label(p.uri)).filter((label) => !label.endsWith('.yaml'));
       // open.brief (closed here, with problems) mentions @Taliban; clean.brief does too but has
       // nothing to show. two.brief and tmp-y.brief mention no changed entity, but show problems
       // whose did-you-mean suggestions any change of the KB's names may change.
@@ -1133,7 +1134,8 @@ describe('language server on a multi-root workspace (the real process, over JSON
       // b1 mentions @Hazara and has a problem: it is re-published.
       await client.waitForDiagnostics(ws.uri('beta/notes/b1.brief'), { after: mark });
       await barrier(client);
-      assert.deepEqual([...new Set(client.published.slice(mark).map((p) => ws.label(p.uri)))], ['beta/notes/b1.brief']);
+      // The KB files' own warnings (alpha's local.yaml: Kant is an alias of two entities) are sent again with each reload.
+      assert.deepEqual([...new Set(client.published.slice(mark).map((p) => ws.label(p.uri)).filter((label) => !label.endsWith('.yaml')))], ['beta/notes/b1.brief']);
     });
 
     it('a brief created in an ignored folder or in node_modules is not indexed', async () => {

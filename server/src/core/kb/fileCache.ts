@@ -62,9 +62,11 @@ export interface KbVerdict {
 /**
  * Bump when a reading's shape, its stored form (snapshot.ts) or what the loader reads from a
  * text changes: the format is part of every cache key, so older cache entries are never looked
- * up again. (4: a number written as an id or a name is taken as written, `1e3` not `1000`.)
+ * up again. (4: a number written as an id or a name is taken as written, `1e3` not `1000`.
+ * 5: dates the calendar lacks and reversed dates are errors; a target may be any string, an
+ * unknown one is told the id meant.)
  */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 
 /**
  * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's
