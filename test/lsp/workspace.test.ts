@@ -1100,7 +1100,9 @@ describe('language server on a multi-root workspace (the real process, over JSON
       // open.brief (closed here, with problems) mentions @Taliban; clean.brief does too but has
       // nothing to show. two.brief and tmp-y.brief mention no changed entity, but show problems
       // whose did-you-mean suggestions any change of the KB's names may change.
-      assert.deepEqual([...new Set(republished)].sort(), ['alpha/briefs/deep/two.brief', 'alpha/briefs/one.brief', 'alpha/briefs/open.brief', 'alpha/sub/tmp-y.brief']);
+      // And the KB file itself: its own warnings (Kant is an alias of two entities, kb-id-clash)
+      // moved up with the line taken out. (A reload that leaves them as they were sends nothing.)
+      assert.deepEqual([...new Set(republished)].sort(), ['alpha/briefs/deep/two.brief', 'alpha/briefs/one.brief', 'alpha/briefs/open.brief', 'alpha/kb/local.yaml', 'alpha/sub/tmp-y.brief']);
       assert.ok(client.logs.some((l) => /^Re-checking 5 of 5 briefs after a change in .*\/alpha\.$/.test(l)), client.logs.filter((l) => l.startsWith('Re-checking')).join('\n'));
     });
 

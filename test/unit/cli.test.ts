@@ -424,17 +424,17 @@ describe('brief-lint (the real process)', () => {
       {
         name: 'an unknown target',
         yaml: 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: S.\n    relations:\n      - type: opposes\n        target: nowhere\n        evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia" } ]\n',
-        expect: ['kb/x.yaml:7:9 kb-unknown-target'],
+        expect: ['kb/x.yaml:8:17 kb-unknown-target'],
       },
       {
         name: 'a duplicate id in one file',
         yaml: `${TALIBAN}  - id: taliban\n    kind: group\n    name: Taliban again\n    summary: S.\n`,
-        expect: ['kb/x.yaml:6:1 kb-duplicate-id'],
+        expect: ['kb/x.yaml:6:9 kb-duplicate-id'],
       },
       {
         name: 'an id of the bundled KB',
         yaml: 'entities:\n  - id: tajikistan\n    kind: state\n    name: Tajikistan again\n    summary: S.\n',
-        expect: ['kb/x.yaml:2:1 kb-id-clash'],
+        expect: ['kb/x.yaml:2:9 kb-id-clash'],
       },
       { name: 'a YAML syntax error', yaml: 'entities: [a, b\n', expect: ['kb/x.yaml:2:1 kb-syntax'] },
       // Since fe430e9 Brief finds duplicate keys itself (the parser's check is quadratic): a schema
@@ -456,6 +456,60 @@ describe('brief-lint (the real process)', () => {
         assert.equal(r.status, 1);
       });
     }
+
+    it('a KB file with a schema error still gets every other check, each once, on the value at fault', () => {
+      const yaml = [
+        'entities:',
+        '  - id: night-watch',
+        '    kind: group',
+        '    name: Night Watch',
+        '    sumary: A militia.',
+        '    relations:',
+        '      - type: member-of',
+        '        target: tajikstan',
+        '        since: "May 2021"',
+        '        evidence:',
+        '          - { source: Mini-2021, paragraph: p1, quote: "x" }',
+        '          - { source: mini-2021, paragraph: "1", quote: "x" }',
+        '          - { source: mini-2021, paragraph: p2, quote: "russian president vladimir putin" }',
+        '      - type: member-of',
+        '        target: csto',
+        '        evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia" } ]',
+        '  - id: tajikistan',
+        '    kind: state',
+        '    name: Tajikistan',
+        '    summary: S.',
+        '',
+      ].join('\n');
+      const r = lintJson(folder({ 'kb/x.yaml': yaml }), ['kb/x.yaml']);
+      assert.deepEqual(
+        r.results.map((x) => `${x.line}:${x.column} ${x.code} ${x.message}`),
+        [
+          "5:5 kb-schema entities[0]: unknown key 'sumary': did you mean 'summary'?",
+          "8:17 kb-unknown-target Relation member-of of 'night-watch' targets 'tajikstan', which is no entity: did you mean 'tajikistan'?",
+          "9:16 kb-schema entity 'night-watch'.relations[0].since: 'May 2021' is not valid: use YYYY, YYYY-MM or YYYY-MM-DD",
+          "11:13 kb-unknown-source Unknown source 'Mini-2021': did you mean 'mini-2021'?",
+          "12:13 kb-unknown-paragraph Source 'mini-2021' has no paragraph '1': did you mean 'p1'?",
+          '13:13 kb-quote-mismatch The quote is not verbatim in mini-2021 ¶p2: "russian president vladimir putin" It differs only in upper and lower case: copy it as the source prints it.',
+          "14:15 kb-schema 'member-of' takes state/organization → organization, but 'night-watch' is a group and 'csto' an organization.",
+          "17:9 kb-id-clash Id 'tajikistan' is already an entity of Brief's bundled KB: choose another id.",
+        ],
+      );
+      assert.equal(r.status, 1);
+    });
+
+    it("warns on an analyst's alias or id that is already a label of another entity: references with it become ambiguous", () => {
+      const yaml = 'entities:\n  - id: putin\n    kind: group\n    name: Dusk Watch\n    aliases: [CSTO, "Dusk"]\n    summary: S.\n';
+      const r = lintJson(folder({ 'kb/x.yaml': yaml, 'a.brief': '@Dusk\n' }), ['kb/x.yaml', 'a.brief']);
+      assert.deepEqual(
+        r.results.map((x) => `${x.file}:${x.line}:${x.column}-${x.endColumn} ${x.severity} ${x.code} ${x.message}`),
+        [
+          "kb/x.yaml:2:9-14 warning kb-id-clash Id 'putin' is already a name of vladimir-putin (Brief's bundled KB): @putin will be ambiguous.",
+          "kb/x.yaml:5:15-19 warning kb-id-clash Alias 'CSTO' is already a name of csto (Brief's bundled KB): @CSTO will be ambiguous.",
+        ],
+      );
+      assert.equal(r.status, 0);
+    });
 
     it('2 when a kb: path of the config names no file: the diagnostic is on .briefrc.yaml', () => {
       const dir = folder({ '.briefrc.yaml': 'kb: [kb/actors.yaml]\n', 'a.brief': '@Tajikistan\n' });

@@ -507,7 +507,8 @@ describe('KB text in hovers and completion is escaped', () => {
   let state: ProjectState;
   before(async () => {
     state = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/evil.yaml]\n', [`${WORKSPACE}/kb/evil.yaml`]: EVIL_KB });
-    const problems = [...state.fileDiagnostics.values()].flat();
+    // Its two entities share an alias on purpose: that is a warning (kb-id-clash), not an error.
+    const problems = [...state.fileDiagnostics.values()].flat().filter((d) => d.code !== 'kb-id-clash' || d.severity !== 2);
     assert.deepEqual(problems, [], 'the test KB is valid');
   });
 

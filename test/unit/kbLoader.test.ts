@@ -84,7 +84,7 @@ describe('KB loader (spec §4.2)', () => {
   it('points a diagnostic at the offending line', () => {
     const r = load(`entities:\n${entity('alpha', RELATION('gamma', 'Alpha borders Beta'))}${entity('beta')}`);
     const [d] = r.diagnostics.get('file:///kb.yaml') ?? [];
-    assert.equal(d.range.start.line, 6); // the relation's `- type:` line
+    assert.equal(d.range.start.line, 7); // the relation's `target:` line
   });
 
   it('reads a file whose lines end in a lone \\r (YAML counts it as a line break, as editors do)', () => {
@@ -96,7 +96,7 @@ describe('KB loader (spec §4.2)', () => {
       assert.equal(beta.location.range.start.line, 5, "beta's `- id:` line");
       const broken = load(`entities:\n${entity('alpha', RELATION('gamma', 'Alpha borders Beta'))}`.replace(/\n/g, ending));
       assert.deepEqual(codes(broken), ['kb-unknown-target']);
-      assert.equal(broken.diagnostics.get('file:///kb.yaml')?.[0].range.start.line, 6);
+      assert.equal(broken.diagnostics.get('file:///kb.yaml')?.[0].range.start.line, 7);
     }
   });
 

@@ -67,8 +67,8 @@ export class Session {
   private readonly timers = new Map<string, () => void>();
   /** How long the last check of each open brief took, ms. */
   private readonly checkCost = new Map<string, number>();
-  /** Data files whose diagnostics are on screen, so that a fixed file gets an empty list. */
-  private readonly publishedDataFiles = new Set<string>();
+  /** Data files whose diagnostics are on screen, with what was sent (a fixed file gets an empty list, an unchanged one nothing). */
+  private readonly publishedDataFiles = new Map<string, string>();
   /** Closed briefs whose workspace diagnostics are on screen. */
   private readonly publishedBriefs = new Set<string>();
 
@@ -398,21 +398,28 @@ export class Session {
 
   /**
    * Publishes the diagnostics of `.briefrc.yaml` and KB files that have problems, and clears
-   * those of files that had problems before and are clean now.
+   * those of files that had problems before and are clean now. A file whose diagnostics are what
+   * was last sent is not sent again: every reload of any folder comes through here, and a KB
+   * file's warnings would otherwise flicker in the Problems panel at each one.
    */
   publishDataDiagnostics(): void {
-    const now = new Map<string, Diagnostic[]>();
+    const now = new Map<string, Map<string, Diagnostic>>();
     for (const folder of this.folders.loaded()) {
       for (const [uri, list] of folder.state.fileDiagnostics) {
         if (list.length === 0 && !this.publishedDataFiles.has(uri)) continue;
-        now.set(uri, [...(now.get(uri) ?? []), ...list]);
+        // A file in the KB of several folders (the bundled KB) has its problems once.
+        const file = now.get(uri) ?? new Map<string, Diagnostic>();
+        for (const d of list) file.set(JSON.stringify(d), d);
+        now.set(uri, file);
       }
     }
-    for (const uri of this.publishedDataFiles) if (!now.has(uri)) now.set(uri, []);
-    this.publishedDataFiles.clear();
-    for (const [uri, diagnostics] of now) {
-      if (diagnostics.length > 0) this.publishedDataFiles.add(uri);
-      void this.connection.sendDiagnostics({ uri, diagnostics });
+    for (const uri of this.publishedDataFiles.keys()) if (!now.has(uri)) now.set(uri, new Map());
+    for (const [uri, file] of now) {
+      const sent = [...file.keys()].join('\n');
+      if (this.publishedDataFiles.get(uri) === sent || (file.size === 0 && !this.publishedDataFiles.has(uri))) continue;
+      if (file.size > 0) this.publishedDataFiles.set(uri, sent);
+      else this.publishedDataFiles.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [...file.values()] });
     }
   }
 }

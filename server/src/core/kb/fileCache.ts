@@ -64,9 +64,10 @@ export interface KbVerdict {
  * text changes: the format is part of every cache key, so older cache entries are never looked
  * up again. (4: a number written as an id or a name is taken as written, `1e3` not `1000`;
  * 5: the vowel signs of Brahmic scripts are kept in normal forms; 6: typographic apostrophes
- * are folded.)
+ * are folded; 7: dates the calendar lacks and reversed dates are errors, a target may be any
+ * string and an unknown one is told the id meant.)
  */
-export const CACHE_FORMAT = 6;
+export const CACHE_FORMAT = 7;
 
 /**
  * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's

@@ -5,18 +5,20 @@
  * A file with an error is not merged; its last good version (from the previous load) serves in
  * its place, so one bad edit to a KB file never takes entities away from the analyst.
  */
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { normalizeName } from '../normalize';
-import { aKind, PREDICATES } from '../kinds';
+import { PREDICATES, type EntityKind } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
-import type { Entity, Evidence, Relation, Source } from './model';
-import type { DataProblemCode } from './yamlFile';
+import type { Entity, Relation, Source } from './model';
 import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './fileCache';
 import { NameIndex } from './nameIndex';
 import { IncomingRelations, incomingFromFound, type IncomingIndexData } from './incomingRelations';
 import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
-import { namesApart, relativeUri } from './fileNames';
+import { namesApart } from './fileNames';
 import { partOfCycles } from './partOfCycles';
+import { EntityChecks, problem, type CheckedFile, type FirstEntity, type Report } from './entityChecks';
+import { warnSharedLabels } from './sharedLabels';
+import { ValueSpots } from './valueSpots';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
@@ -167,7 +169,7 @@ interface LoadedFile {
  * What the cross-file pass's verdict depends on besides the files: its rules, part of the
  * verdict's cache key. Bump the revision whenever the checks below change what they report.
  */
-const CROSS_FILE_CHECKS = JSON.stringify({ revision: 1, predicates: PREDICATES });
+const CROSS_FILE_CHECKS = JSON.stringify({ revision: 2, predicates: PREDICATES });
 
 /**
  * Whether the cross-file pass's outcome is a function of the files alone: no reading has an
@@ -240,8 +242,23 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
     lists.push(list);
     diagnostics.set(input.uri, list);
     const fresh = !anyError(list);
-    const written = [...(reading.entities ?? []).flatMap((e) => [e.id, e.name, ...e.aliases]), ...(reading.rejectedNames ?? [])];
-    return { input, list, fresh, written, entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []) };
+    const written = [...(reading.entities ?? []).flatMap((e) => [e.id, e.name, ...e.aliases]), ...(reading.rejectedNames ?? [])].filter((name) => name !== '');
+    const report: Report = (code, message, range, severity) => {
+      const d = problem(code, message, range, severity);
+      list.push(d);
+      return d;
+    };
+    return {
+      input,
+      list,
+      fresh,
+      written,
+      report,
+      spots: new ValueSpots(input),
+      // What the checks look at: a clean file's entities, or what could be read of a broken one's entries.
+      entries: reading.entities ?? [],
+      entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []),
+    };
   });
 
   const entities = new Map<string, Entity>();
@@ -256,30 +273,26 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
       firsts.push({ input: c.input, kind: e.kind });
     }
   }
-  /** Every relation with a known target, as (target, subject, place) by those numbers. */
-  const found: number[] = [];
+  const checks = new EntityChecks(numbers, firsts, sources);
 
   const cycleWarnings = partOfCycles(candidates.filter((c) => c.fresh).flatMap((c) => c.entities));
   for (const c of candidates) {
     c.list.push(...(cycleWarnings.get(c.input.uri) ?? []));
-    const report = (code: DataProblemCode, message: string, range?: Range) => c.list.push(problem(code, message, range));
-    if (c.fresh) {
-      const seen = new Set<string>();
-      for (const e of c.entities) {
-        if (seen.has(e.id)) report('kb-duplicate-id', `Duplicate id '${e.id}' in this file.`, e.location.range);
+    // A file with errors is not merged, but every entry of it that could be read is checked.
+    let own: Map<string, EntityKind> | undefined;
+    if (!c.fresh) {
+      own = new Map();
+      for (const e of c.entries) if (e.id !== '' && !own.has(e.id)) own.set(e.id, e.kind);
+    }
+    const file: CheckedFile = { input: c.input, report: c.report, spots: c.spots, own };
+    const seen = new Set<string>();
+    for (const e of c.fresh ? c.entities : c.entries) {
+      if (e.id !== '') {
+        if (seen.has(e.id)) c.report('kb-duplicate-id', `Duplicate id '${e.id}' in this file.`, checks.idRange(e, file));
         seen.add(e.id);
-        const subject = numbers.get(e.id) as number;
-        const first = firsts[subject].input;
-        if (first.uri !== c.input.uri) {
-          const clash = c.input.origin === 'workspace' && first.origin === 'bundled';
-          report(
-            clash ? 'kb-id-clash' : 'kb-duplicate-id',
-            clash ? `Id '${e.id}' is already an entity of Brief's bundled KB: choose another id.` : `Duplicate id '${e.id}': already defined in ${relativeUri(c.input.uri, first.uri)}.`,
-            e.location.range,
-          );
-        }
-        checkEntity(e, subject, { numbers, firsts }, sources, report, found);
+        checks.checkId(e, file);
       }
+      checks.check(e, c.fresh ? numbers.get(e.id) : undefined, file);
     }
     const ok = !anyError(c.list);
     const use = ok ? c.entities : (previous?.lastGood.get(c.input.uri)?.entities ?? []);
@@ -287,12 +300,15 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
     else if (use.length > 0) lastGood.set(c.input.uri, { entities: use });
     for (const e of use) if (!entities.has(e.id)) entities.set(e.id, e);
   }
-  const added = [...sourceFiles, ...entityFiles].map(({ reading }, i) => lists[i].slice(reading.diagnostics.length));
   // Without an error every file's own entities were checked and merged, none twice: the pass
   // has seen every relation, numbered as the KB orders its entities.
   const clean = !lists.some(anyError) && firsts.length === entities.size;
-  const incoming = clean ? incomingFromFound(found, entities.size) : undefined;
+  const incoming = clean ? incomingFromFound(checks.found, entities.size) : undefined;
   const kb = new KnowledgeBase(entities, sources, undefined, incoming);
+  checks.explainUnknownTargets(kb);
+  // A file is looked at as merged or not, whichever it turned out: the pass may have found its first error.
+  warnSharedLabels(kb, candidates.map((c) => ({ ...c, merged: !anyError(c.list) })));
+  const added = [...sourceFiles, ...entityFiles].map(({ reading }, i) => lists[i].slice(reading.diagnostics.length));
   // What the files with errors hold that the KB does not: each name, with the file that holds it.
   for (const c of clean ? [] : candidates) {
     if (!anyError(c.list)) continue;
@@ -302,69 +318,8 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
   return { result: { kb, diagnostics, lastGood }, added };
 }
 
-/** The first entity of an id, in file order. */
-interface FirstEntity {
-  readonly input: DataFileInput;
-  readonly kind: Entity['kind'];
-}
-
-function problem(code: DataProblemCode, message: string, range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {
-  return { range, message, severity: DiagnosticSeverity.Error, code, source: 'brief' };
-}
-
 function anyError(list: readonly Diagnostic[]): boolean {
   return list.some((d) => d.severity === DiagnosticSeverity.Error);
-}
-
-/**
- * Checks an entity's relations and evidence against the merged ids, kinds and sources, and adds
- * each relation whose target is known to `found` as (target, subject, place).
- */
-function checkEntity(
-  e: Entity,
-  subject: number,
-  ids: { readonly numbers: ReadonlyMap<string, number>; readonly firsts: readonly FirstEntity[] },
-  sources: ReadonlyMap<string, Source>,
-  report: (code: DataProblemCode, message: string, range?: Range) => void,
-  found: number[],
-): void {
-  const { relations } = e;
-  for (let place = 0; place < relations.length; place++) {
-    const r = relations[place];
-    const target = ids.numbers.get(r.target);
-    if (target !== undefined) found.push(target, subject, place);
-    const targetKind = target === undefined ? undefined : ids.firsts[target].kind;
-    const signature = PREDICATES[r.type];
-    if (!targetKind) {
-      report('kb-unknown-target', `Relation ${r.type} of '${e.id}' targets '${r.target}', which is no entity.`, r.location.range);
-    } else if (signature && (!signature.subject.includes(e.kind) || !signature.object.includes(targetKind))) {
-      report(
-        'kb-schema',
-        `'${r.type}' takes ${signature.subject.join('/')} → ${signature.object.join('/')}, but '${e.id}' is ${aKind(e.kind)} and '${r.target}' ${aKind(targetKind)}.`,
-        r.location.range,
-      );
-    }
-    r.evidence.forEach((ev) => checkEvidence(ev, sources, report));
-  }
-  for (const f of e.facts) f.evidence.forEach((ev) => checkEvidence(ev, sources, report));
-}
-
-function checkEvidence(
-  ev: Evidence,
-  sources: ReadonlyMap<string, Source>,
-  report: (code: DataProblemCode, message: string, range?: Range) => void,
-): void {
-  const range = ev.location?.range;
-  const source = sources.get(ev.source);
-  if (!source) return report('kb-unknown-source', `Unknown source '${ev.source}'.`, range);
-  const passage = source.passages.get(ev.paragraph);
-  if (!passage) return report('kb-unknown-paragraph', `Source '${ev.source}' has no paragraph '${ev.paragraph}'.`, range);
-  if (!passage.text.includes(ev.quote)) {
-    // The usual slip: typed quotes where the article prints curly ones, or the other way round.
-    const plainMarks = (text: string) => text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
-    const marks = plainMarks(passage.text).includes(plainMarks(ev.quote)) ? ' Only its apostrophes or quotation marks differ: copy them from the source as it prints them (’ “ ” or \' ").' : '';
-    report('kb-quote-mismatch', `The quote is not verbatim in ${ev.source} ¶${ev.paragraph}: "${ev.quote}"${marks}`, range);
-  }
 }
 
 /** True when any diagnostic of the map is an error. */

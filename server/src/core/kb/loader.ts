@@ -6,6 +6,8 @@
 import { Field, isScalarNode, YamlFile } from './yamlFile';
 import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source } from './model';
 import { ENTITY_KINDS, PREDICATES, type EntityKind } from '../kinds';
+import { asId, nearMiss } from './nearMiss';
+import { checkDateOrder, readDate } from './relationDates';
 
 /** A data file as text, with where it lives and who provided it. */
 export interface DataFileInput {
@@ -18,13 +20,20 @@ export interface DataFileInput {
 }
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 const ENTITY_KEYS = ['id', 'kind', 'name', 'aliases', 'summary', 'identifiers', 'relations', 'facts'];
 // Built once: a KB of 100,000 entities reads these a few hundred thousand times.
 const KIND = new RegExp(`^(${ENTITY_KINDS.join('|')})$`);
 const KIND_HINT = `use one of ${ENTITY_KINDS.join(', ')}`;
 const PREDICATE = new RegExp(`^(${Object.keys(PREDICATES).join('|')})$`);
 const PREDICATE_HINT = `use a predicate: ${Object.keys(PREDICATES).join(', ')}`;
+const PREDICATE_NAMES = Object.keys(PREDICATES);
+const ID_HINT = 'ids are lower-case words joined by "-", e.g. tajikistan';
+const nearKind = (value: string) => nearMiss(value, ENTITY_KINDS);
+const nearPredicate = (value: string) => nearMiss(value, PREDICATE_NAMES);
+const nearId = (value: string) => {
+  const id = asId(value);
+  return id !== undefined && ID.test(id) ? id : undefined;
+};
 const RELATION_KEYS = ['type', 'target', 'negated', 'since', 'until', 'evidence'];
 
 /**
@@ -39,6 +48,13 @@ export const NO_IDENTIFIERS: Entity['identifiers'] = Object.freeze({});
 /** The entities of one KB file, and its diagnostics. */
 export interface EntityFile {
   readonly file: YamlFile;
+  /**
+   * Every entry of the file, whole when the file has no error. In a file with errors, an entry
+   * holds what of it could be read (an id, kind, name or summary that could not is empty, a
+   * relation without its bad date, an evidence list without its bad items): the cross-file
+   * checks still look at it, so that the analyst sees every problem at once, but such a file
+   * is never merged into the KB.
+   */
   readonly entities: Entity[];
   /** The ids, names and aliases written on entries that could not be read (a missing summary, a bad kind). */
   readonly rejectedNames: string[];
@@ -59,7 +75,7 @@ export function readEntityFile(input: DataFileInput): EntityFile {
     return { file, entities: [], rejectedNames: [] };
   }
   const file = new YamlFile(input.uri, input.text, 'kb-syntax', { simple: true });
-  const root = file.root('kb-schema', 'A KB file');
+  const root = file.root('kb-schema', 'A KB file', 'entities:');
   const entities: Entity[] = [];
   const rejectedNames: string[] = [];
   if (!root) return { file, entities, rejectedNames };
@@ -72,14 +88,17 @@ export function readEntityFile(input: DataFileInput): EntityFile {
   return { file, entities, rejectedNames };
 }
 
-/** Reads one entity; one that cannot be read leaves the names written on it in `rejectedNames`. */
+/**
+ * Reads one entity, as far as it can be read (see `EntityFile.entities`); one that cannot be
+ * read whole also leaves the names written on it in `rejectedNames`.
+ */
 function readEntity(item: Field, index: number, origin: EntityOrigin, rejectedNames: string[]): Entity | undefined {
   const get = item.map(ENTITY_KEYS);
   if (!get) return undefined;
-  const id = get('id').string({ pattern: ID, patternHint: 'ids are lower-case words joined by "-", e.g. tajikistan' });
+  const id = get('id').string({ pattern: ID, patternHint: ID_HINT, suggest: nearId });
   const label = id ? `entity '${id}'` : `entities[${index}]`;
   const at = (key: string) => new Field(item.file, get(key).node, `${label}.${key}`, 'kb-schema', item);
-  const kind = at('kind').string({ pattern: KIND, patternHint: KIND_HINT });
+  const kind = at('kind').string({ pattern: KIND, patternHint: KIND_HINT, suggest: nearKind });
   const name = at('name').string({ nonEmpty: true });
   const summary = at('summary').string({ nonEmpty: true });
   const aliases = orNone(at('aliases').list({ optional: true }).map((a) => a.string({ nonEmpty: true })).filter(isDefined));
@@ -93,15 +112,14 @@ function readEntity(item: Field, index: number, origin: EntityOrigin, rejectedNa
       if (isScalarNode(node) && typeof node.value === 'string') rejectedNames.push(node.value);
     }
     rejectedNames.push(...aliases);
-    return undefined;
   }
   const idField = get('id');
   return {
-    id,
-    kind: kind as EntityKind,
-    name,
+    id: id ?? '',
+    kind: (kind ?? '') as EntityKind,
+    name: name ?? '',
     aliases,
-    summary,
+    summary: summary ?? '',
     identifiers,
     relations,
     facts,
@@ -121,20 +139,28 @@ function readIdentifiers(field: Field): Entity['identifiers'] {
   return { ...(iso2 ? { iso2 } : {}), ...(iso3 ? { iso3 } : {}), ...(wikidata ? { wikidata } : {}) };
 }
 
+/**
+ * Reads one relation, as far as it can be read: a type or target that could not be read is
+ * empty, a bad date is left out, the evidence is the items that could be read. Each of those
+ * is reported, so only a file with errors holds such a relation (see `EntityFile.entities`).
+ */
 function readRelation(field: Field): Relation | undefined {
   const get = field.map(RELATION_KEYS);
   if (!get) return undefined;
-  const type = get('type').string({ pattern: PREDICATE, patternHint: PREDICATE_HINT });
-  const target = get('target').string({ pattern: ID, patternHint: 'a target is an entity id' });
+  const type = get('type').string({ pattern: PREDICATE, patternHint: PREDICATE_HINT, suggest: nearPredicate });
+  // Any string: one that is no id (`Taliban`, a name) is an unknown target, which the
+  // cross-file pass reports with the id meant.
+  const target = get('target').string({ nonEmpty: true });
   const negated = get('negated').boolean(false);
-  const since = get('since').string({ optional: true, pattern: PARTIAL_DATE, patternHint: 'use YYYY, YYYY-MM or YYYY-MM-DD' });
-  const until = get('until').string({ optional: true, pattern: PARTIAL_DATE, patternHint: 'use YYYY, YYYY-MM or YYYY-MM-DD' });
+  const since = readDate(get('since'));
+  const untilField = get('until');
+  const written = readDate(untilField);
+  const until = checkDateOrder(since, written, untilField) ? written : undefined;
   const evidence = readEvidenceList(get('evidence'));
-  if (!type || !target || negated === undefined || !evidence) return undefined;
   return {
-    type,
-    target,
-    negated,
+    type: type ?? '',
+    target: target ?? '',
+    negated: negated ?? false,
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     evidence,
@@ -142,27 +168,30 @@ function readRelation(field: Field): Relation | undefined {
   };
 }
 
+/** Reads one fact, as far as it can be read (as a relation is). */
 function readFact(field: Field): Fact | undefined {
   const get = field.map(['text', 'evidence']);
   if (!get) return undefined;
   const text = get('text').string({ nonEmpty: true });
   const evidence = readEvidenceList(get('evidence'));
-  return text && evidence ? { text, evidence, location: KbLocation.of(field.file.uri, field.range) } : undefined;
+  return { text: text ?? '', evidence, location: KbLocation.of(field.file.uri, field.range) };
 }
 
-/** At least one `{source, paragraph, quote}`; undefined when the list is missing or empty. */
-function readEvidenceList(field: Field): Evidence[] | undefined {
+/** At least one `{source, paragraph, quote}` (a list without one is reported): the items that could be read. */
+function readEvidenceList(field: Field): readonly Evidence[] {
   const items = field.list();
-  if (field.present && items.length === 0) field.problem('needs at least one evidence item.');
-  const evidence = items.map((e) => {
+  // A list with no items; a mapping or a string has had its own message from `list`.
+  if (field.isList && items.length === 0) field.problem('needs at least one evidence item.');
+  const evidence: Evidence[] = [];
+  for (const e of items) {
     const get = e.map(['source', 'paragraph', 'quote']);
-    if (!get) return undefined;
+    if (!get) continue;
     const source = get('source').string({ nonEmpty: true });
     const paragraph = get('paragraph').string({ nonEmpty: true });
     const quote = get('quote').string({ nonEmpty: true });
-    return source && paragraph && quote ? { source, paragraph, quote, location: KbLocation.of(e.file.uri, e.range) } : undefined;
-  });
-  return evidence.length > 0 && evidence.every(isDefined) ? (evidence as Evidence[]) : undefined;
+    if (source && paragraph && quote) evidence.push({ source, paragraph, quote, location: KbLocation.of(e.file.uri, e.range) });
+  }
+  return orNone(evidence);
 }
 
 /** Reads one `data/sources/<id>.yaml` file. */

@@ -17,6 +17,7 @@ import { DiagnosticSeverity, type Diagnostic, type Position, type Range } from '
 import { parseSimpleYaml } from './fastYaml';
 import { SimpleMap, SimpleScalar, SimpleSeq, type SimpleNode } from './fastYamlNodes';
 import { lineAtOffset } from '../text';
+import { nearMiss, shown } from './nearMiss';
 
 /** A node as `Field` reads it: from `yaml`, or from the simple reader (fastYaml.ts). */
 export type AnyNode = YamlNode | SimpleNode;
@@ -106,13 +107,24 @@ export class YamlFile {
     this.diagnostics.push({ range, message, severity, code, source: 'brief' });
   }
 
-  /** The top-level mapping, or undefined (reported) when the file is something else. */
-  root(code: DataProblemCode, what: string): YAMLMap | SimpleMap | undefined {
+  /**
+   * The top-level mapping, or undefined (reported) when the file is something else.
+   * @param start how such a file starts (`entities:`), for the message on an empty file or a
+   *   list written without its key
+   */
+  root(code: DataProblemCode, what: string, start?: string): YAMLMap | SimpleMap | undefined {
     if (this.simpleRoot) return this.simpleRoot;
     if (this.doc.errors.length > 0) return undefined;
     const c = this.doc.contents;
     if (isMap(c)) return c;
-    this.report(code, `${what} must be a YAML mapping.`, this.nodeRange(c));
+    const empty = c === null || (isScalar(c) && c.value === null);
+    const message =
+      empty && start
+        ? `The file is empty: ${lowerFirst(what)} starts with '${start}'.`
+        : isSeq(c) && start
+          ? `${what} must be a YAML mapping, and this one is a list: put '${start}' on a line before it and indent the list under it.`
+          : `${what} must be a YAML mapping.`;
+    this.report(code, message, this.nodeRange(c));
     return undefined;
   }
 }
@@ -145,14 +157,28 @@ export class Field {
     return this.node !== undefined && this.node !== null && !(isScalarNode(this.node) && this.node.value === null);
   }
 
+  /** The key is written with nothing after it (`summary:`), or with an explicit null. */
+  private get writtenEmpty(): boolean {
+    return isScalarNode(this.node) && this.node.value === null;
+  }
+
+  /** 'is required.', or 'is empty.' when the key is there with no value: the analyst sees the key. */
+  private missing(): string {
+    return this.writtenEmpty ? 'is empty.' : 'is required.';
+  }
+
   problem(message: string): void {
     this.file.report(this.code, this.path === '' ? capitalize(message) : `${this.path}: ${message}`, this.range);
   }
 
   /** A string (numbers are accepted as their text, e.g. `year: 2021`); undefined and reported otherwise. */
-  string(opts: { optional?: boolean; pattern?: RegExp; patternHint?: string; nonEmpty?: boolean } = {}): string | undefined {
+  /**
+   * @param opts.suggest what a value that does not match `pattern` was probably meant to be
+   *   (`grup` → group): said instead of `patternHint`
+   */
+  string(opts: { optional?: boolean; pattern?: RegExp; patternHint?: string; nonEmpty?: boolean; suggest?: (value: string) => string | undefined } = {}): string | undefined {
     if (!this.present) {
-      if (!opts.optional) this.problem('is required.');
+      if (!opts.optional) this.problem(this.missing());
       return undefined;
     }
     if (!isScalarNode(this.node) || (typeof this.node.value !== 'string' && typeof this.node.value !== 'number')) {
@@ -166,7 +192,8 @@ export class Field {
       return undefined;
     }
     if (opts.pattern && !opts.pattern.test(value)) {
-      this.problem(`'${value}' is not valid${opts.patternHint ? `: ${opts.patternHint}` : '.'}`);
+      const near = opts.suggest?.(value);
+      this.problem(`'${shown(value)}' is not valid${near !== undefined ? `: did you mean '${near}'?` : opts.patternHint ? `: ${opts.patternHint}` : '.'}`);
       return undefined;
     }
     return value;
@@ -181,14 +208,14 @@ export class Field {
 
   number(): number | undefined {
     if (isScalarNode(this.node) && typeof this.node.value === 'number') return this.node.value;
-    this.problem(this.present ? 'must be a number.' : 'is required.');
+    this.problem(this.present ? 'must be a number.' : this.missing());
     return undefined;
   }
 
   /** List items; an absent optional list is empty. */
   list(opts: { optional?: boolean } = {}): Field[] {
     if (!this.present) {
-      if (!opts.optional) this.problem('is required.');
+      if (!opts.optional) this.problem(this.missing());
       return [];
     }
     if (!isSeqNode(this.node)) {
@@ -198,7 +225,17 @@ export class Field {
     return this.node.items.map((item, i) => new Field(this.file, item as AnyNode, `${this.path}[${i}]`, this.code, this));
   }
 
-  /** A mapping's field by key; `allowed` lists the keys the schema knows (others are reported). */
+  /** Whether the node is a list (an absent node is not). */
+  get isList(): boolean {
+    return isSeqNode(this.node);
+  }
+
+  /**
+   * A mapping's field by key; `allowed` lists the keys the schema knows (others are reported).
+   * An unknown key that is a slip of an allowed one the mapping lacks (`sumary:`) is reported
+   * once, with the key it stands for, and stands in for it: its value is read as that key's, so
+   * the analyst is not also told that `summary` is required.
+   */
   map(allowed?: readonly string[]): ((key: string) => Field) | undefined {
     if (!isMapNode(this.node)) {
       this.problem('must be a mapping.');
@@ -214,16 +251,28 @@ export class Field {
       if (twice) this.file.report(this.code, `${this.path === '' ? 'The' : `${this.path}: the`} key '${key}' appears twice.`, this.file.nodeRange(items[i].key));
       seen?.add(key);
     });
+    let standIns: Map<string, AnyNode> | undefined;
     if (allowed) {
       keys.forEach((key, i) => {
-        if (!allowed.includes(key)) {
-          this.file.report(this.code, `${this.path === '' ? 'Unknown' : `${this.path}: unknown`} key '${key}' (expected ${allowed.join(', ')}).`, this.file.nodeRange(items[i].key));
+        if (allowed.includes(key)) return;
+        const unknown = `${this.path === '' ? 'Unknown' : `${this.path}: unknown`} key '${shown(key)}'`;
+        const near = nearMiss(key, allowed);
+        if (near !== undefined && !keys.includes(near) && !standIns?.has(near)) {
+          (standIns ??= new Map()).set(near, (items[i] as { value?: unknown }).value as AnyNode);
+          this.file.report(this.code, `${unknown}: did you mean '${near}'?`, this.file.nodeRange(items[i].key));
+        } else {
+          this.file.report(this.code, `${unknown} (expected ${allowed.join(', ')}).`, this.file.nodeRange(items[i].key));
         }
       });
     }
-    const get = node instanceof SimpleMap ? (key: string) => node.get(key) : (key: string) => node.get(key, true) as YamlNode | undefined;
+    const read = node instanceof SimpleMap ? (key: string) => node.get(key) : (key: string) => node.get(key, true) as YamlNode | undefined;
+    const get = standIns ? (key: string) => read(key) ?? standIns?.get(key) : read;
     return (key: string) => new Field(this.file, get(key), this.path === '' ? key : `${this.path}.${key}`, this.code, this);
   }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function capitalize(text: string): string {

@@ -1,0 +1,122 @@
+/**
+ * A label (id, name or alias) of an analyst's entity that is also a label of another entity
+ * (kb-id-clash, a warning): from then on every reference written with it is ambiguous, in every
+ * brief (`aliases: [CSTO]` on an analyst's entity makes each `@CSTO` name two entities).
+ *
+ * Said only on the analyst's (workspace) KB files: Brief's bundled KB shares some labels on
+ * purpose (`Georgia` the state and the US state), and the analyst cannot edit it.
+ */
+import { DiagnosticSeverity, type Range } from 'vscode-languageserver-types';
+import { normalizeName } from '../normalize';
+import type { KnowledgeBase } from './knowledgeBase';
+import type { DataFileInput } from './loader';
+import type { Entity } from './model';
+import { LABEL_ID, LABEL_NAME } from './nameIndexData';
+import { relativeUri } from './fileNames';
+import { shown } from './nearMiss';
+import type { Report } from './entityChecks';
+import type { ValueSpots } from './valueSpots';
+
+/** A KB file of the pass, as this check needs it. */
+export interface LabelledFile {
+  readonly input: DataFileInput;
+  readonly report: Report;
+  readonly spots: ValueSpots;
+  /** False for a file with errors, which the merged KB holds in its last good version. */
+  readonly merged: boolean;
+  /** Its entries in file order: its entities, or for a file with errors what could be read of them. */
+  readonly entries: readonly Entity[];
+}
+
+// The same test as completion's: a label the short form `@Name` carries whole (spec §3.3).
+const SHORT_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/u;
+
+/**
+ * Warns on each shared label of an entity of an analyst's file. The merged KB's name index
+ * files every label under its normal form, so labels shared are the keys filed with more than
+ * one entity: one walk of the keys finds them, with no label normalised again. A file with errors
+ * is not in the KB as written: its entries are looked up one by one.
+ */
+export function warnSharedLabels(kb: KnowledgeBase, files: readonly LabelledFile[]): void {
+  const analysts = new Map<string, LabelledFile>();
+  for (const f of files) if (f.input.origin === 'workspace' && f.merged) analysts.set(f.input.uri, f);
+  if (analysts.size > 0) {
+    const data = kb.names().data;
+    let ordered: Entity[] | undefined;
+    for (let k = 0; k < data.keys.length; k++) {
+      const [from, to] = [data.entryStart[k], data.entryStart[k + 1]];
+      if (to - from < 2) continue;
+      ordered ??= [...kb.entities.values()];
+      for (let i = from; i < to; i++) {
+        const e = ordered[data.entryEntity[i]];
+        const file = e.origin === 'workspace' ? analysts.get(e.location.uri) : undefined;
+        if (!file) continue;
+        const others: Entity[] = [];
+        for (let j = from; j < to; j++) if (j !== i && ordered[data.entryEntity[j]].id !== e.id) others.push(ordered[data.entryEntity[j]]);
+        if (others.length > 0) warn(file, e, data.entryLabel[i], others);
+      }
+    }
+  }
+  for (const file of files) {
+    if (file.merged || file.input.origin !== 'workspace') continue;
+    for (const e of file.entries) {
+      const keys = new Set<string>();
+      const labels: [number, string][] = [[LABEL_NAME, e.name], ...e.aliases.map((a, j): [number, string] => [j + 1, a]), [LABEL_ID, e.id]];
+      for (const [label, text] of labels) {
+        const key = text === '' ? '' : normalizeName(text);
+        if (key === '' || keys.has(key)) continue;
+        keys.add(key);
+        const named = kb.lookup(key).filter((o) => o.location.uri !== file.input.uri);
+        // An id another file's entity has is already an error (kb-duplicate-id, kb-id-clash).
+        if (label === LABEL_ID && named.some((o) => o.id === e.id)) continue;
+        const others = named.filter((o) => o.id !== e.id);
+        if (others.length > 0) warn(file, e, label, others);
+      }
+    }
+  }
+}
+
+/** The warning on one label: which other entities have it, and what it does to references. */
+function warn(file: LabelledFile, e: Entity, label: number, others: readonly Entity[]): void {
+  const [what, text] = label === LABEL_ID ? ['id', e.id] : label === LABEL_NAME ? ['name', e.name] : ['alias', e.aliases[label - 1]];
+  const named = others.slice(0, 3).map((o) => `${o.id} (${whereIs(o, file.input.uri)})`);
+  if (others.length > 3) named.push(`${others.length - 3} more`);
+  const reference = SHORT_NAME.test(text) ? `@${text}` : `@[${shown(text)}]`;
+  file.report(
+    'kb-id-clash',
+    `${capitalize(what)} '${shown(text)}' is already a name of ${named.join(', ')}: ${reference} will be ambiguous.`,
+    rangeOf(file, e, what, text),
+    DiagnosticSeverity.Warning,
+  );
+}
+
+function whereIs(o: Entity, from: string): string {
+  if (o.origin === 'bundled') return "Brief's bundled KB";
+  return o.location.uri === from ? 'in this file' : relativeUri(from, o.location.uri);
+}
+
+/** Where the label is written: the id's value, or the name or alias within the entity's entry. */
+function rangeOf(file: LabelledFile, e: Entity, what: string, text: string): Range {
+  const at = e.location.range;
+  if (what === 'id') return file.spots.valueOf(at, 'id', text);
+  // The last entry runs to the end of the file.
+  const next = nextEntry(file, e) ?? { start: { line: Number.MAX_SAFE_INTEGER, character: 0 }, end: { line: Number.MAX_SAFE_INTEGER, character: 0 } };
+  return what === 'name' ? file.spots.valueOf(at, 'name', text, next) : file.spots.itemOf(at, 'aliases', text, next);
+}
+
+/** The entry after `e` in its file, where its own entry ends; made once per file with a warning. */
+const following = new WeakMap<LabelledFile, Map<Entity, Range | undefined>>();
+function nextEntry(file: LabelledFile, e: Entity): Range | undefined {
+  let next = following.get(file);
+  if (!next) {
+    next = new Map();
+    const list = file.entries;
+    for (let i = 0; i < list.length; i++) next.set(list[i], i + 1 < list.length ? list[i + 1].location.range : undefined);
+    following.set(file, next);
+  }
+  return next.get(e);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
