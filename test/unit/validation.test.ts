@@ -281,6 +281,18 @@ describe('a reference to an entity of a KB file that has errors', () => {
     ]);
   });
 
+  it('also for a file the YAML parser cannot read at all (its names read off its lines)', async () => {
+    const unclosed = 'entities:\n  - id: eve-watch\n    kind: group\n    name: Eve Watch\n    aliases: [EW, "Dusk Watch"]\n    summary: "A group.\n';
+    const state = await miniProject({ ...config, [`${WORKSPACE}/kb/my kb.yaml`]: unclosed });
+    assert.deepEqual(messages(state, '@[Eve Watch] @EW @[Dusk Watch] @eve-watch @Nobody').map(([, m]) => m), [
+      "Unknown entity '@[Eve Watch]': my kb.yaml defines it, but that KB file has errors and is not loaded.",
+      "Unknown entity '@EW': my kb.yaml defines it, but that KB file has errors and is not loaded.",
+      "Unknown entity '@[Dusk Watch]': my kb.yaml defines it, but that KB file has errors and is not loaded.",
+      "Unknown entity '@eve-watch': my kb.yaml defines it, but that KB file has errors and is not loaded.",
+      "Unknown entity '@Nobody'.",
+    ]);
+  });
+
   it('in the editor, beside the last good version of the file: the entity that version lacks', async () => {
     const ws = miniWorkspace({ ...config, [`${WORKSPACE}/kb/my kb.yaml`]: good });
     const before = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });

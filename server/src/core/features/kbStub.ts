@@ -31,6 +31,7 @@ import { normalizeName } from '../normalize';
 import { OffsetMapper } from '../text';
 import { lineEnding } from './referenceText';
 import { romanizeCyrillic } from './romanize';
+import { namesOnLines } from '../kb/namesOnLines';
 
 /** The KB file a new workspace entity goes to, when `.briefrc.yaml` lists none. */
 export const DEFAULT_WORKSPACE_KB = 'kb/workspace.yaml';
@@ -165,15 +166,9 @@ function textEdit(uri: string, edits: TextEdit[], version: number | null = null)
   return { textDocument: { uri, version }, edits };
 }
 
-/** The normal forms of the ids, names and aliases written on lines of a KB file's text, read line by line (it may not parse). */
+/** The normal forms of the ids, names and aliases written on lines of a KB file's text (it may not parse). */
 function namesWritten(text: string): Set<string> {
-  const names = new Set<string>();
-  for (const m of text.matchAll(/^\s*-?\s*(id|name|aliases):[ \t]*(.*?)[ \t]*(?:#.*)?$/gm)) {
-    const values = m[1] === 'aliases' ? m[2].replace(/^\[|\]$/g, '').split(',') : [m[2]];
-    for (const v of values) names.add(normalizeName(v.trim().replace(/^(["'])(.*)\1$/, '$2')));
-  }
-  names.delete('');
-  return names;
+  return new Set(namesOnLines(text).map(normalizeName).filter((name) => name !== ''));
 }
 
 /** An id of the pattern `[a-z0-9]+(-[a-z0-9]+)*` made from a name, not yet `taken`. */

@@ -8,6 +8,8 @@ import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, t
 import { ENTITY_KINDS, PREDICATES, type EntityKind } from '../kinds';
 import { asId, nearMiss } from './nearMiss';
 import { checkDateOrder, readDate } from './relationDates';
+import { namesOnLines } from './namesOnLines';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 
 /** A data file as text, with where it lives and who provided it. */
 export interface DataFileInput {
@@ -77,7 +79,8 @@ export function readEntityFile(input: DataFileInput): EntityFile {
   const file = new YamlFile(input.uri, input.text, 'kb-syntax', { simple: true });
   const root = file.root('kb-schema', 'A KB file', 'entities:');
   const entities: Entity[] = [];
-  const rejectedNames: string[] = [];
+  // A file the parser cannot read yields no entries: its names are read off its lines instead.
+  const rejectedNames: string[] = file.diagnostics.some((d) => d.code === 'kb-syntax' && d.severity === DiagnosticSeverity.Error) ? namesOnLines(input.text) : [];
   if (!root) return { file, entities, rejectedNames };
   const top = new Field(file, root, '', 'kb-schema').map(['entities']);
   const list = top?.('entities').list() ?? [];
