@@ -65,6 +65,16 @@ describe('KB loader (spec §4.2)', () => {
     it(c.name, () => assert.deepEqual(codes(load(c.text)), c.expect));
   }
 
+  it('puts an unclosed quote where it opens, not at the end of the file the parser ran on to', () => {
+    for (const q of ['"', "'"]) {
+      const r = load(`entities:\n  - id: alpha\n    kind: state\n    name: ${q}Alpha\n    summary: S.\n  - id: beta\n    kind: state\n    name: Beta\n    summary: S.\n`);
+      const [d] = r.diagnostics.get('file:///kb.yaml') ?? [];
+      assert.equal(d.code, 'kb-syntax');
+      assert.deepEqual(d.range.start, { line: 3, character: 10 }, q);
+      assert.equal(d.message, `YAML syntax error: the quoted value opened here is never closed (add its closing ${q})`);
+    }
+  });
+
   it("says when a quote differs from the source only in its apostrophes or quotation marks", () => {
     const source = SOURCE.replace('Alpha borders Beta along a long line.', 'Alpha’s “long line” borders Beta.');
     const quoteOf = (quote: string) =>

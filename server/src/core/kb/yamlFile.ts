@@ -10,6 +10,7 @@ import {
   isScalar,
   isSeq,
   parseDocument,
+  visit,
   type Node as YamlNode,
   type YAMLMap,
 } from 'yaml';
@@ -80,11 +81,29 @@ export class YamlFile {
     if (first) {
       // One slip often cascades into hundreds of parser errors: the first one says what to fix.
       const more = this.doc.errors.length - 1;
-      this.report(syntaxCode, `YAML syntax error: ${yamlProblemText(first)}${more > 0 ? ` (and ${more} more after it)` : ''}`, this.rangeOf(first.pos[0], first.pos[1]));
+      const unclosed = first.code === 'MISSING_CHAR' && /quote/.test(first.message) ? this.unclosedQuoteAt(first.pos[0]) : undefined;
+      const text = unclosed !== undefined ? `the quoted value opened here is never closed (add its closing ${yaml[unclosed]})` : yamlProblemText(first);
+      const range = unclosed !== undefined ? this.rangeOf(unclosed, unclosed + 1) : this.rangeOf(first.pos[0], first.pos[1]);
+      this.report(syntaxCode, `YAML syntax error: ${text}${more > 0 ? ` (and ${more} more after it)` : ''}`, range);
     }
     for (const w of this.doc.warnings.slice(0, 20)) {
       this.report(syntaxCode, `YAML: ${yamlProblemText(w)}`, this.rangeOf(w.pos[0], w.pos[1]), DiagnosticSeverity.Warning);
     }
+  }
+
+  /**
+   * Where the quoted value that runs on to `end` (the parser reports a missing closing quote at the
+   * end of the file, far from the slip) was opened, or undefined when no such value is found.
+   */
+  private unclosedQuoteAt(end: number): number | undefined {
+    let opened: number | undefined;
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+        if (quoted && node.range && node.range[1] >= end && opened === undefined) opened = node.range[0];
+      },
+    });
+    return opened;
   }
 
   get hasErrors(): boolean {
