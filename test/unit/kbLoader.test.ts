@@ -75,6 +75,23 @@ describe('KB loader (spec §4.2)', () => {
     }
   });
 
+  const SLIPS: { name: string; text: string; line: number; message: string }[] = [
+    { name: 'a key indented more than the one above', text: 'entities:\n  - id: a\n    kind: group\n     name: A\n    summary: S.\n', line: 3, message: "'name' is indented more than 'kind' on the line above: indent it by 4 spaces, as that key" },
+    { name: 'a key indented less than the one above', text: 'entities:\n  - id: a\n    kind: group\n   name: A\n    summary: S.\n', line: 3, message: "'name' is not lined up with 'kind' on line 3: indent it by 4 spaces, as that key (it has 3)" },
+    { name: 'a key indented less, at a column of its own', text: 'entities:\n  - id: a\n    kind: group\n  name: A\n    summary: S.\n', line: 3, message: "'name' is not lined up with 'kind' on line 3: indent it by 4 spaces, as that key (it has 2)" },
+    { name: 'a list item out of line', text: 'entities:\n  - id: a\n    aliases:\n    - A\n   - B\n', line: 4, message: "this list item is not lined up with the one on line 4: put its '-' at column 5, as there (it is at 4)" },
+    { name: "': ' inside a value", text: 'entities:\n  - id: a\n    name: A: B\n    kind: group\n    summary: S.\n', line: 2, message: 'the value of \'name\' holds \': \': put it in quotes (name: "A: B")' },
+    { name: 'a missing colon', text: 'entities:\n  - id: a\n    kind group\n    name: A\n', line: 2, message: "this line has no ':' between a key and its value" },
+  ];
+  for (const c of SLIPS) {
+    it(`says what to change for ${c.name}, on its line`, () => {
+      const [d] = load(c.text).diagnostics.get('file:///kb.yaml') ?? [];
+      assert.equal(d.code, 'kb-syntax');
+      assert.equal(String(d.message).replace(/ \(and \d+ more after it\)$/, ''), `YAML syntax error: ${c.message}`);
+      assert.equal(d.range.start.line, c.line);
+    });
+  }
+
   it("says when a quote differs from the source only in its apostrophes or quotation marks", () => {
     const source = SOURCE.replace('Alpha borders Beta along a long line.', 'Alpha’s “long line” borders Beta.');
     const quoteOf = (quote: string) =>

@@ -16,6 +16,7 @@ import {
 } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Position, type Range } from 'vscode-languageserver-types';
 import { parseSimpleYaml } from './fastYaml';
+import { explainYamlError } from './yamlProblems';
 import { SimpleMap, SimpleScalar, SimpleSeq, type SimpleNode } from './fastYamlNodes';
 import { lineAtOffset } from '../text';
 import { nearMiss, shown } from './nearMiss';
@@ -82,8 +83,9 @@ export class YamlFile {
       // One slip often cascades into hundreds of parser errors: the first one says what to fix.
       const more = this.doc.errors.length - 1;
       const unclosed = first.code === 'MISSING_CHAR' && /quote/.test(first.message) ? this.unclosedQuoteAt(first.pos[0]) : undefined;
-      const text = unclosed !== undefined ? `the quoted value opened here is never closed (add its closing ${yaml[unclosed]})` : yamlProblemText(first);
-      const range = unclosed !== undefined ? this.rangeOf(unclosed, unclosed + 1) : this.rangeOf(first.pos[0], first.pos[1]);
+      const explained = unclosed === undefined ? explainYamlError(first, yaml) : undefined;
+      const text = unclosed !== undefined ? `the quoted value opened here is never closed (add its closing ${yaml[unclosed]})` : (explained?.message ?? yamlProblemText(first));
+      const range = unclosed !== undefined ? this.rangeOf(unclosed, unclosed + 1) : explained ? this.rangeOf(explained.from, explained.to) : this.rangeOf(first.pos[0], first.pos[1]);
       this.report(syntaxCode, `YAML syntax error: ${text}${more > 0 ? ` (and ${more} more after it)` : ''}`, range);
     }
     for (const w of this.doc.warnings.slice(0, 20)) {
