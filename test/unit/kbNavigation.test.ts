@@ -89,6 +89,18 @@ describe('navigation in KB files as the analyst sees them', () => {
       assert.deepEqual([...watch.relations, ...cell.relations].map((r) => doc.getText(r.targetRange)), ['vladimir-putin', '"night-watch"']);
     });
 
+    it('a target written as a block scalar is its id, not its header and line break (a rename keeps the file valid)', () => {
+      for (const header of ['>-', '|', '>']) {
+        const text = `entities:\n  - id: valley-guard\n    relations:\n      - type: cooperates-with\n        target: ${header}\n          night-watch\n        evidence: []\n`;
+        const [guard] = writtenEntries(text);
+        const doc = TextDocument.create(DESK, 'yaml', 0, text);
+        const range = guard.relations[0].targetRange;
+        assert.equal(doc.getText(range), 'night-watch', header);
+        const renamed = TextDocument.applyEdits(doc, [{ range, newText: 'night-guard' }]);
+        assert.equal(renamed, text.replace('night-watch', 'night-guard'), header);
+      }
+    });
+
     it('reads what it can of a broken text: the entries before and after a bad line', () => {
       const broken = DESK_TEXT.replace('    kind: organization\n', '    kind: [organization\n') + '  - id: [unclosed\n';
       assert.deepEqual(writtenEntries(broken).map((e) => [e.id, e.idRange.start.line]), [['night-watch', 1], ['border-cell', 12]]);

@@ -155,6 +155,18 @@ describe('rename', () => {
     assert.equal(TextDocument.applyEdits(doc, result.changes?.[doc.uri] ?? []), '@[Kant Air Base] and @manas-base');
   });
 
+  it('a target written as a block scalar: only the id in it changes, and the file stays valid', async () => {
+    const files = { ...FILES, [MORE]: FILES[MORE].replace('      - { type: operates, target: "kab", negated: false, evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia seeks" } ] }\n', '      - type: operates\n        target: >-\n          kab\n        evidence: [ { source: mini-2021, paragraph: p1, quote: "Russia seeks" } ]\n') };
+    const blockState = await load(files);
+    const { doc, cursor } = brief('@kab$0');
+    const result = provider.provideRename(doc, service().parse(doc), blockState.project, cursor, 'manas-base', inputs(files, blockState));
+    assert.ok(result && !('error' in result));
+    const after = apply({ ...files, [`${WORKSPACE}/test.brief`]: doc.getText() }, result);
+    assert.match(after[MORE], /target: >-\n {10}manas-base\n {8}evidence/);
+    const reloaded = await load(after);
+    for (const [uri, list] of reloaded.fileDiagnostics) assert.deepEqual(list.map((d) => d.message), [], uri);
+  });
+
   it('renaming to the same id changes nothing', () => {
     const { doc, cursor } = brief('@kab$0');
     assert.deepEqual(provider.provideRename(doc, service().parse(doc), state.project, cursor, 'kab', inputs(FILES, state)), { changes: {} });

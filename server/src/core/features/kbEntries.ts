@@ -56,12 +56,24 @@ export function writtenEntries(text: string): WrittenEntry[] {
       const targetNode = valueAt(relation, 'target');
       const target = scalarText(targetNode);
       const range = rangeOf(relation);
-      const targetRange = rangeOf(targetNode);
+      const targetRange = blockContentRange(targetNode, text, lines) ?? rangeOf(targetNode);
       if (target !== undefined && range && targetRange) relations.push({ type: scalarText(valueAt(relation, 'type')), target, range, targetRange });
     }
     entries.push({ id, idRange: { start: { line: idRange.start.line, character: 0 }, end: idRange.end }, relations });
   }
   return entries;
+}
+
+/**
+ * A block scalar (`target: >-` and the id on the next line) spans its header and line breaks: a
+ * rename that replaced all of it would join the id to the line and break the file. Its content,
+ * the id as written, is what a rename replaces and a reference shows.
+ */
+export function blockContentRange(node: unknown, text: string, lines: OffsetMapper): Range | undefined {
+  if (!isScalar(node) || (node.type !== 'BLOCK_FOLDED' && node.type !== 'BLOCK_LITERAL') || !node.range) return undefined;
+  const written = String(node.value).trim();
+  const at = text.indexOf(written, node.range[0]);
+  return written !== '' && at >= 0 && at + written.length <= node.range[1] ? lines.rangeAt(at, at + written.length) : undefined;
 }
 
 /** The value under `key` of a mapping node of either reader. */

@@ -23,6 +23,7 @@ import type { Project } from '../project';
 import { normalizeName } from '../normalize';
 import { comparePositions, OffsetMapper } from '../text';
 import { relativeUri } from '../kb/fileNames';
+import { blockContentRange } from './kbEntries';
 
 /** A refusal to rename, with the reason the analyst sees. */
 export interface RenameRefusal {
@@ -137,6 +138,9 @@ function kbFileEdits(entity: Entity, newId: string, files: RenameInputs['kbFiles
     const edits: TextEdit[] = [];
     const replace = (node: Scalar) => {
       if (!node.range) return;
+      // A block scalar keeps its header and line break: only the id in it changes.
+      const block = blockContentRange(node, file.text, mapper);
+      if (block) return void edits.push(TextEdit.replace(block, newId));
       const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
       edits.push(TextEdit.replace(mapper.rangeAt(node.range[0], node.range[1]), `${quote}${newId}${quote}`));
     };
