@@ -717,6 +717,18 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     assert.match(none.stderr, /no file matches z\*\.brief/);
   });
 
+  it('a KB file named on the command line is checked with the other KB files of its config (its targets may be theirs)', () => {
+    const dir = folder({
+      '.briefrc.yaml': 'kb: [kb/*.yaml]\n',
+      'kb/c1.yaml': 'entities:\n  - id: red-team\n    kind: group\n    name: Red Team\n    summary: S.\n    relations:\n      - { type: cooperates-with, target: blue-team, negated: false, evidence: [ { source: mini-2021, paragraph: p1, quote: "excludes Uzbekistan" } ] }\n',
+      'kb/c2.yaml': 'entities:\n  - id: blue-team\n    kind: group\n    name: Blue Team\n    summary: S.\n',
+    });
+    for (const args of [['kb/c1.yaml'], ['kb/c1.yaml', 'kb/c2.yaml'], []]) {
+      const r = lintJson(dir, args);
+      assert.deepEqual({ status: r.status, results: brief(r.results) }, { status: 0, results: [] }, args.join(' '));
+    }
+  });
+
   it('- reads one brief from standard input, shown as <stdin>, with the current folder\'s config', () => {
     const dir = folder({ '.briefrc.yaml': 'rules: { ambiguous-reference: error }\n', 'a.brief': '@Nobody\n' });
     const piped = (input: string | Buffer, args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA }, input, encoding: 'utf8' });

@@ -169,12 +169,16 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     reportFile(document.uri, service.validate(document, state.project), false);
   }
 
-  // KB, source and config files named on the command line: their own diagnostics (spec §4.2).
+  // KB, source and config files named on the command line: their own diagnostics (spec §4.2),
+  // each in the project of its nearest config, as a brief beside it: its targets may be entities
+  // of the other KB files that config lists.
   if (dataFiles.length > 0) {
-    const state = await projectFor(explicitConfig);
     for (const f of dataFiles) {
       const read = await readOnce(f);
       if ('problem' in read) continue;
+      let configPath = explicitConfig ?? (isConfigFile(f) ? undefined : await nearestConfig(path.posix.dirname(f), cwd));
+      if (configPath && !explicitConfig && 'problem' in (await readOnce(configPath, true))) configPath = undefined;
+      const state = await projectFor(configPath);
       checked++;
       if (isConfigFile(f)) {
         // Loaded as the config it is, so that where its `kb:` paths lead is checked too.
