@@ -94,6 +94,16 @@ describe('KB diagnostics: every problem of a file at once', () => {
   });
 });
 
+describe('KB diagnostics: an entry whose kind cannot be read', () => {
+  it('is an entity all the same as a target: only its own kind is an error', () => {
+    for (const kind of ['    kind: organisation', '    kind: [state]', undefined]) {
+      const target = ['  - id: gamma', ...(kind ? [kind] : []), '    name: Gamma', '    summary: S.'];
+      const codes = diagnosticsOf(entity([...ALPHA, ...relation('borders', 'gamma'), ...target])).map((d) => d.split(' ')[1]);
+      assert.deepEqual(codes, ['kb-schema'], String(kind));
+    }
+  });
+});
+
 describe('KB diagnostics: dates', () => {
   const dated = (since: string, until: string) => diagnosticsOf(entity([...ALPHA, ...relation('borders', 'beta', [`        since: "${since}"`, `        until: "${until}"`])]));
   it('an until before its since is an error on the until', () => {

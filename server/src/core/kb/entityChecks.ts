@@ -88,11 +88,11 @@ export class EntityChecks {
       const signature = PREDICATES[r.type];
       if (r.target === '') {
         // Not read (reported by the loader).
-      } else if (!targetKind) {
+      } else if (targetKind === undefined) {
         const head = `${r.type ? `Relation ${r.type}` : 'A relation'}${e.id ? ` of '${e.id}'` : ''} targets '${shown(r.target)}', which is no entity`;
         const diagnostic = file.report('kb-unknown-target', `${head}.`, file.spots.valueOf(r.location.range, 'target', r.target));
         this.unknownTargets.push({ diagnostic, head, target: r.target });
-      } else if (signature && isKind(e.kind) && (!signature.subject.includes(e.kind) || !signature.object.includes(targetKind))) {
+      } else if (signature && isKind(e.kind) && isKind(targetKind) && (!signature.subject.includes(e.kind) || !signature.object.includes(targetKind))) {
         file.report(
           'kb-schema',
           `'${r.type}' takes ${signature.subject.join('/')} → ${signature.object.join('/')}, but '${e.id}' is ${aKind(e.kind)} and '${r.target}' ${aKind(targetKind)}.`,
@@ -152,6 +152,10 @@ export class EntityChecks {
   }
 }
 
+/**
+ * Whether a kind was read. An entry whose kind could not be read has '' (its own error says why):
+ * it is an entity all the same, as a target, but the kind table cannot be checked against it.
+ */
 function isKind(kind: string): kind is EntityKind {
   return kind !== '';
 }
