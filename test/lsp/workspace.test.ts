@@ -1118,6 +1118,18 @@ describe('language server on a multi-root workspace (the real process, over JSON
       assert.deepEqual((await client.waitForDiagnostics(typo, { after: mark })).diagnostics.map((d) => d.message), ["Unknown entity '@Zzyzxq'. Did you mean Zzyzx?"]);
     });
 
+    it('a KB file saved broken re-checks the briefs with problems: an entity only it defines is said to be there', async () => {
+      const { ws, client } = await startWorkspace();
+      const open = ws.uri('alpha/briefs/new.brief');
+      await client.open(open, 'Met @Zzyzx today.\n');
+      assert.deepEqual((await client.waitForDiagnostics(open)).diagnostics.map((d) => d.message), ["Unknown entity '@Zzyzx'."]);
+      // The new entity comes with a kind that is no kind: the file has an error and is not loaded.
+      const kbUri = ws.write('alpha/kb/local.yaml', `${LOCAL_KB}  - id: zzyzx\n    kind: plaice\n    name: Zzyzx\n    summary: A place.\n`);
+      const mark = client.mark();
+      await client.watchedFilesChanged([{ uri: kbUri, type: FileChangeType.Changed }]);
+      assert.deepEqual((await client.waitForDiagnostics(open, { after: mark })).diagnostics.map((d) => d.message), ["Unknown entity '@Zzyzx': local.yaml defines it, but that KB file has errors and is not loaded."]);
+    });
+
     it('a folder removed from the workspace takes the problems of its closed briefs with it', async () => {
       const { ws, client } = await startWorkspace();
       const mark = client.mark();

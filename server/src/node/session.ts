@@ -347,11 +347,13 @@ export class Session {
   /**
    * The briefs a change of these entities' keys can affect: those that mention one, and, when
    * anything changed, every brief with a problem on screen. A did-you-mean suggestion depends on
-   * every name of the KB, so an unknown reference's message can change with any entity.
+   * every name of the KB, so an unknown reference's message can change with any entity; and so
+   * can its "defines it, but that KB file has errors" with a file that broke (`heldChanged`), while
+   * the entities, served from the file's last good version, stay as they were.
    */
-  private affectedByKbChange(folder: Folder, changed: ReadonlySet<string>): readonly string[] {
+  private affectedByKbChange(folder: Folder, changed: ReadonlySet<string>, heldChanged: boolean): readonly string[] {
     const mentioning = folder.index.briefsMentioning(changed);
-    if (changed.size === 0) return mentioning;
+    if (changed.size === 0 && !heldChanged) return mentioning;
     const withProblems = folder.index.uris().filter((uri) => this.publishedBriefs.has(uri) || this.documents.get(uri));
     return [...new Set([...mentioning, ...withProblems])];
   }
@@ -375,7 +377,8 @@ export class Session {
     if (!after) return;
     this.publishDataDiagnostics();
     const configChanged = JSON.stringify(before?.state.config?.config) !== JSON.stringify(after.state.config?.config);
-    const affected = configChanged || !before ? after.index.uris() : this.affectedByKbChange(after, changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities));
+    const heldChanged = () => !sameEntries(before?.state.kbLoad.kb.heldBack, after.state.kbLoad.kb.heldBack);
+    const affected = configChanged || !before ? after.index.uris() : this.affectedByKbChange(after, changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities), heldChanged());
     this.log(`Re-checking ${affected.length} of ${after.index.size} briefs after a change in ${path}.`);
     void this.publishClosedBriefs(after, affected);
     for (const uri of affected) {
@@ -422,6 +425,13 @@ export class Session {
       void this.connection.sendDiagnostics({ uri, diagnostics: [...file.values()] });
     }
   }
+}
+
+/** Whether two maps hold the same keys with the same values. */
+function sameEntries<K, V>(a: ReadonlyMap<K, V> | undefined, b: ReadonlyMap<K, V>): boolean {
+  if (!a || a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 /** What a promise gives, or undefined when it takes longer than `ms` (a client that never answers). */
