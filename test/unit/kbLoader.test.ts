@@ -65,6 +65,13 @@ describe('KB loader (spec §4.2)', () => {
     it(c.name, () => assert.deepEqual(codes(load(c.text)), c.expect));
   }
 
+  it('says a YAML alias is not followed, and to write the value out', () => {
+    const r = load(`entities:\n${entity('alpha')}  - id: beta\n    kind: state\n    name: &n Beta\n    summary: &s "Shared."\n  - id: gamma\n    kind: state\n    name: Gamma\n    summary: *s\n`);
+    assert.deepEqual((r.diagnostics.get('file:///kb.yaml') ?? []).map((d) => [d.range.start.line, d.message]), [
+      [12, "entity 'gamma'.summary: is a YAML alias (*s), which KB and config files do not follow: write a string out here."],
+    ]);
+  });
+
   it('puts an unclosed quote where it opens, not at the end of the file the parser ran on to', () => {
     for (const q of ['"', "'"]) {
       const r = load(`entities:\n  - id: alpha\n    kind: state\n    name: ${q}Alpha\n    summary: S.\n  - id: beta\n    kind: state\n    name: Beta\n    summary: S.\n`);

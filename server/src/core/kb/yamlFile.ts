@@ -6,6 +6,7 @@
  */
 import {
   Document,
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -188,6 +189,13 @@ export class Field {
     return this.writtenEmpty ? 'is empty.' : 'is required.';
   }
 
+  /** "must be a string", or, for a YAML alias (`*name`), that aliases are not followed. */
+  private wrongType(expected: string): void {
+    // Not expanded on purpose (an alias bomb stays small): the analyst writes the value out.
+    if (isAlias(this.node)) this.problem(`is a YAML alias (*${this.node.source}), which KB and config files do not follow: write ${expected} out here.`);
+    else this.problem(`must be ${expected}.`);
+  }
+
   problem(message: string): void {
     this.file.report(this.code, this.path === '' ? capitalize(message) : `${this.path}: ${message}`, this.range);
   }
@@ -203,7 +211,7 @@ export class Field {
       return undefined;
     }
     if (!isScalarNode(this.node) || (typeof this.node.value !== 'string' && typeof this.node.value !== 'number')) {
-      this.problem('must be a string.');
+      this.wrongType('a string');
       return undefined;
     }
     // A number is taken as written (`1e3`, `0x1f`, `007`), not as the number YAML makes of it.
@@ -240,7 +248,7 @@ export class Field {
       return [];
     }
     if (!isSeqNode(this.node)) {
-      this.problem('must be a list.');
+      this.wrongType('a list');
       return [];
     }
     return this.node.items.map((item, i) => new Field(this.file, item as AnyNode, `${this.path}[${i}]`, this.code, this));
@@ -259,7 +267,7 @@ export class Field {
    */
   map(allowed?: readonly string[]): ((key: string) => Field) | undefined {
     if (!isMapNode(this.node)) {
-      this.problem('must be a mapping.');
+      this.wrongType('a mapping');
       return undefined;
     }
     const node = this.node;
