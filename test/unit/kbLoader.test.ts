@@ -89,6 +89,8 @@ describe('KB loader (spec §4.2)', () => {
     { name: 'a list item out of line', text: 'entities:\n  - id: a\n    aliases:\n    - A\n   - B\n', line: 4, message: "this list item is not lined up with the one on line 4: put its '-' at column 5, as there (it is at 4)" },
     { name: "': ' inside a value", text: 'entities:\n  - id: a\n    name: A: B\n    kind: group\n    summary: S.\n', line: 2, message: 'the value of \'name\' holds \': \': put it in quotes (name: "A: B")' },
     { name: 'a missing colon', text: 'entities:\n  - id: a\n    kind group\n    name: A\n', line: 2, message: "this line has no ':' between a key and its value" },
+    { name: "an apostrophe in a value in ' quotes", text: "entities:\n  - id: a\n    summary: 'it's a group.'\n    kind: group\n", line: 2, message: "the value in ' quotes ends at the ' inside it: write it twice ('it''s'), or quote the value with \" instead" },
+    { name: 'a " in a value in " quotes', text: 'entities:\n  - id: a\n    summary: "say "hi" now"\n', line: 2, message: 'the value in " quotes ends at the " inside it: write it as \\", or quote the value with \' instead' },
   ];
   for (const c of SLIPS) {
     it(`says what to change for ${c.name}, on its line`, () => {

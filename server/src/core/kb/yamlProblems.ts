@@ -55,6 +55,14 @@ export function explainYamlError(error: ParserError, text: string): Explained | 
         to: at.start + at.text.length,
       };
     }
+    case 'UNEXPECTED_TOKEN': {
+      // `summary: 'it's a group.'`: the quoted value ends at the quote inside it.
+      const quoted = /:\s*(['"])/.exec(at.text);
+      if (!quoted || error.pos[0] <= at.start + quoted.index) return undefined;
+      const q = quoted[1];
+      const fix = q === "'" ? "write it twice ('it''s'), or quote the value with \" instead" : "write it as \\\", or quote the value with ' instead";
+      return { message: `the value in ${q} quotes ends at the ${q} inside it: ${fix}`, from: at.start + quoted.index + quoted[0].length - 1, to: at.start + at.text.length };
+    }
     case 'MULTILINE_IMPLICIT_KEY': {
       // A line that is neither `key: value` nor a list item: usually the colon is missing.
       if (at.text.includes(':') || at.text.trim().startsWith('-')) return undefined;
