@@ -94,6 +94,15 @@ describe('KB diagnostics: every problem of a file at once', () => {
   });
 });
 
+describe('KB diagnostics: a paragraph that is not there', () => {
+  it('is told the paragraph that holds the quote, whatever was written', () => {
+    for (const paragraph of ['7', 'p21', 'p0', 'c2']) {
+      const [d] = diagnosticsOf(entity([...ALPHA, ...relation('borders', 'beta', [], `{ source: src, paragraph: ${paragraph}, quote: "Alpha borders Beta" }`)]));
+      assert.match(d, new RegExp(`kb-unknown-paragraph Source 'src' has no paragraph '${paragraph}': did you mean 'p1'\\?$`), d);
+    }
+  });
+});
+
 describe('KB diagnostics: an entry whose kind cannot be read', () => {
   it('is an entity all the same as a target: only its own kind is an error', () => {
     for (const kind of ['    kind: organisation', '    kind: [state]', undefined]) {
@@ -192,7 +201,9 @@ describe('KB diagnostics: did you mean', () => {
     assert.deepEqual(evidence('{ source: Src, paragraph: p1, quote: "Alpha" }'), ["kb-unknown-source Unknown source 'Src': did you mean 'src'?"]);
     assert.deepEqual(evidence('{ source: src, paragraph: P2, quote: "Gamma" }'), ["kb-unknown-paragraph Source 'src' has no paragraph 'P2': did you mean 'p2'?"]);
     assert.deepEqual(evidence('{ source: src, paragraph: 2, quote: "Gamma" }'), ["kb-unknown-paragraph Source 'src' has no paragraph '2': did you mean 'p2'?"]);
-    assert.deepEqual(evidence('{ source: src, paragraph: p7, quote: "Gamma" }'), ["kb-unknown-paragraph Source 'src' has no paragraph 'p7'."]);
+    // The paragraph that holds the quote is the one meant; a quote found nowhere gets no guess.
+    assert.deepEqual(evidence('{ source: src, paragraph: p7, quote: "Gamma" }'), ["kb-unknown-paragraph Source 'src' has no paragraph 'p7': did you mean 'p2'?"]);
+    assert.deepEqual(evidence('{ source: src, paragraph: p7, quote: "Omega" }'), ["kb-unknown-paragraph Source 'src' has no paragraph 'p7'."]);
   });
 });
 

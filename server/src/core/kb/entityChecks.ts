@@ -144,7 +144,9 @@ export class EntityChecks {
     }
     const passage = source.passages.get(ev.paragraph);
     if (!passage) {
-      const near = asPassageId(ev.paragraph, (id) => source.passages.has(id));
+      // The paragraph that holds the quote verbatim, if one does, is the one meant; else the id as written another way.
+      const holding = ev.quote.trim() === '' ? undefined : [...source.passages.values()].find((p) => p.text.includes(ev.quote))?.id;
+      const near = holding ?? asPassageId(ev.paragraph, (id) => source.passages.has(id));
       file.report('kb-unknown-paragraph', `Source '${ev.source}' has no paragraph '${shown(ev.paragraph)}'${near ? `: did you mean '${near}'?` : '.'}`, range);
       return;
     }
