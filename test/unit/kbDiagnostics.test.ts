@@ -94,6 +94,16 @@ describe('KB diagnostics: every problem of a file at once', () => {
   });
 });
 
+describe('KB diagnostics: a target defined only in a KB file with errors', () => {
+  it('says that file defines it and is not loaded (a start with no last good version, as brief-lint has)', () => {
+    const desk = 'file:///ws/kb/desk.yaml';
+    const r = load({ [desk]: entity(['  - id: night-watch', '    kind: group', '    name: Night Watch', '    summary: ""']), [MINE]: entity([...ALPHA, ...relation('borders', 'night-watch')]) });
+    assert.deepEqual((r.diagnostics.get(MINE) ?? []).map((d) => `${d.code} ${d.message}`), [
+      "kb-unknown-target Relation borders of 'alpha' targets 'night-watch', which is no entity: desk.yaml defines it, but that KB file has errors and is not loaded.",
+    ]);
+  });
+});
+
 describe('KB diagnostics: a paragraph that is not there', () => {
   it('is told the paragraph that holds the quote, whatever was written', () => {
     for (const paragraph of ['7', 'p21', 'p0', 'c2']) {

@@ -113,7 +113,9 @@ export class EntityChecks {
       // An entity of this very id is the last good version of the file with the error: no hint.
       const named = kb.lookup(target);
       if (named.some((n) => n.id === target)) continue;
-      if (named.length === 1) diagnostic.message = `${head}'s id: it is a name of ${named[0].id}; use the id '${named[0].id}'.`;
+      const heldIn = named.length === 0 ? kb.heldBack.get(normalizeName(target)) : undefined;
+      if (heldIn !== undefined) diagnostic.message = `${head}: ${kb.heldFiles.get(heldIn) ?? heldIn} defines it, but that KB file has errors and is not loaded.`;
+      else if (named.length === 1) diagnostic.message = `${head}'s id: it is a name of ${named[0].id}; use the id '${named[0].id}'.`;
       else if (named.length > 1) diagnostic.message = `${head}'s id: it names ${named.map((n) => n.id).join(', ')}; use the id of the one meant.`;
       else {
         const near = [...kb.names().similar(normalizeName(target), 3)].sort((a, b) => b[1] - a[1]).map(([id]) => `'${id}'`);

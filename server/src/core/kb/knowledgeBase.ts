@@ -305,16 +305,16 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
   const clean = !lists.some(anyError) && firsts.length === entities.size;
   const incoming = clean ? incomingFromFound(checks.found, entities.size) : undefined;
   const kb = new KnowledgeBase(entities, sources, undefined, incoming);
-  checks.explainUnknownTargets(kb);
-  // A file is looked at as merged or not, whichever it turned out: the pass may have found its first error.
-  warnSharedLabels(kb, candidates.map((c) => ({ ...c, merged: !anyError(c.list) })));
-  const added = [...sourceFiles, ...entityFiles].map(({ reading }, i) => lists[i].slice(reading.diagnostics.length));
   // What the files with errors hold that the KB does not: each name, with the file that holds it.
   for (const c of clean ? [] : candidates) {
     if (!anyError(c.list)) continue;
     for (const name of c.written) if (kb.lookup(name).length === 0) kb.heldBack.set(normalizeName(name), c.input.uri);
   }
   for (const [uri, shown] of namesApart(new Set(kb.heldBack.values()))) kb.heldFiles.set(uri, shown);
+  checks.explainUnknownTargets(kb);
+  // A file is looked at as merged or not, whichever it turned out: the pass may have found its first error.
+  warnSharedLabels(kb, candidates.map((c) => ({ ...c, merged: !anyError(c.list) })));
+  const added = [...sourceFiles, ...entityFiles].map(({ reading }, i) => lists[i].slice(reading.diagnostics.length));
   return { result: { kb, diagnostics, lastGood }, added };
 }
 
