@@ -137,6 +137,11 @@ describe('KB diagnostics: dates', () => {
       assert.deepEqual(dated(date, '2022'), [`9:16-9:28 kb-schema entity 'alpha'.relations[0].since: '${date}' is not valid: give a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD.`]);
     }
     assert.deepEqual(dated('2020-02-29', '2022'), []);
+    // Written in the form, but no month of the calendar: said the same way, not "use YYYY-MM".
+    for (const date of ['2021-00', '2021-13', '2021-13-01', '2021-00-10']) {
+      assert.match(dated(date, '2022')[0] ?? '', /is not valid: give a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD\.$/, date);
+    }
+    assert.match(dated('May 2021', '2022')[0] ?? '', /is not valid: use YYYY, YYYY-MM or YYYY-MM-DD\.?$/);
   });
 });
 

@@ -6,15 +6,17 @@
 import { isCalendarDate } from '../frontMatter';
 import type { Field } from './yamlFile';
 
-export const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
+/** The form of a date: a year, a month or a day; whether the calendar has it is checked apart. */
+const DATE_FORM = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 const DATE_HINT = 'use YYYY, YYYY-MM or YYYY-MM-DD';
 
 /** One date of a relation; undefined, and reported, when it is not one the calendar has. */
 export function readDate(field: Field): string | undefined {
-  const date = field.string({ optional: true, pattern: PARTIAL_DATE, patternHint: DATE_HINT });
-  // `2021-02-30`, `2021-04-31`: the pattern lets any day up to 31 through. Said as the front
-  // matter of a brief says it of its `date`.
-  if (date !== undefined && date.length === 10 && !isCalendarDate(date)) {
+  const date = field.string({ optional: true, pattern: DATE_FORM, patternHint: DATE_HINT });
+  // `2021-00`, `2021-13`, `2021-02-30`: written in the form, but no month or day of the calendar.
+  // Said as the front matter of a brief says it of its `date`.
+  const month = date !== undefined && date.length >= 7 ? Number(date.slice(5, 7)) : 1;
+  if (date !== undefined && (month < 1 || month > 12 || (date.length === 10 && !isCalendarDate(date)))) {
     field.problem(`'${date}' is not valid: give a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD.`);
     return undefined;
   }
