@@ -7,6 +7,7 @@
  */
 import type { Range } from 'vscode-languageserver-types';
 import type { DataFileInput } from './loader';
+import { lineAtOffset } from '../text';
 
 /** The spots of one file; its text is read and indexed only when first asked. */
 export class ValueSpots {
@@ -72,14 +73,8 @@ export class ValueSpots {
 
   private positionAt(offset: number): { line: number; character: number } {
     const starts = this.starts as number[];
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts[lo] };
+    const line = lineAtOffset(starts, offset);
+    return { line, character: offset - starts[line] };
   }
 }
 
