@@ -201,6 +201,7 @@ describe('KB diagnostics: did you mean', () => {
       "10:15-10:21 kb-schema entities[0].relations[1].type: 'oposes' is not valid: did you mean 'opposes'?",
     ]);
     assert.match(diagnosticsOf(entity(['  - { id: a, kind: grup, name: A, summary: S. }']))[0], /'grup' is not valid: did you mean 'group'\?/);
+    assert.match(diagnosticsOf(entity(['  - { id: Ночной дозор, kind: group, name: A, summary: S. }']))[0], /'Ночной дозор' is not valid: did you mean 'nochnoy-dozor'\?/);
   });
 
   it("an unknown target is told the id meant: of the name written, or the closest ids", () => {

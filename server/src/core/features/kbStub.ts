@@ -30,7 +30,7 @@ import type { KnowledgeBase } from '../kb/knowledgeBase';
 import { normalizeName } from '../normalize';
 import { OffsetMapper } from '../text';
 import { lineEnding } from './referenceText';
-import { romanizeCyrillic } from './romanize';
+import { romanizeCyrillic } from '../romanize';
 import { namesOnLines } from '../kb/namesOnLines';
 
 /** The KB file a new workspace entity goes to, when `.briefrc.yaml` lists none. */

@@ -4,6 +4,7 @@
  * once something is wrong, so a clean file never comes here.
  */
 import { boundedEditDistance } from './nameDistance';
+import { romanizeCyrillic } from '../romanize';
 
 /** A word as it might have been meant: lower case, runs of spaces and `_` as one `-`. */
 function folded(word: string): string {
@@ -37,7 +38,7 @@ export function nearMiss(written: string, options: readonly string[]): string | 
 
 /** An id written as a name (`Day Watch`, `Night_Watch`): the id it would be, when that is one. */
 export function asId(written: string): string | undefined {
-  const id = written
+  const id = romanizeCyrillic(written)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()

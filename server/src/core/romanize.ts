@@ -1,9 +1,9 @@
 /**
- * Cyrillic names in Latin letters, for the id of a new KB entity (`entityIdFor`): an id is
- * `[a-z0-9-]`, and an analyst of Central Asia writes names in Russian, Kazakh, Kyrgyz, Tajik or
- * Uzbek Cyrillic. A plain letter-for-letter scheme without diacritics, close to the usual
- * English transliteration (Назарбаев → nazarbaev, Шанхай → shankhay); other scripts are left as
- * they are, and the id then falls back to `entity`.
+ * Cyrillic names in Latin letters, for an id made from a name (the Add-to-KB stub's, and the
+ * did-you-mean of an id written as a name): an id is `[a-z0-9-]`, and an analyst of Central Asia
+ * writes names in Russian, Kazakh, Kyrgyz, Tajik or Uzbek Cyrillic. A plain letter-for-letter
+ * scheme without diacritics, close to the usual English transliteration (Назарбаев → nazarbaev,
+ * Шанхай → shankhay); other scripts are left as they are, and make no id.
  */
 const CYRILLIC: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'yo', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k',
