@@ -344,9 +344,13 @@ describe('server memory while answering requests on a 1 MB brief', function () {
     // collection that follows the check has run: that line went out with the check's garbage
     // in the young generation (10.1 MiB, once in eight CI runs, when the reset below came first).
     await s.logged(/^Prepared hovers/);
-    await s.youngest(); // from here on: requests only
     const doc = TextDocument.create(uri, 'brief', 1, text);
     const sites = [...text.matchAll(/@\[?Taj/g)].map((m) => (m.index as number) + m[0].length);
+    // A few answers first: under load the check's own collection can still be pending when the
+    // log line arrives (11.3 MiB once in a full local run), and the first answer's collection
+    // takes that garbage away. The measured run is the 750 cycles after them.
+    for (let i = 0; i < 3; i++) await within(s.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: doc.positionAt(sites[i]) }), 'hover');
+    await s.youngest(); // from here on: requests only
     let answered = 0;
     for (let i = 0; i < 750; i++) {
       const position = doc.positionAt(sites[(i * 7) % sites.length]);
