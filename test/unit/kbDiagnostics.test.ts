@@ -151,8 +151,10 @@ describe('KB diagnostics: labels shared with another entity', () => {
     const mine = diagnosticsOf(text);
     assert.deepEqual(mine, [
       "2:9-2:16 kb-id-clash Id 'georgia' is already an entity of Brief's bundled KB: choose another id.",
-      // A file with errors is looked at against the other files only.
+      // A file with errors is looked at as a clean one is: against the other files and itself.
       "5:15-5:19 kb-id-clash Alias 'CSTO' is already a name of beta (Brief's bundled KB): @CSTO will be ambiguous.",
+      "5:22-5:32 kb-id-clash Alias 'Dusk Watch' is already a name of dusk (in this file): @[Dusk Watch] will be ambiguous.",
+      "7:36-7:46 kb-id-clash Name 'Dusk Watch' is already a name of georgia (in this file): @[Dusk Watch] will be ambiguous.",
     ]);
     const other = diagnosticsOf(entity(['  - id: night-watch', '    kind: state', '    name: Georgia', '    aliases: [CSTO, "Dusk Watch"]', '    summary: S.', '  - { id: dusk, kind: group, name: Dusk Watch, summary: S. }']));
     assert.deepEqual(other, [
@@ -166,14 +168,18 @@ describe('KB diagnostics: labels shared with another entity', () => {
     assert.deepEqual(r.diagnostics.get('file:///bundled/kb.yaml'), [], 'the bundled KB shares Georgia on purpose');
   });
 
-  it('between two analyst files, and from a file with errors (against the other files only)', () => {
+  it('between two analyst files, one of them with errors: each side is warned, as when both are clean', () => {
     const other = 'file:///ws/kb/other.yaml';
     const r = load({ [MINE]: entity(['  - id: dawn', '    kind: group', '    name: Dawn', '    aliases: [Watch]', '    summary: S.', '    colour: red']), [other]: entity(['  - { id: watch, kind: group, name: The Watch, summary: S. }']) });
     assert.deepEqual((r.diagnostics.get(MINE) ?? []).map(shown), [
       "7:5-7:11 kb-schema entities[0]: unknown key 'colour' (expected id, kind, name, aliases, summary, identifiers, relations, facts).",
       "5:15-5:20 kb-id-clash Alias 'Watch' is already a name of watch (other.yaml): @Watch will be ambiguous.",
     ]);
-    assert.deepEqual(r.diagnostics.get(other), []);
+    assert.deepEqual((r.diagnostics.get(other) ?? []).map(shown), ["2:11-2:16 kb-id-clash Id 'watch' is already a name of dawn (mine.yaml): @watch will be ambiguous."]);
+    // Fixed, the file with errors changes no warning of either side.
+    const fixed = load({ [MINE]: entity(['  - id: dawn', '    kind: group', '    name: Dawn', '    aliases: [Watch]', '    summary: S.']), [other]: entity(['  - { id: watch, kind: group, name: The Watch, summary: S. }']) });
+    assert.deepEqual((fixed.diagnostics.get(other) ?? []).map(shown), (r.diagnostics.get(other) ?? []).map(shown));
+    assert.deepEqual((fixed.diagnostics.get(MINE) ?? []).map(shown), (r.diagnostics.get(MINE) ?? []).map(shown).slice(1));
   });
 });
 

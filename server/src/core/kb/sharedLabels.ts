@@ -57,23 +57,54 @@ export function warnSharedLabels(kb: KnowledgeBase, files: readonly LabelledFile
       }
     }
   }
-  for (const file of files) {
-    if (file.merged || file.input.origin !== 'workspace') continue;
+  // The entries of analysts' files with errors: not in the KB's index, so their labels are
+  // compared here, with the KB's, with each other's (in their file too) and with the analysts'
+  // merged entities; so that fixing the error reveals no warning that was not there before.
+  const broken = files.filter((f) => !f.merged && f.input.origin === 'workspace');
+  if (broken.length === 0) return;
+  const held = new Map<string, { entity: Entity; file: LabelledFile }[]>();
+  for (const file of broken) {
     for (const e of file.entries) {
-      const keys = new Set<string>();
-      const labels: [number, string][] = [[LABEL_NAME, e.name], ...e.aliases.map((a, j): [number, string] => [j + 1, a]), [LABEL_ID, e.id]];
-      for (const [label, text] of labels) {
-        const key = text === '' ? '' : normalizeName(text);
-        if (key === '' || keys.has(key)) continue;
-        keys.add(key);
+      for (const [, key] of labelsOf(e)) {
+        const list = held.get(key) ?? [];
+        list.push({ entity: e, file });
+        held.set(key, list);
+      }
+    }
+  }
+  for (const file of broken) {
+    for (const e of file.entries) {
+      for (const [label, key] of labelsOf(e)) {
         const named = kb.lookup(key).filter((o) => o.location.uri !== file.input.uri);
         // An id another file's entity has is already an error (kb-duplicate-id, kb-id-clash).
         if (label === LABEL_ID && named.some((o) => o.id === e.id)) continue;
-        const others = named.filter((o) => o.id !== e.id);
+        const others = [...named, ...(held.get(key) ?? []).map((h) => h.entity)].filter((o) => o.id !== e.id);
         if (others.length > 0) warn(file, e, label, others);
       }
     }
   }
+  for (const file of analysts.values()) {
+    for (const e of file.entries) {
+      for (const [label, key] of labelsOf(e)) {
+        const others = (held.get(key) ?? []).map((h) => h.entity).filter((o) => o.id !== e.id);
+        if (others.length > 0) warn(file, e, label, others);
+      }
+    }
+  }
+}
+
+/** An entity's labels, each once, with their normal forms: its name, aliases and id. */
+function labelsOf(e: Entity): [number, string][] {
+  const keys = new Set<string>();
+  const out: [number, string][] = [];
+  const labels: [number, string][] = [[LABEL_NAME, e.name], ...e.aliases.map((a, j): [number, string] => [j + 1, a]), [LABEL_ID, e.id]];
+  for (const [label, text] of labels) {
+    const key = text === '' ? '' : normalizeName(text);
+    if (key === '' || keys.has(key)) continue;
+    keys.add(key);
+    out.push([label, key]);
+  }
+  return out;
 }
 
 /** The warning on one label: which other entities have it, and what it does to references. */
