@@ -70,7 +70,8 @@ export function writtenEntries(text: string): WrittenEntry[] {
  * the id as written, is what a rename replaces and a reference shows.
  */
 export function blockContentRange(node: unknown, text: string, lines: OffsetMapper): Range | undefined {
-  if (!isScalar(node) || (node.type !== 'BLOCK_FOLDED' && node.type !== 'BLOCK_LITERAL') || !node.range) return undefined;
+  if (!(node instanceof SimpleScalar) && !isScalar(node)) return undefined;
+  if ((node.type !== 'BLOCK_FOLDED' && node.type !== 'BLOCK_LITERAL') || !node.range) return undefined;
   const written = String(node.value).trim();
   const at = text.indexOf(written, node.range[0]);
   return written !== '' && at >= 0 && at + written.length <= node.range[1] ? lines.rangeAt(at, at + written.length) : undefined;

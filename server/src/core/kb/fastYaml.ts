@@ -11,18 +11,18 @@
  *   - comments at the end of a line, comment lines before the content and in column 0 after
  *     it, blank lines.
  *
- * Anything else — other comment lines after the first key, tabs, CR, control characters, anchors, aliases, tags, block scalars, a value
+ *   - block scalars `>`, `>-`, `|`, `|-` after a key, whose lines are all indented alike, with no
+ *     blank line, tab or trailing space in them (fastYamlBlocks.ts).
+ *
+ * Anything else — other comment lines after the first key, tabs, CR, control characters, anchors, aliases, tags, other block scalars, a value
  * over several lines, a plain scalar that would resolve to anything but a string, a decimal
  * integer, a boolean or null, an indentation-less sequence, a syntax error, a second document —
  * makes it give up (return undefined), and the caller parses with `yaml`: the fast path never has
  * to be right about YAML it does not fully understand. test/unit/fastYaml.test.ts compares both
  * parsers on generated text.
  */
-import { SimpleMap, SimplePair, SimpleScalar, SimpleSeq, type Range3, type SimpleNode } from './fastYamlNodes';
-
-/** Thrown inside the reader when the text leaves the subset; never escapes `parseSimpleYaml`. */
-class Unsupported extends Error {}
-const UNSUPPORTED = new Unsupported('outside the simple YAML subset');
+import { SimpleMap, SimplePair, SimpleScalar, SimpleSeq, Unsupported, UNSUPPORTED, type Range3, type SimpleNode } from './fastYamlNodes';
+import { blockScalar } from './fastYamlBlocks';
 
 /** Characters that make the whole text go to `yaml` (control characters, BOM, Unicode line breaks, CR, tab). */
 const REFUSED_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
@@ -183,6 +183,12 @@ class SimpleReader {
     while (text.charCodeAt(i) === 32) i++;
     const c = text.charCodeAt(i);
     if (i < text.length && c !== 10 && !(c === 35 && i > from)) {
+      if (c === 62 /* > */ || c === 124 /* | */) {
+        const r = blockScalar(text, i, indent);
+        const next = this.nextContentLine(r.end);
+        if (next.start < text.length && next.indent > indent) throw UNSUPPORTED; // the block went on after a blank line
+        return { node: r.node, next };
+      }
       const r = this.inlineValueToLineEnd(i);
       const next = this.nextContentLine(r.lineEnd);
       if (next.start < text.length && next.indent > indent) throw UNSUPPORTED; // a continuation line

@@ -4,10 +4,17 @@
  * costly to create by the million (a `defineProperty` per node, a schema per collection).
  */
 export type Range3 = [number, number, number];
+
+/** Thrown inside the reader when the text leaves the subset; never escapes `parseSimpleYaml`. */
+export class Unsupported extends Error {}
+export const UNSUPPORTED = new Unsupported('outside the simple YAML subset');
+
 export class SimpleScalar {
   constructor(
     readonly value: unknown,
     readonly range: Range3,
+    /** `yaml`'s name for a block scalar's style (`target: >-`); none for the others. */
+    readonly type?: 'BLOCK_FOLDED' | 'BLOCK_LITERAL',
   ) {}
 }
 export class SimplePair {
