@@ -717,6 +717,25 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     assert.match(none.stderr, /no file matches z\*\.brief/);
   });
 
+  it('a shared-label warning names each other entity once, in a KB file with errors that the config lists too (bundled KB)', () => {
+    // A first attempt full of slips, from a QA pass: its alias CSTO once listed csto twice.
+    const text = [
+      'entities:', '  - id: Day Watch', '    kind: grup', '    name: Day Watch', '    sumary: A cell.', '    aliases: [CSTO]', '    relations:',
+      '      - type: member-of', '        target: Taliban', '        since: "2021-02-30"', '        evidence:', '          - { source: carlson-2020, paragraph: p7, quote: "x" }',
+      '  - id: csto', '    kind: organization', '    name: Something', '    summary: clash.',
+      '',
+    ].join('\n');
+    // Named on the command line and listed by the config: one file, read once.
+    const dir = folder({ 'k1.yaml': text, '.briefrc.yaml': 'kb: [k1.yaml]\n' });
+    const r = lintJson(dir, ['k1.yaml'], { BRIEF_DATA_DIR: undefined });
+    const clashes = r.results.filter((x) => x.message.includes('is already a name of'));
+    assert.ok(clashes.length > 0, JSON.stringify(r.results));
+    for (const d of clashes) {
+      const named = /is already a name of (.*): @/.exec(d.message)?.[1].split(', ') ?? [];
+      assert.deepEqual(named, [...new Set(named)], d.message);
+    }
+  });
+
   it('a KB file named on the command line is checked with the other KB files of its config (its targets may be theirs)', () => {
     const dir = folder({
       '.briefrc.yaml': 'kb: [kb/*.yaml]\n',

@@ -151,6 +151,8 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     }
   }
   for (const p of options.extraKbFiles ?? []) {
+    // A file the config lists and the command line names too is one file of the KB, read once.
+    if (workspaceKbFiles.includes(p)) continue;
     const input = await dataInput(ws, p, 'workspace');
     if (!input) continue;
     workspaceKbFiles.push(p);

@@ -108,7 +108,13 @@ function labelsOf(e: Entity): [number, string][] {
 }
 
 /** The warning on one label: which other entities have it, and what it does to references. */
-function warn(file: LabelledFile, e: Entity, label: number, others: readonly Entity[]): void {
+function warn(file: LabelledFile, e: Entity, label: number, found: readonly Entity[]): void {
+  // One entity may be found twice: by the KB's index and as an entry of a file with errors.
+  const seen = new Set<string>();
+  const others = found.filter((o) => {
+    const key = `${o.id}\0${o.location.uri}`;
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
   const [what, text] = label === LABEL_ID ? ['id', e.id] : label === LABEL_NAME ? ['name', e.name] : ['alias', e.aliases[label - 1]];
   const named = others.slice(0, 3).map((o) => `${o.id} (${whereIs(o, file.input.uri)})`);
   if (others.length > 3) named.push(`${others.length - 3} more`);
