@@ -10,7 +10,6 @@
  */
 import { ResponseError, TextDocuments, type ClientCapabilities, type Connection, type FileEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService, type LanguageService } from '../core/languageService';
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
@@ -22,6 +21,7 @@ import { prepareForHovers, preparationReport } from './hoverPreparation';
 import { Lifecycle } from './lifecycle';
 import { isBrief, OpenBriefIndex } from './openBriefIndex';
 import { applyDiskChanges, type DiskChangeHost } from './diskChanges';
+import { DataDiagnostics } from './dataDiagnostics';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -67,16 +67,16 @@ export class Session {
   private readonly timers = new Map<string, () => void>();
   /** How long the last check of each open brief took, ms. */
   private readonly checkCost = new Map<string, number>();
-  /** Data files whose diagnostics are on screen, with what was sent (a fixed file gets an empty list, an unchanged one nothing). */
-  private readonly publishedDataFiles = new Map<string, string>();
   /** Closed briefs whose workspace diagnostics are on screen. */
   private readonly publishedBriefs = new Set<string>();
+  private readonly dataDiagnostics: DataDiagnostics;
 
   constructor(
     private readonly connection: Connection,
     readonly deps: ServerDependencies,
   ) {
     this.folders = this.newFolders(true);
+    this.dataDiagnostics = new DataDiagnostics(connection);
   }
 
   newFolders(trusted: boolean): Folders {
@@ -398,32 +398,8 @@ export class Session {
     if (ws?.semanticTokens?.refreshSupport) this.connection.languages.semanticTokens.refresh().catch(ignore);
     if (ws?.codeLens?.refreshSupport) this.connection.sendRequest('workspace/codeLens/refresh').catch(ignore);
   }
-
-  /**
-   * Publishes the diagnostics of `.briefrc.yaml` and KB files that have problems, and clears
-   * those of files that had problems before and are clean now. A file whose diagnostics are what
-   * was last sent is not sent again: every reload of any folder comes through here, and a KB
-   * file's warnings would otherwise flicker in the Problems panel at each one.
-   */
   publishDataDiagnostics(): void {
-    const now = new Map<string, Map<string, Diagnostic>>();
-    for (const folder of this.folders.loaded()) {
-      for (const [uri, list] of folder.state.fileDiagnostics) {
-        if (list.length === 0 && !this.publishedDataFiles.has(uri)) continue;
-        // A file in the KB of several folders (the bundled KB) has its problems once.
-        const file = now.get(uri) ?? new Map<string, Diagnostic>();
-        for (const d of list) file.set(JSON.stringify(d), d);
-        now.set(uri, file);
-      }
-    }
-    for (const uri of this.publishedDataFiles.keys()) if (!now.has(uri)) now.set(uri, new Map());
-    for (const [uri, file] of now) {
-      const sent = [...file.keys()].join('\n');
-      if (this.publishedDataFiles.get(uri) === sent || (file.size === 0 && !this.publishedDataFiles.has(uri))) continue;
-      if (file.size > 0) this.publishedDataFiles.set(uri, sent);
-      else this.publishedDataFiles.delete(uri);
-      void this.connection.sendDiagnostics({ uri, diagnostics: [...file.values()] });
-    }
+    this.dataDiagnostics.publish(this.folders.loaded());
   }
 }
 

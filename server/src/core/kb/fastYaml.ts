@@ -9,19 +9,18 @@
  *   - on one line: plain scalars, "double-quoted" (JSON escapes) and 'single-quoted' scalars,
  *     flow mappings `{ k: v, … }` and flow sequences `[a, "b"]`;
  *   - comments at the end of a line, comment lines before the content and in column 0 after
- *     it, blank lines.
+ *     it, blank lines;
+ *   - block scalars `>`, `>-`, `|`, `|-` after a key, in their plain form (fastYamlBlocks.ts).
  *
- *   - block scalars `>`, `>-`, `|`, `|-` after a key, whose lines are all indented alike, with no
- *     blank line, tab or trailing space in them (fastYamlBlocks.ts).
- *
- * Anything else — other comment lines after the first key, tabs, CR, control characters, anchors, aliases, tags, other block scalars, a value
- * over several lines, a plain scalar that would resolve to anything but a string, a decimal
- * integer, a boolean or null, an indentation-less sequence, a syntax error, a second document —
+ * Anything else — other comment lines after the first key, tabs, CR, control characters,
+ * anchors, aliases, tags, other block scalars, a value over several lines, a plain scalar that
+ * would resolve to anything but a string, a decimal integer, a boolean or null, an
+ * indentation-less sequence, a syntax error, a second document —
  * makes it give up (return undefined), and the caller parses with `yaml`: the fast path never has
  * to be right about YAML it does not fully understand. test/unit/fastYaml.test.ts compares both
  * parsers on generated text.
  */
-import { SimpleMap, SimplePair, SimpleScalar, SimpleSeq, Unsupported, UNSUPPORTED, type Range3, type SimpleNode } from './fastYamlNodes';
+import { ownCopy, SimpleMap, SimplePair, SimpleScalar, SimpleSeq, Unsupported, UNSUPPORTED, type Range3, type SimpleNode } from './fastYamlNodes';
 import { blockScalar } from './fastYamlBlocks';
 
 /** Characters that make the whole text go to `yaml` (control characters, BOM, Unicode line breaks, CR, tab). */
@@ -386,15 +385,6 @@ class SimpleReader {
     while (this.text.charCodeAt(i) === 32) i++;
     return i;
   }
-}
-
-/**
- * A string that does not share the file's text. V8 makes a slice of 13 characters or more a view
- * into its parent, so one id kept by the KB would keep the whole file (tens of megabytes) alive.
- * Joining forces a flat copy; the slice that follows views that small copy, not the file.
- */
-function ownCopy(s: string): string {
-  return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
 function withRange<T extends SimpleMap | SimpleSeq>(node: T, range: Range3): T {

@@ -5,7 +5,7 @@
  * line, tab or trailing space among them, and a line break after the last — with the value and
  * range `yaml` gives it; anything else is left to `yaml` (UNSUPPORTED).
  */
-import { SimpleScalar, UNSUPPORTED } from './fastYamlNodes';
+import { ownCopy, SimpleScalar, UNSUPPORTED } from './fastYamlNodes';
 
 /**
  * The block scalar whose header (`>`, `>-`, `|` or `|-`) is at `at`, the value of a key at column
@@ -40,5 +40,5 @@ export function blockScalar(text: string, at: number, indent: number): { node: S
     if (lineStart >= text.length) break;
   }
   const value = lines.join(folded ? ' ' : '\n') + (strip ? '' : '\n');
-  return { node: new SimpleScalar(` ${value}`.slice(1), [at, lineStart, lineStart], folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL'), end: lineStart };
+  return { node: new SimpleScalar(ownCopy(value), [at, lineStart, lineStart], folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL'), end: lineStart };
 }

@@ -1,0 +1,169 @@
+/**
+ * What brief-lint reads (spec §5): the briefs and data files its arguments name, the config of
+ * each, and their texts, with the reason in words when one cannot be read.
+ */
+import * as path from 'path';
+import { isUtf8 } from 'buffer';
+import { promises as fs } from 'fs';
+import { CONFIG_FILE_NAME } from '../core/config';
+import { globToRegExp, isInside } from '../core/project';
+import type { NodeWorkspace } from '../node/nodeWorkspace';
+
+/** Briefs and data files to check: paths, folders (searched for briefs) and quoted globs. */
+export async function collectInputs(args: readonly string[], cwd: string, ws: NodeWorkspace, problems: string[]): Promise<{ briefs: string[]; dataFiles: string[] }> {
+  const briefs = new Set<string>();
+  const dataFiles = new Set<string>();
+  const add = (f: string) => (/\.ya?ml$/.test(f) ? dataFiles.add(f) : briefs.add(f));
+  const inputs = args.length > 0 ? args : ['.'];
+  for (const arg of inputs) {
+    if (arg === '-') {
+      briefs.add(stdinPath(cwd));
+      continue;
+    }
+    const abs = await asSeenFrom(cwd, toPosix(path.resolve(cwd, arg)));
+    const stat = await fs.stat(abs).catch((error: NodeJS.ErrnoException) => error);
+    // A file whose name holds `*` or `?` is that file, not a glob.
+    if (/[*?]/.test(arg) && stat instanceof Error) {
+      const pattern = globToRegExp(abs);
+      const base = abs.slice(0, abs.search(/[*?]/)).replace(/\/[^/]*$/, '') || '/';
+      const matches = (await ws.listFiles(base, true)).filter((f) => pattern.test(f));
+      if (matches.length === 0) problems.push(`no file matches ${arg}`);
+      matches.forEach(add);
+      continue;
+    }
+    if (stat instanceof Error) problems.push(`cannot read ${arg}: ${why(stat, 'no such file or folder')}`);
+    else if (stat.isDirectory()) (await ws.listFiles(abs, true)).filter((f) => f.endsWith('.brief')).forEach((f) => briefs.add(f));
+    else add(abs);
+  }
+  return { briefs: [...briefs].sort(), dataFiles: [...dataFiles].sort() };
+}
+
+/**
+ * An absolute path as seen from the current folder. The current folder comes with its symbolic
+ * links resolved, and a path typed as `$PWD/a.brief` may come through one: a path outside the
+ * current folder whose folder (the part before any glob) really lies inside it is written from
+ * there, so that it finds its config and is shown as the same file however it was named.
+ */
+export async function asSeenFrom(cwd: string, abs: string): Promise<string> {
+  if (isInside(abs, cwd)) return abs;
+  const segments = abs.split('/');
+  const glob = segments.findIndex((segment) => /[*?]/.test(segment));
+  const cut = glob < 0 ? segments.length - 1 : glob;
+  const folder = segments.slice(0, cut).join('/') || '/';
+  const real = await fs.realpath(folder).then(toPosix, () => undefined);
+  if (real === undefined || real === folder || !isInside(real, cwd)) return abs;
+  return [real, ...segments.slice(cut)].join('/');
+}
+
+/** A config file given as a path: `.briefrc.yaml`, or one named like it (`ci.briefrc.yaml`). */
+export function isConfigFile(file: string): boolean {
+  const name = path.posix.basename(file);
+  return name === CONFIG_FILE_NAME || name.endsWith(CONFIG_FILE_NAME);
+}
+
+/**
+ * The `.briefrc.yaml` of the nearest folder at or above `dir`, up to the current folder. One
+ * that is there but cannot be read counts: the caller reports it rather than pass over it.
+ */
+export async function nearestConfig(dir: string, cwd: string): Promise<string | undefined> {
+  let current = dir;
+  while (isInside(current, cwd)) {
+    const candidate = `${current}/${CONFIG_FILE_NAME}`;
+    if (await present(candidate)) return candidate;
+    if (current === cwd) break;
+    current = path.posix.dirname(current);
+  }
+  return undefined;
+}
+
+/**
+ * For a brief outside the current folder: the `.briefrc.yaml` nearest above it, below the folder
+ * that holds both it and the current folder. Without --config it is not used.
+ */
+export async function configOutside(dir: string, cwd: string): Promise<string | undefined> {
+  for (let current = dir; !isInside(current, cwd) && !isInside(cwd, current); current = path.posix.dirname(current)) {
+    const candidate = `${current}/${CONFIG_FILE_NAME}`;
+    if (await present(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Whether something other than a folder is at `file` (readable or not). */
+async function present(file: string): Promise<boolean> {
+  try {
+    return !(await fs.stat(file)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+}
+
+/** A file's text, or why it cannot be read (the run then exits with 2); `missing` when it is not there. */
+export type Reading = { text: string } | { problem: string; missing?: boolean };
+
+/** A file's text as strict UTF-8, or why it cannot be read. */
+export async function readUtf8(file: string): Promise<Reading> {
+  let bytes: Buffer;
+  try {
+    // A FIFO, socket or device would block or never end: only regular files are read.
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) return { problem: 'it is a folder' };
+    if (!stat.isFile()) return { problem: 'not a regular file' };
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException;
+    return { problem: why(failure, 'no such file'), missing: failure.code === 'ENOENT' };
+  }
+  // isUtf8 is as strict as a fatal TextDecoder (overlong forms, surrogates) and several times
+  // faster on a large brief; like the decoder (and VS Code), a leading byte order mark is dropped.
+  if (!isUtf8(bytes)) return { problem: 'it is not UTF-8 text' };
+  const text = bytes.toString('utf8');
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/**
+ * Where the brief read from standard input (`brief-lint -`, for editors and pipes) stands: in the
+ * current folder, whose `.briefrc.yaml` it uses, shown as `<stdin>`.
+ */
+export function stdinPath(cwd: string): string {
+  return `${cwd}/<stdin>`;
+}
+
+/** Standard input as a brief's text, read to its end. */
+export async function readStdin(): Promise<Reading> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  } catch (error) {
+    return { problem: why(error as NodeJS.ErrnoException) };
+  }
+  const bytes = Buffer.concat(chunks);
+  if (!isUtf8(bytes)) return { problem: 'it is not UTF-8 text' };
+  const text = bytes.toString('utf8');
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/** Why a file or folder could not be read, in words; `missing` says how to put ENOENT. */
+export function why(error: NodeJS.ErrnoException, missing = 'no such file or folder'): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return missing;
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links (a loop?)';
+    case 'ENOTDIR':
+      return 'a part of its path is not a folder';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    default:
+      return error.message;
+  }
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
