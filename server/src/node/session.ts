@@ -22,6 +22,7 @@ import { Lifecycle } from './lifecycle';
 import { isBrief, OpenBriefIndex } from './openBriefIndex';
 import { applyDiskChanges, type DiskChangeHost } from './diskChanges';
 import { DataDiagnostics } from './dataDiagnostics';
+import { QUIET_MS, RequestTraffic } from './requestTraffic';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -48,12 +49,6 @@ const PROGRESS_STEP = 4 * READ_BATCH;
 const PROGRESS_ASK_MS = 2000;
 /** How long closed briefs are checked before the server looks at its messages again, ms. */
 const PUBLISH_SLICE_MS = 4;
-/** How long after the last answer the check of closed briefs goes on, ms. */
-const QUIET_MS = 50;
-/** The longest the check of closed briefs waits for such a pause, ms: under requests without end it still gets a slice in 25. */
-const BUSY_WAIT_MS = 100;
-/** The longest the check of closed briefs waits for a request being answered, ms. */
-const REQUEST_WAIT_MS = 1000;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
@@ -87,11 +82,8 @@ export class Session {
     this.connection.console.log(message);
   }
 
-  /** Requests being answered, and who waits for there to be none (see `requestsAnswered`). */
-  private inFlight = 0;
-  private readonly waitingForQuiet: (() => void)[] = [];
-  /** When the last answer went out (`performance.now()`). */
-  private lastAnswer = -Infinity;
+  /** The requests being answered, which background work steps aside for. */
+  private readonly traffic = new RequestTraffic();
 
   /**
    * Answers a request through `safely`, counted as in flight meanwhile: background work (checking
@@ -100,41 +92,12 @@ export class Session {
    */
   async answer<T>(what: string, fallback: T, run: () => Promise<T> | T): Promise<T> {
     this.lifecycle.admit(what);
-    this.inFlight++;
+    this.traffic.started();
     try {
       return await this.safely(what, fallback, run);
     } finally {
-      this.lastAnswer = performance.now();
       this.deps.collector?.afterAnswer();
-      if (--this.inFlight === 0) for (const wake of this.waitingForQuiet.splice(0)) wake();
-    }
-  }
-
-  /**
-   * Resolves once no request is being answered and none was for `QUIET_MS` (requests come in
-   * runs: the next find-references, hover or completion is usually a few ms behind the last).
-   * An analyst who never pauses still lets the check go on: it waits `BUSY_WAIT_MS` at most for
-   * a pause, and `REQUEST_WAIT_MS` at most for a request that is being answered (one that never
-   * ends must not stop the workspace's diagnostics).
-   */
-  private async requestsAnswered(): Promise<void> {
-    const started = performance.now();
-    for (;;) {
-      const waited = performance.now() - started;
-      if (this.inFlight > 0) {
-        if (waited >= REQUEST_WAIT_MS) return;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, REQUEST_WAIT_MS - waited);
-          this.waitingForQuiet.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        continue;
-      }
-      const quietFor = performance.now() - this.lastAnswer;
-      if (quietFor >= QUIET_MS || waited >= BUSY_WAIT_MS) return;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS - quietFor, BUSY_WAIT_MS - waited)));
+      this.traffic.finished();
     }
   }
 
@@ -155,7 +118,7 @@ export class Session {
   /**
    * Loads every folder's project, indexes all its briefs with progress, then checks the closed
    * ones in the background and publishes their problems. The check runs in short slices that
-   * step aside for requests (`requestsAnswered`): the analyst can navigate as soon as the
+   * step aside for requests (`RequestTraffic.quiet`): the analyst can navigate as soon as the
    * progress ends, while the Problems panel fills.
    */
   async loadWorkspace(withProgress: boolean): Promise<void> {
@@ -202,7 +165,7 @@ export class Session {
           // Wait until they are written: an answer queues behind every message not yet sent.
           await Promise.all(sent);
           await new Promise((resolve) => setImmediate(resolve));
-          await this.requestsAnswered();
+          await this.traffic.quiet();
         }
       }
       this.log(`Checked ${checked} closed briefs in ${Date.now() - checkStarted} ms.`);
@@ -260,7 +223,7 @@ export class Session {
   /** Resolves once no check of an open brief is pending and no request is being answered. */
   private async idle(): Promise<void> {
     while (this.timers.size > 0) await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    await this.requestsAnswered();
+    await this.traffic.quiet();
   }
 
   /** The workspace index kept in step with the open briefs (openBriefIndex.ts). */
