@@ -7,7 +7,7 @@
  */
 import type { Range } from 'vscode-languageserver-types';
 import type { DataFileInput } from './loader';
-import { lineAtOffset } from '../text';
+import { lineAtOffset, splitLines } from '../text';
 
 /** The spots of one file; its text is read and indexed only when first asked. */
 export class ValueSpots {
@@ -57,7 +57,7 @@ export class ValueSpots {
   /** `within`'s offsets, to the start of `until` (the next entry) when given, else to its own end. */
   private span(within: Range, until?: Range): [number, number] {
     this.text ??= this.input.text;
-    this.starts ??= lineStarts(this.text);
+    this.starts ??= splitLines(this.text).starts; // `\r\n`, `\n` and a lone `\r`, as the loader counts lines
     const end = until ? until.start : within.end;
     return [this.offsetAt(within.start.line, within.start.character), until ? this.offsetAt(end.line, 0) : this.offsetAt(end.line, end.character)];
   }
@@ -76,20 +76,6 @@ export class ValueSpots {
     const line = lineAtOffset(starts, offset);
     return { line, character: offset - starts[line] };
   }
-}
-
-/** Where each line starts: `\r\n`, `\n` and a lone `\r` end a line, as the loader counts them. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
 }
 
 function escape(text: string): string {
