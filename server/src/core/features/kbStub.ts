@@ -30,7 +30,7 @@ import type { KnowledgeBase } from '../kb/knowledgeBase';
 import { normalizeName } from '../normalize';
 import { OffsetMapper } from '../text';
 import { lineEnding } from './referenceText';
-import { romanizeCyrillic } from '../romanize';
+import { idFromName } from '../kb/nearMiss';
 import { namesOnLines } from '../kb/namesOnLines';
 
 /** The KB file a new workspace entity goes to, when `.briefrc.yaml` lists none. */
@@ -173,7 +173,7 @@ function namesWritten(text: string): Set<string> {
 
 /** An id of the pattern `[a-z0-9]+(-[a-z0-9]+)*` made from a name, not yet `taken`. */
 export function entityIdFor(name: string, taken: (id: string) => boolean): string {
-  const base = normalizeName(romanizeCyrillic(name)).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'entity';
+  const base = idFromName(name) || 'entity';
   if (!taken(base)) return base;
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }

@@ -5,6 +5,7 @@
  */
 import { boundedEditDistance } from './nameDistance';
 import { romanizeCyrillic } from '../romanize';
+import { normalizeName } from '../normalize';
 
 /** A word as it might have been meant: lower case, runs of spaces and `_` as one `-`. */
 function folded(word: string): string {
@@ -36,14 +37,18 @@ export function nearMiss(written: string, options: readonly string[]): string | 
   return longer.length === 1 ? longer[0] : undefined;
 }
 
+/**
+ * The id a name makes, `[a-z0-9]+(-[a-z0-9]+)*`, or '' when it makes none: its normal form
+ * (spec §3.3), Cyrillic in Latin letters, anything else between letters and digits as one `-`.
+ * The Add-to-KB stub's id, and the did-you-mean of an id written as a name.
+ */
+export function idFromName(name: string): string {
+  return normalizeName(romanizeCyrillic(name)).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
 /** An id written as a name (`Day Watch`, `Night_Watch`): the id it would be, when that is one. */
 export function asId(written: string): string | undefined {
-  const id = romanizeCyrillic(written)
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+  const id = idFromName(written);
   return id !== '' && id !== written ? id : undefined;
 }
 
