@@ -9,7 +9,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Location, Position } from 'vscode-languageserver-types';
 import type { ProjectState } from '../../server/src/core/project';
 import { WorkspaceIndex, type FolderScope } from '../../server/src/core/workspaceIndex';
-import { writtenEntries, WrittenEntriesCache } from '../../server/src/core/features/kbEntries';
+import * as fs from 'fs';
+import * as path from 'path';
+import { entriesOfText, writtenEntries, WrittenEntriesCache, type WrittenEntry } from '../../server/src/core/features/kbEntries';
 import { entitiesIn, entityAt, entityPlace, KB_AS_LOADED, targetsIn, type KbFilesAsSeen } from '../../server/src/core/features/kbYaml';
 import { CodeLensProvider } from '../../server/src/core/features/codeLens';
 import { DefinitionProvider } from '../../server/src/core/features/definition';
@@ -17,6 +19,7 @@ import { KbReferencesProvider, ReferencesProvider } from '../../server/src/core/
 import { KbTargetProvider } from '../../server/src/core/features/kbTargets';
 import { WorkspaceSymbolProvider } from '../../server/src/core/features/symbols';
 import { brief, MINI_DATA, miniProject, miniWorkspace, service, WORKSPACE } from '../helpers/fixtures';
+import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
 const DESK = `file://${WORKSPACE}/kb/desk.yaml`;
 const OTHERS = `file://${MINI_DATA}/kb/others.yaml`;
@@ -113,6 +116,45 @@ describe('navigation in KB files as the analyst sees them', () => {
       const first = cache.entriesOf(DESK, EDITED);
       assert.equal(cache.entriesOf(DESK, EDITED), first);
       assert.notEqual(cache.entriesOf(DESK, DESK_TEXT), first);
+    });
+
+    it('reading item by item finds what reading the whole text finds: the bundled KB, with each kind of line end', () => {
+      const dir = path.join(REPO_ROOT, 'data', 'kb');
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+        const text = fs.readFileSync(path.join(dir, file), 'utf8');
+        for (const ends of ['\n', '\r\n', '\r']) {
+          const written = text.replace(/\n/g, ends);
+          assert.ok(writtenEntries(written).length > 1, file);
+          assert.deepEqual(writtenEntries(written), entriesOfText(written), `${file} ${JSON.stringify(ends)}`);
+        }
+      }
+    });
+
+    it('an edit reads again only the item it touched; the others keep their entries, moved to their new lines', () => {
+      const known = new Map<string, readonly WrittenEntry[]>();
+      writtenEntries(DESK_TEXT, known);
+      const before = new Map(known);
+      const edited = '# notes\n' + DESK_TEXT.replace('summary: A fusion cell.', 'summary: A fusion cell of the border guard.');
+      const entries = writtenEntries(edited, known);
+      assert.deepEqual(entries, entriesOfText(edited));
+      assert.deepEqual(entries.map((e) => [e.id, e.idRange.start.line]), [['night-watch', 2], ['border-cell', 13]]);
+      const kept = [...known].filter(([item, read]) => before.get(item) === read);
+      assert.deepEqual(kept.map(([, read]) => read[0].id), ['night-watch']);
+      assert.equal(known.size, 2, 'only the items of the current text are kept');
+    });
+
+    it('an item broken mid-edit costs only that item: the ones after it are found on their lines', () => {
+      const broken = DESK_TEXT.replace('    name: Night Watch\n', '    name: "Night Watch\n') + '  - id: last-post\n    kind: place\n';
+      assert.deepEqual(writtenEntries(broken).map((e) => [e.id, e.idRange.start.line]), [['night-watch', 1], ['border-cell', 12], ['last-post', 18]]);
+    });
+
+    it('the list ends at the next top-level key; texts laid out otherwise are read whole', () => {
+      const withSources = `${DESK_TEXT}sources:\n  - id: not-an-entity\n`;
+      assert.deepEqual(writtenEntries(withSources).map((e) => e.id), ['night-watch', 'border-cell']);
+      for (const text of [`${DESK_TEXT}entities:\n  - id: second-list\n`, `---\n${DESK_TEXT}`, 'entities: [{ id: flow-entry }]\n', `entities:\n- id: zero-indent\n  kind: place\n- id: next\n`]) {
+        assert.deepEqual(writtenEntries(text), entriesOfText(text), text.slice(0, 40));
+      }
+      assert.deepEqual(writtenEntries('entities:\n- id: zero-indent\n  kind: place\n- id: next\n').map((e) => e.id), ['zero-indent', 'next']);
     });
   });
 
