@@ -11,7 +11,7 @@ import type { ProjectState } from '../../server/src/core/project';
 import { WorkspaceIndex, type FolderScope } from '../../server/src/core/workspaceIndex';
 import * as fs from 'fs';
 import * as path from 'path';
-import { entriesOfText, writtenEntries, WrittenEntriesCache, type WrittenEntry } from '../../server/src/core/features/kbEntries';
+import { entriesOfText, writtenEntries, WrittenEntriesCache, type ReadItems } from '../../server/src/core/features/kbEntries';
 import { entitiesIn, entityAt, entityPlace, KB_AS_LOADED, targetsIn, type KbFilesAsSeen } from '../../server/src/core/features/kbYaml';
 import { CodeLensProvider } from '../../server/src/core/features/codeLens';
 import { DefinitionProvider } from '../../server/src/core/features/definition';
@@ -131,16 +131,22 @@ describe('navigation in KB files as the analyst sees them', () => {
     });
 
     it('an edit reads again only the item it touched; the others keep their entries, moved to their new lines', () => {
-      const known = new Map<string, readonly WrittenEntry[]>();
-      writtenEntries(DESK_TEXT, known);
-      const before = new Map(known);
+      const last: ReadItems = { texts: [], entries: [] };
+      writtenEntries(DESK_TEXT, last);
+      const [watch, cell] = last.entries;
       const edited = '# notes\n' + DESK_TEXT.replace('summary: A fusion cell.', 'summary: A fusion cell of the border guard.');
-      const entries = writtenEntries(edited, known);
+      const entries = writtenEntries(edited, last);
       assert.deepEqual(entries, entriesOfText(edited));
       assert.deepEqual(entries.map((e) => [e.id, e.idRange.start.line]), [['night-watch', 2], ['border-cell', 13]]);
-      const kept = [...known].filter(([item, read]) => before.get(item) === read);
-      assert.deepEqual(kept.map(([, read]) => read[0].id), ['night-watch']);
-      assert.equal(known.size, 2, 'only the items of the current text are kept');
+      assert.equal(last.entries[0], watch, 'the item before the edit is not read again');
+      assert.notEqual(last.entries[1], cell);
+      // An item added above: the items after it are found as far from the end as before.
+      const added = DESK_TEXT.replace('  - id: night-watch', '  - id: day-watch\n    kind: group\n  - id: night-watch');
+      writtenEntries(DESK_TEXT, last);
+      const again = last.entries[1];
+      assert.deepEqual(writtenEntries(added, last).map((e) => [e.id, e.idRange.start.line]), [['day-watch', 1], ['night-watch', 3], ['border-cell', 14]]);
+      assert.equal(last.entries[2], again);
+      assert.equal(last.texts.length, 3);
     });
 
     it('an item broken mid-edit costs only that item: the ones after it are found on their lines', () => {
