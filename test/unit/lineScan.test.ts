@@ -46,10 +46,10 @@ describe('inline scanner: names of bracket references', () => {
 });
 
 describe('parser: the claim keyword', () => {
-  it('is found after indentation, quote markers and one list marker, in any case, as a regular expression finds it', () => {
+  it('is found after indentation, quote and list markers (a list marker with a task box) in any order, in any case, as a regular expression finds it', () => {
     const random = prng(11);
-    const alphabet = [' ', '\t', '>', '>', '-', '*', '+', '1', '23', '.', ')', 'claim:', 'CLAIM:', 'Claim:', 'cLaIm:', 'claim', ':', 'c', 'x', 'İ', 'ı', '\u00a0'];
-    const rule = /^[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|[0-9]+[.)][ \t]+)?(?=claim:)/i;
+    const alphabet = [' ', '\t', '>', '>', '-', '*', '+', '1', '23', '.', ')', '[ ]', '[x]', '[X]', '[', ']', 'claim:', 'CLAIM:', 'Claim:', 'cLaIm:', 'claim', ':', 'c', 'x', 'İ', 'ı', '\u00a0'];
+    const rule = /^[ \t]*(?:>[ \t]*|(?:[-*+]|[0-9]+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)*(?=claim:)/i;
     let claims = 0;
     for (let n = 0; n < 50000; n++) {
       const line = randomLine(random, alphabet, 8);

@@ -186,6 +186,21 @@ describe('validation details', () => {
     ]);
   });
 
+  it('checks a claim however Markdown nests its quote and list markers, a task box included', () => {
+    for (const prefix of ['- > ', '> - ', '- - ', '1. > ', '- [ ] ', '* [x] ', '> 1) [X] > ']) {
+      assert.deepEqual(diagnose(`${prefix}claim: @Uzbekistan member-of @CSTO`).map((d) => d.code), ['contradicted-claim'], prefix);
+    }
+    for (const notAClaim of ['[ ] claim: @Uzbekistan member-of @CSTO', '-claim: @Uzbekistan member-of @CSTO', '- [y] claim: @Uzbekistan member-of @CSTO']) {
+      assert.deepEqual(diagnose(notAClaim), [], notAClaim);
+    }
+  });
+
+  it('reads an abbreviation written with its last `.` as the subject of a claim (`@U.S.` is `@US`, §3.3)', () => {
+    assert.deepEqual(diagnose('claim: @U.S. member-of @CSTO\nclaim: @[U.S.] member-of @CSTO\n').map((d) => d.code), ['unsupported-claim', 'unsupported-claim']);
+    assert.match(diagnose('claim: @Russia. member-of @CSTO')[0].message, /'\.' is glued to the subject/);
+    assert.match(diagnose('claim: @U.S.. member-of @CSTO')[0].message, /'\.\.' is glued to the subject/);
+  });
+
   it('quotes the evidence of a contradicted claim', () => {
     const [d] = diagnose('claim: @Uzbekistan member-of @CSTO');
     assert.match(d.message, /“excludes Uzbekistan” \(mini-2021 ¶p1\)/);

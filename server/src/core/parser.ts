@@ -268,24 +268,44 @@ function readDirective(text: string, lineNo: number, textStart: number): Directi
 }
 
 /**
- * Where `claim:` starts when the line is a claim: after optional indentation, block-quote
- * markers and one list marker (`- `, `* `, `+ `, `1. `, `1) `), in any case. -1 otherwise.
+ * Where `claim:` starts when the line is a claim: after optional indentation and any run of
+ * block-quote markers and list markers (`- `, `* `, `+ `, `1. `, `1) `; a list marker may carry a
+ * task box, `[ ] ` or `[x] `), in any case; -1 otherwise. Markdown nests them either way round
+ * (`> - claim:` is a list in a quote, `- > claim:` a quote in a list item), and a claim the
+ * analyst wrote in either must be checked, not passed over in silence.
  * A hand-written scan: a regular expression here overflowed the stack on a line of 10⁵ `>`.
  */
 export function claimKeyword(line: string, end: number): number {
   if (!line.includes(':')) return -1;
   let i = blankEnd(line, 0, end);
-  while (i < end && line.charCodeAt(i) === 0x3e /* > */) i = blankEnd(line, i + 1, end);
-  const c = line.charCodeAt(i);
-  if ((c === 0x2d /* - */ || c === 0x2a /* * */ || c === 0x2b /* + */) && blankEnd(line, i + 1, end) > i + 1) {
-    i = blankEnd(line, i + 1, end);
-  } else {
-    let d = i;
-    while (d < end && line.charCodeAt(d) >= 0x30 && line.charCodeAt(d) <= 0x39) d++;
-    const after = line.charCodeAt(d);
-    if (d > i && (after === 0x2e /* . */ || after === 0x29 /* ) */) && blankEnd(line, d + 1, end) > d + 1) i = blankEnd(line, d + 1, end);
+  for (;;) {
+    if (line.charCodeAt(i) === 0x3e /* > */) {
+      i = blankEnd(line, i + 1, end);
+      continue;
+    }
+    const marker = listMarkerEnd(line, i, end);
+    if (marker < 0) break;
+    i = blankEnd(line, marker, end);
+    const box = line.charCodeAt(i + 1);
+    if (line.charCodeAt(i) === 0x5b /* [ */ && (box === 0x20 || box === 0x78 /* x */ || box === 0x58 /* X */) && line.charCodeAt(i + 2) === 0x5d /* ] */ && blankEnd(line, i + 3, end) > i + 3) {
+      i = blankEnd(line, i + 3, end);
+    }
   }
   return i + 6 <= end && startsWithClaim(line, i) ? i : -1;
+}
+
+/** Where a list marker at `i` (`-`, `*`, `+`, `1.`, `1)`) ends, when a blank follows it; -1 otherwise. */
+function listMarkerEnd(line: string, i: number, end: number): number {
+  const c = line.charCodeAt(i);
+  let after = i;
+  if (c === 0x2d /* - */ || c === 0x2a /* * */ || c === 0x2b /* + */) after = i + 1;
+  else {
+    let d = i;
+    while (d < end && line.charCodeAt(d) >= 0x30 && line.charCodeAt(d) <= 0x39) d++;
+    const next = line.charCodeAt(d);
+    if (d > i && (next === 0x2e /* . */ || next === 0x29 /* ) */)) after = d + 1;
+  }
+  return after > i && blankEnd(line, after, end) > after ? after : -1;
 }
 
 /** Where a run of spaces and tabs from `from` ends (at most `end`). */
@@ -342,6 +362,8 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
   const subject = referenceAt(inline, pos);
   if (!subject) return brokenReference ? {} : malformed('a claim starts with a reference to its subject.');
   pos = subject.end;
+  // `@U.S.`: the last `.` of an abbreviation is not part of the name (spec §3.3), nor glued to it.
+  if (line.charCodeAt(pos) === 0x2e /* . */ && subject.form === 'short' && subject.name.includes('.') && (pos + 1 >= end || isSpaceUnit(line.charCodeAt(pos + 1)))) pos++;
   if (pos < end && !isSpaceUnit(line.charCodeAt(pos))) return malformed(`'${line.slice(pos, wordEnd(line, pos, end))}' is glued to the subject.`);
 
   pos = skipSpaces(line, pos, end);
