@@ -332,3 +332,52 @@ describe('paragraph spans of citations', () => {
     assert.deepStrictEqual(paragraphSpan('p7-p9'), { from: 7, to: 9 });
   });
 });
+
+describe('a claim the KB holds both ways', () => {
+  // An analyst's KB file with evidence for each polarity: `opposes` stored plainly and negated,
+  // and the symmetric `cooperates-with` stored once each way round, one of them negated.
+  const evidence = (p: string, quote: string) => `evidence: [ { source: mini-2021, paragraph: ${p}, quote: "${quote}" } ]`;
+  const relation = (type: string, target: string, negated: boolean, p: string, quote: string, until = '') => `      - { type: ${type}, target: ${target}, negated: ${negated}${until}, ${evidence(p, quote)} }\n`;
+  const entity = (id: string, name: string, relations: string) => `  - id: ${id}\n    kind: group\n    name: ${name}\n    summary: S.\n    relations:\n${relations}`;
+  const kb =
+    'entities:\n' +
+    entity('night-watch', 'Night Watch', relation('opposes', 'border-cell', false, 'p1', 'Russia seeks') + relation('opposes', 'border-cell', true, 'p2', 'Russian President') + relation('supports', 'border-cell', false, 'p1', 'six-member grouping') + relation('supports', 'border-cell', true, 'p2', 'spoke with', ', until: "2019"')) +
+    entity('border-cell', 'Border Cell', relation('cooperates-with', 'night-watch', false, 'p3', 'Joint Western-2021')) +
+    entity('dusk-cell', 'Dusk Cell', relation('cooperates-with', 'night-watch', true, 'p3', 'Russian forces')) +
+    entity('dawn-cell', 'Dawn Cell', relation('cooperates-with', 'night-watch', false, 'p3', 'participated in') + relation('cooperates-with', 'night-watch', true, 'p1', 'excludes Uzbekistan'));
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/desk.yaml]\n', [`${WORKSPACE}/kb/desk.yaml`]: kb });
+    assert.deepEqual([...state.kbLoad.diagnostics.values()].flat().filter((d) => d.severity === 1), []);
+  });
+  const diagnose = (text: string) => service().validate(brief(text).doc, state.project).map((d) => [String(d.code), typeof d.message === 'string' ? d.message : d.message.value]);
+
+  it('is neither supported nor contradicted, whichever way it is written: unsupported, naming both', () => {
+    for (const claim of ['claim: @[Night Watch] opposes @[Border Cell]', 'claim: @[Night Watch] not opposes @[Border Cell]']) {
+      const [[code, message]] = diagnose(claim);
+      assert.equal(code, 'unsupported-claim', claim);
+      assert.match(message, /the source says both that Night Watch (does not )?oppose/, claim);
+      assert.match(message, /“Russia seeks” \(mini-2021 ¶p1\).*“Russian President” \(mini-2021 ¶p2\)|“Russian President” \(mini-2021 ¶p2\).*“Russia seeks” \(mini-2021 ¶p1\)/, claim);
+    }
+    const [[, reversed]] = diagnose('claim: @[Dawn Cell] cooperates-with @[Night Watch]');
+    assert.match(reversed, /both that Dawn Cell cooperates with Night Watch .*, and that Dawn Cell does not cooperate with Night Watch/);
+  });
+
+  it('a symmetric relation stored once each way round: disputed too; one stored once decides as before', () => {
+    assert.deepEqual(diagnose('claim: @[Border Cell] cooperates-with @[Night Watch]').map(([c]) => c), []);
+    assert.deepEqual(diagnose('claim: @[Night Watch] not cooperates-with @[Dusk Cell]').map(([c]) => c), []);
+    assert.deepEqual(diagnose('claim: @[Night Watch] cooperates-with @[Dusk Cell]').map(([c]) => c), ['contradicted-claim']);
+  });
+
+  it('the other way ended (until): the claim is supported, as before', () => {
+    assert.deepEqual(diagnose('claim: @[Night Watch] supports @[Border Cell]'), []);
+  });
+
+  it('the hover and the hint say disputed, with both quotes', () => {
+    const text = 'claim: @[Night Watch] opposes @[Border Cell]';
+    const hover = JSON.stringify(service().hover(brief(text).doc, state.project, { line: 0, character: 23 })?.contents);
+    assert.match(hover, /Disputed.*both ways.*Russia seeks.*Russian President/);
+    const [hint] = service().inlayHints(brief(text).doc, state.project, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } });
+    assert.equal(hint.label, '? disputed');
+  });
+});

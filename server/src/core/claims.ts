@@ -20,6 +20,12 @@ export interface Verdict {
    * that the analyst is not told "no evidence" about a pair the source does speak of.
    */
   readonly instead?: { readonly relation: Relation; readonly holder: Entity };
+  /**
+   * For a claim the KB holds both ways (an analyst's file with evidence for each polarity, neither
+   * ended): the relation against it. The verdict is then unsupported, with `relation` the one for
+   * it: the source speaks both ways, and the analyst must see both, not a green tick or an error.
+   */
+  readonly disputed?: { readonly relation: Relation; readonly holder: Entity };
 }
 
 /**
@@ -48,12 +54,15 @@ const UNSUPPORTED: Verdict = Object.freeze({ status: 'unsupported' });
  * A stored relation of the claim's polarity supports it; one of the other polarity contradicts it,
  * unless it ended (`until`): `@[United States] not operates @[US base in Uzbekistan]` is true
  * since the base closed in 2005, so that relation leaves the claim unsupported. Taking part in an
- * event does not end with the event: a dated `participates-in` an event still decides.
- * The subject's relations are read before the object's, and the first that decides wins. A
- * megabyte brief holds about 900 claims: this allocates nothing but the verdict it returns.
+ * event does not end with the event: a dated `participates-in` an event still decides. When the
+ * KB holds the claim both ways, and the relation against it did not end, the claim is disputed
+ * (unsupported, both named). The subject's relations are read before the object's, and the first
+ * of each polarity is the one named. A megabyte brief holds about 900 claims: this allocates
+ * nothing but the verdicts it finds.
  */
 export function judgeClaim(subject: Entity, predicate: string, object: Entity, negated: boolean): Verdict {
   const holders = PREDICATES[predicate]?.symmetric ? 2 : 1;
+  let support: Verdict | undefined;
   let opposite: Verdict | undefined;
   let ended: Verdict | undefined;
   for (let h = 0; h < holders; h++) {
@@ -61,13 +70,16 @@ export function judgeClaim(subject: Entity, predicate: string, object: Entity, n
     const target = h === 0 ? object : subject;
     for (const relation of holder.relations) {
       if (relation.type !== predicate || relation.target !== target.id) continue;
-      if (relation.negated === negated) return { status: 'supported', relation, holder };
+      if (relation.negated === negated) support ??= { status: 'supported', relation, holder };
       // It ended: it speaks for its time only, and the claim is unsupported rather than contradicted.
-      if (relation.until !== undefined && target.kind !== 'event') ended ??= { status: 'unsupported', relation, holder };
+      else if (relation.until !== undefined && target.kind !== 'event') ended ??= { status: 'unsupported', relation, holder };
       else opposite ??= { status: 'contradicted', relation, holder };
     }
   }
-  return opposite ?? ended ?? otherRelation(subject, object) ?? UNSUPPORTED;
+  if (support?.relation && support.holder && opposite?.relation && opposite.holder) {
+    return { status: 'unsupported', relation: support.relation, holder: support.holder, disputed: { relation: opposite.relation, holder: opposite.holder } };
+  }
+  return support ?? opposite ?? ended ?? otherRelation(subject, object) ?? UNSUPPORTED;
 }
 
 /** An unsupported verdict naming the first relation, of any predicate, between the two entities. */

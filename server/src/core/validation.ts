@@ -263,7 +263,9 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
     const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
     const said = (r: { relation: Relation; holder: Entity }) => `${describeRelation(r.holder, r.relation, resolver.kb)} — ${quoteEvidence(r.relation.evidence, claim.citations)}`;
     let message = `Unsupported: the knowledge base holds no evidence that ${stated}.`;
-    if (verdict.relation && verdict.holder) {
+    if (verdict.disputed && verdict.relation && verdict.holder) {
+      message = `Unsupported: the source says both that ${said({ relation: verdict.relation, holder: verdict.holder })}, and that ${said(verdict.disputed)}.`;
+    } else if (verdict.relation && verdict.holder) {
       message = `Unsupported: the source says ${said({ relation: verdict.relation, holder: verdict.holder })}; a relation that ended speaks for its time only, and a claim carries no date.`;
     } else if (verdict.instead) message += ` It holds that ${said(verdict.instead)}.`;
     add('unsupported-claim', message, claim.range);

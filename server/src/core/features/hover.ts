@@ -132,6 +132,13 @@ function claimCard(claim: Claim, project: Project): string {
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
   const stated = `${subject.entity.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.entity.name}`;
   if (verdict.status === 'unsupported' || !verdict.relation) {
+    if (verdict.disputed && verdict.relation && verdict.holder) {
+      const sides = [{ relation: verdict.relation, holder: verdict.holder }, verdict.disputed].map(({ relation, holder }) => {
+        const quote = evidenceFor(relation.evidence, claim.citations);
+        return `${esc(`${describeRelation(holder, relation, project.resolver.kb)}.`)}${quote ? `\n\n> “${esc(quote.quote)}” — ${esc(citationLabel(quote))}` : ''}`;
+      });
+      return `**? Disputed** — ${esc(stated)}\n\nThe knowledge base holds this claim both ways: the source says that ${sides.join('\n\nand that ')}`;
+    }
     if (verdict.relation && verdict.holder) {
       const quote = evidenceFor(verdict.relation.evidence, claim.citations);
       const said = `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended, which speaks for its time only.`;

@@ -70,9 +70,10 @@ function verdictHint(claim: Claim, project: Project): { hint: InlayHint; rule?: 
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
   const base = { position: claim.range.end, paddingLeft: true };
   if (verdict.status === 'unsupported' || !verdict.relation || !verdict.holder) {
+    const both = verdict.disputed && verdict.relation && verdict.holder ? `The knowledge base holds both that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}, and that ${describeRelation(verdict.disputed.holder, verdict.disputed.relation, project.resolver.kb)}.` : undefined;
     const ended = verdict.relation && verdict.holder ? `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended.` : undefined;
     const instead = verdict.instead ? `The knowledge base holds no relation for this claim, but holds that ${describeRelation(verdict.instead.holder, verdict.instead.relation, project.resolver.kb)}.` : undefined;
-    return { hint: { ...base, label: '? unsupported', tooltip: ended ?? instead ?? 'The knowledge base holds no relation for this claim.' }, rule: 'unsupported-claim' };
+    return { hint: { ...base, label: both ? '? disputed' : '? unsupported', tooltip: both ?? ended ?? instead ?? 'The knowledge base holds no relation for this claim.' }, rule: 'unsupported-claim' };
   }
   const evidence = evidenceFor(verdict.relation.evidence, claim.citations);
   const mark = verdict.status === 'supported' ? '✓ supported' : '✗ contradicted';
