@@ -369,6 +369,7 @@ describe('brief-lint (the real process)', () => {
       const dir = folder({
         'notes/.briefrc.yaml': 'rules: { unknown-reference: off }\n',
         'notes/sub/a.brief': '@Nobody\n',
+        'notes/b.brief': '@Nobody\n',
         'here/b.brief': '@Nobody\n',
       });
       const r = run(path.join(dir, 'here'), ['../notes/sub/a.brief', 'b.brief']);
@@ -378,6 +379,9 @@ describe('brief-lint (the real process)', () => {
       // Run from where the config is, it is used; a config above the current folder gets no note.
       assert.deepEqual(run(path.join(dir, 'notes'), ['sub/a.brief']), { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n', stderr: '' });
       assert.equal(run(path.join(dir, 'notes', 'sub'), ['a.brief']).stderr, '');
+      // A brief in a folder above the current one, beside its config: noted too.
+      const up = run(path.join(dir, 'notes', 'sub'), ['../b.brief', 'a.brief']);
+      assert.equal(up.stderr, 'brief-lint: note: ../.briefrc.yaml is not used for ../b.brief: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from .., or name the config with --config)\n');
     });
 
     it('--config FILE replaces every nearest .briefrc.yaml', () => {

@@ -77,15 +77,18 @@ export async function nearestConfig(dir: string, cwd: string): Promise<string | 
 }
 
 /**
- * For a brief outside the current folder: the `.briefrc.yaml` nearest above it, below the folder
- * that holds both it and the current folder. Without --config it is not used.
+ * For a brief outside the current folder: the `.briefrc.yaml` nearest above it, up to the root,
+ * the folder that holds both it and the current folder included (`../b.brief` beside a config in
+ * the parent folder). Without --config it is not used. None for a brief inside the current folder:
+ * a config above the current folder goes unused for all of them alike, as §5 says.
  */
 export async function configOutside(dir: string, cwd: string): Promise<string | undefined> {
-  for (let current = dir; !isInside(current, cwd) && !isInside(cwd, current); current = path.posix.dirname(current)) {
-    const candidate = `${current}/${CONFIG_FILE_NAME}`;
+  if (isInside(dir, cwd)) return undefined;
+  for (let current = dir; ; current = path.posix.dirname(current)) {
+    const candidate = `${current === '/' ? '' : current}/${CONFIG_FILE_NAME}`;
     if (await present(candidate)) return candidate;
+    if (path.posix.dirname(current) === current) return undefined;
   }
-  return undefined;
 }
 
 /** Whether something other than a folder is at `file` (readable or not). */
