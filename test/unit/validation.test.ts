@@ -201,6 +201,10 @@ describe('validation details', () => {
     assert.match(diagnose('claim: @U.S.. member-of @CSTO')[0].message, /'\.\.' is glued to the subject/);
   });
 
+  it('quotes an empty bracket reference as written', () => {
+    assert.deepEqual(diagnose('@[] @[ ] @[\t]').map((d) => d.message), ["Empty reference '@[]': write a name between the brackets.", "Empty reference '@[ ]': write a name between the brackets.", "Empty reference '@[ ]': write a name between the brackets."]);
+  });
+
   it('quotes the evidence of a contradicted claim', () => {
     const [d] = diagnose('claim: @Uzbekistan member-of @CSTO');
     assert.match(d.message, /“excludes Uzbekistan” \(mini-2021 ¶p1\)/);

@@ -87,7 +87,8 @@ export function scanInline(line: string, lineNo: number, from: number, out: Inli
         if (nameStart === close) {
           out.problems.push({
             code: 'malformed-reference',
-            message: "Empty reference '@[]': write a name between the brackets.",
+            // As written (`@[ ]` too), so that the analyst finds it; a long gap is not copied out.
+            message: `Empty reference '${close - i <= 12 ? line.slice(i, close + 1).replace(/\t/g, ' ') : '@[ … ]'}': write a name between the brackets.`,
             range: lineRange(lineNo, i, close + 1),
           });
         } else {
