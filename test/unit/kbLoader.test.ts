@@ -257,6 +257,19 @@ describe('KB loader (spec §4.2)', () => {
     assert.deepEqual(problems.map((d) => d.message), []);
     assert.ok(r.kb.entities.size > 50);
   });
+
+  it('a slip in the order of paragraph ids is one problem, not one for every paragraph after it', () => {
+    const paragraphs = (ids: string[]) => `id: src\ntitle: T\nauthor: A\nyear: 2021\nparagraphs:\n${ids.map((id) => `  - { id: ${id}, section: "", text: "Text ${id}." }\n`).join('')}`;
+    const problems = (ids: string[]) => {
+      const r = loadKnowledgeBase({ entityFiles: [], sourceFiles: [{ uri: 'file:///src.yaml', text: paragraphs(ids), origin: 'bundled' }] });
+      return (r.diagnostics.get('file:///src.yaml') ?? []).map((d) => d.message);
+    };
+    const ten = Array.from({ length: 10 }, (_, i) => `p${i + 1}`);
+    assert.deepEqual(problems(ten), []);
+    // p3 written as p2: the duplicate, then one gap.
+    assert.deepEqual(problems(ten.map((id) => (id === 'p3' ? 'p2' : id))), ["source.paragraphs[2]: duplicate paragraph id 'p2'.", "Paragraph ids must run p1, p2, … in order: expected 'p3', found 'p4'."]);
+    assert.deepEqual(problems(ten.filter((id) => id !== 'p5')), ["Paragraph ids must run p1, p2, … in order: expected 'p5', found 'p6'."]);
+  });
 });
 
 describe('.briefrc.yaml (spec §6)', () => {

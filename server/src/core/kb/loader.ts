@@ -228,9 +228,12 @@ export function readSourceFile(input: DataFileInput): { file: YamlFile; source?:
     });
   const paragraphs = readPassages(get('paragraphs').list(), /^p[1-9]\d*$/, 'paragraph ids are p1, p2, …', 'paragraph').filter(isDefined);
   const captions = readPassages(get('captions').list({ optional: true }), /^c[1-9]\d*$/, 'caption ids are c1, c2, …', 'caption').filter(isDefined);
-  paragraphs.forEach((p, i) => {
-    if (p.id !== `p${i + 1}`) file.report('kb-schema', `Paragraph ids must run p1, p2, … in order: expected 'p${i + 1}', found '${p.id}'.`, p.location.range);
-  });
+  // Each id follows the one before it: a gap or a slip is one problem, not one for every paragraph after it.
+  let expected = 1;
+  for (const p of paragraphs) {
+    if (p.id !== `p${expected}`) file.report('kb-schema', `Paragraph ids must run p1, p2, … in order: expected 'p${expected}', found '${p.id}'.`, p.location.range);
+    expected = Number(p.id.slice(1)) + 1;
+  }
   if (!id || !title || !author || year === undefined) return { file };
   return {
     file,
