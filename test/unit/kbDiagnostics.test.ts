@@ -226,6 +226,8 @@ describe('KB diagnostics: did you mean', () => {
     // The paragraph that holds the quote is the one meant; a quote found nowhere gets no guess.
     assert.deepEqual(evidence('{ source: src, paragraph: p7, quote: "Gamma" }'), ["kb-unknown-paragraph Source 'src' has no paragraph 'p7': did you mean 'p2'?"]);
     assert.deepEqual(evidence('{ source: src, paragraph: p7, quote: "Omega" }'), ["kb-unknown-paragraph Source 'src' has no paragraph 'p7'."]);
+    // A quote both paragraphs hold (a letter) names neither.
+    assert.deepEqual(evidence('{ source: src, paragraph: p99, quote: "a" }'), ["kb-unknown-paragraph Source 'src' has no paragraph 'p99'."]);
   });
 });
 

@@ -146,9 +146,10 @@ export class EntityChecks {
     }
     const passage = source.passages.get(ev.paragraph);
     if (!passage) {
-      // The paragraph that holds the quote verbatim, if one does, is the one meant; else the id as written another way.
-      const holding = ev.quote.trim() === '' ? undefined : [...source.passages.values()].find((p) => p.text.includes(ev.quote))?.id;
-      const near = holding ?? asPassageId(ev.paragraph, (id) => source.passages.has(id));
+      // The paragraph that holds the quote verbatim, if just one does, is the one meant (a quote of
+      // a letter or a common word is in many, and names none); else the id as written another way.
+      const holding = ev.quote.trim() === '' ? [] : [...source.passages.values()].filter((p) => p.text.includes(ev.quote));
+      const near = (holding.length === 1 ? holding[0].id : undefined) ?? asPassageId(ev.paragraph, (id) => source.passages.has(id));
       file.report('kb-unknown-paragraph', `Source '${ev.source}' has no paragraph '${shown(ev.paragraph)}'${near ? `: did you mean '${near}'?` : '.'}`, range);
       return;
     }
