@@ -60,6 +60,19 @@ describe('claim verdicts', () => {
     assert.equal(judgeClaim(both, 'operates', base, true).status, 'supported');
   });
 
+  it('a claim the KB holds both ways, neither ended, is disputed: unsupported, naming both, a lasting one first', () => {
+    const both = entity('us', 'state', [
+      { type: 'operates', target: 'base', until: '2005' },
+      { type: 'operates', target: 'base' },
+      { type: 'operates', target: 'base', negated: true },
+    ]);
+    for (const negated of [false, true]) {
+      const verdict = judgeClaim(both, 'operates', base, negated);
+      assert.equal(verdict.status, 'unsupported');
+      assert.deepEqual([verdict.relation?.negated ?? false, verdict.relation?.until, verdict.disputed?.relation.negated ?? false], [negated, undefined, !negated]);
+    }
+  });
+
   it('a symmetric relation is read on either side', () => {
     const a = entity('a', 'state');
     const b = entity('b', 'state', [{ type: 'borders', target: 'a' }]);

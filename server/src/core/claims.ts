@@ -55,14 +55,15 @@ const UNSUPPORTED: Verdict = Object.freeze({ status: 'unsupported' });
  * unless it ended (`until`): `@[United States] not operates @[US base in Uzbekistan]` is true
  * since the base closed in 2005, so that relation leaves the claim unsupported. Taking part in an
  * event does not end with the event: a dated `participates-in` an event still decides. When the
- * KB holds the claim both ways, and the relation against it did not end, the claim is disputed
- * (unsupported, both named). The subject's relations are read before the object's, and the first
- * of each polarity is the one named. A megabyte brief holds about 900 claims: this allocates
- * nothing but the verdicts it finds.
+ * KB holds the claim both ways, neither relation ended, the claim is disputed (unsupported, both
+ * named); one that ended supports its own polarity, as above. The subject's relations are read
+ * before the object's; of each polarity the first is named, one that lasts before one that ended.
+ * A megabyte brief holds about 900 claims: this allocates nothing but the verdicts it finds.
  */
 export function judgeClaim(subject: Entity, predicate: string, object: Entity, negated: boolean): Verdict {
   const holders = PREDICATES[predicate]?.symmetric ? 2 : 1;
   let support: Verdict | undefined;
+  let supportLasts = false;
   let opposite: Verdict | undefined;
   let ended: Verdict | undefined;
   for (let h = 0; h < holders; h++) {
@@ -70,13 +71,20 @@ export function judgeClaim(subject: Entity, predicate: string, object: Entity, n
     const target = h === 0 ? object : subject;
     for (const relation of holder.relations) {
       if (relation.type !== predicate || relation.target !== target.id) continue;
-      if (relation.negated === negated) support ??= { status: 'supported', relation, holder };
+      if (relation.negated === negated) {
+        // A relation that lasts is named before one that ended.
+        const lasts = relation.until === undefined || target.kind === 'event';
+        if (!support || (lasts && !supportLasts)) {
+          support = { status: 'supported', relation, holder };
+          supportLasts = lasts;
+        }
+      }
       // It ended: it speaks for its time only, and the claim is unsupported rather than contradicted.
       else if (relation.until !== undefined && target.kind !== 'event') ended ??= { status: 'unsupported', relation, holder };
       else opposite ??= { status: 'contradicted', relation, holder };
     }
   }
-  if (support?.relation && support.holder && opposite?.relation && opposite.holder) {
+  if (supportLasts && support?.relation && support.holder && opposite?.relation && opposite.holder) {
     return { status: 'unsupported', relation: support.relation, holder: support.holder, disputed: { relation: opposite.relation, holder: opposite.holder } };
   }
   return support ?? opposite ?? ended ?? otherRelation(subject, object) ?? UNSUPPORTED;
