@@ -25,6 +25,7 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import { parseBrief } from '../../server/src/core/parser';
+import { normalizeName } from '../../server/src/core/normalize';
 
 const MB = 1 << 20;
 /** The adversarial input may cost this many times the prose of the same size (see above). */
@@ -98,7 +99,7 @@ function nestedMappings(size: number): string {
 const PROSE_LINE = 'The @CSTO and @[Xi Jinping] met near @Dushanbe, said the analyst of @Tajikistan [^carlson-2021:p7-p9].\n';
 
 /** Each adversarial input as a function of its size, so that its scaling can be measured too. */
-const INPUTS: { name: string; make: (size: number) => string }[] = [
+const INPUTS: { name: string; make: (size: number) => string; work?: (text: string) => unknown }[] = [
   { name: '@[ repeated (half a million unclosed bracket references on one line)', make: (n) => fill('@[', n) },
   { name: '@[@[@[… with one ] at the very end', make: (n) => framed('', '@[', ']', n) },
   { name: 'a run of @', make: (n) => fill('@', n) },
@@ -155,6 +156,9 @@ const INPUTS: { name: string; make: (size: number) => string }[] = [
   // the bound for a stable verdict; hostileKb.test.ts checks what such YAML reports.)
   { name: 'a 60 KB front matter of one list, then prose', make: (n) => withProse(frontMatter((k) => (k === 0 ? 'tags:\n' : '  - tag\n'), Math.min(n, 60_000)), n) },
   { name: 'a 60 KB front matter of nested block mappings, then prose', make: (n) => withProse(nestedMappings(Math.min(n, 60_000)), n) },
+  // Not the parser: every reference's name, and every KB label, is normalised for lookup. Marks
+  // stacked on one letter ("zalgo" text pasted from the web) once took time quadratic in their number.
+  { name: 'a name of one letter and a million combining marks, normalised', make: (n) => framed('e', '\u0301', '', n), work: normalizeName },
 ];
 
 /**
@@ -168,11 +172,11 @@ const INPUTS: { name: string; make: (size: number) => string }[] = [
 const CHILD_FLAGS = ['--expose-gc', '--single-threaded-gc', '--max-semi-space-size=128'];
 const CHILD_ENV = 'BRIEF_LINEARITY_INPUT';
 
-/** CPU time of `times` parses of `text` in a row, per parse. */
-function timeOnce(text: string, collectGarbage: () => void, times = 1): number {
+/** CPU time of `times` parses of `text` in a row (or of `work`, for an input that is not parsed), per run. */
+function timeOnce(text: string, collectGarbage: () => void, times = 1, work: (text: string) => unknown = parseBrief): number {
   collectGarbage();
   const start = process.cpuUsage();
-  for (let i = 0; i < times; i++) parseBrief(text);
+  for (let i = 0; i < times; i++) work(text);
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1e3 / times;
 }
@@ -181,11 +185,11 @@ function timeOnce(text: string, collectGarbage: () => void, times = 1): number {
  * Best CPU time of `text` over a warm-up run and up to `runs` more; stops early once the runs
  * have used the budget (a 1 MB input that takes seconds is measured once: it fails anyway).
  */
-function best(text: string, runs: number, collectGarbage: () => void, times = 1): number {
-  let min = timeOnce(text, collectGarbage, times);
+function best(text: string, runs: number, collectGarbage: () => void, times = 1, work?: (text: string) => unknown): number {
+  let min = timeOnce(text, collectGarbage, times, work);
   let spent = min * times;
   for (let i = 0; i < runs && spent < BUDGET_MS; i++) {
-    const ms = timeOnce(text, collectGarbage, times);
+    const ms = timeOnce(text, collectGarbage, times, work);
     min = Math.min(min, ms);
     spent += ms * times;
   }
@@ -223,9 +227,9 @@ function measureInChild(index: number): void {
   // The small input is timed SCALE parses at a time, as much work as one parse of the big one if
   // the parser is linear: one parse of it takes well under a millisecond, too little for the
   // CPU clock to time alone (its figure swung from 0.4 to 0.9 ms between runs).
-  const smallMs = best(small, 2 * RUNS, collectGarbage, SCALE);
+  const smallMs = best(small, 2 * RUNS, collectGarbage, SCALE, input.work);
   process.stdout.write(`${JSON.stringify({ proseMs, smallMs })}\n`);
-  const bigMs = best(big, RUNS, collectGarbage);
+  const bigMs = best(big, RUNS, collectGarbage, 1, input.work);
   process.stdout.write(`${JSON.stringify({ proseMs: Math.min(proseMs, best(prose, RUNS, collectGarbage)), smallMs, bigMs })}\n`);
 }
 
