@@ -594,6 +594,18 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
     }
   });
 
+  it('takes another id when the KB text already holds one, also for a 40,000-letter name', async () => {
+    const state = await miniProject({ [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities: []\n' });
+    // `@[Manas (base)]` is written nowhere, but its id would be manas-base, which the text holds.
+    const stub = (kbText: string) => JSON.stringify(actionsAt('@[Manas (base)]$0', state, { toUri, kbText }).actions.find((a) => a.title.startsWith('Add '))?.edit ?? null);
+    assert.match(stub('entities:\n'), /id: manas-base\\n/);
+    assert.match(stub('entities:\n  - id: manas-base # unsaved\n    kind: place\n    name: Manas Airport\n'), /id: manas-base-2\\n/);
+    assert.match(stub('entities:\r\n  - id: "manas-base"\r\n    kind: place\r\n    name: Manas Airport\r\n'), /id: manas-base-2\\r\\n/);
+    const long = 'a'.repeat(40_000);
+    const titles = actionsAt(`@${long}$0`, state, { toUri, kbText: 'entities:\n' }).actions.map((a) => a.title.replace(long, '<long>'));
+    assert.deepEqual(titles, ["Add '<long>' to the workspace KB", 'Disable unknown-reference for this line']);
+  });
+
   it('says in its title when the KB file has unsaved changes, which the reference waits for', async () => {
     const state = await miniProject({ [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities: []\n' });
     const titles = (kbUnsaved: boolean) => actionsAt('@Manas$0', state, { toUri, kbText: 'entities: []\n', kbUnsaved }).actions.map((a) => a.title).filter((t) => t.startsWith('Add '));

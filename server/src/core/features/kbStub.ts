@@ -85,6 +85,17 @@ export interface KbStubFiles {
  */
 export const SHOW_KB_ENTITY_COMMAND = 'brief.showKbEntity';
 
+/**
+ * The ids an `id:` line of a KB file's text holds, read once: a pattern made from the name to
+ * look for each one was too large for the engine when the name was (a 40,000-letter unknown name
+ * failed every quick fix of the request).
+ */
+function idsWritten(text: string): Set<string> {
+  const ids = new Set<string>();
+  for (const m of text.matchAll(/^[ \t]*-?[ \t]*id:[ \t]*["']?([^\s"'#]+)["']?[ \t]*(?:#.*)?$/gm)) ids.add(m[1]);
+  return ids;
+}
+
 /** The KB file a stub entity is written to, or undefined when there is no place to write it. */
 export function kbStubTarget(state: KbStubState): KbStubTarget | undefined {
   // An untrusted workspace's KB files are not read: a stub written without reading one could
@@ -121,8 +132,8 @@ export function addEntityEdit(
   const kbUri = files.toUri(target.kbPath);
   const configUri = files.toUri(target.configPath);
   // Ids already written in the KB file count too: it may hold entities the last load did not take.
-  const written = (id: string) => new RegExp(`^\\s*-?\\s*id:\\s*["']?${id}["']?\\s*(#.*)?$`, 'm').test(files.kbText ?? '');
-  const taken = (id: string) => kb.entities.has(id) || kb.lookup(id).length > 0 || written(id);
+  const written = idsWritten(files.kbText ?? '');
+  const taken = (id: string) => kb.entities.has(id) || kb.lookup(id).length > 0 || written.has(id);
   // Already written there by name (unsaved, or in a file with errors, so not loaded yet): a
   // second stub would be a duplicate.
   if (namesWritten(files.kbText ?? '').has(normalizeName(ref.name))) return undefined;
