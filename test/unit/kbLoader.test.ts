@@ -333,6 +333,33 @@ describe('.briefrc.yaml (spec §6)', () => {
     assert.deepEqual(fresh.workspaceKbFiles, []);
   });
 
+  it('keeps the last good config while .briefrc.yaml cannot be read, and says so on it', async () => {
+    const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
+    const files = { [`${WORKSPACE}/.briefrc.yaml`]: 'rules: { unknown-reference: off }\nkb: [kb/one.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: local };
+    const options = { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true };
+    // There (its path resolves), but reading it fails: no permission.
+    const locked = () => {
+      const ws = miniWorkspace(files);
+      const read = ws.readFile.bind(ws);
+      ws.readFile = async (file: string) => (file.endsWith('/.briefrc.yaml') ? undefined : read(file));
+      return ws;
+    };
+    const good = await loadProject(miniWorkspace(files), options);
+    const carried = await loadProject(locked(), options, good);
+    assert.ok(carried.project.resolver.kb.entities.has('local-one'));
+    assert.equal(carried.project.severities['unknown-reference'], 'off');
+    assert.deepEqual((carried.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? []).map((d) => [d.code, d.message]), [
+      ['config-syntax', 'Cannot read .briefrc.yaml: no permission to read it, or it is not a regular file. Its last good settings stay in force.'],
+    ]);
+    // With no last good one: the defaults, and the same problem said.
+    const fresh = await loadProject(locked(), options);
+    assert.deepEqual(fresh.workspaceKbFiles, []);
+    assert.deepEqual((fresh.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? []).map((d) => d.message), ['Cannot read .briefrc.yaml: no permission to read it, or it is not a regular file.']);
+    // A config that is not there is no problem.
+    const gone = await loadProject(miniWorkspace({ [`${WORKSPACE}/kb/one.yaml`]: local }), options, good);
+    assert.equal(gone.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`), undefined);
+  });
+
   it('loads no workspace KB file in an untrusted workspace', async () => {
     const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: 'entities: []\n' });
     const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: false });

@@ -97,14 +97,28 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   // A config that is not YAML (yet: the analyst is typing) keeps the editor on the last good one,
   // as a broken KB file does; else every brief would fill with unknown references meanwhile.
   let carried = false;
+  const lastGood = configPath && previous?.configPath === configPath ? previous.config : undefined;
   if (configPath && configText !== undefined) {
     config = parseConfig(ws.toUri(configPath), configText);
     fileDiagnostics.set(ws.toUri(configPath), config.diagnostics);
-    const lastGood = previous?.configPath === configPath ? previous.config : undefined;
     if (lastGood && config.diagnostics.some((d) => d.code === 'config-syntax')) {
       config = { ...config, config: lastGood.config };
       carried = true;
     }
+  } else if (configPath && (await ws.realPath(configPath)) !== undefined) {
+    // There, but not to be read (no permission, a folder): said on the file, and its last good
+    // settings kept, as for one that is not YAML. Taken as absent, the analyst's rules and KB
+    // files would be dropped without a word (brief-lint refuses such a config: exit 2).
+    const problem: Diagnostic = {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      message: `Cannot read ${CONFIG_FILE_NAME}: no permission to read it, or it is not a regular file.${lastGood ? ' Its last good settings stay in force.' : ''}`,
+      severity: DiagnosticSeverity.Error,
+      code: 'config-syntax',
+      source: 'brief',
+    };
+    config = { config: lastGood?.config ?? parseConfig(ws.toUri(configPath), '').config, diagnostics: [problem], broken: true };
+    fileDiagnostics.set(ws.toUri(configPath), config.diagnostics);
+    carried = true;
   }
 
   const workspaceKbFiles: string[] = [];
