@@ -199,6 +199,32 @@ describe('language server (the real process, over JSON-RPC)', () => {
       assert.equal(await client.exit(), 0);
     });
 
+    it('exits when the client closes the output stream, without unhandled errors', async () => {
+      const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA_DIR }, stdio: ['pipe', 'pipe', 'pipe'] });
+      try {
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const writer = new StreamMessageWriter(child.stdin);
+        const answered = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+        await writer.write({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } } as Message);
+        await answered;
+        await writer.write({ jsonrpc: '2.0', method: 'initialized', params: {} } as Message);
+        // The client stops reading; stdin stays open, so only the closed output can end the server.
+        child.stdout.destroy();
+        for (let i = 0; i < 3; i++) {
+          await writer.write({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: `file:///tmp/closed-${i}.brief`, languageId: 'brief', version: 1, text: '@Nobody\n' } } } as Message);
+        }
+        // Waited for, not timed: a server that never exits fails here, and is killed below.
+        const stillRunning = new Promise<string>((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000).unref());
+        assert.equal(await Promise.race([exited, stillRunning]), 1);
+        assert.doesNotMatch(stderr, /unhandled rejection/);
+        assert.match(stderr, /the client closed the output stream/);
+      } finally {
+        child.kill();
+      }
+    });
+
     it('exits with code 0 after shutdown and exit', async () => {
       const client = await LspClient.start({ folder: folder() });
       try {

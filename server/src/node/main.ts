@@ -22,6 +22,14 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`brief-language-server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
 });
+// Over stdio the answers go to stdout: once the client has closed its end, nothing the server
+// does reaches anyone, and it ends as it does when stdin closes.
+if (process.argv.includes('--stdio')) {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    process.stderr.write(`brief-language-server: the client closed the output stream (${error.code ?? error.message}); exiting\n`);
+    process.exit(1);
+  });
+}
 // Every incoming message passes through incoming.ts before any handler sees it.
 let session: Session | undefined;
 const messageStrategy = incomingMessages(

@@ -110,7 +110,13 @@ export class Session {
       return await run();
     } catch (error) {
       if (error instanceof ResponseError) throw error;
-      this.connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      const report = `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+      try {
+        this.connection.console.error(report);
+      } catch {
+        // The connection is gone (the client closed its end): the log still gets it.
+        process.stderr.write(`brief-language-server: ${report}\n`);
+      }
       return fallback;
     }
   }
