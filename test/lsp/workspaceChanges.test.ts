@@ -11,7 +11,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { FileChangeType, WorkDoneProgressCreateRequest, type Location, type PublishDiagnosticsParams, type SymbolInformation } from 'vscode-languageserver-protocol/node';
+import { FileChangeType, WorkDoneProgressCreateRequest, type FileEvent, type Location, type PublishDiagnosticsParams, type SymbolInformation } from 'vscode-languageserver-protocol/node';
 import { DEFAULT_CAPABILITIES, LspClient, makeFolder, uriOf, writeFile } from './lspClient';
 
 const running: LspClient[] = [];
@@ -143,6 +143,17 @@ describe('language server as the workspace changes (the real process, over JSON-
     await barrier(client);
     assert.deepEqual(onScreen(client).sort(), ['moved/n0.brief', 'moved/sub/n1.brief', 'other.brief'].map((n) => uriOf(path.join(ws, n))).sort());
     assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'dir head' })).map((s) => s.name).sort(), ['Dir head 0', 'Dir head 1']);
+  });
+
+  it('a batch of file events with a malformed entry still applies its good ones', async () => {
+    const ws = folder({ 'a.brief': '# Aye head\n@Nobody\n' });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 1 closed brief/);
+    fs.writeFileSync(path.join(ws, 'b.brief'), '# Bee head\n@Nobody\n');
+    const mark = client.mark();
+    await client.watchedFilesChanged([null, { uri: 42 }, { uri: uriOf(path.join(ws, 'b.brief')), type: FileChangeType.Created }] as unknown as FileEvent[]);
+    assert.equal((await client.waitForDiagnostics(uriOf(path.join(ws, 'b.brief')), { after: mark })).diagnostics.length, 1);
+    assert.doesNotMatch(client.logs.join('\n'), /reacting to file changes failed/);
   });
 
   it('a client that never answers the request for a progress bar still gets its workspace indexed and checked', async () => {

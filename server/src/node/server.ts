@@ -3,7 +3,7 @@
  * documents, workspace folders, diagnostics; session.ts) and the feature handlers (handlers.ts)
  * to a connection.
  */
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, WatchKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, WatchKind, type Connection, type FileEvent, type InitializeResult } from 'vscode-languageserver';
 import { Session, type ServerDependencies } from './session';
 import { registerHandlers, serverCapabilities, type HandlerOptions } from './handlers';
 
@@ -84,11 +84,20 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
     session.schedule(e.document);
   });
   session.documents.onDidClose((e) => void session.closed(e.document));
-  connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes));
+  connection.onDidChangeWatchedFiles((params: { changes?: unknown } | null) => session.filesChanged(wellFormedEvents(params?.changes)));
   connection.onShutdown(() => session.lifecycle.shutDown());
   registerHandlers(connection, session, () => session.client, () => options);
 
   session.documents.listen(connection);
   connection.listen();
   return session;
+}
+
+/**
+ * The events of a `didChangeWatchedFiles` batch that say which file and what happened: one
+ * malformed entry (a client's bug) must not cost the batch its good ones.
+ */
+function wellFormedEvents(changes: unknown): FileEvent[] {
+  if (!Array.isArray(changes)) return [];
+  return changes.filter((c): c is FileEvent => typeof c === 'object' && c !== null && typeof (c as FileEvent).uri === 'string' && typeof (c as FileEvent).type === 'number');
 }
