@@ -71,6 +71,13 @@ const HOVERS: readonly HoverCase[] = [
   { text: '@Russia$0\'s view', expect: ['**Russia** · _state_', '- Russia participates in Joint Western\\-2021 (mini\\-2021 ¶p3)', '- Vladimir Putin leads Russia (mini\\-2021 ¶p2)'], covers: '@Russia' },
   { text: '# Heading on @Chi$0na', expect: ['**China** · _state_', 'Also: PRC', '- China borders Tajikistan (mini\\-2021 ¶p2)'] },
   { text: 'claim: @Tajik$0istan member-of @CSTO', expect: ['**Tajikistan** · _state_'], covers: '@Tajikistan' },
+  // Where two touch, the one whose first character is under the mouse; else the one that ends there.
+  { text: 'Backed by @Russia$0[^mini-2021:p1].', expect: ['**A Small Test Article**', '¶p1'], covers: '[^mini-2021:p1]' },
+  { text: 'Met @[Xi Jinping]$0[^mini-2021:p2]', expect: ['¶p2 · _Leaders_'], covers: '[^mini-2021:p2]' },
+  { text: 'Backed by @Russi$0a[^mini-2021:p1].', expect: ['**Russia** · _state_'], covers: '@Russia' },
+  { text: 'As said [^mini-2021]$0@Russia', expect: ['**Russia** · _state_'], covers: '@Russia' },
+  { text: 'claim:$0@Tajikistan member-of @CSTO', expect: ['**Tajikistan** · _state_'], covers: '@Tajikistan' },
+  { text: 'claim$0:@Tajikistan member-of @CSTO', expect: ['**✓ Supported**'], covers: 'claim:' },
   // Ambiguous and unknown references
   { text: 'In @Geor$0gia', expect: ['**Ambiguous:** `Georgia` may mean', '- Georgia \\(U\\.S\\. state\\) (place) — write `@georgia-us`', '- Georgia (state) — no name of it is unique: give it a distinct alias in the KB'], covers: '@Georgia' },
   { text: '@Tajik$0stan', expect: ['**Unknown entity** `Tajikstan`.', 'Did you mean **Tajikistan**?'], covers: '@Tajikstan' },
