@@ -206,13 +206,17 @@ describe('hover (a source with more paragraphs than a hover shows)', () => {
 // ---------------------------------------------------------------------------------------------
 // Completion
 
-/** A completion case. `labels`: all the labels, in order; `includes`: some of them; `edits`: label → [newText, replaced text]. */
+/**
+ * A completion case. `labels`: all the labels, in order; `includes`: some of them; `edits`: label →
+ * [newText, replaced text]; `first`: the first item's label and the text once it is accepted.
+ */
 interface CompletionCase {
   readonly text: string;
   readonly labels?: readonly string[];
   readonly includes?: readonly string[];
   readonly absent?: readonly string[];
   readonly edits?: Readonly<Record<string, readonly [newText: string, replaced: string]>>;
+  readonly first?: readonly [label: string, accepted: string];
 }
 
 // With nothing typed, every entity under its canonical name.
@@ -238,12 +242,31 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // The `.` or `-` that ends a name is the sentence's (spec §3.3): it stays, wherever the cursor is.
   { text: 'backed by @Taj$0. Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
   { text: 'backed by @Ta$0jik-- then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Tajik'] } },
-  { text: 'backed by @Taj.$0 Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj.'] } },
+  { text: 'backed by @Taj.$0 Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan.', '@Taj.'] } },
+  { text: 'x @Russia.$0 Next', first: ['Russia', 'x @Russia. Next'] },
+  // …unless the entity's own name goes on through it (`Joint Western-2021` after `@Joint-`).
+  { text: '@Joint-$0', first: ['Joint Western-2021', '@[Joint Western-2021]'] },
+  { text: 'In @Georgia-$0', includes: ['Georgia (U.S. state)'], edits: { 'Georgia (U.S. state)': ['@[Georgia (U.S. state)]', '@Georgia-'] } },
   { text: '@U.S$0. today', includes: ['US'], edits: { US: ['@US', '@U.S'] } },
   // Glued to more text that names nothing as a whole: the part at the cursor, in brackets.
   { text: 'The @Ta$0jikistan-led pact', includes: ['Tajikistan'], edits: { Tajikistan: ['@[Tajikistan]', '@Tajikistan'] } },
   { text: 'The @Ru$0ssia.China axis', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@Russia'] } },
   { text: 'The @Ru$0ssia--led and @Ru-_x', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@Russia'] } },
+  // The cursor after the `.` or `-` that glues: it stays, and so does the text after the cursor.
+  { text: '@Russia-$0led forces', first: ['Russia', '@[Russia]-led forces'] },
+  { text: '@Putin-$0Xi call', first: ['Putin', '@[Putin]-Xi call'] },
+  { text: 'The @Russia.$0China axis', first: ['Russia', 'The @[Russia].China axis'] },
+  // Dots before the `-` that glues are the name's, wherever the cursor is in it.
+  { text: '@U.$0S.-led forces', first: ['US', '@[US]-led forces'] },
+  { text: '@U.S.$0-led forces', first: ['US', '@[US]-led forces'] },
+  { text: '@U.S.-$0led forces', first: ['US', '@[US]-led forces'] },
+  // `@` typed in front of a name: the name under the cursor comes first, then what the text
+  // before the cursor matches (`@Ch` in front of a word still offers China).
+  { text: 'Ties with @$0Russia remain.', first: ['Russia', 'Ties with @Russia remain.'], includes: ['China'] },
+  { text: 'Ties with @[$0Xi Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'], includes: ['China'] },
+  { text: 'Ties with @[Xi $0Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'] },
+  { text: 'claim: @Tajikistan member-of @$0Russia', first: ['Russia', 'claim: @Tajikistan member-of @Russia'], includes: ['Collective Security Treaty Organization'] },
+  { text: '@Ch$0Russia', includes: ['China'], edits: { China: ['@China', '@ChRussia'] } },
   // …but a name with a hyphen of its own is replaced whole.
   { text: '@Jo$0int-Western-2021 drills', includes: ['Joint Western-2021'], edits: { 'Joint Western-2021': ['@[Joint Western-2021]', '@Joint-Western-2021'] } },
   { text: '(@Uzb$0', labels: ['Uzbekistan'], edits: { Uzbekistan: ['@Uzbekistan', '@Uzb'] } },
@@ -358,6 +381,10 @@ describe('completion (mini KB)', () => {
       if (c.labels) assert.deepEqual(labels, c.labels);
       for (const l of c.includes ?? []) assert.ok(labels.includes(l), `missing ${l} in ${labels.join(', ')}`);
       for (const l of c.absent ?? []) assert.ok(!labels.includes(l), `unexpected ${l}`);
+      if (c.first) {
+        assert.equal(list.items[0]?.label, c.first[0], `first of ${labels.join(', ')}`);
+        assert.equal(TextDocument.applyEdits(doc, [editOf(list.items[0])]), c.first[1]);
+      }
       for (const [label, [newText, replaced]] of Object.entries(c.edits ?? {})) {
         const item = list.items.find((i) => i.label === label);
         assert.ok(item, `no item ${label} in ${labels.join(', ')}`);
@@ -413,7 +440,8 @@ describe('completion (mini KB)', () => {
 
   it('inserts a reference that resolves to the entity it offers, whenever the KB has one', () => {
     const kb = state.project.resolver.kb;
-    for (const typed of ['@$0', '@[$0', '@Geor$0', '@Ru$0', '@[Xi J$0', '@Put$0', '@PR$0', '@U$0']) {
+    const spots = ['@$0', '@[$0', '@Geor$0', '@Ru$0', '@[Xi J$0', '@Put$0', '@PR$0', '@U$0', 'Ties with @$0Russia remain.', '@Russia-$0led forces', '@U.$0S.-led forces', 'x @Taj.$0 Next', '@Joint-$0', 'The @[$0Xi Jinping] met'];
+    for (const typed of spots) {
       const { doc, list } = completeAt(state, typed);
       for (const item of list.items) {
         const entity = [...kb.entities.values()].find((e) => item.detail === `${e.kind} · ${e.name}`);
