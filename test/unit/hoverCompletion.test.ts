@@ -331,15 +331,26 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'See [^mini-2021:p$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p'] } },
   { text: 'See [^mini-2021:p$02]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p2'] } },
   { text: 'See [^mini-2021:p$01-p3]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p1'] } },
-  { text: 'See [^mini-2021:p1-p$03]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p3'] } },
-  { text: 'See [^mini-2021:p1-$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', ''] } },
+  // The end of a range: the paragraphs after its start only (`p2-p1` runs backwards).
+  { text: 'See [^mini-2021:p1-p$03]', labels: ['p2', 'p3'], edits: { p2: ['p2', 'p3'] } },
+  { text: 'See [^mini-2021:p1-$0]', labels: ['p2', 'p3'], edits: { p3: ['p3', ''] } },
+  { text: 'See [^mini-2021:p2-$0', labels: ['p3'] },
+  { text: 'See [^mini-2021:p3-$0', labels: [] },
+  { text: 'See [^mini-2021:x-$0', labels: ['p1', 'p2', 'p3'] },
   { text: 'As reported [^mi$0ni-2021:p2]', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mini-2021'] } },
   { text: 'See [^nowhere:$0', labels: [] },
   // Directives in comments
   { text: '%% $0', labels: DIRECTIVES, edits: { 'brief-disable': ['brief-disable', ''] } },
   { text: '%% brief-dis$0', labels: DIRECTIVES, edits: { 'brief-disable-next-line': ['brief-disable-next-line', 'brief-dis'] } },
   { text: '@Tajikistan %% brief-disable $0', labels: RULES, edits: { 'unknown-reference': ['unknown-reference', ''] } },
-  { text: '%% brief-disable-next-line unknown-reference, unk$0', labels: RULES, edits: { 'unknown-source': ['unknown-source', 'unk'] } },
+  // Rules the line names already are not offered again, before the cursor or after it.
+  { text: '%% brief-disable-next-line unknown-reference, unk$0', labels: RULES.filter((r) => r !== 'unknown-reference'), edits: { 'unknown-source': ['unknown-source', 'unk'] } },
+  { text: '%% brief-disable unknown-reference, $0', labels: RULES.filter((r) => r !== 'unknown-reference') },
+  { text: '%% brief-disable $0 unknown-source -- not unknown-reference', labels: RULES.filter((r) => r !== 'unknown-source') },
+  // After ` -- ` the text says why: no rule names.
+  { text: '%% brief-disable-next-line unknown-reference -- the $0', labels: [] },
+  { text: '%% brief-disable-next-line unknown-reference -- unk$0', labels: [] },
+  { text: '%% brief-disable unknown-reference --$0', labels: [] },
   { text: '%% brief-enable unk$0', labels: RULES },
   { text: '%% brief-disable unsupp$0p', labels: RULES, edits: { 'unsupported-claim': ['unsupported-claim', 'unsuppp'] } },
   { text: '%% brief-dis$0able unknown-reference', labels: DIRECTIVES, edits: { 'brief-disable': ['brief-disable', 'brief-disable'] } },
@@ -352,6 +363,17 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '---\ntitle: x\nclassification: TLP:A$0\n---', labels: TLP, edits: { 'TLP:AMBER': ['TLP:AMBER', 'TLP:A'] } },
   { text: '---\ntitle: x\nconfidence: m$0\n---', labels: ['low', 'moderate', 'high'], edits: { moderate: ['moderate', 'm'] } },
   { text: '---\ntitle: x\nsources: [$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  // Right after the `:`, a value brings the space YAML needs (`confidence:low` is one string).
+  { text: '---\ntitle: x\nconfidence:$0\n---\nBody.\n', labels: ['low', 'moderate', 'high'], first: ['low', '---\ntitle: x\nconfidence: low\n---\nBody.\n'] },
+  { text: '---\ntitle: x\nclassification:$0\n---', labels: TLP, edits: { 'TLP:RED': [' TLP:RED', ''] } },
+  { text: '---\ntitle: x\nconfidence:mo$0\n---', labels: ['low', 'moderate', 'high'], edits: { moderate: [' moderate', 'mo'] } },
+  { text: '---\ntitle: x\nsources:[$0\n---', labels: ['mini-2021'], edits: { 'mini-2021': [' [mini-2021', '['] } },
+  // A block list under `sources:` is offered sources as the flow form is.
+  { text: '---\ntitle: x\nsources:\n  - $0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  { text: '---\ntitle: x\nsources:\n  - mini-2021\n\n  - mi$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
+  { text: '---\ntitle: x\nsources:\n-$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': [' mini-2021', ''] } },
+  { text: '---\ntitle: x\ntags:\n  - $0\n---\n', labels: [] },
+  { text: '---\ntitle: x\nconfidence:\n  - $0\n---\n', labels: [] },
   { text: '---\ntitle: x\nsources: [mini-2021, mi$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
   { text: '---\ntitle: x\ntags: $0\n---', labels: [] },
   { text: '---$0\ntitle: x\n---', labels: [] },
@@ -603,6 +625,17 @@ describe('hover and completion (regressions)', () => {
   it('no completion on the last line of an unclosed fenced code block', () => {
     assert.deepEqual(completeAt(state, '```\n@Taj$0').list.items, []);
     assert.deepEqual(completeAt(state, '~~~\ntext\n@Taj$0').list.items, []);
+  });
+
+  it('a front matter value accepted right after the `:`, or in a block list, leaves valid YAML', () => {
+    for (const text of ['---\ntitle: x\nconfidence:$0\n---\n', '---\ntitle: x\nclassification:$0\n---\n', '---\ntitle: x\nsources:[$0]\n---\n', '---\ntitle: x\nsources:\n  -$0\n---\n', '---\ntitle: x\nsources:\n  - $0\n---\n']) {
+      const { doc, list } = completeAt(state, text);
+      assert.ok(list.items.length > 0, text);
+      for (const item of list.items) {
+        const accepted = brief(TextDocument.applyEdits(doc, [editOf(item)])).doc;
+        assert.deepEqual(service().validate(accepted, state.project).map((d) => d.code), [], accepted.getText());
+      }
+    }
   });
 
   it('front matter key completion does not offer a key already present while a new key is typed', () => {

@@ -31,7 +31,7 @@ export class CompletionProvider {
     // `member-ofof`.
     const wordEnd = position.character + (/^[\w-]*/.exec(lineText.slice(position.character))?.[0].length ?? 0);
     const comment = syntax.comments.find((c) => c.range.start.line === l && c.range.start.character <= position.character);
-    if (comment) return directiveItems(before, l, wordEnd);
+    if (comment) return directiveItems(before, lineText.slice(wordEnd), l, wordEnd);
 
     const onClaim = syntax.claimLines.includes(l);
     const bracket = /(?<![\p{L}\p{N}\p{M}_@\\])@\[[^\]]*$/u.exec(before);
@@ -76,9 +76,13 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
   }
   const source = sources.get(m[1]);
   if (!source) return { isIncomplete: false, items: [] };
-  // The paragraph being written: after the `-` of a range (`p7-p|9` completes the second end).
-  const partStart = sourceStart + m[1].length + 1 + (m[2].lastIndexOf('-') + 1);
-  const items = source.paragraphs.map((p, i): CompletionItem => ({
+  // The paragraph being written: after the `-` of a range (`p7-p|9` completes the second end),
+  // which only a paragraph after the first can be: `p7-p1` runs backwards.
+  const dash = m[2].lastIndexOf('-');
+  const partStart = sourceStart + m[1].length + 1 + (dash + 1);
+  const first = dash < 0 ? undefined : /^p(\d+)$/i.exec(m[2].slice(0, dash))?.[1];
+  const offered = first === undefined ? source.paragraphs : source.paragraphs.filter((p) => Number(/^p(\d+)$/i.exec(p.id)?.[1] ?? Infinity) > Number(first));
+  const items = offered.map((p, i): CompletionItem => ({
     label: p.id,
     kind: CompletionItemKind.Reference,
     detail: p.section || source.title,
@@ -120,15 +124,31 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
   return { isIncomplete: false, items };
 }
 
-function directiveItems(before: string, line: number, wordEnd: number): CompletionList {
+/** `after`: the line after the word at the cursor. */
+function directiveItems(before: string, after: string, line: number, wordEnd: number): CompletionList {
   const m = /%%\s*(brief-(?:disable-next-line|disable|enable)\s+(?:[\w-]+[\s,]+)*)?([\w-]*)$/.exec(before);
   if (!m) return { isIncomplete: false, items: [] };
   const range = lineRange(line, before.length - m[2].length, wordEnd);
-  const names = m[1] ? RULE_CODES : ['brief-disable-next-line', 'brief-disable', 'brief-enable'];
-  return { isIncomplete: false, items: names.map((n) => ({ label: n, kind: m[1] ? CompletionItemKind.EnumMember : CompletionItemKind.Keyword, textEdit: { range, newText: n } })) };
+  if (!m[1]) return { isIncomplete: false, items: ['brief-disable-next-line', 'brief-disable', 'brief-enable'].map((n) => ({ label: n, kind: CompletionItemKind.Keyword, textEdit: { range, newText: n } })) };
+  // After ` -- ` the text says why: no rule names there (the parser's test, parser.ts).
+  const names = m[1].replace(/^brief-[\w-]+/, '');
+  if (/(^|[\s,])--(\s|$)/.test(names + m[2])) return { isIncomplete: false, items: [] };
+  // Rules the line already names, before the cursor and after it (up to its ` -- `), are not offered again.
+  const later = after.split(/(?:^|[\s,])--(?:\s|$)/)[0];
+  const listed = new Set(`${names} ${later}`.split(/[\s,]+/));
+  return { isIncomplete: false, items: RULE_CODES.filter((n) => !listed.has(n)).map((n) => ({ label: n, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: n } })) };
 }
 
 function frontMatterItems(frontMatterLines: readonly string[], before: string, project: Project, line: number): CompletionList {
+  const values = (key: string) => (key === 'sources' ? [...project.resolver.kb.sources.keys()] : (FRONT_MATTER_KEYS[key]?.values ?? []));
+  // An item of a block list under `sources:` (`  - carlson-2021`), as in the flow form `[…]`.
+  const item = /^\s*-(\s*)([^\s,\]]*)$/.exec(before);
+  if (item && (item[1] !== '' || item[2] === '') && blockListKey(frontMatterLines, line) === 'sources') {
+    const range = lineRange(line, before.length - item[2].length, before.length);
+    // `-carlson-2021` would be a string, not an item.
+    const space = item[1] === '' ? ' ' : '';
+    return { isIncomplete: false, items: values('sources').map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: space + v } })) };
+  }
   const keyMatch = /^([\w-]*)$/.exec(before);
   if (keyMatch) {
     // Keys already written, read from the lines themselves: while a key is half typed the YAML
@@ -144,10 +164,25 @@ function frontMatterItems(frontMatterLines: readonly string[], before: string, p
       }));
     return { isIncomplete: false, items };
   }
-  const valueMatch = /^(\w+):\s*\[?(?:[^,\]]*,\s*)*([^\s,\]]*)$/.exec(before);
+  const valueMatch = /^(\w+):(\s*)(\[?(?:[^,\]]*,\s*)*)([^\s,\]]*)$/.exec(before);
   if (!valueMatch) return { isIncomplete: false, items: [] };
-  const key = valueMatch[1];
-  const values = key === 'sources' ? [...project.resolver.kb.sources.keys()] : (FRONT_MATTER_KEYS[key]?.values ?? []);
-  const range = lineRange(line, before.length - valueMatch[2].length, before.length);
-  return { isIncomplete: false, items: values.map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: v } })) };
+  const [, key, space, list, typed] = valueMatch;
+  if (space === '') {
+    // `confidence:low` is one string to YAML, not a key and its value (front-matter-syntax): a
+    // value offered right after the `:` brings the space it needs, and takes in any `[` typed.
+    const range = lineRange(line, key.length + 1, before.length);
+    return { isIncomplete: false, items: values(key).map((v) => ({ label: v, kind: CompletionItemKind.Value, filterText: list + v, textEdit: { range, newText: ` ${list}${v}` } })) };
+  }
+  const range = lineRange(line, before.length - typed.length, before.length);
+  return { isIncomplete: false, items: values(key).map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: v } })) };
+}
+
+/** The key whose block list holds line `line` (`sources:` above `  - a`, `  - b`), if it is one. */
+function blockListKey(frontMatterLines: readonly string[], line: number): string | undefined {
+  for (let l = line - 1; l > 0; l--) {
+    const text = frontMatterLines[l];
+    if (/^\s*(-|#|$)/.test(text)) continue;
+    return /^([\w-]+):\s*(#.*)?$/.exec(text)?.[1];
+  }
+  return undefined;
 }
