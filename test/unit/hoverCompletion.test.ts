@@ -265,6 +265,8 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'Ties with @$0Russia remain.', first: ['Russia', 'Ties with @Russia remain.'], includes: ['China'] },
   { text: 'Ties with @[$0Xi Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'], includes: ['China'] },
   { text: 'Ties with @[Xi $0Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'] },
+  // A word of the name counts too (Jinping in Xi Jinping); letters in order do not.
+  { text: 'Ties with @[$0Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'] },
   { text: 'claim: @Tajikistan member-of @$0Russia', first: ['Russia', 'claim: @Tajikistan member-of @Russia'], includes: ['Collective Security Treaty Organization'] },
   { text: '@Ch$0Russia', includes: ['China'], edits: { China: ['@China', '@ChRussia'] } },
   // …but a name with a hyphen of its own is replaced whole.

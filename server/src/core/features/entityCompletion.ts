@@ -166,8 +166,8 @@ function folded(text: string): string {
 export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly string[]): CompletionList {
   const kb = project.resolver.kb;
   const names = kb.names();
-  const found = (query: string) => {
-    let { matches } = names.complete(query, kinds ? KIND_WINDOW : MAX_ENTITIES);
+  const found = (query: string, closeOnly: boolean) => {
+    let { matches } = names.complete(query, kinds ? KIND_WINDOW : MAX_ENTITIES, closeOnly);
     if (kinds) {
       const fits = (m: NameMatch) => kinds.includes(kb.entities.get(m.id)?.kind ?? '');
       matches = [...matches.filter(fits), ...matches.filter((m) => !fits(m))];
@@ -175,11 +175,14 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
     return matches.map((match) => ({ match, query }));
   };
   // The name under the cursor first (`@|Russia` offers Russia before anything else), then, when
-  // the range takes in text after the cursor, what the text before the cursor alone matches.
-  const ranked = found(spot.query);
-  if (spot.typedQuery !== undefined && spot.typedQuery !== spot.query) {
+  // the range takes in text after the cursor, what the text before the cursor alone matches. The
+  // whole name is then matched by its start and its words' starts only: it is what the analyst
+  // wrote, and the loose tier would cost its scan on every keystroke inside a name.
+  const inside = spot.typedQuery !== undefined && spot.typedQuery !== spot.query;
+  const ranked = found(spot.query, inside);
+  if (inside && spot.typedQuery !== undefined) {
     const seen = new Set(ranked.map((r) => r.match.id));
-    ranked.push(...found(spot.typedQuery).filter((r) => !seen.has(r.match.id)));
+    ranked.push(...found(spot.typedQuery, false).filter((r) => !seen.has(r.match.id)));
   }
   const items = ranked.slice(0, MAX_ENTITIES).map(({ match: m, query }, i): CompletionItem | undefined => {
     const entity = kb.entities.get(m.id);
