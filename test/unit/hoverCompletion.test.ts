@@ -71,6 +71,13 @@ const HOVERS: readonly HoverCase[] = [
   { text: '@Russia$0\'s view', expect: ['**Russia** · _state_', '- Russia participates in Joint Western\\-2021 (mini\\-2021 ¶p3)', '- Vladimir Putin leads Russia (mini\\-2021 ¶p2)'], covers: '@Russia' },
   { text: '# Heading on @Chi$0na', expect: ['**China** · _state_', 'Also: PRC', '- China borders Tajikistan (mini\\-2021 ¶p2)'] },
   { text: 'claim: @Tajik$0istan member-of @CSTO', expect: ['**Tajikistan** · _state_'], covers: '@Tajikistan' },
+  // Where two touch, the one whose first character is under the mouse; else the one that ends there.
+  { text: 'Backed by @Russia$0[^mini-2021:p1].', expect: ['**A Small Test Article**', '¶p1'], covers: '[^mini-2021:p1]' },
+  { text: 'Met @[Xi Jinping]$0[^mini-2021:p2]', expect: ['¶p2 · _Leaders_'], covers: '[^mini-2021:p2]' },
+  { text: 'Backed by @Russi$0a[^mini-2021:p1].', expect: ['**Russia** · _state_'], covers: '@Russia' },
+  { text: 'As said [^mini-2021]$0@Russia', expect: ['**Russia** · _state_'], covers: '@Russia' },
+  { text: 'claim:$0@Tajikistan member-of @CSTO', expect: ['**Tajikistan** · _state_'], covers: '@Tajikistan' },
+  { text: 'claim$0:@Tajikistan member-of @CSTO', expect: ['**✓ Supported**'], covers: 'claim:' },
   // Ambiguous and unknown references
   { text: 'In @Geor$0gia', expect: ['**Ambiguous:** `Georgia` may mean', '- Georgia \\(U\\.S\\. state\\) (place) — write `@georgia-us`', '- Georgia (state) — no name of it is unique: give it a distinct alias in the KB'], covers: '@Georgia' },
   { text: '@Tajik$0stan', expect: ['**Unknown entity** `Tajikstan`.', 'Did you mean **Tajikistan**?'], covers: '@Tajikstan' },
@@ -199,13 +206,17 @@ describe('hover (a source with more paragraphs than a hover shows)', () => {
 // ---------------------------------------------------------------------------------------------
 // Completion
 
-/** A completion case. `labels`: all the labels, in order; `includes`: some of them; `edits`: label → [newText, replaced text]. */
+/**
+ * A completion case. `labels`: all the labels, in order; `includes`: some of them; `edits`: label →
+ * [newText, replaced text]; `first`: the first item's label and the text once it is accepted.
+ */
 interface CompletionCase {
   readonly text: string;
   readonly labels?: readonly string[];
   readonly includes?: readonly string[];
   readonly absent?: readonly string[];
   readonly edits?: Readonly<Record<string, readonly [newText: string, replaced: string]>>;
+  readonly first?: readonly [label: string, accepted: string];
 }
 
 // With nothing typed, every entity under its canonical name.
@@ -231,12 +242,33 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // The `.` or `-` that ends a name is the sentence's (spec §3.3): it stays, wherever the cursor is.
   { text: 'backed by @Taj$0. Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
   { text: 'backed by @Ta$0jik-- then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Tajik'] } },
-  { text: 'backed by @Taj.$0 Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj.'] } },
+  { text: 'backed by @Taj.$0 Then', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan.', '@Taj.'] } },
+  { text: 'x @Russia.$0 Next', first: ['Russia', 'x @Russia. Next'] },
+  // …unless the entity's own name goes on through it (`Joint Western-2021` after `@Joint-`).
+  { text: '@Joint-$0', first: ['Joint Western-2021', '@[Joint Western-2021]'] },
+  { text: 'In @Georgia-$0', includes: ['Georgia (U.S. state)'], edits: { 'Georgia (U.S. state)': ['@[Georgia (U.S. state)]', '@Georgia-'] } },
   { text: '@U.S$0. today', includes: ['US'], edits: { US: ['@US', '@U.S'] } },
   // Glued to more text that names nothing as a whole: the part at the cursor, in brackets.
   { text: 'The @Ta$0jikistan-led pact', includes: ['Tajikistan'], edits: { Tajikistan: ['@[Tajikistan]', '@Tajikistan'] } },
   { text: 'The @Ru$0ssia.China axis', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@Russia'] } },
   { text: 'The @Ru$0ssia--led and @Ru-_x', includes: ['Russia'], edits: { Russia: ['@[Russia]', '@Russia'] } },
+  // The cursor after the `.` or `-` that glues: it stays, and so does the text after the cursor.
+  { text: '@Russia-$0led forces', first: ['Russia', '@[Russia]-led forces'] },
+  { text: '@Putin-$0Xi call', first: ['Putin', '@[Putin]-Xi call'] },
+  { text: 'The @Russia.$0China axis', first: ['Russia', 'The @[Russia].China axis'] },
+  // Dots before the `-` that glues are the name's, wherever the cursor is in it.
+  { text: '@U.$0S.-led forces', first: ['US', '@[US]-led forces'] },
+  { text: '@U.S.$0-led forces', first: ['US', '@[US]-led forces'] },
+  { text: '@U.S.-$0led forces', first: ['US', '@[US]-led forces'] },
+  // `@` typed in front of a name: the name under the cursor comes first, then what the text
+  // before the cursor matches (`@Ch` in front of a word still offers China).
+  { text: 'Ties with @$0Russia remain.', first: ['Russia', 'Ties with @Russia remain.'], includes: ['China'] },
+  { text: 'Ties with @[$0Xi Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'], includes: ['China'] },
+  { text: 'Ties with @[Xi $0Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'] },
+  // A word of the name counts too (Jinping in Xi Jinping); letters in order do not.
+  { text: 'Ties with @[$0Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'] },
+  { text: 'claim: @Tajikistan member-of @$0Russia', first: ['Russia', 'claim: @Tajikistan member-of @Russia'], includes: ['Collective Security Treaty Organization'] },
+  { text: '@Ch$0Russia', includes: ['China'], edits: { China: ['@China', '@ChRussia'] } },
   // …but a name with a hyphen of its own is replaced whole.
   { text: '@Jo$0int-Western-2021 drills', includes: ['Joint Western-2021'], edits: { 'Joint Western-2021': ['@[Joint Western-2021]', '@Joint-Western-2021'] } },
   { text: '(@Uzb$0', labels: ['Uzbekistan'], edits: { Uzbekistan: ['@Uzbekistan', '@Uzb'] } },
@@ -301,15 +333,26 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'See [^mini-2021:p$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p'] } },
   { text: 'See [^mini-2021:p$02]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', 'p2'] } },
   { text: 'See [^mini-2021:p$01-p3]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p1'] } },
-  { text: 'See [^mini-2021:p1-p$03]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p3'] } },
-  { text: 'See [^mini-2021:p1-$0]', labels: ['p1', 'p2', 'p3'], edits: { p3: ['p3', ''] } },
+  // The end of a range: the paragraphs after its start only (`p2-p1` runs backwards).
+  { text: 'See [^mini-2021:p1-p$03]', labels: ['p2', 'p3'], edits: { p2: ['p2', 'p3'] } },
+  { text: 'See [^mini-2021:p1-$0]', labels: ['p2', 'p3'], edits: { p3: ['p3', ''] } },
+  { text: 'See [^mini-2021:p2-$0', labels: ['p3'] },
+  { text: 'See [^mini-2021:p3-$0', labels: [] },
+  { text: 'See [^mini-2021:x-$0', labels: ['p1', 'p2', 'p3'] },
   { text: 'As reported [^mi$0ni-2021:p2]', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mini-2021'] } },
   { text: 'See [^nowhere:$0', labels: [] },
   // Directives in comments
   { text: '%% $0', labels: DIRECTIVES, edits: { 'brief-disable': ['brief-disable', ''] } },
   { text: '%% brief-dis$0', labels: DIRECTIVES, edits: { 'brief-disable-next-line': ['brief-disable-next-line', 'brief-dis'] } },
   { text: '@Tajikistan %% brief-disable $0', labels: RULES, edits: { 'unknown-reference': ['unknown-reference', ''] } },
-  { text: '%% brief-disable-next-line unknown-reference, unk$0', labels: RULES, edits: { 'unknown-source': ['unknown-source', 'unk'] } },
+  // Rules the line names already are not offered again, before the cursor or after it.
+  { text: '%% brief-disable-next-line unknown-reference, unk$0', labels: RULES.filter((r) => r !== 'unknown-reference'), edits: { 'unknown-source': ['unknown-source', 'unk'] } },
+  { text: '%% brief-disable unknown-reference, $0', labels: RULES.filter((r) => r !== 'unknown-reference') },
+  { text: '%% brief-disable $0 unknown-source -- not unknown-reference', labels: RULES.filter((r) => r !== 'unknown-source') },
+  // After ` -- ` the text says why: no rule names.
+  { text: '%% brief-disable-next-line unknown-reference -- the $0', labels: [] },
+  { text: '%% brief-disable-next-line unknown-reference -- unk$0', labels: [] },
+  { text: '%% brief-disable unknown-reference --$0', labels: [] },
   { text: '%% brief-enable unk$0', labels: RULES },
   { text: '%% brief-disable unsupp$0p', labels: RULES, edits: { 'unsupported-claim': ['unsupported-claim', 'unsuppp'] } },
   { text: '%% brief-dis$0able unknown-reference', labels: DIRECTIVES, edits: { 'brief-disable': ['brief-disable', 'brief-disable'] } },
@@ -322,6 +365,17 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '---\ntitle: x\nclassification: TLP:A$0\n---', labels: TLP, edits: { 'TLP:AMBER': ['TLP:AMBER', 'TLP:A'] } },
   { text: '---\ntitle: x\nconfidence: m$0\n---', labels: ['low', 'moderate', 'high'], edits: { moderate: ['moderate', 'm'] } },
   { text: '---\ntitle: x\nsources: [$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  // Right after the `:`, a value brings the space YAML needs (`confidence:low` is one string).
+  { text: '---\ntitle: x\nconfidence:$0\n---\nBody.\n', labels: ['low', 'moderate', 'high'], first: ['low', '---\ntitle: x\nconfidence: low\n---\nBody.\n'] },
+  { text: '---\ntitle: x\nclassification:$0\n---', labels: TLP, edits: { 'TLP:RED': [' TLP:RED', ''] } },
+  { text: '---\ntitle: x\nconfidence:mo$0\n---', labels: ['low', 'moderate', 'high'], edits: { moderate: [' moderate', 'mo'] } },
+  { text: '---\ntitle: x\nsources:[$0\n---', labels: ['mini-2021'], edits: { 'mini-2021': [' [mini-2021', '['] } },
+  // A block list under `sources:` is offered sources as the flow form is.
+  { text: '---\ntitle: x\nsources:\n  - $0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  { text: '---\ntitle: x\nsources:\n  - mini-2021\n\n  - mi$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
+  { text: '---\ntitle: x\nsources:\n-$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': [' mini-2021', ''] } },
+  { text: '---\ntitle: x\ntags:\n  - $0\n---\n', labels: [] },
+  { text: '---\ntitle: x\nconfidence:\n  - $0\n---\n', labels: [] },
   { text: '---\ntitle: x\nsources: [mini-2021, mi$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
   { text: '---\ntitle: x\ntags: $0\n---', labels: [] },
   { text: '---$0\ntitle: x\n---', labels: [] },
@@ -351,6 +405,10 @@ describe('completion (mini KB)', () => {
       if (c.labels) assert.deepEqual(labels, c.labels);
       for (const l of c.includes ?? []) assert.ok(labels.includes(l), `missing ${l} in ${labels.join(', ')}`);
       for (const l of c.absent ?? []) assert.ok(!labels.includes(l), `unexpected ${l}`);
+      if (c.first) {
+        assert.equal(list.items[0]?.label, c.first[0], `first of ${labels.join(', ')}`);
+        assert.equal(TextDocument.applyEdits(doc, [editOf(list.items[0])]), c.first[1]);
+      }
       for (const [label, [newText, replaced]] of Object.entries(c.edits ?? {})) {
         const item = list.items.find((i) => i.label === label);
         assert.ok(item, `no item ${label} in ${labels.join(', ')}`);
@@ -406,7 +464,8 @@ describe('completion (mini KB)', () => {
 
   it('inserts a reference that resolves to the entity it offers, whenever the KB has one', () => {
     const kb = state.project.resolver.kb;
-    for (const typed of ['@$0', '@[$0', '@Geor$0', '@Ru$0', '@[Xi J$0', '@Put$0', '@PR$0', '@U$0']) {
+    const spots = ['@$0', '@[$0', '@Geor$0', '@Ru$0', '@[Xi J$0', '@Put$0', '@PR$0', '@U$0', 'Ties with @$0Russia remain.', '@Russia-$0led forces', '@U.$0S.-led forces', 'x @Taj.$0 Next', '@Joint-$0', 'The @[$0Xi Jinping] met'];
+    for (const typed of spots) {
       const { doc, list } = completeAt(state, typed);
       for (const item of list.items) {
         const entity = [...kb.entities.values()].find((e) => item.detail === `${e.kind} · ${e.name}`);
@@ -568,6 +627,17 @@ describe('hover and completion (regressions)', () => {
   it('no completion on the last line of an unclosed fenced code block', () => {
     assert.deepEqual(completeAt(state, '```\n@Taj$0').list.items, []);
     assert.deepEqual(completeAt(state, '~~~\ntext\n@Taj$0').list.items, []);
+  });
+
+  it('a front matter value accepted right after the `:`, or in a block list, leaves valid YAML', () => {
+    for (const text of ['---\ntitle: x\nconfidence:$0\n---\n', '---\ntitle: x\nclassification:$0\n---\n', '---\ntitle: x\nsources:[$0]\n---\n', '---\ntitle: x\nsources:\n  -$0\n---\n', '---\ntitle: x\nsources:\n  - $0\n---\n']) {
+      const { doc, list } = completeAt(state, text);
+      assert.ok(list.items.length > 0, text);
+      for (const item of list.items) {
+        const accepted = brief(TextDocument.applyEdits(doc, [editOf(item)])).doc;
+        assert.deepEqual(service().validate(accepted, state.project).map((d) => d.code), [], accepted.getText());
+      }
+    }
   });
 
   it('front matter key completion does not offer a key already present while a new key is typed', () => {

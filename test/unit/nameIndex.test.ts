@@ -78,12 +78,12 @@ function scanSuggest(kb: KnowledgeBase, name: string, max: number): string[] {
 }
 
 /** Completion by the definition: every key scored with `matchScore`, best key per entity. */
-function scanComplete(kb: KnowledgeBase, query: string, limit: number): { ids: string[]; more: boolean } {
+function scanComplete(kb: KnowledgeBase, query: string, limit: number, minScore = 1): { ids: string[]; more: boolean } {
   const names = kb.names();
   const best = new Map<string, { score: number; key: number }>();
   names.keys.forEach((key, k) => {
     const score = matchScore(query, key);
-    if (score <= 0) return;
+    if (score < minScore) return;
     for (const id of names.entry(k).ids) {
       // With nothing typed, an entity is listed under its canonical name.
       if (query === '' && normalizeName((kb.entities.get(id) as Entity).name) !== key) continue;
@@ -205,6 +205,11 @@ describe('name index', () => {
         assert.deepStrictEqual(got.matches.map((m) => m.id), expected.ids, `query '${query}', limit ${limit}`);
         assert.strictEqual(got.more, expected.more, `isIncomplete for '${query}', limit ${limit}`);
         if (got.more) incomplete++;
+        // Close matches only: a start of the name or of one of its words (scores of 50 and above).
+        const close = scanComplete(kb, query, limit, query === '' ? 1 : 50);
+        const gotClose = kb.names().complete(query, limit, true);
+        assert.deepStrictEqual(gotClose.matches.map((m) => m.id), close.ids, `close matches of '${query}', limit ${limit}`);
+        assert.strictEqual(gotClose.more, close.more, `isIncomplete of close matches for '${query}', limit ${limit}`);
       }
       assert.ok(incomplete > 20, 'the queries never filled a list');
     });

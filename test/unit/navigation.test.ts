@@ -79,6 +79,9 @@ describe('navigation', () => {
       { name: 'bracket name, cursor on the space', text: 'Then @[Vladimir$0 Putin] spoke.', origin: '@[Vladimir Putin]', expect: ['entity:vladimir-putin'] },
       { name: 'id form, cursor before the @', text: '$0@vladimir-putin', origin: '@vladimir-putin', expect: ['entity:vladimir-putin'] },
       { name: 'cursor just after the name', text: 'by @Russia$0. More', origin: '@Russia', expect: ['entity:russia'] },
+      { name: 'cursor just after the name at the end of the line', text: 'by @Russia$0', origin: '@Russia', expect: ['entity:russia'] },
+      { name: 'a citation that starts where a reference ends: the citation', text: 'by @Russia$0[^mini-2021:p2].', origin: '[^mini-2021:p2]', expect: ['paragraph:mini-2021:p2'] },
+      { name: 'a reference that starts where another ends: the second', text: '@[Xi Jinping]$0@Putin', origin: '@Putin', expect: ['entity:vladimir-putin'] },
       { name: 'normalised spelling', text: '@[ETH Zu\u0308rich$0]', expect: ['entity:eth-zurich'] },
       { name: 'ambiguous reference: every candidate', text: 'In @Geor$0gia', expect: ['entity:georgia-us', 'entity:georgia'] },
       { name: 'unknown reference: nothing', text: '@Nob$0ody', expect: [] },
@@ -152,6 +155,9 @@ describe('navigation', () => {
       { name: 'a unique name of an entity that shares another', active: '@georgia-$0us', expect: ['a.brief:@georgia-us', 'c.brief:@[Georgia (U.S. state)]'] },
       { name: 'UTF-16 columns', active: '𝒳😀 Über @[Vladimir Pu$0tin] and @Putin', expect: ['a.brief:@[Vladimir Putin]', 'a.brief:@Putin', 'b.brief:@[Vladimir Putin]', 'b.brief:@vladimir-putin'] },
       { name: 'not on a reference: nothing', active: 'Pu$0tin @Putin', expect: [] },
+      // Where two touch, the one that starts at the cursor (as for hover and definition).
+      { name: 'a reference that starts where another ends: the second', active: '@[Xi Jinping]$0@Putin', expect: ['a.brief:@Putin', 'b.brief:@[Vladimir Putin]', 'b.brief:@vladimir-putin'] },
+      { name: 'a citation that starts where a reference ends: nothing', active: '@Putin$0[^mini-2021:p2]', expect: [] },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -197,6 +203,9 @@ describe('navigation', () => {
       { name: 'every form of the same entity', text: '@Putin and @[Vladimir Putin] and @vladimir-p$0utin, not @Russia\n```\n@Putin\n```\n`@Putin`', expect: ['@Putin', '@[Vladimir Putin]', '@vladimir-putin'] },
       { name: 'an unknown name: its spellings', text: '@Nob$0ody and @nobody and @Nobodi', expect: ['@Nobody', '@nobody'] },
       { name: 'not on a reference', text: 'x$0 @Putin', expect: [] },
+      { name: 'a reference that starts where another ends: the second', text: '@[Xi Jinping]$0@Putin and @[Vladimir Putin]', expect: ['@Putin', '@[Vladimir Putin]'] },
+      { name: 'a citation that starts where a reference ends: nothing', text: '@Putin$0[^mini-2021:p2] and @[Vladimir Putin]', expect: [] },
+      { name: 'just after a reference at the end of the line', text: '@[Vladimir Putin] and @Putin$0', expect: ['@[Vladimir Putin]', '@Putin'] },
       { name: 'CRLF and astral characters', text: '😀 @Putin\r\n𝒳 @[Vladimir Putin]$0\r\n', expect: ['@Putin', '@[Vladimir Putin]'] },
     ];
     for (const c of cases) {

@@ -103,6 +103,17 @@ describe('rename', () => {
     });
   }
 
+  it('renames the reference that starts at the cursor where two touch, none at a citation there, and the one that ends there at the end of a line', () => {
+    const at = (text: string) => {
+      const { doc, cursor } = brief(text);
+      const result = provider.prepareRename(service().parse(doc), state.project, cursor);
+      return result && 'range' in result ? doc.getText(result.range) : result;
+    };
+    assert.equal(at('@[Tajikistan]$0@kab'), 'kab');
+    assert.equal(at('@kab$0[^mini-2021:p1]'), null);
+    assert.equal(at('Near @[Kant Air Base]$0'), 'Kant Air Base');
+  });
+
   it('answers null off references', () => {
     const { doc, cursor } = brief('Plain$0 text @kab');
     assert.equal(provider.prepareRename(service().parse(doc), state.project, cursor), null);

@@ -1,17 +1,18 @@
 /**
  * References, citations, claims and headings hold their line and columns and make their ranges
  * when asked (syntax.ts); `spanAt` finds the reference or citation at a position by binary search. Both are held to the
- * plain definitions: the ranges the columns describe, and a scan of the whole list with
- * `touches`, at every position of seeded briefs (adjacent references, citations with and
- * without paragraphs, several items a line, lines without any).
+ * plain definitions: the ranges the columns describe, and a scan of both whole lists (the item
+ * whose range holds the character at the position, else one whose range ends there), at every
+ * position of seeded briefs (adjacent references, a citation glued to a reference, citations
+ * with and without paragraphs, several items a line, lines without any).
  */
 import { strict as assert } from 'assert';
 import { parseBrief } from '../../server/src/core/parser';
-import { spanAt, type Citation, type EntityReference } from '../../server/src/core/syntax';
-import { lineRange, touches } from '../../server/src/core/text';
+import { referenceAt, spanAt, type Citation, type EntityReference } from '../../server/src/core/syntax';
+import { comparePositions, lineRange } from '../../server/src/core/text';
 import { prng } from '../helpers/prng';
 
-const PIECES = ['@CSTO', '@[Xi Jinping]', '@[A]@[B]', '@Russia.', '[^carlson-2021]', '[^carlson-2021:p7]', '[^carlson-2021:p7-p9]', '[^x:]', 'word', ' ', ', ', '`@code`', 'mail@example.org'];
+const PIECES = ['@CSTO', '@[Xi Jinping]', '@[A]@[B]', '@Russia[^carlson-2021:p7]', '[^carlson-2021]@CSTO', '@Russia.', '[^carlson-2021]', '[^carlson-2021:p7]', '[^carlson-2021:p7-p9]', '[^x:]', 'word', ' ', ', ', '`@code`', 'mail@example.org'];
 
 function randomBrief(seed: number): string {
   const random = prng(seed);
@@ -57,8 +58,11 @@ describe('references and citations as numbers', () => {
       text.split('\n').forEach((line, l) => {
         for (let character = 0; character <= line.length + 1; character++) {
           const position = { line: l, character };
-          assert.equal(spanAt(syntax.references, position), syntax.references.find((r) => touches(r.range, position)), `reference at ${l}:${character} of seed ${seed}`);
-          assert.equal(spanAt(syntax.citations, position), syntax.citations.find((c) => touches(c.range, position)), `citation at ${l}:${character} of seed ${seed}`);
+          const all = [...syntax.references, ...syntax.citations];
+          const holds = all.find((s) => comparePositions(s.range.start, position) <= 0 && comparePositions(position, s.range.end) < 0);
+          const expected = holds ?? all.find((s) => comparePositions(s.range.end, position) === 0);
+          assert.equal(spanAt(syntax, position), expected, `span at ${l}:${character} of seed ${seed}`);
+          assert.equal(referenceAt(syntax, position), syntax.references.find((r) => r === expected), `reference at ${l}:${character} of seed ${seed}`);
         }
       });
     }

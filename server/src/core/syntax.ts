@@ -70,11 +70,22 @@ export class Citation {
 }
 
 /**
- * The reference or citation of a list in document order that `position` touches (a cursor at
- * either end counts), found by binary search on its line: no range is made for the others.
+ * The reference or citation at `position`. Where two touch (`@Russia[^carlson-2021:p7]`), the
+ * one whose first character is at the position: the editor hovers with the position of the
+ * character under the mouse. Failing one whose characters include that character, one that ends
+ * there, so that a cursor right after `@Russia` (at the end of a line, before a space) still
+ * counts. Found by binary search on the cursor's line: no range is made for the others.
  */
-export function spanAt<T extends EntityReference | Citation>(list: readonly T[], position: Position): T | undefined {
-  return itemsOnLine(list, position.line, (item) => item.line).find((item) => item.start <= position.character && position.character <= item.end);
+export function spanAt(syntax: Pick<BriefSyntax, 'references' | 'citations'>, position: Position): EntityReference | Citation | undefined {
+  const c = position.character;
+  const onLine = [...itemsOnLine(syntax.references, position.line, (r) => r.line), ...itemsOnLine(syntax.citations, position.line, (r) => r.line)];
+  return onLine.find((item) => item.start <= c && c < item.end) ?? onLine.find((item) => item.end === c);
+}
+
+/** The reference at `position`, as `spanAt` finds it: none when a citation is what is there. */
+export function referenceAt(syntax: Pick<BriefSyntax, 'references' | 'citations'>, position: Position): EntityReference | undefined {
+  const span = spanAt(syntax, position);
+  return span instanceof EntityReference ? span : undefined;
 }
 
 /**

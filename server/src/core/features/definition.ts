@@ -8,7 +8,7 @@
  * reached where the editor's text has the entry (kbYaml.ts).
  */
 import type { Location, LocationLink, Position, Range } from 'vscode-languageserver-types';
-import { spanAt, type BriefSyntax, type Citation, type Claim } from '../syntax';
+import { EntityReference, spanAt, type BriefSyntax, type Citation, type Claim } from '../syntax';
 import type { Project } from '../project';
 import type { SourceLocation } from '../kb/model';
 import { PREDICATES } from '../kinds';
@@ -22,15 +22,15 @@ export class DefinitionProvider {
   provideDefinition(syntax: BriefSyntax, project: Project, position: Position, seen: KbFilesAsSeen = KB_AS_LOADED): LocationLink[] {
     const claim = syntax.claims.find((c) => touches(c.predicateRange, position));
     if (claim) return claimDefinition(claim, project, seen);
-    const ref = spanAt(syntax.references, position);
-    if (ref) {
+    const span = spanAt(syntax, position);
+    if (span instanceof EntityReference) {
+      const ref = span;
       // An ambiguous name goes to every candidate: the editor lists them to pick from.
       const r = project.resolver.resolve(ref.name);
       const entities = r.status === 'resolved' ? [r.entity] : r.status === 'ambiguous' ? r.candidates : [];
       return placed(entities.map((e) => entityPlace(e, seen))).map((l) => link(ref.range, l));
     }
-    const citation = spanAt(syntax.citations, position);
-    if (citation) return citationDefinition(citation, project);
+    if (span) return citationDefinition(span, project);
     return [];
   }
 }

@@ -3,7 +3,7 @@
  * the same entity, however it is spelled (`@Putin`, `@[Vladimir Putin]`, `@vladimir-putin`).
  */
 import { DocumentHighlightKind, type DocumentHighlight, type Position } from 'vscode-languageserver-types';
-import { spanAt, type BriefSyntax } from '../syntax';
+import { referenceAt, type BriefSyntax } from '../syntax';
 import type { Project } from '../project';
 import { normalizeName } from '../normalize';
 import { resolvingKeys } from '../workspaceIndex';
@@ -12,7 +12,7 @@ import { referencesInBrief } from './references';
 export class DocumentHighlightProvider {
   /** The references of the brief that mean what the one under the cursor means, itself included. */
   provideDocumentHighlights(syntax: BriefSyntax, project: Project, position: Position): DocumentHighlight[] {
-    const ref = spanAt(syntax.references, position);
+    const ref = referenceAt(syntax, position);
     if (!ref) return [];
     const r = project.resolver.resolve(ref.name);
     // An unknown or ambiguous name denotes no entity: highlight the same name, however written.

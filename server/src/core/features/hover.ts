@@ -3,7 +3,7 @@
  * keyword or predicate, the verdict with its evidence. All KB text is escaped (markdown.ts).
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
-import { spanAt, type BriefSyntax, type Citation, type Claim, type EntityReference } from '../syntax';
+import { EntityReference, spanAt, type BriefSyntax, type Citation, type Claim } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
@@ -26,12 +26,14 @@ export class HoverProvider {
   provideHover(syntax: BriefSyntax, project: Project, position: Position): Hover | null {
     // Every item lies on one line: search only the cursor's line of each list.
     const line = position.line;
+    const span = spanAt(syntax, position);
     const claim = itemsOnLine(syntax.claims, line, (c) => c.range.start.line).find((c) => touches(c.keywordRange, position) || touches(c.predicateRange, position));
-    if (claim) return markdown(claimCard(claim, project), touches(claim.keywordRange, position) ? claim.keywordRange : claim.predicateRange);
-    const ref = spanAt(syntax.references, position);
-    if (ref) return markdown(referenceCard(ref, project), ref.range);
-    const citation = spanAt(syntax.citations, position);
-    if (citation) return markdown(citationCard(citation, project), citation.range);
+    const claimPart = claim && (touches(claim.keywordRange, position) ? claim.keywordRange : claim.predicateRange);
+    // A subject written right after `claim:` (`claim:@Russia …`) is what the mouse is on at its `@`.
+    const spanStartsHere = span !== undefined && span.start === position.character;
+    if (claim && claimPart && !(spanStartsHere && claimPart.end.character === position.character)) return markdown(claimCard(claim, project), claimPart);
+    if (span instanceof EntityReference) return markdown(referenceCard(span, project), span.range);
+    if (span) return markdown(citationCard(span, project), span.range);
     const key = syntax.frontMatter?.entries.find((e) => touches(e.keyRange, position));
     const info = key && FRONT_MATTER_KEYS[key.key];
     if (key && info) {

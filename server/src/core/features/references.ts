@@ -5,7 +5,7 @@
  * in a brief, or in a KB YAML file from an entity's entry or a `target:` value.
  */
 import type { Location, Position } from 'vscode-languageserver-types';
-import { spanAt, type BriefSyntax, type EntityReference } from '../syntax';
+import { referenceAt, type BriefSyntax, type EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import { normalizeName } from '../normalize';
@@ -21,7 +21,7 @@ export class ReferencesProvider {
    * `syntax`, so the answer is right even if the index has not caught up with the latest edit.
    */
   provideReferences(uri: string, syntax: BriefSyntax, scope: FolderScope, position: Position, includeDeclaration: boolean, seen: KbFilesAsSeen = KB_AS_LOADED): Location[] {
-    const ref = spanAt(syntax.references, position);
+    const ref = referenceAt(syntax, position);
     if (!ref) return [];
     const kb = scope.project.resolver.kb;
     const r = scope.project.resolver.resolve(ref.name);

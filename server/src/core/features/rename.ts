@@ -17,7 +17,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
 import { TextEdit, type Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { spanAt, type BriefSyntax, type EntityReference } from '../syntax';
+import { referenceAt, type BriefSyntax, type EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { normalizeName } from '../normalize';
@@ -45,7 +45,7 @@ const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export class RenameProvider {
   /** The range to rename (the reference's name) and the id as placeholder; a refusal; or null off references. */
   prepareRename(syntax: BriefSyntax, project: Project, position: Position): { range: Range; placeholder: string } | RenameRefusal | null {
-    const ref = spanAt(syntax.references, position);
+    const ref = referenceAt(syntax, position);
     if (!ref) return null;
     const entity = renamable(ref, project);
     if ('error' in entity) return entity;
@@ -61,7 +61,7 @@ export class RenameProvider {
     newName: string,
     inputs: RenameInputs,
   ): WorkspaceEdit | RenameRefusal | null {
-    const ref = spanAt(syntax.references, position);
+    const ref = referenceAt(syntax, position);
     if (!ref) return null;
     const entity = renamable(ref, project);
     if ('error' in entity) return entity;
@@ -89,7 +89,7 @@ export class RenameProvider {
       if (location.uri === document.uri) continue; // the current document's own tree is newer than the index
       const other = inputs.briefSyntax(location.uri);
       if (!other) return { error: `${named(location.uri)} refers to ${entity.name} but is not indexed: the rename would leave it behind.` };
-      const r = spanAt(other.references, location.range.start);
+      const r = referenceAt(other, location.range.start);
       if (r && rewrite(r) && !changes[location.uri]?.some((e) => comparePositions(e.range.start, r.nameRange.start) === 0)) {
         add(location.uri, TextEdit.replace(r.nameRange, newId));
       }
