@@ -235,6 +235,18 @@ describe('language server (the real process, over JSON-RPC)', () => {
     });
   });
 
+  describe('a client that shows label details', () => {
+    it('gets the kind, and whom an alias names, beside each entity in the list', async () => {
+      const ws = folder();
+      const client = await start({ folder: ws, capabilities: { textDocument: { completion: { completionItem: { labelDetailsSupport: true } } } } });
+      const uri = uriOf(path.join(ws, 'details.brief'));
+      const text = 'Talks with @Puti\n';
+      await client.open(uri, text);
+      const items = await client.completion(uri, positionOf(text, '@Puti', 5));
+      assert.deepEqual(items.find((i) => i.label === 'Putin')?.labelDetails, { detail: ' (Vladimir Putin)', description: 'person' });
+    });
+  });
+
   describe('a client of few capabilities (plain text, flat symbols)', () => {
     it('gets hovers and completion documentation in plain text, and document symbols flat', async () => {
       const ws = folder();
@@ -255,6 +267,7 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const unknown = (await client.hover(uri, positionOf(text, '@Tajikstan', 2)))?.contents;
       assert.equal(MarkupContent.is(unknown) && unknown.value, 'Unknown entity Tajikstan. Did you mean Tajikistan?');
       const items = await client.completion(uri, positionOf(text, '@Tajikistan', 4));
+      assert.ok(items.length > 0 && items.every((i) => i.labelDetails === undefined), 'no label details for a client that does not show them');
       const documented = items.filter((i) => i.documentation !== undefined);
       assert.ok(documented.length > 0);
       for (const item of documented) assert.deepEqual(MarkupContent.is(item.documentation) && item.documentation.kind, MarkupKind.PlainText);

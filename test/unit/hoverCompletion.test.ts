@@ -490,6 +490,10 @@ describe('completion (mini KB)', () => {
     assert.equal(item.filterText, '@Taj Tajikistan');
     const bracket = completeAt(state, '@[Xi J$0').list.items[0];
     assert.equal(bracket.filterText, '@[Xi J Xi Jinping');
+    // In the list itself: the kind, and whom an alias names.
+    assert.deepEqual(item.labelDetails, { description: 'state' });
+    const alias = completeAt(state, '@Puti$0').list.items.find((i) => i.label === 'Putin');
+    assert.deepEqual(alias?.labelDetails, { detail: ' (Vladimir Putin)', description: 'person' });
   });
 
   it("keeps its order and its folded matches in a client that filters by the filter text: every item's starts with what was typed, and the list is incomplete", () => {

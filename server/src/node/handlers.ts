@@ -11,6 +11,7 @@ import {
   MarkupContent,
   MarkupKind,
   ResponseError,
+  type CompletionItem,
   type DocumentSymbol,
   type Hover,
   type LocationLink,
@@ -188,8 +189,14 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onCompletion((p, token) =>
     onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => {
       const list = service.complete(doc, f.project, at(doc, p.position));
-      if (showsMarkdown(client().textDocument?.completion?.completionItem?.documentationFormat)) return list;
-      return { ...list, items: list.items.map((item) => (MarkupContent.is(item.documentation) ? { ...item, documentation: asPlainText(item.documentation) } : item)) };
+      const asked = client().textDocument?.completion?.completionItem;
+      // Only what the client says it shows: Markdown documentation, label details.
+      const forClient = (item: CompletionItem): CompletionItem => {
+        const { labelDetails, ...rest } = item;
+        const shown = asked?.labelDetailsSupport && labelDetails ? { ...rest, labelDetails } : rest;
+        return showsMarkdown(asked?.documentationFormat) || !MarkupContent.is(item.documentation) ? shown : { ...shown, documentation: asPlainText(item.documentation) };
+      };
+      return { ...list, items: list.items.map(forClient) };
     }),
   );
   const linksForClient = (links: LocationLink[]) => (client().textDocument?.definition?.linkSupport ? links : linksToLocations(links));

@@ -207,6 +207,9 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
       label,
       kind: KIND_ICON[entity.kind],
       detail: `${entity.kind} · ${entity.name}`,
+      // In the list itself, not only for the selected row: whom an alias names (`Putin (Vladimir
+      // Putin)`), and the kind, which tells two entities of one name apart.
+      labelDetails: { ...(label !== entity.name ? { detail: ` (${entity.name})` } : {}), description: entity.kind },
       documentation: { kind: MarkupKind.Markdown, value: escapeMarkdown(entity.summary) },
       sortText: String(i).padStart(4, '0'),
       // The label after it, for a client that filters this list once more before it asks again
