@@ -172,6 +172,7 @@ describe('hover (workspace KB: identifiers, dates, long lists)', () => {
         '- … and 2 more',
         '- Fact number 1\\.',
         '- Fact number 3\\.',
+        '- … and 1 more',
       ],
       // Eight relations and three facts at most.
       absent: ['ISO 3166-1', 'Also:', 'supports Vladimir Putin', 'supports Xi Jinping', 'Fact number 4'],

@@ -98,6 +98,7 @@ export function entityCard(entity: Entity, project: Project): string {
       const ev = f.evidence[0];
       return `- ${esc(f.text)}${ev ? `\n  > “${esc(ev.quote)}” — ${esc(citationLabel(ev))}` : ''}`;
     });
+    if (entity.facts.length > MAX_FACTS) facts.push(`- … and ${entity.facts.length - MAX_FACTS} more`);
     parts.push(`**Facts**\n${facts.join('\n')}`);
   }
   return parts.join('\n\n');
