@@ -315,7 +315,11 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'claim: @Tajikistan NOT bor$0', labels: FOR_A_STATE, edits: { borders: ['borders', 'bor'] } },
   // The cursor inside a word: the whole word is replaced, not only what is before the cursor.
   { text: 'claim: @Tajikistan member$0of @CSTO', labels: ['not', ...FOR_A_STATE], edits: { 'member-of': ['member-of', 'memberof'], not: ['not memberof', 'memberof'] } },
-  { text: 'claim: @Tajikistan no$0 member-of @CSTO', includes: ['not'], edits: { not: ['not ', 'no'] } },
+  // A space follows already: `not` alone, not `not  member-of`.
+  { text: 'claim: @Tajikistan no$0 member-of @CSTO', includes: ['not'], edits: { not: ['not', 'no'] } },
+  { text: 'claim: @Tajikistan n$0', includes: ['not'], edits: { not: ['not ', 'n'] } },
+  // Inside a `not` written before the predicate: nothing in its place.
+  { text: 'claim: @Tajikistan n$0ot member-of @CSTO', labels: [] },
   { text: 'claim: @Tajikstan $0', labels: ['not', ...PREDICATES] },
   // A claim's object: the kinds its predicate takes first (organizations for member-of).
   {

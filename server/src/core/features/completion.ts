@@ -45,7 +45,7 @@ export class CompletionProvider {
     // A paragraph ends at a `-` (`p7-p9`: the cursor in `p7` replaces `p7` only).
     if (cite) return citationItems(project, cite, l, cite[2] === undefined ? wordEnd : position.character + (/^\w*/.exec(lineText.slice(position.character))?.[0].length ?? 0));
 
-    if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd, lineText.slice(position.character, wordEnd));
+    if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd, lineText.slice(position.character, wordEnd), /\s/.test(lineText.charAt(wordEnd)));
     return empty;
   }
 }
@@ -97,13 +97,16 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
  * After the subject of a claim (and an optional `not`): the predicates, and `not`. Those that take
  * the subject's kind come first (a state: member-of before leads).
  */
-function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number, wordAfter: string): CompletionList {
+function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number, wordAfter: string, spaceAfter: boolean): CompletionList {
   const subject = syntax.references.find((r) => r.line === line && /claim:\s*$/i.test(before.slice(0, r.start)));
   if (!subject || subject.end > character) return { isIncomplete: false, items: [] };
   const between = before.slice(subject.end);
   const m = /^\s+(not\s+)?([\w-]*)$/i.exec(between);
   if (!m) return { isIncomplete: false, items: [] };
   const wordStart = character - m[2].length;
+  // Inside a `not` already written before the predicate: nothing to offer in its place (a
+  // predicate there would make `member-of member-of`).
+  if (!m[1] && spaceAfter && (m[2] + wordAfter).toLowerCase() === 'not') return { isIncomplete: false, items: [] };
   const resolved = project.resolver.resolve(subject.name);
   const kind = resolved.status === 'resolved' ? resolved.entity.kind : undefined;
   const fits = (p: string) => kind === undefined || PREDICATES[p].subject.includes(kind);
@@ -118,7 +121,7 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
   if (!m[1]) {
     // `not` goes before the predicate under the cursor, or in place of `no` being typed.
     const word = before.slice(wordStart) + wordAfter;
-    const newText = 'not'.startsWith(word.toLowerCase()) ? 'not ' : `not ${word}`;
+    const newText = 'not'.startsWith(word.toLowerCase()) ? (spaceAfter ? 'not' : 'not ') : `not ${word}`;
     items.unshift({ label: 'not', kind: CompletionItemKind.Keyword, detail: 'the claim says the relation does not hold', sortText: '0000', textEdit: { range: lineRange(line, wordStart, wordEnd), newText } });
   }
   return { isIncomplete: false, items };
