@@ -4,7 +4,8 @@
  * built-in string functions (spec §3.2, §3.5), on random lines.
  */
 import * as assert from 'assert';
-import { claimKeyword, parseBrief } from '../../server/src/core/parser';
+import { parseBrief } from '../../server/src/core/parser';
+import { claimKeyword } from '../../server/src/core/claimLine';
 import { prng } from '../helpers/prng';
 
 function randomLine(random: () => number, alphabet: readonly string[], longest: number): string {
