@@ -294,8 +294,8 @@ export class NameIndex {
   /**
    * Completion: entities with a name that starts with `query`, then with a word that does, then
    * with the query's letters in order; each with its best-scoring name (its canonical name when
-   * nothing is typed). Returns the `limit`
-   * best (score, then alphabetical name, then id) and whether more entities match.
+   * nothing is typed). Returns the `limit` best (score, then alphabetical name, then id) and
+   * whether more entities match.
    *
    * `closeOnly`: names that start with the query or have a word that does, without the
    * letters-in-order tier, which reads the masks of every key as long as the query or longer. For
