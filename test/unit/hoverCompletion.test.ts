@@ -269,6 +269,20 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // A word of the name counts too (Jinping in Xi Jinping); letters in order do not.
   { text: 'Ties with @[$0Jinping] remain.', first: ['Xi Jinping', 'Ties with @[Xi Jinping] remain.'] },
   { text: 'claim: @Tajikistan member-of @$0Russia', first: ['Russia', 'claim: @Tajikistan member-of @Russia'], includes: ['Collective Security Treaty Organization'] },
+  // A name that goes on through the `-` but not with the word after it leaves that word.
+  { text: '@Joint-$0led x', first: ['Joint Western-2021', '@[Joint Western-2021]-led x'] },
+  // `@` typed before a name of several words: the words that finish the name are taken in.
+  { text: 'Met @$0Xi Jinping today.', first: ['Xi Jinping', 'Met @[Xi Jinping] today.'] },
+  { text: 'Met @$0Vladimir Putin today.', first: ['Vladimir Putin', 'Met @[Vladimir Putin] today.'] },
+  { text: 'Met @Xi$0 Jinping today.', first: ['Xi Jinping', 'Met @[Xi Jinping] today.'] },
+  // `@` before a bracket name: that name is the one under the cursor.
+  { text: 'Saw @$0[Xi Jinping] now', first: ['Xi Jinping', 'Saw @[Xi Jinping] now'] },
+  // A misspelt name under the cursor: what it was meant to be first, not the first by name.
+  { text: 'Ties with @$0Tajikstan remain.', first: ['Tajikistan', 'Ties with @Tajikistan remain.'] },
+  // A claim's subject written as an abbreviation with its last `.`: no `.` left glued to it.
+  { text: 'claim: @U.S.$0 supports @China', first: ['US', 'claim: @US supports @China'] },
+  { text: 'claim: @U.$0S. supports @China', first: ['US', 'claim: @US supports @China'] },
+  { text: 'claim: @U.S. $0', includes: ['not', 'member-of', 'supports'] },
   { text: '@Ch$0Russia', includes: ['China'], edits: { China: ['@China', '@ChRussia'] } },
   // …but a name with a hyphen of its own is replaced whole.
   { text: '@Jo$0int-Western-2021 drills', includes: ['Joint Western-2021'], edits: { 'Joint Western-2021': ['@[Joint Western-2021]', '@Joint-Western-2021'] } },
@@ -356,6 +370,9 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '%% brief-disable $0 unknown-source -- not unknown-reference', labels: RULES.filter((r) => r !== 'unknown-source') },
   // After ` -- ` the text says why: no rule names.
   { text: '%% brief-disable-next-line unknown-reference -- the $0', labels: [] },
+  // Right before the ` -- `: the separator is not replaced, and stays one.
+  { text: '%% brief-disable-next-line $0-- the KB lacks it', first: ['unknown-reference', '%% brief-disable-next-line unknown-reference -- the KB lacks it'] },
+  { text: '%% brief-disable-next-line unknown-reference $0-- why', first: ['ambiguous-reference', '%% brief-disable-next-line unknown-reference ambiguous-reference -- why'] },
   { text: '%% brief-disable-next-line unknown-reference -- unk$0', labels: [] },
   { text: '%% brief-disable unknown-reference --$0', labels: [] },
   { text: '%% brief-enable unk$0', labels: RULES },
@@ -377,11 +394,17 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '---\ntitle: x\nsources:[$0\n---', labels: ['mini-2021'], edits: { 'mini-2021': [' [mini-2021', '['] } },
   // A block list under `sources:` is offered sources as the flow form is.
   { text: '---\ntitle: x\nsources:\n  - $0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
-  { text: '---\ntitle: x\nsources:\n  - mini-2021\n\n  - mi$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
+  { text: '---\ntitle: x\nsources:\n  - other-2020\n\n  - mi$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
+  // A source the list already holds is not offered again; a bare value is written as a list.
+  { text: '---\ntitle: x\nsources:\n  - mini-2021\n  - $0\n---\n', labels: [] },
+  { text: '---\ntitle: x\nsources: [mini-2021, $0]\n---', labels: [] },
+  { text: '---\ntitle: x\nsources: [ $0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
+  { text: '---\ntitle: x\nsources: $0\n---\n', first: ['mini-2021', '---\ntitle: x\nsources: [mini-2021]\n---\n'] },
+  { text: '---\ntitle: x\nsources:$0\n---\n', first: ['mini-2021', '---\ntitle: x\nsources: [mini-2021]\n---\n'] },
   { text: '---\ntitle: x\nsources:\n-$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': [' mini-2021', ''] } },
   { text: '---\ntitle: x\ntags:\n  - $0\n---\n', labels: [] },
   { text: '---\ntitle: x\nconfidence:\n  - $0\n---\n', labels: [] },
-  { text: '---\ntitle: x\nsources: [mini-2021, mi$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
+  { text: '---\ntitle: x\nsources: [other-2020, mi$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
   { text: '---\ntitle: x\ntags: $0\n---', labels: [] },
   { text: '---$0\ntitle: x\n---', labels: [] },
   { text: '---\ntitle: x\n---\n@Taj$0', includes: ['Tajikistan'] },

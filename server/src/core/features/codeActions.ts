@@ -27,7 +27,7 @@ import { PREDICATES } from '../kinds';
 import { normalizeName } from '../normalize';
 import { boundedEditDistance } from '../kb/nameDistance';
 import { addEntityEdit, SHOW_KB_ENTITY_COMMAND, type KbStubFiles } from './kbStub';
-import { canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, uniqueLabel, writtenAs } from './referenceText';
+import { canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, restOfName, uniqueLabel, writtenAs } from './referenceText';
 
 /** The kind of the source action that rewrites alias references to canonical names. */
 export const CANONICAL_NAMES_KIND = 'source.brief.canonicalNames';
@@ -327,17 +327,3 @@ function aTypoAway(written: string, entity: Entity): boolean {
   });
 }
 
-/**
- * How much of the text after a reference finishes the name the fix writes: `@Vladimir Putin said`
- * becomes `@[Vladimir Putin] said`, not `@[Vladimir Putin] Putin said`. The reference's words
- * must be the label's first ones; the rest must follow as written (case aside). 0 otherwise.
- */
-function restOfName(written: string, label: string, after: string): number {
-  const labelWords = label.split(/\s+/);
-  const writtenWords = written.split(/\s+/);
-  if (labelWords.length <= writtenWords.length) return 0;
-  if (normalizeName(labelWords.slice(0, writtenWords.length).join(' ')) !== normalizeName(written)) return 0;
-  const rest = labelWords.slice(writtenWords.length).map((w) => `[ \\t]+${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).join('');
-  const m = new RegExp(`^${rest}(?![\\p{L}\\p{N}_])`, 'iu').exec(after);
-  return m ? m[0].length : 0;
-}

@@ -10,7 +10,7 @@ import { escapeMarkdown } from '../markdown';
 import { FRONT_MATTER_KEYS } from '../frontMatter';
 import { RULE_CODES } from '../rules';
 import { lineRange, touches } from '../text';
-import { bracketSpot, entityItems, shortSpot } from './entityCompletion';
+import { bracketSpot, entityItems, shortSpot, type EntitySpot } from './entityCompletion';
 
 export const COMPLETION_TRIGGERS = ['@', '[', '^', ':'];
 
@@ -31,14 +31,21 @@ export class CompletionProvider {
     // `member-ofof`.
     const wordEnd = position.character + (/^[\w-]*/.exec(lineText.slice(position.character))?.[0].length ?? 0);
     const comment = syntax.comments.find((c) => c.range.start.line === l && c.range.start.character <= position.character);
-    if (comment) return directiveItems(before, lineText.slice(wordEnd), l, wordEnd);
+    if (comment) return directiveItems(before, lineText.slice(position.character), l);
 
     const onClaim = syntax.claimLines.includes(l);
     const bracket = /(?<![\p{L}\p{N}\p{M}_@\\])@\[[^\]]*$/u.exec(before);
     const short = bracket ? null : /(?<![\p{L}\p{N}\p{M}_@\\])@(?:[\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     const at = (bracket ?? short)?.index;
     if (at !== undefined) {
-      const spot = bracket ? bracketSpot(lineText, l, at, position.character) : shortSpot(lineText, l, at, position.character, project.resolver.kb);
+      let spot: EntitySpot;
+      if (bracket) spot = bracketSpot(lineText, l, at, position.character);
+      // `@|[Xi Jinping]`: the bracket name after the cursor is the one under it.
+      else if (position.character === at + 1 && lineText.charAt(at + 1) === '[') spot = { ...bracketSpot(lineText, l, at, at + 2), written: '@' };
+      else spot = shortSpot(lineText, l, at, position.character, project.resolver.kb);
+      // A claim's subject has its predicate after it: a `.` left after it would be glued to it
+      // (`@U.S.` would become `@US.`, a malformed claim); the `.` was the abbreviation's.
+      if (onClaim && /claim:\s*$/i.test(before.slice(0, at))) spot = abbreviationDotTakenIn(spot, lineText);
       return entityItems(project, spot, onClaim ? objectKinds(before.slice(0, at)) : undefined);
     }
     const cite = /\[\^([^\s\]:^[]*)(?::([^\s\]]*))?$/.exec(before);
@@ -48,6 +55,14 @@ export class CompletionProvider {
     if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd, lineText.slice(position.character, wordEnd), /\s/.test(lineText.charAt(wordEnd)));
     return empty;
   }
+}
+
+/** The spot of a claim's subject, with a `.` kept after the name, or right after the range, replaced too. */
+function abbreviationDotTakenIn(spot: EntitySpot, lineText: string): EntitySpot {
+  if (spot.kept === '.') return { ...spot, kept: '' };
+  const end = spot.range.end.character;
+  if (spot.kept !== '' || !/^\.(\s|$)/.test(lineText.slice(end))) return spot;
+  return { ...spot, range: { start: spot.range.start, end: { line: spot.range.end.line, character: end + 1 } }, replaced: undefined };
 }
 
 /** True on any line of a fenced block, its fences included (an unclosed block ends at the last line). */
@@ -100,7 +115,8 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
 function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number, wordAfter: string, spaceAfter: boolean): CompletionList {
   const subject = syntax.references.find((r) => r.line === line && /claim:\s*$/i.test(before.slice(0, r.start)));
   if (!subject || subject.end > character) return { isIncomplete: false, items: [] };
-  const between = before.slice(subject.end);
+  // `@U.S. |`: the abbreviation's last `.` follows the subject (as the parser reads a claim).
+  const between = before.slice(subject.end + (subject.name.includes('.') && before.charAt(subject.end) === '.' ? 1 : 0));
   const m = /^\s+(not\s+)?([\w-]*)$/i.exec(between);
   if (!m) return { isIncomplete: false, items: [] };
   const wordStart = character - m[2].length;
@@ -127,10 +143,17 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
   return { isIncomplete: false, items };
 }
 
-/** `after`: the line after the word at the cursor. */
-function directiveItems(before: string, after: string, line: number, wordEnd: number): CompletionList {
+/** `rest`: the line after the cursor. */
+function directiveItems(before: string, rest: string, line: number): CompletionList {
   const m = /%%\s*(brief-(?:disable-next-line|disable|enable)\s+(?:[\w-]+[\s,]+)*)?([\w-]*)$/.exec(before);
   if (!m) return { isIncomplete: false, items: [] };
+  // The rest of the word at the cursor; a rule name never starts with `-`, so a `--` right after
+  // the cursor is the reason's separator, not part of what is replaced.
+  const wordAfter = /^(?!-)[\w-]*/.exec(rest)?.[0] ?? '';
+  const after = rest.slice(wordAfter.length);
+  const wordEnd = before.length + wordAfter.length;
+  // Written right before the separator, a name gets the space that keeps ` -- ` a separator.
+  const space = after.startsWith('-') ? ' ' : '';
   const range = lineRange(line, before.length - m[2].length, wordEnd);
   if (!m[1]) return { isIncomplete: false, items: ['brief-disable-next-line', 'brief-disable', 'brief-enable'].map((n) => ({ label: n, kind: CompletionItemKind.Keyword, textEdit: { range, newText: n } })) };
   // After ` -- ` the text says why: no rule names there (the parser's test, parser.ts).
@@ -139,7 +162,7 @@ function directiveItems(before: string, after: string, line: number, wordEnd: nu
   // Rules the line already names, before the cursor and after it (up to its ` -- `), are not offered again.
   const later = after.split(/(?:^|[\s,])--(?:\s|$)/)[0];
   const listed = new Set(`${names} ${later}`.split(/[\s,]+/));
-  return { isIncomplete: false, items: RULE_CODES.filter((n) => !listed.has(n)).map((n) => ({ label: n, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: n } })) };
+  return { isIncomplete: false, items: RULE_CODES.filter((n) => !listed.has(n)).map((n) => ({ label: n, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: n + space } })) };
 }
 
 function frontMatterItems(frontMatterLines: readonly string[], before: string, project: Project, line: number): CompletionList {
@@ -150,7 +173,8 @@ function frontMatterItems(frontMatterLines: readonly string[], before: string, p
     const range = lineRange(line, before.length - item[2].length, before.length);
     // `-carlson-2021` would be a string, not an item.
     const space = item[1] === '' ? ' ' : '';
-    return { isIncomplete: false, items: values('sources').map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: space + v } })) };
+    const listed = new Set(siblingItems(frontMatterLines, line));
+    return { isIncomplete: false, items: values('sources').filter((v) => !listed.has(v)).map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: space + v } })) };
   }
   const keyMatch = /^([\w-]*)$/.exec(before);
   if (keyMatch) {
@@ -167,17 +191,36 @@ function frontMatterItems(frontMatterLines: readonly string[], before: string, p
       }));
     return { isIncomplete: false, items };
   }
-  const valueMatch = /^(\w+):(\s*)(\[?(?:[^,\]]*,\s*)*)([^\s,\]]*)$/.exec(before);
+  const valueMatch = /^(\w+):(\s*)((?:\[\s*)?(?:[^,\]]*,\s*)*)([^\s,\]]*)$/.exec(before);
   if (!valueMatch) return { isIncomplete: false, items: [] };
   const [, key, space, list, typed] = valueMatch;
+  // `sources` is a list (spec §3.1): a bare value is written as one (`sources: [carlson-2021]`),
+  // and ids the list already holds are not offered again.
+  const bare = key === 'sources' && !list.startsWith('[');
+  const listed = new Set(list.replace(/^\[/, '').split(',').map((v) => v.trim()));
+  const offered = values(key).filter((v) => !listed.has(v));
+  const written = (v: string) => (bare ? `[${v}]` : v);
   if (space === '') {
     // `confidence:low` is one string to YAML, not a key and its value (front-matter-syntax): a
     // value offered right after the `:` brings the space it needs, and takes in any `[` typed.
     const range = lineRange(line, key.length + 1, before.length);
-    return { isIncomplete: false, items: values(key).map((v) => ({ label: v, kind: CompletionItemKind.Value, filterText: list + v, textEdit: { range, newText: ` ${list}${v}` } })) };
+    return { isIncomplete: false, items: offered.map((v) => ({ label: v, kind: CompletionItemKind.Value, filterText: list + v, textEdit: { range, newText: ` ${list}${written(v)}` } })) };
   }
   const range = lineRange(line, before.length - typed.length, before.length);
-  return { isIncomplete: false, items: values(key).map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: v } })) };
+  return { isIncomplete: false, items: offered.map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: written(v) } })) };
+}
+
+/** The values of the block list that holds line `line`, from the items above and below it. */
+function siblingItems(frontMatterLines: readonly string[], line: number): string[] {
+  const values: string[] = [];
+  for (const step of [-1, 1]) {
+    for (let l = line + step; l > 0 && l < frontMatterLines.length; l += step) {
+      const m = /^\s*-\s*(\S*)/.exec(frontMatterLines[l]);
+      if (m) values.push(m[1]);
+      else if (!/^\s*(#|$)/.test(frontMatterLines[l])) break;
+    }
+  }
+  return values;
 }
 
 /** The key whose block list holds line `line` (`sources:` above `  - a`, `  - b`), if it is one. */

@@ -20,7 +20,7 @@ import type { NameMatch } from '../kb/nameIndex';
 import { normalizeName } from '../normalize';
 import { escapeMarkdown } from '../markdown';
 import { lineRange } from '../text';
-import { uniqueLabel, writable } from './referenceText';
+import { restOfName, uniqueLabel, writable } from './referenceText';
 import { matchScore } from '../kb/nameScores';
 
 /** `matchScore` gives prefix matches at least this. */
@@ -73,6 +73,12 @@ export interface EntitySpot {
    * after the cursor too.
    */
   readonly through?: { readonly range: Range; readonly bracketed: boolean; readonly typed: string };
+  /**
+   * A short name's text in the range (without `@`), and the line after the range: an entity whose
+   * name goes on with the words that follow takes them in (`@|Xi Jinping said` → `@[Xi Jinping]
+   * said`, not `@[Xi Jinping] Jinping said`).
+   */
+  readonly replaced?: { readonly name: string; readonly following: string };
 }
 
 /**
@@ -112,7 +118,9 @@ export function shortSpot(lineText: string, line: number, at: number, cursor: nu
   let through: EntitySpot['through'];
   if (kept !== '') {
     const rest = /^[\p{L}\p{N}\p{M}_]*/u.exec(word.slice(c))?.[0].length ?? 0;
-    through = { range: lineRange(line, at, cursor + rest), bracketed: c + rest < whole.length, typed };
+    // The name goes on through the punctuation only if it goes on with the word after it too:
+    // `@Karshi-|Khanabad`, not `@Indo-Pacific-|led` (Indo-Pacific Strategy), whose `led` stays.
+    through = { range: lineRange(line, at, cursor + rest), bracketed: c + rest < whole.length, typed: word.slice(0, c + rest) };
   }
   return {
     written: `@${typed}`,
@@ -122,6 +130,7 @@ export function shortSpot(lineText: string, line: number, at: number, cursor: nu
     bracketed: glued,
     kept,
     through,
+    replaced: kept === '' && !glued ? { name: word.slice(0, end), following: lineText.slice(nameStart + end) } : undefined,
   };
 }
 
@@ -144,6 +153,12 @@ export function bracketSpot(lineText: string, line: number, at: number, cursor: 
     bracketed: true,
     kept: '',
   };
+}
+
+/** The spot's range, taking in the words after it that finish `label` (`@|Xi Jinping said`). */
+function withRestOf(label: string, spot: EntitySpot): Range {
+  const more = spot.replaced ? restOfName(spot.replaced.name, label, spot.replaced.following) : 0;
+  return more === 0 ? spot.range : { start: spot.range.start, end: { line: spot.range.end.line, character: spot.range.end.character + more } };
 }
 
 /** Case folded and separators as one `-`, dots kept: does a name go on through `@Joint-`'s `-`? */
@@ -180,6 +195,15 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
   // wrote, and the loose tier would cost its scan on every keystroke inside a name.
   const inside = spot.typedQuery !== undefined && spot.typedQuery !== spot.query;
   const ranked = found(spot.query, inside);
+  if (inside && ranked.length === 0) {
+    // A name under the cursor that nothing starts like (`@|Tajikstan`): what it was probably
+    // meant to be comes first, as its diagnostic suggests, rather than the first entity by name,
+    // which accepting would write over it. Only here: the search is the costly one.
+    for (const entity of project.resolver.suggest(spot.query)) {
+      const match = names.complete(normalizeName(entity.name), MAX_ENTITIES, true).matches.find((m) => m.id === entity.id);
+      if (match) ranked.push({ match, query: normalizeName(entity.name) });
+    }
+  }
   if (inside && spot.typedQuery !== undefined) {
     const seen = new Set(ranked.map((r) => r.match.id));
     ranked.push(...found(spot.typedQuery, false).filter((r) => !seen.has(r.match.id)));
@@ -215,7 +239,7 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
       // The label after it, for a client that filters this list once more before it asks again
       // (VS Code does after a space inside `@[…`).
       filterText: `${spot.written} ${label}`,
-      textEdit: goesOn ? { range: through.range, newText: reference(through.bracketed) } : { range: spot.range, newText: reference(spot.bracketed) + spot.kept },
+      textEdit: goesOn ? { range: through.range, newText: reference(through.bracketed) } : { range: withRestOf(label, spot), newText: reference(spot.bracketed) + spot.kept },
       insertTextFormat: InsertTextFormat.PlainText,
     };
   });

@@ -79,3 +79,18 @@ export function lineEndingAt(text: string, line: number): string {
   }
   return lineEnding(text);
 }
+
+/**
+ * How much of the text after a reference finishes the name a fix or a completion writes: `@Vladimir Putin said`
+ * becomes `@[Vladimir Putin] said`, not `@[Vladimir Putin] Putin said`. The reference's words
+ * must be the label's first ones; the rest must follow as written (case aside). 0 otherwise.
+ */
+export function restOfName(written: string, label: string, after: string): number {
+  const labelWords = label.split(/\s+/);
+  const writtenWords = written.split(/\s+/);
+  if (labelWords.length <= writtenWords.length) return 0;
+  if (normalizeName(labelWords.slice(0, writtenWords.length).join(' ')) !== normalizeName(written)) return 0;
+  const rest = labelWords.slice(writtenWords.length).map((w) => `[ \\t]+${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).join('');
+  const m = new RegExp(`^${rest}(?![\\p{L}\\p{N}_])`, 'iu').exec(after);
+  return m ? m[0].length : 0;
+}
