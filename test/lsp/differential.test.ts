@@ -266,7 +266,8 @@ describe('the server under random edits (differential, seeded)', function () {
         continue;
       }
       const answer = a.kind === 'hover' ? (got.ok as Hover | null) : itemsOf(got.ok as CompletionList | null);
-      const wanted = a.kind === 'hover' ? expected : itemsOf(expected as CompletionList);
+      // This client does not say it shows label details: the server leaves them out (handlers.ts).
+      const wanted = a.kind === 'hover' ? expected : itemsOf(expected as CompletionList).map(({ labelDetails: _shownElsewhere, ...item }) => item);
       const empty = answer === null || (Array.isArray(answer) && answer.length === 0);
       if (a.cancelled && empty) {
         honoured++;
