@@ -335,9 +335,18 @@ export class NameIndex {
       for (let i = lowerBound(sameLength, from); i < sameLength.length && sameLength[i] < to; i++) consider(sameLength[i], matchScore(query, this.keys[sameLength[i]]));
       if (best.size > limit) return this.ranked(best, limit, true);
     }
-    // Word starts score below every prefix match, and letters-in-order below both.
-    const firstWord = query.split('-')[0];
-    const [wordFrom, wordTo] = this.prefixRange(this.words, firstWord);
+    // Word starts score below every prefix match, and letters-in-order below both. A key with the
+    // query at a word start holds a word starting with each of the query's words: the keys of the
+    // rarest are enough to read (a whole name under the cursor, `central-…`, may share its first
+    // word with thousands of keys and its last with a few).
+    let [wordFrom, wordTo] = [0, 0];
+    let fewest = Infinity;
+    for (const word of query.split('-')) {
+      if (word === '') continue;
+      const [from, to] = this.prefixRange(this.words, word);
+      const keys = this.wordStart[to] - this.wordStart[from];
+      if (keys < fewest) [wordFrom, wordTo, fewest] = [from, to, keys];
+    }
     for (let w = wordFrom; w < wordTo; w++) {
       for (let i = this.wordStart[w]; i < this.wordStart[w + 1]; i++) {
         const k = this.wordKeys[i];
