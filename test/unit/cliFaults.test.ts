@@ -327,6 +327,15 @@ describe('brief-lint when files fail under it', function () {
     assert.deepEqual(results(run), ['sub/c.brief:1:1 contradicted-claim']);
   });
 
+  it('a folder named .briefrc.yaml is a config that cannot be read: exit 2, not the config above it', () => {
+    const dir = folder({ ...BRIEFS, '.briefrc.yaml': 'rules: { unknown-reference: off }\n', 'team/t.brief': '@Nobody\n' });
+    fs.mkdirSync(path.join(dir, 'team', '.briefrc.yaml'));
+    const run = lint(dir, ['--format', 'json']);
+    assertReported(run, 'team/.briefrc.yaml', /it is a folder/);
+    assert.match(run.stderr, /^brief-lint: not checked: team\/t\.brief \(its config team\/\.briefrc\.yaml cannot be read\)$/m);
+    assert.deepEqual(results(run), ['sub/c.brief:1:1 contradicted-claim']);
+  });
+
   it('a folder that cannot be read (permission denied): exit 2 and its name, whether searched or named, the others linted', () => {
     const dir = folder({ ...BRIEFS, 'secret/s.brief': '@Nobody\n' });
     const options = unreadableOptions();

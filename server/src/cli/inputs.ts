@@ -91,10 +91,13 @@ export async function configOutside(dir: string, cwd: string): Promise<string | 
   }
 }
 
-/** Whether something other than a folder is at `file` (readable or not). */
+/** Whether anything is at `file`, readable or not, a folder too. */
 async function present(file: string): Promise<boolean> {
   try {
-    return !(await fs.stat(file)).isDirectory();
+    // A folder of that name too: it is a config that cannot be read (exit 2, as the editor says
+    // on it), not a reason to use the one above it.
+    await fs.stat(file);
+    return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code !== 'ENOENT' && code !== 'ENOTDIR';
