@@ -11,6 +11,8 @@ import type { ProjectState } from '../../server/src/core/project';
 import { WorkspaceIndex, type FolderScope } from '../../server/src/core/workspaceIndex';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { prng } from '../helpers/prng';
 import { entriesOfText, writtenEntries, WrittenEntriesCache, type ReadItems } from '../../server/src/core/features/kbEntries';
 import { entitiesIn, entityAt, entityPlace, KB_AS_LOADED, targetsIn, type KbFilesAsSeen } from '../../server/src/core/features/kbYaml';
 import { CodeLensProvider } from '../../server/src/core/features/codeLens';
@@ -148,6 +150,42 @@ describe('navigation in KB files as the analyst sees them', () => {
       assert.equal(last.entries[2], again);
       assert.equal(last.texts.length, 3);
     });
+
+    for (const seed of [1, 2, 3]) {
+      it(`under random edits, the entries kept between versions are those a fresh reading finds, and a valid text's are the whole text's (seed ${seed})`, () => {
+        const random = prng(seed);
+        const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+        // Entries move, are copied or removed in `base`, which stays valid; each version may also
+        // hold a keystroke of its own (a character typed or deleted), as the analyst's next one replaces it.
+        let base = ['events', 'organizations'].map((f) => fs.readFileSync(path.join(REPO_ROOT, 'data', 'kb', `${f}.yaml`), 'utf8')).join('').replace(/\n(#.*\n)*entities:\n/g, '\n');
+        const cache = new WrittenEntriesCache();
+        let valid = 0;
+        for (let step = 0; step < 150; step++) {
+          const items = [...base.matchAll(/^ {2}- id:/gm)].map((m) => m.index);
+          const edit = random();
+          if (edit < 0.3 && items.length > 2) {
+            const k = Math.floor(random() * (items.length - 1));
+            const entry = base.slice(items[k], items[k + 1]);
+            const rest = base.slice(0, items[k]) + base.slice(items[k + 1]);
+            const restItems = [...rest.matchAll(/^ {2}- id:/gm)].map((m) => m.index);
+            base = edit < 0.1 ? rest : edit < 0.2 ? (([to]) => rest.slice(0, to) + entry + rest.slice(to))([pick(restItems)]) : (([to]) => base.slice(0, to) + entry + base.slice(to))([pick(items)]);
+          }
+          const at = Math.floor(random() * (base.length + 1));
+          const keystroke = random();
+          const text =
+            keystroke < 0.3 ? base.slice(0, at) + pick([' ', 'a', ':', '-', '"', '\n', '\n  - id: x\n', '#', '\r\n']) + base.slice(at)
+            : keystroke < 0.5 ? base.slice(0, at) + base.slice(at + 1 + Math.floor(random() * 20))
+            : base;
+          const kept = cache.entriesOf(DESK, text);
+          assert.deepEqual(kept, writtenEntries(text), `step ${step}: entries kept from the versions before differ from a fresh reading`);
+          if (parseDocument(text, { uniqueKeys: false }).errors.length === 0) {
+            valid++;
+            assert.deepEqual(kept, entriesOfText(text), `step ${step}: a valid text read item by item differs from the whole text read as one`);
+          }
+        }
+        assert.ok(valid > 20, `only ${valid} of the edited versions were valid YAML`);
+      });
+    }
 
     it('an item broken mid-edit costs only that item: the ones after it are found on their lines', () => {
       const broken = DESK_TEXT.replace('    name: Night Watch\n', '    name: "Night Watch\n') + '  - id: last-post\n    kind: place\n';
