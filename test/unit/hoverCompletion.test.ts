@@ -354,6 +354,9 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'See [^mini-2021:p$01-p3]', labels: ['p1', 'p2', 'p3'], edits: { p2: ['p2', 'p1'] } },
   // The end of a range: the paragraphs after its start only (`p2-p1` runs backwards).
   { text: 'See [^mini-2021:p1-p$03]', labels: ['p2', 'p3'], edits: { p2: ['p2', 'p3'] } },
+  // A range starts at a paragraph: after a caption or anything else, nothing ends it.
+  { text: 'See [^mini-2021:c1-$0]', labels: [] },
+  { text: 'See [^mini-2021:x-$0]', labels: [] },
   { text: 'See [^mini-2021:p1-$0]', labels: ['p2', 'p3'], edits: { p3: ['p3', ''] } },
   { text: 'See [^mini-2021:p2-$0', labels: ['p3'] },
   { text: 'See [^mini-2021:p3-$0', labels: [] },

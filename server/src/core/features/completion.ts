@@ -96,7 +96,8 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
   const dash = m[2].lastIndexOf('-');
   const partStart = sourceStart + m[1].length + 1 + (dash + 1);
   const first = dash < 0 ? undefined : /^p(\d+)$/i.exec(m[2].slice(0, dash))?.[1];
-  const offered = first === undefined ? source.paragraphs : source.paragraphs.filter((p) => Number(/^p(\d+)$/i.exec(p.id)?.[1] ?? Infinity) > Number(first));
+  // A range runs from a paragraph to a later one: after `c1-` or `x-` nothing can end it.
+  const offered = dash < 0 ? source.paragraphs : first === undefined ? [] : source.paragraphs.filter((p) => Number(/^p(\d+)$/i.exec(p.id)?.[1] ?? Infinity) > Number(first));
   const items = offered.map((p, i): CompletionItem => ({
     label: p.id,
     kind: CompletionItemKind.Reference,
