@@ -360,7 +360,7 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'See [^mini-2021:p1-$0]', labels: ['p2', 'p3'], edits: { p3: ['p3', ''] } },
   { text: 'See [^mini-2021:p2-$0', labels: ['p3'] },
   { text: 'See [^mini-2021:p3-$0', labels: [] },
-  { text: 'See [^mini-2021:x-$0', labels: ['p1', 'p2', 'p3'] },
+  { text: 'See [^mini-2021:x-$0', labels: [] },
   { text: 'As reported [^mi$0ni-2021:p2]', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mini-2021'] } },
   { text: 'See [^nowhere:$0', labels: [] },
   // Directives in comments
