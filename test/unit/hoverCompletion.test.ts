@@ -373,6 +373,8 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '%% brief-disable $0 unknown-source -- not unknown-reference', labels: RULES.filter((r) => r !== 'unknown-source') },
   // After ` -- ` the text says why: no rule names.
   { text: '%% brief-disable-next-line unknown-reference -- the $0', labels: [] },
+  // The cursor before a rule already written: that rule first.
+  { text: '%% brief-disable-next-line $0unsupported-claim', first: ['unsupported-claim', '%% brief-disable-next-line unsupported-claim'] },
   // Right before the ` -- `: the separator is not replaced, and stays one.
   { text: '%% brief-disable-next-line $0-- the KB lacks it', first: ['unknown-reference', '%% brief-disable-next-line unknown-reference -- the KB lacks it'] },
   { text: '%% brief-disable-next-line unknown-reference $0-- why', first: ['ambiguous-reference', '%% brief-disable-next-line unknown-reference ambiguous-reference -- why'] },

@@ -163,7 +163,12 @@ function directiveItems(before: string, rest: string, line: number): CompletionL
   // Rules the line already names, before the cursor and after it (up to its ` -- `), are not offered again.
   const later = after.split(/(?:^|[\s,])--(?:\s|$)/)[0];
   const listed = new Set(`${names} ${later}`.split(/[\s,]+/));
-  return { isIncomplete: false, items: RULE_CODES.filter((n) => !listed.has(n)).map((n) => ({ label: n, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: n + space } })) };
+  // The rule under the cursor first (`%% brief-disable |unsupported-claim`): accepting the first
+  // item then keeps what was written.
+  const word = m[2] + wordAfter;
+  const rules = RULE_CODES.filter((n) => !listed.has(n));
+  const ordered = word === m[2] ? rules : [...rules.filter((n) => n.startsWith(word)), ...rules.filter((n) => !n.startsWith(word))];
+  return { isIncomplete: false, items: ordered.map((n, i) => ({ label: n, kind: CompletionItemKind.EnumMember, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: n + space } })) };
 }
 
 function frontMatterItems(frontMatterLines: readonly string[], before: string, project: Project, line: number): CompletionList {
