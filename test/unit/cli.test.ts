@@ -382,6 +382,10 @@ describe('brief-lint (the real process)', () => {
       // A brief in a folder above the current one, beside its config: noted too.
       const up = run(path.join(dir, 'notes', 'sub'), ['../b.brief', 'a.brief']);
       assert.equal(up.stderr, 'brief-lint: note: ../.briefrc.yaml is not used for ../b.brief: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from .., or name the config with --config)\n');
+      // One note per config, saying how many briefs it would have served.
+      const many = run(path.join(dir, 'here'), ['../notes/sub/a.brief', '../notes/b.brief']);
+      assert.match(many.stderr, /^brief-lint: note: \.\.\/notes\/\.briefrc\.yaml is not used for \.\.\/notes\/(sub\/a|b)\.brief \(and 1 more brief under it\): /);
+      assert.equal(many.stderr.split('\n').filter(Boolean).length, 1);
     });
 
     it('--config FILE replaces every nearest .briefrc.yaml', () => {

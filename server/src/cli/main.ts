@@ -47,7 +47,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   });
   const dataDir = toPosix(bundledDataDir());
   /** Notes for stderr that change no result, one per config they are about. */
-  const notes = new Map<string, string>();
+  // Configs outside the current folder that go unused, with the briefs they would have served.
+  const unusedConfigs = new Map<string, string[]>();
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 
   /** Each config and KB file read once as strict UTF-8 (see `readOnce`). */
@@ -147,7 +148,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       // The spec looks for a config up to the current folder only: say so when one above a brief
       // outside it goes unused, or the analyst's rules and KB files are dropped without a word.
       const unused = await configOutside(path.posix.dirname(brief), cwd);
-      if (unused && !notes.has(unused)) notes.set(unused, `note: ${shown(unused)} is not used for ${shown(brief)}: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ${shown(path.posix.dirname(unused))}, or name the config with --config)`);
+      if (unused) unusedConfigs.set(unused, [...(unusedConfigs.get(unused) ?? []), brief]);
     }
     const state = await projectFor(configPath);
     if (configPath) {
@@ -194,7 +195,10 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   if (options.format === 'json') process.stdout.write(formatJson(results));
   else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString()));
   else process.stdout.write(formatText(results, checked));
-  for (const note of notes.values()) process.stderr.write(`brief-lint: ${note}\n`);
+  for (const [config, briefs] of unusedConfigs) {
+    const others = briefs.length > 1 ? ` (and ${briefs.length - 1} more brief${briefs.length > 2 ? 's' : ''} under it)` : '';
+    process.stderr.write(`brief-lint: note: ${shown(config)} is not used for ${shown(briefs[0])}${others}: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ${shown(path.posix.dirname(config))}, or name the config with --config)\n`);
+  }
   for (const p of problems) process.stderr.write(`brief-lint: ${p}\n`);
   if (brokenConfigs.size > 0) process.stderr.write(`brief-lint: the configuration has errors (see the diagnostics on ${[...brokenConfigs].join(', ')})\n`);
 
