@@ -12,7 +12,7 @@ import type { Entity } from './model';
 import { normalizeName } from '../normalize';
 import { charMask, maxDistance, popcount } from './nameDistance';
 import { LABEL_ID, LABEL_NAME, type NameIndexData } from './nameIndexData';
-import { compareCodeUnits, lowerBound } from './sortedStrings';
+import { compareCodeUnits, exactRange, lowerBound, prefixRange } from './sortedStrings';
 import { MIN_SIMILARITY, Search } from './suggestionSearch';
 import { matchScore } from './nameScores';
 
@@ -108,7 +108,7 @@ export class NameIndex {
 
   /** The entities filed under a normalised name: none, one, or several (in the KB's order). */
   lookup(key: string): Entity[] {
-    const [from, to] = this.exactRange(this.keys, key);
+    const [from, to] = exactRange(this.keys, key);
     if (from === to) return [];
     const found: Entity[] = [];
     for (let e = this.entryStart[from]; e < this.entryStart[from + 1]; e++) found.push(this.entities[this.entryEntity[e]]);
@@ -120,7 +120,7 @@ export class NameIndex {
    * always filed under its id's normal form, so one binary search finds it.
    */
   numberOf(id: string): number {
-    const [from, to] = this.exactRange(this.keys, normalizeName(id));
+    const [from, to] = exactRange(this.keys, normalizeName(id));
     for (let k = from; k < to; k++) {
       for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) if (this.entities[this.entryEntity[e]].id === id) return this.entryEntity[e];
     }
@@ -328,7 +328,7 @@ export class NameIndex {
     // stops after the length at which the list overflows: nothing longer could take a place.
     // The names starting with the query are one run of the sorted keys, and so one run of each
     // length's keys (kept in the same order): two binary searches a length.
-    const [from, to] = this.prefixRange(this.keys, query);
+    const [from, to] = prefixRange(this.keys, query);
     for (const length of this.lengthsAscending) {
       if (length < query.length) continue;
       const sameLength = this.byLength[length];
@@ -343,7 +343,7 @@ export class NameIndex {
     let fewest = Infinity;
     for (const word of query.split('-')) {
       if (word === '') continue;
-      const [from, to] = this.prefixRange(this.words, word);
+      const [from, to] = prefixRange(this.words, word);
       const keys = this.wordStart[to] - this.wordStart[from];
       if (keys < fewest) [wordFrom, wordTo, fewest] = [from, to, keys];
     }
@@ -384,27 +384,8 @@ export class NameIndex {
     return ++this.stamp;
   }
 
-  private prefixRange(sorted: readonly string[], prefix: string): [number, number] {
-    const from = lowerBound(sorted, prefix);
-    // The strings that start with the prefix are one run from there (even those that continue
-    // with U+FFFF, which a bound of the prefix followed by U+FFFF would miss): find its end.
-    let lo = from;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid].startsWith(prefix)) lo = mid + 1;
-      else hi = mid;
-    }
-    return [from, lo];
-  }
-
   /** The words a query word matches: those it starts, from three letters on, else itself. */
   private wordRange(word: string): [number, number] {
-    return word.length >= 3 ? this.prefixRange(this.words, word) : this.exactRange(this.words, word);
-  }
-
-  private exactRange(sorted: readonly string[], value: string): [number, number] {
-    const at = lowerBound(sorted, value);
-    return at < sorted.length && sorted[at] === value ? [at, at + 1] : [at, at];
+    return word.length >= 3 ? prefixRange(this.words, word) : exactRange(this.words, word);
   }
 }

@@ -22,24 +22,8 @@ import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, t
 import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError, type StringTable } from './snapshotFrame';
 import type { EntityKind } from '../kinds';
 import { StoredEntity, type EntityDetails, type EntityHead, type EntityRecords } from './storedEntity';
+import { HAS_ENTITIES, HAS_ISO2, HAS_ISO3, HAS_SINCE, HAS_SOURCE, HAS_UNTIL, HAS_WIKIDATA, MAGIC, NEGATED, NO_LOCATION, SHARED_STRING_LENGTH } from './snapshotLayout';
 
-const MAGIC = 0x4b424942; // "BIBK" as little-endian bytes
-/** Strings up to this length are stored once however often they occur. */
-const SHARED_STRING_LENGTH = 40;
-
-/** Flags of an entity record: which parts are present. */
-const HAS_ISO2 = 1;
-const HAS_ISO3 = 2;
-const HAS_WIKIDATA = 4;
-/** Flags of a relation record. */
-const NEGATED = 1;
-const HAS_SINCE = 2;
-const HAS_UNTIL = 4;
-/** Flags of the reading. */
-const HAS_ENTITIES = 1;
-const HAS_SOURCE = 2;
-/** An evidence item without a location (the model allows it; the loader always sets one). */
-const NO_LOCATION = -1;
 
 /** Encodes a reading; `uri` is dropped (every location points into the file itself). */
 export function encodeReading(reading: FileReading): Uint8Array {

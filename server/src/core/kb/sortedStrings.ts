@@ -32,6 +32,27 @@ export function lowerBound<T extends string | number>(sorted: ArrayLike<T>, valu
   return lo;
 }
 
+/** The run of a sorted list of strings that start with `prefix`, as [from, to). */
+export function prefixRange(sorted: readonly string[], prefix: string): [number, number] {
+  const from = lowerBound(sorted, prefix);
+  // The strings that start with the prefix are one run from there (even those that continue
+  // with U+FFFF, which a bound of the prefix followed by U+FFFF would miss): find its end.
+  let lo = from;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].startsWith(prefix)) lo = mid + 1;
+    else hi = mid;
+  }
+  return [from, lo];
+}
+
+/** Where `value` is in a sorted list of distinct strings, as [from, to): one place, or none. */
+export function exactRange(sorted: readonly string[], value: string): [number, number] {
+  const at = lowerBound(sorted, value);
+  return at < sorted.length && sorted[at] === value ? [at, at + 1] : [at, at];
+}
+
 /** Two strings compared by UTF-16 code units, as the default sort orders them. */
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
