@@ -515,6 +515,15 @@ describe('completion (mini KB)', () => {
     }
   });
 
+  it('a KB name of 40,000 letters leaves completion working (the words that finish a name are compared, not matched by a pattern)', async () => {
+    const long = 'a'.repeat(40_000);
+    const withLong = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/long.yaml]\n', [`${WORKSPACE}/kb/long.yaml`]: `entities:\n  - id: xi-long\n    kind: person\n    name: Xi ${long}\n    summary: S.\n` });
+    const items = completeAt(withLong, 'Said @Xi$0 Jinping said').list.items;
+    const jinping = items.find((i) => i.label === 'Xi Jinping');
+    assert.deepEqual(jinping?.textEdit && 'range' in jinping.textEdit ? jinping.textEdit.range.end.character : undefined, 'Said @Xi Jinping'.length);
+    assert.ok(items.some((i) => i.label === `Xi ${long}`));
+  });
+
   it('describes entities: kind, summary and a filter text that starts with what was typed', () => {
     const item = completeAt(state, '@Taj$0').list.items.find((i) => i.label === 'Tajikistan');
     assert.ok(item);

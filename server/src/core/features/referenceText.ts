@@ -90,7 +90,17 @@ export function restOfName(written: string, label: string, after: string): numbe
   const writtenWords = written.split(/\s+/);
   if (labelWords.length <= writtenWords.length) return 0;
   if (normalizeName(labelWords.slice(0, writtenWords.length).join(' ')) !== normalizeName(written)) return 0;
-  const rest = labelWords.slice(writtenWords.length).map((w) => `[ \\t]+${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).join('');
-  const m = new RegExp(`^${rest}(?![\\p{L}\\p{N}_])`, 'iu').exec(after);
-  return m ? m[0].length : 0;
+  // Word by word, without a pattern made from the label: completion runs this for every item,
+  // and a pattern of a 40,000-letter name is too large for the engine.
+  let at = 0;
+  for (const word of labelWords.slice(writtenWords.length)) {
+    const start = at;
+    while (after.charCodeAt(at) === 0x20 || after.charCodeAt(at) === 0x09) at++;
+    if (at === start || after.slice(at, at + word.length).toLowerCase() !== word.toLowerCase()) return 0;
+    at += word.length;
+  }
+  return NAME_GOES_ON.test(String.fromCodePoint(after.codePointAt(at) ?? 0x20)) ? 0 : at;
 }
+
+/** A character that would go on with the word before it. */
+const NAME_GOES_ON = /[\p{L}\p{N}_]/u;
