@@ -26,6 +26,7 @@ import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import { parseBrief } from '../../server/src/core/parser';
 import { normalizeName } from '../../server/src/core/normalize';
+import { namesOnLines } from '../../server/src/core/kb/namesOnLines';
 
 const MB = 1 << 20;
 /** The adversarial input may cost this many times the prose of the same size (see above). */
@@ -159,6 +160,8 @@ const INPUTS: { name: string; make: (size: number) => string; work?: (text: stri
   // Not the parser: every reference's name, and every KB label, is normalised for lookup. Marks
   // stacked on one letter ("zalgo" text pasted from the web) once took time quadratic in their number.
   { name: 'a name of one letter and a million combining marks, normalised', make: (n) => framed('e', '\u0301', '', n), work: normalizeName },
+  // The names a broken KB file's lines hold (for a brief's message, and Add-to-KB): a line of blanks.
+  { name: 'a KB line of a million blanks, read for the names on its lines', make: (n) => framed('', ' ', 'x', n), work: namesOnLines },
 ];
 
 /**

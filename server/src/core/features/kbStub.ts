@@ -92,7 +92,7 @@ export const SHOW_KB_ENTITY_COMMAND = 'brief.showKbEntity';
  */
 function idsWritten(text: string): Set<string> {
   const ids = new Set<string>();
-  for (const m of text.matchAll(/^[ \t]*-?[ \t]*id:[ \t]*["']?([^\s"'#]+)["']?[ \t]*(?:#.*)?$/gm)) ids.add(m[1]);
+  for (const m of text.matchAll(/^[ \t]*(?:-[ \t]*)?id:[ \t]*["']?([^\s"'#]+)["']?[ \t]*(?:#.*)?$/gm)) ids.add(m[1]);
   return ids;
 }
 
