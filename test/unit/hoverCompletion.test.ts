@@ -330,7 +330,7 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // The cursor inside a word: the whole word is replaced, not only what is before the cursor.
   { text: 'claim: @Tajikistan member$0of @CSTO', labels: ['not', ...FOR_A_STATE], edits: { 'member-of': ['member-of', 'memberof'], not: ['not memberof', 'memberof'] } },
   // A space follows already: `not` alone, not `not  member-of`.
-  { text: 'claim: @Tajikistan no$0 member-of @CSTO', includes: ['not'], edits: { not: ['not', 'no'] } },
+  { text: 'claim: @Tajikistan no$0 member-of @CSTO', labels: ['not'], edits: { not: ['not', 'no'] } },
   { text: 'claim: @Tajikistan n$0', includes: ['not'], edits: { not: ['not ', 'n'] } },
   // Inside a `not` written before the predicate: nothing in its place.
   { text: 'claim: @Tajikistan n$0ot member-of @CSTO', labels: [] },

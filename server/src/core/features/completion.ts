@@ -52,7 +52,7 @@ export class CompletionProvider {
     // A paragraph ends at a `-` (`p7-p9`: the cursor in `p7` replaces `p7` only).
     if (cite) return citationItems(project, cite, l, cite[2] === undefined ? wordEnd : position.character + (/^\w*/.exec(lineText.slice(position.character))?.[0].length ?? 0));
 
-    if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd, lineText.slice(position.character, wordEnd), /\s/.test(lineText.charAt(wordEnd)));
+    if (onClaim) return predicateItems(syntax, project, before, l, position.character, wordEnd, lineText.slice(position.character, wordEnd), lineText.slice(wordEnd));
     return empty;
   }
 }
@@ -113,7 +113,8 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
  * After the subject of a claim (and an optional `not`): the predicates, and `not`. Those that take
  * the subject's kind come first (a state: member-of before leads).
  */
-function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number, wordAfter: string, spaceAfter: boolean): CompletionList {
+function predicateItems(syntax: BriefSyntax, project: Project, before: string, line: number, character: number, wordEnd: number, wordAfter: string, following: string): CompletionList {
+  const spaceAfter = /^\s/.test(following);
   const subject = syntax.references.find((r) => r.line === line && /claim:\s*$/i.test(before.slice(0, r.start)));
   if (!subject || subject.end > character) return { isIncomplete: false, items: [] };
   // `@U.S. |`: the abbreviation's last `.` follows the subject (as the parser reads a claim).
@@ -124,11 +125,14 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
   // Inside a `not` already written before the predicate: nothing to offer in its place (a
   // predicate there would make `member-of member-of`).
   if (!m[1] && spaceAfter && (m[2] + wordAfter).toLowerCase() === 'not') return { isIncomplete: false, items: [] };
+  // Before a predicate already written (`@Russia n| member-of`): only `not` fits there.
+  const next = /^\s+([\w-]+)/.exec(following)?.[1].toLowerCase();
+  const beforePredicate = !m[1] && next !== undefined && Object.hasOwn(PREDICATES, next);
   const resolved = project.resolver.resolve(subject.name);
   const kind = resolved.status === 'resolved' ? resolved.entity.kind : undefined;
   const fits = (p: string) => kind === undefined || PREDICATES[p].subject.includes(kind);
   const ordered = [...PREDICATE_NAMES.filter(fits), ...PREDICATE_NAMES.filter((p) => !fits(p))];
-  const items: CompletionItem[] = ordered.map((p, i) => ({
+  const items: CompletionItem[] = (beforePredicate ? [] : ordered).map((p, i) => ({
     label: p,
     kind: CompletionItemKind.Operator,
     detail: `${PREDICATES[p].subject.join('/')} → ${PREDICATES[p].object.join('/')}${PREDICATES[p].symmetric ? ' (symmetric)' : ''}${fits(p) ? '' : ` (not for ${kind})`}`,
