@@ -46,8 +46,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     },
   });
   const dataDir = toPosix(bundledDataDir());
-  /** Notes for stderr that change no result, one per config they are about. */
-  // Configs outside the current folder that go unused, with the briefs they would have served.
+  // Configs outside the current folder that go unused, with the briefs they would have served:
+  // a note on stderr for each, which changes no result.
   const unusedConfigs = new Map<string, string[]>();
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 

@@ -13,11 +13,12 @@ const ASCII = /^[\x00-\x7f]*$/;
  * the other Brahmic scripts of South Asia a mark is a vowel or a virama, part of the spelling:
  * dropping it would make भारत and भरत one name, so those are kept (README, "Where the
  * specification is wrong").
+ *
+ * A letter and the marks after it are matched together and replaced by the letter: linear time.
+ * (A look-behind from each mark to its letter read the whole run again for every mark: 40,000
+ * pasted marks after one letter took the server 23 s.)
  */
 const MARKED_LETTER = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}])\p{M}+/gu;
-// A letter and the marks after it, matched together and replaced by the letter: linear time. (A
-// look-behind from each mark to its letter read the whole run again for every mark: 40,000
-// pasted marks after one letter took the server 23 s.)
 
 export function normalizeName(name: string): string {
   if (ASCII.test(name)) return normalizeAscii(name);

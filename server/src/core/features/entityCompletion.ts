@@ -143,7 +143,7 @@ export function bracketSpot(lineText: string, line: number, at: number, cursor: 
   const typed = lineText.slice(at + 2, cursor);
   const after = lineText.slice(cursor);
   const closed = /^[^\]@[%]*\]/.exec(after)?.[0];
-  const rest = closed ?? /^[\p{L}\p{N}\p{M}_.\-]*/u.exec(after)?.[0] ?? '';
+  const rest = closed ?? NAME_RUN.exec(after)?.[0] ?? '';
   const name = typed + (closed ? rest.slice(0, -1) : rest);
   return {
     written: `@[${typed}`,
