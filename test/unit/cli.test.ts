@@ -9,6 +9,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
+import { configOutside } from '../../server/src/cli/inputs';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'brief-lint.js');
 const MINI_DATA = path.join(REPO_ROOT, 'test', 'fixtures', 'mini-data');
@@ -386,6 +387,18 @@ describe('brief-lint (the real process)', () => {
       const many = run(path.join(dir, 'here'), ['../notes/sub/a.brief', '../notes/b.brief']);
       assert.match(many.stderr, /^brief-lint: note: \.\.\/notes\/\.briefrc\.yaml is not used for \.\.\/notes\/(sub\/a|b)\.brief \(and 1 more brief under it\): /);
       assert.equal(many.stderr.split('\n').filter(Boolean).length, 1);
+    });
+
+    it('looks for a config above a brief outside the current folder up to the drive, not on into the process folder', async () => {
+      // On Windows paths reach here as `C:/…`; POSIX rules make `.` the parent of `C:`.
+      const dir = folder({ '.briefrc.yaml': 'rules: {}\n' });
+      const was = process.cwd();
+      process.chdir(dir);
+      try {
+        assert.equal(await configOutside('C:/Users/x/proj2', 'C:/Users/x/proj1'), undefined);
+      } finally {
+        process.chdir(was);
+      }
     });
 
     it('--config FILE replaces every nearest .briefrc.yaml', () => {

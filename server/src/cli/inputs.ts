@@ -84,11 +84,13 @@ export async function nearestConfig(dir: string, cwd: string): Promise<string | 
  */
 export async function configOutside(dir: string, cwd: string): Promise<string | undefined> {
   if (isInside(dir, cwd)) return undefined;
-  for (let current = dir; ; current = path.posix.dirname(current)) {
+  // Up to `/`, or to a drive (`C:`, whose parent by POSIX rules is `.`, the process's folder).
+  for (let current = dir; current.startsWith('/') || /^[A-Za-z]:/.test(current); current = path.posix.dirname(current)) {
     const candidate = `${current === '/' ? '' : current}/${CONFIG_FILE_NAME}`;
     if (await present(candidate)) return candidate;
     if (path.posix.dirname(current) === current) return undefined;
   }
+  return undefined;
 }
 
 /** Whether anything is at `file`, readable or not, a folder too. */
