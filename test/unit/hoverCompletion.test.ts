@@ -271,6 +271,12 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'claim: @Tajikistan member-of @$0Russia', first: ['Russia', 'claim: @Tajikistan member-of @Russia'], includes: ['Collective Security Treaty Organization'] },
   // A name that goes on through the `-` but not with the word after it leaves that word.
   { text: '@Joint-$0led x', first: ['Joint Western-2021', '@[Joint Western-2021]-led x'] },
+  // The cursor in the first part of a glued name: a name that goes on through the glue takes in
+  // as much of the word as it goes on with, not less (no `-Western` written twice).
+  { text: '@Jo$0int-Western exercises', first: ['Joint Western-2021', '@[Joint Western-2021] exercises'] },
+  { text: '@Jo$0int-led x', first: ['Joint Western-2021', '@[Joint Western-2021]-led x'] },
+  // The cursor past the glue, inside the word: the known part is the name, the rest stays.
+  { text: '@Russia-le$0d forces', first: ['Russia', '@[Russia]-led forces'] },
   // `@` typed before a name of several words: the words that finish the name are taken in.
   { text: 'Met @$0Xi Jinping today.', first: ['Xi Jinping', 'Met @[Xi Jinping] today.'] },
   { text: 'Met @$0Vladimir Putin today.', first: ['Vladimir Putin', 'Met @[Vladimir Putin] today.'] },

@@ -79,6 +79,12 @@ export interface EntitySpot {
    * said`, not `@[Xi Jinping] Jinping said`).
    */
   readonly replaced?: { readonly name: string; readonly following: string };
+  /**
+   * For a glued name with the cursor in its first part (`@Kar|shi-Khanabad`), where an entity whose
+   * name goes on through the glue goes instead, longest first: the whole word, or up to a later
+   * `.` or `-` (`@Indo|-Pacific-led` for Indo-Pacific Strategy keeps `-led`).
+   */
+  readonly longer?: readonly { readonly range: Range; readonly bracketed: boolean; readonly typed: string }[];
 }
 
 /**
@@ -102,14 +108,21 @@ export function shortSpot(lineText: string, line: number, at: number, cursor: nu
   let nameEnd = whole.length; // where the name the range replaces ends, in `word`
   let glueStart = nameEnd; // where the text that stays starts
   let queryEnd = nameEnd;
+  let query: string | undefined;
   if (c <= whole.length && kb.lookup(whole).length === 0) {
-    const runs = [...whole.matchAll(/[.\-]+/g)].filter((r) => r.index + r[0].length >= c);
-    if (runs.length > 0) {
-      // A few lookups, one per `.` or `-` after the cursor in one word.
-      const run = [...runs].reverse().find((r) => kb.lookup(whole.slice(0, r.index)).length > 0) ?? runs[0];
+    const all = [...whole.matchAll(/[.\-]+/g)];
+    const runs = all.filter((r) => r.index + r[0].length >= c);
+    // With the cursor past the glue (`@Russia-le|d`), the part before it that names an entity is
+    // the name; the rest of the word, before the cursor and after it, stays.
+    // (Only inside the word: at its end the analyst may be typing a longer name, `@Georgia-u|`.)
+    const known = runs.length > 0 || c >= whole.length ? undefined : [...all].reverse().find((r) => kb.lookup(whole.slice(0, r.index)).length > 0);
+    if (runs.length > 0 || known) {
+      // A few lookups, one per `.` or `-` in one word.
+      const run = known ?? [...runs].reverse().find((r) => kb.lookup(whole.slice(0, r.index)).length > 0) ?? runs[0];
       queryEnd = run.index;
       glueStart = run.index + Math.max(0, run[0].indexOf('-'));
       nameEnd = glueStart;
+      if (known) query = normalizeName(whole.slice(0, run.index));
     }
   }
   const end = Math.max(c, nameEnd);
@@ -122,15 +135,24 @@ export function shortSpot(lineText: string, line: number, at: number, cursor: nu
     // `@Karshi-|Khanabad`, not `@Indo-Pacific-|led` (Indo-Pacific Strategy), whose `led` stays.
     through = { range: lineRange(line, at, cursor + rest), bracketed: c + rest < whole.length, typed: word.slice(0, c + rest) };
   }
+  const longer =
+    glued && kept === ''
+      ? [whole.length, ...[...whole.matchAll(/[.\-]+/g)].map((r) => r.index).filter((i) => i > nameEnd).reverse()].map((e) => ({
+          range: lineRange(line, at, nameStart + e),
+          bracketed: e < whole.length,
+          typed: whole.slice(0, e),
+        }))
+      : undefined;
   return {
     written: `@${typed}`,
-    query: normalizeName(word.slice(0, Math.max(c, queryEnd))),
+    query: query ?? normalizeName(word.slice(0, Math.max(c, queryEnd))),
     typedQuery: end > c ? normalizeName(typed) : undefined,
     range: lineRange(line, at, nameStart + end),
     bracketed: glued,
     kept,
     through,
     replaced: kept === '' && !glued ? { name: word.slice(0, end), following: lineText.slice(nameStart + end) } : undefined,
+    longer,
   };
 }
 
@@ -225,8 +247,8 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
     const unique = names.entityCount(byName ? nameKey : m.key) === 1 && writable(label);
     const name = unique ? label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? label);
     const reference = (bracketed: boolean) => (bracketed || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`);
-    const through = spot.through;
-    const goesOn = through !== undefined && [label, name].some((n) => folded(n).startsWith(folded(through.typed)));
+    const goesOn = (typed: string) => [label, name].some((n) => folded(n).startsWith(folded(typed)));
+    const through = spot.through !== undefined && goesOn(spot.through.typed) ? spot.through : spot.longer?.find((l) => goesOn(l.typed));
     return {
       label,
       kind: KIND_ICON[entity.kind],
@@ -239,7 +261,7 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
       // The label after it, for a client that filters this list once more before it asks again
       // (VS Code does after a space inside `@[…`).
       filterText: `${spot.written} ${label}`,
-      textEdit: goesOn ? { range: through.range, newText: reference(through.bracketed) } : { range: withRestOf(label, spot), newText: reference(spot.bracketed) + spot.kept },
+      textEdit: through ? { range: through.range, newText: reference(through.bracketed) } : { range: withRestOf(label, spot), newText: reference(spot.bracketed) + spot.kept },
       insertTextFormat: InsertTextFormat.PlainText,
     };
   });
