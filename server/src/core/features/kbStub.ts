@@ -31,7 +31,7 @@ import { normalizeName } from '../normalize';
 import { OffsetMapper } from '../text';
 import { lineEnding } from './referenceText';
 import { idFromName } from '../kb/nearMiss';
-import { namesOnLines } from '../kb/namesOnLines';
+import { labelsOnLines } from '../kb/namesOnLines';
 
 /** The KB file a new workspace entity goes to, when `.briefrc.yaml` lists none. */
 export const DEFAULT_WORKSPACE_KB = 'kb/workspace.yaml';
@@ -85,17 +85,6 @@ export interface KbStubFiles {
  */
 export const SHOW_KB_ENTITY_COMMAND = 'brief.showKbEntity';
 
-/**
- * The ids an `id:` line of a KB file's text holds, read once: a pattern made from the name to
- * look for each one was too large for the engine when the name was (a 40,000-letter unknown name
- * failed every quick fix of the request).
- */
-function idsWritten(text: string): Set<string> {
-  const ids = new Set<string>();
-  for (const m of text.matchAll(/^[ \t]*(?:-[ \t]*)?id:[ \t]*["']?([^\s"'#]+)["']?[ \t]*(?:#.*)?$/gm)) ids.add(m[1]);
-  return ids;
-}
-
 /** The KB file a stub entity is written to, or undefined when there is no place to write it. */
 export function kbStubTarget(state: KbStubState): KbStubTarget | undefined {
   // An untrusted workspace's KB files are not read: a stub written without reading one could
@@ -131,12 +120,15 @@ export function addEntityEdit(
   const canCreate = files.canCreateFiles !== false && !plainChangesOnly;
   const kbUri = files.toUri(target.kbPath);
   const configUri = files.toUri(target.configPath);
-  // Ids already written in the KB file count too: it may hold entities the last load did not take.
-  const written = idsWritten(files.kbText ?? '');
+  // The KB file's lines, read once (a pattern made from each id looked for was too large for the
+  // engine with a 40,000-letter name). Ids already written there count too: it may hold entities
+  // the last load did not take. A name written there (unsaved, or in a file with errors, so not
+  // loaded yet) would make a second stub a duplicate.
+  const labels = labelsOnLines(files.kbText ?? '');
+  const written = new Set(labels.filter((l) => l.key === 'id').map((l) => l.value));
   const taken = (id: string) => kb.entities.has(id) || kb.lookup(id).length > 0 || written.has(id);
-  // Already written there by name (unsaved, or in a file with errors, so not loaded yet): a
-  // second stub would be a duplicate.
-  if (namesWritten(files.kbText ?? '').has(normalizeName(ref.name))) return undefined;
+  const wanted = normalizeName(ref.name);
+  if (wanted !== '' && labels.some((l) => normalizeName(l.value) === wanted)) return undefined;
   const id = entityIdFor(ref.name, taken);
   const item = (indent: string) => stubLines(id, ref.name, guessKind(ref, syntax), indent);
 
@@ -178,10 +170,6 @@ function textEdit(uri: string, edits: TextEdit[], version: number | null = null)
 }
 
 /** The normal forms of the ids, names and aliases written on lines of a KB file's text (it may not parse). */
-function namesWritten(text: string): Set<string> {
-  return new Set(namesOnLines(text).map(normalizeName).filter((name) => name !== ''));
-}
-
 /** An id of the pattern `[a-z0-9]+(-[a-z0-9]+)*` made from a name, not yet `taken`. */
 export function entityIdFor(name: string, taken: (id: string) => boolean): string {
   const base = idFromName(name) || 'entity';

@@ -5,7 +5,12 @@
  * Only the usual one-line forms are seen (`name: X`, `aliases: [A, B]`, a quoted value).
  */
 export function namesOnLines(text: string): string[] {
-  const names: string[] = [];
+  return labelsOnLines(text).map((label) => label.value);
+}
+
+/** The same, each with the key it is written under (`id`, `name` or `aliases`). */
+export function labelsOnLines(text: string): { key: string; value: string }[] {
+  const labels: { key: string; value: string }[] = [];
   // Blanks matched by one run each, and the comment cut in code: two runs that could share the
   // same blanks, or a lazy value before a comment, made a line of 100,000 spaces cost seconds.
   for (const m of text.matchAll(/^[ \t]*(?:-[ \t]*)?(id|name|aliases):(.*)$/gm)) {
@@ -14,8 +19,8 @@ export function namesOnLines(text: string): string[] {
     const values = m[1] === 'aliases' ? value.replace(/^\[|\]$/g, '').split(',') : [value];
     for (const v of values) {
       const name = v.trim().replace(/^(["'])(.*)\1$/, '$2');
-      if (name !== '') names.push(name);
+      if (name !== '') labels.push({ key: m[1], value: name });
     }
   }
-  return names;
+  return labels;
 }
