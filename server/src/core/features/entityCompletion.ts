@@ -7,7 +7,6 @@
  */
 import {
   CompletionItemKind,
-  InsertTextFormat,
   MarkupKind,
   type CompletionItem,
   type CompletionList,
@@ -230,6 +229,8 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
     const seen = new Set(ranked.map((r) => r.match.id));
     ranked.push(...found(spot.typedQuery, false).filter((r) => !seen.has(r.match.id)));
   }
+  // Where an entity's name may go on through punctuation, folded once for the list, not per item.
+  const onwards = [...(spot.through ? [spot.through] : []), ...(spot.longer ?? [])].map((place) => ({ place, typed: folded(place.typed) }));
   const items = ranked.slice(0, MAX_ENTITIES).map(({ match: m, query }, i): CompletionItem | undefined => {
     const entity = kb.entities.get(m.id);
     if (!entity) return undefined;
@@ -247,22 +248,21 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
     const unique = names.entityCount(byName ? nameKey : m.key) === 1 && writable(label);
     const name = unique ? label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? label);
     const reference = (bracketed: boolean) => (bracketed || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`);
-    const goesOn = (typed: string) => [label, name].some((n) => folded(n).startsWith(folded(typed)));
-    const through = spot.through !== undefined && goesOn(spot.through.typed) ? spot.through : spot.longer?.find((l) => goesOn(l.typed));
+    const forms = onwards.length > 0 ? [folded(label), folded(name)] : [];
+    const through = onwards.find((o) => forms.some((f) => f.startsWith(o.typed)))?.place;
     return {
       label,
       kind: KIND_ICON[entity.kind],
       detail: `${entity.kind} · ${entity.name}`,
       // In the list itself, not only for the selected row: whom an alias names (`Putin (Vladimir
       // Putin)`), and the kind, which tells two entities of one name apart.
-      labelDetails: { ...(label !== entity.name ? { detail: ` (${entity.name})` } : {}), description: entity.kind },
+      labelDetails: label !== entity.name ? { detail: ` (${entity.name})`, description: entity.kind } : { description: entity.kind },
       documentation: { kind: MarkupKind.Markdown, value: escapeMarkdown(entity.summary) },
       sortText: String(i).padStart(4, '0'),
       // The label after it, for a client that filters this list once more before it asks again
       // (VS Code does after a space inside `@[…`).
       filterText: `${spot.written} ${label}`,
       textEdit: through ? { range: through.range, newText: reference(through.bracketed) } : { range: withRestOf(label, spot), newText: reference(spot.bracketed) + spot.kept },
-      insertTextFormat: InsertTextFormat.PlainText,
     };
   });
   return { isIncomplete: true, items: items.filter((x): x is CompletionItem => x !== undefined) };
