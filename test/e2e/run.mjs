@@ -48,6 +48,9 @@ const EXPECT = {
   hoverText: 'Collective Security Treaty Organization',
   completionPrefix: '@Taj',
   completionLabel: 'Tajikistan',
+  // Words of Tajikistan's summary (data/kb/states.yaml): its documentation, which the server
+  // sends on completionItem/resolve, not in the list.
+  completionDocs: "Afghanistan's northern border",
   diagnosticCode: 'unknown-reference',
   misspelled: 'Tajikstan',
   // codeActions.ts titles one quick fix per did-you-mean candidate `Change to '<text>' (<kind>)`.
@@ -407,7 +410,7 @@ function briefLog() {
 // ----- the run -------------------------------------------------------------------------------
 
 const CHECKS = ['language mode is Brief', 'hover on @CSTO', 'unknown-reference squiggle', "unresolved reference drawn in the theme's error colour",
-  'Problems panel lists unknown-reference', 'completion after @Taj', "completion keeps Brief's order: @C, then S", 'quick fix to @Tajikistan applied',
+  'Problems panel lists unknown-reference', 'completion after @Taj', 'completion documentation of the focused item, resolved on demand', "completion keeps Brief's order: @C, then S", 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
   "quick fix 'Add to the workspace KB' opens the KB file at the new entity",
   'language server killed → restarted, hover works again'];
@@ -589,6 +592,23 @@ async function main() {
     const items = (await innerText('.suggest-widget .monaco-list-row')).split('\n').filter(Boolean);
     await page.screenshot({ path: path.join(OUT, 'completion.png') });
     return `suggestions: ${items.slice(0, 5).join(', ')}; screenshot test-output/e2e/completion.png`;
+  });
+  await check("completion documentation of the focused item, resolved on demand", async () => {
+    // The rows carry no documentation: VS Code asks completionItem/resolve for the focused one
+    // and shows it in the details pane (Control+Space opens the pane while the list is open).
+    let lastToggle = 0;
+    const details = await poll(`the suggest details to show "${EXPECT.completionDocs}"`, async () => {
+      const text = (await page.locator('.suggest-details').isVisible().catch(() => false)) ? await innerText('.suggest-details') : '';
+      if (text.includes(EXPECT.completionDocs)) return text;
+      if (Date.now() - lastToggle > 3000) {
+        lastToggle = Date.now();
+        if (!(await visibleWithText('.suggest-widget', EXPECT.completionLabel))) await page.keyboard.press('Control+Space');
+        else if (!text) await page.keyboard.press('Control+Space');
+      }
+      return false;
+    });
+    await page.screenshot({ path: path.join(OUT, 'completion-details.png') });
+    return `details: "${details.replace(/\s+/g, ' ').trim().slice(0, 120)}"; screenshot test-output/e2e/completion-details.png`;
   });
   await page.keyboard.press('Escape');
 

@@ -24,6 +24,8 @@ import {
   TextDocumentSyncKind,
   StreamMessageReader,
   StreamMessageWriter,
+  type CompletionItem,
+  type CompletionList,
   type Diagnostic,
   type Hover,
   type Message,
@@ -95,6 +97,7 @@ describe('language server (the real process, over JSON-RPC)', () => {
       assert.equal(caps.hoverProvider, true);
       assert.ok(caps.completionProvider, 'completionProvider');
       assert.deepEqual([...(caps.completionProvider.triggerCharacters ?? [])].sort(), [':', '@', '[', '^']);
+      assert.equal(caps.completionProvider.resolveProvider, true, 'documentation on completionItem/resolve');
       const sync = caps.textDocumentSync;
       assert.ok(sync && typeof sync === 'object', 'textDocumentSync options');
       assert.equal(sync.change, TextDocumentSyncKind.Incremental);
@@ -244,6 +247,42 @@ describe('language server (the real process, over JSON-RPC)', () => {
       await client.open(uri, text);
       const items = await client.completion(uri, positionOf(text, '@Puti', 5));
       assert.deepEqual(items.find((i) => i.label === 'Putin')?.labelDetails, { detail: ' (Vladimir Putin)', description: 'person' });
+    });
+  });
+
+  describe('a client that resolves completion documentation and takes list defaults, as VS Code', () => {
+    it('gets a list without documentation, one edit range for it, and the documentation on completionItem/resolve', async () => {
+      const ws = folder();
+      const vscode = await start({
+        folder: ws,
+        capabilities: {
+          textDocument: {
+            completion: {
+              completionItem: { documentationFormat: ['markdown', 'plaintext'], resolveSupport: { properties: ['documentation', 'detail'] }, labelDetailsSupport: true },
+              completionList: { itemDefaults: ['editRange', 'data'] },
+            },
+          },
+        },
+      });
+      const eager = await start({ folder: ws });
+      const uri = uriOf(path.join(ws, 'typing.brief'));
+      const text = 'Talks with @Ta said\n';
+      const at = positionOf(text, '@Ta', 3);
+      for (const client of [vscode, eager]) await client.open(uri, text);
+      const list = await vscode.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at });
+      const full = await eager.completion(uri, at);
+      assert.deepEqual(list.items.map((i) => i.label), full.map((i) => i.label));
+      assert.ok(list.itemDefaults?.editRange, 'a default edit range');
+      assert.ok(list.items.every((i) => i.documentation === undefined), 'no documentation in the list');
+      const taj = list.items.find((i) => i.label === 'Tajikistan');
+      assert.ok(taj && taj.textEdit === undefined, 'Tajikistan takes the default range');
+      assert.deepEqual({ range: list.itemDefaults.editRange, newText: taj.textEditText ?? taj.label }, full.find((i) => i.label === 'Tajikistan')?.textEdit);
+      const resolved = await vscode.request<CompletionItem>('completionItem/resolve', taj);
+      assert.deepEqual(resolved.documentation, full.find((i) => i.label === 'Tajikistan')?.documentation);
+      assert.ok(MarkupContent.is(resolved.documentation) && /Afghan border/.test(resolved.documentation.value), JSON.stringify(resolved.documentation));
+      // An item the server did not send comes back as it was; no item at all is a bad request.
+      assert.deepEqual(await vscode.request<CompletionItem>('completionItem/resolve', { label: 'Elsewhere', data: [99, 0] }), { label: 'Elsewhere', data: [99, 0] });
+      await assert.rejects(vscode.request('completionItem/resolve', null), (e: ResponseError<unknown>) => e.code === ErrorCodes.InvalidParams);
     });
   });
 

@@ -11,7 +11,6 @@ import {
   MarkupContent,
   MarkupKind,
   ResponseError,
-  type CompletionItem,
   type DocumentSymbol,
   type Hover,
   type LocationLink,
@@ -40,12 +39,13 @@ import { isInside, type Project } from '../core/project';
 import type { KbFilesAsSeen } from '../core/features/kbYaml';
 import type { WrittenEntry } from '../core/features/kbEntries';
 import { KbFilesSeen } from './kbFilesSeen';
+import { CompletionShaper } from './completionForClient';
 
 /** What the server offers; every entry has a handler below. */
 export function serverCapabilities(): ServerCapabilities {
   return {
     hoverProvider: true,
-    completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
+    completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: true },
     definitionProvider: true,
     referencesProvider: true,
     documentHighlightProvider: true,
@@ -186,19 +186,14 @@ export function registerHandlers(connection: Connection, session: Session, clien
       ? onKbFile(documentUri(p), token, null, 'hover', (doc, entries, projects) => hoverForClient(service.kbHover(entries, projects, at(doc, p.position))))
       : onBrief(documentUri(p), token, null, 'hover', (doc, f) => hoverForClient(service.hover(doc, f.project, at(doc, p.position)))),
   );
+  const completions = new CompletionShaper(client);
   connection.onCompletion((p, token) =>
-    onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => {
-      const list = service.complete(doc, f.project, at(doc, p.position));
-      const asked = client().textDocument?.completion?.completionItem;
-      // Only what the client says it shows: Markdown documentation, label details.
-      const forClient = (item: CompletionItem): CompletionItem => {
-        const { labelDetails, ...rest } = item;
-        const shown = asked?.labelDetailsSupport && labelDetails ? { ...rest, labelDetails } : rest;
-        return showsMarkdown(asked?.documentationFormat) || !MarkupContent.is(item.documentation) ? shown : { ...shown, documentation: asPlainText(item.documentation) };
-      };
-      return { ...list, items: list.items.map(forClient) };
-    }),
+    onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => completions.shape(service.complete(doc, f.project, at(doc, p.position)))),
   );
+  connection.onCompletionResolve((item) => {
+    if (typeof item !== 'object' || item === null) throw new ResponseError(ErrorCodes.InvalidParams, 'The request needs a completion item.');
+    return session.answer('completion resolve', item, () => completions.resolve(item));
+  });
   const linksForClient = (links: LocationLink[]) => (client().textDocument?.definition?.linkSupport ? links : linksToLocations(links));
   connection.onDefinition((p, token) =>
     onYaml(documentUri(p))

@@ -1,0 +1,114 @@
+/**
+ * The completion list as the server sends it (server/src/node/completionForClient.ts): for each
+ * kind of client, the items must do what the core's items do — the same text in the same place,
+ * the same documentation, shown or on request — with less sent. On the core's own lists over the
+ * test KB (test/fixtures/mini-data).
+ */
+import { strict as assert } from 'assert';
+import { MarkupKind, TextEdit, type ClientCapabilities, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver';
+import { brief, miniProject, service } from '../helpers/fixtures';
+import type { ProjectState } from '../../server/src/core/project';
+import { CompletionShaper } from '../../server/src/node/completionForClient';
+
+/** What vscode-languageclient 11 says of completion. */
+const VSCODE: ClientCapabilities = {
+  textDocument: {
+    completion: {
+      completionItem: {
+        documentationFormat: [MarkupKind.Markdown, MarkupKind.PlainText],
+        resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
+        labelDetailsSupport: true,
+      },
+      completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+    },
+  },
+};
+const BARE: ClientCapabilities = { textDocument: { completion: { completionItem: {} } } };
+const PLAIN_RESOLVING: ClientCapabilities = {
+  textDocument: { completion: { completionItem: { documentationFormat: [MarkupKind.PlainText], resolveSupport: { properties: ['documentation'] } } } },
+};
+
+/** The edit a client makes when it accepts `item` of `list`, as LSP 3.17 says. */
+function editOf(list: CompletionList, item: CompletionItem): TextEdit | undefined {
+  if (item.textEdit) return TextEdit.is(item.textEdit) ? item.textEdit : { range: item.textEdit.replace, newText: item.textEdit.newText };
+  const range = list.itemDefaults?.editRange as Range | undefined;
+  return range ? { range, newText: item.textEditText ?? item.label } : undefined;
+}
+
+/** As it arrives at the client: JSON leaves out what is undefined. */
+const overTheWire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+describe('completion lists as sent to the client', () => {
+  let state: ProjectState;
+  before(async () => {
+    state = await miniProject();
+  });
+  const complete = (textWithCursor: string): CompletionList => {
+    const { doc, cursor } = brief(textWithCursor);
+    return service().complete(doc, state.project, cursor);
+  };
+  const TYPING = ['Talks with @T$0', 'Talks with @[Xi$0', 'Talks with @Taj$0ikistan said', 'A quote [^mini-2021:p$0]', '%% brief-disable-next-line $0', '---\nsta$0\n---\n'];
+
+  for (const text of TYPING) {
+    it(`keeps every item's edit, label and order for each client: ${JSON.stringify(text)}`, () => {
+      const core = complete(text);
+      assert.ok(core.items.length > 0, 'the core offers items here');
+      for (const caps of [VSCODE, BARE, PLAIN_RESOLVING]) {
+        const sent = overTheWire(new CompletionShaper(() => caps).shape(core));
+        assert.equal(sent.isIncomplete, core.isIncomplete);
+        assert.deepEqual(sent.items.map((i) => i.label), core.items.map((i) => i.label));
+        assert.deepEqual(sent.items.map((i) => [i.sortText, i.filterText, i.kind, i.detail]), core.items.map((i) => [i.sortText, i.filterText, i.kind, i.detail]));
+        sent.items.forEach((item, n) => assert.deepEqual(editOf(sent, item), editOf(core, core.items[n]), `the edit of ${item.label}`));
+      }
+    });
+  }
+
+  it('sends a list default range only to a client that takes it, and only for a range two items share', () => {
+    const core = complete('Talks with @T$0');
+    const vscode = new CompletionShaper(() => VSCODE).shape(core);
+    assert.ok(vscode.itemDefaults?.editRange, 'a default range for VS Code');
+    assert.ok(vscode.items.some((i) => i.textEdit === undefined));
+    assert.equal(new CompletionShaper(() => BARE).shape(core).itemDefaults, undefined);
+    const one = { ...core, items: core.items.slice(0, 1) };
+    assert.equal(new CompletionShaper(() => VSCODE).shape(one).itemDefaults, undefined, 'one item: its own edit');
+  });
+
+  it('leaves documentation to completionItem/resolve for a client that resolves it, and gives the same text there', () => {
+    const core = complete('Talks with @T$0');
+    const shaper = new CompletionShaper(() => VSCODE);
+    const sent = overTheWire(shaper.shape(core));
+    assert.ok(sent.items.every((i) => i.documentation === undefined), 'no documentation in the list');
+    sent.items.forEach((item, n) => assert.deepEqual(shaper.resolve(item).documentation, core.items[n].documentation, `documentation of ${item.label}`));
+    // Label details only for a client that shows them.
+    assert.deepEqual(sent.items.map((i) => i.labelDetails), core.items.map((i) => i.labelDetails));
+    assert.ok(overTheWire(new CompletionShaper(() => BARE).shape(core)).items.every((i) => i.labelDetails === undefined));
+  });
+
+  it('gives documentation in the list to a client that does not resolve it, in plain text where asked', () => {
+    const core = complete('Talks with @T$0');
+    const documented = core.items.filter((i) => i.documentation !== undefined).length;
+    assert.ok(documented > 0);
+    const bare = overTheWire(new CompletionShaper(() => BARE).shape(core));
+    assert.deepEqual(bare.items.map((i) => i.documentation), core.items.map((i) => i.documentation));
+    assert.ok(bare.items.every((i) => i.data === undefined), 'nothing to resolve');
+    const plain = new CompletionShaper(() => ({ textDocument: { completion: { completionItem: { documentationFormat: [MarkupKind.PlainText] } } } })).shape(core);
+    for (const item of plain.items.filter((i) => i.documentation !== undefined)) {
+      assert.equal(typeof item.documentation === 'object' && item.documentation.kind, MarkupKind.PlainText);
+    }
+    const resolving = new CompletionShaper(() => PLAIN_RESOLVING);
+    const resolved = resolving.shape(core).items.map((i) => resolving.resolve(overTheWire(i)).documentation);
+    assert.equal(resolved.filter((d) => d !== undefined).length, documented);
+    for (const d of resolved) if (d !== undefined) assert.equal(typeof d === 'object' && d.kind, MarkupKind.PlainText);
+  });
+
+  it('resolves items of the last four lists; an older, foreign or malformed item comes back as it was', () => {
+    const shaper = new CompletionShaper(() => VSCODE);
+    const lists = ['@T$0', '@Ta$0', '@U$0', '@R$0', '@C$0'].map((t) => overTheWire(shaper.shape(complete(t))));
+    const first = lists[0].items[0];
+    assert.deepEqual(shaper.resolve(first), first, 'the first of five lists is forgotten');
+    for (const list of lists.slice(1)) assert.ok(shaper.resolve(list.items[0]).documentation !== undefined);
+    for (const item of [{ label: 'x' }, { label: 'x', data: 'other' }, { label: 'x', data: [1] }, { label: 'x', data: ['1', 0] }, { label: 'x', data: [4, 999] }]) {
+      assert.deepEqual(shaper.resolve(item), item);
+    }
+  });
+});
