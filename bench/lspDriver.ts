@@ -136,7 +136,18 @@ export class LspSession {
             publishDiagnostics: { versionSupport: true },
             diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
             hover: { contentFormat: ['markdown', 'plaintext'] },
-            completion: { completionItem: { snippetSupport: false }, contextSupport: true },
+            // What VS Code's client (vscode-languageclient 11) says of completion: it resolves the
+            // documentation of the row it shows, and takes a list's default edit range.
+            completion: {
+              contextSupport: true,
+              completionItem: {
+                snippetSupport: true,
+                documentationFormat: ['markdown', 'plaintext'],
+                resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
+                labelDetailsSupport: true,
+              },
+              completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+            },
             references: {},
           },
         },
