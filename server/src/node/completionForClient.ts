@@ -1,16 +1,17 @@
 /**
  * A completion list as the client asked for it, and as little of it as the client needs at once.
  *
- * With a KB of 100,000 entities every keystroke in a reference answers fifty entities, and the
- * list's size is most of what the answer costs over the protocol: the bench's completions took
- * 1.2–1.4 ms at the median and 3.3–4.0 ms at p95 with 18 KB answers, 1.0–1.1 and 2.2–2.6 ms with
- * 4 KB ones (`out/bench/compProbe.js`, three sessions of 400 completions each). So:
+ * With a KB of 100,000 entities every keystroke in a reference answers fifty entities: about
+ * 0.3 ms of the core's work, then the round trip of the answer, which grows with its size, and
+ * the garbage that building and sending it leaves (docs/performance.md, round 14: half the bytes,
+ * a fifth less garbage, a tenth of a millisecond off the median). So:
  *
  * - **Documentation on demand.** A client that resolves `documentation` (VS Code does, for the
  *   row the analyst is on) gets each item without it and asks for it with
  *   `completionItem/resolve`; the documentation of the last few lists is kept here for that.
  * - **One edit range for the list.** Where the client takes list defaults (`editRange`), the range
- *   most items replace is said once, and those items carry only their text.
+ *   the items replace (the reference being typed) is said once, and the items that replace it
+ *   carry only their text.
  * - **Only what the client shows**: label details only where supported; documentation in plain
  *   text for a client that shows no Markdown.
  */
