@@ -101,13 +101,15 @@ describe('completion lists as sent to the client', () => {
     for (const d of resolved) if (d !== undefined) assert.equal(typeof d === 'object' && d.kind, MarkupKind.PlainText);
   });
 
-  it('resolves items of the last four lists; an older, foreign or malformed item comes back as it was', () => {
+  it('resolves items of the last four lists; an older, foreign, relabelled or malformed item comes back as it was', () => {
     const shaper = new CompletionShaper(() => VSCODE);
     const lists = ['@T$0', '@Ta$0', '@U$0', '@R$0', '@C$0'].map((t) => overTheWire(shaper.shape(complete(t))));
     const first = lists[0].items[0];
     assert.deepEqual(shaper.resolve(first), first, 'the first of five lists is forgotten');
     for (const list of lists.slice(1)) assert.ok(shaper.resolve(list.items[0]).documentation !== undefined);
-    for (const item of [{ label: 'x' }, { label: 'x', data: 'other' }, { label: 'x', data: [1] }, { label: 'x', data: ['1', 0] }, { label: 'x', data: [4, 999] }]) {
+    // The same list number and place under another label: an item from before a restart.
+    const stranger = { label: `not ${lists[4].items[0].label}`, data: lists[4].items[0].data as unknown };
+    for (const item of [{ label: 'x' }, { label: 'x', data: 'other' }, { label: 'x', data: [1] }, { label: 'x', data: ['1', 0] }, { label: 'x', data: [4, 999] }, stranger]) {
       assert.deepEqual(shaper.resolve(item), item);
     }
   });

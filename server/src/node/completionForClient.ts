@@ -34,7 +34,8 @@ type ResolveData = [number, number];
 
 export class CompletionShaper {
   private nextList = 0;
-  private readonly kept = new Map<number, Array<CompletionItem['documentation']>>();
+  /** The core's items of the last lists sent without documentation, by list number. */
+  private readonly kept = new Map<number, readonly CompletionItem[]>();
 
   constructor(private readonly client: () => ClientCapabilities) {}
 
@@ -43,7 +44,7 @@ export class CompletionShaper {
     const caps = this.client().textDocument?.completion;
     const asked = caps?.completionItem;
     const lazy = asked?.resolveSupport?.properties.includes('documentation') === true && list.items.some((i) => i.documentation !== undefined);
-    const listId = lazy ? this.keep(list.items.map((i) => i.documentation)) : 0;
+    const listId = lazy ? this.keep(list.items) : 0;
     const editRange = caps?.completionList?.itemDefaults?.includes('editRange') ? sharedRange(list.items) : undefined;
     const items = list.items.map((item, index): CompletionItem => {
       const defaultEdit = editRange !== undefined && TextEdit.is(item.textEdit) && sameRange(item.textEdit.range, editRange);
@@ -60,18 +61,23 @@ export class CompletionShaper {
     return editRange ? { ...list, itemDefaults: { editRange }, items } : { ...list, items };
   }
 
-  /** An item of a list sent by `shape`, with its documentation; any other item as it came. */
+  /**
+   * An item of a list sent by `shape`, with its documentation; any other item as it came. The
+   * label must match too: an item from before the server restarted carries a list number that
+   * this process may have given to another list.
+   */
   resolve(item: CompletionItem): CompletionItem {
     const data: unknown = item.data;
     if (!Array.isArray(data) || data.length !== 2) return item;
     const [listId, index] = data as unknown[];
-    const documentation = typeof listId === 'number' && typeof index === 'number' ? this.kept.get(listId)?.[index] : undefined;
-    return documentation === undefined ? item : { ...item, documentation: this.readable(documentation) };
+    const original = typeof listId === 'number' && typeof index === 'number' ? this.kept.get(listId)?.[index] : undefined;
+    if (original?.documentation === undefined || original.label !== item.label) return item;
+    return { ...item, documentation: this.readable(original.documentation) };
   }
 
-  private keep(documentation: Array<CompletionItem['documentation']>): number {
+  private keep(items: readonly CompletionItem[]): number {
     const id = ++this.nextList;
-    this.kept.set(id, documentation);
+    this.kept.set(id, items);
     this.kept.delete(id - KEPT_LISTS);
     return id;
   }
