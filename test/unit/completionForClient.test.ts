@@ -101,16 +101,59 @@ describe('completion lists as sent to the client', () => {
     for (const d of resolved) if (d !== undefined) assert.equal(typeof d === 'object' && d.kind, MarkupKind.PlainText);
   });
 
-  it('resolves items of the last four lists; an older, foreign, relabelled or malformed item comes back as it was', () => {
+  it('resolves items of the last sixteen lists; an older, foreign, relabelled or malformed item comes back as it was', () => {
     const shaper = new CompletionShaper(() => VSCODE);
-    const lists = ['@T$0', '@Ta$0', '@U$0', '@R$0', '@C$0'].map((t) => overTheWire(shaper.shape(complete(t))));
+    const typed = ['@T$0', '@Ta$0', '@U$0', '@R$0', '@C$0', '@X$0', '@Ru$0', '@Uz$0', '@S$0', '@E$0', '@J$0', '@G$0', '@V$0', '@Ch$0', '@Co$0', '@Ze$0', '@Ts$0'];
+    const lists = typed.map((t) => overTheWire(shaper.shape(complete(t)))).filter((l) => l.items.length > 0);
+    assert.equal(lists.length, 17, 'every list has items');
     const first = lists[0].items[0];
-    assert.deepEqual(shaper.resolve(first), first, 'the first of five lists is forgotten');
+    assert.deepEqual(shaper.resolve(first), first, 'the first of seventeen lists is forgotten');
     for (const list of lists.slice(1)) assert.ok(shaper.resolve(list.items[0]).documentation !== undefined);
-    // The same list number and place under another label: an item from before a restart.
-    const stranger = { label: `not ${lists[4].items[0].label}`, data: lists[4].items[0].data as unknown };
-    for (const item of [{ label: 'x' }, { label: 'x', data: 'other' }, { label: 'x', data: [1] }, { label: 'x', data: ['1', 0] }, { label: 'x', data: [4, 999] }, stranger]) {
+    const last = lists[16].items[0];
+    const data = last.data as number[];
+    // The same list number and place under another label.
+    const relabelled = { label: `not ${last.label}`, data };
+    for (const item of [{ label: 'x' }, { label: 'x', data: 'other' }, { label: 'x', data: [data[0], 1] }, { label: 'x', data: [data[0], '1', 0] }, { label: 'x', data: [data[0], data[1], 999] }, relabelled]) {
       assert.deepEqual(shaper.resolve(item), item);
     }
+    // A server started since, which has sent the same lists under the same numbers, does not take
+    // the old server's items for its own (its KB may say something else of that label).
+    const restarted = new CompletionShaper(() => VSCODE);
+    for (const t of typed) restarted.shape(complete(t));
+    assert.deepEqual(restarted.resolve(last), last);
+  });
+
+  it('keeps an item’s own edit where the list has items without one, or items of their own data', () => {
+    const core = complete('Talks with @T$0');
+    const [a, b, c] = core.items;
+    const mixed: CompletionList = {
+      isIncomplete: true,
+      items: [a, b, { label: 'inserted', insertText: 'inserted-text', documentation: 'doc' }, { ...c, data: { own: 1 } }],
+    };
+    const shaper = new CompletionShaper(() => VSCODE);
+    const sent = overTheWire(shaper.shape(mixed));
+    assert.equal(sent.itemDefaults, undefined, 'no default range: the inserted item would take it');
+    assert.deepEqual(sent.items[2], { label: 'inserted', insertText: 'inserted-text', data: sent.items[2].data });
+    assert.deepEqual(shaper.resolve(sent.items[2]).documentation, 'doc');
+    assert.deepEqual(sent.items[3].data, { own: 1 }, 'its own data, untouched');
+    assert.deepEqual(sent.items[3].documentation, c.documentation, 'so its documentation comes in the list');
+    // An item with insertText and an edit over the list's range: the edit's text is said, not left to insertText.
+    const both: CompletionList = { isIncomplete: true, items: [a, { ...b, insertText: 'other' }] };
+    const sentBoth = overTheWire(new CompletionShaper(() => VSCODE).shape(both));
+    assert.ok(sentBoth.itemDefaults?.editRange);
+    assert.equal(sentBoth.items[1].textEditText, (b.textEdit as TextEdit).newText);
+  });
+
+  it('takes the range most items replace as the list’s, and survives a client that declares resolveSupport without properties', () => {
+    const core = complete('Talks with @$0Xi Jinping said');
+    const ranges = core.items.map((i) => JSON.stringify((i.textEdit as TextEdit).range));
+    const counts = new Map<string, number>();
+    for (const r of ranges) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const [common, times] = [...counts].sort((x, y) => y[1] - x[1])[0];
+    assert.ok(times >= 2 && counts.size >= 2, `ranges differ here: ${JSON.stringify([...counts])}`);
+    assert.equal(JSON.stringify(new CompletionShaper(() => VSCODE).shape(core).itemDefaults?.editRange), common);
+    const odd = { textDocument: { completion: { completionItem: { resolveSupport: {} } } } } as unknown as ClientCapabilities;
+    const sent = overTheWire(new CompletionShaper(() => odd).shape(core));
+    assert.deepEqual(sent.items.map((i) => i.documentation), core.items.map((i) => i.documentation));
   });
 });

@@ -26,16 +26,30 @@ import {
 } from 'vscode-languageserver';
 import { markdownToPlainText } from '../core/markdown';
 
-/** Lists whose documentation is kept for resolving: an editor resolves rows of the list it shows, which is the last or nearly. */
-const KEPT_LISTS = 4;
+/**
+ * Lists whose documentation is kept for resolving. An editor resolves the row it shows of the
+ * last list it received, but lists it has cancelled are made too (each keystroke of a key held
+ * down asks for one): sixteen lists of fifty entities' summaries are about 160 KB.
+ */
+const KEPT_LISTS = 16;
 
-/** What an item sent without its documentation carries to find it again: `[list, index]`. */
-type ResolveData = [number, number];
+/**
+ * What an item sent without its documentation carries to find it again: this server's mark (a
+ * number drawn when it starts, so that an item from before a restart finds nothing), the list's
+ * number and the item's place in it.
+ */
+type ResolveData = [number, number, number];
+
+/** The labels and documentation of a list sent without its documentation. */
+interface KeptList {
+  readonly labels: readonly string[];
+  readonly documentation: ReadonlyArray<CompletionItem['documentation']>;
+}
 
 export class CompletionShaper {
+  private readonly mark = Math.floor(Math.random() * 0x7fffffff);
   private nextList = 0;
-  /** The core's items of the last lists sent without documentation, by list number. */
-  private readonly kept = new Map<number, readonly CompletionItem[]>();
+  private readonly kept = new Map<number, KeptList>();
 
   constructor(private readonly client: () => ClientCapabilities) {}
 
@@ -43,41 +57,42 @@ export class CompletionShaper {
   shape(list: CompletionList): CompletionList {
     const caps = this.client().textDocument?.completion;
     const asked = caps?.completionItem;
-    const lazy = asked?.resolveSupport?.properties.includes('documentation') === true && list.items.some((i) => i.documentation !== undefined);
+    // Only items that carry no data of their own: `data` is where the list's number goes.
+    const deferred = (item: CompletionItem) => item.documentation !== undefined && item.data === undefined;
+    const lazy = asked?.resolveSupport?.properties?.includes('documentation') === true && list.items.some(deferred);
     const listId = lazy ? this.keep(list.items) : 0;
     const editRange = caps?.completionList?.itemDefaults?.includes('editRange') ? sharedRange(list.items) : undefined;
     const items = list.items.map((item, index): CompletionItem => {
-      const defaultEdit = editRange !== undefined && TextEdit.is(item.textEdit) && sameRange(item.textEdit.range, editRange);
-      const edit = defaultEdit ? (item.textEdit as TextEdit) : undefined;
+      const later = lazy && deferred(item);
+      const edit = editRange !== undefined && TextEdit.is(item.textEdit) && sameRange(item.textEdit.range, editRange) ? item.textEdit : undefined;
       return sent(item, {
         labelDetails: asked?.labelDetailsSupport ? item.labelDetails : undefined,
-        documentation: lazy || item.documentation === undefined ? undefined : this.readable(item.documentation),
-        data: lazy && item.documentation !== undefined ? ([listId, index] satisfies ResolveData) : item.data,
-        textEdit: defaultEdit ? undefined : item.textEdit,
-        // Without textEditText the client inserts the label.
-        textEditText: edit && edit.newText !== item.label ? edit.newText : item.textEditText,
+        documentation: later || item.documentation === undefined ? undefined : this.readable(item.documentation),
+        data: later ? ([this.mark, listId, index] satisfies ResolveData) : item.data,
+        textEdit: edit ? undefined : item.textEdit,
+        // Without textEditText a client inserts the label (or an item's insertText, some do).
+        textEditText: edit && (edit.newText !== item.label || item.insertText !== undefined) ? edit.newText : item.textEditText,
       });
     });
     return editRange ? { ...list, itemDefaults: { editRange }, items } : { ...list, items };
   }
 
   /**
-   * An item of a list sent by `shape`, with its documentation; any other item as it came. The
-   * label must match too: an item from before the server restarted carries a list number that
-   * this process may have given to another list.
+   * An item of a list sent by `shape`, with its documentation; any other item as it came (one
+   * from before the server restarted, from a list forgotten since, or not Brief's).
    */
   resolve(item: CompletionItem): CompletionItem {
     const data: unknown = item.data;
-    if (!Array.isArray(data) || data.length !== 2) return item;
-    const [listId, index] = data as unknown[];
-    const original = typeof listId === 'number' && typeof index === 'number' ? this.kept.get(listId)?.[index] : undefined;
-    if (original?.documentation === undefined || original.label !== item.label) return item;
-    return { ...item, documentation: this.readable(original.documentation) };
+    if (!Array.isArray(data) || data.length !== 3 || data[0] !== this.mark) return item;
+    const [, listId, index] = data as unknown[];
+    const list = typeof listId === 'number' && typeof index === 'number' ? this.kept.get(listId) : undefined;
+    const documentation = list && list.labels[index as number] === item.label ? list.documentation[index as number] : undefined;
+    return documentation === undefined ? item : { ...item, documentation: this.readable(documentation) };
   }
 
   private keep(items: readonly CompletionItem[]): number {
     const id = ++this.nextList;
-    this.kept.set(id, items);
+    this.kept.set(id, { labels: items.map((i) => i.label), documentation: items.map((i) => i.documentation) });
     this.kept.delete(id - KEPT_LISTS);
     return id;
   }
@@ -122,13 +137,23 @@ function sent(item: CompletionItem, shaped: Shaped): CompletionItem {
   };
 }
 
-/** The range the first item's edit replaces (the reference being typed), if another item replaces it too. */
+/**
+ * The range most items' edits replace (the reference being typed), if two or more share it and
+ * every item has an edit of its own: an item without one would take the list's range, and a
+ * client would write its label there instead of inserting it at the cursor.
+ */
 function sharedRange(items: readonly CompletionItem[]): Range | undefined {
-  const first = items.find((i) => TextEdit.is(i.textEdit))?.textEdit as TextEdit | undefined;
-  if (!first) return undefined;
-  let sharing = 0;
-  for (const { textEdit } of items) if (TextEdit.is(textEdit) && sameRange(textEdit.range, first.range)) sharing++;
-  return sharing >= 2 ? first.range : undefined;
+  if (items.some((i) => i.textEdit === undefined)) return undefined;
+  // The distinct ranges are few (the reference, or a longer one for a name going on): a list of them.
+  const counted: { range: Range; count: number }[] = [];
+  for (const { textEdit } of items) {
+    if (!TextEdit.is(textEdit)) continue;
+    const seen = counted.find((c) => sameRange(c.range, textEdit.range));
+    if (seen) seen.count++;
+    else counted.push({ range: textEdit.range, count: 1 });
+  }
+  const best = counted.reduce<{ range: Range; count: number } | undefined>((a, c) => (!a || c.count > a.count ? c : a), undefined);
+  return best && best.count >= 2 ? best.range : undefined;
 }
 
 function sameRange(a: Range, b: Range): boolean {
