@@ -248,7 +248,7 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
     const unique = names.entityCount(byName ? nameKey : m.key) === 1 && writable(label);
     const name = unique ? label : kb.lookup(entity.id).length === 1 ? entity.id : (uniqueLabel(entity, kb) ?? label);
     const reference = (bracketed: boolean) => (bracketed || !SHORT_NAME.test(name) ? `@[${name}]` : `@${name}`);
-    const forms = onwards.length > 0 ? [folded(label), folded(name)] : [];
+    const forms = onwards.length === 0 ? [] : name === label ? [folded(label)] : [folded(label), folded(name)];
     const through = onwards.find((o) => forms.some((f) => f.startsWith(o.typed)))?.place;
     return {
       label,

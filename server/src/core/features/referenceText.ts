@@ -84,22 +84,44 @@ export function lineEndingAt(text: string, line: number): string {
  * How much of the text after a reference finishes the name a fix or a completion writes: `@Vladimir Putin said`
  * becomes `@[Vladimir Putin] said`, not `@[Vladimir Putin] Putin said`. The reference's words
  * must be the label's first ones; the rest must follow as written (case aside). 0 otherwise.
+ * (Words are what splitting at runs of white space gives.)
  */
 export function restOfName(written: string, label: string, after: string): number {
-  const labelWords = label.split(/\s+/);
-  const writtenWords = written.split(/\s+/);
-  if (labelWords.length <= writtenWords.length) return 0;
-  if (normalizeName(labelWords.slice(0, writtenWords.length).join(' ')) !== normalizeName(written)) return 0;
-  // Word by word, without a pattern made from the label: completion runs this for every item,
-  // and a pattern of a 40,000-letter name is too large for the engine.
+  // Completion runs this for each of its fifty items: the label is cut where the reference's
+  // words end, not split into words, and only a label that starts like the reference is split.
+  const cut = gapAfterWords(label, gapCount(written) + 1);
+  if (cut === undefined) return 0;
+  if (normalizeName(label.slice(0, cut.start)) !== normalizeName(written)) return 0;
+  // Word by word, without a pattern made from the label: a pattern of a 40,000-letter name is
+  // too large for the engine.
   let at = 0;
-  for (const word of labelWords.slice(writtenWords.length)) {
+  for (const word of label.slice(cut.end).split(/\s+/)) {
     const start = at;
     while (after.charCodeAt(at) === 0x20 || after.charCodeAt(at) === 0x09) at++;
     if (at === start || after.slice(at, at + word.length).toLowerCase() !== word.toLowerCase()) return 0;
     at += word.length;
   }
   return NAME_GOES_ON.test(String.fromCodePoint(after.codePointAt(at) ?? 0x20)) ? 0 : at;
+}
+
+const WHITE_RUN = /\s+/g;
+
+/** How many runs of white space `text` holds. */
+function gapCount(text: string): number {
+  WHITE_RUN.lastIndex = 0;
+  let count = 0;
+  while (WHITE_RUN.exec(text)) count++;
+  return count;
+}
+
+/** The run of white space that ends the first `words` words of `text`, if more text follows it. */
+function gapAfterWords(text: string, words: number): { start: number; end: number } | undefined {
+  WHITE_RUN.lastIndex = 0;
+  let seen = 0;
+  for (let gap = WHITE_RUN.exec(text); gap; gap = WHITE_RUN.exec(text)) {
+    if (++seen === words) return { start: gap.index, end: gap.index + gap[0].length };
+  }
+  return undefined;
 }
 
 /** A character that would go on with the word before it. */

@@ -1,0 +1,49 @@
+/**
+ * `restOfName` (core/features/referenceText.ts) finds where the label's first words end without
+ * splitting it into words (completion runs it fifty times a keystroke). Its answers must be those
+ * of the reading that splits both names into words, kept here as the reference, on any text.
+ */
+import { strict as assert } from 'assert';
+import fc from 'fast-check';
+import { restOfName } from '../../server/src/core/features/referenceText';
+import { normalizeName } from '../../server/src/core/normalize';
+
+const seed = process.env.BRIEF_FC_SEED ? Number(process.env.BRIEF_FC_SEED) : undefined;
+
+/** The split-based reading that restOfName replaced. */
+function byWords(written: string, label: string, after: string): number {
+  const labelWords = label.split(/\s+/);
+  const writtenWords = written.split(/\s+/);
+  if (labelWords.length <= writtenWords.length) return 0;
+  if (normalizeName(labelWords.slice(0, writtenWords.length).join(' ')) !== normalizeName(written)) return 0;
+  let at = 0;
+  for (const word of labelWords.slice(writtenWords.length)) {
+    const start = at;
+    while (after.charCodeAt(at) === 0x20 || after.charCodeAt(at) === 0x09) at++;
+    if (at === start || after.slice(at, at + word.length).toLowerCase() !== word.toLowerCase()) return 0;
+    at += word.length;
+  }
+  return /[\p{L}\p{N}_]/u.test(String.fromCodePoint(after.codePointAt(at) ?? 0x20)) ? 0 : at;
+}
+
+describe('restOfName', () => {
+  it('takes in the words after a reference that finish the label', () => {
+    assert.equal(restOfName('Xi', 'Xi Jinping', ' Jinping said'), ' Jinping'.length);
+    assert.equal(restOfName('Vladimir', 'Vladimir Putin', '  putin.'), '  putin'.length);
+    assert.equal(restOfName('Xi', 'Xi Jinping', ' Jinpings'), 0, 'a longer word is not the name');
+    assert.equal(restOfName('Russia', 'Russia', ' said'), 0, 'a one-word label');
+    assert.equal(restOfName('Xi Jinping', 'Xi Jinping', ' said'), 0, 'no words left');
+    assert.equal(restOfName('Collective Security', 'Collective  Security Treaty Organization', ' Treaty Organization met'), ' Treaty Organization'.length);
+  });
+
+  it('answers as the reading that splits both names into words, on any text', () => {
+    const piece = fc.constantFrom('Xi', 'xi', 'Jinping', 'JINPING', 'Putin', '-', '.', 'é', 'e\u0301', ' ', '  ', '\t', '\u00a0', '\n', 'said', '');
+    const text = fc.array(piece, { maxLength: 7 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, text, text, (written, label, after) => {
+        assert.equal(restOfName(written, label, after), byWords(written, label, after), JSON.stringify({ written, label, after }));
+      }),
+      { numRuns: 3000, ...(seed !== undefined ? { seed } : {}) },
+    );
+  });
+});
