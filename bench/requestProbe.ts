@@ -1,0 +1,77 @@
+/**
+ * Completions or hovers over the protocol, many per session, at the bench's positions: for telling
+ * a change in what an answer costs from the spread of the bench's single session of 100.
+ *
+ * `node out/bench/requestProbe.js [options]` (after `npm run build` and
+ * `npx tsc -p bench/tsconfig.json`, on the inputs `npm run bench` generated in BENCH_DIR):
+ * starts Brief's server (dist/server.js) on the bench's KB of 100,000 entities with the bench's
+ * client (VS Code's completion capabilities), opens the 1 MB brief, waits for the workspace
+ * index's update of it, then asks at `n` positions spread over its references (1–3 characters
+ * into a name for completion, as the bench does; the first five are not counted).
+ *
+ * - `--hover` — hovers instead of completions;
+ * - `--requests=N` — positions (default 400; the bench's figure uses 100);
+ * - `--prewarm=N` — first, N completions and N hovers at other positions, not counted;
+ * - `--server=FILE` — another build's server script (e.g. a worktree's
+ *   `out/server/src/node/main.js`), for alternating two builds.
+ *
+ * Prints p50 and p95, the answers' median size and the slowest requests with their places.
+ */
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { LspSession } from './lspDriver';
+import { BENCH_DIR, SEED, briefServer } from './config';
+import { generateDocument, loadOrGenerateKb } from './generate';
+import { waitReady } from './measure';
+import { summarize } from './stats';
+
+const MB = 1024 * 1024;
+const WARMUP = 5;
+
+function option(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+async function main(): Promise<void> {
+  const hover = process.argv.includes('--hover');
+  const requests = Number(option('requests') ?? 400) + WARMUP;
+  const prewarm = Number(option('prewarm') ?? 0);
+  const root = path.join(BENCH_DIR, 'full');
+  const large = loadOrGenerateKb(SEED + 1, 100_000, path.join(root, 'kb-100000')).kb;
+  const doc = generateDocument(large, { seed: SEED + 200, size: MB, definitions: 'all', definitionTarget: (id) => id });
+  const folder = path.join(root, 'folder-large');
+  const spec = briefServer(large.dataDir);
+  const server = option('server');
+  const session = await LspSession.start(server ? { ...spec, script: server } : spec, [folder]);
+  try {
+    await waitReady(session, folder);
+    const uri = pathToFileURL(path.join(folder, 'probe.brief')).toString();
+    await session.openAndDiagnose(uri, doc.brief);
+    // The workspace index takes an open brief's text after a second without edits (openBriefIndex.ts).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const known = doc.references.filter((r) => r.entity !== undefined);
+    for (let i = 0; i < prewarm; i++) {
+      const site = known[(i * 7919 + 13) % known.length].brief;
+      await session.completion(uri, { line: site.line, character: site.nameCol + 1 + (i % 3) });
+      await session.hover(uri, { line: site.line, character: site.nameCol + 1 });
+    }
+    const sites = Array.from({ length: requests }, (_, i) => known[Math.floor((i * known.length) / requests) % known.length].brief);
+    const timed: { place: number; ms: number; bytes: number }[] = [];
+    for (let i = 0; i < sites.length; i++) {
+      const site = sites[i];
+      const r = hover
+        ? await session.hover(uri, { line: site.line, character: site.nameCol + 1 })
+        : await session.completion(uri, { line: site.line, character: site.nameCol + Math.min(site.nameLength, 1 + (i % 3)) });
+      if (i >= WARMUP) timed.push({ place: i, ms: r.ms, bytes: JSON.stringify(r.result).length });
+    }
+    const times = summarize(timed.map((t) => t.ms));
+    const bytes = summarize(timed.map((t) => t.bytes));
+    console.log(`${hover ? 'hover' : 'completion'}: ${timed.length} after ${WARMUP}${prewarm ? ` and ${prewarm} at other places` : ''}; p50 ${times.median.toFixed(2)} ms, p95 ${times.p95.toFixed(2)} ms; answer ${(bytes.median / 1024).toFixed(1)} KB`);
+    const slowest = [...timed].sort((a, b) => b.ms - a.ms).slice(0, 8);
+    console.log(`slowest: ${slowest.map((t) => `#${t.place} ${t.ms.toFixed(1)} ms`).join(', ')}`);
+  } finally {
+    await session.stop();
+  }
+}
+
+void main();
