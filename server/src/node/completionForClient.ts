@@ -97,12 +97,19 @@ export class CompletionShaper {
     return id;
   }
 
-  /** Markdown for a client that shows it, else plain text. */
   private readable(documentation: NonNullable<CompletionItem['documentation']>): NonNullable<CompletionItem['documentation']> {
-    const formats = this.client().textDocument?.completion?.completionItem?.documentationFormat;
-    if (formats === undefined || formats.includes(MarkupKind.Markdown) || !MarkupContent.is(documentation)) return documentation;
-    return { kind: MarkupKind.PlainText, value: markdownToPlainText(documentation.value) };
+    return readableIn(this.client().textDocument?.completion?.completionItem?.documentationFormat, documentation);
   }
+}
+
+/**
+ * Text Brief wrote in Markdown (hovers, completion documentation) as a client that declares
+ * `formats` can show it: as it is when Markdown is among them (or nothing is declared), else
+ * in plain text. Plain strings are plain text already.
+ */
+export function readableIn<T extends MarkupContent | string>(formats: readonly string[] | undefined, content: T): T | MarkupContent {
+  if (formats === undefined || formats.includes(MarkupKind.Markdown) || !MarkupContent.is(content)) return content;
+  return { kind: MarkupKind.PlainText, value: markdownToPlainText(content.value) };
 }
 
 type Shaped = Pick<CompletionItem, 'labelDetails' | 'documentation' | 'data' | 'textEdit' | 'textEditText'>;

@@ -9,7 +9,6 @@ import {
   ErrorCodes,
   LSPErrorCodes,
   MarkupContent,
-  MarkupKind,
   ResponseError,
   type DocumentSymbol,
   type Hover,
@@ -24,7 +23,6 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { markdownToPlainText } from '../core/markdown';
 import { COMPLETION_TRIGGERS } from '../core/features/completion';
 import { CODE_ACTION_KINDS } from '../core/features/codeActions';
 import { SEMANTIC_TOKENS_LEGEND } from '../core/features/semanticTokens';
@@ -39,7 +37,7 @@ import { isInside, type Project } from '../core/project';
 import type { KbFilesAsSeen } from '../core/features/kbYaml';
 import type { WrittenEntry } from '../core/features/kbEntries';
 import { KbFilesSeen } from './kbFilesSeen';
-import { CompletionShaper } from './completionForClient';
+import { CompletionShaper, readableIn } from './completionForClient';
 
 /** What the server offers; every entry has a handler below. */
 export function serverCapabilities(): ServerCapabilities {
@@ -174,12 +172,11 @@ export function registerHandlers(connection: Connection, session: Session, clien
     return open !== undefined && !isBrief(open);
   };
 
-  // Hovers and documentation are written in Markdown; a client that lists only plain text gets it.
-  const showsMarkdown = (formats: readonly string[] | undefined) => formats === undefined || formats.includes(MarkupKind.Markdown);
-  const asPlainText = (content: MarkupContent): MarkupContent => ({ kind: MarkupKind.PlainText, value: markdownToPlainText(content.value) });
+  // Hovers are written in Markdown; a client that lists only plain text gets it.
   const hoverForClient = (hover: Hover | null) => {
-    if (!hover || showsMarkdown(client().textDocument?.hover?.contentFormat) || !MarkupContent.is(hover.contents)) return hover;
-    return { ...hover, contents: asPlainText(hover.contents) };
+    if (!hover || !MarkupContent.is(hover.contents)) return hover;
+    const contents = readableIn(client().textDocument?.hover?.contentFormat, hover.contents);
+    return contents === hover.contents ? hover : { ...hover, contents };
   };
   connection.onHover((p, token) =>
     onYaml(documentUri(p))
