@@ -159,30 +159,40 @@ describe('language server (the real process, over JSON-RPC)', () => {
       });
     }
 
+    /**
+     * The server over raw stdio pipes, for what the test client hides: the streams themselves.
+     * Killed after each test, also one that timed out waiting for an answer that never came.
+     */
+    const rawServers: ReturnType<typeof spawn>[] = [];
+    afterEach(() => rawServers.splice(0).forEach((child) => child.kill()));
+    const rawServer = (args: string[]) => {
+      const child = spawn(process.execPath, [...args, '--stdio'], { env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA_DIR }, stdio: ['pipe', 'pipe', 'pipe'] });
+      rawServers.push(child);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const writer = new StreamMessageWriter(child.stdin);
+      const reader = new StreamMessageReader(child.stdout);
+      const answers = new Map<number, (answer: ResponseMessage) => void>();
+      reader.listen((message) => {
+        const answer = message as ResponseMessage;
+        if (typeof answer.id === 'number' && !('method' in message)) answers.get(answer.id)?.(answer);
+      });
+      const ask = (id: number, method: string, params: unknown) =>
+        new Promise<ResponseMessage>((resolve) => {
+          answers.set(id, resolve);
+          void writer.write({ jsonrpc: '2.0', id, method, params } as Message);
+        });
+      const notify = (method: string, params: unknown) => writer.write({ jsonrpc: '2.0', method, params } as Message);
+      return { child, exited, ask, notify };
+    };
+
     it("answers a feature request whose params are null (not an object) with InvalidParams", async () => {
       // Raw JSON-RPC: the test client's library would send a null argument as a list, `[null]`.
-      const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA_DIR }, stdio: ['pipe', 'pipe', 'pipe'] });
-      try {
-        const reader = new StreamMessageReader(child.stdout);
-        const writer = new StreamMessageWriter(child.stdin);
-        const answers = new Map<number, (answer: ResponseMessage) => void>();
-        reader.listen((message) => {
-          const answer = message as ResponseMessage;
-          if (typeof answer.id === 'number' && !('method' in message)) answers.get(answer.id)?.(answer);
-        });
-        const ask = (id: number, method: string, params: unknown) =>
-          new Promise<ResponseMessage>((resolve) => {
-            answers.set(id, resolve);
-            void writer.write({ jsonrpc: '2.0', id, method, params } as Message);
-          });
-        await ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
-        await writer.write({ jsonrpc: '2.0', method: 'initialized', params: {} } as Message);
-        for (const [id, method] of [[2, 'textDocument/hover'], [3, 'textDocument/completion'], [4, 'workspace/symbol']] as const) {
-          const answer = await ask(id, method, null);
-          assert.equal(answer.error?.code, ErrorCodes.InvalidParams, `${method} with params null: ${JSON.stringify(answer)}`);
-        }
-      } finally {
-        child.kill();
+      const { ask, notify } = rawServer([SERVER_JS]);
+      await ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+      await notify('initialized', {});
+      for (const [id, method] of [[2, 'textDocument/hover'], [3, 'textDocument/completion'], [4, 'workspace/symbol']] as const) {
+        const answer = await ask(id, method, null);
+        assert.equal(answer.error?.code, ErrorCodes.InvalidParams, `${method} with params null: ${JSON.stringify(answer)}`);
       }
     });
 
@@ -226,6 +236,31 @@ describe('language server (the real process, over JSON-RPC)', () => {
       } finally {
         child.kill();
       }
+    });
+
+    for (const [when, shutdownFirst, code] of [['without shutdown', false, 1], ['after shutdown', true, 0]] as const) {
+      it(`ends when the client closes stdin, with code ${code} ${when}`, async () => {
+        const { child, exited, ask } = rawServer([SERVER_JS]);
+        await ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+        if (shutdownFirst) assert.equal((await ask(2, 'shutdown', null)).error, undefined);
+        child.stdin.end();
+        assert.equal(await exited, code);
+      });
+    }
+
+    it("keeps stdout for the protocol: what code in the server prints with console goes to stderr", async () => {
+      // The bundle as a dependency of a script that prints once the server is up, as a library in it might.
+      const printing = `require(${JSON.stringify(SERVER_JS)}); console.log('said with console.log'); console.info('said with console.info'); console.table([{ capital: 'Dushanbe' }]);`;
+      const { child, ask } = rawServer(['-e', printing, '--']);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const answer = await ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+      assert.equal(answer.error, undefined);
+      assert.ok(stdout.startsWith('Content-Length: '), `stdout begins with a frame: ${JSON.stringify(stdout.slice(0, 80))}`);
+      assert.doesNotMatch(stdout, /said with|Dushanbe/);
+      for (const said of ['said with console.log', 'said with console.info', 'Dushanbe']) assert.ok(stderr.includes(said), `${said} on stderr: ${JSON.stringify(stderr)}`);
     });
 
     it('exits with code 0 after shutdown and exit', async () => {

@@ -2,12 +2,13 @@
  * Entry point of `brief-language-server`: over stdio (`--stdio`) for any editor, or node IPC
  * when VS Code starts it (`--node-ipc`); the transport is picked by vscode-languageserver.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { startServer } from './server';
 import { bundledDataDir, NodeWorkspace } from './nodeWorkspace';
 import { defaultReadingCache } from './kbCache';
 import { createCollector } from './collector';
 import { incomingMessages } from './incoming';
+import { stdioTransport } from './stdioTransport';
 import type { Session } from './session';
 
 if (process.argv.includes('--version')) {
@@ -36,4 +37,10 @@ const messageStrategy = incomingMessages(
   () => session?.lifecycle,
   (message) => process.stderr.write(`brief-language-server: ${message}\n`),
 );
-session = startServer(createConnection(ProposedFeatures.all, { messageStrategy }), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector: createCollector() });
+/** Over stdio, Brief's own transport (one write per message); over node IPC, a socket or a pipe, the library's, which it picks from the arguments. */
+function connect(): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, { messageStrategy });
+  const { reader, writer } = stdioTransport(() => session?.lifecycle.initialized === true && !session.lifecycle.running);
+  return createConnection(ProposedFeatures.all, reader, writer, { messageStrategy });
+}
+session = startServer(connect(), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector: createCollector() });

@@ -1,0 +1,70 @@
+/**
+ * The server's end of `--stdio`, which every editor but VS Code starts it with.
+ *
+ * vscode-jsonrpc writes each message as two writes to stdout, its header and then, once the first
+ * has gone, its body: the client is woken for a header it cannot use and again for the body, and
+ * on a machine of two cores the server and the editor take turns for each. Brief hands the
+ * header and the body to the stream together, which stdout's pipe sends in one `writev`
+ * (measured with `bench/requestProbe.ts`: docs/performance.md, round 15).
+ *
+ * Given its own reader and writer, vscode-languageserver no longer does the two things it does for
+ * `--stdio` itself, so they are done here: the server ends when the client closes stdin (0 after
+ * `shutdown`, 1 otherwise, as the library does), and nothing the server's code or a dependency
+ * prints with `console` reaches stdout, where it would break the protocol (it goes to stderr,
+ * which editors keep as the server's log).
+ */
+import { Console } from 'console';
+import type { Writable } from 'stream';
+import { AbstractMessageWriter, StreamMessageReader, type Message, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
+
+/** Writes each message as one frame: `Content-Length: n\r\n\r\n` and the JSON body, in UTF-8. */
+export class WholeMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private errors = 0;
+
+  constructor(private readonly stream: Writable) {
+    super();
+    stream.on('error', (error: Error) => this.fireError(error));
+    stream.on('close', () => this.fireClose());
+  }
+
+  write(message: Message): Promise<void> {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    // The header counts bytes, not characters: a name in Cyrillic or Devanagari takes two or three a letter.
+    const header = Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
+    // Corked, the two go out together: one `writev` on stdout's pipe, and neither is copied into
+    // the other. The stream keeps writes in the order they are made: messages need no queue here.
+    return new Promise((resolve, reject) => {
+      this.stream.cork();
+      this.stream.write(header);
+      this.stream.write(body, (error?: Error | null) => {
+        if (!error) return resolve();
+        this.fireError(error, message, ++this.errors);
+        reject(error);
+      });
+      this.stream.uncork();
+    });
+  }
+
+  end(): void {
+    this.stream.end();
+  }
+}
+
+/** What a stdio connection is made of, and how the server ends with it. */
+export interface StdioTransport {
+  readonly reader: MessageReader;
+  readonly writer: MessageWriter;
+}
+
+/**
+ * The reader and writer over the process's stdin and stdout. `shutDown` says whether the client
+ * has sent `shutdown`, for the exit code when stdin closes.
+ */
+export function stdioTransport(shutDown: () => boolean): StdioTransport {
+  const exit = () => process.exit(shutDown() ? 0 : 1);
+  process.stdin.on('end', exit);
+  process.stdin.on('close', exit);
+  // Every `console` method that would print to stdout (log, info, table, dir…) prints to stderr.
+  globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+  return { reader: new StreamMessageReader(process.stdin), writer: new WholeMessageWriter(process.stdout) };
+}
