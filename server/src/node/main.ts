@@ -1,6 +1,7 @@
 /**
- * Entry point of `brief-language-server`: over stdio (`--stdio`) for any editor, or node IPC
- * when VS Code starts it (`--node-ipc`); the transport is picked by vscode-languageserver.
+ * Entry point of `brief-language-server`: over stdio (`--stdio`) for any editor, with Brief's
+ * own writer (stdioTransport.ts), or node IPC when VS Code starts it (`--node-ipc`), a socket or
+ * a pipe, which vscode-languageserver sets up from the arguments.
  */
 import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { startServer } from './server';
@@ -37,7 +38,7 @@ const messageStrategy = incomingMessages(
   () => session?.lifecycle,
   (message) => process.stderr.write(`brief-language-server: ${message}\n`),
 );
-/** Over stdio, Brief's own transport (one write per message); over node IPC, a socket or a pipe, the library's, which it picks from the arguments. */
+/** The connection to the editor: see the top of this file. */
 function connect(): Connection {
   if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, { messageStrategy });
   const { reader, writer } = stdioTransport(() => session?.lifecycle.initialized === true && !session.lifecycle.running);
