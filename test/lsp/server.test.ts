@@ -249,8 +249,14 @@ describe('language server (the real process, over JSON-RPC)', () => {
     }
 
     it("keeps stdout for the protocol: what code in the server prints with console goes to stderr", async () => {
-      // The bundle as a dependency of a script that prints once the server is up, as a library in it might.
-      const printing = `require(${JSON.stringify(SERVER_JS)}); console.log('said with console.log'); console.info('said with console.info'); console.table([{ capital: 'Dushanbe' }]);`;
+      // The bundle as a dependency of a script that prints once the server is up, as a library in
+      // it might: through the global console, one it took before the server started, and `require('console')`.
+      const printing = [
+        `const taken = console;`,
+        `require(${JSON.stringify(SERVER_JS)});`,
+        `console.log('said with console.log'); console.info('said with console.info'); console.table([{ capital: 'Dushanbe' }]);`,
+        `taken.log('said with a console taken before'); require('console').log('said with the console module');`,
+      ].join(' ');
       const { child, ask } = rawServer(['-e', printing, '--']);
       let stdout = '';
       let stderr = '';
@@ -260,7 +266,23 @@ describe('language server (the real process, over JSON-RPC)', () => {
       assert.equal(answer.error, undefined);
       assert.ok(stdout.startsWith('Content-Length: '), `stdout begins with a frame: ${JSON.stringify(stdout.slice(0, 80))}`);
       assert.doesNotMatch(stdout, /said with|Dushanbe/);
-      for (const said of ['said with console.log', 'said with console.info', 'Dushanbe']) assert.ok(stderr.includes(said), `${said} on stderr: ${JSON.stringify(stderr)}`);
+      for (const said of ['said with console.log', 'said with console.info', 'Dushanbe', 'said with a console taken before', 'said with the console module']) {
+        assert.ok(stderr.includes(said), `${said} on stderr: ${JSON.stringify(stderr)}`);
+      }
+    });
+
+    it('goes on serving when the client closes its stderr, which the server logs to', async () => {
+      const { child, exited, ask, notify } = rawServer([SERVER_JS]);
+      child.stderr.destroy();
+      // Logged on stderr ("Dropped … before 'initialize'") into a pipe nobody reads any more.
+      await notify('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/early.brief', languageId: 'brief', version: 1, text: '@Nobody\n' } });
+      const gone = exited.then((code) => `the server exited with code ${code}`);
+      const answer = await Promise.race([ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} }), gone]);
+      assert.equal(typeof answer === 'string' ? answer : answer.error, undefined);
+      await notify('initialized', {});
+      await notify('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/late.brief', languageId: 'brief', version: 1, text: '@Nobody\n' } });
+      const hover = await Promise.race([ask(2, 'textDocument/hover', { textDocument: { uri: 'file:///tmp/late.brief' }, position: { line: 0, character: 2 } }), gone]);
+      assert.match(typeof hover === 'string' ? hover : JSON.stringify(hover.result), /Nobody/);
     });
 
     it('exits with code 0 after shutdown and exit', async () => {

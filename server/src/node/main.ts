@@ -24,6 +24,9 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`brief-language-server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
 });
+// stderr is the server's log, which an editor may not read and may close: what would have gone
+// there is lost, but a failed write to it (EPIPE) must not end the session.
+process.stderr.on('error', () => undefined);
 // Over stdio the answers go to stdout: once the client has closed its end, nothing the server
 // does reaches anyone, and it ends as it does when stdin closes.
 if (process.argv.includes('--stdio')) {

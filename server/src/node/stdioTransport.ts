@@ -65,6 +65,9 @@ export function stdioTransport(shutDown: () => boolean): StdioTransport {
   process.stdin.on('end', exit);
   process.stdin.on('close', exit);
   // Every `console` method that would print to stdout (log, info, table, dir…) prints to stderr.
-  globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+  // The console object itself is changed, not replaced: code that took it before the server
+  // started, and `require('console')`, which is the same object, print to stderr too.
+  const toStderr = new Console({ stdout: process.stderr, stderr: process.stderr });
+  Object.assign(console, Object.fromEntries(Object.entries(toStderr).filter(([, method]) => typeof method === 'function')));
   return { reader: new StreamMessageReader(process.stdin), writer: new WholeMessageWriter(process.stdout) };
 }
