@@ -29,6 +29,7 @@ import {
   type Diagnostic,
   type Hover,
   type Message,
+  type RequestMessage,
   type ResponseMessage,
   type Position,
   type SymbolInformation,
@@ -172,17 +173,24 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const writer = new StreamMessageWriter(child.stdin);
       const reader = new StreamMessageReader(child.stdout);
       const answers = new Map<number, (answer: ResponseMessage) => void>();
+      const asked = new Map<string, () => void>();
       reader.listen((message) => {
         const answer = message as ResponseMessage;
         if (typeof answer.id === 'number' && !('method' in message)) answers.get(answer.id)?.(answer);
+        if ('method' in message) asked.get((message as RequestMessage).method)?.();
       });
+      /** Resolves when the server sends the client a message of `method` (which this client never answers). */
+      const serverSends = (method: string) => new Promise<void>((resolve) => asked.set(method, resolve));
+      // The writer sends asynchronously: `sent` is for a test that closes stdin behind its requests.
+      const writes: Promise<void>[] = [];
       const ask = (id: number, method: string, params: unknown) =>
         new Promise<ResponseMessage>((resolve) => {
           answers.set(id, resolve);
-          void writer.write({ jsonrpc: '2.0', id, method, params } as Message);
+          writes.push(writer.write({ jsonrpc: '2.0', id, method, params } as Message));
         });
       const notify = (method: string, params: unknown) => writer.write({ jsonrpc: '2.0', method, params } as Message);
-      return { child, exited, ask, notify };
+      const sent = () => Promise.all(writes);
+      return { child, exited, ask, notify, sent, serverSends };
     };
 
     it("answers a feature request whose params are null (not an object) with InvalidParams", async () => {
@@ -247,6 +255,35 @@ describe('language server (the real process, over JSON-RPC)', () => {
         assert.equal(await exited, code);
       });
     }
+
+    it('answers the requests it read before the client closed stdin, then ends (shutdown sent on the way out)', async () => {
+      const { child, exited, ask, notify, sent } = rawServer([SERVER_JS]);
+      await ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+      await notify('initialized', {});
+      await notify('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/last.brief', languageId: 'brief', version: 1, text: '@Nobody\n' } });
+      // A hover and `shutdown` in one go, and stdin closed right behind them, as a client that is quitting.
+      const answers = [ask(2, 'textDocument/hover', { textDocument: { uri: 'file:///tmp/last.brief' }, position: { line: 0, character: 2 } }), ask(3, 'shutdown', null)];
+      await sent();
+      child.stdin.end();
+      const [hover, shutdown] = await Promise.all(answers);
+      assert.match(JSON.stringify(hover.result), /Nobody/);
+      assert.equal(shutdown.error, undefined);
+      assert.equal(await exited, 0);
+    });
+
+    it('ends when stdin closes even with a request it cannot finish (waiting on a client that has gone)', async () => {
+      const dir = folder({ 'kb/local.yaml': 'entities:\n  - id: border-cell\n    kind: organization\n    name: Border Cell\n    summary: A cell.\n' });
+      const { child, exited, ask, notify, sent, serverSends } = rawServer([SERVER_JS]);
+      await ask(1, 'initialize', { processId: null, rootUri: uriOf(dir), capabilities: { window: { showDocument: { support: true } } } });
+      await notify('initialized', {});
+      // The command shows the KB file through `window/showDocument`, which this client leaves unanswered.
+      const showing = serverSends('window/showDocument');
+      void ask(2, 'workspace/executeCommand', { command: 'brief.showKbEntity', arguments: [uriOf(path.join(dir, 'kb', 'local.yaml')), 'border-cell'] });
+      await sent();
+      await showing;
+      child.stdin.end();
+      assert.equal(await exited, 1);
+    });
 
     it("keeps stdout for the protocol: what code in the server prints with console goes to stderr", async () => {
       // The bundle as a dependency of a script that prints once the server is up, as a library in

@@ -9,19 +9,31 @@
  *
  * Given its own reader and writer, vscode-languageserver no longer does the two things it does for
  * `--stdio` itself, so they are done here: the server ends when the client closes stdin (0 after
- * `shutdown`, 1 otherwise, as the library does), and nothing the server's code or a dependency
+ * `shutdown`, 1 otherwise, as the library does; but only once the requests read before are
+ * answered, where the library ended at once), and nothing the server's code or a dependency
  * prints with `console` reaches stdout, where it would break the protocol (it goes to stderr,
  * which editors keep as the server's log).
  */
 import { Console } from 'console';
 import type { Writable } from 'stream';
-import { AbstractMessageWriter, StreamMessageReader, type Message, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
+import { AbstractMessageWriter, Message, StreamMessageReader, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
+
+/**
+ * How long the server waits, once stdin has closed, for the answers to the requests read before:
+ * a client that sends `shutdown` on its way out, or a script that pipes a whole session in, gets
+ * them; a request that never ends does not keep the process alive.
+ */
+const ANSWERS_AFTER_CLOSE_MS = 2000;
 
 /** Writes each message as one frame: `Content-Length: n\r\n\r\n` and the JSON body, in UTF-8. */
 export class WholeMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private errors = 0;
 
-  constructor(private readonly stream: Writable) {
+  /** @param written called with each message once the stream has taken all of it */
+  constructor(
+    private readonly stream: Writable,
+    private readonly written: (message: Message) => void = () => undefined,
+  ) {
     super();
     stream.on('error', (error: Error) => this.fireError(error));
     stream.on('close', () => this.fireClose());
@@ -37,7 +49,10 @@ export class WholeMessageWriter extends AbstractMessageWriter implements Message
       this.stream.cork();
       this.stream.write(header);
       this.stream.write(body, (error?: Error | null) => {
-        if (!error) return resolve();
+        if (!error) {
+          this.written(message);
+          return resolve();
+        }
         this.fireError(error, message, ++this.errors);
         reject(error);
       });
@@ -61,13 +76,52 @@ export interface StdioTransport {
  * has sent `shutdown`, for the exit code when stdin closes.
  */
 export function stdioTransport(shutDown: () => boolean): StdioTransport {
-  const exit = () => process.exit(shutDown() ? 0 : 1);
-  process.stdin.on('end', exit);
-  process.stdin.on('close', exit);
+  // Requests read and not answered yet, by id: the server ends when stdin closes, once these are out.
+  const unanswered = new Set<number | string>();
+  let delivered = 0;
+  const reader = new StreamMessageReader(process.stdin);
+  const writer = new WholeMessageWriter(process.stdout, (message) => {
+    if (Message.isResponse(message) && message.id !== null) unanswered.delete(message.id);
+  });
+  let closing = false;
+  const exitOnceAnswered = () => {
+    if (closing) return;
+    closing = true;
+    const closed = performance.now();
+    // The reader hands the messages it has read over one per turn of the event loop, after the
+    // close is seen: it is done once a few turns pass without one.
+    let seen = -1;
+    let quietTurns = 0;
+    const check = () => {
+      if (delivered !== seen) [seen, quietTurns] = [delivered, 0];
+      else quietTurns++;
+      const drained = quietTurns >= 5;
+      if ((drained && unanswered.size === 0) || performance.now() - closed >= ANSWERS_AFTER_CLOSE_MS) return process.exit(shutDown() ? 0 : 1);
+      if (drained) setTimeout(check, 5);
+      else setImmediate(check);
+    };
+    check();
+  };
+  process.stdin.on('end', exitOnceAnswered);
+  process.stdin.on('close', exitOnceAnswered);
   // Every `console` method that would print to stdout (log, info, table, dir…) prints to stderr.
   // The console object itself is changed, not replaced: code that took it before the server
   // started, and `require('console')`, which is the same object, print to stderr too.
   const toStderr = new Console({ stdout: process.stderr, stderr: process.stderr });
   Object.assign(console, Object.fromEntries(Object.entries(toStderr).filter(([, method]) => typeof method === 'function')));
-  return { reader: new StreamMessageReader(process.stdin), writer: new WholeMessageWriter(process.stdout) };
+  return {
+    reader: {
+      onError: reader.onError,
+      onClose: reader.onClose,
+      onPartialMessage: reader.onPartialMessage,
+      listen: (callback) =>
+        reader.listen((message) => {
+          delivered++;
+          if (Message.isRequest(message) && message.id !== null) unanswered.add(message.id);
+          callback(message);
+        }),
+      dispose: () => reader.dispose(),
+    },
+    writer,
+  };
 }
