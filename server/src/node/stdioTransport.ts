@@ -65,7 +65,7 @@ export class WholeMessageWriter extends AbstractMessageWriter implements Message
   }
 }
 
-/** What a stdio connection is made of, and how the server ends with it. */
+/** What a stdio connection is made of. */
 export interface StdioTransport {
   readonly reader: MessageReader;
   readonly writer: MessageWriter;

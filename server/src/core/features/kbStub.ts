@@ -169,7 +169,6 @@ function textEdit(uri: string, edits: TextEdit[], version: number | null = null)
   return { textDocument: { uri, version }, edits };
 }
 
-/** The normal forms of the ids, names and aliases written on lines of a KB file's text (it may not parse). */
 /** An id of the pattern `[a-z0-9]+(-[a-z0-9]+)*` made from a name, not yet `taken`. */
 export function entityIdFor(name: string, taken: (id: string) => boolean): string {
   const base = idFromName(name) || 'entity';
