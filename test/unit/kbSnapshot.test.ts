@@ -14,7 +14,7 @@ import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot'
 import { decodeFrame, encodeFrame, sealFrame } from '../../server/src/core/kb/snapshotFrame';
 import { decodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { loadProject } from '../../server/src/core/project';
-import { DiskReadingCache, KEEP_SNAPSHOTS, PRUNE_EVERY, prune } from '../../server/src/node/kbCache';
+import { DiskReadingCache, KEEP_SNAPSHOTS, PRUNE_EVERY, ScratchBuffer, prune } from '../../server/src/node/kbCache';
 import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import { prng } from '../helpers/prng';
@@ -410,6 +410,44 @@ describe('KB reading cache on disk', () => {
     prune(user, { files: 1 });
     assert.ok(new DiskReadingCache([], user).get(input, 'entities'), 'the snapshot just read is kept');
     assert.equal(new DiskReadingCache([], user).get(other, 'entities'), undefined);
+  });
+
+  it('reads one file after another into one buffer, and what it decoded first stays whole', () => {
+    // Each file read overwrites the bytes the one before was decoded from (the longest first, so
+    // that the buffer does not grow in between; the second has the first's shape with shorter
+    // names, so its numbers land where the first's were): relations, facts and strings, made
+    // when first asked (below, by the comparison), must come from copies of their own.
+    const kb = (uri: string, name: (i: number) => string): DataFileInput => ({
+      uri,
+      origin: 'workspace',
+      text: `entities:\n${Array.from({ length: 400 }, (_, i) => `  - id: e${i}\n    kind: organization\n    name: "${name(i)}"\n    summary: "Summary ${i}."\n    relations:\n      - type: member-of\n        target: e${(i + 1) % 400}\n        evidence:\n          - { source: src, paragraph: p1, quote: "q${i}" }\n`).join('')}`,
+    });
+    const longNames = kb('file:///kb/long.yaml', (i) => `The organisation numbered ${i} Ω`);
+    const shortNames = kb('file:///kb/short.yaml', (i) => `Org ${i}`);
+    const smaller: DataFileInput = { uri: 'file:///kb/smaller.yaml', text: 'entities:\n  - id: one\n    kind: state\n    name: One\n    summary: S.\n', origin: 'workspace' };
+    const inputs = [longNames, shortNames, input, smaller];
+    const user = path.join(folder, 'user');
+    for (const i of inputs) new DiskReadingCache([], user).set(i, 'entities', fresh(i, 'entities'));
+    const cache = new DiskReadingCache([], user);
+    const back = inputs.map((i) => cache.get(i, 'entities'));
+    inputs.forEach((i, n) => {
+      assert.ok(back[n], i.uri);
+      assertSame(back[n]!, fresh(i, 'entities'));
+    });
+  });
+
+  it('lets its read buffer go once no file has been read for a while', async () => {
+    const user = path.join(folder, 'user');
+    fs.mkdirSync(user);
+    fs.writeFileSync(path.join(user, 'a'), 'x'.repeat(5000));
+    fs.writeFileSync(path.join(user, 'b'), 'yz');
+    const scratch = new ScratchBuffer(30);
+    assert.equal(Buffer.from(scratch.read(path.join(user, 'a'))).toString(), 'x'.repeat(5000));
+    assert.equal(Buffer.from(scratch.read(path.join(user, 'b'))).toString(), 'yz', 'a shorter file after a longer one');
+    assert.ok(scratch.bytesHeld >= 5000);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(scratch.bytesHeld, 0);
+    assert.equal(Buffer.from(scratch.read(path.join(user, 'a'))).toString(), 'x'.repeat(5000), 'and takes a new one when asked again');
   });
 
   it('loads a project from the disk cache with the KB and diagnostics of a parse', async () => {
