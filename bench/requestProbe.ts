@@ -13,7 +13,9 @@
  * - `--requests=N` — positions (default 400; the bench's figure uses 100);
  * - `--prewarm=N` — first, N completions and N hovers at other positions, not counted;
  * - `--server=FILE` — another build's server script (e.g. a worktree's
- *   `out/server/src/node/main.js`), for alternating two builds.
+ *   `out/server/src/node/main.js`), for alternating two builds;
+ * - `--node-flags="…"` — node or V8 flags for the server's process (space-separated, e.g.
+ *   `--no-opt`), for telling which of V8's mechanisms a slow request waits for.
  *
  * Prints p50 and p95, the answers' median size and the slowest requests with their places.
  */
@@ -42,7 +44,8 @@ async function main(): Promise<void> {
   const folder = path.join(root, 'folder-large');
   const spec = briefServer(large.dataDir);
   const server = option('server');
-  const session = await LspSession.start(server ? { ...spec, script: server } : spec, [folder]);
+  const nodeArgs = (option('node-flags') ?? '').split(' ').filter((flag) => flag !== '');
+  const session = await LspSession.start({ ...spec, script: server ?? spec.script, nodeArgs }, [folder]);
   try {
     await waitReady(session, folder);
     const uri = pathToFileURL(path.join(folder, 'probe.brief')).toString();

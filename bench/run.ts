@@ -20,7 +20,7 @@ import {
 import { delay } from './lspDriver';
 import { generateDocument, loadOrGenerateKb, loadOrGenerateWorkspace, type GeneratedDocument, type SyntheticKb } from './generate';
 import { loadNameTable } from './floor';
-import { describeMachine, machineInfo, nodeVersionOf } from './machine';
+import { describeMachine, machineInfo, nodeVersionOf, pageTouchMicroseconds } from './machine';
 import { measureDocument, measureStartup, measureWorkspaceSessions, tinyDocument, type Check, type DocumentResult, type WorkspaceSessions } from './measure';
 import { kbLoadInChild, measureClientLoad, measureFloor, measureLint, measureWorkspaceFloor, timeRuns } from './inprocess';
 import { goal, goalsTable, resultsTable, verdict, writeReport, type Goal, type Row } from './report';
@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const load0 = os.loadavg();
   const peerNode = nodeVersionOf(PEER_NODE);
-  log(`machine: ${describeMachine(machine)}`);
+  const pageTouch = pageTouchMicroseconds();
+  log(`machine: ${describeMachine(machine)}; first touch of a page of memory ${pageTouch.toFixed(2)} µs`);
   log(`Node: Brief server, minimal server, brief-lint and floor ${process.version} (${process.execPath}); Markdown peer ${peerNode} (${PEER_NODE})`);
   log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}${load0[0] > machine.cores ? '  — the machine is busy: figures will be noisy' : ''}`);
   if (profile) fs.rmSync(profileDir, { recursive: true, force: true });
@@ -382,7 +383,7 @@ async function main(): Promise<void> {
   const header = [
     `Command: \`${command}\` (seed ${SEED}), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${elapsed.toFixed(0)} s, at ${gitState()}.`,
     '',
-    `Machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memory} RAM, ${machine.os}.`,
+    `Machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memory} RAM, ${machine.os}; the first touch of a page of memory cost ${pageTouch.toFixed(1)} µs (\`pageTouchMicroseconds\` in bench/machine.ts: processes and KB loads pay it for every page they take).`,
     `Load average at start ${load0.map((x) => x.toFixed(1)).join(' / ')}, at end ${load1.map((x) => x.toFixed(1)).join(' / ')}${Math.max(load0[0], load1[0]) > machine.cores ? ' — other work ran on the machine during the bench: treat small differences as noise' : ''}.`,
     `Node: Brief's server, brief-lint, the minimal server and the floor on ${process.version}${exeOf.get('brief') ? ` (${exeOf.get('brief')})` : ''}; the Markdown peer (vscode-markdown-languageserver 0.5.0, engines node >=22) on ${peerNode}${exeOf.get('peer') ? ` (${exeOf.get('peer')})` : ''}.`,
     '',
