@@ -122,7 +122,7 @@ async function main(): Promise<void> {
           await waitReady(session, folder);
           const ms = performance.now() - t0;
           const pid = session.process.pid ?? 0;
-          if (i > 0) console.log(`  ${ms.toFixed(0)} ms  ${minorFaults(pid)} faults  ${(residentBytes(pid) / 2 ** 20).toFixed(0)} MiB resident`);
+          if (i > 0) console.log(`  ${ms.toFixed(0)} ms  ${minorFaults(pid)} faults  ${(session.currentRss() / 2 ** 20).toFixed(0)} MiB resident`);
         } finally {
           await session.stop();
         }
@@ -131,12 +131,6 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Resident set of a running process, bytes (`/proc/<pid>/stat` field 24, in pages). */
-function residentBytes(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[21]) * 4096;
 }
 
 main().catch((error: unknown) => {
