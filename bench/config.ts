@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { serverEnvironment } from '../client/src/serverEnvironment';
 import type { ServerSpec } from './lspDriver';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -144,18 +145,26 @@ export const MARKDOWN_SETTINGS = {
   },
 };
 
+/**
+ * What the VS Code extension adds to its server's environment (client/src/serverEnvironment.ts:
+ * on Linux, glibc malloc's huge pages). Every server the bench starts gets it, Brief's as the
+ * extension runs it, the minimal server and the peer alike, so that a ratio compares servers and
+ * not environments. `brief-lint` and `node -e 0` run without it, as a shell starts them.
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = serverEnvironment(process.env, process.platform);
+
 /** Brief's bundled server; with extra Node arguments (--cpu-prof) the unminified build, so profiles name functions. */
 export function briefServer(dataDir: string, nodeArgs: readonly string[] = []): ServerSpec {
   const script = nodeArgs.length > 0 ? SERVER_OUT_JS : SERVER_JS;
-  return { name: 'brief', node: process.execPath, nodeArgs, script, args: ['--stdio'], env: { BRIEF_DATA_DIR: dataDir, BRIEF_CACHE_DIR: BRIEF_CACHE }, languageId: 'brief' };
+  return { name: 'brief', node: process.execPath, nodeArgs, script, args: ['--stdio'], env: { ...SERVER_ENV, BRIEF_DATA_DIR: dataDir, BRIEF_CACHE_DIR: BRIEF_CACHE }, languageId: 'brief' };
 }
 
 export function peerServer(): ServerSpec {
-  return { name: 'peer', node: PEER_NODE, script: PEER_JS, args: ['--stdio'], languageId: 'markdown', settings: MARKDOWN_SETTINGS };
+  return { name: 'peer', node: PEER_NODE, script: PEER_JS, args: ['--stdio'], env: SERVER_ENV, languageId: 'markdown', settings: MARKDOWN_SETTINGS };
 }
 
 export function minimalServer(namesFile: string): ServerSpec {
-  return { name: 'minimal', node: process.execPath, script: MINIMAL_JS, args: ['--stdio'], env: { BENCH_NAMES: namesFile }, languageId: 'brief' };
+  return { name: 'minimal', node: process.execPath, script: MINIMAL_JS, args: ['--stdio'], env: { ...SERVER_ENV, BENCH_NAMES: namesFile }, languageId: 'brief' };
 }
 
 export function ensureBuilt(): void {

@@ -1,5 +1,6 @@
 /** What the figures were measured on: cores, CPU model, memory, OS and Node versions, and what fresh memory costs. */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 
 export interface MachineInfo {
@@ -51,4 +52,17 @@ export function pageTouchMicroseconds(): number {
     runs.push(Number(process.hrtime.bigint() - t0) / 1000 / (buffer.length / 4096));
   }
   return runs.sort((a, b) => a - b)[1];
+}
+
+/**
+ * The kernel's transparent huge page mode (`always`, `madvise` or `never`), or `n/a` off Linux.
+ * With `madvise`, a server whose malloc asks for huge pages (the extension's `glibc.malloc.hugetlb=1`)
+ * gets its large blocks 2 MiB at a time; with `never`, it does not.
+ */
+export function transparentHugePages(): string {
+  try {
+    return /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'n/a';
+  }
 }

@@ -15,12 +15,12 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import {
   BENCH_DIR, BRIEF_CACHE, BUNDLED_DATA, briefServer, ensureBuilt, FULL, FULL_SIZES, minimalServer, PEER_NODE, peerServer,
-  QUICK, QUICK_SIZES, REPO_ROOT, SEED,
+  QUICK, QUICK_SIZES, REPO_ROOT, SEED, SERVER_ENV,
 } from './config';
 import { delay } from './lspDriver';
 import { generateDocument, loadOrGenerateKb, loadOrGenerateWorkspace, type GeneratedDocument, type SyntheticKb } from './generate';
 import { loadNameTable } from './floor';
-import { describeMachine, machineInfo, nodeVersionOf, pageTouchMicroseconds } from './machine';
+import { describeMachine, machineInfo, nodeVersionOf, pageTouchMicroseconds, transparentHugePages } from './machine';
 import { measureDocument, measureStartup, measureWorkspaceSessions, tinyDocument, type Check, type DocumentResult, type WorkspaceSessions } from './measure';
 import { kbLoadInChild, measureClientLoad, measureFloor, measureLint, measureWorkspaceFloor, timeRuns } from './inprocess';
 import { goal, goalsTable, resultsTable, verdict, writeReport, type Goal, type Row } from './report';
@@ -60,6 +60,12 @@ function recordChecks(server: string, scenario: string, checks: readonly Check[]
 const profileDir = path.join(BENCH_DIR, 'profiles');
 const briefArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 
+/** SERVER_ENV as `NAME=value` pairs, or "nothing" (off Linux, or where the environment chose already). */
+function serverEnvironmentText(): string {
+  const pairs = Object.entries(SERVER_ENV).map(([name, value]) => `\`${name}=${value}\``);
+  return pairs.length > 0 ? pairs.join(', ') : 'nothing';
+}
+
 async function main(): Promise<void> {
   ensureBuilt();
   const machine = machineInfo();
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
   const pageTouch = pageTouchMicroseconds();
   log(`machine: ${describeMachine(machine)}; first touch of a page of memory ${pageTouch.toFixed(2)} µs`);
   log(`Node: Brief server, minimal server, brief-lint and floor ${process.version} (${process.execPath}); Markdown peer ${peerNode} (${PEER_NODE})`);
+  log(`servers' environment (what the extension adds to its server's): ${serverEnvironmentText()}; transparent huge pages: ${transparentHugePages()}`);
   log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}${load0[0] > machine.cores ? '  — the machine is busy: figures will be noisy' : ''}`);
   if (profile) fs.rmSync(profileDir, { recursive: true, force: true });
   fs.rmSync(BRIEF_CACHE, { recursive: true, force: true });
@@ -385,6 +392,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memory} RAM, ${machine.os}; the first touch of a page of memory cost ${pageTouch.toFixed(1)} µs (\`pageTouchMicroseconds\` in bench/machine.ts: processes and KB loads pay it for every page they take).`,
     `Load average at start ${load0.map((x) => x.toFixed(1)).join(' / ')}, at end ${load1.map((x) => x.toFixed(1)).join(' / ')}${Math.max(load0[0], load1[0]) > machine.cores ? ' — other work ran on the machine during the bench: treat small differences as noise' : ''}.`,
+    `Servers' environment: ${serverEnvironmentText()}, what the VS Code extension adds to its server's (client/src/serverEnvironment.ts), given to all three servers alike; \`brief-lint\` and \`node -e 0\` run without it. The kernel's transparent huge pages: \`${transparentHugePages()}\`.`,
     `Node: Brief's server, brief-lint, the minimal server and the floor on ${process.version}${exeOf.get('brief') ? ` (${exeOf.get('brief')})` : ''}; the Markdown peer (vscode-markdown-languageserver 0.5.0, engines node >=22) on ${peerNode}${exeOf.get('peer') ? ` (${exeOf.get('peer')})` : ''}.`,
     '',
     `Inputs: ${documents.map((d) => `${d.label} brief: ${describeDocument(d.doc)}`).join('; ')}.${largeDoc ? ` ${oneMb.label} brief on the KB of ${S.kbLarge}: ${describeDocument(largeDoc)}.` : ''}`,

@@ -10,6 +10,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { serverEnvironment } from './serverEnvironment';
 
 let client: LanguageClient | undefined;
 /** The last queued lifecycle step (start, restart, stop); it never rejects. */
@@ -48,9 +49,11 @@ export function activate(context: vscode.ExtensionContext): void {
     lc ??= require('vscode-languageclient/node') as LanguageClientModule;
     const { LanguageClient, TransportKind } = lc;
     const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+    // The library passes the extension host's environment on, plus these (serverEnvironment.ts).
+    const env = serverEnvironment(process.env, process.platform);
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6010'] } },
     };
     const clientOptions: LanguageClientOptions = {
       // KB YAML files too: find references and "N mentions" code lenses start from an entity's entry.

@@ -175,6 +175,8 @@ function isolatedEnv() {
     XDG_STATE_HOME: d('xdg/state'), XDG_RUNTIME_DIR: d('xdg/run'),
     TMPDIR: d('t'), // VS Code puts Unix sockets here: keep the path short (limit ~107 chars)
     NODE_OPTIONS: '',
+    // The extension's own choice of malloc tunables is under test: none inherited from the shell.
+    GLIBC_TUNABLES: undefined,
   };
 }
 
@@ -409,7 +411,7 @@ function briefLog() {
 
 // ----- the run -------------------------------------------------------------------------------
 
-const CHECKS = ['language mode is Brief', 'hover on @CSTO', 'unknown-reference squiggle', "unresolved reference drawn in the theme's error colour",
+const CHECKS = ['language mode is Brief', 'hover on @CSTO', "language server started with malloc's huge pages", 'unknown-reference squiggle', "unresolved reference drawn in the theme's error colour",
   'Problems panel lists unknown-reference', 'completion after @Taj', 'completion documentation of the focused item, resolved on demand', "completion keeps Brief's order: @C, then S", 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
   "quick fix 'Add to the workspace KB' opens the KB file at the new entity",
@@ -520,6 +522,20 @@ async function main() {
     return `"${text.slice(0, 100)}"; screenshot test-output/e2e/hover.png`;
   });
   await page.keyboard.press('Escape');
+
+  await check("language server started with malloc's huge pages", async () => {
+    const servers = languageServers();
+    if (servers.length !== 1) throw new Error(`expected one language server process, found ${servers.length}`);
+    const [pid] = servers;
+    // What the extension put in the server's environment (client/src/serverEnvironment.ts).
+    const tunables = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((v) => v.startsWith('GLIBC_TUNABLES='));
+    if (!tunables || !/[=:]glibc\.malloc\.hugetlb=1(:|$)/.test(tunables)) throw new Error(`the server's environment has ${tunables ? JSON.stringify(tunables) : 'no GLIBC_TUNABLES'}`);
+    // And what it did: malloc's large blocks on huge pages, unless the kernel gives none.
+    const mode = /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? 'unknown';
+    const huge = Number(/^AnonHugePages:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    if (mode !== 'never' && huge === 0) throw new Error(`${tunables}, but the server holds no huge pages (the kernel's mode: ${mode})`);
+    return `${tunables}; ${huge} kB of huge pages in the server (the kernel's transparent huge pages: ${mode})`;
+  });
 
   await check('unknown-reference squiggle', async () => {
     // The squiggle must sit on the line of the misspelled reference: match each .squiggly-error

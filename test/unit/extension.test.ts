@@ -10,6 +10,7 @@
 import { strict as assert } from 'assert';
 import Module = require('module');
 import * as path from 'path';
+import { serverEnvironment } from '../../client/src/serverEnvironment';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
 const EXTENSION = path.join(REPO_ROOT, 'out', 'client', 'src', 'extension.js');
@@ -178,6 +179,23 @@ describe('extension activation and the client lifecycle', () => {
     assert.ok(world.clients[0].isRunning());
     await ext.deactivate();
     assert.equal(world.clients[0].stops, 1);
+  });
+
+  it("starts the server with serverEnvironment.ts's variables, in the run and the debug configuration", async () => {
+    const ext = loadExtension();
+    ext.activate(context());
+    await settle();
+    const options = world.clients[0].serverOptions as Record<'run' | 'debug', { module: string; options?: { env?: Record<string, string> } }>;
+    const expected = serverEnvironment(process.env, process.platform);
+    for (const mode of ['run', 'debug'] as const) {
+      assert.ok(options[mode].module.endsWith(path.join('dist', 'server.js')), mode);
+      assert.deepEqual(options[mode].options?.env, expected, mode);
+    }
+    // On the Linux machines the tests run on, that is malloc's huge pages (unless the environment chose).
+    if (process.platform === 'linux' && !/glibc\.malloc\.hugetlb=/.test(process.env.GLIBC_TUNABLES ?? '')) assert.match(expected.GLIBC_TUNABLES ?? '', /glibc\.malloc\.hugetlb=1$/);
+    world.clients[0].starts[0].resolve();
+    await settle();
+    await ext.deactivate();
   });
 
   it('the restart command while the server is starting waits for the start, then restarts it', async () => {
