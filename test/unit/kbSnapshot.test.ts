@@ -14,7 +14,7 @@ import { decodeReading, encodeReading } from '../../server/src/core/kb/snapshot'
 import { decodeFrame, encodeFrame, sealFrame } from '../../server/src/core/kb/snapshotFrame';
 import { decodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
 import { loadProject } from '../../server/src/core/project';
-import { DiskReadingCache, KEEP_SNAPSHOTS, PRUNE_EVERY, ScratchBuffer, prune } from '../../server/src/node/kbCache';
+import { asciiTableText, DiskReadingCache, KEEP_SNAPSHOTS, PRUNE_EVERY, ScratchBuffer, prune } from '../../server/src/node/kbCache';
 import { NodeWorkspace } from '../../server/src/node/nodeWorkspace';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 import { prng } from '../helpers/prng';
@@ -319,6 +319,28 @@ describe('KB reading cache on disk', () => {
     assertSame(new DiskReadingCache([], path.join(folder, 'user')).get(input, 'entities') as FileReading, reading);
   });
 
+  it('takes a string table of ASCII only: a file sealed with any other byte in it is a miss', () => {
+    // The Node host reads tables as Latin-1 (kbCache.ts asciiTableText), which would take any byte.
+    const strings = ['plain', 'Zürich', 'x'.repeat(40)];
+    const bytes = encodeFrame(1, 1, new Int32Array(0), strings, null);
+    assert.deepEqual(decodeFrame(bytes, 1, 1, asciiTableText).strings.slice(0), strings, 'escaped strings come back through it');
+    const text = 32 + 4 * strings.length;
+    const bad = bytes.slice();
+    bad[text + 1] = 0xe9; // "plain" → "p\u00e9ain" as Latin-1; in UTF-8 no character at all
+    assert.throws(() => decodeFrame(sealFrame(bad), 1, 1, asciiTableText), /string table is not ASCII/);
+    // The same through the cache: the file's checksum holds, its table does not.
+    const reading = fresh(input, 'entities');
+    new DiskReadingCache([], path.join(folder, 'user')).set(input, 'entities', reading);
+    const file = path.join(folder, 'user', files()[0]);
+    const stored = new Uint8Array(fs.readFileSync(file));
+    const header = new Int32Array(stored.buffer, stored.byteOffset, 8);
+    const tableText = 32 + 4 * header[3] + 4 * header[6];
+    assert.ok(stored[tableText] < 0x80);
+    stored[tableText] = 0xc3;
+    fs.writeFileSync(file, sealFrame(stored));
+    assert.equal(new DiskReadingCache([], path.join(folder, 'user')).get(input, 'entities'), undefined);
+  });
+
   it('reads the shipped folder first and falls through to the next when a file there is damaged', () => {
     const reading = fresh(input, 'entities');
     new DiskReadingCache([], path.join(folder, 'shipped')).set(input, 'entities', reading);
@@ -416,11 +438,14 @@ describe('KB reading cache on disk', () => {
     // Each file read overwrites the bytes the one before was decoded from (the longest first, so
     // that the buffer does not grow in between; the second has the first's shape with shorter
     // names, so its numbers land where the first's were): relations, facts and strings, made
-    // when first asked (below, by the comparison), must come from copies of their own.
+    // when first asked (below, by the comparison), must come from copies of their own. The two
+    // have string tables of more than a megabyte, which Node makes external strings of
+    // (kbCache.ts asciiTableText); the others' are small, made in V8's heap.
+    const long = 'A summary long enough to put the table past a megabyte. '.repeat(50);
     const kb = (uri: string, name: (i: number) => string): DataFileInput => ({
       uri,
       origin: 'workspace',
-      text: `entities:\n${Array.from({ length: 400 }, (_, i) => `  - id: e${i}\n    kind: organization\n    name: "${name(i)}"\n    summary: "Summary ${i}."\n    relations:\n      - type: member-of\n        target: e${(i + 1) % 400}\n        evidence:\n          - { source: src, paragraph: p1, quote: "q${i}" }\n`).join('')}`,
+      text: `entities:\n${Array.from({ length: 400 }, (_, i) => `  - id: e${i}\n    kind: organization\n    name: "${name(i)}"\n    summary: "Summary ${i}. ${long}"\n    relations:\n      - type: member-of\n        target: e${(i + 1) % 400}\n        evidence:\n          - { source: src, paragraph: p1, quote: "q${i}" }\n`).join('')}`,
     });
     const longNames = kb('file:///kb/long.yaml', (i) => `The organisation numbered ${i} Ω`);
     const shortNames = kb('file:///kb/short.yaml', (i) => `Org ${i}`);
@@ -429,6 +454,11 @@ describe('KB reading cache on disk', () => {
     const user = path.join(folder, 'user');
     for (const i of inputs) new DiskReadingCache([], user).set(i, 'entities', fresh(i, 'entities'));
     const cache = new DiskReadingCache([], user);
+    const tableTexts = fs.readdirSync(user).filter((f) => f.endsWith('.kbs')).map((f) => {
+      const header = new Int32Array(new Uint8Array(fs.readFileSync(path.join(user, f)).subarray(0, 32)).buffer);
+      return header[4] - 4 * header[6]; // the table's bytes less its ends
+    });
+    assert.equal(tableTexts.filter((n) => n > 1 << 20).length, 2, `tables of ${tableTexts.join(', ')} bytes: two of more than a megabyte`);
     const back = inputs.map((i) => cache.get(i, 'entities'));
     inputs.forEach((i, n) => {
       assert.ok(back[n], i.uri);

@@ -15,12 +15,14 @@
  * A missing, unreadable, truncated or damaged snapshot is a miss: the caller parses the YAML
  * (or runs the cross-file pass) and the fresh result replaces the bad file.
  */
+import { isAscii } from 'buffer';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CACHE_FORMAT, VERDICT_FORMAT, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../core/kb/fileCache';
 import { decodeReading, encodeReading } from '../core/kb/snapshot';
+import { SnapshotError } from '../core/kb/snapshotFrame';
 import { decodeVerdict, encodeVerdict } from '../core/kb/verdictSnapshot';
 import type { DataFileInput } from '../core/kb/loader';
 import type { Entity, Source } from '../core/kb/model';
@@ -68,7 +70,7 @@ export class DiskReadingCache implements FileReadingCache {
     const held = this.held(name, input.uri);
     if (held) return held;
     // Into the scratch buffer: a reading copies what it keeps out of the file's bytes.
-    const reading = this.find(name, (bytes) => decodeReading(bytes, input.uri), this.scratch);
+    const reading = this.find(name, (bytes) => decodeReading(bytes, input.uri, asciiTableText), this.scratch);
     if (reading) this.hold(name, input.uri, reading);
     return reading;
   }
@@ -82,7 +84,7 @@ export class DiskReadingCache implements FileReadingCache {
   }
 
   getVerdict(files: readonly VerdictInput[], checks: string): KbVerdict | undefined {
-    return this.find(this.verdictName(files, checks), decodeVerdict);
+    return this.find(this.verdictName(files, checks), (bytes) => decodeVerdict(bytes, asciiTableText));
   }
 
   setVerdict(files: readonly VerdictInput[], checks: string, verdict: KbVerdict): void {
@@ -292,6 +294,20 @@ export function userCacheFolder(): string | undefined {
 /** The cache the server and brief-lint use: shipped readings beside `dist/`, then the user's. */
 export function defaultReadingCache(): DiskReadingCache {
   return new DiskReadingCache([path.resolve(__dirname, 'kb-cache')], userCacheFolder());
+}
+
+/**
+ * A snapshot's string table as one string (snapshotFrame.ts `TableText`): checked to be ASCII, as
+ * the encoder writes it, then read as Latin-1. Node makes a string of more than about a megabyte
+ * an external one, its characters copied into memory from malloc, which the language server gets
+ * in huge pages on Linux (client/src/serverEnvironment.ts); TextDecoder, the core's default, copies
+ * them into V8's heap, 4 KiB pages that V8 maps itself. The KB of 100,000 entities has 27 MB of
+ * such text: decoded this way, a warm start took 461–602 ms in the process against 599–646
+ * (huge pages on), and 566–633 against 594–824 without them (docs/performance.md, round 17).
+ */
+export function asciiTableText(bytes: Uint8Array): string {
+  if (!isAscii(bytes)) throw new SnapshotError('string table is not ASCII');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /** How long the scratch buffer outlives the last read, ms. */

@@ -19,7 +19,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { CACHE_FORMAT, type FileReading } from './fileCache';
 import { NO_IDENTIFIERS, NONE } from './loader';
 import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source, type SourceLocation } from './model';
-import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError, type StringTable } from './snapshotFrame';
+import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError, type StringTable, type TableText } from './snapshotFrame';
 import type { EntityKind } from '../kinds';
 import { StoredEntity, type EntityDetails, type EntityHead, type EntityRecords } from './storedEntity';
 import { HAS_ENTITIES, HAS_ISO2, HAS_ISO3, HAS_SINCE, HAS_SOURCE, HAS_UNTIL, HAS_WIKIDATA, MAGIC, NEGATED, NO_LOCATION, SHARED_STRING_LENGTH } from './snapshotLayout';
@@ -123,9 +123,12 @@ export function encodeReading(reading: FileReading): Uint8Array {
   return encodeFrame(MAGIC, CACHE_FORMAT, ints.finish(), strings, { diagnostics: reading.diagnostics });
 }
 
-/** Rebuilds the reading of the file at `uri`; throws when the bytes are no valid snapshot. */
-export function decodeReading(bytes: Uint8Array, uri: string): FileReading {
-  const { ints, strings, extra } = decodeFrame(bytes, MAGIC, CACHE_FORMAT);
+/**
+ * Rebuilds the reading of the file at `uri`; throws when the bytes are no valid snapshot.
+ * `tableText` makes the string table's string (snapshotFrame.ts `TableText`).
+ */
+export function decodeReading(bytes: Uint8Array, uri: string, tableText?: TableText): FileReading {
+  const { ints, strings, extra } = decodeFrame(bytes, MAGIC, CACHE_FORMAT, tableText);
   const diagnostics = (extra as { diagnostics?: unknown } | null)?.diagnostics;
   if (!Array.isArray(diagnostics)) throw new SnapshotError('bad diagnostics');
   // A copy of the ints: the entities keep them for their relations and facts (StoredEntity), and a

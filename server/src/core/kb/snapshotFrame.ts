@@ -66,8 +66,12 @@ export class StringTable {
 
   /** Strings `from` to `to` (exclusive), made now. */
   slice(from: number, to = this.length): string[] {
-    const out: string[] = [];
-    for (let i = Math.max(0, from); i < Math.min(to, this.length); i++) out.push(this.get(i) as string);
+    const start = Math.max(0, from);
+    const end = Math.min(to, this.length);
+    // Made at its length: a verdict's name index takes some 200,000 strings at once, and an
+    // array grown by push copies itself into fresh memory as it goes.
+    const out = new Array<string>(Math.max(0, end - start));
+    for (let i = start; i < end; i++) out[i - start] = this.get(i) as string;
     return out;
   }
 }
@@ -109,8 +113,18 @@ export function sealFrame(frame: Uint8Array): Uint8Array {
   return frame;
 }
 
+/**
+ * Makes one string of a frame's string table, whose bytes are ASCII by construction, or throws on
+ * bytes that are not. The default is the platform's UTF-8 decoder; a host may give a faster one
+ * (the Node host's: kbCache.ts `asciiTableText`).
+ */
+export type TableText = (bytes: Uint8Array) => string;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Text: TableText = (bytes) => utf8.decode(bytes);
+
 /** The parts of a stored file of this magic number and format; throws when it is not one. */
-export function decodeFrame(bytes: Uint8Array, magic: number, format: number): Frame {
+export function decodeFrame(bytes: Uint8Array, magic: number, format: number, tableText: TableText = utf8Text): Frame {
   if (bytes.byteLength < 4 * HEADER_INTS) throw new SnapshotError('too short');
   // An Int32Array needs 4-byte alignment; a buffer from a pool may not have it.
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
@@ -123,9 +137,8 @@ export function decodeFrame(bytes: Uint8Array, magic: number, format: number): F
   if (checksum(aligned, header) !== sum) throw new SnapshotError('checksum mismatch');
   const ints = new Int32Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_INTS, intCount);
   const stringStart = aligned.byteOffset + 4 * (HEADER_INTS + intCount);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const strings = decodeStrings(aligned, stringStart, stringLength, stringCount, (b) => decoder.decode(b));
-  const extra: unknown = JSON.parse(decoder.decode(new Uint8Array(aligned.buffer, stringStart + stringLength, extraLength)));
+  const strings = decodeStrings(aligned, stringStart, stringLength, stringCount, tableText);
+  const extra: unknown = JSON.parse(utf8Text(new Uint8Array(aligned.buffer, stringStart + stringLength, extraLength)));
   return { ints, strings, extra };
 }
 

@@ -17,7 +17,7 @@ import { VERDICT_FORMAT, type KbVerdict } from './fileCache';
 import { MASK_LEVELS } from './nameDistance';
 import type { NameIndexData } from './nameIndexData';
 import type { IncomingIndexData } from './incomingRelations';
-import { decodeFrame, encodeFrame, IntWriter, isDiagnostic, SnapshotError } from './snapshotFrame';
+import { decodeFrame, encodeFrame, IntWriter, isDiagnostic, SnapshotError, type TableText } from './snapshotFrame';
 
 const VERDICT_MAGIC = 0x56424942; // "BIBV"
 const HAS_NAMES = 1;
@@ -62,9 +62,9 @@ export function encodeVerdict(verdict: KbVerdict): Uint8Array {
   return encodeFrame(VERDICT_MAGIC, VERDICT_FORMAT, ints.finish(), names ? [...names.keys, ...names.words] : [], { added: verdict.added });
 }
 
-/** Rebuilds a verdict; throws when the bytes are no valid stored verdict. */
-export function decodeVerdict(bytes: Uint8Array): KbVerdict {
-  const { ints, strings, extra } = decodeFrame(bytes, VERDICT_MAGIC, VERDICT_FORMAT);
+/** Rebuilds a verdict; throws when the bytes are no valid stored verdict. `tableText` as for `decodeReading`. */
+export function decodeVerdict(bytes: Uint8Array, tableText?: TableText): KbVerdict {
+  const { ints, strings, extra } = decodeFrame(bytes, VERDICT_MAGIC, VERDICT_FORMAT, tableText);
   const added = (extra as { added?: unknown } | null)?.added;
   if (!Array.isArray(added) || !added.every((list) => Array.isArray(list) && list.every(isDiagnostic))) throw new SnapshotError('bad verdict');
   const flags = ints.length > 0 ? ints[0] : -1;
