@@ -302,8 +302,8 @@ export function defaultReadingCache(): DiskReadingCache {
  * an external one, its characters copied into memory from malloc, which the language server gets
  * in huge pages on Linux (client/src/serverEnvironment.ts); TextDecoder, the core's default, copies
  * them into V8's heap, 4 KiB pages that V8 maps itself. The KB of 100,000 entities has 27 MB of
- * such text: decoded this way, a warm start took 461–602 ms in the process against 599–646
- * (huge pages on), and 566–633 against 594–824 without them (docs/performance.md, round 17).
+ * such text: decoded this way, its load took 405–446 ms in a process against 461–548 with huge
+ * pages, 536–561 against 572–610 without (five of each, alternated; docs/performance.md, round 17).
  */
 export function asciiTableText(bytes: Uint8Array): string {
   if (!isAscii(bytes)) throw new SnapshotError('string table is not ASCII');
