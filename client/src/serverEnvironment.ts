@@ -6,10 +6,10 @@
  * (`glibc.malloc.hugetlb=1`, glibc 2.35 and later), so that the kernel hands the server fresh
  * memory 2 MiB at a time instead of 4 KiB. A warm start reads a KB's stored readings into such
  * blocks and keeps their numbers and text in them (kbCache.ts): with 100,000 entities, some 70 MB
- * taken at once. On the
- * virtual machine Brief is measured on, where a first touch of a 4 KiB page costs 11–12 µs and of
- * a huge page 0.3 µs per 4 KiB, warm starts took 610–720 ms with the setting and 780–850
- * without, at 162–171 MiB of resident memory either way (docs/performance.md, round 17).
+ * taken at once. On the virtual machine Brief is measured on, where a first touch of a 4 KiB page
+ * costs 11–12 µs and of a huge page 0.3 µs per 4 KiB, warm starts took 610–720 ms with the
+ * setting and 780–850 without, at 162–171 MiB of resident memory either way
+ * (docs/performance.md, round 17).
  * V8's own heap is unaffected: V8 maps its pages itself.
  *
  * Only memory that malloc takes from the kernel with `madvise` is concerned, so a kernel whose

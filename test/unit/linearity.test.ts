@@ -228,8 +228,8 @@ function timeOnce(text: string, collectGarbage: () => void, times = 1, work: (te
   const all = (used.user + used.system) / 1e3;
   const fresh = process.resourceUsage().minorPageFault - faults;
   // The kernel is taken to have had at most three quarters of a run: a parse's pages can come
-  // cheaper than the buffer's that priced them, and a price too high left nothing of a run (a
-  // scaling of 0/0 in a clean-clone CI run, 0.0–0.1 for others).
+  // cheaper than the buffer's that priced them, and a price too high left nothing of either run
+  // (a scaling of 0/0 for fence lines in a clean-clone CI run).
   return { all: all / times, lessKernel: Math.max(all / 4, all - fresh * pageFaultMs) / times };
 }
 
