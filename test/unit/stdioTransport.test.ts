@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'assert';
 import { PassThrough, Writable } from 'stream';
-import { StreamMessageReader, type Message, type NotificationMessage } from 'vscode-languageserver/node';
-import { WholeMessageWriter } from '../../server/src/node/stdioTransport';
+import { StreamMessageReader, type Message, type NotificationMessage, type ResponseMessage } from 'vscode-languageserver/node';
+import { LONG_ANSWER_ITEMS, LongAnswerFrames, WholeMessageWriter } from '../../server/src/node/stdioTransport';
 
 /** A stream that, like stdout's pipe, takes several chunks in one write (`_writev`), and records each write as its bytes. */
 class RecordingStream extends Writable {
@@ -83,5 +83,90 @@ describe('stdio transport: one write per message', () => {
     const closed = new Promise<void>((resolve) => writer.onClose(() => resolve()));
     stream.destroy();
     await closed;
+  });
+});
+
+/** What a frame must be: the header counting the UTF-8 bytes of `JSON.stringify(message)`, then those bytes. */
+function expectedFrame(message: Message): Buffer {
+  const body = Buffer.from(JSON.stringify(message), 'utf8');
+  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+}
+
+/** A find-references answer: `count` locations in briefs whose paths and positions vary. */
+function locations(count: number, uri = (i: number) => `file:///briefs/brief-${i % 97}.brief`): ResponseMessage {
+  const result = Array.from({ length: count }, (_, i) => ({ uri: uri(i), range: { start: { line: i, character: i % 80 }, end: { line: i, character: (i % 80) + 7 } } }));
+  return { jsonrpc: '2.0', id: count, result };
+}
+
+describe('stdio transport: long answers', () => {
+  it('frames a long list exactly as JSON.stringify would, whatever its length and items', () => {
+    const odd: unknown[] = ['Шавкат Мирзиёев', '习近平 🛰', undefined, null, () => 1, new Date(0), [1, [2, 'नरेन्द्र मोदी']], { toJSON: () => 'as its toJSON says' }, { a: undefined, b: 'é"\\\n' }];
+    const cases: ResponseMessage[] = [
+      locations(LONG_ANSWER_ITEMS),
+      locations(LONG_ANSWER_ITEMS + 1),
+      locations(7296),
+      // Every item of more than one byte in UTF-8, some of four: the buffer's room is counted in bytes.
+      locations(3000, (i) => `file:///брифы/${'Ташкент'.repeat(i % 50)}-🛰-${i}.brief`),
+      // A first slice of 200 KiB in UTF-8 but half as many characters: more than the writer's first buffer holds.
+      locations(LONG_ANSWER_ITEMS, (i) => `file:///брифы/${'Ташкент'.repeat(60)}-${i}.brief`),
+      { jsonrpc: '2.0', id: 'a string id', result: Array.from({ length: 1500 }, (_, i) => odd[i % odd.length]) },
+    ];
+    // Each with a writer of its own, so that each starts from the writer's first, small buffer, and again with one buffer for all.
+    const shared = new LongAnswerFrames();
+    for (const [message, frames] of [...cases.map((m) => [m, new LongAnswerFrames()] as const), ...cases.map((m) => [m, shared] as const)]) {
+      const long = frames.frame(message);
+      assert.ok(long, `a list of ${(message.result as unknown[]).length} items is framed as a long answer`);
+      assert.ok(long.frame.equals(expectedFrame(message)), `the frame of ${(message.result as unknown[]).length} items (id ${String(message.id)}) is JSON.stringify's`);
+      frames.release(long);
+    }
+  });
+
+  it('leaves every other message to the usual framing', () => {
+    const frames = new LongAnswerFrames();
+    const list = locations(LONG_ANSWER_ITEMS).result as unknown[];
+    const others: Message[] = [
+      locations(LONG_ANSWER_ITEMS - 1),
+      { jsonrpc: '2.0', id: 1, result: { items: list } } as ResponseMessage,
+      { jsonrpc: '2.0', id: 2, error: { code: -32603, message: 'failed', data: list } } as ResponseMessage,
+      { jsonrpc: '2.0', id: 3, result: list, extra: true } as ResponseMessage,
+      { id: 4, jsonrpc: '2.0', result: list } as ResponseMessage,
+      { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: list } as NotificationMessage,
+    ];
+    for (const message of others) assert.equal(frames.frame(message), undefined, JSON.stringify(message).slice(0, 80));
+  });
+
+  it('does not reuse a buffer the stream has not taken yet', () => {
+    const frames = new LongAnswerFrames();
+    const first = locations(2000);
+    const second = locations(2500, (i) => `file:///other/${i}.brief`);
+    // An answer written and released before: the writer has a buffer to spare.
+    const earlier = frames.frame(locations(3000));
+    assert.ok(earlier);
+    frames.release(earlier);
+    const a = frames.frame(first);
+    assert.equal(a?.buffer, earlier.buffer, 'the spare buffer serves the next long answer');
+    assert.ok(a);
+    const before = Buffer.from(a.frame);
+    const b = frames.frame(second);
+    assert.ok(b);
+    assert.notEqual(a.buffer, b.buffer, 'the second answer gets a buffer of its own');
+    assert.ok(a.frame.equals(before), 'the first frame is intact after the second is made');
+    frames.release(a);
+    frames.release(b);
+    const c = frames.frame(first);
+    assert.ok(c);
+    assert.ok(c.buffer === a.buffer || c.buffer === b.buffer, 'once released, a buffer serves the next long answer');
+    assert.ok(c.frame.equals(expectedFrame(first)));
+  });
+
+  it("is read back by vscode-jsonrpc's reader among short messages, several long answers under way at once", async () => {
+    const stream = new PassThrough({ highWaterMark: 16 * 1024 });
+    const writer = new WholeMessageWriter(stream);
+    const sent: Message[] = [];
+    for (let i = 0; i < 6; i++) sent.push(note(`before ${i}: Бишкек`), locations(1000 + 900 * i, (n) => `file:///w/${i}/${n % 13}.brief`));
+    const received = readBack(stream, sent.length);
+    // Not awaited one by one: the pipe takes a long answer in many reads, while later ones are framed.
+    await Promise.all(sent.map((m) => writer.write(m)));
+    assert.deepEqual(await received, sent);
   });
 });

@@ -5,7 +5,9 @@
  * has gone, its body: the client is woken for a header it cannot use and again for the body, and
  * on a machine of two cores the server and the editor take turns for each. Brief hands the
  * header and the body to the stream together, which stdout's pipe sends in one `writev`
- * (measured with `bench/requestProbe.ts`: docs/performance.md, round 15).
+ * (measured with `bench/requestProbe.ts`: docs/performance.md, round 15). A long list (find
+ * references to an entity mentioned in thousands of briefs: a megabyte of JSON) is serialised a
+ * slice at a time into a buffer the writer keeps (`LongAnswerFrames`).
  *
  * Given its own reader and writer, vscode-languageserver no longer does the two things it does for
  * `--stdio` itself, so they are done here: the server ends when the client closes stdin (0 after
@@ -16,7 +18,7 @@
  */
 import { Console } from 'console';
 import type { Writable } from 'stream';
-import { AbstractMessageWriter, Message, StreamMessageReader, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
+import { AbstractMessageWriter, Message, StreamMessageReader, type MessageReader, type MessageWriter, type ResponseMessage } from 'vscode-languageserver/node';
 
 /**
  * How long the server waits, once stdin has closed, for the answers to the requests read before:
@@ -25,9 +27,89 @@ import { AbstractMessageWriter, Message, StreamMessageReader, type MessageReader
  */
 const ANSWERS_AFTER_CLOSE_MS = 2000;
 
+/** A response whose result is a list at least this long is framed by `LongAnswerFrames`. */
+export const LONG_ANSWER_ITEMS = 512;
+/** Items serialised at a time: a slice's JSON stays well under V8's large-object size (128 KiB). */
+const ITEMS_PER_SLICE = 256;
+/** Room before the body for its header, `Content-Length: ` and up to ten digits and `\r\n\r\n`. */
+const HEADER_ROOM = 32;
+/** The largest buffer the writer keeps for the next long answer, bytes; a larger one is let go once written. */
+const KEPT_BYTES = 8 * 1024 * 1024;
+
+/** A long answer's frame, in the buffer it was written into. */
+interface LongFrame {
+  readonly frame: Buffer;
+  readonly buffer: Buffer;
+}
+
+/**
+ * Frames for answers that are long lists. `JSON.stringify` of the whole answer builds it in parts,
+ * joins them into one string of a megabyte, which V8 puts in fresh pages of its large-object
+ * space, and `Buffer.from` copies that into fresh memory again: on a virtual machine where the
+ * first touch of a page costs ~10 µs, about 10 ms of each such answer. Serialised a slice of items
+ * at a time, the strings are small and short-lived, and the bytes go into a buffer kept from the
+ * last long answer: 3–4 ms (docs/performance.md, round 18). The JSON is the same, byte for byte.
+ */
+export class LongAnswerFrames {
+  /** The buffer of the last long answer, once the stream has taken it; one being written is not reused. */
+  private spare: Buffer | undefined;
+
+  /** `message`'s frame if it is a response whose result is a long list; otherwise undefined. */
+  frame(message: Message): LongFrame | undefined {
+    if (!Message.isResponse(message) || !isPlainResponse(message)) return undefined;
+    const items = message.result;
+    let buffer = this.spare ?? Buffer.allocUnsafe(64 * 1024);
+    this.spare = undefined;
+    let end = HEADER_ROOM;
+    const put = (json: string) => {
+      // UTF-8 takes at most three bytes for each UTF-16 unit (a surrogate pair: four for two).
+      if (end + 3 * json.length > buffer.length) {
+        const larger = Buffer.allocUnsafe(Math.max(2 * buffer.length, end + 3 * json.length));
+        buffer.copy(larger, 0, 0, end);
+        buffer = larger;
+      }
+      end += buffer.write(json, end, 'utf8');
+    };
+    put(`{"jsonrpc":${JSON.stringify(message.jsonrpc)},"id":${JSON.stringify(message.id)},"result":[`);
+    for (let from = 0; from < items.length; from += ITEMS_PER_SLICE) {
+      const slice = JSON.stringify(items.slice(from, from + ITEMS_PER_SLICE));
+      // Each slice is `[…]`: its items go in, after a comma from the second slice on.
+      put(from === 0 ? slice.slice(1, -1) : `,${slice.slice(1, -1)}`);
+    }
+    put(']}');
+    const header = `Content-Length: ${end - HEADER_ROOM}\r\n\r\n`;
+    const start = HEADER_ROOM - header.length;
+    buffer.write(header, start, 'latin1');
+    return { frame: buffer.subarray(start, end), buffer };
+  }
+
+  /** The stream is done with `long`'s frame: its buffer serves the next long answer. */
+  release(long: LongFrame): void {
+    if (long.buffer.length <= KEPT_BYTES && (!this.spare || this.spare.length < long.buffer.length)) this.spare = long.buffer;
+  }
+}
+
+/**
+ * A response of exactly `jsonrpc`, `id` and a long list as `result`, as vscode-jsonrpc makes them,
+ * in that order: what `LongAnswerFrames` writes as `JSON.stringify` would.
+ */
+function isPlainResponse(message: ResponseMessage): message is ResponseMessage & { result: unknown[] } {
+  const keys = Object.keys(message);
+  return (
+    keys.length === 3 &&
+    keys[0] === 'jsonrpc' &&
+    keys[1] === 'id' &&
+    keys[2] === 'result' &&
+    Array.isArray(message.result) &&
+    message.result.length >= LONG_ANSWER_ITEMS &&
+    typeof (message.result as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
 /** Writes each message as one frame: `Content-Length: n\r\n\r\n` and the JSON body, in UTF-8. */
 export class WholeMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private errors = 0;
+  private readonly longAnswers = new LongAnswerFrames();
 
   /** @param written called with each message once the stream has taken all of it */
   constructor(
@@ -40,22 +122,26 @@ export class WholeMessageWriter extends AbstractMessageWriter implements Message
   }
 
   write(message: Message): Promise<void> {
-    const body = Buffer.from(JSON.stringify(message), 'utf8');
-    // The header counts bytes, not characters: a name in Cyrillic or Devanagari takes two or three a letter.
-    const header = Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
-    // Corked, the two go out together: one `writev` on stdout's pipe, and neither is copied into
-    // the other. The stream keeps writes in the order they are made: messages need no queue here.
+    const long = this.longAnswers.frame(message);
     return new Promise((resolve, reject) => {
-      this.stream.cork();
-      this.stream.write(header);
-      this.stream.write(body, (error?: Error | null) => {
+      const done = (error?: Error | null) => {
+        if (long) this.longAnswers.release(long);
         if (!error) {
           this.written(message);
           return resolve();
         }
         this.fireError(error, message, ++this.errors);
         reject(error);
-      });
+      };
+      if (long) return void this.stream.write(long.frame, done);
+      const body = Buffer.from(JSON.stringify(message), 'utf8');
+      // The header counts bytes, not characters: a name in Cyrillic or Devanagari takes two or three a letter.
+      const header = Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
+      // Corked, the two go out together: one `writev` on stdout's pipe, and neither is copied into
+      // the other. The stream keeps writes in the order they are made: messages need no queue here.
+      this.stream.cork();
+      this.stream.write(header);
+      this.stream.write(body, done);
       this.stream.uncork();
     });
   }
