@@ -190,7 +190,19 @@ describe('language server (the real process, over JSON-RPC)', () => {
         });
       const notify = (method: string, params: unknown) => writer.write({ jsonrpc: '2.0', method, params } as Message);
       const sent = () => Promise.all(writes);
-      return { child, exited, ask, notify, sent, serverSends };
+      /** A request and its `$/cancelRequest` in one write to the pipe: the server reads them together. */
+      const askAndCancel = async (id: number, method: string, params: unknown) => {
+        await sent();
+        const frame = (message: object) => {
+          const body = Buffer.from(JSON.stringify(message), 'utf8');
+          return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+        };
+        return new Promise<ResponseMessage>((resolve) => {
+          answers.set(id, resolve);
+          child.stdin.write(Buffer.concat([frame({ jsonrpc: '2.0', id, method, params }), frame({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } })]));
+        });
+      };
+      return { child, exited, ask, notify, sent, serverSends, askAndCancel };
     };
 
     it("answers a feature request whose params are null (not an object) with InvalidParams", async () => {
@@ -202,6 +214,19 @@ describe('language server (the real process, over JSON-RPC)', () => {
         const answer = await ask(id, method, null);
         assert.equal(answer.error?.code, ErrorCodes.InvalidParams, `${method} with params null: ${JSON.stringify(answer)}`);
       }
+    });
+
+    it('answers find references with RequestCancelled when its cancellation came with it', async () => {
+      const { ask, notify, askAndCancel } = rawServer([SERVER_JS]);
+      await ask(1, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+      await notify('initialized', {});
+      await notify('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/cancelled.brief', languageId: 'brief', version: 1, text: '@Nobody met @Nobody.\n' } });
+      const where = { textDocument: { uri: 'file:///tmp/cancelled.brief' }, position: { line: 0, character: 2 }, context: { includeDeclaration: false } };
+      const cancelled = await askAndCancel(2, 'textDocument/references', where);
+      assert.equal(cancelled.error?.code, -32800, `RequestCancelled: ${JSON.stringify(cancelled)}`);
+      // Not cancelled, the same request finds both references: the cancellation was what stopped it.
+      const answered = await ask(3, 'textDocument/references', where);
+      assert.equal((answered.result as unknown[]).length, 2, JSON.stringify(answered));
     });
 
     it('does no more work after shutdown: indexing stops, and an open after it is not checked', async () => {

@@ -107,7 +107,7 @@ describe('stdio transport: long answers', () => {
       locations(7296),
       // Every item of more than one byte in UTF-8, some of four: the buffer's room is counted in bytes.
       locations(3000, (i) => `file:///брифы/${'Ташкент'.repeat(i % 50)}-🛰-${i}.brief`),
-      // A first slice of 200 KiB in UTF-8 but half as many characters: more than the writer's first buffer holds.
+      // Two bytes a character: the room the writer sets aside from the first slice's characters is too small, and must grow.
       locations(LONG_ANSWER_ITEMS, (i) => `file:///брифы/${'Ташкент'.repeat(60)}-${i}.brief`),
       { jsonrpc: '2.0', id: 'a string id', result: Array.from({ length: 1500 }, (_, i) => odd[i % odd.length]) },
     ];

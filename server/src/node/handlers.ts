@@ -37,6 +37,7 @@ import { isInside, type Project } from '../core/project';
 import type { KbFilesAsSeen } from '../core/features/kbYaml';
 import type { WrittenEntry } from '../core/features/kbEntries';
 import { KbFilesSeen } from './kbFilesSeen';
+import { cancellable, cancelled } from './cancellation';
 import { CompletionShaper, readableIn } from './completionForClient';
 
 /** What the server offers; every entry has a handler below. */
@@ -108,8 +109,6 @@ function codeActionContext(context: { diagnostics?: unknown } | undefined): Code
   return context as CodeActionContext;
 }
 
-const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-
 export function registerHandlers(connection: Connection, session: Session, client: () => ClientCapabilities, options: () => HandlerOptions): void {
   /**
    * Runs `run` on an open brief and its folder; answers `fallback` when there is none. A request
@@ -129,21 +128,6 @@ export function registerHandlers(connection: Connection, session: Session, clien
       const document = open.version === version ? open : TextDocument.create(uri, languageId, version, text);
       return run(document, folder);
     });
-  /**
-   * For requests over the whole workspace: lets a `$/cancelRequest` that is already on its way
-   * arrive before the work starts, and does not send a result that was cancelled meanwhile.
-   */
-  const cancellable = async <T>(token: CancellationToken, compute: () => T | Promise<T>): Promise<T> => {
-    // A timer, not setImmediate: the event loop must pass through its I/O phase, where a
-    // cancellation waiting on the pipe is read, before the token is looked at.
-    const letMessagesIn = () => new Promise((resolve) => setTimeout(resolve, 1));
-    await letMessagesIn();
-    if (token.isCancellationRequested) throw cancelled();
-    const result = await compute();
-    await letMessagesIn();
-    if (token.isCancellationRequested) throw cancelled();
-    return result;
-  };
   const scopes = () => session.folders.loaded();
   const { service } = session;
   const kbFiles = new KbFilesSeen(session.documents, session.deps.workspace);
