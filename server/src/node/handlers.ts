@@ -37,7 +37,7 @@ import { isInside, type Project } from '../core/project';
 import type { KbFilesAsSeen } from '../core/features/kbYaml';
 import type { WrittenEntry } from '../core/features/kbEntries';
 import { KbFilesSeen } from './kbFilesSeen';
-import { cancellable, cancelled } from './cancellation';
+import { cancellable, cancelled, letMessagesIn } from './cancellation';
 import { CompletionShaper, readableIn } from './completionForClient';
 
 /** What the server offers; every entry has a handler below. */
@@ -213,7 +213,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
       let last = Date.now();
       const pause = async () => {
         if (Date.now() - last < 10) return;
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await letMessagesIn();
         last = Date.now();
         if (token.isCancellationRequested) throw cancelled();
       };
