@@ -159,6 +159,18 @@ describe('stdio transport: long answers', () => {
     assert.ok(c.frame.equals(expectedFrame(first)));
   });
 
+  it('rejects the write of an answer it cannot serialise, long or short, and writes the next', async () => {
+    const stream = new PassThrough();
+    const writer = new WholeMessageWriter(stream);
+    const received = readBack(stream, 1);
+    const unserialisable = (count: number): ResponseMessage => ({ jsonrpc: '2.0', id: count, result: Array.from({ length: count }, (_, i) => (i === count - 1 ? { big: 10n } : { i })) });
+    await assert.rejects(writer.write(unserialisable(LONG_ANSWER_ITEMS + 10)), /BigInt/);
+    await assert.rejects(writer.write(unserialisable(3)), /BigInt/);
+    const after = locations(LONG_ANSWER_ITEMS);
+    await writer.write(after);
+    assert.deepEqual(await received, [after]);
+  });
+
   it("is read back by vscode-jsonrpc's reader among short messages, several long answers under way at once", async () => {
     const stream = new PassThrough({ highWaterMark: 16 * 1024 });
     const writer = new WholeMessageWriter(stream);
