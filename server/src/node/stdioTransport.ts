@@ -99,16 +99,10 @@ export class LongAnswerFrames {
  * in that order: what `LongAnswerFrames` writes as `JSON.stringify` would.
  */
 function isPlainResponse(message: ResponseMessage): message is ResponseMessage & { result: unknown[] } {
+  // The list's length first: every answer passes here, and nearly all are short.
+  if (!Array.isArray(message.result) || message.result.length < LONG_ANSWER_ITEMS) return false;
   const keys = Object.keys(message);
-  return (
-    keys.length === 3 &&
-    keys[0] === 'jsonrpc' &&
-    keys[1] === 'id' &&
-    keys[2] === 'result' &&
-    Array.isArray(message.result) &&
-    message.result.length >= LONG_ANSWER_ITEMS &&
-    typeof (message.result as { toJSON?: unknown }).toJSON !== 'function'
-  );
+  return keys.length === 3 && keys[0] === 'jsonrpc' && keys[1] === 'id' && keys[2] === 'result' && typeof (message.result as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 /** Writes each message as one frame: `Content-Length: n\r\n\r\n` and the JSON body, in UTF-8. */
