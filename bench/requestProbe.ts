@@ -17,7 +17,8 @@
  * - `--node-flags="…"` — node or V8 flags for the server's process (space-separated, e.g.
  *   `--no-opt`), for telling which of V8's mechanisms a slow request waits for.
  *
- * Prints p50 and p95, the answers' median size and the slowest requests with their places.
+ * Prints p50 and p95, the answers' median size and the slowest requests: their places, the entity
+ * each asked about and the answer's size.
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -58,20 +59,20 @@ async function main(): Promise<void> {
       await session.completion(uri, { line: site.line, character: site.nameCol + 1 + (i % 3) });
       await session.hover(uri, { line: site.line, character: site.nameCol + 1 });
     }
-    const sites = Array.from({ length: requests }, (_, i) => known[Math.floor((i * known.length) / requests) % known.length].brief);
-    const timed: { place: number; ms: number; bytes: number }[] = [];
-    for (let i = 0; i < sites.length; i++) {
-      const site = sites[i];
+    const picked = Array.from({ length: requests }, (_, i) => known[Math.floor((i * known.length) / requests) % known.length]);
+    const timed: { place: number; ms: number; bytes: number; entity: string }[] = [];
+    for (let i = 0; i < picked.length; i++) {
+      const site = picked[i].brief;
       const r = hover
         ? await session.hover(uri, { line: site.line, character: site.nameCol + 1 })
         : await session.completion(uri, { line: site.line, character: site.nameCol + Math.min(site.nameLength, 1 + (i % 3)) });
-      if (i >= WARMUP) timed.push({ place: i, ms: r.ms, bytes: JSON.stringify(r.result).length });
+      if (i >= WARMUP) timed.push({ place: i, ms: r.ms, bytes: JSON.stringify(r.result).length, entity: String(picked[i].entity) });
     }
     const times = summarize(timed.map((t) => t.ms));
     const bytes = summarize(timed.map((t) => t.bytes));
     console.log(`${hover ? 'hover' : 'completion'}: ${timed.length} after ${WARMUP}${prewarm ? ` and ${prewarm} at other places` : ''}; p50 ${times.median.toFixed(2)} ms, p95 ${times.p95.toFixed(2)} ms; answer ${(bytes.median / 1024).toFixed(1)} KB`);
     const slowest = [...timed].sort((a, b) => b.ms - a.ms).slice(0, 8);
-    console.log(`slowest: ${slowest.map((t) => `#${t.place} ${t.ms.toFixed(1)} ms`).join(', ')}`);
+    console.log(`slowest: ${slowest.map((t) => `#${t.place} ${t.ms.toFixed(1)} ms (${t.entity}, ${(t.bytes / 1024).toFixed(1)} KB)`).join(', ')}`);
   } finally {
     await session.stop();
   }
