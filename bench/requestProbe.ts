@@ -15,7 +15,11 @@
  * - `--server=FILE` — another build's server script (e.g. a worktree's
  *   `out/server/src/node/main.js`), for alternating two builds;
  * - `--node-flags="…"` — node or V8 flags for the server's process (space-separated, e.g.
- *   `--no-opt`), for telling which of V8's mechanisms a slow request waits for.
+ *   `--no-opt`), for telling which of V8's mechanisms a slow request waits for (none that
+ *   prints to stdout, which is the protocol's channel: `--trace-gc` breaks the session);
+ * - `--as-bench` — in the bench's order instead: 12 opens and closes of the 1 MB brief under
+ *   other names and 12 one-character edits of it, and the requests at once after the last edit,
+ *   without waiting for the workspace index.
  *
  * Prints p50 and p95, the answers' median size and the slowest requests: their places, the entity
  * each asked about and the answer's size.
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
   const hover = process.argv.includes('--hover');
   const requests = Number(option('requests') ?? 400) + WARMUP;
   const prewarm = Number(option('prewarm') ?? 0);
+  const asBench = process.argv.includes('--as-bench');
   const root = path.join(BENCH_DIR, 'full');
   const large = loadOrGenerateKb(SEED + 1, 100_000, path.join(root, 'kb-100000')).kb;
   const doc = generateDocument(large, { seed: SEED + 200, size: MB, definitions: 'all', definitionTarget: (id) => id });
@@ -50,9 +55,24 @@ async function main(): Promise<void> {
   try {
     await waitReady(session, folder);
     const uri = pathToFileURL(path.join(folder, 'probe.brief')).toString();
+    if (asBench) {
+      for (let i = 0; i < 12; i++) {
+        const other = pathToFileURL(path.join(folder, `probe-open${i}.brief`)).toString();
+        await session.openAndDiagnose(other, doc.brief);
+        await session.close(other);
+      }
+    }
     await session.openAndDiagnose(uri, doc.brief);
-    // The workspace index takes an open brief's text after a second without edits (openBriefIndex.ts).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    if (asBench) {
+      const at = doc.editAt.brief;
+      for (let i = 0; i < 12; i++) {
+        const end = i % 2 === 0 ? at : { line: at.line, character: at.character + 1 };
+        await session.editAndDiagnose(uri, { range: { start: at, end }, text: i % 2 === 0 ? 'x' : '' });
+      }
+    } else {
+      // The workspace index takes an open brief's text after a second without edits (openBriefIndex.ts).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
     const known = doc.references.filter((r) => r.entity !== undefined);
     for (let i = 0; i < prewarm; i++) {
       const site = known[(i * 7919 + 13) % known.length].brief;
@@ -70,7 +90,7 @@ async function main(): Promise<void> {
     }
     const times = summarize(timed.map((t) => t.ms));
     const bytes = summarize(timed.map((t) => t.bytes));
-    console.log(`${hover ? 'hover' : 'completion'}: ${timed.length} after ${WARMUP}${prewarm ? ` and ${prewarm} at other places` : ''}; p50 ${times.median.toFixed(2)} ms, p95 ${times.p95.toFixed(2)} ms; answer ${(bytes.median / 1024).toFixed(1)} KB`);
+    console.log(`${hover ? 'hover' : 'completion'}${asBench ? ' (in the bench\'s order)' : ''}: ${timed.length} after ${WARMUP}${prewarm ? ` and ${prewarm} at other places` : ''}; p50 ${times.median.toFixed(2)} ms, p95 ${times.p95.toFixed(2)} ms; answer ${(bytes.median / 1024).toFixed(1)} KB`);
     const slowest = [...timed].sort((a, b) => b.ms - a.ms).slice(0, 8);
     console.log(`slowest: ${slowest.map((t) => `#${t.place} ${t.ms.toFixed(1)} ms (${t.entity}, ${(t.bytes / 1024).toFixed(1)} KB)`).join(', ')}`);
   } finally {
