@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'assert';
 import { KnowledgeBase } from '../../server/src/core/kb/knowledgeBase';
+import { ListRoster } from '../../server/src/core/kb/roster';
 import type { Entity } from '../../server/src/core/kb/model';
 import { buildNameIndexData, fitsEntities, LABEL_ID, LABEL_NAME, type NameIndexData } from '../../server/src/core/kb/nameIndexData';
 import { decodeVerdict, encodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
@@ -77,7 +78,7 @@ describe('name index arrays stored with the verdict', () => {
     const kinds = new Set(Array.from(data.entryLabel));
     assert.ok(kinds.has(LABEL_ID) && kinds.has(LABEL_NAME) && kinds.has(1), 'ids, names and aliases are all filed');
     if (k >= 0) assert.ok(data.entryStart[k + 1] > data.entryStart[k]);
-    assert.ok(fitsEntities(data, ordered));
+    assert.ok(fitsEntities(data, new ListRoster(ordered)));
   });
 
   it('serve a KB as it is: the same lookups, suggestions and completions as a KB that builds its own', () => {
@@ -102,7 +103,7 @@ describe('name index arrays stored with the verdict', () => {
     for (const [what, damage] of damages) {
       const forged = damage(stored(fresh.names().data));
       const subset = what.startsWith('fewer') ? new Map([...entities].slice(0, 100)) : entities;
-      assert.equal(fitsEntities(forged, [...subset.values()]), false, what);
+      assert.equal(fitsEntities(forged, new ListRoster([...subset.values()])), false, what);
       const kb = new KnowledgeBase(subset, new Map(), forged);
       assert.notEqual(kb.names().data, forged, `${what}: rebuilt`);
       assert.deepEqual(answers(kb, 3), answers(new KnowledgeBase(subset, new Map()), 3), what);

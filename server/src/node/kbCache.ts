@@ -20,12 +20,13 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CACHE_FORMAT, VERDICT_FORMAT, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../core/kb/fileCache';
+import { CACHE_FORMAT, entitiesOf, lazyReading, VERDICT_FORMAT, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../core/kb/fileCache';
 import { decodeReading, encodeReading } from '../core/kb/snapshot';
 import { SnapshotError } from '../core/kb/snapshotFrame';
 import { decodeVerdict, encodeVerdict } from '../core/kb/verdictSnapshot';
 import type { DataFileInput } from '../core/kb/loader';
 import type { Entity, Source } from '../core/kb/model';
+import type { LazyEntities } from '../core/kb/roster';
 
 /** How snapshot files end; files of earlier formats (`.json`) are never read. */
 const SUFFIX = '.kbs';
@@ -182,13 +183,16 @@ export class DiskReadingCache implements FileReadingCache {
     const payload = entry?.payload.deref();
     if (!entry || !payload) return undefined;
     // In the key order of a fresh reading (knowledgeBase.ts): source, then entities.
-    return entry.kind === 'source' ? { source: payload as Source, diagnostics: entry.diagnostics } : { entities: payload as Entity[], diagnostics: entry.diagnostics };
+    if (entry.kind === 'source') return { source: payload as Source, diagnostics: entry.diagnostics };
+    return Array.isArray(payload) ? { entities: payload as Entity[], diagnostics: entry.diagnostics } : lazyReading(undefined, payload as LazyEntities, entry.diagnostics);
   }
 
   private hold(name: string, uri: string, reading: FileReading): void {
-    // What a KB keeps of a reading is its entity list or its source, not the reading object.
-    const payload = reading.entities ?? reading.source;
-    if (!payload || (reading.entities && reading.source)) return;
+    // What a KB keeps of a reading is its entities (a list, or a snapshot's that are made when
+    // asked for) or its source, not the reading object.
+    const entities = entitiesOf(reading);
+    const payload = entities ?? reading.source;
+    if (!payload || (entities && reading.source)) return;
     const key = `${name}\0${uri}`;
     this.live.set(key, { kind: reading.source ? 'source' : 'entities', payload: new WeakRef(payload), diagnostics: reading.diagnostics });
     this.forget.register(payload, key);

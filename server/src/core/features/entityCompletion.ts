@@ -205,7 +205,7 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
   const found = (query: string, closeOnly: boolean) => {
     let { matches } = names.complete(query, kinds ? KIND_WINDOW : MAX_ENTITIES, closeOnly);
     if (kinds) {
-      const fits = (m: NameMatch) => kinds.includes(kb.entities.get(m.id)?.kind ?? '');
+      const fits = (m: NameMatch) => kinds.includes(names.entityAt(m.entity).kind);
       matches = [...matches.filter(fits), ...matches.filter((m) => !fits(m))];
     }
     return matches.map((match) => ({ match, query }));
@@ -231,9 +231,9 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
   }
   // Where an entity's name may go on through punctuation, folded once for the list, not per item.
   const onwards = [...(spot.through ? [spot.through] : []), ...(spot.longer ?? [])].map((place) => ({ place, typed: folded(place.typed) }));
-  const items = ranked.slice(0, MAX_ENTITIES).map(({ match: m, query }, i): CompletionItem | undefined => {
-    const entity = kb.entities.get(m.id);
-    if (!entity) return undefined;
+  const items = ranked.slice(0, MAX_ENTITIES).map(({ match: m, query }, i): CompletionItem => {
+    // By its number, as the name index found it: no lookup of its id.
+    const entity = names.entityAt(m.entity);
     // When the canonical name itself starts with what was typed, offer it rather than a shorter
     // alias: `@[Xi` completes to `@[Xi Jinping]`, while `@CST` still offers the alias `CSTO`. An
     // acronym that matched is shown as itself: `@C` lists CSS, ranked among the short names, not
@@ -265,5 +265,5 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
       textEdit: through ? { range: through.range, newText: reference(through.bracketed) } : { range: withRestOf(label, spot), newText: reference(spot.bracketed) + spot.kept },
     };
   });
-  return { isIncomplete: true, items: items.filter((x): x is CompletionItem => x !== undefined) };
+  return { isIncomplete: true, items };
 }

@@ -11,6 +11,7 @@ import type { DataFileInput } from './loader';
 import type { Entity, Source } from './model';
 import type { NameIndexData } from './nameIndexData';
 import type { IncomingIndexData } from './incomingRelations';
+import type { LazyEntities } from './roster';
 
 /** What reading one file on its own found: its entities or its source, and its diagnostics. */
 export interface FileReading {
@@ -19,6 +20,31 @@ export interface FileReading {
   readonly rejectedNames?: readonly string[];
   readonly source?: Source;
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The entities of readings that make them when asked for (a snapshot's), by reading. */
+const lazyEntities = new WeakMap<FileReading, LazyEntities>();
+
+/**
+ * A reading whose `entities` list is made from `entities` when it is first read: the KB itself
+ * takes them one by one (`entitiesOf`), and only code that reads a file's list makes them all.
+ * Its keys are in the loader's order (knowledgeBase.ts builds that reading): source, then
+ * entities, then diagnostics.
+ */
+export function lazyReading(source: Source | undefined, entities: LazyEntities | undefined, diagnostics: readonly Diagnostic[]): FileReading {
+  const reading: { source?: Source; entities?: Entity[]; diagnostics?: readonly Diagnostic[] } = {};
+  if (source) reading.source = source;
+  if (entities) {
+    Object.defineProperty(reading, 'entities', { get: () => entities.all(), enumerable: true, configurable: true });
+    lazyEntities.set(reading as FileReading, entities);
+  }
+  reading.diagnostics = diagnostics;
+  return reading as FileReading;
+}
+
+/** A reading's entities without making them when it was made by `lazyReading`, else its list (if any). */
+export function entitiesOf(reading: FileReading): LazyEntities | readonly Entity[] | undefined {
+  return lazyEntities.get(reading) ?? reading.entities;
 }
 
 /** Where loaded readings are looked up before a file is parsed again. */

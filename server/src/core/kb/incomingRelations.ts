@@ -12,6 +12,7 @@
  * stored verdict keeps the arrays (fileCache.ts): then no step is left to take.
  */
 import { relationAt, relationTargets, type Entity, type Relation } from './model';
+import type { EntityRoster } from './roster';
 
 /** The index's arrays: the relations to entity t are entries `start[t]` up to `start[t + 1]`, each a subject and a place in its list. */
 export interface IncomingIndexData {
@@ -74,7 +75,7 @@ export class IncomingRelations {
    *   stored verdict has them; ignored unless they fit
    */
   constructor(
-    private readonly ordered: readonly Entity[],
+    private readonly ordered: EntityRoster,
     private readonly numberOf: (id: string) => number,
     made?: IncomingIndexData,
   ) {
@@ -96,10 +97,10 @@ export class IncomingRelations {
     const numbers = this.numbers as Map<string, number>;
     const count = this.ordered.length;
     let budget = steps;
-    for (; this.numbered < count && budget > 0; this.numbered++, budget--) numbers.set(this.ordered[this.numbered].id, this.numbered);
+    for (; this.numbered < count && budget > 0; this.numbered++, budget--) numbers.set(this.ordered.at(this.numbered).id, this.numbered);
     for (; this.read < count && budget > 0; this.read++, budget--) {
       const subject = this.read;
-      relationTargets(this.ordered[subject]).forEach((target, place) => {
+      relationTargets(this.ordered.at(subject)).forEach((target, place) => {
         const t = numbers.get(target);
         if (t !== undefined) this.found.push(t, subject, place); // a target the KB lacks is reported at load
       });
@@ -124,7 +125,7 @@ export class IncomingRelations {
     const [start, subject, place] = [this.start as Int32Array, this.subject as Int32Array, this.place as Int32Array];
     const found: { subject: Entity; relation: Relation }[] = [];
     for (let j = start[t]; j < start[t + 1] && found.length < max; j++) {
-      const holder = this.ordered[subject[j]];
+      const holder = this.ordered.at(subject[j]);
       found.push({ subject: holder, relation: relationAt(holder, place[j]) });
     }
     return found;

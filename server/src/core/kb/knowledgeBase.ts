@@ -10,7 +10,7 @@ import { normalizeName } from '../normalize';
 import { PREDICATES, type EntityKind } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
 import type { Entity, Relation, Source } from './model';
-import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from './fileCache';
+import { entitiesOf, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from './fileCache';
 import { NameIndex } from './nameIndex';
 import { IncomingRelations, incomingFromFound, type IncomingIndexData } from './incomingRelations';
 import { buildNameIndexData, fitsEntities, type NameIndexData } from './nameIndexData';
@@ -18,6 +18,7 @@ import { namesApart } from './fileNames';
 import { partOfCycles } from './partOfCycles';
 import { EntityChecks, problem, type CheckedFile, type FirstEntity, type Report } from './entityChecks';
 import { warnSharedLabels } from './sharedLabels';
+import { JoinedRoster, ListRoster, RosterMap, type EntityRoster } from './roster';
 import { ValueSpots } from './valueSpots';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
@@ -41,22 +42,29 @@ export class KnowledgeBase {
   /** How messages name each file of `heldBack`: its name, with as many folders as tell it from the others. */
   readonly heldFiles = new Map<string, string>();
 
+  /** Every entity by id. Over a roster (a warm start's), each is made when first asked for. */
+  readonly entities: ReadonlyMap<string, Entity>;
+
   /**
+   * @param entities the entities by id, or in order as a roster whose entities are made when
+   *   asked for (a warm start's, from snapshots: see roster.ts)
    * @param names the name index's arrays for exactly these entities in this order, when a cache
    *   kept them (see nameIndexData.ts); built here when absent or when they do not fit
    * @param incoming the index of incoming relations for exactly these entities in this order,
    *   from the cross-file pass or a cache; built when first needed when absent or when it does not fit
    */
   constructor(
-    readonly entities: ReadonlyMap<string, Entity>,
+    entities: ReadonlyMap<string, Entity> | EntityRoster,
     readonly sources: ReadonlyMap<string, Source>,
     names?: NameIndexData,
     incoming?: IncomingIndexData,
   ) {
-    const ordered = [...entities.values()];
-    const data = names && fitsEntities(names, ordered) ? names : buildNameIndexData(ordered);
-    this.nameIndex = new NameIndex(data, ordered);
-    this.incoming = new IncomingRelations(ordered, (id) => this.nameIndex.numberOf(id), incoming);
+    const roster = isRoster(entities) ? entities : new ListRoster([...entities.values()]);
+    const data = names && fitsEntities(names, roster) ? names : buildNameIndexData(Array.from({ length: roster.length }, (_, n) => roster.at(n)));
+    this.nameIndex = new NameIndex(data, roster);
+    const numberOf = (id: string) => this.nameIndex.numberOf(id);
+    this.entities = isRoster(entities) ? new RosterMap(roster, numberOf) : entities;
+    this.incoming = new IncomingRelations(roster, numberOf, incoming);
   }
 
   /** The index of incoming relations' arrays, once complete: a verdict keeps them. */
@@ -201,15 +209,22 @@ function replay(sourceFiles: readonly LoadedFile[], entityFiles: readonly Loaded
     sources.set(source.id, source);
     lastGood.set(input.uri, { source });
   }
-  const entities = new Map<string, Entity>();
+  // Without errors no id occurs twice (that is kb-duplicate-id or kb-id-clash): the files'
+  // entities, one after the other, are the KB's, in its order. A snapshot's are made when asked
+  // for, and a file's list only if a later load falls back on it.
+  const parts: EntityRoster[] = [];
   for (const { input, reading } of entityFiles) {
-    const list = reading.entities ?? [];
+    const entities = entitiesOf(reading) ?? [];
     diagnostics.set(input.uri, [...reading.diagnostics, ...verdict.added[at++]]);
-    lastGood.set(input.uri, { entities: list });
-    // Without errors no id occurs twice (that is kb-duplicate-id or kb-id-clash): no entity is replaced.
-    for (const e of list) entities.set(e.id, e);
+    lastGood.set(input.uri, { get entities() { return reading.entities ?? []; } });
+    parts.push(isRoster(entities) ? entities : new ListRoster(entities));
   }
-  return { kb: new KnowledgeBase(entities, sources, verdict.names, verdict.incoming), diagnostics, lastGood };
+  return { kb: new KnowledgeBase(new JoinedRoster(parts), sources, verdict.names, verdict.incoming), diagnostics, lastGood };
+}
+
+/** A roster, as opposed to a list or a map of entities. */
+function isRoster(entities: ReadonlyMap<string, Entity> | EntityRoster | readonly Entity[]): entities is EntityRoster {
+  return !Array.isArray(entities) && 'aliasCountAt' in entities;
 }
 
 /**

@@ -9,6 +9,7 @@
  * bounds that never drop a name the full scan would have kept: the results are the same.
  */
 import type { Entity } from './model';
+import type { EntityRoster } from './roster';
 import { normalizeName } from '../normalize';
 import { charMask, maxDistance, popcount } from './nameDistance';
 import { LABEL_ID, LABEL_NAME, type NameIndexData } from './nameIndexData';
@@ -37,6 +38,14 @@ export interface NameMatch {
   readonly label: string;
   /** The entity's place in the KB's entity order (see `canonicalKey`). */
   readonly entity: number;
+}
+
+/** A match found by `complete` before it is ranked: its entity by number, its best key and the entry that filed it there. */
+interface Candidate {
+  readonly entity: number;
+  readonly score: number;
+  readonly key: number;
+  readonly entry: number;
 }
 
 export class NameIndex {
@@ -80,7 +89,7 @@ export class NameIndex {
    */
   constructor(
     readonly data: NameIndexData,
-    private readonly entities: readonly Entity[],
+    private readonly entities: EntityRoster,
   ) {
     // Each array in a field of its own: the searches read them in their innermost loops.
     this.keys = data.keys;
@@ -111,7 +120,7 @@ export class NameIndex {
     const [from, to] = exactRange(this.keys, key);
     if (from === to) return [];
     const found: Entity[] = [];
-    for (let e = this.entryStart[from]; e < this.entryStart[from + 1]; e++) found.push(this.entities[this.entryEntity[e]]);
+    for (let e = this.entryStart[from]; e < this.entryStart[from + 1]; e++) found.push(this.entities.at(this.entryEntity[e]));
     return found;
   }
 
@@ -122,9 +131,14 @@ export class NameIndex {
   numberOf(id: string): number {
     const [from, to] = exactRange(this.keys, normalizeName(id));
     for (let k = from; k < to; k++) {
-      for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) if (this.entities[this.entryEntity[e]].id === id) return this.entryEntity[e];
+      for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) if (this.entities.at(this.entryEntity[e]).id === id) return this.entryEntity[e];
     }
     return -1;
+  }
+
+  /** The entity of number n (a match's `entity`). */
+  entityAt(n: number): Entity {
+    return this.entities.at(n);
   }
 
   /** How many entities are filed under key k: one when its names denote the entity alone. */
@@ -155,7 +169,7 @@ export class NameIndex {
     const ids: string[] = [];
     const labels: string[] = [];
     for (let e = this.entryStart[key]; e < this.entryStart[key + 1]; e++) {
-      ids.push(this.entities[this.entryEntity[e]].id);
+      ids.push(this.entities.at(this.entryEntity[e]).id);
       labels.push(this.label(e));
     }
     return { ids, labels };
@@ -163,14 +177,14 @@ export class NameIndex {
 
   /** The label written for entry e: the entity's id, name or one of its aliases. */
   private label(e: number): string {
-    const entity = this.entities[this.entryEntity[e]];
+    const entity = this.entities.at(this.entryEntity[e]);
     const label = this.entryLabel[e];
     return label === LABEL_ID ? entity.id : label === LABEL_NAME ? entity.name : entity.aliases[label - 1];
   }
 
   /** Offers the entities of key k to a search. */
   private offer(search: Search, k: number, score: number): void {
-    for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) search.offer(this.entities[this.entryEntity[e]].id, score);
+    for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) search.offer(this.entities.at(this.entryEntity[e]).id, score);
   }
 
   /**
@@ -303,13 +317,13 @@ export class NameIndex {
    * on 100,000 entities, and names written that loosely are not what the analyst wrote.
    */
   complete(query: string, limit: number, closeOnly = false): { matches: NameMatch[]; more: boolean } {
-    const best = new Map<string, NameMatch>();
+    // By entity number: an entity, its id and the label are made only for the matches returned.
+    const best = new Map<number, Candidate>();
     const consider = (k: number, score: number) => {
       for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) {
         const entity = this.entryEntity[e];
-        const id = this.entities[entity].id;
-        const prev = best.get(id);
-        if (!prev || score > prev.score || (score === prev.score && k < prev.key)) best.set(id, { id, score, key: k, label: this.label(e), entity });
+        const prev = best.get(entity);
+        if (!prev || score > prev.score || (score === prev.score && k < prev.key)) best.set(entity, { entity, score, key: k, entry: e });
       }
     };
     if (query === '') {
@@ -318,8 +332,7 @@ export class NameIndex {
         for (let e = this.entryStart[k]; e < this.entryStart[k + 1]; e++) {
           // Filed by its name: this key is the entity's canonical name, normalised.
           const entity = this.entryEntity[e];
-          const { id, name } = this.entities[entity];
-          if (this.entryLabel[e] === LABEL_NAME && !best.has(id)) best.set(id, { id, score: 1, key: k, label: name, entity });
+          if (this.entryLabel[e] === LABEL_NAME && !best.has(entity)) best.set(entity, { entity, score: 1, key: k, entry: e });
         }
       }
       return this.ranked(best, limit, best.size > limit);
@@ -371,8 +384,12 @@ export class NameIndex {
     return this.ranked(best, limit, false);
   }
 
-  private ranked(best: ReadonlyMap<string, NameMatch>, limit: number, more: boolean): { matches: NameMatch[]; more: boolean } {
-    const matches = [...best.values()].sort((a, b) => b.score - a.score || a.key - b.key || compareCodeUnits(a.id, b.id)).slice(0, limit);
+  /** The `limit` best candidates (score, then key, then id) as matches. */
+  private ranked(best: ReadonlyMap<number, Candidate>, limit: number, more: boolean): { matches: NameMatch[]; more: boolean } {
+    // Ids only break ties of score and key: two entities filed under one name.
+    const id = (c: Candidate) => this.entities.at(c.entity).id;
+    const top = [...best.values()].sort((a, b) => b.score - a.score || a.key - b.key || compareCodeUnits(id(a), id(b))).slice(0, limit);
+    const matches = top.map((c): NameMatch => ({ id: id(c), score: c.score, key: c.key, label: this.label(c.entry), entity: c.entity }));
     return { matches, more };
   }
 

@@ -10,6 +10,7 @@
  */
 import { normalizeName } from '../normalize';
 import type { Entity } from './model';
+import type { EntityRoster } from './roster';
 import { classMasks, MASK_LEVELS } from './nameDistance';
 import { sortByCodeUnits } from './sortedStrings';
 
@@ -136,13 +137,13 @@ export function buildNameIndexData(entities: readonly Entity[]): NameIndexData {
  * range: every length, bound and index checked (a linear pass). Their key, the readings of the
  * KB files in order, makes them this KB's; this only keeps a damaged store from breaking Brief.
  */
-export function fitsEntities(data: NameIndexData, entities: readonly Entity[]): boolean {
+export function fitsEntities(data: NameIndexData, entities: EntityRoster): boolean {
   const count = data.keys.length;
   const within = (list: Int32Array, low: number, high: number) => list.every((v) => v >= low && v < high);
   const rising = (list: Int32Array, last: number) => list.length > 0 && list[0] === 0 && list[list.length - 1] === last && list.every((v, i) => i === 0 || v >= list[i - 1]);
   if (data.entryStart.length !== count + 1 || !rising(data.entryStart, data.entryEntity.length)) return false;
   if (data.entryLabel.length !== data.entryEntity.length || !within(data.entryEntity, 0, entities.length)) return false;
-  if (!data.entryLabel.every((label, e) => label >= LABEL_ID && label <= entities[data.entryEntity[e]].aliases.length)) return false;
+  if (!data.entryLabel.every((label, e) => label >= LABEL_ID && label <= entities.aliasCountAt(data.entryEntity[e]))) return false;
   if (data.order.length !== count || data.position.length !== count || !within(data.order, 0, count) || !within(data.position, 0, count)) return false;
   if (data.lengthStart.length < 2 || !rising(data.lengthStart, count)) return false;
   if (data.masks.length !== count * MASK_LEVELS || data.wordCounts.length !== count) return false;

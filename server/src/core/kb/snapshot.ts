@@ -16,12 +16,12 @@
  * caller then parses the YAML. The frame's checksum catches a file that is whole but altered.
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { CACHE_FORMAT, type FileReading } from './fileCache';
+import { CACHE_FORMAT, lazyReading, type FileReading } from './fileCache';
 import { NO_IDENTIFIERS, NONE } from './loader';
 import { KbLocation, type Entity, type EntityOrigin, type Evidence, type Fact, type Paragraph, type Relation, type Source, type SourceLocation } from './model';
 import { decodeFrame, encodeFrame, IntWriter, isInt32, SnapshotError, type StringTable, type TableText } from './snapshotFrame';
 import type { EntityKind } from '../kinds';
-import { StoredEntity, type EntityDetails, type EntityHead, type EntityRecords } from './storedEntity';
+import { StoredEntities, StoredEntity, type EntityDetails, type EntityHead, type EntityRecords } from './storedEntity';
 import { HAS_ENTITIES, HAS_ISO2, HAS_ISO3, HAS_SINCE, HAS_SOURCE, HAS_UNTIL, HAS_WIKIDATA, MAGIC, NEGATED, NO_LOCATION, SHARED_STRING_LENGTH } from './snapshotLayout';
 
 
@@ -146,13 +146,12 @@ class Reader implements EntityRecords {
 
   reading(diagnostics: Diagnostic[]): FileReading {
     const flags = this.int();
-    let entities: Entity[] | undefined;
+    let entities: StoredEntities | undefined;
     let source: Source | undefined;
     if (flags & HAS_ENTITIES) entities = this.entities();
     if (flags & HAS_SOURCE) source = this.source();
     if (this.pos !== this.ints.length) throw new SnapshotError('trailing data');
-    // The same keys as the loader's reading (knowledgeBase.ts builds it): source, then entities.
-    return { ...(flags & HAS_SOURCE ? { source } : {}), ...(flags & HAS_ENTITIES ? { entities } : {}), diagnostics };
+    return lazyReading(flags & HAS_SOURCE ? source : undefined, entities, diagnostics);
   }
 
   private int(): number {
@@ -193,23 +192,22 @@ class Reader implements EntityRecords {
   }
 
   /**
-   * The entities of the reading, each record checked in full. Only an entity's id and aliases
-   * (which the KB's maps and name index read at once) are made here; the rest of the record when
-   * first asked for (StoredEntity). A warm start then does not make, and the collector does not
-   * copy as they survive, the strings, locations and relations of 100,000 records that a session
-   * mostly never reads.
+   * The entities of the reading, each record checked in full and none made: each is made when
+   * first asked for (StoredEntities), and the rest of its record when first read (StoredEntity).
+   * A warm start then does not make, and the collector does not copy as they survive, the
+   * objects and strings of 100,000 records, of which a session reads a few thousand.
    */
-  private entities(): Entity[] {
+  private entities(): StoredEntities {
     const n = this.count(10);
-    const out: Entity[] = new Array(n);
+    const places = new Int32Array(4 * n);
     for (let k = 0; k < n; k++) {
-      const id = this.str();
+      places[4 * k] = this.ints[this.pos];
+      this.strIndex(); // id
       const head = this.pos;
       this.strIndex(); // kind
       this.strIndex(); // name
       const aliasCount = this.count(1);
-      const aliases: string[] | readonly never[] = aliasCount === 0 ? NONE : new Array<string>(aliasCount);
-      for (let a = 0; a < aliasCount; a++) (aliases as string[])[a] = this.str();
+      for (let a = 0; a < aliasCount; a++) this.strIndex();
       this.strIndex(); // summary
       const idFlags = this.int();
       if (idFlags & HAS_ISO2) this.strIndex();
@@ -221,9 +219,23 @@ class Reader implements EntityRecords {
       const tail = this.pos;
       this.strIndex(); // origin
       this.skipLocation();
-      out[k] = new StoredEntity(id, aliases, this, head, details, tail);
+      places[4 * k + 1] = head;
+      places[4 * k + 2] = details;
+      places[4 * k + 3] = tail;
     }
-    return out;
+    return new StoredEntities(this, places);
+  }
+
+  /** An entity whose record was checked by `entities` (see StoredEntities). */
+  entityAt(idIndex: number, head: number, details: number, tail: number): StoredEntity {
+    const aliasCount = this.ints[head + 2];
+    const aliases: string[] | readonly never[] = aliasCount === 0 ? NONE : new Array<string>(aliasCount);
+    for (let a = 0; a < aliasCount; a++) (aliases as string[])[a] = this.strings.get(this.ints[head + 3 + a]) as string;
+    return new StoredEntity(this.strings.get(idIndex) as string, aliases, this, head, details, tail);
+  }
+
+  aliasCountAt(head: number): number {
+    return this.ints[head + 2];
   }
 
   /**

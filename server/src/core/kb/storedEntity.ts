@@ -1,12 +1,18 @@
 /**
- * An entity read from a KB snapshot (snapshot.ts), made in parts as it is first read: a warm
- * start with 100,000 entities reads their ids and aliases, and a session few of the rest.
+ * Entities read from a KB snapshot (snapshot.ts), each made when first asked for, and then in
+ * parts as it is first read: a warm start with 100,000 entities makes none of them, and a
+ * session the few thousand its briefs name, most of those without their relations and facts.
  */
 import type { EntityKind } from '../kinds';
 import type { Entity, EntityOrigin, Fact, KbLocation, Relation } from './model';
+import type { LazyEntities } from './roster';
 
 /** What a snapshot's reader gives for an entity's record, which it checked when it decoded it. */
 export interface EntityRecords {
+  /** The entity whose record holds its id at string `idIndex` and the rest from `head` (see StoredEntities). */
+  entityAt(idIndex: number, head: number, details: number, tail: number): StoredEntity;
+  /** How many aliases the record with its kind at `head` has. */
+  aliasCountAt(head: number): number;
   /** The record's kind, name, summary, identifiers (from `head`) and origin and location (from `tail`). */
   headAt(head: number, tail: number): EntityHead;
   /** Its relations and facts, from `at`. */
@@ -38,6 +44,46 @@ export interface EntityHead {
  * relations and facts together. `toJSON` gives the loader's object, key for key, so a stored
  * entity and a fresh one are alike to `JSON.stringify`.
  */
+/**
+ * The entities of one reading from a snapshot, by their place in the file: each made when first
+ * asked for, and then the same object every time.
+ */
+export class StoredEntities implements LazyEntities {
+  /** The entities made so far, by place; made with the first one. */
+  private made: (StoredEntity | undefined)[] | undefined;
+  private list: Entity[] | undefined;
+  /** How many entities have been made so far (tests, and a measure of what a session reads). */
+  madeSoFar = 0;
+
+  constructor(
+    private readonly records: EntityRecords,
+    /** Four numbers an entity: its id's string and where its kind, relations and origin are in the records. */
+    private readonly places: Int32Array,
+  ) {}
+
+  get length(): number {
+    return this.places.length >> 2;
+  }
+
+  at(n: number): Entity {
+    if (!Number.isInteger(n) || n < 0 || n >= this.length) throw new RangeError(`no entity ${n}`);
+    const made = (this.made ??= new Array<StoredEntity | undefined>(this.length).fill(undefined));
+    const known = made[n];
+    if (known) return known;
+    const p = 4 * n;
+    this.madeSoFar++;
+    return (made[n] = this.records.entityAt(this.places[p], this.places[p + 1], this.places[p + 2], this.places[p + 3]));
+  }
+
+  aliasCountAt(n: number): number {
+    return this.records.aliasCountAt(this.places[4 * n + 1]);
+  }
+
+  all(): Entity[] {
+    return (this.list ??= Array.from({ length: this.length }, (_, n) => this.at(n)));
+  }
+}
+
 export class StoredEntity implements Entity {
   #head: EntityHead | undefined;
   #details: EntityDetails | undefined;
