@@ -39,12 +39,6 @@ export interface EntityHead {
 }
 
 /**
- * An entity of a decoded reading. Its id and aliases are made with it; the rest of its record
- * when first asked for: its kind, name, summary, identifiers, origin and location together, its
- * relations and facts together. `toJSON` gives the loader's object, key for key, so a stored
- * entity and a fresh one are alike to `JSON.stringify`.
- */
-/**
  * The entities of one reading from a snapshot, by their place in the file: each made when first
  * asked for, and then the same object every time.
  */
@@ -52,8 +46,7 @@ export class StoredEntities implements LazyEntities {
   /** The entities made so far, by place; made with the first one. */
   private made: (StoredEntity | undefined)[] | undefined;
   private list: Entity[] | undefined;
-  /** How many entities have been made so far (tests, and a measure of what a session reads). */
-  madeSoFar = 0;
+  #madeSoFar = 0;
 
   constructor(
     private readonly records: EntityRecords,
@@ -65,13 +58,18 @@ export class StoredEntities implements LazyEntities {
     return this.places.length >> 2;
   }
 
+  /** How many entities have been made so far (tests, and a measure of what a session reads). */
+  get madeSoFar(): number {
+    return this.#madeSoFar;
+  }
+
   at(n: number): Entity {
     if (!Number.isInteger(n) || n < 0 || n >= this.length) throw new RangeError(`no entity ${n}`);
     const made = (this.made ??= new Array<StoredEntity | undefined>(this.length).fill(undefined));
     const known = made[n];
     if (known) return known;
     const p = 4 * n;
-    this.madeSoFar++;
+    this.#madeSoFar++;
     return (made[n] = this.records.entityAt(this.places[p], this.places[p + 1], this.places[p + 2], this.places[p + 3]));
   }
 
@@ -84,6 +82,12 @@ export class StoredEntities implements LazyEntities {
   }
 }
 
+/**
+ * An entity of a decoded reading. Its id and aliases are made with it; the rest of its record
+ * when first asked for: its kind, name, summary, identifiers, origin and location together, its
+ * relations and facts together. `toJSON` gives the loader's object, key for key, so a stored
+ * entity and a fresh one are alike to `JSON.stringify`.
+ */
 export class StoredEntity implements Entity {
   #head: EntityHead | undefined;
   #details: EntityDetails | undefined;
