@@ -92,6 +92,8 @@ export class LspSession {
   private readonly documents = new Map<string, TextDocument>();
   private readonly exited: Promise<void>;
   private hasExited = false;
+  /** What `within` calls if the server exits while it waits; each removes itself when it settles. */
+  private readonly exitWatchers = new Set<() => void>();
 
   private constructor(
     readonly spec: ServerSpec,
@@ -102,6 +104,7 @@ export class LspSession {
     this.exited = new Promise((resolve) =>
       process.on('exit', () => {
         this.hasExited = true;
+        for (const watcher of [...this.exitWatchers]) watcher();
         resolve();
       }),
     );
@@ -354,15 +357,43 @@ export class LspSession {
     this.connection.dispose();
   }
 
+  /**
+   * `promise`, or an error if the server exits or WAIT_MS pass first. It listens for the exit
+   * only until `promise` settles: a race against a promise that lives as long as the session
+   * would keep every answer reachable from it (a megabyte per find-references answer), and the
+   * bench's own collections would grow with them.
+   */
+  /**
+   * `promise`, or an error if the server exits or WAIT_MS pass first. It watches for the exit
+   * only until `promise` settles: a race against a promise that lives as long as the session
+   * would keep every answer reachable until the server exits (a megabyte per find-references
+   * answer), and the bench's own collections would grow with them.
+   */
   within<T>(what: string, promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${this.spec.name}: no ${what} within ${WAIT_MS} ms\n${this.stderr.slice(-2000)}`)), WAIT_MS);
+    return new Promise<T>((resolve, reject) => {
+      const fail = (why: () => string) => {
+        settle();
+        reject(new Error(`${this.spec.name}: ${why()} ${what}\n${this.stderr.slice(-2000)}`));
+      };
+      const onExit = () => fail(() => `exited (code ${this.process.exitCode}) while waiting for`);
+      const timer = setTimeout(() => fail(() => `nothing within ${WAIT_MS} ms for`), WAIT_MS);
+      const settle = () => {
+        clearTimeout(timer);
+        this.exitWatchers.delete(onExit);
+      };
+      if (this.hasExited) return onExit();
+      this.exitWatchers.add(onExit);
+      promise.then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
     });
-    const exited = this.exited.then(() => {
-      throw new Error(`${this.spec.name} exited (code ${this.process.exitCode}) while waiting for ${what}\n${this.stderr.slice(-2000)}`);
-    });
-    return Promise.race([promise, timeout, exited]).finally(() => clearTimeout(timer));
   }
 }
 
