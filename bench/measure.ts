@@ -8,6 +8,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import type { Position } from 'vscode-languageserver-protocol/node';
+import { collectClientHeap } from './clientHeap';
 import { LspSession, type ServerSpec } from './lspDriver';
 import type { GeneratedDocument, GeneratedWorkspace, ReferenceSite, Site } from './generate';
 
@@ -122,6 +123,7 @@ export async function measureDocument(spec: ServerSpec, folder: string, plan: Do
   const session = await LspSession.start(spec, [folder]);
   const spawnToReady = (await waitReady(session, folder)) - t0;
   try {
+    collectClientHeap();
     const open: number[] = [];
     let firstOpen = NaN;
     for (let i = 0; i < plan.warmup + plan.openRuns; i++) {
@@ -138,6 +140,7 @@ export async function measureDocument(spec: ServerSpec, folder: string, plan: Do
     check('diagnostics of the document to edit', (await session.openAndDiagnose(editUri, text)).diagnostics.length);
     const at = markdown ? plan.document.editAt.md : plan.document.editAt.brief;
     const edit: number[] = [];
+    collectClientHeap();
     for (let i = 0; i < plan.warmup + plan.editRuns; i++) {
       // Type one character, then delete it: the text alternates between two versions.
       const change =
@@ -157,6 +160,7 @@ export async function measureDocument(spec: ServerSpec, folder: string, plan: Do
     let completionAnswered = 0;
     if (plan.requests > 0) {
       const sites = spread(plan.document.references.filter((r) => r.entity !== undefined), plan.requests + plan.warmup * 5);
+      collectClientHeap();
       for (let i = 0; i < sites.length && session.supports('hover'); i++) {
         const site = markdown ? sites[i].md : sites[i].brief;
         const r = await session.hover(editUri, { line: site.line, character: site.nameCol + 1 });
@@ -167,6 +171,7 @@ export async function measureDocument(spec: ServerSpec, folder: string, plan: Do
         }
       }
       const completionSites = sites.slice(0, (plan.completionRequests ?? plan.requests) + plan.warmup * 5);
+      collectClientHeap();
       for (let i = 0; i < completionSites.length && session.supports('completion'); i++) {
         const r = await session.completion(editUri, completionPosition(markdown ? completionSites[i].md : completionSites[i].brief, i));
         if (i >= plan.warmup * 5) {
@@ -210,6 +215,9 @@ export interface WorkspaceResult {
 export async function measureWorkspace(spec: ServerSpec, ws: GeneratedWorkspace, runs: number, log: (m: string) => void): Promise<WorkspaceResult> {
   const markdown = spec.languageId === 'markdown';
   const folder = markdown ? ws.mdFolder : ws.briefFolder;
+  // Before the server starts: Brief's first requests come right after its indexing ends, while it
+  // checks the closed briefs, and a collection then would move them later.
+  collectClientHeap();
   const session = await LspSession.start(spec, [folder]);
   try {
     if (!session.supports('references')) {

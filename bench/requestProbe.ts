@@ -12,6 +12,7 @@
  * - `--hover` — hovers instead of completions;
  * - `--requests=N` — positions (default 400; the bench's figure uses 100);
  * - `--prewarm=N` — first, N completions and N hovers at other positions, not counted;
+ * - `--kb=DIR` — another KB folder (a copy of the bench's, e.g.) in place of the KB of 100,000;
  * - `--server=FILE` — another build's server script (e.g. a worktree's
  *   `out/server/src/node/main.js`), for alternating two builds;
  * - `--node-flags="…"` — node or V8 flags for the server's process (space-separated, e.g.
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const large = loadOrGenerateKb(SEED + 1, 100_000, path.join(root, 'kb-100000')).kb;
   const doc = generateDocument(large, { seed: SEED + 200, size: MB, definitions: 'all', definitionTarget: (id) => id });
   const folder = path.join(root, 'folder-large');
-  const spec = briefServer(large.dataDir);
+  const spec = briefServer(option('kb') ?? large.dataDir);
   const server = option('server');
   const nodeArgs = (option('node-flags') ?? '').split(' ').filter((flag) => flag !== '');
   const session = await LspSession.start({ ...spec, script: server ?? spec.script, nodeArgs }, [folder]);
