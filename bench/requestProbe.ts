@@ -18,6 +18,9 @@
  * - `--node-flags="…"` — node or V8 flags for the server's process (space-separated, e.g.
  *   `--no-opt`), for telling which of V8's mechanisms a slow request waits for (none that
  *   prints to stdout, which is the protocol's channel: `--trace-gc` breaks the session);
+ * - `--split` — each request's time in four parts, on the machine's clock: to the server (sent →
+ *   its stdin has it), in the server (→ it writes the answer; `serverClock.ts`, preloaded), the
+ *   pipe back (→ the bench's stdout listener has it) and the client (→ the answer is resolved);
  * - `--as-bench` — in the bench's order instead: 12 opens and closes of the 1 MB brief under
  *   other names and 12 one-character edits of it, and the requests at once after the last edit,
  *   without waiting for the workspace index.
@@ -25,7 +28,10 @@
  * Prints p50 and p95, the answers' median size and the slowest requests: their places, the entity
  * each asked about and the answer's size.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
 import { LspSession } from './lspDriver';
 import { BENCH_DIR, SEED, briefServer } from './config';
@@ -52,7 +58,18 @@ async function main(): Promise<void> {
   const spec = briefServer(option('kb') ?? large.dataDir);
   const server = option('server');
   const nodeArgs = (option('node-flags') ?? '').split(' ').filter((flag) => flag !== '');
-  const session = await LspSession.start({ ...spec, script: server ?? spec.script, nodeArgs }, [folder]);
+  const split = process.argv.includes('--split');
+  const clockFile = path.join(os.tmpdir(), `brief-probe-clock-${process.pid}.json`);
+  if (split) nodeArgs.push(`--require=${path.join(__dirname, 'serverClock.js')}`);
+  const env = split ? { ...spec.env, BENCH_CLOCK_FILE: clockFile, BENCH_CLOCK_METHOD: hover ? 'textDocument/hover' : 'textDocument/completion' } : spec.env;
+  const session = await LspSession.start({ ...spec, env, script: server ?? spec.script, nodeArgs }, [folder]);
+  const clock = () => performance.timeOrigin + performance.now();
+  /** Per timed request, on the machine's clock: sent, the answer's first bytes in, resolved. */
+  const marks: { sent: number; arrived: number; resolved: number }[] = [];
+  let arrived = NaN;
+  session.process.stdout?.on('data', (chunk: Buffer) => {
+    if (Number.isNaN(arrived) && chunk.includes('"result"')) arrived = clock();
+  });
   try {
     await waitReady(session, folder);
     const uri = pathToFileURL(path.join(folder, 'probe.brief')).toString();
@@ -84,9 +101,12 @@ async function main(): Promise<void> {
     const timed: { place: number; ms: number; bytes: number; entity: string }[] = [];
     for (let i = 0; i < picked.length; i++) {
       const site = picked[i].brief;
+      arrived = NaN;
+      const sent = clock();
       const r = hover
         ? await session.hover(uri, { line: site.line, character: site.nameCol + 1 })
         : await session.completion(uri, { line: site.line, character: site.nameCol + Math.min(site.nameLength, 1 + (i % 3)) });
+      marks.push({ sent, arrived, resolved: clock() });
       if (i >= WARMUP) timed.push({ place: i, ms: r.ms, bytes: JSON.stringify(r.result).length, entity: String(picked[i].entity) });
     }
     const times = summarize(timed.map((t) => t.ms));
@@ -96,6 +116,25 @@ async function main(): Promise<void> {
     console.log(`slowest: ${slowest.map((t) => `#${t.place} ${t.ms.toFixed(1)} ms (${t.entity}, ${(t.bytes / 1024).toFixed(1)} KB)`).join(', ')}`);
   } finally {
     await session.stop();
+  }
+  if (split) printSplit(clockFile, marks);
+}
+
+/** The four parts of each request's time (see `--split`): the slowest eight and the medians. */
+function printSplit(clockFile: string, marks: readonly { sent: number; arrived: number; resolved: number }[]): void {
+  const server = JSON.parse(fs.readFileSync(clockFile, 'utf8')) as { read: number[]; written: number[] };
+  fs.rmSync(clockFile, { force: true });
+  // The server saw every request of the method; the timed ones are the last.
+  const read = server.read.slice(-marks.length);
+  const written = server.written.slice(-marks.length);
+  const parts = marks
+    .map((m, i) => ({ place: i, whole: m.resolved - m.sent, toServer: read[i] - m.sent, inServer: written[i] - read[i], pipe: m.arrived - written[i], client: m.resolved - m.arrived }))
+    .slice(WARMUP);
+  const f = (ms: number) => ms.toFixed(2);
+  const median = (pick: (p: (typeof parts)[number]) => number) => f(summarize(parts.map(pick)).median);
+  console.log(`split, medians: whole ${median((p) => p.whole)} = to the server ${median((p) => p.toServer)} + in it ${median((p) => p.inServer)} + the pipe back ${median((p) => p.pipe)} + the client ${median((p) => p.client)} ms`);
+  for (const p of [...parts].sort((a, b) => b.whole - a.whole).slice(0, 8)) {
+    console.log(`  #${p.place} ${f(p.whole)} = ${f(p.toServer)} + ${f(p.inServer)} + ${f(p.pipe)} + ${f(p.client)}`);
   }
 }
 
