@@ -358,12 +358,6 @@ export class LspSession {
   }
 
   /**
-   * `promise`, or an error if the server exits or WAIT_MS pass first. It listens for the exit
-   * only until `promise` settles: a race against a promise that lives as long as the session
-   * would keep every answer reachable from it (a megabyte per find-references answer), and the
-   * bench's own collections would grow with them.
-   */
-  /**
    * `promise`, or an error if the server exits or WAIT_MS pass first. It watches for the exit
    * only until `promise` settles: a race against a promise that lives as long as the session
    * would keep every answer reachable until the server exits (a megabyte per find-references
