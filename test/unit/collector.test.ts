@@ -120,4 +120,24 @@ describe('collector', () => {
     assert.ok(seen.above >= 4 * MiB, `the case left ${seen.above} bytes above the limit`);
     assert.ok(seen.afterAbove < MiB, `above the limit: collected (${seen.afterAbove} bytes left)`);
   });
+
+  it('after an answer, collects only once the answer is written', () => {
+    const seen = inFreshNode(`
+      let markWritten;
+      const written = new Promise((resolve) => (markWritten = resolve));
+      const c = collector.createCollector({ youngAfterAnswer: 4 * ${MiB} }, () => written);
+      c.collectNow();
+      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      const litter = (mib) => { for (let i = 0; i < mib * 128; i++) new Array(1000).fill(i); };
+      litter(5);
+      c.afterAnswer();
+      await tick();
+      const whileWriting = collector.youngGenerationBytes();
+      markWritten();
+      await tick();
+      console.log(JSON.stringify({ whileWriting, afterWritten: collector.youngGenerationBytes() }));
+    `, ['--min-semi-space-size=16', '--max-semi-space-size=16']) as { whileWriting: number; afterWritten: number };
+    assert.ok(seen.whileWriting >= 4 * MiB, `not collected while the answer is written (${seen.whileWriting} bytes)`);
+    assert.ok(seen.afterWritten < MiB, `collected once it is (${seen.afterWritten} bytes left)`);
+  });
 });

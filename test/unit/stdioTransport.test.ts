@@ -6,7 +6,7 @@
 import { strict as assert } from 'assert';
 import { PassThrough, Writable } from 'stream';
 import { StreamMessageReader, type Message, type NotificationMessage, type ResponseMessage } from 'vscode-languageserver/node';
-import { LONG_ANSWER_ITEMS, LongAnswerFrames, WholeMessageWriter } from '../../server/src/node/stdioTransport';
+import { LONG_ANSWER_ITEMS, LongAnswerFrames, outputWritten, WholeMessageWriter } from '../../server/src/node/stdioTransport';
 
 /** A stream that, like stdout's pipe, takes several chunks in one write (`_writev`), and records each write as its bytes. */
 class RecordingStream extends Writable {
@@ -180,5 +180,46 @@ describe('stdio transport: long answers', () => {
     // Not awaited one by one: the pipe takes a long answer in many reads, while later ones are framed.
     await Promise.all(sent.map((m) => writer.write(m)));
     assert.deepEqual(await received, sent);
+  });
+});
+
+describe('stdio transport: when the output is written', () => {
+  /** A stream that takes each write only when `release` is called, as a pipe the client has not read yet. */
+  class HeldStream extends Writable {
+    private held: (() => void)[] = [];
+    constructor() {
+      super({ highWaterMark: 16 });
+    }
+    override _write(_chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+      this.held.push(() => done());
+    }
+    release(): void {
+      for (const done of this.held.splice(0)) done();
+    }
+  }
+  const settledWithin = async (promise: Promise<void>, ms: number) => {
+    let settled = false;
+    void promise.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return settled;
+  };
+
+  it('resolves at once for a stream that holds nothing', async () => {
+    assert.equal(await settledWithin(outputWritten(new HeldStream()), 5), true);
+  });
+
+  it('resolves once a long write has gone out, not before', async () => {
+    const stream = new HeldStream();
+    stream.write(Buffer.alloc(64 * 1024));
+    const written = outputWritten(stream, 10_000);
+    assert.equal(await settledWithin(written, 20), false, 'still held');
+    stream.release();
+    assert.equal(await settledWithin(written, 5), true, 'written');
+  });
+
+  it('gives up after its limit when no drain comes', async () => {
+    const stream = new HeldStream();
+    stream.write(Buffer.alloc(64 * 1024));
+    assert.equal(await settledWithin(outputWritten(stream, 10), 40), true);
   });
 });

@@ -55,10 +55,15 @@ export class Collector {
 
   private readonly limits: CollectorLimits;
 
-  /** @param limits any of the limits, in place of the defaults */
+  /**
+   * @param limits any of the limits, in place of the defaults
+   * @param answerWritten resolves once what the server has handed its output stream is written
+   *   (see `afterAnswer`); by default at once
+   */
   constructor(
     private readonly collect: CollectGarbage,
     limits: Partial<CollectorLimits> = {},
+    private readonly answerWritten: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
@@ -73,13 +78,22 @@ export class Collector {
     });
   }
 
-  /** Call once a request is answered: a young collection after the messages at hand, when the young generation holds more than `youngAfterAnswer`. */
+  /**
+   * Call once a request is answered: a young collection when the young generation holds more than
+   * `youngAfterAnswer`, once the answer is written. The output stream writes what the pipe takes
+   * and the rest as the client reads it, between the server's turns of the event loop: a
+   * collection run first holds up the rest of a long answer (find references to an entity of
+   * thousands of mentions, a megabyte: its last bytes 6–10 ms later, docs/performance.md round 20).
+   */
   afterAnswer(): void {
     if (this.scheduled || youngGenerationBytes() < this.limits.youngAfterAnswer) return;
     this.scheduled = true;
+    // The answer goes to the stream after this call, in the same turn: wait for it from the next.
     setImmediate(() => {
-      this.scheduled = false;
-      this.collect({ type: 'minor' });
+      void this.answerWritten().then(() => {
+        this.scheduled = false;
+        this.collect({ type: 'minor' });
+      });
     });
   }
 
@@ -112,15 +126,16 @@ export function oldGenerationBytes(): number {
 /**
  * A collector, or undefined where V8's `gc` cannot be had. Node has no API for it; the flag that
  * exposes it is set only while a context is made that has it (as jest does for its leak
- * detector), so the server's own code never sees a global `gc`.
+ * detector), so the server's own code never sees a global `gc`. `answerWritten`: see the
+ * constructor.
  */
-export function createCollector(limits?: Partial<CollectorLimits>): Collector | undefined {
+export function createCollector(limits?: Partial<CollectorLimits>, answerWritten?: () => Promise<void>): Collector | undefined {
   const exposed = (globalThis as { gc?: unknown }).gc;
-  if (typeof exposed === 'function') return new Collector(exposed as CollectGarbage, limits);
+  if (typeof exposed === 'function') return new Collector(exposed as CollectGarbage, limits, answerWritten);
   try {
     setFlagsFromString('--expose-gc');
     const collect: unknown = runInNewContext('gc');
-    return typeof collect === 'function' ? new Collector(collect as CollectGarbage, limits) : undefined;
+    return typeof collect === 'function' ? new Collector(collect as CollectGarbage, limits, answerWritten) : undefined;
   } catch {
     return undefined;
   } finally {

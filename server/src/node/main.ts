@@ -9,7 +9,7 @@ import { bundledDataDir, NodeWorkspace } from './nodeWorkspace';
 import { defaultReadingCache } from './kbCache';
 import { createCollector } from './collector';
 import { incomingMessages } from './incoming';
-import { stdioTransport } from './stdioTransport';
+import { outputWritten, stdioTransport } from './stdioTransport';
 import type { Session } from './session';
 
 if (process.argv.includes('--version')) {
@@ -47,4 +47,6 @@ function connect(): Connection {
   const { reader, writer } = stdioTransport(() => session?.lifecycle.initialized === true && !session.lifecycle.running);
   return createConnection(ProposedFeatures.all, reader, writer, { messageStrategy });
 }
-session = startServer(connect(), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector: createCollector() });
+// Over stdio, the collection after an answer waits until stdout has written it (collector.ts).
+const collector = createCollector(undefined, process.argv.includes('--stdio') ? () => outputWritten(process.stdout) : undefined);
+session = startServer(connect(), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector });

@@ -210,3 +210,22 @@ export function stdioTransport(shutDown: () => boolean): StdioTransport {
     writer,
   };
 }
+
+/**
+ * Resolves once `stream` has written everything handed to it (the collector waits for this
+ * before its collection after an answer: collector.ts `afterAnswer`), or after `limitMs`: a stream
+ * whose last write did not fill its buffer emits no 'drain', nor does one the client stopped
+ * reading.
+ */
+export function outputWritten(stream: Writable, limitMs = 250): Promise<void> {
+  if (stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stream.off('drain', done);
+      resolve();
+    };
+    const timer = setTimeout(done, limitMs);
+    stream.once('drain', done);
+  });
+}
