@@ -83,7 +83,9 @@ export class Collector {
    * `youngAfterAnswer`, once the answer is written. The output stream writes what the pipe takes
    * and the rest as the client reads it, between the server's turns of the event loop: a
    * collection run first holds up the rest of a long answer (find references to an entity of
-   * thousands of mentions, a megabyte: its last bytes 6–10 ms later, docs/performance.md round 20).
+   * thousands of mentions, a megabyte) for as long as it takes: 6–7 ms in docs/performance.md,
+   * round 20. While it waits (at most `outputWritten`'s limit), a check's collection is not asked
+   * again: the one that follows covers both.
    */
   afterAnswer(): void {
     if (this.scheduled || youngGenerationBytes() < this.limits.youngAfterAnswer) return;
