@@ -7,13 +7,12 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { entitiesOf, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../../server/src/core/kb/fileCache';
+import { entitiesOf } from '../../server/src/core/kb/fileCache';
 import { loadKnowledgeBase, type KbInputs, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
-import type { DataFileInput } from '../../server/src/core/kb/loader';
 import type { Entity } from '../../server/src/core/kb/model';
 import { JoinedRoster, ListRoster, RosterMap } from '../../server/src/core/kb/roster';
 import { StoredEntities } from '../../server/src/core/kb/storedEntity';
-import { DiskReadingCache } from '../../server/src/node/kbCache';
+import { CountingCache } from '../helpers/countingCache';
 import { asLoaded } from '../helpers/entities';
 
 const SOURCE = `id: src
@@ -38,36 +37,14 @@ const INPUTS: KbInputs = {
   sourceFiles: [{ uri: 'file:///data/sources/src.yaml', text: SOURCE, origin: 'bundled' }],
 };
 
-/** The disk cache, keeping the entity readings it hands out so that a test can look at them. */
-class WatchedCache implements FileReadingCache {
-  readonly readings: FileReading[] = [];
-  verdicts = 0;
-  private readonly disk: DiskReadingCache;
-  constructor(folder: string) {
-    this.disk = new DiskReadingCache([], folder);
-  }
-  get(input: DataFileInput, kind: 'entities' | 'source'): FileReading | undefined {
-    const reading = this.disk.get(input, kind);
-    if (reading && kind === 'entities') this.readings.push(reading);
-    return reading;
-  }
-  set(input: DataFileInput, kind: 'entities' | 'source', reading: FileReading): void {
-    this.disk.set(input, kind, reading);
-  }
-  getVerdict(files: readonly VerdictInput[], checks: string): KbVerdict | undefined {
-    const verdict = this.disk.getVerdict(files, checks);
-    if (verdict) this.verdicts++;
-    return verdict;
-  }
-  setVerdict(files: readonly VerdictInput[], checks: string, verdict: KbVerdict): void {
-    this.disk.setVerdict(files, checks, verdict);
-  }
+/** The disk cache, with the stored entities behind the entity readings it handed out. */
+class WatchedCache extends CountingCache {
   /** The stored entities behind the readings handed out. */
-  stored(): StoredEntities[] {
-    return this.readings.map((r) => entitiesOf(r)).filter((e): e is StoredEntities => e instanceof StoredEntities);
+  storedEntities(): StoredEntities[] {
+    return this.entityReadings.map((r) => entitiesOf(r)).filter((e): e is StoredEntities => e instanceof StoredEntities);
   }
   made(): number {
-    return this.stored().reduce((sum, s) => sum + s.madeSoFar, 0);
+    return this.storedEntities().reduce((sum, s) => sum + s.madeSoFar, 0);
   }
 }
 
@@ -89,8 +66,8 @@ describe('entities of a warm start, made when asked for', () => {
 
   it('makes no entity at load, and one for each id asked for', () => {
     const { cache, result } = warm();
-    assert.equal(cache.verdicts, 1, 'the verdict was replayed');
-    assert.equal(cache.stored().length, 2, 'both files came from snapshots');
+    assert.equal(cache.hits, 1, 'the verdict was replayed');
+    assert.equal(cache.storedEntities().length, 2, 'both files came from snapshots');
     assert.equal(cache.made(), 0);
     assert.equal(result.kb.entities.size, 5);
     const beta = result.kb.entities.get('beta');
@@ -102,7 +79,7 @@ describe('entities of a warm start, made when asked for', () => {
     assert.equal(result.kb.entities.get('epsilon'), undefined);
     assert.equal(result.kb.entities.has('delta'), true);
     assert.equal(result.kb.entities.has('Delta'), false, 'ids, not names');
-    for (const n of [-1, 3, 0.5]) assert.throws(() => cache.stored()[0].at(n), RangeError, String(n));
+    for (const n of [-1, 3, 0.5]) assert.throws(() => cache.storedEntities()[0].at(n), RangeError, String(n));
   });
 
   it('gives every entity, in order, as the load that parsed the files does', () => {
@@ -120,7 +97,7 @@ describe('entities of a warm start, made when asked for', () => {
   it('keeps a file list and the KB to the same objects', () => {
     const { cache, result } = warm();
     const gamma = result.kb.entities.get('gamma');
-    const list = cache.readings.map((r) => r.entities ?? []).find((l) => l.some((e) => e.id === 'gamma'));
+    const list = cache.entityReadings.map((r) => r.entities ?? []).find((l) => l.some((e) => e.id === 'gamma'));
     assert.equal(list?.find((e) => e.id === 'gamma'), gamma);
     assert.equal(cache.made(), 5, 'reading the list made the rest');
     const lastGood = result.lastGood.get('file:///ws/kb/second.yaml')?.entities ?? [];

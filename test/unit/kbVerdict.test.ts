@@ -11,11 +11,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadKnowledgeBase, type KbInputs, type KbLoadResult } from '../../server/src/core/kb/knowledgeBase';
-import type { FileReading, FileReadingCache, KbVerdict, VerdictInput } from '../../server/src/core/kb/fileCache';
-import type { DataFileInput } from '../../server/src/core/kb/loader';
 import { encodeReading } from '../../server/src/core/kb/snapshot';
 import { decodeVerdict, encodeVerdict } from '../../server/src/core/kb/verdictSnapshot';
-import { DiskReadingCache } from '../../server/src/node/kbCache';
+import { CountingCache } from '../helpers/countingCache';
 import { asLoaded, entitiesAsLoaded } from '../helpers/entities';
 
 const SOURCE = `id: src
@@ -47,31 +45,6 @@ function inputs(workspace: string, uris = { bundled: 'file:///data/kb/bundled.ya
     ],
     sourceFiles: [{ uri: uris.source, text: SOURCE, origin: 'bundled' }],
   };
-}
-
-/** A disk cache that counts the verdicts it gives and stores. */
-class CountingCache implements FileReadingCache {
-  hits = 0;
-  stored = 0;
-  readonly disk: DiskReadingCache;
-  constructor(folder: string) {
-    this.disk = new DiskReadingCache([], folder);
-  }
-  get(input: DataFileInput, kind: 'entities' | 'source'): FileReading | undefined {
-    return this.disk.get(input, kind);
-  }
-  set(input: DataFileInput, kind: 'entities' | 'source', reading: FileReading): void {
-    this.disk.set(input, kind, reading);
-  }
-  getVerdict(files: readonly VerdictInput[], checks: string): KbVerdict | undefined {
-    const verdict = this.disk.getVerdict(files, checks);
-    if (verdict) this.hits++;
-    return verdict;
-  }
-  setVerdict(files: readonly VerdictInput[], checks: string, verdict: KbVerdict): void {
-    this.stored++;
-    this.disk.setVerdict(files, checks, verdict);
-  }
 }
 
 /** Everything a load hands on, as plain data: entities, sources, diagnostics, last good versions, the name index. */
