@@ -499,10 +499,15 @@ describe('language server (the real process, over JSON-RPC)', () => {
         ['textDocument/documentSymbol', { textDocument }],
         ['textDocument/semanticTokens/full', { textDocument }],
       ];
+      // Whether a cancellation is read before the handler starts is up to timing (a brief's
+      // handler sees one only if it was read by then; cancellation.ts waits for the pipe only for
+      // requests over the whole workspace): a fast one, such as folding ranges, was refused in 0
+      // to 5 of 20 in runs on this machine. What each answer may be is checked for every request;
+      // that cancellation reaches these handlers at all, over the hundred of them.
+      let refused = 0;
       for (const [method, params] of requests) {
         const full = await client.request<unknown>(method, params);
         assert.ok(full !== null && JSON.stringify(full).length > 20, `${method}: the full answer is not empty (${JSON.stringify(full)})`);
-        let refused = 0;
         for (let i = 0; i < 20; i++) {
           try {
             assert.deepEqual(await client.requestCancelled<unknown>(method, params), full, `${method}: a cancelled request answered, but not in full`);
@@ -512,8 +517,8 @@ describe('language server (the real process, over JSON-RPC)', () => {
             refused++;
           }
         }
-        assert.ok(refused > 0, `${method}: none of 20 requests cancelled at once was refused`);
       }
+      assert.ok(refused > 0, 'none of 100 requests cancelled at once was refused');
     });
 
     /** Applies a completion item's edit to the line, as an editor would. */
