@@ -109,6 +109,33 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     preferred: "Change to '@[Vladimir Putin]' (person)",
   },
   {
+    name: "unknown reference: an abbreviation's last `.` goes with it from a claim's subject, where it would be glued to the new name",
+    text: '- claim: @U.S.S$0. opposes @Russia',
+    expect: [
+      ["Change to '@[United States]' (state)", '- claim: @[United States] opposes @Russia'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\n- claim: @U.S.S. opposes @Russia'],
+    ],
+    preferred: "Change to '@[United States]' (state)",
+  },
+  {
+    name: "unknown reference: an abbreviation's last `.` goes with it inside a sentence, and stays where it may end one",
+    text: 'The @U.S.S$0. and @Russia; run by the @U.S.S. Then the @U.S.S.',
+    expect: [
+      ["Change to '@[United States]' (state)", 'The @[United States] and @Russia; run by the @U.S.S. Then the @U.S.S.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nThe @U.S.S. and @Russia; run by the @U.S.S. Then the @U.S.S.'],
+    ],
+    preferred: "Change to '@[United States]' (state)",
+  },
+  {
+    name: "unknown reference: an abbreviation's last `.` before a capital may end a sentence: it stays",
+    text: 'Run by the @U.S.S$0. Russia, too.',
+    expect: [
+      ["Change to '@[United States]' (state)", 'Run by the @[United States]. Russia, too.'],
+      [D('unknown-reference'), '%% brief-disable-next-line unknown-reference\nRun by the @U.S.S. Russia, too.'],
+    ],
+    preferred: "Change to '@[United States]' (state)",
+  },
+  {
     name: 'malformed claim: a predicate in two words after not',
     text: '- claim: @Uzbekistan not member of$0 @CSTO',
     expect: [
@@ -385,6 +412,11 @@ describe('code actions: Use canonical names', () => {
       expect: "@[Vladimir Putin] met @[Xi Jinping] and @China's envoy; @[United States]x, @Russia, @vladimir-putin, @[xi jinping], @Nobody.",
     },
     { name: 'a bracket alias may become a short name; an alias that spells the id stays (@SCO is @sco)', text: '@[Republic of Tajikistan] @SCO @CSTO', expect: '@Tajikistan @SCO @CSTO' },
+    {
+      name: "an abbreviation's last `.` goes with it where the sentence goes on, and from a claim's subject (left, it would break the claim)",
+      text: '%% brief-disable-next-line unsupported-claim\n- claim: @U.S. opposes @Russia\nThe @U.S. and @PRC. Backed by the @U.S.\nThe @U.S., then the @U.S. %% note',
+      expect: '%% brief-disable-next-line unsupported-claim\n- claim: @[United States] opposes @Russia\nThe @[United States] and @China. Backed by the @[United States].\nThe @[United States], then the @[United States]. %% note',
+    },
     { name: 'nothing to rewrite: no action', text: '@Tajikistan and @[Xi Jinping]', expect: undefined },
     { name: 'references in code are not references', text: '`@Putin`\n```\n@Putin\n```', expect: undefined },
   ];

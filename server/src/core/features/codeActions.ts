@@ -27,7 +27,7 @@ import { PREDICATES } from '../kinds';
 import { normalizeName } from '../normalize';
 import { boundedEditDistance } from '../kb/nameDistance';
 import { addEntityEdit, SHOW_KB_ENTITY_COMMAND, type KbStubFiles } from './kbStub';
-import { canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, restOfName, uniqueLabel, writtenAs } from './referenceText';
+import { abbreviationDot, canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, restOfName, uniqueLabel, writtenAs } from './referenceText';
 
 /** The kind of the source action that rewrites alias references to canonical names. */
 export const CANONICAL_NAMES_KIND = 'source.brief.canonicalNames';
@@ -141,7 +141,8 @@ class FixBuilder {
       const line = this.lines[ref.line] ?? '';
       const text = referenceText(label, ref, line);
       const preferred = preferBest && actions.length === 0 && aTypoAway(ref.name, entity);
-      const range = { start: ref.range.start, end: { line: ref.line, character: ref.end + restOfName(ref.name, label, line.slice(ref.end)) } };
+      const taken = restOfName(ref.name, label, line.slice(ref.end)) || abbreviationDot(ref, line, text, this.isClaimSubject(ref));
+      const range = { start: ref.range.start, end: { line: ref.line, character: ref.end + taken } };
       actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(range, text)], preferred));
     }
     return actions;
@@ -155,7 +156,7 @@ class FixBuilder {
    * where what follows a reference must be a space.
    */
   private splitAtHyphen(d: Diagnostic, ref: EntityReference): CodeAction | undefined {
-    if (ref.form !== 'short' || this.syntax.claims.some((c) => c.subject.line === ref.line && c.subject.start === ref.start)) return undefined;
+    if (ref.form !== 'short' || this.isClaimSubject(ref)) return undefined;
     const parts = ref.name.split('-');
     const pieces: { text: string; entity: boolean }[] = [];
     for (let i = 0; i < parts.length; ) {
@@ -291,10 +292,18 @@ class FixBuilder {
     for (const ref of this.syntax.references) {
       const r = this.state.project.resolver.resolve(ref.name);
       if (r.status !== 'resolved' || writtenAs(ref, r.entity) !== 'alias' || !canonicalNameIsUnique(r.entity, this.kb)) continue;
-      edits.push(TextEdit.replace(ref.range, referenceText(r.entity.name, ref, this.lines[ref.line] ?? '')));
+      const line = this.lines[ref.line] ?? '';
+      const text = referenceText(r.entity.name, ref, line);
+      const end = ref.end + abbreviationDot(ref, line, text, this.isClaimSubject(ref));
+      edits.push(TextEdit.replace({ start: ref.range.start, end: { line: ref.line, character: end } }, text));
     }
     if (edits.length === 0) return undefined;
     return { title: 'Use canonical names', kind: CANONICAL_NAMES_KIND, edit: { changes: { [this.uri]: edits } } };
+  }
+
+  /** True when `ref` is the subject of a claim, which must be followed by a space. */
+  private isClaimSubject(ref: EntityReference): boolean {
+    return this.syntax.claims.some((c) => c.subject.line === ref.line && c.subject.start === ref.start);
   }
 
   private referenceAt(range: Range): EntityReference | undefined {

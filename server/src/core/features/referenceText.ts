@@ -48,6 +48,25 @@ export function referenceText(label: string, ref: EntityReference, lineText: str
   return short ? `@${label}` : `@[${label}]`;
 }
 
+/**
+ * How many characters after `ref` a rewrite to `newText` takes in: 1 for the last `.` of an
+ * abbreviation written short (`@U.S.`, whose name stops before that `.`, spec §3.3), else 0.
+ * Left behind, the `.` would be glued to the new name: a claim's subject would be malformed
+ * (`claim: @[United States]. operates …`) and prose would keep a stray dot (`The @[United
+ * States]. and`). It stays where the new text is an abbreviation of its own (`@U.S.S.R.`) and, in
+ * prose, where it may also end a sentence: at the end of the line, or before a capital or a
+ * reference.
+ */
+export function abbreviationDot(ref: EntityReference, lineText: string, newText: string, claimSubject: boolean): number {
+  if (ref.form !== 'short' || !ref.name.includes('.') || lineText.charCodeAt(ref.end) !== 0x2e /* . */) return 0;
+  if (!newText.startsWith('@[') && newText.includes('.')) return 0;
+  if (claimSubject) return 1;
+  return SENTENCE_MAY_END.test(lineText.slice(ref.end + 1)) ? 0 : 1;
+}
+
+/** What may follow a `.` that ends a sentence: nothing (a comment at most), or a capital or a reference after white space. */
+const SENTENCE_MAY_END = /^(?:\s*(?:$|%%)|\s+[\p{Lu}\p{Lt}@])/u;
+
 /** How a reference names its entity: by the canonical name, by the id, or by an alias. */
 export function writtenAs(ref: EntityReference, entity: Entity): 'name' | 'id' | 'alias' {
   const written = normalizeName(ref.name);
