@@ -112,18 +112,25 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const hover = { textDocument: { uri }, position: { line: 0, character: 2 } };
       let early: unknown;
       let earlyShutdown: unknown;
+      /** Requests out of turn whose params are broken too: the lifecycle's error comes first. */
+      const broken = (connection: LspClient['connection']) =>
+        Promise.all(['textDocument/hover', 'textDocument/foldingRange', 'textDocument/references'].map((method) => connection.sendRequest(method, {}).then(() => 'answered', (error: unknown) => (error instanceof ResponseError ? error.code : String(error)))));
+      let earlyBroken: unknown;
       const client = await LspClient.start({
         folder: dir,
         beforeInitialize: async (connection) => {
           // LSP: a notification before initialize is dropped; this open must not count.
           await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'brief', version: 1, text: '@Nobody\n' } });
           early = await connection.sendRequest(HoverRequest.type, hover).then(() => 'answered', (error: unknown) => error);
+          earlyBroken = await broken(connection);
           earlyShutdown = await connection.sendRequest(ShutdownRequest.type).then(() => 'answered', (error: unknown) => error);
         },
       });
       try {
         assert.ok(early instanceof ResponseError, `a hover before initialize: ${String(early)}`);
         assert.equal(early.code, ErrorCodes.ServerNotInitialized);
+        assert.deepEqual(earlyBroken, [ErrorCodes.ServerNotInitialized, ErrorCodes.ServerNotInitialized, ErrorCodes.ServerNotInitialized], 'requests with broken params before initialize');
+        assert.deepEqual(await broken(client.connection), [ErrorCodes.InvalidParams, ErrorCodes.InvalidParams, ErrorCodes.InvalidParams], 'the same requests in turn');
         assert.ok(earlyShutdown instanceof ResponseError && earlyShutdown.code === ErrorCodes.ServerNotInitialized, `a shutdown before initialize: ${String(earlyShutdown)}`);
         assert.equal(await client.hover(uri, hover.position), null, 'the open sent before initialize was dropped');
         assert.deepEqual(client.published, [], 'nothing published for it');
@@ -136,6 +143,7 @@ describe('language server (the real process, over JSON-RPC)', () => {
         const late = await client.connection.sendRequest(HoverRequest.type, hover).then(() => 'answered', (error: unknown) => error);
         assert.ok(late instanceof ResponseError, `a hover after shutdown: ${String(late)}`);
         assert.equal(late.code, ErrorCodes.InvalidRequest);
+        assert.deepEqual(await broken(client.connection), [ErrorCodes.InvalidRequest, ErrorCodes.InvalidRequest, ErrorCodes.InvalidRequest], 'requests with broken params after shutdown');
         const secondShutdown = await client.connection.sendRequest(ShutdownRequest.type).then(() => 'answered', (error: unknown) => error);
         assert.ok(secondShutdown instanceof ResponseError && secondShutdown.code === ErrorCodes.InvalidRequest, `a second shutdown: ${String(secondShutdown)}`);
         assert.equal(await client.exit(), 0);

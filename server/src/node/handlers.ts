@@ -67,7 +67,10 @@ export interface HandlerOptions {
 }
 
 /** The document a request is about; a request without one is refused as the protocol says. */
-function documentUri(params: { textDocument?: { uri?: unknown } } | undefined): string {
+/** What every request on a document carries, as it may arrive: anything may be missing. */
+type DocumentParams = { textDocument?: { uri?: unknown } } | undefined;
+
+function documentUri(params: DocumentParams): string {
   const uri = params?.textDocument?.uri;
   if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, "The request needs 'textDocument.uri'.");
   return uri;
@@ -111,12 +114,15 @@ function codeActionContext(context: { diagnostics?: unknown } | undefined): Code
 
 export function registerHandlers(connection: Connection, session: Session, client: () => ClientCapabilities, options: () => HandlerOptions): void {
   /**
-   * Runs `run` on an open brief and its folder; answers `fallback` when there is none. A request
-   * cancelled meanwhile gets RequestCancelled, not an empty answer: a client that keeps a late
-   * answer would otherwise clear the brief's colours or outline, or remember "no completions".
+   * Runs `run` on the open brief a request (`p`) is about, and its folder; answers `fallback` when
+   * there is none. A request cancelled meanwhile gets RequestCancelled, not an empty answer: a
+   * client that keeps a late answer would otherwise clear the brief's colours or outline, or
+   * remember "no completions". The params are checked inside the answer, after the lifecycle's
+   * turn: before `initialize` any request gets `ServerNotInitialized`, whatever its params.
    */
-  const onBrief = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, folder: Folder) => T | Promise<T>): Promise<T> =>
+  const onBrief = <T>(p: DocumentParams, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, folder: Folder) => T | Promise<T>): Promise<T> =>
     session.answer(what, fallback, async () => {
+      const uri = documentUri(p);
       const open = session.documents.get(uri);
       if (!open || !isBrief(open)) return fallback;
       // The open document is updated in place by later edits: if one arrives while the folder
@@ -140,8 +146,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
     return own.state.kbLoad.diagnostics.has(uri) ? [own] : [];
   };
   /** Runs `run` on a KB YAML file open in the editor: its entries as the editor has them, the projects of its folders. */
-  const onKbFile = <T>(uri: string, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, entries: readonly WrittenEntry[], projects: Project[], seen: KbFilesAsSeen) => T): Promise<T> =>
+  const onKbFile = <T>(p: DocumentParams, token: CancellationToken, fallback: T, what: string, run: (doc: TextDocument, entries: readonly WrittenEntry[], projects: Project[], seen: KbFilesAsSeen) => T): Promise<T> =>
     session.answer(what, fallback, async () => {
+      const uri = documentUri(p);
       const open = session.documents.get(uri);
       const folders = open && !isBrief(open) ? await kbFolders(uri) : [];
       if (!open || folders.length === 0) return fallback;
@@ -151,8 +158,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
       return run(open, entries, folders.map((f) => f.project), seen);
     });
   /** Whether a request is on a document open in the editor that is not a brief (maybe a KB file). */
-  const onYaml = (uri: string) => {
-    const open = session.documents.get(uri);
+  const onYaml = (p: DocumentParams) => {
+    const uri = p?.textDocument?.uri;
+    const open = typeof uri === 'string' ? session.documents.get(uri) : undefined;
     return open !== undefined && !isBrief(open);
   };
 
@@ -163,13 +171,13 @@ export function registerHandlers(connection: Connection, session: Session, clien
     return contents === hover.contents ? hover : { ...hover, contents };
   };
   connection.onHover((p, token) =>
-    onYaml(documentUri(p))
-      ? onKbFile(documentUri(p), token, null, 'hover', (doc, entries, projects) => hoverForClient(service.kbHover(entries, projects, at(doc, p.position))))
-      : onBrief(documentUri(p), token, null, 'hover', (doc, f) => hoverForClient(service.hover(doc, f.project, at(doc, p.position)))),
+    onYaml(p)
+      ? onKbFile(p, token, null, 'hover', (doc, entries, projects) => hoverForClient(service.kbHover(entries, projects, at(doc, p.position))))
+      : onBrief(p, token, null, 'hover', (doc, f) => hoverForClient(service.hover(doc, f.project, at(doc, p.position)))),
   );
   const completions = new CompletionShaper(client);
   connection.onCompletion((p, token) =>
-    onBrief(documentUri(p), token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => completions.shape(service.complete(doc, f.project, at(doc, p.position)))),
+    onBrief(p, token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => completions.shape(service.complete(doc, f.project, at(doc, p.position)))),
   );
   connection.onCompletionResolve((item) => {
     if (typeof item !== 'object' || item === null) throw new ResponseError(ErrorCodes.InvalidParams, 'The request needs a completion item.');
@@ -177,9 +185,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
   });
   const linksForClient = (links: LocationLink[]) => (client().textDocument?.definition?.linkSupport ? links : linksToLocations(links));
   connection.onDefinition((p, token) =>
-    onYaml(documentUri(p))
-      ? onKbFile(documentUri(p), token, [], 'definition', (doc, entries, projects, seen) => linksForClient(service.kbDefinition(entries, projects, at(doc, p.position), seen)))
-      : onBrief(documentUri(p), token, [], 'definition', async (doc, f) => linksForClient(service.definition(doc, f.project, at(doc, p.position), await kbFiles.of([f])))),
+    onYaml(p)
+      ? onKbFile(p, token, [], 'definition', (doc, entries, projects, seen) => linksForClient(service.kbDefinition(entries, projects, at(doc, p.position), seen)))
+      : onBrief(p, token, [], 'definition', async (doc, f) => linksForClient(service.definition(doc, f.project, at(doc, p.position), await kbFiles.of([f])))),
   );
   connection.onReferences((p, token) =>
     session.answer('references', [], async () => {
@@ -197,9 +205,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
       return cancellable(token, () => service.kbReferences(documentUri(p), scopes(), p.position, p.context?.includeDeclaration === true, seen, entries));
     }),
   );
-  connection.onDocumentHighlight((p, token) => onBrief(documentUri(p), token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, at(doc, p.position))));
+  connection.onDocumentHighlight((p, token) => onBrief(p, token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, at(doc, p.position))));
   connection.onDocumentSymbol((p, token) =>
-    onBrief(documentUri(p), token, [], 'document symbols', (doc) => {
+    onBrief(p, token, [], 'document symbols', (doc) => {
       const symbols = service.documentSymbols(doc);
       // A client without nested symbols gets them flat, each naming the heading it is under.
       return client().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ? symbols : flatSymbols(doc.uri, symbols);
@@ -221,8 +229,8 @@ export function registerHandlers(connection: Connection, session: Session, clien
       return cancellable(token, () => service.workspaceSymbolsAsync(p.query, scopes(), pause, seen));
     }),
   );
-  connection.onFoldingRanges((p, token) => onBrief(documentUri(p), token, [], 'folding', (doc) => service.foldingRanges(doc)));
-  connection.onDocumentLinks((p, token) => onBrief(documentUri(p), token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
+  connection.onFoldingRanges((p, token) => onBrief(p, token, [], 'folding', (doc) => service.foldingRanges(doc)));
+  connection.onDocumentLinks((p, token) => onBrief(p, token, [], 'document links', (doc, f) => service.documentLinks(doc, f.project)));
   connection.onCodeLens((p, token) =>
     session.answer('code lens', [], async () => {
       await session.openBriefs.sync();
@@ -233,7 +241,7 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
 
   connection.onCodeAction((p, token) =>
-    onBrief(documentUri(p), token, [], 'code actions', async (doc, f) => {
+    onBrief(p, token, [], 'code actions', async (doc, f) => {
       rangeParam(p.range);
       const context = codeActionContext(p.context);
       // Only "Add … to the workspace KB" needs the KB and config files' texts; editors ask for
@@ -244,24 +252,24 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
 
   connection.onPrepareRename((p, token) =>
-    onBrief(documentUri(p), token, null, 'prepare rename', (doc, f) => {
+    onBrief(p, token, null, 'prepare rename', (doc, f) => {
       const answer = service.prepareRename(doc, f.project, at(doc, p.position));
       if (answer && 'error' in answer) throw new ResponseError(LSPErrorCodes.RequestFailed, answer.error);
       return answer;
     }),
   );
   connection.onRenameRequest((p, token) =>
-    onBrief(documentUri(p), token, null, 'rename', async (doc, f) => {
+    onBrief(p, token, null, 'rename', async (doc, f) => {
       const answer = service.rename(doc, f.project, at(doc, p.position), p.newName, await renameInputs(f));
       if (answer && 'error' in answer) throw new ResponseError(LSPErrorCodes.RequestFailed, answer.error);
       return answer;
     }),
   );
 
-  connection.languages.inlayHint.on((p, token) => onBrief(documentUri(p), token, [], 'inlay hints', (doc, f) => service.inlayHints(doc, f.project, rangeParam(p.range), options().inlayHints)));
-  connection.languages.semanticTokens.on((p, token) => onBrief(documentUri(p), token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project)));
+  connection.languages.inlayHint.on((p, token) => onBrief(p, token, [], 'inlay hints', (doc, f) => service.inlayHints(doc, f.project, rangeParam(p.range), options().inlayHints)));
+  connection.languages.semanticTokens.on((p, token) => onBrief(p, token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project)));
   connection.languages.semanticTokens.onRange((p, token) =>
-    onBrief(documentUri(p), token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project, rangeParam(p.range))),
+    onBrief(p, token, { data: [] }, 'semantic tokens', (doc, f) => service.semanticTokens(doc, f.project, rangeParam(p.range))),
   );
 
   /** The text of a file as the analyst sees it: the open editor's, else the disk's. */
