@@ -70,6 +70,28 @@ describe('brief-lint start-up: the code cache', () => {
     assert.equal(codeCaches(path.join(xdg, 'brief', 'code')).length, 1);
   });
 
+  it('a relative $XDG_CACHE_HOME is ignored, as the XDG spec says: the cache goes to ~/.cache, not into the current folder', () => {
+    const dir = tempDir(BRIEFS);
+    const home = tempDir();
+    const r = run(dir, [], { BRIEF_CACHE_DIR: undefined, XDG_CACHE_HOME: 'cache', HOME: home });
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(fs.readdirSync(dir).sort(), Object.keys(BRIEFS).sort(), 'nothing written beside the briefs');
+    assert.equal(codeCaches(path.join(home, '.cache', 'brief', 'code')).length, 1);
+    assert.ok(fs.readdirSync(path.join(home, '.cache', 'brief', 'kb')).length > 0, 'the KB readings beside it');
+  });
+
+  it('a cache folder that cannot be made is no cache: the lint runs and ends as without one', () => {
+    const dir = tempDir(BRIEFS);
+    const file = path.join(tempDir({ 'plain-file': 'x' }), 'plain-file');
+    const expected = run(dir, ['--format', 'json'], { BRIEF_CACHE_DIR: '' });
+    // Under a file, and (on Linux) under /proc, where Node's own recursive mkdir never returns.
+    for (const folder of [path.join(file, 'cache'), ...(fs.existsSync('/proc/self') ? ['/proc/brief-no-such/cache'] : [])]) {
+      const r = spawnSync(process.execPath, [CLI, '--format', 'json'], { cwd: dir, env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA, BRIEF_CACHE_DIR: folder }, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.error, undefined, `${folder}: ${String(r.error)}`);
+      assert.deepEqual({ status: r.status, stdout: r.stdout, stderr: r.stderr }, expected, folder);
+    }
+  });
+
   it('BRIEF_CACHE_DIR empty: no cache is written anywhere', () => {
     const dir = tempDir(BRIEFS);
     const xdg = tempDir();

@@ -12,9 +12,9 @@
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
+import { makeFolders, userCacheFolder } from '../node/cacheHome';
 
 /** The CLI bundle's code, and a hash of it (scripts/build.mjs defines both). */
 declare const BRIEF_LINT_BUNDLE: string;
@@ -23,17 +23,11 @@ declare const BRIEF_LINT_BUILD_ID: string;
 const PREFIX = 'brief-lint-';
 const SUFFIX = '.v8cache';
 
-function cacheFolder(): string | undefined {
-  const configured = process.env.BRIEF_CACHE_DIR;
-  if (configured !== undefined) return configured === '' ? undefined : configured;
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'brief', 'code');
-}
-
 // V8 checks a cache's V8 version and flags, and only the *length* of the source, and it does not
 // checksum the payload in release builds: the file name carries a hash of the code, so that a
 // cache of another build is never offered, and the file starts with a SHA-256 of the rest, so
 // that a damaged one is never deserialised. (crypto costs nothing extra: the CLI loads it anyway.)
-const folder = cacheFolder();
+const folder = userCacheFolder('code');
 const cacheFile = folder && path.join(folder, `${PREFIX}${BRIEF_LINT_BUILD_ID}-${process.version}-${process.arch}${SUFFIX}`);
 const DIGEST = 32;
 const digest = (data: Uint8Array) => createHash('sha256').update(BRIEF_LINT_BUILD_ID).update(data).digest();
@@ -65,7 +59,7 @@ if (cacheFile && lints && (cachedData === undefined || script.cachedDataRejected
 function writeCache(file: string, compiled: vm.Script): void {
   try {
     const data = compiled.createCachedData();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeFolders(path.dirname(file));
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, Buffer.concat([digest(data), data]));
     fs.renameSync(temporary, file); // atomic: a reader never sees half a file

@@ -18,8 +18,8 @@
 import { isAscii } from 'buffer';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { makeFolders, userCacheFolder } from './cacheHome';
 import { CACHE_FORMAT, entitiesOf, lazyReading, VERDICT_FORMAT, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from '../core/kb/fileCache';
 import { decodeReading, encodeReading } from '../core/kb/snapshot';
 import { SnapshotError } from '../core/kb/snapshotFrame';
@@ -119,7 +119,7 @@ export class DiskReadingCache implements FileReadingCache {
   private write(name: string, encode: () => Uint8Array): void {
     if (!this.writeFolder) return;
     try {
-      fs.mkdirSync(this.writeFolder, { recursive: true });
+      makeFolders(this.writeFolder);
       const target = path.join(this.writeFolder, name);
       const temporary = `${target}.${process.pid}.tmp`;
       fs.writeFileSync(temporary, encode());
@@ -287,17 +287,9 @@ function touch(file: string): void {
   }
 }
 
-/** The user cache folder: `$BRIEF_CACHE_DIR` (empty: no cache), else `$XDG_CACHE_HOME/brief/kb`. */
-export function userCacheFolder(): string | undefined {
-  const configured = process.env.BRIEF_CACHE_DIR;
-  if (configured !== undefined) return configured === '' ? undefined : configured;
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'brief', 'kb');
-}
-
 /** The cache the server and brief-lint use: shipped readings beside `dist/`, then the user's. */
 export function defaultReadingCache(): DiskReadingCache {
-  return new DiskReadingCache([path.resolve(__dirname, 'kb-cache')], userCacheFolder());
+  return new DiskReadingCache([path.resolve(__dirname, 'kb-cache')], userCacheFolder('kb'));
 }
 
 /**
