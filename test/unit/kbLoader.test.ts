@@ -298,6 +298,16 @@ describe('.briefrc.yaml (spec §6)', () => {
     assert.match(messages('rules: { zzz: off }\n')[0], /^Unknown rule 'zzz'\. Rules: unknown-reference, /);
   });
 
+  it("holds the file's own unknown-rule setting for its unknown rule names, wherever the setting is written", () => {
+    const found = (text: string) => parseConfig('file:///.briefrc.yaml', text).diagnostics.map((d) => [d.code, d.severity, d.range.start.character]);
+    const r = parseConfig('file:///.briefrc.yaml', 'rules: { nosuch: warning, unknown-rule: error }\n');
+    assert.deepEqual(found('rules: { nosuch: warning, unknown-rule: error }\n'), [['unknown-rule', 1, 9]]);
+    assert.equal(r.broken, true, 'an error in the config');
+    assert.deepEqual(found('rules: { unknown-rule: information, nosuch: warning }\n'), [['unknown-rule', 3, 36]]);
+    assert.deepEqual(found('rules: { unknown-rule: off, nosuch: warning }\n'), []);
+    assert.deepEqual(found('rules: { nosuch: warning }\n'), [['unknown-rule', 2, 9]], 'the default: a warning');
+  });
+
   it('loads workspace KB files, by path and by glob', async () => {
     const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
     const ws = miniWorkspace({

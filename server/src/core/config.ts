@@ -5,8 +5,8 @@
  * diagnostics on the config file itself. A config with an error still yields the parts that
  * are valid, and `broken` tells the CLI to exit with status 2.
  */
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { isRuleCode, RULE_CODES, RULE_SETTINGS, type RuleCode, type RuleSetting } from './rules';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import { isRuleCode, LSP_SEVERITY, RULE_CODES, RULE_DEFAULTS, RULE_SETTINGS, type RuleCode, type RuleSetting } from './rules';
 import { Field, YamlFile } from './kb/yamlFile';
 import { closest } from './resolver';
 
@@ -39,6 +39,8 @@ export function parseConfig(uri: string, text: string): ConfigResult {
   const root = emptyDocument ? undefined : file.root('config-invalid-value', '.briefrc.yaml');
   const get = root ? new Field(file, root, '.briefrc.yaml', 'config-invalid-value').map(['rules', 'kb']) : undefined;
   if (get) {
+    /** Rule names the file does not know: reported once the file's own `unknown-rule` setting is read. */
+    const unknown: { message: string; range: Range }[] = [];
     const rulesField = get('rules');
     const rulesMap = rulesField.present ? rulesField.map() : undefined;
     if (rulesMap && rulesField.node && 'items' in rulesField.node) {
@@ -47,13 +49,17 @@ export function parseConfig(uri: string, text: string): ConfigResult {
         const name = String(keyNode?.value ?? keyNode);
         if (!isRuleCode(name)) {
           const near = closest(name, RULE_CODES);
-          file.report('unknown-rule', `Unknown rule '${name}'.${near ? ` Did you mean ${near}?` : ` Rules: ${RULE_CODES.join(', ')}.`}`, file.nodeRange(pair.key), DiagnosticSeverity.Warning);
+          unknown.push({ message: `Unknown rule '${name}'.${near ? ` Did you mean ${near}?` : ` Rules: ${RULE_CODES.join(', ')}.`}`, range: file.nodeRange(pair.key) });
           continue;
         }
         const value = rulesMap(name).string({ pattern: new RegExp(`^(${RULE_SETTINGS.join('|')})$`), patternHint: `use one of ${RULE_SETTINGS.join(', ')}` });
         if (value) rules[name] = value as RuleSetting;
       }
     }
+    // The config's `unknown-rule` setting holds for its own rule names too: a team that makes
+    // the rule an error has a misspelt `rules:` key fail CI (it would leave a rule on unnoticed).
+    const setting = rules['unknown-rule'] ?? RULE_DEFAULTS['unknown-rule'];
+    if (setting !== 'off') for (const u of unknown) file.report('unknown-rule', u.message, u.range, LSP_SEVERITY[setting]);
     for (const item of get('kb').list({ optional: true })) {
       const path = item.string({ nonEmpty: true });
       if (path === undefined) continue;

@@ -1,4 +1,5 @@
 /** The diagnostic rules of spec §3.7 and their default severities. */
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 
 /** How loud a rule is; `off` silences it (`.briefrc.yaml`, spec §6). */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -29,6 +30,14 @@ export const RULE_CODES = Object.keys(RULE_DEFAULTS) as RuleCode[];
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 export const RULE_SETTINGS: readonly RuleSetting[] = [...SEVERITIES, 'off'];
+
+/** A rule's severity as LSP numbers it. */
+export const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
 
 export function isRuleCode(name: string): name is RuleCode {
   return Object.prototype.hasOwnProperty.call(RULE_DEFAULTS, name);

@@ -3,12 +3,12 @@
  * and the document's directives applied. The language server and brief-lint both call this one
  * function, which is what makes their diagnostics identical.
  */
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { BriefSyntax, Citation, Claim } from './syntax';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Relation, Source } from './kb/model';
 import { closest, editDistance, type Resolver } from './resolver';
-import { isRuleCode, type RuleCode, type RuleSeverities, type Severity } from './rules';
+import { isRuleCode, LSP_SEVERITY, type RuleCode, type RuleSeverities } from './rules';
 import { PREDICATE_NAMES, PREDICATES } from './kinds';
 import { judgeClaim, kindProblem } from './claims';
 import { Suppressions } from './suppression';
@@ -31,13 +31,6 @@ export interface BriefDiagnosticData {
   /** What the range held when the diagnostic was made: a fix for text edited since is not offered. */
   readonly written?: string;
 }
-
-const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
 
 /** A problem found in a brief, before the config's severities and the directives apply. */
 interface Found {
