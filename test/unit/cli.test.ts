@@ -366,7 +366,7 @@ describe('brief-lint (the real process)', () => {
       assert.deepEqual(inside.results.map((x) => `${x.file} ${x.code} ${x.severity}`), ['d.brief unknown-reference error', 'd.brief ambiguous-reference warning']);
     });
 
-    it('notes on stderr a config above a brief outside the current folder, which it does not use', () => {
+    it('notes on stderr a config above a brief or above the current folder, which it does not use', () => {
       const dir = folder({
         'notes/.briefrc.yaml': 'rules: { unknown-reference: off }\n',
         'notes/sub/a.brief': '@Nobody\n',
@@ -377,12 +377,18 @@ describe('brief-lint (the real process)', () => {
       assert.equal(r.status, 1, 'the note changes no result: @Nobody is still an error in both');
       assert.match(r.stdout, /\.\.\/notes\/sub\/a\.brief:1:1: error unknown-reference/);
       assert.equal(r.stderr, 'brief-lint: note: ../notes/.briefrc.yaml is not used for ../notes/sub/a.brief: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ../notes, or name the config with --config)\n');
-      // Run from where the config is, it is used; a config above the current folder gets no note.
+      // Run from where the config is, it is used, and nothing is noted.
       assert.deepEqual(run(path.join(dir, 'notes'), ['sub/a.brief']), { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n', stderr: '' });
-      assert.equal(run(path.join(dir, 'notes', 'sub'), ['a.brief']).stderr, '');
-      // A brief in a folder above the current one, beside its config: noted too.
+      // Run from a folder under it (`cd sub && brief-lint`), the config above the current folder is noted.
+      const below = run(path.join(dir, 'notes', 'sub'), []);
+      assert.equal(below.status, 1);
+      assert.equal(below.stderr, 'brief-lint: note: ../.briefrc.yaml is not used for a.brief: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from .., or name the config with --config)\n');
+      // A brief in a folder above the current one, beside that config, and one below: one note for both.
       const up = run(path.join(dir, 'notes', 'sub'), ['../b.brief', 'a.brief']);
-      assert.equal(up.stderr, 'brief-lint: note: ../.briefrc.yaml is not used for ../b.brief: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from .., or name the config with --config)\n');
+      assert.match(up.stderr, /^brief-lint: note: \.\.\/\.briefrc\.yaml is not used for (\.\.\/b|a)\.brief \(and 1 more brief under it\): it is outside the current folder/);
+      assert.equal(up.stderr.split('\n').filter(Boolean).length, 1);
+      // With the config named by --config, nothing is noted.
+      assert.equal(run(path.join(dir, 'notes', 'sub'), ['--config', '../.briefrc.yaml', 'a.brief']).stderr, '');
       // One note per config, saying how many briefs it would have served.
       const many = run(path.join(dir, 'here'), ['../notes/sub/a.brief', '../notes/b.brief']);
       assert.match(many.stderr, /^brief-lint: note: \.\.\/notes\/\.briefrc\.yaml is not used for \.\.\/notes\/(sub\/a|b)\.brief \(and 1 more brief under it\): /);

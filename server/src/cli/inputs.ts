@@ -77,10 +77,10 @@ export async function nearestConfig(dir: string, cwd: string): Promise<string | 
 }
 
 /**
- * For a brief outside the current folder: the `.briefrc.yaml` nearest above it, up to the root,
+ * For a folder outside the current folder: the `.briefrc.yaml` nearest above it, up to the root,
  * the folder that holds both it and the current folder included (`../b.brief` beside a config in
- * the parent folder). Without --config it is not used. None for a brief inside the current folder:
- * a config above the current folder goes unused for all of them alike, as §5 says.
+ * the parent folder), which the briefs under it do not use without --config (§5). None for a
+ * folder inside the current folder (its briefs have a config there, or none up to it).
  */
 export async function configOutside(dir: string, cwd: string): Promise<string | undefined> {
   if (isInside(dir, cwd)) return undefined;

@@ -49,6 +49,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   // Configs outside the current folder that go unused, with the briefs they would have served:
   // a note on stderr for each, which changes no result.
   const unusedConfigs = new Map<string, string[]>();
+  /** The config nearest above the current folder, which no brief inside it uses (looked for once). */
+  let configAboveCwd: Promise<string | undefined> | undefined;
   const { briefs, dataFiles } = await collectInputs(options.paths, cwd, ws, problems);
 
   /** Each config and KB file read once as strict UTF-8 (see `readOnce`). */
@@ -146,8 +148,10 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     checked++;
     if (!configPath) {
       // The spec looks for a config up to the current folder only: say so when one above a brief
-      // outside it goes unused, or the analyst's rules and KB files are dropped without a word.
-      const unused = await configOutside(path.posix.dirname(brief), cwd);
+      // goes unused, or the analyst's rules and KB files are dropped without a word. For a brief
+      // inside the current folder that is one above the folder (`cd briefs && brief-lint`).
+      const dir = path.posix.dirname(brief);
+      const unused = isInside(dir, cwd) ? await (configAboveCwd ??= configOutside(path.posix.dirname(cwd), cwd)) : await configOutside(dir, cwd);
       if (unused) unusedConfigs.set(unused, [...(unusedConfigs.get(unused) ?? []), brief]);
     }
     const state = await projectFor(configPath);
