@@ -259,11 +259,11 @@ describe('brief-lint (the real process)', () => {
       { name: '2 for an unknown option', files: { 'a.brief': '@Tajikistan\n' }, args: ['--fix'], status: 2, stderr: /unknown option --fix/ },
       { name: '2 for a missing file; the others are still linted', files: { 'a.brief': '@Nobody\n' }, args: ['missing.brief', 'a.brief'], status: 2, stderr: /cannot read missing\.brief/, linted: ['a.brief'] },
       { name: '2 for a glob that matches nothing', files: { 'a.brief': '@Tajikistan\n' }, args: ['nothing/*.brief'], status: 2, stderr: /no file matches nothing\/\*\.brief/ },
+      { name: '2 for a folder named that holds no brief, the others still checked', files: { 'a.brief': '@Nobody\n', 'empty/notes.md': 'x\n' }, args: ['empty', 'a.brief'], status: 2, stderr: /no brief in empty/, linted: ['a.brief'] },
       { name: '2 for a file that is not UTF-8; the others are still linted', files: { 'latin1.brief': Buffer.from([0x40, 0x5a, 0xfc, 0x72, 0x69, 0x63, 0x68, 0x0a]), 'a.brief': '@Nobody\n' }, args: [], status: 2, stderr: /cannot read latin1\.brief: it is not UTF-8 text/, linted: ['a.brief'] },
       { name: '2 for a --config file that does not exist', files: { 'a.brief': '@Tajikistan\n' }, args: ['--config', 'nope.yaml'], status: 2, stderr: /cannot read config nope\.yaml/ },
-      // Decision recorded by this test: an existing folder without briefs is not an error (nothing to report).
-      { name: '0 for a folder that holds no briefs', files: { 'empty/readme.txt': 'nothing\n' }, args: ['empty'], status: 0 },
-      { name: '0 for a current folder without briefs', files: {}, args: [], status: 0 },
+      // A project with no brief yet: nothing to check, and no error (a folder named is one, above).
+      { name: '0 for a current folder without briefs', files: { 'notes.md': 'x\n' }, args: [], status: 0, stderr: /^$/ },
       { name: '0 for --help', files: {}, args: ['--help'], status: 0 },
       { name: '0 for --version', files: {}, args: ['--version'], status: 0 },
     ];
@@ -304,7 +304,9 @@ describe('brief-lint (the real process)', () => {
       assert.equal(named.status, 1, named.stderr);
       assert.deepEqual(brief(named.results), ['x.brief/inside.brief:1:1 unknown-reference']);
       assert.deepEqual(brief(lintJson(dir).results), ['x.brief/inside.brief:1:1 unknown-reference']);
-      assert.equal(lintJson(folder({ 'x.brief/readme.txt': 'x' }), ['x.brief']).status, 0);
+      const empty = lintJson(folder({ 'x.brief/readme.txt': 'x' }), ['x.brief']);
+      assert.equal(empty.status, 2, 'a folder named that holds no brief');
+      assert.match(empty.stderr, /no brief in x\.brief/);
     });
 
     it('2 for a broken .briefrc.yaml, reported on the file, while the other briefs are still linted', () => {

@@ -32,8 +32,14 @@ export async function collectInputs(args: readonly string[], cwd: string, ws: No
       continue;
     }
     if (stat instanceof Error) problems.push(`cannot read ${arg}: ${why(stat, 'no such file or folder')}`);
-    else if (stat.isDirectory()) (await ws.listFiles(abs, true)).filter((f) => f.endsWith('.brief')).forEach((f) => briefs.add(f));
-    else add(abs);
+    else if (stat.isDirectory()) {
+      const found = (await ws.listFiles(abs, true)).filter((f) => f.endsWith('.brief'));
+      // A folder named on the command line that holds no brief is a mistake as a glob that matches
+      // nothing is (briefs moved or renamed: CI would stay green checking nothing). Run without
+      // arguments, in a project that has no brief yet, brief-lint checks nothing and says so.
+      if (found.length === 0 && args.length > 0) problems.push(`no brief in ${arg}`);
+      found.forEach((f) => briefs.add(f));
+    } else add(abs);
   }
   return { briefs: [...briefs].sort(), dataFiles: [...dataFiles].sort() };
 }
