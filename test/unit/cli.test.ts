@@ -212,6 +212,7 @@ describe('brief-lint (the real process)', () => {
       }
       assert.equal(driver.rules.find((x: { id: string }) => x.id === 'unsupported-claim').defaultConfiguration.level, 'note');
       assert.equal(sarifRun.columnKind, 'utf16CodeUnits');
+      assert.deepEqual(sarifRun.invocations, [{ executionSuccessful: true }], 'every input was read: a successful run, whatever it found');
       const base = sarifRun.originalUriBaseIds?.SRCROOT?.uri;
       assert.equal(base, `${new URL(`file://${dir}/`).href}`);
 
@@ -233,6 +234,26 @@ describe('brief-lint (the real process)', () => {
       });
       // The space is percent-encoded once in the URI reference; json and text show the name as it is.
       assert.ok(sarifRun.results.some((x: Record<string, any>) => x.locations[0].physicalLocation.artifactLocation.uri === 'sub/my%20brief.brief'));
+    });
+
+    it('sarif: inputs that could not be checked make the run unsuccessful, each a notification, as on stderr', () => {
+      const r = run(dir, ['--format', 'sarif', 'clean.brief', 'missing.brief', 'nothing/*.brief']);
+      assert.equal(r.status, 2);
+      const [sarifRun] = JSON.parse(r.stdout).runs;
+      assert.deepEqual(sarifRun.results, []);
+      assert.deepEqual(sarifRun.invocations, [
+        {
+          executionSuccessful: false,
+          toolExecutionNotifications: [
+            { level: 'error', message: { text: 'cannot read missing.brief: no such file or folder' } },
+            { level: 'error', message: { text: 'no file matches nothing/*.brief' } },
+          ],
+        },
+      ]);
+      assert.deepEqual(
+        r.stderr.split('\n').filter(Boolean),
+        sarifRun.invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => `brief-lint: ${n.message.text}`),
+      );
     });
 
     it('sarif: an empty results list for clean files', () => {

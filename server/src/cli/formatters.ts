@@ -56,8 +56,18 @@ export function formatJson(results: readonly LintResult[]): string {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-/** SARIF 2.1.0 with one run; columns are UTF-16 code units, as in the text and JSON formats. */
-export function formatSarif(results: readonly LintResult[], version: string, rootUri: string): string {
+/** What brief-lint says of a run besides its results (on stderr): a note, or an input it could not check. */
+export interface RunNotice {
+  readonly level: 'note' | 'error';
+  readonly text: string;
+}
+
+/**
+ * SARIF 2.1.0 with one run; columns are UTF-16 code units, as in the text and JSON formats. The run's notices go in its invocation, and one of level error makes it
+ * unsuccessful: a code-scanning upload of a run that could not read some of its inputs must not
+ * look like a clean one (the exit status, 2, says so too, but a CI step may ignore it).
+ */
+export function formatSarif(results: readonly LintResult[], version: string, rootUri: string, notices: readonly RunNotice[] = []): string {
   const ruleIds = [...new Set([...Object.keys(RULE_DEFAULTS), ...results.map((r) => r.code)])];
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -74,6 +84,12 @@ export function formatSarif(results: readonly LintResult[], version: string, roo
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: !notices.some((n) => n.level === 'error'),
+            ...(notices.length > 0 ? { toolExecutionNotifications: notices.map((n) => ({ level: n.level, message: { text: n.text } })) } : {}),
+          },
+        ],
         columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { SRCROOT: { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
         results: results.map((r) => ({

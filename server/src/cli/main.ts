@@ -12,7 +12,7 @@ import { createLanguageService } from '../core/languageService';
 import { isInside, loadProject, type ProjectState } from '../core/project';
 import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
 import { defaultReadingCache } from '../node/kbCache';
-import { formatJson, formatSarif, formatText, toLintResult, type LintResult } from './formatters';
+import { formatJson, formatSarif, formatText, toLintResult, type LintResult, type RunNotice } from './formatters';
 import { parseArguments, USAGE, type LintOptions } from './arguments';
 import { compareAlphabetically } from '../core/text';
 import { asSeenFrom, collectInputs, configOutside, isConfigFile, nearestConfig, readStdin, readUtf8, stdinPath, toPosix, why, type Reading } from './inputs';
@@ -196,15 +196,18 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   }
 
   results.sort((a, b) => compareAlphabetically(a.file, b.file) || a.line - b.line || a.column - b.column);
-  if (options.format === 'json') process.stdout.write(formatJson(results));
-  else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString()));
-  else process.stdout.write(formatText(results, checked));
+  // What stderr says besides the results: notes that change nothing, then what failed.
+  const notices: RunNotice[] = [];
   for (const [config, briefs] of unusedConfigs) {
     const others = briefs.length > 1 ? ` (and ${briefs.length - 1} more brief${briefs.length > 2 ? 's' : ''} under it)` : '';
-    process.stderr.write(`brief-lint: note: ${shown(config)} is not used for ${shown(briefs[0])}${others}: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ${shown(path.posix.dirname(config))}, or name the config with --config)\n`);
+    notices.push({ level: 'note', text: `note: ${shown(config)} is not used for ${shown(briefs[0])}${others}: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ${shown(path.posix.dirname(config))}, or name the config with --config)` });
   }
-  for (const p of problems) process.stderr.write(`brief-lint: ${p}\n`);
-  if (brokenConfigs.size > 0) process.stderr.write(`brief-lint: the configuration has errors (see the diagnostics on ${[...brokenConfigs].join(', ')})\n`);
+  for (const p of problems) notices.push({ level: 'error', text: p });
+  if (brokenConfigs.size > 0) notices.push({ level: 'error', text: `the configuration has errors (see the diagnostics on ${[...brokenConfigs].join(', ')})` });
+  if (options.format === 'json') process.stdout.write(formatJson(results));
+  else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString(), notices));
+  else process.stdout.write(formatText(results, checked));
+  for (const n of notices) process.stderr.write(`brief-lint: ${n.text}\n`);
 
   if (problems.length > 0 || brokenConfigs.size > 0) return 2;
   return results.some((r) => r.severity === 'error') ? 1 : 0;
