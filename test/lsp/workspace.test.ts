@@ -431,7 +431,7 @@ describe('language server on a multi-root workspace (the real process, over JSON
         assert.deepEqual([...published].filter((n) => n.endsWith('.brief')).sort(), [...WITH_PROBLEMS].sort());
       });
 
-      it('registers file watchers: changes of briefs, configs and KB files; any file or folder created or deleted', () => {
+      it('registers file watchers: changes of briefs, configs, KB files and .gitignore; any file or folder created or deleted', () => {
         const watchers = client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles');
         assert.equal(watchers.length, 1);
         const patterns = (watchers[0].registerOptions as { watchers: { globPattern: string; kind?: number }[] }).watchers.map((w) => [w.globPattern, w.kind]);
@@ -440,6 +440,7 @@ describe('language server on a multi-root workspace (the real process, over JSON
           ['**/*.brief', WatchKind.Change],
           ['**/.briefrc.yaml', WatchKind.Change],
           ['**/*.{yaml,yml}', WatchKind.Change],
+          ['**/.gitignore', WatchKind.Change],
         ]);
       });
     });

@@ -124,6 +124,43 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual(symbols, [], 'ignored briefs are not indexed after they were open');
   });
 
+  it(".gitignore changed while the server runs: briefs it now ignores leave the index and the screen, those it no longer ignores join them", async () => {
+    const ws = folder({ 'a.brief': '# Alpha head\n@Nobody\n', 'drafts/d.brief': '# Draft head\n@Nobody\n', 'open.brief': '# Open head\n@Nobody\n' });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 3 closed briefs/);
+    const uri = (name: string) => uriOf(path.join(ws, name));
+    await client.open(uri('open.brief'), '# Open head\n@Nobody\n');
+    await client.waitForDiagnostics(uri('open.brief'), { minVersion: 1 });
+    const heads = async () => (await client.request<SymbolInformation[]>('workspace/symbol', { query: 'head' })).map((s) => s.name).sort();
+
+    // Created: it ignores a brief and a folder, and the open brief (which stays checked: the editor shows it).
+    writeFile(ws, '.gitignore', 'a.brief\ndrafts/\nopen.brief\n');
+    let mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uri('.gitignore'), type: FileChangeType.Created }]);
+    for (const name of ['a.brief', 'drafts/d.brief']) assert.deepEqual((await client.waitForDiagnostics(uri(name), { after: mark })).diagnostics, [], `${name} now ignored`);
+    await barrier(client);
+    assert.deepEqual(onScreen(client).sort(), [uri('open.brief')]);
+    assert.deepEqual(await heads(), ['Open head']);
+
+    // Changed: the folder is no longer ignored.
+    writeFile(ws, '.gitignore', 'a.brief\n');
+    mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uri('.gitignore'), type: FileChangeType.Changed }]);
+    assert.equal((await client.waitForDiagnostics(uri('drafts/d.brief'), { after: mark })).diagnostics.length, 1, 'drafts/d.brief indexed again');
+    await barrier(client);
+    assert.deepEqual(onScreen(client).sort(), [uri('drafts/d.brief'), uri('open.brief')].sort());
+    assert.deepEqual(await heads(), ['Draft head', 'Open head']);
+
+    // Deleted: nothing is ignored any more.
+    fs.rmSync(path.join(ws, '.gitignore'));
+    mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uri('.gitignore'), type: FileChangeType.Deleted }]);
+    assert.equal((await client.waitForDiagnostics(uri('a.brief'), { after: mark })).diagnostics.length, 1, 'a.brief indexed again');
+    await barrier(client);
+    assert.deepEqual(onScreen(client).sort(), [uri('a.brief'), uri('drafts/d.brief'), uri('open.brief')].sort());
+    assert.deepEqual(await heads(), ['Alpha head', 'Draft head', 'Open head']);
+  });
+
   it('a folder of briefs deleted on disk (one event, for the folder) leaves the index and the screen; created, it joins them', async () => {
     const ws = folder({ 'dir/n0.brief': '# Dir head 0\n@Nobody\n', 'dir/sub/n1.brief': '# Dir head 1\n@Nobody\n', 'other.brief': '# Other head\n@Nobody\n' });
     const client = await start({ folder: ws });

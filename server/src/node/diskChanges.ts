@@ -1,7 +1,8 @@
 /**
  * Files and folders changed on disk (`workspace/didChangeWatchedFiles`): briefs are indexed,
  * re-indexed or forgotten; a config or KB change reloads its folder, which re-checks only the
- * briefs that mention entities that changed (all of them for a config change).
+ * briefs that mention entities that changed (all of them for a config change); a change of a
+ * folder's `.gitignore` makes its index follow what it ignores.
  *
  * Editors send one event for a folder created or deleted (a rename is both, and so is a branch
  * checkout), none for the files in it: so every path created or deleted is also looked at as a
@@ -33,6 +34,8 @@ const SLICE_MS = 4;
 export async function applyDiskChanges(host: DiskChangeHost, changes: readonly FileEvent[]): Promise<void> {
   const folders = host.folders();
   const reloads = new Set<string>();
+  /** Folders whose `.gitignore` changed, came or went. */
+  const ignores = new Set<string>();
   let briefs = false;
   // Which files a folder indexes: its .gitignore read and parsed once for the whole batch.
   const tests = new Map<string, (file: string) => boolean>();
@@ -52,6 +55,7 @@ export async function applyDiskChanges(host: DiskChangeHost, changes: readonly F
         briefs = true;
       }
     } else if (file !== folder && /\.ya?ml$/.test(file)) reloads.add(folder);
+    else if (file === `${folder}/.gitignore`) ignores.add(folder);
     // Whatever its name, a path created or deleted may be a folder, even the workspace folder itself.
     if (change.type !== FileChangeType.Changed) {
       const touched = await folderChanged(host, change, file, folder, await indexable(folder));
@@ -59,6 +63,7 @@ export async function applyDiskChanges(host: DiskChangeHost, changes: readonly F
       briefs ||= touched.briefs;
     }
   }
+  for (const path of ignores) if (await ignoreChanged(host, path, await indexable(path))) briefs = true;
   for (const path of reloads) await host.reloadFolder(path);
   if (briefs && reloads.size === 0) host.refreshLenses();
 }
@@ -98,11 +103,36 @@ async function folderChanged(host: DiskChangeHost, change: FileEvent, path: stri
     return none; // a symbolic link (or gone already)
   }
   const files = await host.workspace.listFiles(path, true); // a file, not a folder, lists nothing
-  let briefs = false;
+  const found = files.filter(indexable);
+  await indexFromDisk(host, found);
+  return { briefs: found.length > 0, data: files.some((f) => /\.ya?ml$/.test(f)) };
+}
+
+/**
+ * A folder's `.gitignore` changed, came or went: its index follows it, as a start would have made
+ * it. Closed briefs it now ignores leave the index and the Problems panel; briefs it no longer
+ * ignores are indexed and checked. Says whether any brief was touched.
+ */
+async function ignoreChanged(host: DiskChangeHost, folderPath: string, indexable: (file: string) => boolean): Promise<boolean> {
+  const folder = await host.folders().forUri(host.workspace.toUri(`${folderPath}/.gitignore`));
+  if (folder.path !== folderPath) return false;
+  const indexed = new Set(folder.index.uris());
+  let touched = false;
+  for (const uri of indexed) {
+    const file = uriToPath(uri);
+    if (file === undefined || indexable(file) || host.isOpen(uri)) continue;
+    touched = true;
+    await host.forget(folder, uri);
+  }
+  const unignored = (await host.workspace.listFiles(folderPath, true)).filter((file) => indexable(file) && !indexed.has(host.workspace.toUri(file)));
+  await indexFromDisk(host, unignored);
+  return touched || unignored.length > 0;
+}
+
+/** Indexes and checks briefs from disk (those open keep the editor's text), in slices. */
+async function indexFromDisk(host: DiskChangeHost, files: readonly string[]): Promise<void> {
   let sliceEnd = performance.now() + SLICE_MS;
   for (const file of files) {
-    if (!indexable(file)) continue;
-    briefs = true;
     await briefChanged(host, { uri: host.workspace.toUri(file), type: FileChangeType.Created }, file);
     // A checkout of thousands of briefs: requests that come meanwhile are answered between slices.
     if (performance.now() > sliceEnd) {
@@ -110,5 +140,4 @@ async function folderChanged(host: DiskChangeHost, change: FileEvent, path: stri
       sliceEnd = performance.now() + SLICE_MS;
     }
   }
-  return { briefs, data: files.some((f) => /\.ya?ml$/.test(f)) };
 }

@@ -63,6 +63,8 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
             { globPattern: '**/*.brief', kind: WatchKind.Change },
             { globPattern: '**/.briefrc.yaml', kind: WatchKind.Change },
             { globPattern: '**/*.{yaml,yml}', kind: WatchKind.Change },
+            // What a folder's index skips (only the folder's own .gitignore counts).
+            { globPattern: '**/.gitignore', kind: WatchKind.Change },
           ],
         })
         .catch((error: unknown) => connection.console.warn(`Brief could not register its file watchers, so it will not see files changed outside the editor: ${error instanceof Error ? error.message : String(error)}`));
