@@ -63,9 +63,10 @@ export interface RunNotice {
 }
 
 /**
- * SARIF 2.1.0 with one run; columns are UTF-16 code units, as in the text and JSON formats. The run's notices go in its invocation, and one of level error makes it
- * unsuccessful: a code-scanning upload of a run that could not read some of its inputs must not
- * look like a clean one (the exit status, 2, says so too, but a CI step may ignore it).
+ * SARIF 2.1.0 with one run; columns are UTF-16 code units, as in the text and JSON formats. The
+ * run's notices go in its invocation, and one of level error makes it unsuccessful: a
+ * code-scanning upload of a run that could not read some of its inputs must not look like a
+ * clean one (the exit status, 2, says so too, but a CI step may ignore it).
  */
 export function formatSarif(results: readonly LintResult[], version: string, rootUri: string, notices: readonly RunNotice[] = []): string {
   const ruleIds = [...new Set([...Object.keys(RULE_DEFAULTS), ...results.map((r) => r.code)])];

@@ -66,10 +66,10 @@ export interface HandlerOptions {
   readonly inlayHints: InlayHintOptions;
 }
 
-/** The document a request is about; a request without one is refused as the protocol says. */
 /** What every request on a document carries, as it may arrive: anything may be missing. */
 type DocumentParams = { textDocument?: { uri?: unknown } } | undefined;
 
+/** The document a request is about; a request without one is refused as the protocol says. */
 function documentUri(params: DocumentParams): string {
   const uri = params?.textDocument?.uri;
   if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, "The request needs 'textDocument.uri'.");
