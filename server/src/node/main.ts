@@ -47,6 +47,8 @@ function connect(): Connection {
   const { reader, writer } = stdioTransport(() => session?.lifecycle.initialized === true && !session.lifecycle.running);
   return createConnection(ProposedFeatures.all, reader, writer, { messageStrategy });
 }
-// Over stdio, the collection after an answer waits until stdout has written it (collector.ts).
-const collector = createCollector(undefined, process.argv.includes('--stdio') ? () => outputWritten(process.stdout) : undefined);
-session = startServer(connect(), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector });
+// Over stdio, the collection after an answer, and the background work an answer holds off, wait
+// until stdout has written it (collector.ts, session.ts).
+const answerWritten = process.argv.includes('--stdio') ? () => outputWritten(process.stdout) : undefined;
+const collector = createCollector(undefined, answerWritten);
+session = startServer(connect(), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector, answerWritten });

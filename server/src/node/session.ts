@@ -32,6 +32,11 @@ export interface ServerDependencies {
   readonly cache?: FileReadingCache;
   /** Collects what checks of large briefs leave behind (optional: without it V8 decides when). */
   readonly collector?: Collector;
+  /**
+   * Resolves once the output has written what it was given (over stdio, an answer of a megabyte
+   * goes out as the client reads it); optional: without it an answer is out when it is returned.
+   */
+  readonly answerWritten?: () => Promise<void>;
 }
 
 /**
@@ -97,7 +102,7 @@ export class Session {
       return await this.safely(what, fallback, run);
     } finally {
       this.deps.collector?.afterAnswer();
-      this.traffic.finished();
+      this.traffic.returned(this.deps.answerWritten);
     }
   }
 
