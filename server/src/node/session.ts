@@ -32,10 +32,7 @@ export interface ServerDependencies {
   readonly cache?: FileReadingCache;
   /** Collects what checks of large briefs leave behind (optional: without it V8 decides when). */
   readonly collector?: Collector;
-  /**
-   * Resolves once the output has written what it was given (over stdio, an answer of a megabyte
-   * goes out as the client reads it); optional: without it an answer is out when it is returned.
-   */
+  /** Resolves once the output has written what it was given (optional: else an answer is out when returned). */
   readonly answerWritten?: () => Promise<void>;
 }
 
