@@ -298,6 +298,18 @@ describe('.briefrc.yaml (spec §6)', () => {
     assert.match(messages('rules: { zzz: off }\n')[0], /^Unknown rule 'zzz'\. Rules: unknown-reference, /);
   });
 
+  it('names the file in its messages as it is named: a config given with --config may have another name', () => {
+    const messages = (uri: string) => parseConfig(uri, 'rules: { unknown-reference: loud }\ncolour: red\n').diagnostics.map((d) => String(d.message));
+    assert.deepEqual(messages('file:///w/.briefrc.yaml'), [
+      ".briefrc.yaml: unknown key 'colour' (expected rules, kb).",
+      ".briefrc.yaml.rules.unknown-reference: 'loud' is not valid: use one of error, warning, information, hint, off",
+    ]);
+    assert.deepEqual(messages('file:///w/my%20ci.briefrc.yaml'), [
+      "my ci.briefrc.yaml: unknown key 'colour' (expected rules, kb).",
+      "my ci.briefrc.yaml.rules.unknown-reference: 'loud' is not valid: use one of error, warning, information, hint, off",
+    ]);
+  });
+
   it("holds the file's own unknown-rule setting for its unknown rule names, wherever the setting is written", () => {
     const found = (text: string) => parseConfig('file:///.briefrc.yaml', text).diagnostics.map((d) => [d.code, d.severity, d.range.start.character]);
     const r = parseConfig('file:///.briefrc.yaml', 'rules: { nosuch: warning, unknown-rule: error }\n');

@@ -36,8 +36,10 @@ export function parseConfig(uri: string, text: string): ConfigResult {
   const rules: Partial<Record<RuleCode, RuleSetting>> = {};
   const kb: { path: string; range: Range }[] = [];
   const emptyDocument = file.doc.errors.length === 0 && (file.doc.contents === null || text.trim() === '');
-  const root = emptyDocument ? undefined : file.root('config-invalid-value', '.briefrc.yaml');
-  const get = root ? new Field(file, root, '.briefrc.yaml', 'config-invalid-value').map(['rules', 'kb']) : undefined;
+  // Messages name the file as it is named (`ci.briefrc.yaml`, given with --config), as in `ci.briefrc.yaml.kb[1]`.
+  const name = fileName(uri);
+  const root = emptyDocument ? undefined : file.root('config-invalid-value', name);
+  const get = root ? new Field(file, root, name, 'config-invalid-value').map(['rules', 'kb']) : undefined;
   if (get) {
     /** Rule names the file does not know: reported once the file's own `unknown-rule` setting is read. */
     const unknown: { message: string; range: Range }[] = [];
@@ -72,6 +74,16 @@ export function parseConfig(uri: string, text: string): ConfigResult {
     }
   }
   return { config: { rules, kb }, diagnostics: file.diagnostics, broken: file.hasErrors };
+}
+
+/** The last segment of a config's URI, decoded; `.briefrc.yaml` when there is none. */
+function fileName(uri: string): string {
+  const last = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(last) || CONFIG_FILE_NAME;
+  } catch {
+    return last || CONFIG_FILE_NAME;
+  }
 }
 
 /**
