@@ -37,9 +37,9 @@ export function parseConfig(uri: string, text: string): ConfigResult {
   const kb: { path: string; range: Range }[] = [];
   const emptyDocument = file.doc.errors.length === 0 && (file.doc.contents === null || text.trim() === '');
   // Messages name the file as it is named (`ci.briefrc.yaml`, given with --config), as in `ci.briefrc.yaml.kb[1]`.
-  const name = fileName(uri);
-  const root = emptyDocument ? undefined : file.root('config-invalid-value', name);
-  const get = root ? new Field(file, root, name, 'config-invalid-value').map(['rules', 'kb']) : undefined;
+  const shownAs = fileName(uri);
+  const root = emptyDocument ? undefined : file.root('config-invalid-value', shownAs);
+  const get = root ? new Field(file, root, shownAs, 'config-invalid-value').map(['rules', 'kb']) : undefined;
   if (get) {
     /** Rule names the file does not know: reported once the file's own `unknown-rule` setting is read. */
     const unknown: { message: string; range: Range }[] = [];
