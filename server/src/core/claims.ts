@@ -3,7 +3,7 @@
  * polarity and symmetry.
  */
 import type { Entity, Relation } from './kb/model';
-import { aKind, PREDICATES, type PredicateSignature } from './kinds';
+import { aKind, PREDICATES, predicateSignature, type PredicateSignature } from './kinds';
 
 /** The KB's answer to a claim, with the relation that decided it. */
 export interface Verdict {
@@ -61,7 +61,7 @@ const UNSUPPORTED: Verdict = Object.freeze({ status: 'unsupported' });
  * A megabyte brief holds about 900 claims: this allocates nothing but the verdicts it finds.
  */
 export function judgeClaim(subject: Entity, predicate: string, object: Entity, negated: boolean): Verdict {
-  const holders = PREDICATES[predicate]?.symmetric ? 2 : 1;
+  const holders = predicateSignature(predicate)?.symmetric ? 2 : 1;
   let support: Verdict | undefined;
   let supportLasts = false;
   let opposite: Verdict | undefined;

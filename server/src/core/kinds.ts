@@ -52,3 +52,12 @@ export const PREDICATES: Readonly<Record<string, PredicateSignature>> = {
 
 /** The predicate names, in the spec's order. */
 export const PREDICATE_NAMES: readonly string[] = Object.keys(PREDICATES);
+
+/**
+ * The signature of a predicate written in a brief or a KB, or undefined when it is none of the
+ * spec's. Never `PREDICATES[word]` on such a word: `constructor` or `toString` would find the
+ * object's inherited members.
+ */
+export function predicateSignature(name: string): PredicateSignature | undefined {
+  return Object.hasOwn(PREDICATES, name) ? PREDICATES[name] : undefined;
+}

@@ -8,7 +8,7 @@ import { parseFrontMatter } from './frontMatter';
 import { scanInline } from './inline';
 import { claimKeyword } from './claimLine';
 import { objectList } from './objectList';
-import { PREDICATES } from './kinds';
+import { predicateSignature } from './kinds';
 import {
   Claim,
   Heading,
@@ -328,7 +328,7 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
     if (brokenReference) return {};
     // `member of`: two words of one predicate.
     const joined = `${word}-${line.slice(pos, wordEnd(line, pos, end))}`;
-    if (Object.hasOwn(PREDICATES, joined.toLowerCase())) return malformed(`'${joined.replace('-', ' ')}' is one predicate, written with a hyphen: '${joined.toLowerCase()}'.`);
+    if (predicateSignature(joined.toLowerCase())) return malformed(`'${joined.replace('-', ' ')}' is one predicate, written with a hyphen: '${joined.toLowerCase()}'.`);
     return malformed(`a reference must follow the predicate '${word}'.`);
   }
 

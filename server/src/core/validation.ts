@@ -9,7 +9,7 @@ import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Relation, Source } from './kb/model';
 import { closest, editDistance, type Resolver } from './resolver';
 import { isRuleCode, LSP_SEVERITY, type RuleCode, type RuleSeverities } from './rules';
-import { PREDICATE_NAMES, PREDICATES } from './kinds';
+import { PREDICATE_NAMES, predicateSignature } from './kinds';
 import { judgeClaim, kindProblem } from './claims';
 import { Suppressions } from './suppression';
 import { describeRelation, quoteEvidence } from './wording';
@@ -233,7 +233,7 @@ function asParagraphs(written: string, count: number): BriefDiagnosticData | und
 }
 
 function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
-  const signature = PREDICATES[claim.predicate];
+  const signature = predicateSignature(claim.predicate);
   if (!signature) {
     const near = PREDICATE_NAMES.map((p) => ({ p, d: editDistance(claim.predicate.toLowerCase(), p) }))
       .filter((x) => x.d <= Math.max(2, Math.floor(x.p.length / 3)))

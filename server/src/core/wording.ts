@@ -1,11 +1,11 @@
 /** How KB relations and evidence read in messages, hovers and inlay hints. */
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Evidence, Relation } from './kb/model';
-import { PREDICATES } from './kinds';
+import { predicateSignature } from './kinds';
 
 /** "Uzbekistan is not a member of Collective Security Treaty Organization" (+ dates when known). */
 export function describeRelation(holder: Entity, relation: Relation, kb: KnowledgeBase): string {
-  const signature = PREDICATES[relation.type];
+  const signature = predicateSignature(relation.type);
   const phrase = signature ? (relation.negated ? signature.negatedPhrase : signature.phrase) : relation.type;
   const target = kb.entities.get(relation.target)?.name ?? relation.target;
   return `${holder.name} ${phrase} ${target}${period(relation)}`;

@@ -23,7 +23,7 @@ import type { Entity } from '../kb/model';
 import type { ProjectState } from '../project';
 import type { BriefDiagnosticData } from '../validation';
 import { isRuleCode } from '../rules';
-import { PREDICATES } from '../kinds';
+import { predicateSignature } from '../kinds';
 import { normalizeName } from '../normalize';
 import { boundedEditDistance } from '../kb/nameDistance';
 import { addEntityEdit, SHOW_KB_ENTITY_COMMAND, type KbStubFiles } from './kbStub';
@@ -231,7 +231,7 @@ class FixBuilder {
     const after = /^([ \t]+(?:not[ \t]+)?)(\p{L}+)[ \t]+(\p{L}+)(?![\p{L}\p{N}_-])/iu.exec(line.slice(subject.end));
     if (!after) return [];
     const predicate = `${after[2]}-${after[3]}`.toLowerCase();
-    if (!Object.hasOwn(PREDICATES, predicate)) return [];
+    if (!predicateSignature(predicate)) return [];
     const start = subject.end + after[1].length;
     const range = { start: { line: l, character: start }, end: { line: l, character: subject.end + after[0].length } };
     return [this.action(`Change to '${predicate}'`, d, [TextEdit.replace(range, predicate)], true)];

@@ -4,7 +4,7 @@
  */
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import type { BriefSyntax } from '../syntax';
-import { PREDICATES, PREDICATE_NAMES } from '../kinds';
+import { PREDICATES, PREDICATE_NAMES, predicateSignature } from '../kinds';
 import type { Project } from '../project';
 import { escapeMarkdown } from '../markdown';
 import { FRONT_MATTER_KEYS } from '../frontMatter';
@@ -74,7 +74,7 @@ function inside(ranges: readonly Range[], p: Position): boolean {
 function objectKinds(beforeReference: string): readonly string[] | undefined {
   const m = /claim:\s*(?:@\[[^\]]*\]|@\S+)\s+(?:not\s+)?([\w-]+)\s+$/iu.exec(beforeReference);
   const predicate = m?.[1].toLowerCase();
-  return predicate && Object.hasOwn(PREDICATES, predicate) ? PREDICATES[predicate].object : undefined;
+  return predicate ? predicateSignature(predicate)?.object : undefined;
 }
 
 function citationItems(project: Project, m: RegExpExecArray, line: number, wordEnd: number): CompletionList {
@@ -127,7 +127,7 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
   if (!m[1] && spaceAfter && (m[2] + wordAfter).toLowerCase() === 'not') return { isIncomplete: false, items: [] };
   // Before a predicate already written (`@Russia n| member-of`): only `not` fits there.
   const next = /^\s+([\w-]+)/.exec(following)?.[1].toLowerCase();
-  const beforePredicate = !m[1] && next !== undefined && Object.hasOwn(PREDICATES, next);
+  const beforePredicate = !m[1] && next !== undefined && predicateSignature(next) !== undefined;
   const resolved = project.resolver.resolve(subject.name);
   const kind = resolved.status === 'resolved' ? resolved.entity.kind : undefined;
   const fits = (p: string) => kind === undefined || PREDICATES[p].subject.includes(kind);

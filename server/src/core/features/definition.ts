@@ -11,7 +11,7 @@ import type { Location, LocationLink, Position, Range } from 'vscode-languageser
 import { EntityReference, spanAt, type BriefSyntax, type Citation, type Claim } from '../syntax';
 import type { Project } from '../project';
 import type { SourceLocation } from '../kb/model';
-import { PREDICATES } from '../kinds';
+import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { paragraphSpan } from '../validation';
 import { touches } from '../text';
@@ -37,12 +37,13 @@ export class DefinitionProvider {
 
 /** The relation that decides the verdict; none when the claim is unsupported or gets no verdict. */
 function claimDefinition(claim: Claim, project: Project, seen: KbFilesAsSeen): LocationLink[] {
-  if (!PREDICATES[claim.predicate]) return [];
+  const signature = predicateSignature(claim.predicate);
+  if (!signature) return [];
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);
   if (subject.status !== 'resolved' || object.status !== 'resolved') return [];
   // A claim that breaks the kind table gets no verdict (spec §3.5), so no relation decides it.
-  if (kindProblem(PREDICATES[claim.predicate], claim.predicate, subject.entity, object.entity)) return [];
+  if (kindProblem(signature, claim.predicate, subject.entity, object.entity)) return [];
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
   const where = verdict.relation && verdict.holder && relationPlace(verdict.holder, verdict.relation, seen);
   return where ? [link(claim.predicateRange, where, true)] : [];

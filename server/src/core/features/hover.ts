@@ -10,7 +10,7 @@ import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { itemsOnLine, touches } from '../text';
 import { describeRelation, citationLabel, evidenceFor, period } from '../wording';
 import { paragraphSpan } from '../validation';
-import { PREDICATES } from '../kinds';
+import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { FRONT_MATTER_KEYS } from '../frontMatter';
 import { uniqueLabel } from './referenceText';
@@ -123,7 +123,7 @@ function citationCard(citation: Citation, project: Project): string {
 }
 
 function claimCard(claim: Claim, project: Project): string {
-  const signature = PREDICATES[claim.predicate];
+  const signature = predicateSignature(claim.predicate);
   if (!signature) return `**Unknown predicate** ${codeSpan(claim.predicate)}.`;
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);

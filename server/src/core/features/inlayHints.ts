@@ -12,7 +12,7 @@ import type { InlayHint, Position, Range } from 'vscode-languageserver-types';
 import type { BriefSyntax, Claim } from '../syntax';
 import { Suppressions } from '../suppression';
 import type { Project } from '../project';
-import { PREDICATES } from '../kinds';
+import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { comparePositions, firstAtOrAfter } from '../text';
 import { describeRelation, citationLabel, evidenceFor, period } from '../wording';
@@ -62,7 +62,7 @@ export class InlayHintProvider {
 
 /** The verdict of a claim as a hint, with the rule that reports it (none when supported). */
 function verdictHint(claim: Claim, project: Project): { hint: InlayHint; rule?: 'unsupported-claim' | 'contradicted-claim' } | undefined {
-  const signature = PREDICATES[claim.predicate];
+  const signature = predicateSignature(claim.predicate);
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);
   if (!signature || subject.status !== 'resolved' || object.status !== 'resolved') return undefined;

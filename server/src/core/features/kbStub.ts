@@ -24,7 +24,7 @@ import { TextEdit, type Range, type WorkspaceEdit } from 'vscode-languageserver-
 import type { ProjectState } from '../project';
 import { dirname, globToRegExp } from '../project';
 import type { EntityKind } from '../kinds';
-import { PREDICATES } from '../kinds';
+import { predicateSignature } from '../kinds';
 import type { BriefSyntax, EntityReference } from '../syntax';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import { normalizeName } from '../normalize';
@@ -180,7 +180,7 @@ export function entityIdFor(name: string, taken: (id: string) => boolean): strin
 function guessKind(ref: EntityReference, syntax: BriefSyntax): EntityKind {
   const same = (a: EntityReference) => a.line === ref.line && a.start === ref.start;
   for (const claim of syntax.claims) {
-    const signature = PREDICATES[claim.predicate];
+    const signature = predicateSignature(claim.predicate);
     if (!signature) continue;
     const allowed = same(claim.subject) ? signature.subject : same(claim.object) ? signature.object : undefined;
     if (allowed?.length === 1) return allowed[0];

@@ -30,7 +30,7 @@ import type { BriefSyntax, Citation, EntityReference } from '../syntax';
 import { paragraphSpan } from '../validation';
 import type { Project } from '../project';
 import type { EntityKind } from '../kinds';
-import { PREDICATES } from '../kinds';
+import { predicateSignature } from '../kinds';
 import { comparePositions, lineRange } from '../text';
 
 const TOKEN_TYPES = ['namespace', 'variable', 'class', 'struct', 'function', 'type', 'enumMember', 'event', 'keyword', 'operator', 'macro'] as const;
@@ -86,7 +86,7 @@ export function briefTokens(syntax: BriefSyntax, lines: readonly string[], proje
         tokens.push({ range: lineRange(l, start, start + 3), type: 'keyword', modifiers: [] });
       }
     }
-    tokens.push({ range: claim.predicateRange, type: 'operator', modifiers: PREDICATES[claim.predicate] ? [] : ['unresolved'] });
+    tokens.push({ range: claim.predicateRange, type: 'operator', modifiers: predicateSignature(claim.predicate) ? [] : ['unresolved'] });
   }
   for (const citation of syntax.citations) {
     tokens.push({ range: citation.range, type: 'macro', modifiers: citationResolves(citation, project) ? [] : ['unresolved'] });

@@ -5,7 +5,7 @@
  * analyst sees every problem of a file at once, not one after another as each is fixed.
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { aKind, PREDICATES, type EntityKind } from '../kinds';
+import { aKind, predicateSignature, type EntityKind } from '../kinds';
 import { normalizeName } from '../normalize';
 import type { DataFileInput } from './loader';
 import type { Entity, Evidence, Source } from './model';
@@ -85,7 +85,7 @@ export class EntityChecks {
     for (let place = 0; place < relations.length; place++) {
       const r = relations[place];
       const targetKind = this.targetKind(r.target, subject, place, file);
-      const signature = PREDICATES[r.type];
+      const signature = predicateSignature(r.type);
       if (r.target === '') {
         // Not read (reported by the loader).
       } else if (targetKind === undefined) {
