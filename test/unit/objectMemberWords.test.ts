@@ -43,5 +43,15 @@ describe('words that name inherited object members', () => {
       assert.doesNotThrow(() => ls.codeActions(doc, state, context));
       assert.doesNotThrow(() => ls.complete(doc, project, { line: 0, character: doc.getText().indexOf('@CSTO') + 2 }));
     });
+
+    it(`'${word}' as a front matter key is unknown, with no hover and no values to complete`, () => {
+      const { doc } = brief(`---\ntitle: T\n${word}: x\n---\n`);
+      const ls = service();
+      const found = ls.validate(doc, state.project).map((d) => [d.code, covered(doc, d.range)]);
+      assert.deepEqual(found, [['front-matter-unknown-key', word]]);
+      assert.equal(ls.hover(doc, state.project, { line: 2, character: 1 }), null);
+      const values = ls.complete(doc, state.project, { line: 2, character: word.length + 2 }).items;
+      assert.deepEqual(values, []);
+    });
   }
 });

@@ -27,6 +27,11 @@ export const FRONT_MATTER_KEYS: Readonly<Record<string, { description: string; v
   sources: { description: 'A list of source ids from the knowledge base, e.g. carlson-2021.' },
 };
 
+/** What a key written in front matter means, or undefined when it is none of spec §3.1's (`constructor` too). */
+export function frontMatterKey(name: string): (typeof FRONT_MATTER_KEYS)[string] | undefined {
+  return Object.hasOwn(FRONT_MATTER_KEYS, name) ? FRONT_MATTER_KEYS[name] : undefined;
+}
+
 /** The largest front matter Brief reads, in UTF-16 code units. */
 export const MAX_FRONT_MATTER = 64 * 1024;
 

@@ -7,7 +7,7 @@ import type { BriefSyntax } from '../syntax';
 import { PREDICATES, PREDICATE_NAMES, predicateSignature } from '../kinds';
 import type { Project } from '../project';
 import { escapeMarkdown } from '../markdown';
-import { FRONT_MATTER_KEYS } from '../frontMatter';
+import { FRONT_MATTER_KEYS, frontMatterKey } from '../frontMatter';
 import { RULE_CODES } from '../rules';
 import { lineRange, touches } from '../text';
 import { bracketSpot, entityItems, shortSpot, type EntitySpot } from './entityCompletion';
@@ -176,7 +176,7 @@ function directiveItems(before: string, rest: string, line: number): CompletionL
 }
 
 function frontMatterItems(frontMatterLines: readonly string[], before: string, project: Project, line: number): CompletionList {
-  const values = (key: string) => (key === 'sources' ? [...project.resolver.kb.sources.keys()] : (FRONT_MATTER_KEYS[key]?.values ?? []));
+  const values = (key: string) => (key === 'sources' ? [...project.resolver.kb.sources.keys()] : (frontMatterKey(key)?.values ?? []));
   // An item of a block list under `sources:` (`  - carlson-2021`), as in the flow form `[…]`.
   const item = /^\s*-(\s*)([^\s,\]]*)$/.exec(before);
   if (item && (item[1] !== '' || item[2] === '') && blockListKey(frontMatterLines, line) === 'sources') {

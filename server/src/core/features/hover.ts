@@ -12,7 +12,7 @@ import { describeRelation, citationLabel, evidenceFor, period } from '../wording
 import { paragraphSpan } from '../validation';
 import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
-import { FRONT_MATTER_KEYS } from '../frontMatter';
+import { frontMatterKey } from '../frontMatter';
 import { uniqueLabel } from './referenceText';
 
 /** A label that can be written in the short form `@Label`. */
@@ -35,7 +35,7 @@ export class HoverProvider {
     if (span instanceof EntityReference) return markdown(referenceCard(span, project), span.range);
     if (span) return markdown(citationCard(span, project), span.range);
     const key = syntax.frontMatter?.entries.find((e) => touches(e.keyRange, position));
-    const info = key && FRONT_MATTER_KEYS[key.key];
+    const info = key && frontMatterKey(key.key);
     if (key && info) {
       const values = info.values ? `\n\nValues: ${info.values.map((v) => `\`${v}\``).join(', ')}` : '';
       return markdown(`**${key.key}** — ${info.description}${values}`, key.keyRange);
