@@ -94,6 +94,33 @@ describe('KB diagnostics: every problem of a file at once', () => {
   });
 });
 
+describe('KB diagnostics: a target that means an entity of its own file', () => {
+  // The usual desk file: its relations point at its own entities. Its only errors are these
+  // targets, and they keep it out of the KB: the hint comes from the file itself.
+  const ZETA = ['  - { id: zeta, kind: state, name: Zeta Land, summary: S. }'];
+  const messages = (text: string) => diagnosticsOf(text).map((d) => d.replace(/^\S+ /, ''));
+
+  it('a name or alias is told the id, a typo the closest ids', () => {
+    assert.deepEqual(messages(entity([...ZETA, ...ALPHA, ...relation('borders', 'Zeta Land'), ...relation('borders', 'zetta').slice(1)])), [
+      "kb-unknown-target Relation borders of 'alpha' targets 'Zeta Land', which is no entity's id: it is a name of zeta; use the id 'zeta'.",
+      "kb-unknown-target Relation borders of 'alpha' targets 'zetta', which is no entity: did you mean 'zeta'?",
+    ]);
+  });
+
+  it('the same in a file with other errors too', () => {
+    assert.deepEqual(messages(entity([...ZETA, ...ALPHA.slice(0, 3), '    summary: ""', ...relation('borders', 'Zeta Land')])), [
+      "kb-schema entity 'alpha'.summary: must not be empty.",
+      "kb-unknown-target Relation borders of 'alpha' targets 'Zeta Land', which is no entity's id: it is a name of zeta; use the id 'zeta'.",
+    ]);
+  });
+
+  it('a part-of cycle shows beside a schema error of its file', () => {
+    const org = (id: string, target: string) => [`  - id: ${id}`, '    kind: organization', `    name: ${id}`, '    summary: S.', ...relation('part-of', target)];
+    const text = entity([...org('org-a', 'org-b'), ...org('org-b', 'org-a'), '  - { id: org-c, kind: organization, name: C, summary: "" }']);
+    assert.deepEqual(messages(text), ["kb-schema entity 'org-c'.summary: must not be empty.", 'kb-cycle part-of cycle: org-a → org-b → org-a.']);
+  });
+});
+
 describe('KB diagnostics: a target defined only in a KB file with errors', () => {
   it('says that file defines it and is not loaded (a start with no last good version, as brief-lint has)', () => {
     const desk = 'file:///ws/kb/desk.yaml';

@@ -7,6 +7,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { aKind, predicateSignature, type EntityKind } from '../kinds';
 import { normalizeName } from '../normalize';
+import { SUGGESTION_MARGIN } from './nameIndex';
 import type { DataFileInput } from './loader';
 import type { Entity, Evidence, Source } from './model';
 import type { KnowledgeBase } from './knowledgeBase';
@@ -43,6 +44,8 @@ interface UnknownTarget {
   /** The message without its final period, for the hint to follow. */
   readonly head: string;
   readonly target: string;
+  /** The file whose relation it is. */
+  readonly uri: string;
 }
 
 export function problem(code: DataProblemCode, message: string, range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity = DiagnosticSeverity.Error): Diagnostic {
@@ -91,7 +94,7 @@ export class EntityChecks {
       } else if (targetKind === undefined) {
         const head = `${r.type ? `Relation ${r.type}` : 'A relation'}${e.id ? ` of '${e.id}'` : ''} targets '${shown(r.target)}', which is no entity`;
         const diagnostic = file.report('kb-unknown-target', `${head}.`, file.spots.valueOf(r.location.range, 'target', r.target));
-        this.unknownTargets.push({ diagnostic, head, target: r.target });
+        this.unknownTargets.push({ diagnostic, head, target: r.target, uri: file.input.uri });
       } else if (signature && isKind(e.kind) && isKind(targetKind) && (!signature.subject.includes(e.kind) || !signature.object.includes(targetKind))) {
         file.report(
           'kb-schema',
@@ -106,19 +109,28 @@ export class EntityChecks {
 
   /**
    * Tells each unknown target the id it may mean, from the merged KB: the id of the entity it
-   * names (`Taliban`, `the-taliban` → taliban), or the ids closest to it (`talibn`).
+   * names (`Taliban`, `the-taliban` → taliban), or the ids closest to it (`talibn`). A file left
+   * out of the KB for its errors is searched too, from `unmerged`: its relations mostly point at
+   * its own entities, and its errors may be nothing but these targets.
    */
-  explainUnknownTargets(kb: KnowledgeBase): void {
-    for (const { diagnostic, head, target } of this.unknownTargets) {
+  explainUnknownTargets(kb: KnowledgeBase, unmerged: (uri: string) => KnowledgeBase | undefined): void {
+    for (const { diagnostic, head, target, uri } of this.unknownTargets) {
       // An entity of this very id is the last good version of the file with the error: no hint.
-      const named = kb.lookup(target);
-      if (named.some((n) => n.id === target)) continue;
+      const inKb = kb.lookup(target);
+      if (inKb.some((n) => n.id === target)) continue;
+      const own = unmerged(uri);
+      const named = [...inKb, ...(own?.lookup(target).filter((n) => !inKb.some((k) => k.id === n.id)) ?? [])];
       const heldIn = named.length === 0 ? kb.heldBack.get(normalizeName(target)) : undefined;
       if (heldIn !== undefined) diagnostic.message = `${head}: ${kb.heldFiles.get(heldIn) ?? heldIn} defines it, but that KB file has errors and is not loaded.`;
       else if (named.length === 1) diagnostic.message = `${head}'s id: it is a name of ${named[0].id}; use the id '${named[0].id}'.`;
       else if (named.length > 1) diagnostic.message = `${head}'s id: it names ${named.map((n) => n.id).join(', ')}; use the id of the one meant.`;
       else {
-        const near = [...kb.names().similar(normalizeName(target), 3)].sort((a, b) => b[1] - a[1]).map(([id]) => `'${id}'`);
+        const query = normalizeName(target);
+        const scores = new Map(kb.names().similar(query, 3));
+        for (const [id, score] of own?.names().similar(query, 3) ?? []) scores.set(id, Math.max(score, scores.get(id) ?? 0));
+        // Two searches merged keep the rule each applies on its own: nothing far below the best.
+        const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+        const near = ranked.filter(([, score]) => score >= ranked[0][1] - SUGGESTION_MARGIN).map(([id]) => `'${id}'`);
         if (near.length > 0) diagnostic.message = `${head}: did you mean ${near.slice(0, 3).join(' or ')}?`;
       }
     }

@@ -290,7 +290,8 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
   }
   const checks = new EntityChecks(numbers, firsts, sources);
 
-  const cycleWarnings = partOfCycles(candidates.filter((c) => c.fresh).flatMap((c) => c.entities));
+  // A file with errors shows its cycles too, from what could be read of it, as it shows its other problems.
+  const cycleWarnings = partOfCycles(candidates.flatMap((c) => (c.fresh ? c.entities : c.entries.filter((e) => e.id !== ''))));
   for (const c of candidates) {
     c.list.push(...(cycleWarnings.get(c.input.uri) ?? []));
     // A file with errors is not merged, but every entry of it that could be read is checked.
@@ -326,7 +327,16 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
     for (const name of c.written) if (kb.lookup(name).length === 0) kb.heldBack.set(normalizeName(name), c.input.uri);
   }
   for (const [uri, shown] of namesApart(new Set(kb.heldBack.values()))) kb.heldFiles.set(uri, shown);
-  checks.explainUnknownTargets(kb);
+  // The entities of a file left out for its errors, as a KB of their own: made only for a file whose relations need a hint.
+  const unmerged = new Map<string, KnowledgeBase | undefined>();
+  checks.explainUnknownTargets(kb, (uri) => {
+    if (!unmerged.has(uri)) {
+      const c = candidates.find((x) => x.input.uri === uri);
+      const entries = c && anyError(c.list) ? c.entries.filter((e) => e.id !== '') : [];
+      unmerged.set(uri, entries.length > 0 ? new KnowledgeBase(new Map(entries.map((e) => [e.id, e])), sources) : undefined);
+    }
+    return unmerged.get(uri);
+  });
   // A file is looked at as merged or not, whichever it turned out: the pass may have found its first error.
   warnSharedLabels(kb, candidates.map((c) => ({ ...c, merged: !anyError(c.list) })));
   const added = [...sourceFiles, ...entityFiles].map(({ reading }, i) => lists[i].slice(reading.diagnostics.length));
