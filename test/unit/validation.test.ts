@@ -29,11 +29,13 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'tilde fence, unclosed fence runs to the end', text: '~~~~\n@Nobody\n~~~\n@Nobody', expect: [] },
   { name: 'unclosed bracket reference eats the rest of its line', text: 'See @[Xi Jinping and @Nobody [^nowhere\n@Tajikstan', expect: [['malformed-reference', '@[Xi Jinping and @Nobody [^nowhere'], ['unknown-reference', '@Tajikstan']] },
   { name: 'a comment ends an unclosed bracket reference', text: 'See @[Xi Jinping  %% brief-disable-next-line\n@Tajikstan', expect: [['malformed-reference', '@[Xi Jinping']] },
+  { name: 'a closing fence may be followed by spaces and tabs only', text: '```\n@Nobody\n``` \t\n@Nobody\n```\n@Nobody\n```\u00a0\n@Nobody', expect: [['unknown-reference', '@Nobody']] },
   { name: 'indented backticks do not open a fence', text: '   ```\n@Nobody', expect: [['unknown-reference', '@Nobody']] },
   { name: 'the first ] on the line closes a bracket reference', text: 'See @[Xi Jinping and [^mini-2021] too', expect: [['unknown-reference', '@[Xi Jinping and [^mini-2021]']] },
   { name: 'empty bracket reference', text: 'See @[] here.', expect: [['malformed-reference', '@[]']] },
   { name: 'references in headings and block quotes', text: '# About @Nobody\n> quoting @Tajikstan', expect: [['unknown-reference', '@Nobody'], ['unknown-reference', '@Tajikstan']] },
   // Citations
+  { name: 'a %% inside a citation starts a comment: no citation', text: 'A [^nowhere%%p1] @Nobody\nB [^nowhere:p1%%] @Nobody\nC [^nowhere%p1] D', expect: [['unknown-source', 'nowhere%p1']] },
   { name: 'valid citations', text: 'A [^mini-2021] B [^mini-2021:p2] C [^mini-2021:p1-p3].', expect: [] },
   { name: 'unknown source', text: 'A [^nowhere-1999:p1].', expect: [['unknown-source', 'nowhere-1999']] },
   { name: 'unknown paragraph', text: 'A [^mini-2021:p4] B [^mini-2021:p2-p9] C [^mini-2021:7] D [^mini-2021:p3-p1].', expect: [['unknown-paragraph', 'p4'], ['unknown-paragraph', 'p2-p9'], ['unknown-paragraph', '7'], ['unknown-paragraph', 'p3-p1']] },

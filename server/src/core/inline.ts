@@ -191,8 +191,8 @@ function scanCodeSpan(line: string, lineNo: number, i: number, runs: BacktickRun
 }
 
 /**
- * Reads `[^body]` at `i`. The body runs to `]` and may not hold white space, `[` or `^`; the scan
- * stops at the first of these, so consecutive `[^` never rescan each other's text.
+ * Reads `[^body]` at `i`. The body runs to `]` and may not hold white space, `[`, `^` or `%%`; the
+ * scan stops at the first of these, so consecutive `[^` never rescan each other's text.
  */
 function scanCitation(line: string, lineNo: number, i: number): Citation | undefined {
   const bodyStart = i + 2;
@@ -202,6 +202,8 @@ function scanCitation(line: string, lineNo: number, i: number): Citation | undef
     const c = line.charCodeAt(j);
     if (c === 0x5d /* ] */) break;
     if (c === 0x5b /* [ */ || c === 0x5e /* ^ */ || isSpaceUnit(c)) return undefined;
+    // A comment starts at `%%` wherever it is (spec §3.2): the citation never closes.
+    if (c === 0x25 /* % */ && line.charCodeAt(j + 1) === 0x25) return undefined;
     if (c === 0x3a /* : */ && colon < 0) colon = j;
   }
   if (j >= line.length) return undefined;

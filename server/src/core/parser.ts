@@ -23,7 +23,9 @@ import { copyString, firstAtOrAfter, isSpaceUnit, lineAtOffset, lineRange, range
 import type { Range } from 'vscode-languageserver-types';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})/;
-const FENCE_CLOSE = /^(`{3,}|~{3,})\s*$/;
+// Only spaces and tabs may follow a closing fence, as in CommonMark and the grammar: a line that
+// ends in a no-break space does not close the block.
+const FENCE_CLOSE = /^(`{3,}|~{3,})[ \t]*$/;
 // `s`: a U+2028 or U+2029 inside a line is a character of it, as in the editor, not the end of `.`.
 const HEADING = /^(#{1,6}) (.*)$/s;
 const DIRECTIVE = /^(\s*)brief-(disable-next-line|disable|enable)(?=$|[\s,])(.*)$/s;
