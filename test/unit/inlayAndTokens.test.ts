@@ -159,7 +159,7 @@ describe('semantic tokens', () => {
         ['claim:', 'keyword', []],
         ['@Uzbekistan', 'namespace', LIB],
         ['NOT', 'keyword', []],
-        ['member-of', 'operator', []],
+        ['member-of', 'method', []],
         ['@CSTO', 'struct', LIB],
         ['[^mini-2021:p1]', 'macro', []],
       ],
@@ -170,7 +170,7 @@ describe('semantic tokens', () => {
       expect: [
         ['claim:', 'keyword', []],
         ['@Russia', 'namespace', LIB],
-        ['memberof', 'operator', ['unresolved']],
+        ['memberof', 'method', ['unresolved']],
         ['@SCO', 'struct', LIB],
         ['[^nowhere:p1]', 'macro', ['unresolved']],
       ],
@@ -219,7 +219,7 @@ describe('semantic tokens', () => {
 
   it('announces a legend of standard token types plus its own modifiers', () => {
     assert.deepEqual(SEMANTIC_TOKENS_LEGEND, {
-      tokenTypes: ['namespace', 'variable', 'class', 'struct', 'function', 'type', 'enumMember', 'event', 'keyword', 'operator', 'macro'],
+      tokenTypes: ['namespace', 'variable', 'class', 'struct', 'function', 'type', 'enumMember', 'event', 'keyword', 'method', 'macro'],
       tokenModifiers: ['unresolved', 'ambiguous', 'defaultLibrary'],
     });
   });

@@ -18,7 +18,7 @@
  * | reference that names no entity | `variable` | `unresolved` |
  * | ambiguous reference | its candidates' type if they share a kind, else `variable` | `ambiguous` |
  * | `claim:` and `not` of a claim | `keyword` | |
- * | predicate of a claim | `operator` | `unresolved` when unknown |
+ * | predicate of a claim | `method` (themes give `operator` the colour of prose) | `unresolved` when unknown |
  * | citation `[^source:pN]` | `macro` | `unresolved` when the source or a paragraph is unknown |
  *
  * `unresolved` and `ambiguous` are our own modifiers; `defaultLibrary` is standard. Tokens are
@@ -33,7 +33,7 @@ import type { EntityKind } from '../kinds';
 import { predicateSignature } from '../kinds';
 import { comparePositions, lineRange } from '../text';
 
-const TOKEN_TYPES = ['namespace', 'variable', 'class', 'struct', 'function', 'type', 'enumMember', 'event', 'keyword', 'operator', 'macro'] as const;
+const TOKEN_TYPES = ['namespace', 'variable', 'class', 'struct', 'function', 'type', 'enumMember', 'event', 'keyword', 'method', 'macro'] as const;
 const TOKEN_MODIFIERS = ['unresolved', 'ambiguous', 'defaultLibrary'] as const;
 
 type TokenType = (typeof TOKEN_TYPES)[number];
@@ -86,7 +86,7 @@ export function briefTokens(syntax: BriefSyntax, lines: readonly string[], proje
         tokens.push({ range: lineRange(l, start, start + 3), type: 'keyword', modifiers: [] });
       }
     }
-    tokens.push({ range: claim.predicateRange, type: 'operator', modifiers: predicateSignature(claim.predicate) ? [] : ['unresolved'] });
+    tokens.push({ range: claim.predicateRange, type: 'method', modifiers: predicateSignature(claim.predicate) ? [] : ['unresolved'] });
   }
   for (const citation of syntax.citations) {
     tokens.push({ range: citation.range, type: 'macro', modifiers: citationResolves(citation, project) ? [] : ['unresolved'] });
