@@ -360,6 +360,28 @@ describe('code actions: quick fixes', () => {
     }
   });
 
+  it('offers no fix for a reference diagnostic of an older text: another name, a longer one, or one that now resolves', () => {
+    const cases: [before: string, after: string][] = [
+      // The range now holds a name that resolves (the client moved the marker onto it).
+      ['@Tajikstan @CSTO', '@CSTO @Tajikstan'],
+      // Another unknown name of the same length: the candidates were made for the old one.
+      ['@Tajikstan', '@Kazakhstn'],
+      // Typed on: the range holds only the start of the name now.
+      ['@Tajikstan', '@Tajikstanx'],
+      ['@Georgia', '@Georgian'],
+    ];
+    for (const [before, after] of cases) {
+      const old = TextDocument.create(`file://${WORKSPACE}/stale.brief`, 'brief', 1, before);
+      const diagnostics = service().validate(old, state.project).slice(0, 1);
+      assert.equal(diagnostics.length, 1, before);
+      const fresh = TextDocument.create(`file://${WORKSPACE}/stale.brief`, 'brief', 2, after);
+      const stale = provider.provideCodeActions(fresh, service().parse(fresh), state, { diagnostics }).map((a) => a.title);
+      assert.deepEqual(stale.filter((t) => t.startsWith('Change to') || t.startsWith('Add ')), [], `${before} → ${after}`);
+      const current = provider.provideCodeActions(old, service().parse(old), state, { diagnostics }).map((a) => a.title);
+      assert.ok(current.some((t) => t.startsWith('Change to')), `the fix is offered on the text it was made for: ${before}`);
+    }
+  });
+
   it('ambiguous reference: a unique name, else the id', async () => {
     const kant = await withKb(`entities:
   - id: kant-air-base

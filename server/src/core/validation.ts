@@ -100,14 +100,14 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
     if (r.status === 'unknown') {
       const heldIn = kb.heldIn(ref.name);
       if (heldIn !== undefined) {
-        add('unknown-reference', `Unknown entity '${written}': ${heldIn} defines it, but that KB file has errors and is not loaded.`, ref.range, { candidates: [] });
+        add('unknown-reference', `Unknown entity '${written}': ${heldIn} defines it, but that KB file has errors and is not loaded.`, ref.range, { candidates: [], written });
         continue;
       }
       const hint = r.suggestions.length > 0 ? ` Did you mean ${namesOf(r.suggestions)}?` : '';
-      add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id) });
+      add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id), written });
     } else if (r.status === 'ambiguous') {
       const names = r.candidates.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ');
-      add('ambiguous-reference', `'${written}' is ambiguous: it may mean ${names}.`, ref.range, { candidates: r.candidates.map((e) => e.id) });
+      add('ambiguous-reference', `'${written}' is ambiguous: it may mean ${names}.`, ref.range, { candidates: r.candidates.map((e) => e.id), written });
     }
   }
 

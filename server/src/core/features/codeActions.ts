@@ -97,7 +97,10 @@ class FixBuilder {
       case 'unknown-reference':
       case 'ambiguous-reference': {
         const ref = this.referenceAt(d.range);
-        if (!ref) return [];
+        // A diagnostic the editor still shows for text edited since is not fixed blind: the
+        // reference must still be written as it was, and still fail to resolve the same way.
+        if (!ref || ref.end !== d.range.end.character || (data.written !== undefined && this.textAt(d.range) !== data.written)) return [];
+        if (this.state.project.resolver.resolve(ref.name).status !== (d.code === 'unknown-reference' ? 'unknown' : 'ambiguous')) return [];
         const ids = data.candidates ?? this.candidatesOf(ref);
         const split = d.code === 'unknown-reference' ? this.splitAtHyphen(d, ref) : undefined;
         const actions = [...(split ? [split] : []), ...this.rewrites(d, ref, ids, d.code === 'unknown-reference' && !split)];
