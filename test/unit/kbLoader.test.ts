@@ -429,6 +429,28 @@ describe('.briefrc.yaml (spec §6)', () => {
     assert.ok(state.project.resolver.kb.entities.has('local-two'));
   });
 
+  it('reads only YAML files as KB files, each once: a glob skips briefs and the config, a path to either is refused', async () => {
+    const local = `entities:\n  - id: local-one\n    kind: group\n    name: Local One\n    summary: S.\n`;
+    const ws = miniWorkspace({
+      [`${WORKSPACE}/.briefrc.yaml`]: 'kb: ["*", "**", notes.brief, .briefrc.yaml, kb/two.YML]\n',
+      [`${WORKSPACE}/one.yaml`]: local,
+      [`${WORKSPACE}/kb/two.YML`]: local.replace(/local-one/g, 'local-two').replace('Local One', 'Local Two'),
+      [`${WORKSPACE}/notes.brief`]: 'About @[Local One].\n',
+    });
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true });
+    assert.deepEqual(state.workspaceKbFiles, [`${WORKSPACE}/one.yaml`, `${WORKSPACE}/kb/two.YML`]);
+    assert.deepEqual(
+      (state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? []).map((d) => [d.code, d.message]),
+      [
+        ['kb-path-refused', "KB path 'notes.brief' refused: a KB file is YAML, named *.yaml or *.yml."],
+        ['kb-path-refused', "KB path '.briefrc.yaml' refused: it is this config file."],
+      ],
+    );
+    assert.equal(state.fileDiagnostics.get(`file://${WORKSPACE}/notes.brief`), undefined, 'the brief is not read as a KB file');
+    assert.deepEqual(state.fileDiagnostics.get(`file://${WORKSPACE}/one.yaml`), [], 'a file two globs list is read once: no id clashes with itself');
+    assert.ok(state.project.resolver.kb.entities.has('local-two'));
+  });
+
   it('refuses a kb glob whose folder is a symbolic link out of the folder, as an error that names the link', async () => {
     const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: ["kb/linked/*.yaml"]\n', [`${WORKSPACE}/kb/here.yaml`]: 'entities: []\n', '/outside/secret.yaml': 'entities: []\n' });
     ws.links.set(`${WORKSPACE}/kb/linked`, '/outside');

@@ -136,11 +136,13 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
         report(configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${escape}.`));
         continue;
       }
-      const paths = await expand(ws, base, entry.path);
+      const paths = await expand(ws, base, entry.path, configPath);
       if (paths.length === 0) {
         report(configProblem(entry.range, `No KB file matches '${entry.path}'.`, DiagnosticSeverity.Warning));
       }
       for (const p of paths) {
+        // Two entries that list one file (`kb/*.yaml` and `kb/**/*.yaml`) read it once: twice, each of its ids would clash with itself.
+        if (workspaceKbFiles.includes(p)) continue;
         const real = await ws.realPath(p);
         if (real === undefined) {
           // Only a plain path can name what is not there (a glob lists what exists): a typo
@@ -157,6 +159,13 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
         const input = await dataInput(ws, p, 'workspace');
         if (!input) {
           report(configProblem(entry.range, `KB path '${entry.path}' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'.`));
+          continue;
+        }
+        // A glob takes only YAML files and never the config (expand); a path that names anything
+        // else is refused, or a brief would be read as YAML and shown with the errors of both.
+        const notKb = p === configPath ? 'it is this config file' : KB_FILE_NAME.test(p) ? undefined : 'a KB file is YAML, named *.yaml or *.yml';
+        if (notKb) {
+          report(configProblem(entry.range, `KB path '${entry.path}' refused: ${notKb}.`));
           continue;
         }
         workspaceKbFiles.push(p);
@@ -269,13 +278,19 @@ async function leadsOutside(ws: Workspace, base: string, entry: string, root: st
   return undefined;
 }
 
-/** A `kb:` entry as files: itself, or the files its `*`/`**` glob matches. */
-async function expand(ws: Workspace, base: string, entry: string): Promise<string[]> {
+/** How a KB file is named: YAML (spec §4). */
+const KB_FILE_NAME = /\.ya?ml$/i;
+
+/**
+ * A `kb:` entry as files: itself, or the YAML files its `*`/`**` glob matches (`kb: ['*']` lists
+ * no briefs, and never the config that holds it).
+ */
+async function expand(ws: Workspace, base: string, entry: string, configPath: string): Promise<string[]> {
   if (!GLOB_SEGMENT.test(entry)) return [join(base, entry)];
   const start = fixedPart(base, entry);
   if ((await ws.realPath(start)) === undefined) return [];
   const pattern = globToRegExp(join(base, entry));
-  return (await ws.listFiles(start, true)).filter((f) => pattern.test(f)).sort();
+  return (await ws.listFiles(start, true)).filter((f) => pattern.test(f) && KB_FILE_NAME.test(f) && f !== configPath).sort();
 }
 
 /** A glob as a regular expression: `*`, `?`, `[…]`/`[!…]` within a path segment; `**` across segments. */
