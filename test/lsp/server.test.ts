@@ -640,6 +640,12 @@ describe('language server (the real process, over JSON-RPC)', () => {
           assert.ok(error instanceof ResponseError && error.code === ErrorCodes.InvalidParams, `at ${JSON.stringify(position)}: ${String(error)}`);
         }
       }
+      // The same for references on a KB YAML file, which need no open document.
+      const kbUri = uriOf(path.join(ws, 'kb', 'local.yaml'));
+      for (const position of invalid) {
+        const error = await client.connection.sendRequest('textDocument/references', { textDocument: { uri: kbUri }, position, context: { includeDeclaration: true } }).then(() => 'answered', (e: unknown) => e);
+        assert.ok(error instanceof ResponseError && error.code === ErrorCodes.InvalidParams, `references on a KB file at ${JSON.stringify(position)}: ${String(error)}`);
+      }
       // No document: refused the same way, by every request that needs one.
       for (const method of ['textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/documentSymbol', 'textDocument/codeLens', 'textDocument/semanticTokens/full']) {
         const error = await client.connection.sendRequest(method, {}).then(() => 'answered', (e: unknown) => e);
@@ -653,6 +659,8 @@ describe('language server (the real process, over JSON-RPC)', () => {
         ['textDocument/hover', null],
         ['textDocument/codeAction', { textDocument: { uri }, range }],
         ['textDocument/codeAction', { textDocument: { uri }, context: { diagnostics: [] } }],
+        ['textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [null] } }],
+        ['textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [{ message: 'no range' }] } }],
         ['textDocument/inlayHint', { textDocument: { uri } }],
         ['textDocument/semanticTokens/range', { textDocument: { uri }, range: { start: range.start } }],
         ['workspace/symbol', {}],

@@ -17,6 +17,7 @@ import {
   type CancellationToken,
   type ClientCapabilities,
   type CodeActionContext,
+  type Diagnostic,
   type Connection,
   type Position,
   type Range,
@@ -81,11 +82,19 @@ function documentUri(params: DocumentParams): string {
  * of its line means the end of the line (and a line past the end, the end of the document).
  */
 function at(document: TextDocument, position: { line?: unknown; character?: unknown } | undefined): Position {
-  const { line, character } = position ?? {};
-  if (!Number.isInteger(line) || !Number.isInteger(character) || (line as number) < 0 || (character as number) < 0) {
-    throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'position' of a line and a character, whole numbers from 0.");
-  }
-  return document.positionAt(document.offsetAt(position as Position));
+  return document.positionAt(document.offsetAt(positionParam(position)));
+}
+
+/** Whether a value is an LSP position: a line and a character, whole numbers from 0. */
+function isPosition(p: unknown): p is Position {
+  const { line, character } = (p ?? {}) as { line?: unknown; character?: unknown };
+  return Number.isInteger(line) && Number.isInteger(character) && (line as number) >= 0 && (character as number) >= 0;
+}
+
+/** A request's position, checked (see `at`, which also clamps it to a document). */
+function positionParam(position: unknown): Position {
+  if (!isPosition(position)) throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'position' of a line and a character, whole numbers from 0.");
+  return position;
 }
 
 /** Nested document symbols as the flat list of LSP's older form, in document order. */
@@ -98,17 +107,15 @@ function flatSymbols(uri: string, symbols: readonly DocumentSymbol[], container?
 
 /** A request's range, checked like a position (see `at`); the range itself is not clamped here. */
 function rangeParam(range: { start?: unknown; end?: unknown } | undefined): Range {
-  const isPosition = (p: unknown) => {
-    const { line, character } = (p ?? {}) as { line?: unknown; character?: unknown };
-    return Number.isInteger(line) && Number.isInteger(character) && (line as number) >= 0 && (character as number) >= 0;
-  };
   if (!isPosition(range?.start) || !isPosition(range?.end)) throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'range' of two positions.");
   return range as Range;
 }
 
 /** A code action request's context: the diagnostics at the range are what its quick fixes fix. */
 function codeActionContext(context: { diagnostics?: unknown } | undefined): CodeActionContext {
-  if (!Array.isArray(context?.diagnostics)) throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'context' with a list of 'diagnostics'.");
+  const diagnostics = context?.diagnostics;
+  const isDiagnostic = (d: unknown) => typeof d === 'object' && d !== null && isPosition((d as Diagnostic).range?.start) && isPosition((d as Diagnostic).range?.end);
+  if (!Array.isArray(diagnostics) || !diagnostics.every(isDiagnostic)) throw new ResponseError(ErrorCodes.InvalidParams, "The request needs a 'context' with a list of 'diagnostics'.");
   return context as CodeActionContext;
 }
 
@@ -199,10 +206,11 @@ export function registerHandlers(connection: Connection, session: Session, clien
         return cancellable(token, () => service.references(document, folder, at(document, p.position), p.context?.includeDeclaration === true, seen));
       }
       // Not a brief: a KB YAML file, whose entity entries have references in every folder.
+      const position = positionParam(p.position);
       const seen = await kbFiles.of(scopes(), scopes());
       const isKbFile = scopes().some((f) => f.state.kbLoad.diagnostics.has(documentUri(p)));
       const entries = isKbFile ? await kbFiles.entriesNow(documentUri(p)) : [];
-      return cancellable(token, () => service.kbReferences(documentUri(p), scopes(), p.position, p.context?.includeDeclaration === true, seen, entries));
+      return cancellable(token, () => service.kbReferences(documentUri(p), scopes(), position, p.context?.includeDeclaration === true, seen, entries));
     }),
   );
   connection.onDocumentHighlight((p, token) => onBrief(p, token, [], 'highlight', (doc, f) => service.documentHighlights(doc, f.project, at(doc, p.position))));
