@@ -166,6 +166,17 @@ describe('language server: navigation in KB files as the analyst sees them', fun
     assert.deepEqual(yaml(references), ['kb/desk.yaml:1', `kb/desk.yaml:${lineOf(DESK, 'target: night-watch')}`, 'kb/local.yaml:6']);
   });
 
+  it('workspace symbols without a workspace folder (one file opened alone) list the bundled KB and the open briefs', async () => {
+    const client = await LspClient.start();
+    running.push(client);
+    const alone = makeFolder({ 'alone.brief': '# Alone with @Tajikistan\n' });
+    folders.push(alone);
+    await client.open(uriOf(path.join(alone, 'alone.brief')), '# Alone with @Tajikistan\n');
+    const names = (await client.request<SymbolInformation[]>('workspace/symbol', { query: 'Tajik' })).map((s) => s.name);
+    assert.ok(names.includes('Tajikistan'), `the bundled entity: ${names.join(', ')}`);
+    assert.ok(names.some((n) => n.includes('Alone with')), `the open brief's heading: ${names.join(', ')}`);
+  });
+
   it('workspace symbols take a query written as a reference', async () => {
     const { client } = await workspace();
     for (const [query, name] of [['@csto', 'Collective Security Treaty Organization'], ['@[Xi Jinping]', 'Xi Jinping'], ['@NW', 'Night Watch']]) {

@@ -97,6 +97,11 @@ export class Folders {
     const entry = folderPath ? this.folders.get(folderPath) : undefined;
     if (entry?.loading && !entry.state) await entry.loading;
     if (entry) return entry.state ? this.toFolder(entry) : ((await this.reload(entry.path)) as Folder);
+    return this.fallbackFolder();
+  }
+
+  /** The project of briefs outside every folder: the bundled KB, and those briefs. */
+  private async fallbackFolder(): Promise<Folder> {
     this.fallback ??= {
       state: await loadProject(this.options.workspace, { bundledDataDir: this.options.bundledDataDir, trusted: false, cache: this.options.cache }),
       index: new WorkspaceIndex(),
@@ -107,6 +112,16 @@ export class Folders {
   /** Every loaded folder. */
   loaded(): Folder[] {
     return [...this.folders.values()].filter((e) => e.state).map((e) => this.toFolder(e));
+  }
+
+  /**
+   * Every loaded folder, or without any the fallback project: a search over "the workspace" of
+   * an editor that opened a single file (Neovim, Emacs) finds the bundled KB's entities, as
+   * hover and references there do.
+   */
+  async loadedOrFallback(): Promise<Folder[]> {
+    const loaded = this.loaded();
+    return loaded.length > 0 ? loaded : [await this.fallbackFolder()];
   }
 
   /** Every `*.brief` of a folder, skipping `node_modules`, `.git` and what its `.gitignore` ignores. */

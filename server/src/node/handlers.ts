@@ -233,8 +233,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
         last = Date.now();
         if (token.isCancellationRequested) throw cancelled();
       };
-      const seen = await kbFiles.of(scopes());
-      return cancellable(token, () => service.workspaceSymbolsAsync(p.query, scopes(), pause, seen));
+      const searched = await session.folders.loadedOrFallback();
+      const seen = await kbFiles.of(searched);
+      return cancellable(token, () => service.workspaceSymbolsAsync(p.query, searched, pause, seen));
     }),
   );
   connection.onFoldingRanges((p, token) => onBrief(p, token, [], 'folding', (doc) => service.foldingRanges(doc)));
