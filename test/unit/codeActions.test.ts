@@ -176,6 +176,13 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     preferred: "Change to 'unknown-reference'",
   },
   {
+    // No "disable for this line": a `%%` line in the front matter would be YAML.
+    name: "unknown front matter key: the key meant, when the front matter lacks it",
+    text: '---\ntitle: T\nconfidnce$0: high\n---\nText',
+    expect: [["Change to 'confidence'", '---\ntitle: T\nconfidence: high\n---\nText']],
+    preferred: "Change to 'confidence'",
+  },
+  {
     name: "unknown source in a citation: the message's did-you-mean as a fix",
     text: 'See [^mini2021$0:p1].',
     expect: [
@@ -299,7 +306,7 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
   },
   {
     name: 'no disable inside front matter',
-    text: '---\ntitle: x\nauthr$0: me\n---\n',
+    text: '---\ntitle: x\nwho$0: me\n---\n',
     expect: [],
   },
   {

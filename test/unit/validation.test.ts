@@ -71,6 +71,7 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'front matter syntax error', text: '---\ntitle: [unclosed\n---\n', expect: [['front-matter-syntax', '']] },
   { name: 'front matter unterminated', text: '---\ntitle: x\n@Nobody', expect: [['front-matter-unterminated', '---'], ['unknown-reference', '@Nobody']] },
   { name: 'unknown key', text: '---\ntitle: x\nauthr: me\n---\n', expect: [['front-matter-unknown-key', 'authr']] },
+  { name: 'unknown key: a slip is told the key meant, unless the front matter has it', text: '---\ntitle: x\nauthr: me\ntitel: y\n---\n', expect: [['front-matter-unknown-key', 'authr'], ['front-matter-unknown-key', 'titel']] },
   { name: 'missing title', text: '---\nauthor: me\n---\n', expect: [['front-matter-invalid-value', '---']] },
   { name: 'invalid values', text: '---\ntitle: ""\ndate: 2021-02-30\nclassification: secret\nconfidence: 3\ntags: x\nauthor: 5\n---\n', expect: [['front-matter-invalid-value', '""'], ['front-matter-invalid-value', '2021-02-30'], ['front-matter-invalid-value', 'secret'], ['front-matter-invalid-value', '3'], ['front-matter-invalid-value', 'x'], ['front-matter-invalid-value', '5']] },
   { name: 'an alias inside the mapping it names', text: '---\n&a\ntitle: *a\n---\n', expect: [['front-matter-invalid-value', '*a']] },

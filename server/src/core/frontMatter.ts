@@ -9,6 +9,7 @@ import type { Range } from 'vscode-languageserver-types';
 import type { FrontMatter, FrontMatterEntry, SyntaxProblem } from './syntax';
 import { lineRange, OffsetMapper, range } from './text';
 import { yamlProblemText } from './kb/yamlFile';
+import { closest } from './resolver';
 
 /** How many alias uses front matter may expand (yaml counts them, weighted by what they stand for); this many or more is refused. */
 const MAX_ALIAS_USES = 100;
@@ -235,12 +236,17 @@ function checkValues(fm: FrontMatter, problems: SyntaxProblem[]): void {
       case 'sources':
         if (!isStringList(value)) invalid(entry, 'give a list of strings, e.g. [a, b].');
         break;
-      default:
+      default: {
+        // A slip of a key the front matter lacks (`confidnce:`) is told the key, with a quick fix.
+        const known = Object.keys(FRONT_MATTER_KEYS);
+        const near = closest(key, known.filter((k) => !fm.entries.some((e) => e.key === k)));
         problems.push({
           code: 'front-matter-unknown-key',
-          message: `Unknown front matter key '${key}'. Known keys: ${Object.keys(FRONT_MATTER_KEYS).join(', ')}.`,
+          message: near ? `Unknown front matter key '${key}': did you mean '${near}'?` : `Unknown front matter key '${key}'. Known keys: ${known.join(', ')}.`,
           range: entry.keyRange,
+          ...(near ? { data: { replacements: [near], written: key } } : {}),
         });
+      }
     }
   }
   if (!hasTitle) {

@@ -183,6 +183,8 @@ export interface SyntaxProblem {
   readonly code: RuleCode;
   readonly message: string;
   readonly range: Range;
+  /** What a quick fix may write in place of the range, and what the range held (validation.ts, BriefDiagnosticData). */
+  readonly data?: { readonly replacements: readonly string[]; readonly written: string };
 }
 
 /** A parsed brief: the tree plus syntax problems. Parsing never fails. */
