@@ -252,8 +252,18 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     text: 'See @[Xi Jinping$0 said so',
     expect: [
       ["Close the reference: '@[Xi Jinping]'", 'See @[Xi Jinping] said so'],
-      ["Close the reference at the end of the text: '…]'", 'See @[Xi Jinping said so]'],
+      ["Close the reference at the end of the text: '@[Xi Jinping said so]'", 'See @[Xi Jinping said so]'],
       [D('malformed-reference'), '%% brief-disable-next-line malformed-reference\nSee @[Xi Jinping said so'],
+    ],
+    preferred: "Close the reference: '@[Xi Jinping]'",
+  },
+  {
+    name: 'unclosed @[: a long text is shown by its two ends',
+    text: 'An unclosed bracket reference: @[Xi Jinping$0 and the rest of the line, which runs on',
+    expect: [
+      ["Close the reference: '@[Xi Jinping]'", 'An unclosed bracket reference: @[Xi Jinping] and the rest of the line, which runs on'],
+      ["Close the reference at the end of the text: '@[Xi Jinping and … which runs on]'", 'An unclosed bracket reference: @[Xi Jinping and the rest of the line, which runs on]'],
+      [D('malformed-reference'), '%% brief-disable-next-line malformed-reference\nAn unclosed bracket reference: @[Xi Jinping and the rest of the line, which runs on'],
     ],
     preferred: "Close the reference: '@[Xi Jinping]'",
   },

@@ -155,7 +155,7 @@ export class Session {
         const done = Math.min(files.length, from + READ_BATCH);
         if (Math.floor(done / PROGRESS_STEP) > Math.floor(from / PROGRESS_STEP)) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
       }
-      this.log(`Indexed ${files.length} briefs in ${Date.now() - started} ms.`);
+      this.log(`Indexed ${files.length} ${files.length === 1 ? 'brief' : 'briefs'} in ${Date.now() - started} ms.`);
       progress?.done();
       this.publishDataDiagnostics();
       const checkStarted = Date.now();
@@ -180,7 +180,7 @@ export class Session {
           await this.traffic.quiet();
         }
       }
-      this.log(`Checked ${checked} closed briefs in ${Date.now() - checkStarted} ms.`);
+      this.log(`Checked ${checked} closed ${checked === 1 ? 'brief' : 'briefs'} in ${Date.now() - checkStarted} ms.`);
       for (const doc of this.documents.all()) this.schedule(doc, 0);
     });
   }

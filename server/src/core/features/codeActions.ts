@@ -77,6 +77,13 @@ export class CodeActionProvider {
   }
 }
 
+/** The whole words of a cut-off piece of text, taken from its `start` or its `end`. */
+function wordsFrom(piece: string, side: 'start' | 'end'): string {
+  const cut = side === 'start' ? piece.lastIndexOf(' ') : piece.indexOf(' ');
+  if (cut <= 0) return piece.trim();
+  return (side === 'start' ? piece.slice(0, cut) : piece.slice(cut + 1)).trim();
+}
+
 /** Builds the actions of one request; holds what every fix needs. */
 class FixBuilder {
   constructor(
@@ -255,7 +262,9 @@ class FixBuilder {
       const at = from + 2 + named;
       actions.push(this.action(`Close the reference: '@[${body.slice(0, named)}]'`, d, [TextEdit.insert({ line: d.range.start.line, character: at }, ']')], true));
     }
-    const title = actions.length > 0 ? "Close the reference at the end of the text: '…]'" : `Close the reference: '@[${body}]'`;
+    // The whole text, or for a long one its two ends: the analyst sees where the `]` goes.
+    const shown = body.length <= 40 ? body : `${wordsFrom(body.slice(0, 16), 'start')} … ${wordsFrom(body.slice(-16), 'end')}`;
+    const title = actions.length > 0 ? `Close the reference at the end of the text: '@[${shown}]'` : `Close the reference: '@[${shown}]'`;
     actions.push(this.action(title, d, [TextEdit.insert({ line: d.range.start.line, character: end }, ']')], actions.length === 0));
     return actions;
   }
