@@ -925,7 +925,11 @@ describe('language server on a multi-root workspace (the real process, over JSON
       const at = { line: 1, character: 0 };
       assert.deepEqual(client.shownDocuments, [{ uri: kbUri, takeFocus: true, selection: { start: at, end: at } }]);
       // Only a YAML file of a workspace folder: nothing else is shown on the command's word.
-      for (const bad of ['file:///etc/passwd', 'http://example.org/kb.yaml', uri, 'not a uri']) {
+      // Nor a YAML name in the folder that is no file that can be read: missing, a folder, a link out.
+      fs.mkdirSync(ws.file('gamma/kb/folder.yaml'));
+      fs.symlinkSync('/etc/hostname', ws.file('gamma/kb/link.yaml'));
+      const unreadable = ['missing.yaml', 'folder.yaml', 'link.yaml'].map((name) => uriOf(ws.file(`gamma/kb/${name}`)));
+      for (const bad of ['file:///etc/passwd', 'http://example.org/kb.yaml', uri, 'not a uri', ...unreadable]) {
         const error = await client.request('workspace/executeCommand', { command: 'brief.showKbEntity', arguments: [bad, 'uighurs'] }).then(() => 'answered', (e: unknown) => e);
         assert.ok(error instanceof ResponseError && error.code === -32602, `${bad}: ${String(error)}`);
       }

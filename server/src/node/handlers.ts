@@ -311,9 +311,14 @@ export function registerHandlers(connection: Connection, session: Session, clien
       }
       if (!client().window?.showDocument?.support) return null;
       const open = session.documents.get(uri);
-      const text = open ? open.getText() : await session.deps.workspace.readFile(file);
+      // On disk: a regular file whose real path is in a folder too (not a link out of it).
+      const ws = session.deps.workspace;
+      const real = open ? undefined : await ws.realPath(file);
+      const realFolders = real === undefined ? [] : await Promise.all(session.folders.paths.map(async (folder) => (await ws.realPath(folder)) ?? folder));
+      const text = open ? open.getText() : real !== undefined && realFolders.some((folder) => isInside(real, folder)) ? await ws.readFile(real) : undefined;
+      if (text === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `'${SHOW_KB_ENTITY_COMMAND}' shows a KB file of the workspace, and '${uri}' is none that can be read.`);
       const idOn = (line: string) => /^\s*-?\s*id:\s*["']?([^"'#\s]*)["']?\s*(?:#.*)?$/.exec(line)?.[1];
-      const line = (text ?? '').split(/\r\n?|\n/).findIndex((l) => idOn(l) === id);
+      const line = text.split(/\r\n?|\n/).findIndex((l) => idOn(l) === id);
       const at = { line: Math.max(line, 0), character: 0 };
       await connection.window.showDocument({ uri, takeFocus: true, selection: { start: at, end: at } });
       return null;
