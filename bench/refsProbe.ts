@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   try {
     await session.progressSettled(5000);
     if (process.argv.includes('--after-check')) {
-      while (!session.logs.some((line) => line.includes('closed briefs'))) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!session.logs.some((line) => /closed briefs? in/.test(line))) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const [id, count] = [...ws.referenceCounts.entries()].sort((a, b) => b[1] - a[1])[0];
     const mention = ws.firstMention.get(id);
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     console.log(`whole round trip, ms: ${list((r) => r.whole)}`);
     console.log(`first bytes in, ms:   ${list((r) => r.first)}`);
     console.log(`last bytes in, ms:    ${list((r) => r.last)}`);
-    console.log(session.logs.filter((line) => /Indexed|closed briefs/.test(line)).join('\n'));
+    console.log(session.logs.filter((line) => /Indexed|closed briefs?/.test(line)).join('\n'));
   } finally {
     await session.stop();
   }

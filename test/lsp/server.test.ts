@@ -116,9 +116,12 @@ describe('language server (the real process, over JSON-RPC)', () => {
       const broken = (connection: LspClient['connection']) =>
         Promise.all(['textDocument/hover', 'textDocument/foldingRange', 'textDocument/references'].map((method) => connection.sendRequest(method, {}).then(() => 'answered', (error: unknown) => (error instanceof ResponseError ? error.code : String(error)))));
       let earlyBroken: unknown;
+      let badInitialize: unknown[] = [];
       const client = await LspClient.start({
         folder: dir,
         beforeInitialize: async (connection) => {
+          // An initialize without capabilities is refused, and leaves room for a good one.
+          badInitialize = await Promise.all([{}, null, { capabilities: null }].map((params) => connection.sendRequest('initialize', params).then(() => 'answered', (error: unknown) => (error instanceof ResponseError ? error.code : String(error)))));
           // LSP: a notification before initialize is dropped; this open must not count.
           await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'brief', version: 1, text: '@Nobody\n' } });
           early = await connection.sendRequest(HoverRequest.type, hover).then(() => 'answered', (error: unknown) => error);
@@ -127,6 +130,7 @@ describe('language server (the real process, over JSON-RPC)', () => {
         },
       });
       try {
+        assert.deepEqual(badInitialize, [ErrorCodes.InvalidParams, ErrorCodes.InvalidParams, ErrorCodes.InvalidParams], 'initialize without capabilities');
         assert.ok(early instanceof ResponseError, `a hover before initialize: ${String(early)}`);
         assert.equal(early.code, ErrorCodes.ServerNotInitialized);
         assert.deepEqual(earlyBroken, [ErrorCodes.ServerNotInitialized, ErrorCodes.ServerNotInitialized, ErrorCodes.ServerNotInitialized], 'requests with broken params before initialize');

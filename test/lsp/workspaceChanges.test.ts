@@ -100,7 +100,7 @@ describe('language server as the workspace changes (the real process, over JSON-
     const client = await start({ folder: ws });
     await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: uriOf(ws), name: 'ws' }] } });
     // Two loads end: the first, of the folder as it was, and the one after the removal.
-    await until(() => client.logs.filter((l) => /^Checked \d+ closed briefs/.test(l)).length === 2, () => client.logs.join(' | '));
+    await until(() => client.logs.filter((l) => /^Checked \d+ closed briefs? in/.test(l)).length === 2, () => client.logs.join(' | '));
     await barrier(client);
     assert.deepEqual(onScreen(client), []);
     assert.deepEqual(await client.request<SymbolInformation[]>('workspace/symbol', { query: 'note' }), []);
@@ -109,7 +109,7 @@ describe('language server as the workspace changes (the real process, over JSON-
   it('an ignored brief, opened and closed, leaves nothing: no problems, no index entry', async () => {
     const ws = folder({ '.gitignore': 'drafts/\n', 'drafts/d.brief': '# Draft head\n@Putin @Nobody\n', 'node_modules/m.brief': '# Module head\n@Putin @Nobody\n', 'kept.brief': '@Putin\n' });
     const client = await start({ folder: ws });
-    await client.waitForLog(/^Checked \d+ closed briefs/);
+    await client.waitForLog(/^Checked \d+ closed briefs? in/);
     for (const name of ['drafts/d.brief', 'node_modules/m.brief']) {
       const uri = uriOf(path.join(ws, name));
       await client.open(uri, fs.readFileSync(path.join(ws, name), 'utf8'));
@@ -210,7 +210,7 @@ describe('language server as the workspace changes (the real process, over JSON-
     const outside = folder({ 'ext.brief': '# Outside head\n@Nobody\n' });
     const ws = folder({ 'main.brief': '# Main head\n@Nobody\n' });
     const client = await start({ folder: ws });
-    await client.waitForLog(/^Checked 1 closed briefs/);
+    await client.waitForLog(/^Checked 1 closed brief in/);
     fs.symlinkSync(outside, path.join(ws, 'extlink'));
     fs.symlinkSync('.', path.join(ws, 'self'));
     await client.watchedFilesChanged(['extlink', 'self'].map((name) => ({ uri: uriOf(path.join(ws, name)), type: FileChangeType.Created })));
@@ -262,6 +262,17 @@ describe('language server as the workspace changes (the real process, over JSON-
     await barrier(client);
     assert.deepEqual(onScreen(client), []);
     assert.deepEqual([...new Set(client.published.map((p) => p.uri))], [odd]);
+  });
+
+  it('a malformed folder change (a list null or missing) changes what it can and throws nothing', async () => {
+    const a = folder({ 'a.brief': '@Nobody\n' });
+    const b = folder({ 'b.brief': '# Bee head\n@Nobody\n' });
+    const client = await start({ folder: a, capabilities: { ...DEFAULT_CAPABILITIES, workspace: { ...DEFAULT_CAPABILITIES.workspace, workspaceFolders: true } } });
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: uriOf(b), name: 'b' }, null], removed: null } });
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: {} });
+    assert.equal((await client.waitForDiagnostics(uriOf(path.join(b, 'b.brief')))).diagnostics.length, 1);
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'bee head' })).map((s) => s.name), ['Bee head']);
+    assert.doesNotMatch(client.stderr, /unhandled|TypeError/);
   });
 
   it('a folder added in the same breath as `initialized` is loaded', async () => {

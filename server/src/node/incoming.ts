@@ -17,10 +17,35 @@ export function incomingMessages(lifecycle: () => Lifecycle | undefined, log: (m
     handleMessage(message, next) {
       if (isNotification(message) && !admitted(message, lifecycle(), log)) return;
       if (isFeatureRequest(message) && (typeof message.params !== 'object' || message.params === null)) message.params = {};
+      if (isInitialize(message)) withCapabilities(message);
       canonicalizeParams((message as { params?: unknown }).params);
       return next(message);
     },
   };
+}
+
+/** `initialize` params that came without the client's capabilities: the server refuses them (server.ts). */
+const noCapabilities = new WeakSet<object>();
+
+export function cameWithoutCapabilities(params: unknown): boolean {
+  return typeof params === 'object' && params !== null && noCapabilities.has(params);
+}
+
+function isInitialize(message: Message): message is RequestMessage {
+  return (message as RequestMessage).method === 'initialize' && (message as RequestMessage).id !== undefined;
+}
+
+/**
+ * The protocol library reads an `initialize`'s capabilities before the server's handler runs,
+ * and fails inside on params without them: they get empty ones, marked, so that the handler
+ * answers InvalidParams and a good `initialize` can follow.
+ */
+function withCapabilities(message: RequestMessage): void {
+  const params = (typeof message.params === 'object' && message.params !== null && !Array.isArray(message.params) ? message.params : {}) as { capabilities?: unknown };
+  if (typeof params.capabilities === 'object' && params.capabilities !== null) return;
+  const marked = { ...params, capabilities: {} };
+  noCapabilities.add(marked);
+  message.params = marked;
 }
 
 function isNotification(message: Message): message is NotificationMessage {

@@ -3,9 +3,10 @@
  * documents, workspace folders, diagnostics; session.ts) and the feature handlers (handlers.ts)
  * to a connection.
  */
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, WatchKind, type Connection, type FileEvent, type InitializeResult } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, ErrorCodes, ResponseError, TextDocumentSyncKind, WatchKind, type Connection, type FileEvent, type InitializeResult } from 'vscode-languageserver';
 import { Session, type ServerDependencies } from './session';
 import { registerHandlers, serverCapabilities, type HandlerOptions } from './handlers';
+import { cameWithoutCapabilities } from './incoming';
 
 export type { ServerDependencies } from './session';
 
@@ -22,6 +23,10 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
   let options: HandlerOptions = { inlayHints: {} };
 
   connection.onInitialize((params): InitializeResult => {
+    // Checked before the lifecycle counts it: a malformed `initialize` leaves room for a good one.
+    if (cameWithoutCapabilities(params)) {
+      throw new ResponseError(ErrorCodes.InvalidParams, "'initialize' needs the client's 'capabilities'.");
+    }
     session.lifecycle.initialize();
     const init = (params.initializationOptions ?? {}) as BriefInitializationOptions;
     session.client = params.capabilities;
@@ -43,11 +48,14 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
     // Before any await: a folder change the client sends right after `initialized` must find its handler.
     if (client.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
+        // A malformed event (a list missing or null) changes what it can, and never throws.
+        const uris = (list: unknown) => (Array.isArray(list) ? list : []).map((f: { uri?: unknown } | null) => f?.uri).filter((u): u is string => typeof u === 'string');
+        const removed = uris(event?.removed);
         const current = new Set(session.folders.paths.map((p) => deps.workspace.toUri(p)));
-        event.removed.forEach((f) => current.delete(f.uri));
-        event.added.forEach((f) => current.add(f.uri));
+        removed.forEach((u) => current.delete(u));
+        uris(event?.added).forEach((u) => current.add(u));
         session.folders.setFolders([...current]);
-        await session.foldersRemoved(event.removed.map((f) => f.uri));
+        await session.foldersRemoved(removed);
         await session.loadWorkspace(client.window?.workDoneProgress === true);
       });
     }
