@@ -130,6 +130,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     const report = (problem: Diagnostic) => {
       if (!carried) config?.diagnostics.push(problem);
     };
+    const listed = new Set<string>();
     for (const entry of config.config.kb) {
       const escape = await leadsOutside(ws, base, entry.path, root);
       if (escape !== undefined) {
@@ -142,7 +143,8 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
       }
       for (const p of paths) {
         // Two entries that list one file (`kb/*.yaml` and `kb/**/*.yaml`) read it once: twice, each of its ids would clash with itself.
-        if (workspaceKbFiles.includes(p)) continue;
+        if (listed.has(p)) continue;
+        listed.add(p);
         const real = await ws.realPath(p);
         if (real === undefined) {
           // Only a plain path can name what is not there (a glob lists what exists): a typo
