@@ -442,6 +442,9 @@ describe('completion (mini KB)', () => {
       const { doc, list, cursor } = completeAt(state, c.text);
       const labels = list.items.map((i) => i.label);
       if (c.labels) assert.deepEqual(labels, c.labels);
+      // The editor shows the list sorted by sortText, else by label: the order must survive that.
+      const shown = [...list.items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).map((i) => i.label);
+      if (c.labels) assert.deepEqual(shown, c.labels, 'as the editor sorts it');
       for (const l of c.includes ?? []) assert.ok(labels.includes(l), `missing ${l} in ${labels.join(', ')}`);
       for (const l of c.absent ?? []) assert.ok(!labels.includes(l), `unexpected ${l}`);
       if (c.first) {
@@ -690,6 +693,15 @@ describe('hover and completion (regressions)', () => {
         assert.deepEqual(service().validate(accepted, state.project).map((d) => d.code), [], accepted.getText());
       }
     }
+  });
+
+  it('says beside each predicate the sentence it makes, and beside each rule its default severity', () => {
+    const predicates = completeAt(state, 'claim: @Tajikistan $0').list.items;
+    assert.equal(predicates.find((i) => i.label === 'member-of')?.labelDetails?.description, 'is a member of');
+    assert.equal(predicates.find((i) => i.label === 'cooperates-with')?.labelDetails?.description, 'cooperates with');
+    const rules = completeAt(state, '%% brief-disable $0').list.items;
+    assert.equal(rules.find((i) => i.label === 'unknown-reference')?.detail, 'error by default');
+    assert.equal(rules.find((i) => i.label === 'unsupported-claim')?.detail, 'information by default');
   });
 
   it('front matter key completion does not offer a key already present while a new key is typed', () => {

@@ -8,7 +8,7 @@ import { PREDICATES, PREDICATE_NAMES, predicateSignature } from '../kinds';
 import type { Project } from '../project';
 import { escapeMarkdown } from '../markdown';
 import { FRONT_MATTER_KEYS, frontMatterKey } from '../frontMatter';
-import { RULE_CODES } from '../rules';
+import { RULE_CODES, RULE_DEFAULTS } from '../rules';
 import { lineRange, touches } from '../text';
 import { bracketSpot, entityItems, shortSpot, type EntitySpot } from './entityCompletion';
 
@@ -136,6 +136,8 @@ function predicateItems(syntax: BriefSyntax, project: Project, before: string, l
     label: p,
     kind: CompletionItemKind.Operator,
     detail: `${PREDICATES[p].subject.join('/')} → ${PREDICATES[p].object.join('/')}${PREDICATES[p].symmetric ? ' (symmetric)' : ''}${fits(p) ? '' : ` (not for ${kind})`}`,
+    // Beside the label in the list, as entities show their kind: the sentence the claim makes.
+    labelDetails: { description: PREDICATES[p].phrase },
     sortText: String(i + 1).padStart(4, '0'),
     textEdit: { range: lineRange(line, wordStart, wordEnd), newText: p },
   }));
@@ -160,7 +162,7 @@ function directiveItems(before: string, rest: string, line: number): CompletionL
   // Written right before the separator, a name gets the space that keeps ` -- ` a separator.
   const space = after.startsWith('-') ? ' ' : '';
   const range = lineRange(line, before.length - m[2].length, wordEnd);
-  if (!m[1]) return { isIncomplete: false, items: ['brief-disable-next-line', 'brief-disable', 'brief-enable'].map((n) => ({ label: n, kind: CompletionItemKind.Keyword, textEdit: { range, newText: n } })) };
+  if (!m[1]) return { isIncomplete: false, items: ['brief-disable-next-line', 'brief-disable', 'brief-enable'].map((n, i) => ({ label: n, kind: CompletionItemKind.Keyword, sortText: String(i), textEdit: { range, newText: n } })) };
   // After ` -- ` the text says why: no rule names there (the parser's test, parser.ts).
   const names = m[1].replace(/^brief-[\w-]+/, '');
   if (/(^|[\s,])--(\s|$)/.test(names + m[2])) return { isIncomplete: false, items: [] };
@@ -172,7 +174,7 @@ function directiveItems(before: string, rest: string, line: number): CompletionL
   const word = m[2] + wordAfter;
   const rules = RULE_CODES.filter((n) => !listed.has(n));
   const ordered = word === m[2] ? rules : [...rules.filter((n) => n.startsWith(word)), ...rules.filter((n) => !n.startsWith(word))];
-  return { isIncomplete: false, items: ordered.map((n, i) => ({ label: n, kind: CompletionItemKind.EnumMember, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: n + space } })) };
+  return { isIncomplete: false, items: ordered.map((n, i) => ({ label: n, kind: CompletionItemKind.EnumMember, detail: `${RULE_DEFAULTS[n]} by default`, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: n + space } })) };
 }
 
 function frontMatterItems(frontMatterLines: readonly string[], before: string, project: Project, line: number): CompletionList {
@@ -193,9 +195,10 @@ function frontMatterItems(frontMatterLines: readonly string[], before: string, p
     const present = new Set(frontMatterLines.filter((_, i) => i !== line).map((t) => /^([\w-]+):/.exec(t)?.[1]).filter((k) => k !== undefined));
     const items = Object.entries(FRONT_MATTER_KEYS)
       .filter(([k]) => !present.has(k))
-      .map(([k, info]): CompletionItem => ({
+      .map(([k, info], i): CompletionItem => ({
         label: k,
         kind: CompletionItemKind.Property,
+        sortText: String(i).padStart(2, '0'),
         documentation: info.description,
         textEdit: { range: lineRange(line, 0, before.length), newText: `${k}: ` },
       }));
@@ -210,14 +213,16 @@ function frontMatterItems(frontMatterLines: readonly string[], before: string, p
   const listed = new Set(list.replace(/^\[/, '').split(',').map((v) => v.trim()));
   const offered = values(key).filter((v) => !listed.has(v));
   const written = (v: string) => (bare ? `[${v}]` : v);
+  // In the spec's order (TLP:CLEAR to TLP:RED, low to high), which the editor would sort away.
+  const order = (i: number) => String(i).padStart(4, '0');
   if (space === '') {
     // `confidence:low` is one string to YAML, not a key and its value (front-matter-syntax): a
     // value offered right after the `:` brings the space it needs, and takes in any `[` typed.
     const range = lineRange(line, key.length + 1, before.length);
-    return { isIncomplete: false, items: offered.map((v) => ({ label: v, kind: CompletionItemKind.Value, filterText: list + v, textEdit: { range, newText: ` ${list}${written(v)}` } })) };
+    return { isIncomplete: false, items: offered.map((v, i) => ({ label: v, kind: CompletionItemKind.Value, sortText: order(i), filterText: list + v, textEdit: { range, newText: ` ${list}${written(v)}` } })) };
   }
   const range = lineRange(line, before.length - typed.length, before.length);
-  return { isIncomplete: false, items: offered.map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: written(v) } })) };
+  return { isIncomplete: false, items: offered.map((v, i) => ({ label: v, kind: CompletionItemKind.Value, sortText: order(i), textEdit: { range, newText: written(v) } })) };
 }
 
 /** The values of the block list that holds line `line`, from the items above and below it. */
