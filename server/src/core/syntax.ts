@@ -7,6 +7,7 @@
  */
 import type { Range } from 'vscode-languageserver-types';
 import type { RuleCode } from './rules';
+import type { BriefDiagnosticData } from './validation';
 import type { Position } from 'vscode-languageserver-types';
 import { itemsOnLine, lineRange } from './text';
 
@@ -183,8 +184,8 @@ export interface SyntaxProblem {
   readonly code: RuleCode;
   readonly message: string;
   readonly range: Range;
-  /** What a quick fix may write in place of the range, and what the range held (validation.ts, BriefDiagnosticData). */
-  readonly data?: { readonly replacements: readonly string[]; readonly written: string };
+  /** What a quick fix may use, as for the diagnostics validation finds itself. */
+  readonly data?: BriefDiagnosticData;
 }
 
 /** A parsed brief: the tree plus syntax problems. Parsing never fails. */
