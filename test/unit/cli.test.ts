@@ -540,7 +540,7 @@ describe('brief-lint (the real process)', () => {
           "9:16 kb-schema entity 'night-watch'.relations[0].since: 'May 2021' is not valid: use YYYY, YYYY-MM or YYYY-MM-DD",
           "11:13 kb-unknown-source Unknown source 'Mini-2021': did you mean 'mini-2021'?",
           "12:13 kb-unknown-paragraph Source 'mini-2021' has no paragraph '1': did you mean 'p1'?",
-          '13:13 kb-quote-mismatch The quote is not verbatim in mini-2021 ¶p2: "russian president vladimir putin" It differs only in upper and lower case: copy it as the source prints it.',
+          '13:13 kb-quote-mismatch The quote is not verbatim in mini-2021 ¶p2: "russian president vladimir putin". It differs only in upper and lower case: copy it as the source prints it.',
           "14:15 kb-schema 'member-of' takes state/organization → organization, but 'night-watch' is a group and 'csto' an organization.",
           "17:9 kb-id-clash Id 'tajikistan' is already an entity of Brief's bundled KB: choose another id.",
         ],

@@ -300,6 +300,15 @@ const FIXES: { name: string; text: string; expect: [title: string, result: strin
     preferred: "Change to 'member-of'",
   },
   {
+    name: "unknown predicate: a negation written as one word gets its 'not' apart",
+    text: 'claim: @Uzbekistan not-member-of$0 @CSTO',
+    expect: [
+      ["Change to 'not member-of'", 'claim: @Uzbekistan not member-of @CSTO'],
+      [D('unknown-predicate'), '%% brief-disable-next-line unknown-predicate\nclaim: @Uzbekistan not-member-of @CSTO'],
+    ],
+    preferred: "Change to 'not member-of'",
+  },
+  {
     name: 'disable keeps the line indentation',
     text: '  - see [^nowhere$0]',
     expect: [[D('unknown-source'), '  %% brief-disable-next-line unknown-source\n  - see [^nowhere]']],

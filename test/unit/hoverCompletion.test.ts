@@ -82,6 +82,7 @@ const HOVERS: readonly HoverCase[] = [
   { text: 'In @Geor$0gia', expect: ['**Ambiguous:** `Georgia` may mean', '- Georgia \\(U\\.S\\. state\\) (place) — write `@georgia-us`', '- Georgia (state) — no name of it is unique: give it a distinct alias in the KB'], covers: '@Georgia' },
   { text: '@Tajik$0stan', expect: ['**Unknown entity** `Tajikstan`.', 'Did you mean **Tajikistan**?'], covers: '@Tajikstan' },
   { text: '@Nob$0ody', expect: ['**Unknown entity** `Nobody`.'], absent: ['Did you mean'] },
+  { text: 'The @US-l$0ed plan', expect: ['**Unknown entity** `US-led`. Did you mean `@[US]-led`?'], covers: '@US-led' },
   // Citations
   { text: '[^mini$0-2021]', expect: ['**A Small Test Article** — Test Author, 2021', '3 paragraphs.'], covers: '[^mini-2021]' },
   { text: 'As said [^mini-2021:p2$0].', expect: ['**A Small Test Article**', '¶p2 · _Leaders_', '> Russian President Vladimir Putin spoke with Chinese President Xi Jinping\\. China borders Tajikistan along a 477\\-kilometer border\\.'], absent: ['¶p1', '¶p3', 'more'], covers: '[^mini-2021:p2]' },

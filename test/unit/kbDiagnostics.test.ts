@@ -72,7 +72,7 @@ describe('KB diagnostics: every problem of a file at once', () => {
       "8:17-8:21 kb-unknown-target Relation borders of 'alpha' targets 'gama', which is no entity.",
       "10:21-10:64 kb-unknown-source Unknown source 'nope'.",
       "10:66-10:108 kb-unknown-paragraph Source 'src' has no paragraph 'p9'.",
-      '10:110-10:158 kb-quote-mismatch The quote is not verbatim in src ¶p1: "nowhere"',
+      '10:110-10:158 kb-quote-mismatch The quote is not verbatim in src ¶p1: "nowhere".',
       "11:15-11:20 kb-schema 'leads' takes person → state/organization/group, but 'alpha' is a state and 'self-ref' a state.",
       "18:9-18:14 kb-duplicate-id Duplicate id 'alpha' in this file.",
       "22:9-22:13 kb-id-clash Id 'beta' is already an entity of Brief's bundled KB: choose another id.",
@@ -276,11 +276,11 @@ describe('KB diagnostics: one message per problem, on the value at fault', () =>
 describe('KB diagnostics: why a quote is not verbatim', () => {
   const quote = (q: string, paragraph = 'p1') => diagnosticsOf(entity([...ALPHA, ...relation('borders', 'beta', [], `{ source: src, paragraph: ${paragraph}, quote: ${JSON.stringify(q)} }`)]))[0]?.replace(/^\S+ kb-quote-mismatch /, '');
   it('says when it differs only in case, only in white space, holds an ellipsis, or is in another paragraph', () => {
-    assert.equal(quote('alpha borders beta'), 'The quote is not verbatim in src ¶p1: "alpha borders beta" It differs only in upper and lower case: copy it as the source prints it.');
-    assert.equal(quote('Alpha  borders\nBeta'), 'The quote is not verbatim in src ¶p1: "Alpha  borders Beta" It differs only in white space (line breaks, tabs or double spaces): copy it as the source prints it.');
-    assert.equal(quote('Alpha borders … a long line'), 'The quote is not verbatim in src ¶p1: "Alpha borders … a long line" It holds an ellipsis, which never matches the source: split it into two evidence items, one for each part.');
-    assert.equal(quote('Alpha ... long line'), 'The quote is not verbatim in src ¶p1: "Alpha ... long line" It holds an ellipsis, which never matches the source: split it into two evidence items, one for each part.');
-    assert.equal(quote('Gamma opposes Delta'), 'The quote is not verbatim in src ¶p1: "Gamma opposes Delta" This text is in ¶p2: cite that paragraph.');
+    assert.equal(quote('alpha borders beta'), 'The quote is not verbatim in src ¶p1: "alpha borders beta". It differs only in upper and lower case: copy it as the source prints it.');
+    assert.equal(quote('Alpha  borders\nBeta'), 'The quote is not verbatim in src ¶p1: "Alpha  borders Beta". It differs only in white space (line breaks, tabs or double spaces): copy it as the source prints it.');
+    assert.equal(quote('Alpha borders … a long line'), 'The quote is not verbatim in src ¶p1: "Alpha borders … a long line". It holds an ellipsis, which never matches the source: split it into two evidence items, one for each part.');
+    assert.equal(quote('Alpha ... long line'), 'The quote is not verbatim in src ¶p1: "Alpha ... long line". It holds an ellipsis, which never matches the source: split it into two evidence items, one for each part.');
+    assert.equal(quote('Gamma opposes Delta'), 'The quote is not verbatim in src ¶p1: "Gamma opposes Delta". This text is in ¶p2: cite that paragraph.');
   });
 
   it('shortens a long quote and never puts a line break in the message', () => {
@@ -288,7 +288,7 @@ describe('KB diagnostics: why a quote is not verbatim', () => {
     const message = quote(long) ?? '';
     assert.ok(message.length < 200, `${message.length} characters`);
     assert.ok(!/[\r\n]/.test(message));
-    assert.match(message, /^The quote is not verbatim in src ¶p1: "word word .*…"$/);
+    assert.match(message, /^The quote is not verbatim in src ¶p1: "word word .*…"\.$/);
   });
 });
 

@@ -26,6 +26,11 @@ describe('name normalisation', () => {
     ['Zürich', 'zurich'],
     ['ETH Zürich', 'eth-zurich'],
     ['Asia–Pacific', 'asia-pacific'],
+    // Hyphens and dashes that word processors and PDFs write in a name's place (README).
+    ['Joint Western\u20112021', 'joint-western-2021'],
+    ['Joint Western\u20102021', 'joint-western-2021'],
+    ['Joint Western\u22122021', 'joint-western-2021'],
+    ['Asia \u2012\u2015 Pacific', 'asia-pacific'],
     // Accents and optional vowel points are folded; a Brahmic vowel sign or virama is spelling.
     ['Ёлка Жұмабек', 'елка-жұмабек'],
     ['مُحَمَّد', 'محمد'],
@@ -55,7 +60,7 @@ describe('name normalisation', () => {
 
   it('a normal form is its own normal form', () => {
     const random = prng(32);
-    const alphabet = 'aAü.-_ –भािर्';
+    const alphabet = 'aAü.-_ –\u2011\u2212भािर्';
     for (let i = 0; i < 20000; i++) {
       const normal = normalizeName(Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
       assert.strictEqual(normalizeName(normal), normal, JSON.stringify(normal));

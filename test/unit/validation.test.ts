@@ -122,6 +122,18 @@ describe('validation details', () => {
     assert.equal(diagnose('@Zzzzqqq')[0].message, "Unknown entity '@Zzzzqqq'.");
   });
 
+  it('proposes the reference a hyphen glued to more text, as the quick fix writes it', () => {
+    const messages = (text: string) => diagnose(text).map((d) => d.message);
+    assert.deepEqual(messages('The @US-led plan, the @Russia-China ties, the @Tajikistan-Uzbekistan-based unit.'), [
+      "Unknown entity '@US-led'. Did you mean '@[US]-led'?",
+      "Unknown entity '@Russia-China'. Did you mean '@Russia-@China'?",
+      "Unknown entity '@Tajikistan-Uzbekistan-based'. Did you mean '@Tajikistan-@[Uzbekistan]-based'?",
+    ]);
+    // Not when the first part names nothing, nor for a claim's subject, which a space must follow.
+    assert.match(messages('@Tajikstan-led')[0], /Did you mean Tajikistan\?$/);
+    assert.doesNotMatch(messages('claim: @US-led member-of @CSTO')[0], /@\[US\]-led/);
+  });
+
   it('names the candidates of an ambiguous reference', () => {
     const [d] = diagnose('@Georgia');
     assert.match(d.message, /Georgia \(state, @georgia\)/);
@@ -171,6 +183,26 @@ describe('validation details', () => {
     ]);
   });
 
+  it('says what is wrong where the predicate should be: a stray word, a citation too early, a glued object', () => {
+    const why = (text: string) => diagnose(text).map((d) => d.message.replace(/^Malformed claim: | Expected .*$/g, ''));
+    assert.deepEqual(why('claim: @Uzbekistan is not member-of @CSTO'), ["'is' is not a predicate: the predicate ('member-of') follows the subject, after 'not' when the claim is negated."]);
+    assert.deepEqual(why('claim: @Uzbekistan is member-of @CSTO'), ["'is' is not a predicate: the predicate ('member-of') follows the subject, after 'not' when the claim is negated."]);
+    assert.deepEqual(why('claim: @Uzbekistan [^mini-2021:p1] not member-of @CSTO'), ["a citation comes at the end of a claim, after its object, not before the predicate ('[^mini-2021:p1]')."]);
+    assert.deepEqual(why('claim: @Russia member-of@CSTO'), ["'@CSTO' is glued to the predicate 'member-of': put a space between them."]);
+    // Otherwise the object is what is missing.
+    assert.deepEqual(why('claim: @Russia member-of the CSTO'), ["a reference must follow the predicate 'member-of'."]);
+    assert.deepEqual(why('claim: @Russia is a member'), ["a reference must follow the predicate 'is'."]);
+  });
+
+  it('suggests the predicate an unknown one runs on from or stops short of, and a negation written as one word', () => {
+    const unknown = (text: string) => diagnose(text).map((d) => [d.message, (d.data as { predicates?: string[] }).predicates]);
+    assert.deepEqual(unknown('claim: @Russia borders-with @China'), [["Unknown predicate 'borders-with'. Did you mean borders?", ['borders']]]);
+    assert.deepEqual(unknown('claim: @Russia allied @China'), [["Unknown predicate 'allied'. Did you mean allied-with?", ['allied-with']]]);
+    assert.deepEqual(unknown('claim: @Uzbekistan not-member-of @CSTO'), [["Unknown predicate 'not-member-of'. Did you mean not member-of ('not' is a word of its own)?", ['not member-of']]]);
+    // Already negated: `not not member-of` would be no better.
+    assert.match(unknown('claim: @Uzbekistan not not-member-of @CSTO')[0][0] as string, /Predicates: member-of, /);
+  });
+
   it('names the predicates that fit both kinds of a kind mismatch', () => {
     assert.deepEqual(diagnose('claim: @Tajikistan leads @CSTO').map((d) => d.message), [
       "'leads' takes person as its subject, but Tajikistan is a state. Predicates from a state to an organization: member-of, allied-with, rival-of, cooperates-with, supports, opposes, participates-in.",
@@ -210,7 +242,8 @@ describe('validation details', () => {
 
   it('quotes the evidence of a contradicted claim', () => {
     const [d] = diagnose('claim: @Uzbekistan member-of @CSTO');
-    assert.match(d.message, /“excludes Uzbekistan” \(mini-2021 ¶p1\)/);
+    // A sentence, ended as the other verdicts' messages are.
+    assert.match(d.message, /^Contradicted: the source says .* “excludes Uzbekistan” \(mini-2021 ¶p1\)\.$/);
   });
 
   it('uses the default severities of §3.7', () => {

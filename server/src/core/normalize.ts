@@ -8,6 +8,14 @@
 const ASCII = /^[\x00-\x7f]*$/;
 
 /**
+ * A run of what separates a name's words: white space, `_`, `-`, and the dashes and hyphens
+ * that word processors and PDFs put in its place (spec §3.3 names `–` and `—`; Brief folds the
+ * hyphen ‐, the non-breaking hyphen ‑ (‐ after NFKD), the figure dash ‒, the horizontal bar ―
+ * and the minus sign − as well: `@[Joint Western‑2021]` pasted from a report is Joint Western-2021).
+ */
+export const SEPARATOR_RUN = /[\s_\-\u2010-\u2015\u2212]+/gu;
+
+/**
  * The combining marks that are dropped: those on a letter of a script where they are accents or
  * optional vowel points ("Zürich" → "Zurich", Arabic harakat). In Devanagari, Bengali, Tamil and
  * the other Brahmic scripts of South Asia a mark is a vowel or a virama, part of the spelling:
@@ -29,7 +37,7 @@ export function normalizeName(name: string): string {
     .replace(/[\u2018\u2019\u02bb\u02bc]/g, "'")
     .toLowerCase()
     .replace(/\./g, '') // "U.S." → "us"
-    .replace(/[\s_\-\u2013\u2014]+/gu, '-') // runs of spaces, _, -, –, — → one "-"
+    .replace(SEPARATOR_RUN, '-') // runs of spaces, _, -, –, — and the like → one "-"
     .replace(/^-+|-+$/g, '')
     // Last, so that a mark is judged by the letter it ends up on ("u.\u094d" → "u\u094d"):
     // a normal form stays its own normal form.

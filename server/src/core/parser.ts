@@ -331,13 +331,31 @@ function readClaim(line: string, l: number, keywordStart: number, end: number, i
     // `member of`: two words of one predicate.
     const joined = `${word}-${line.slice(pos, wordEnd(line, pos, end))}`;
     if (predicateSignature(joined.toLowerCase())) return malformed(`'${joined.replace('-', ' ')}' is one predicate, written with a hyphen: '${joined.toLowerCase()}'.`);
-    return malformed(`a reference must follow the predicate '${word}'.`);
+    return malformed(missingObject(line, word, pos, end));
   }
 
   const claimCitations: Citation[] = [];
   const { citations } = inline.all;
   for (let c = inline.firstCitation; c < citations.length; c++) if (citations[c].start >= object.end) claimCitations.push(citations[c]);
   return { claim: new Claim(subject, object, word, negated, claimCitations, l, keywordStart, predicateStart, claimEnd) };
+}
+
+/**
+ * Why no object follows the word read as the predicate, `word`, and `pos` is where the next word
+ * starts: the usual slips get their own advice, since "the predicate '[^carlson-2021:p7]'" would
+ * send the analyst the wrong way.
+ */
+function missingObject(line: string, word: string, pos: number, end: number): string {
+  if (word.startsWith('[^')) return `a citation comes at the end of a claim, after its object, not before the predicate ('${word}').`;
+  const at = word.indexOf('@');
+  if (at > 0 && predicateSignature(word.slice(0, at).toLowerCase())) return `'${word.slice(at)}' is glued to the predicate '${word.slice(0, at)}': put a space between them.`;
+  if (!predicateSignature(word.toLowerCase())) {
+    // `claim: @Uzbekistan is not member-of @CSTO`: a word of prose where the predicate goes.
+    let next = line.slice(pos, wordEnd(line, pos, end));
+    if (next.toLowerCase() === 'not') next = line.slice(skipSpaces(line, pos + 3, end), wordEnd(line, skipSpaces(line, pos + 3, end), end));
+    if (predicateSignature(next.toLowerCase())) return `'${word}' is not a predicate: the predicate ('${next}') follows the subject, after 'not' when the claim is negated.`;
+  }
+  return `a reference must follow the predicate '${word}'.`;
 }
 
 function skipSpaces(line: string, pos: number, end: number): number {

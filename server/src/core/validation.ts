@@ -4,7 +4,8 @@
  * function, which is what makes their diagnostics identical.
  */
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import type { BriefSyntax, Citation, Claim } from './syntax';
+import type { BriefSyntax, Citation, Claim, EntityReference } from './syntax';
+import { splitAtHyphen, type HyphenSplit } from './hyphenSplit';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Relation, Source } from './kb/model';
 import { closest, editDistance, type Resolver } from './resolver';
@@ -103,7 +104,9 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
         add('unknown-reference', `Unknown entity '${written}': ${heldIn} defines it, but that KB file has errors and is not loaded.`, ref.range, { candidates: [], written });
         continue;
       }
-      const hint = r.suggestions.length > 0 ? ` Did you mean ${namesOf(r.suggestions)}?` : '';
+      // `@US-led`: the analyst meant `@[US]-led`, whatever names `us-led…` is close to.
+      const split = hyphenSplitOf(syntax, ref, kb);
+      const hint = split ? ` Did you mean '${split.text}'?` : r.suggestions.length > 0 ? ` Did you mean ${namesOf(r.suggestions)}?` : '';
       add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id), written });
     } else if (r.status === 'ambiguous') {
       const names = r.candidates.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ');
@@ -139,6 +142,13 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
 
 
 type Add = (code: RuleCode, message: string, range: Range, data?: BriefDiagnosticData) => void;
+
+/** `ref` split at its hyphens into what it was probably meant as (hyphenSplit.ts); not for a claim's subject, which a space must follow. */
+export function hyphenSplitOf(syntax: BriefSyntax, ref: EntityReference, kb: KnowledgeBase): HyphenSplit | undefined {
+  if (ref.form !== 'short' || !ref.name.includes('-')) return undefined;
+  if (itemsOnLine(syntax.claims, ref.line, startLine).some((c) => c.subject.start === ref.start)) return undefined;
+  return splitAtHyphen(ref, (text) => kb.lookup(text).length);
+}
 
 /**
  * "A, B, C" from the entities' names. A loop rather than `map(...).join`: the arrays `map` made
@@ -235,12 +245,9 @@ function asParagraphs(written: string, count: number): BriefDiagnosticData | und
 function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
   const signature = predicateSignature(claim.predicate);
   if (!signature) {
-    const near = PREDICATE_NAMES.map((p) => ({ p, d: editDistance(claim.predicate.toLowerCase(), p) }))
-      .filter((x) => x.d <= Math.max(2, Math.floor(x.p.length / 3)))
-      .sort((a, b) => a.d - b.d)
-      .map((x) => x.p)
-      .slice(0, 3);
-    const hint = near.length > 0 ? ` Did you mean ${near.join(', ')}?` : ` Predicates: ${PREDICATE_NAMES.join(', ')}.`;
+    const near = nearPredicates(claim.predicate, claim.negated);
+    const apart = near[0]?.startsWith('not ') ? " ('not' is a word of its own)" : '';
+    const hint = near.length > 0 ? ` Did you mean ${near.join(', ')}${apart}?` : ` Predicates: ${PREDICATE_NAMES.join(', ')}.`;
     return add('unknown-predicate', `Unknown predicate '${claim.predicate}'.${hint}`, claim.predicateRange, { predicates: near, written: claim.predicate });
   }
   const subject = resolved(resolver, claim.subject.name);
@@ -251,7 +258,7 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
   if (mismatch) return add('kind-mismatch', mismatch, claim.predicateRange);
   const verdict = judgeClaim(subject, claim.predicate, object, claim.negated);
   if (verdict.status === 'contradicted' && verdict.relation && verdict.holder) {
-    add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence, claim.citations)}`, claim.range);
+    add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence, claim.citations)}.`, claim.range);
   } else if (verdict.status === 'unsupported') {
     const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
     const said = (r: { relation: Relation; holder: Entity }) => `${describeRelation(r.holder, r.relation, resolver.kb)} — ${quoteEvidence(r.relation.evidence, claim.citations)}`;
@@ -263,6 +270,21 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
     } else if (verdict.instead) message += ` It holds that ${said(verdict.instead)}.`;
     add('unsupported-claim', message, claim.range);
   }
+}
+
+/**
+ * What an unknown predicate was probably meant as, best first: `not-member-of` is `not
+ * member-of`; otherwise the predicates a typo away (`memberof`), and those it runs on from or
+ * stops short of at a hyphen (`borders-with`, `allied`).
+ */
+function nearPredicates(written: string, negated: boolean): string[] {
+  const word = written.toLowerCase();
+  if (!negated && word.startsWith('not-') && predicateSignature(word.slice(4))) return [`not ${word.slice(4)}`];
+  return PREDICATE_NAMES.map((p) => ({ p, d: editDistance(word, p) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(x.p.length / 3)) || word.startsWith(`${x.p}-`) || x.p.startsWith(`${word}-`))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.p)
+    .slice(0, 3);
 }
 
 function resolved(resolver: Resolver, name: string): Entity | undefined {

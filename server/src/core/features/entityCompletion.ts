@@ -16,7 +16,7 @@ import type { EntityKind } from '../kinds';
 import type { Project } from '../project';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { NameMatch } from '../kb/nameIndex';
-import { normalizeName } from '../normalize';
+import { normalizeName, SEPARATOR_RUN } from '../normalize';
 import { escapeMarkdown } from '../markdown';
 import { lineRange } from '../text';
 import { restOfName, uniqueLabel, writable } from './referenceText';
@@ -184,7 +184,7 @@ function withRestOf(label: string, spot: EntitySpot): Range {
 
 /** Case folded and separators as one `-`, dots kept: does a name go on through `@Joint-`'s `-`? */
 function folded(text: string): string {
-  return text.toLowerCase().replace(/[\s_\-\u2013\u2014]+/gu, '-');
+  return text.toLowerCase().replace(SEPARATOR_RUN, '-');
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { itemsOnLine, touches } from '../text';
 import { describeRelation, citationLabel, evidenceFor, period } from '../wording';
-import { paragraphSpan } from '../validation';
+import { hyphenSplitOf, paragraphSpan } from '../validation';
 import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { frontMatterKey } from '../frontMatter';
@@ -32,7 +32,7 @@ export class HoverProvider {
     // A subject written right after `claim:` (`claim:@Russia …`) is what the mouse is on at its `@`.
     const spanStartsHere = span !== undefined && span.start === position.character;
     if (claim && claimPart && !(spanStartsHere && claimPart.end.character === position.character)) return markdown(claimCard(claim, project), claimPart);
-    if (span instanceof EntityReference) return markdown(referenceCard(span, project), span.range);
+    if (span instanceof EntityReference) return markdown(referenceCard(syntax, span, project), span.range);
     if (span) return markdown(citationCard(span, project), span.range);
     const key = syntax.frontMatter?.entries.find((e) => touches(e.keyRange, position));
     const info = key && frontMatterKey(key.key);
@@ -48,7 +48,7 @@ function markdown(value: string, range: Hover['range']): Hover {
   return { contents: { kind: MarkupKind.Markdown, value }, range };
 }
 
-function referenceCard(ref: EntityReference, project: Project): string {
+function referenceCard(syntax: BriefSyntax, ref: EntityReference, project: Project): string {
   const r = project.resolver.resolve(ref.name);
   if (r.status === 'resolved') return entityCard(r.entity, project);
   if (r.status === 'ambiguous') {
@@ -62,7 +62,9 @@ function referenceCard(ref: EntityReference, project: Project): string {
   }
   const heldIn = project.resolver.kb.heldIn(ref.name);
   if (heldIn !== undefined) return `**Unknown entity** ${codeSpan(ref.name)}: ${codeSpan(heldIn)} defines it, but that KB file has errors and is not loaded.`;
-  const hint = r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => `**${esc(e.name)}**`).join(', ')}?` : '';
+  // As the diagnostic says: `@US-led` was meant as `@[US]-led`.
+  const split = hyphenSplitOf(syntax, ref, project.resolver.kb);
+  const hint = split ? ` Did you mean ${codeSpan(split.text)}?` : r.suggestions.length > 0 ? ` Did you mean ${r.suggestions.map((e) => `**${esc(e.name)}**`).join(', ')}?` : '';
   return `**Unknown entity** ${codeSpan(ref.name)}.${hint}`;
 }
 

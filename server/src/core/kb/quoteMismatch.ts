@@ -11,7 +11,7 @@ const plainMarks = (text: string) => text.replace(/[‘’]/g, "'").replace(/[�
 const oneSpace = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 export function quoteMismatchMessage(ev: Evidence, source: Source, passage: Paragraph): string {
-  return `The quote is not verbatim in ${ev.source} ¶${ev.paragraph}: "${shown(ev.quote)}"${why(ev.quote, source, passage)}`;
+  return `The quote is not verbatim in ${ev.source} ¶${ev.paragraph}: "${shown(ev.quote)}".${why(ev.quote, source, passage)}`;
 }
 
 function why(quote: string, source: Source, passage: Paragraph): string {
