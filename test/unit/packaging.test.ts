@@ -11,7 +11,7 @@ import { listFiles, PackageManager } from '@vscode/vsce';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
 describe('the packaged extension', () => {
-  it('ships the bundles, the KB and every precompiled KB reading, and no sources', async () => {
+  it('ships the bundles, the KB and every precompiled KB reading, what the README links to, and no sources', async () => {
     const shipped = new Set(await listFiles({ cwd: REPO_ROOT, packageManager: PackageManager.None }));
     for (const file of ['dist/client.js', 'dist/server.js', 'dist/brief-lint.js', 'syntaxes/brief.tmLanguage.json', 'language-configuration.json']) {
       assert.ok(shipped.has(file), `${file} is not in the VSIX`);
@@ -22,6 +22,9 @@ describe('the packaged extension', () => {
     for (const dir of ['data/kb', 'data/sources']) {
       for (const file of fs.readdirSync(path.join(REPO_ROOT, dir))) if (file.endsWith('.yaml')) assert.ok(shipped.has(`${dir}/${file}`), `${dir}/${file} is not in the VSIX`);
     }
+    // The README is the extension's page in VS Code: the files it links to are shipped with it.
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const [, target] of readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)/g)) assert.ok(shipped.has(target), `README.md links to ${target}, which is not in the VSIX`);
     const stray = [...shipped].filter((f) => /^(node_modules|server|client|test|out|bench)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'));
     assert.deepEqual(stray, []);
   });

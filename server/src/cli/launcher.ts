@@ -63,7 +63,7 @@ function writeCache(file: string, compiled: vm.Script): void {
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, Buffer.concat([digest(data), data]));
     fs.renameSync(temporary, file); // atomic: a reader never sees half a file
-    // Caches of other builds are dead weight (~350 KB each): remove them.
+    // Caches of other builds are dead weight (~0.5 MB each): remove them.
     for (const name of fs.readdirSync(path.dirname(file))) {
       if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && !name.startsWith(`${PREFIX}${BRIEF_LINT_BUILD_ID}-`)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
     }
