@@ -256,6 +256,23 @@ describe('brief-lint (the real process)', () => {
       );
     });
 
+    it('json and sarif: a --config or --kb that cannot be read still gives a report to parse, empty, with the reason', () => {
+      for (const args of [['--config', 'nope.yaml'], ['--kb', 'nope.yaml']]) {
+        const what = args[0] === '--config' ? 'config' : 'KB file';
+        const sarif = run(dir, ['--format', 'sarif', ...args, 'clean.brief']);
+        assert.equal(sarif.status, 2);
+        const [sarifRun] = JSON.parse(sarif.stdout).runs;
+        assert.deepEqual(sarifRun.results, []);
+        assert.deepEqual(sarifRun.invocations, [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: `cannot read ${what} nope.yaml: no such file` } }] }]);
+        assert.equal(sarif.stderr, `brief-lint: cannot read ${what} nope.yaml: no such file\n`);
+        const json = run(dir, ['--format', 'json', ...args, 'clean.brief']);
+        assert.deepEqual([json.status, JSON.parse(json.stdout)], [2, []]);
+        // Text: the reason on stderr, and no summary of a check that did not happen.
+        const text = run(dir, [...args, 'clean.brief']);
+        assert.deepEqual([text.status, text.stdout], [2, '']);
+      }
+    });
+
     it('sarif: an empty results list for clean files', () => {
       const r = run(dir, ['--format=sarif', 'clean.brief']);
       assert.equal(r.status, 0);
@@ -720,7 +737,8 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'link'));
     const cwd = path.join(dir, 'real'); // what a shell in `link` has as its current folder
     const viaLink = path.join(dir, 'link');
-    for (const args of [['a.brief'], [`${viaLink}/a.brief`], ['--config', `${viaLink}/.briefrc.yaml`, `${viaLink}/a.brief`], [`${viaLink}/*.brief`], [`${viaLink}/**/*.brief`]]) {
+    // The folder itself through the link (`"$PWD"`, `../link`) too, and with `.` it is one folder, not two.
+    for (const args of [['a.brief'], [`${viaLink}/a.brief`], ['--config', `${viaLink}/.briefrc.yaml`, `${viaLink}/a.brief`], [`${viaLink}/*.brief`], [`${viaLink}/**/*.brief`], [viaLink], ['../link'], ['.', viaLink]]) {
       const r = run(cwd, args);
       assert.deepEqual({ status: r.status, stdout: r.stdout, stderr: r.stderr }, { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n', stderr: '' }, args.join(' '));
     }
@@ -757,6 +775,26 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     assert.doesNotMatch(r.stdout, /^fake\.brief/m, r.stdout);
     assert.match(r.stdout, /Night Watch\\u000afake\.brief/);
     assert.equal(r.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: /.test(l)).length, 1, r.stdout);
+  });
+
+  it('text: every C0 and C1 control character in a name is written as \\uXXXX, a tab as itself', () => {
+    // Not \n and \r, which end the brief's line (a KB name holding them: the test above).
+    const controls = [...Array(0x20).keys(), ...Array.from({ length: 0x21 }, (_, i) => 0x7f + i)].filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d);
+    const dir = folder({ 'a.brief': controls.map((c) => `@[x${String.fromCharCode(c)}y]`).join(' ') + ' @[x\ty]\n' });
+    const r = run(dir, ['a.brief']);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('a.brief:'));
+    assert.equal(lines.length, controls.length + 1, r.stdout);
+    assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no control character but the tab and the line ends written raw');
+    for (const c of controls) assert.ok(r.stdout.includes(`x\\u${c.toString(16).padStart(4, '0')}y`), `U+${c.toString(16)}`);
+    assert.ok(r.stdout.includes('x\ty'));
+  });
+
+  it('2 with one plain line when the current folder was removed under the shell', () => {
+    const parent = folder({ 'b.brief': '@Tajikistan\n' });
+    const gone = path.join(parent, 'gone');
+    fs.mkdirSync(gone);
+    const r = spawnSync('/bin/sh', ['-c', 'cd "$1" && rmdir "$1" && exec "$2" "$3" "$4"', 'sh', gone, process.execPath, CLI, path.join(parent, 'b.brief')], { encoding: 'utf8', env: { ...process.env, BRIEF_DATA_DIR: MINI_DATA } });
+    assert.deepEqual([r.status, r.stdout, r.stderr], [2, '', 'brief-lint: cannot read the current folder: it no longer exists\n']);
   });
 
   it('a file named with ? or * is that file, not a glob', () => {

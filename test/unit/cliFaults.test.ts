@@ -219,6 +219,14 @@ describe('brief-lint when files fail under it', function () {
     assert.deepEqual(results(run), EXPECTED);
   });
 
+  it('a KB file a kb: glob matches that cannot be read: the config names that file, not the glob', () => {
+    const dir = folder({ '.briefrc.yaml': 'kb: ["kb/*.yaml"]\n', 'kb/x.yaml': 'entities: []\n', 'a.brief': '@Tajikistan\n' });
+    const run = lint(dir, ['--format', 'json'], { 'kb/x.yaml': 'eacces' });
+    assert.equal(run.status, 2, run.stderr);
+    const onConfig = (JSON.parse(run.stdout) as { file: string; code: string; message: string }[]).filter((r) => r.file === '.briefrc.yaml');
+    assert.deepEqual(onConfig.map((r) => [r.code, r.message]), [['kb-path-refused', "KB file 'kb/x.yaml', which 'kb/*.yaml' matches, cannot be read."]]);
+  });
+
   it('an input/output error while reading a brief: exit 2, the reason for it, the others linted', () => {
     const dir = folder({ ...BRIEFS, 'bad-disk.brief': '@Nobody\n' });
     const run = lint(dir, ['--format', 'json'], { 'bad-disk.brief': 'eio' });
@@ -361,6 +369,22 @@ describe('brief-lint when files fail under it', function () {
         const run = lint(dir, ['--format', format], {}, { stdio: ['ignore', full, 'pipe'] });
         assert.equal(run.status, 2, `--format ${format}: ${run.stderr}`);
         assert.match(run.stderr, /^brief-lint: cannot write the report: .*no space left/im);
+      }
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('stderr that cannot be written changes nothing: the report is out, and the exit status is the run\'s', function () {
+    if (!fs.existsSync('/dev/full')) this.skip();
+    const dir = folder({ 'b.brief': 'Fine: @Tajikistan.\n', 'c.brief': '@Nobody\n' });
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      // Clean: 0. An error in a brief: 1. A missing input, which stderr would name: still 2.
+      for (const [args, status] of [[['b.brief'], 0], [['c.brief'], 1], [['b.brief', 'missing.brief'], 2]] as const) {
+        const run = lint(dir, ['--format', 'json', ...args], {}, { stdio: ['ignore', 'pipe', full] });
+        assert.equal(run.status, status, args.join(' '));
+        assert.ok(Array.isArray(JSON.parse(run.stdout)), run.stdout);
       }
     } finally {
       fs.closeSync(full);

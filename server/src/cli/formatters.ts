@@ -47,7 +47,8 @@ export function formatText(results: readonly LintResult[], filesChecked: number)
  * message (a KB name may hold one) or a file name must not start a line that looks like another.
  */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // C0 and C1 controls (U+009B is a terminal's escape-sequence introducer) and the Unicode line breaks.
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatJson(results: readonly LintResult[]): string {

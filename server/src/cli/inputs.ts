@@ -54,6 +54,12 @@ export async function asSeenFrom(cwd: string, abs: string): Promise<string> {
   if (isInside(abs, cwd)) return abs;
   const segments = abs.split('/');
   const glob = segments.findIndex((segment) => /[*?]/.test(segment));
+  if (glob < 0) {
+    // A folder named through a link to it (`"$PWD"`, or `../here` where `here` links to the
+    // current folder) is that folder, with its config: resolved whole. A file keeps its own name.
+    const whole = await fs.realpath(abs).then(toPosix, () => undefined);
+    if (whole !== undefined && isInside(whole, cwd) && (await fs.stat(whole).then((s) => s.isDirectory(), () => false))) return whole;
+  }
   const cut = glob < 0 ? segments.length - 1 : glob;
   const folder = segments.slice(0, cut).join('/') || '/';
   const real = await fs.realpath(folder).then(toPosix, () => undefined);

@@ -33,7 +33,15 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`brief-lint ${VERSION}\n`);
     return 0;
   }
-  return lint(parsed, toPosix(process.cwd()));
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (error) {
+    // A shell still in a folder that was removed under it.
+    process.stderr.write(`brief-lint: cannot read the current folder: ${why(error as NodeJS.ErrnoException, 'it no longer exists')}\n`);
+    return 2;
+  }
+  return lint(parsed, toPosix(cwd));
 }
 
 async function lint(options: LintOptions, cwd: string): Promise<number> {
@@ -58,19 +66,13 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const extraKb = await Promise.all(options.kb.map((k) => asSeenFrom(cwd, toPosix(path.resolve(cwd, k)))));
   for (const [i, file] of extraKb.entries()) {
     const read = await readUtf8(file);
-    if ('problem' in read) {
-      process.stderr.write(`brief-lint: cannot read KB file ${options.kb[i]}: ${read.problem}\n`);
-      return 2;
-    }
+    if ('problem' in read) return stopped(options, cwd, `cannot read KB file ${options.kb[i]}: ${read.problem}`);
     reads.set(file, Promise.resolve(read));
   }
   const explicitConfig = options.config ? await asSeenFrom(cwd, toPosix(path.resolve(cwd, options.config))) : undefined;
   if (explicitConfig) {
     const read = await readUtf8(explicitConfig);
-    if ('problem' in read) {
-      process.stderr.write(`brief-lint: cannot read config ${options.config}: ${read.problem}\n`);
-      return 2;
-    }
+    if ('problem' in read) return stopped(options, cwd, `cannot read config ${options.config}: ${read.problem}`);
     reads.set(explicitConfig, Promise.resolve(read));
   }
   // Data files named on the command line that are not the bundled KB are checked as extra KB files.
@@ -204,24 +206,45 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   }
   for (const p of problems) notices.push({ level: 'error', text: p });
   if (brokenConfigs.size > 0) notices.push({ level: 'error', text: `the configuration has errors (see the diagnostics on ${[...brokenConfigs].join(', ')})` });
-  if (options.format === 'json') process.stdout.write(formatJson(results));
-  else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString(), notices));
-  else process.stdout.write(formatText(results, checked));
-  for (const n of notices) process.stderr.write(`brief-lint: ${n.text}\n`);
+  report(options, cwd, results, checked, notices);
 
   if (problems.length > 0 || brokenConfigs.size > 0) return 2;
   return results.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
+/** Writes the report in the format asked for, then on stderr what the run has to say besides it. */
+function report(options: LintOptions, cwd: string, results: readonly LintResult[], checked: number, notices: readonly RunNotice[]): void {
+  if (options.format === 'json') process.stdout.write(formatJson(results));
+  else if (options.format === 'sarif') process.stdout.write(formatSarif(results, VERSION, pathToFileURL(cwd).toString(), notices));
+  else process.stdout.write(formatText(results, checked));
+  for (const n of notices) process.stderr.write(`brief-lint: ${n.text}\n`);
+}
+
+/**
+ * A run stopped before any brief was linted (a `--config` or `--kb` file that cannot be read):
+ * exit 2 with the reason. A JSON or SARIF report is still written, empty and, in SARIF, not
+ * successful with the reason, so that a pipeline that parses it reads why instead of failing
+ * on an empty file. Text gets no summary: nothing was checked.
+ */
+function stopped(options: LintOptions, cwd: string, why: string): number {
+  const notice: RunNotice = { level: 'error', text: why };
+  if (options.format === 'text') process.stderr.write(`brief-lint: ${why}\n`);
+  else report(options, cwd, [], 0, [notice]);
+  return 2;
+}
+
 
 // `brief-lint … | head` closes the pipe early: the rest of the output has nowhere to go, which is
 // no reason to crash with a stack trace; the run still ends with its own exit status. Any other
-// failure to write (a full disk under `> report.sarif`) must not pass for a clean run.
+// failure to write the report on stdout (a full disk under `> report.sarif`) must not pass for a
+// clean run. Stderr only says what the report and the exit status already tell: a failure to
+// write there changes neither.
 let outputFailure: NodeJS.ErrnoException | undefined;
 const noteFailure = (error: NodeJS.ErrnoException | null | undefined) => {
   if (error && error.code !== 'EPIPE') outputFailure ??= error;
 };
-for (const stream of [process.stdout, process.stderr]) stream.on('error', noteFailure);
+process.stdout.on('error', noteFailure);
+process.stderr.on('error', () => undefined);
 
 main(process.argv.slice(2)).then(exitOnceWritten, (error: unknown) => {
   process.stderr.write(`brief-lint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -239,8 +262,8 @@ function exitOnceWritten(code: number): void {
   // and terminals may be asynchronous), with the error of a write that failed. If a stream never
   // calls back, the loop still drains and the process ends with the same status.
   let streams = 2;
-  const flushed = (error?: Error | null) => {
-    noteFailure(error as NodeJS.ErrnoException | null | undefined);
+  const flushed = (error: Error | null | undefined, report: boolean) => {
+    if (report) noteFailure(error as NodeJS.ErrnoException | null | undefined);
     if (--streams > 0) return;
     if (outputFailure) {
       process.stderr.write(`brief-lint: cannot write the report: ${why(outputFailure)}\n`);
@@ -248,6 +271,6 @@ function exitOnceWritten(code: number): void {
     }
     process.exit(code);
   };
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
+  process.stdout.write('', (error) => flushed(error, true));
+  process.stderr.write('', (error) => flushed(error, false));
 }

@@ -160,7 +160,16 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
         }
         const input = await dataInput(ws, p, 'workspace');
         if (!input) {
-          report(configProblem(entry.range, `KB path '${entry.path}' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'.`));
+          // A glob lists files that exist, so what it matched is a file that cannot be read (no
+          // permission): name it. A plain path may name a folder.
+          report(
+            configProblem(
+              entry.range,
+              GLOB_SEGMENT.test(entry.path)
+                ? `KB file '${p.startsWith(`${base}/`) ? p.slice(base.length + 1) : p}', which '${entry.path}' matches, cannot be read.`
+                : `KB path '${entry.path}' is not a file that can be read: name YAML files, or a glob such as 'kb/*.yaml'.`,
+            ),
+          );
           continue;
         }
         // A glob takes only YAML files and never the config (expand); a path that names anything
