@@ -227,6 +227,14 @@ describe('brief-lint when files fail under it', function () {
     assert.deepEqual(onConfig.map((r) => [r.code, r.message]), [['kb-path-refused', "KB file 'kb/x.yaml', which 'kb/*.yaml' matches, cannot be read."]]);
   });
 
+  it('a brief whose file name is not UTF-8, found in a folder: exit 2, that for a reason, the others linted', () => {
+    const dir = folder(BRIEFS);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/e`), Buffer.from([0xff]), Buffer.from('e.brief')]), '@Tajikistan\n');
+    const run = lint(dir, ['--format', 'json']);
+    assertReported(run, 'e\ufffde.brief', /its name is not UTF-8/);
+    assert.deepEqual(results(run), EXPECTED);
+  });
+
   it('an input/output error while reading a brief: exit 2, the reason for it, the others linted', () => {
     const dir = folder({ ...BRIEFS, 'bad-disk.brief': '@Nobody\n' });
     const run = lint(dir, ['--format', 'json'], { 'bad-disk.brief': 'eio' });

@@ -132,6 +132,9 @@ export async function readUtf8(file: string): Promise<Reading> {
     bytes = await fs.readFile(file);
   } catch (error) {
     const failure = error as NodeJS.ErrnoException;
+    // A name that is not UTF-8 reaches Node with each bad byte as U+FFFD, a name no file has: the
+    // folder's walk found it, and "no such file" would be a riddle.
+    if (failure.code === 'ENOENT' && file.includes('\ufffd')) return { problem: 'its name is not UTF-8, and brief-lint opens files by their UTF-8 names: rename it' };
     return { problem: why(failure, 'no such file'), missing: failure.code === 'ENOENT' };
   }
   // isUtf8 is as strict as a fatal TextDecoder (overlong forms, surrogates) and several times
