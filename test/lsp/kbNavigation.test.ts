@@ -118,6 +118,17 @@ describe('language server: navigation in KB files as the analyst sees them', fun
     assert.equal(edit.changes?.[uri('kb/desk.yaml')]?.[0].range.start.line, watchLine);
   });
 
+  it('a new entry being typed in an open KB file (no id yet) leaves the other entries found', async () => {
+    const { client, uri, at, show } = await workspace();
+    await client.open(uri('kb/desk.yaml'), DESK, 1, 'yaml');
+    await client.change(uri('kb/desk.yaml'), 2, [{ text: `${DESK}  - \n` }]);
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri('kb/desk.yaml') } });
+    assert.deepEqual(lenses.map((l) => l.range.start.line), [lineOf(DESK, '- id: night-watch'), lineOf(DESK, '- id: border-cell')]);
+    const definition = await client.request<Location[]>('textDocument/definition', at('briefs/watch.brief', positionOf(WATCH, '@NW', 1)));
+    assert.deepEqual(show(definition), [`kb/desk.yaml:${lineOf(DESK, '- id: night-watch')}`]);
+    assert.deepEqual(client.logs.filter((m) => / failed: /.test(m)), [], 'nothing failed');
+  });
+
   it('a KB file broken on disk: definition and lenses follow its text on disk; rename names it as a path', async () => {
     const { root, client, uri, at, show } = await workspace();
     const broken = '# one\n# two\n# three\n# four\n# five\n' + DESK + '  - id: [unclosed\n';

@@ -113,6 +113,16 @@ describe('navigation in KB files as the analyst sees them', () => {
       assert.deepEqual(writtenEntries(''), []);
     });
 
+    it('reads the entries around one being typed: an item with no id yet, a relation with no target yet', () => {
+      const ids = (text: string) => writtenEntries(text).map((e) => [e.id, e.idRange.start.line, e.relations.map((r) => r.target)]);
+      const whole = ids(DESK_TEXT);
+      for (const typing of ['  - \n', '  -\n', '  - kind: group\n    name: Day Watch\n']) assert.deepEqual(ids(DESK_TEXT + typing), whole, JSON.stringify(typing));
+      // A relation typed up to its type: that relation is left out, the entry and its others stay.
+      const relation = DESK_TEXT + '  - id: day-watch\n    kind: group\n    name: Day Watch\n    summary: S.\n    relations:\n      - type: opposes\n';
+      assert.deepEqual(ids(relation).at(-1)?.slice(0, 1), ['day-watch']);
+      assert.deepEqual(ids(relation).at(-1)?.[2], []);
+    });
+
     it('reads a text once while it stays the same', () => {
       const cache = new WrittenEntriesCache();
       const first = cache.entriesOf(DESK, EDITED);

@@ -133,8 +133,9 @@ export function entriesOfText(text: string): WrittenEntry[] {
   const yaml = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
   const root: unknown = parseSimpleYaml(yaml) ?? parseDocument(yaml, { prettyErrors: false, uniqueKeys: false }).contents;
   const lines = new OffsetMapper(text);
+  // A node may be missing: an entry typed as far as `- `, or a relation without its `target:` yet.
   const rangeOf = (node: unknown) => {
-    const r = (node as { range?: Offsets | null }).range;
+    const r = (node as { range?: Offsets | null } | null | undefined)?.range;
     return r ? lines.rangeAt(r[0], r[1]) : undefined;
   };
   const entries: WrittenEntry[] = [];
