@@ -503,7 +503,9 @@ function applyWorkspaceEdit(files: Record<string, string>, edit: WorkspaceEdit):
     }
     const p = path(change.textDocument.uri);
     assert.ok(p in out, `edit of a file that does not exist: ${p}`);
-    out[p] = TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'yaml', 1, out[p]), change.edits as TextEdit[]);
+    // As an editor does: the text it shows and edits has no BOM, which it writes back on saving.
+    const bom = out[p].charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+    out[p] = bom + TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'yaml', 1, out[p].slice(bom.length)), change.edits as TextEdit[]);
   }
   return out;
 }
@@ -569,7 +571,7 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
       files: { [CONFIG]: 'kb: [] # none yet\n', [DEFAULT_KB]: '' },
       text: '@Manas$0',
       expect: {
-        [CONFIG]: 'kb:\n  - kb/workspace.yaml # none yet\n',
+        [CONFIG]: 'kb: # none yet\n  - kb/workspace.yaml\n',
         [DEFAULT_KB]:
           'entities:\n  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n',
       },
@@ -600,6 +602,31 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
         [`${WORKSPACE}/kb/local.yaml`]: `entities:\n  - id: "${word}"\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: "${word}"\n    summary: "TODO: one sentence on what the source says about it."\n`,
       },
     })),
+    {
+      name: 'a comment after an empty list key stays on its line, in the config and in the KB file',
+      files: { [CONFIG]: 'kb: # none yet\n', [DEFAULT_KB]: 'entities: # fill me\n' },
+      text: '@Manas$0',
+      expect: {
+        [CONFIG]: 'kb: # none yet\n  - kb/workspace.yaml\n',
+        [DEFAULT_KB]: 'entities: # fill me\n  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'a KB file with a BOM, read from disk: the edit is placed as the editor shows the text, without it',
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: '\ufeffentities: []\n' },
+      text: '@Manas$0',
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]: '\ufeffentities:\n  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n',
+      },
+    },
+    {
+      name: 'a KB file of lone CR line ends: appended to its list, not a second entities key',
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: `# local KB\r${LOCAL.replace(/\n/g, '\r')}` },
+      text: '@Manas$0',
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]: `# local KB\r${LOCAL}  - id: manas\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: Manas\n    summary: "TODO: one sentence on what the source says about it."\n`.replace(/\n/g, '\r'),
+      },
+    },
     {
       name: 'CRLF KB file keeps CRLF',
       files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: LOCAL.replace(/\n/g, '\r\n') },

@@ -204,12 +204,16 @@ function stubLines(id: string, name: string, kind: EntityKind, indent: string): 
  * An edit that adds an item to the top-level block list `key` of a YAML mapping (creating the
  * key when absent or empty), or undefined when the file's shape leaves no safe edit.
  */
-export function addToTopLevelList(text: string, key: string, item: (indent: string) => string[]): TextEdit | undefined {
+export function addToTopLevelList(written: string, key: string, item: (indent: string) => string[]): TextEdit | undefined {
+  // Positions are the editor's, which drops a leading BOM (a file not open is read with it).
+  const text = written.charCodeAt(0) === 0xfeff ? written.slice(1) : written;
   const eol = lineEnding(text);
   const mapper = new OffsetMapper(text);
   const at = (offset: number): Range => mapper.rangeAt(offset, offset);
   if (text.trim() === '') return TextEdit.replace(mapper.rangeAt(0, text.length), [`${key}:`, ...item('  '), ''].join(eol));
-  const doc = parseDocument(text);
+  // A lone `\r` ends a line for the editor and the loader, not for `yaml`: one character for
+  // another keeps every offset (read as it is, a file of lone `\r` is one comment line).
+  const doc = parseDocument(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
   if (doc.errors.length > 0) return undefined;
   const appendKey = () => {
     const sep = /[\r\n]$/.test(text) ? '' : eol;
@@ -225,9 +229,13 @@ export function addToTopLevelList(text: string, key: string, item: (indent: stri
   if (keyStart === undefined) return undefined;
   const emptyValue = !value || (isScalar(value) && value.value === null) || (isSeq(value) && value.flow && value.items.length === 0);
   if (emptyValue) {
-    // `key:` or `key: []`: the key's line becomes the head of a block list.
+    // `key:` or `key: []`: the key's line becomes the head of a block list. A comment after the
+    // value stays on that line (appended after the new items, it would break the last one).
     const end = value?.range?.[1] ?? text.indexOf(':', pair.key.range?.[1] ?? keyStart) + 1;
-    return TextEdit.replace(mapper.rangeAt(keyStart, end), [`${key}:`, ...item('  ')].join(eol));
+    const lineEnd = end + text.slice(end).search(/[\r\n]|$/);
+    const comment = /^[ \t]*(#.*)?$/.exec(text.slice(end, lineEnd));
+    if (!comment) return undefined;
+    return TextEdit.replace(mapper.rangeAt(keyStart, lineEnd), [comment[1] ? `${key}: ${comment[1]}` : `${key}:`, ...item('  ')].join(eol));
   }
   if (!isSeq(value) || value.flow || !value.range) return undefined;
   const indent = ' '.repeat(mapper.positionAt(value.range[0]).character);
