@@ -418,6 +418,13 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '---\ntitle: x\nconfidence:\n  - $0\n---\n', labels: [] },
   { text: '---\ntitle: x\nsources: [other-2020, mi$0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mi'] } },
   { text: '---\ntitle: x\ntags: $0\n---', labels: [] },
+  // With the cursor inside a key or value, the rest of it is replaced too, as in the body.
+  { text: '---\ntitle: x\nclassification: TLP:$0AMBER\n---', labels: TLP, edits: { 'TLP:GREEN': ['TLP:GREEN', 'TLP:AMBER'] } },
+  { text: '---\ntitle: x\nconfidence: mod$0erate # why\n---', labels: ['low', 'moderate', 'high'], edits: { high: ['high', 'moderate'] } },
+  { text: '---\ntitle: x\nconfidence:mo$0derate\n---', labels: ['low', 'moderate', 'high'], edits: { moderate: [' moderate', 'moderate'] } },
+  { text: '---\ntitle: x\nsources: [mi$0ni-2021]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mini-2021'] } },
+  { text: '---\ntitle: x\nsources:\n  - mi$0ni-2021\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', 'mini-2021'] } },
+  { text: '---\ntitle: x\ncon$0fidence: low\n---', edits: { confidence: ['confidence: ', 'confidence: '] } },
   { text: '---$0\ntitle: x\n---', labels: [] },
   { text: '---\ntitle: x\n---\n@Taj$0', includes: ['Tajikistan'] },
 ];

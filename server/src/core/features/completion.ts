@@ -24,7 +24,7 @@ export class CompletionProvider {
     if (inside(syntax.codeBlocks, position) || syntax.inlineCode.some((r) => r.start.character < position.character && touches(r, position) && r.end.character > position.character)) return empty;
 
     const fm = syntax.frontMatter;
-    if (fm && l > 0 && l < fm.contentEndLine) return frontMatterItems(Array.from({ length: fm.contentEndLine }, (_, i) => (i === 0 ? '' : lineAt(i))), before, project, l);
+    if (fm && l > 0 && l < fm.contentEndLine) return frontMatterItems(Array.from({ length: fm.contentEndLine }, (_, i) => (i === 0 ? '' : lineAt(i))), before, lineText.slice(position.character), project, l);
     if (fm && l === 0) return empty;
 
     // A word the cursor sits inside is replaced whole: `member|of` completes to `member-of`, not
@@ -177,12 +177,15 @@ function directiveItems(before: string, rest: string, line: number): CompletionL
   return { isIncomplete: false, items: ordered.map((n, i) => ({ label: n, kind: CompletionItemKind.EnumMember, detail: `${RULE_DEFAULTS[n]} by default`, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: n + space } })) };
 }
 
-function frontMatterItems(frontMatterLines: readonly string[], before: string, project: Project, line: number): CompletionList {
+function frontMatterItems(frontMatterLines: readonly string[], before: string, after: string, project: Project, line: number): CompletionList {
   const values = (key: string) => (key === 'sources' ? [...project.resolver.kb.sources.keys()] : (frontMatterKey(key)?.values ?? []));
+  // The rest of the value under the cursor is replaced too (`TLP:|AMBER` → `TLP:GREEN`, not
+  // `TLP:GREENAMBER`), as in the body.
+  const valueRest = /^[^\s,\]#]*/.exec(after)?.[0].length ?? 0;
   // An item of a block list under `sources:` (`  - carlson-2021`), as in the flow form `[…]`.
   const item = /^\s*-(\s*)([^\s,\]]*)$/.exec(before);
   if (item && (item[1] !== '' || item[2] === '') && blockListKey(frontMatterLines, line) === 'sources') {
-    const range = lineRange(line, before.length - item[2].length, before.length);
+    const range = lineRange(line, before.length - item[2].length, before.length + valueRest);
     // `-carlson-2021` would be a string, not an item.
     const space = item[1] === '' ? ' ' : '';
     const listed = new Set(siblingItems(frontMatterLines, line));
@@ -200,7 +203,8 @@ function frontMatterItems(frontMatterLines: readonly string[], before: string, p
         kind: CompletionItemKind.Property,
         sortText: String(i).padStart(2, '0'),
         documentation: info.description,
-        textEdit: { range: lineRange(line, 0, before.length), newText: `${k}: ` },
+        // The rest of the key, its `:` and the blanks after it are the item's (`con|fidence: low`).
+        textEdit: { range: lineRange(line, 0, before.length + (/^[\w-]*(?::[ \t]*)?/.exec(after)?.[0].length ?? 0)), newText: `${k}: ` },
       }));
     return { isIncomplete: false, items };
   }
@@ -218,10 +222,10 @@ function frontMatterItems(frontMatterLines: readonly string[], before: string, p
   if (space === '') {
     // `confidence:low` is one string to YAML, not a key and its value (front-matter-syntax): a
     // value offered right after the `:` brings the space it needs, and takes in any `[` typed.
-    const range = lineRange(line, key.length + 1, before.length);
+    const range = lineRange(line, key.length + 1, before.length + valueRest);
     return { isIncomplete: false, items: offered.map((v, i) => ({ label: v, kind: CompletionItemKind.Value, sortText: order(i), filterText: list + v, textEdit: { range, newText: ` ${list}${written(v)}` } })) };
   }
-  const range = lineRange(line, before.length - typed.length, before.length);
+  const range = lineRange(line, before.length - typed.length, before.length + valueRest);
   return { isIncomplete: false, items: offered.map((v, i) => ({ label: v, kind: CompletionItemKind.Value, sortText: order(i), textEdit: { range, newText: written(v) } })) };
 }
 
