@@ -96,7 +96,11 @@ const HOVERS: readonly HoverCase[] = [
   { text: 'cla$0im: @Tajikistan member-of @CSTO', expect: ['**✓ Supported** — Tajikistan is a member of Collective Security Treaty Organization', '> “a six\\-member grouping that includes Tajikistan” — mini\\-2021 ¶p1'], covers: 'claim:' },
   { text: '- claim: @Uzbekistan not mem$0ber-of @CSTO', expect: ['**✓ Supported** — Uzbekistan is not a member of Collective Security Treaty Organization', '“excludes Uzbekistan” — mini\\-2021 ¶p1'], covers: 'member-of' },
   { text: '1. claim: @Tajikistan bor$0ders @China', expect: ['**✓ Supported** — Tajikistan borders China', '“China borders Tajikistan” — mini\\-2021 ¶p2'] },
-  { text: 'claim: @Uzbekistan mem$0ber-of @CSTO', expect: ['**✗ Contradicted** — Uzbekistan is a member of Collective Security Treaty Organization', '> “excludes Uzbekistan” — mini\\-2021 ¶p1'], covers: 'member-of' },
+  { text: 'claim: @Uzbekistan mem$0ber-of @CSTO', expect: ['**✗ Contradicted** — Uzbekistan is a member of Collective Security Treaty Organization\n\nThe source says that Uzbekistan is not a member of Collective Security Treaty Organization:\n\n> “excludes Uzbekistan” — mini\\-2021 ¶p1'], absent: ['The claim cites'], covers: 'member-of' },
+  // A claim that cites paragraphs none of which holds the evidence is told where it is.
+  { text: 'claim: @Uzbekistan not mem$0ber-of @CSTO [^mini-2021:p2-p3]', expect: ['**✓ Supported**', 'The claim cites ¶p2\\-p3; the source says this in ¶p1\\.'] },
+  { text: 'claim: @Uzbekistan not mem$0ber-of @CSTO [^mini-2021:p2] [^mini-2021:p1]', expect: ['**✓ Supported**'], absent: ['The claim cites'] },
+  { text: 'claim: @Uzbekistan not mem$0ber-of @CSTO [^mini-2021]', expect: ['**✓ Supported**'], absent: ['The claim cites'] },
   { text: '> CLAIM$0: @Tajikistan NOT member-of @CSTO', expect: ['**✗ Contradicted** — Tajikistan is not a member of Collective Security Treaty Organization'], covers: 'CLAIM:' },
   { text: 'claim: @Russia member-of$0 @SCO', expect: ['**? Unsupported** — Russia is a member of Shanghai Cooperation Organization', 'The knowledge base holds no relation for this claim.'] },
   { text: 'claim: @Putin memb$0er-of @CSTO', expect: ["**Kind mismatch** — 'member\\-of' takes state, organization as its subject, but Vladimir Putin is a person\\."] },
@@ -757,5 +761,18 @@ describe('a citation of a caption (bundled KB: carlson-2021 has c1)', () => {
     const text = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
     assert.match(text, /¶c1 is a photo caption, which a brief cannot cite/);
     assert.match(text, /Vladimir Putin takes part in a video conference call/);
+  });
+
+  it('evidence from the caption is shown as the caption, not as a ¶ a brief could cite', async () => {
+    const ws = miniWorkspace();
+    addFolder(ws, 'data', '/bundled');
+    const state = await loadProject(ws, { bundledDataDir: '/bundled', trusted: true });
+    const { doc } = brief('- claim: @[Xi Jinping] leads @China');
+    const hover = service().hover(doc, state.project, { line: 0, character: 26 });
+    const text = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    assert.match(text, /“Chinese President Xi Jinping” — carlson\\-2021 caption c1/);
+    assert.doesNotMatch(text, /¶c1/);
+    const [hint] = service().inlayHints(doc, state.project, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }).filter((h) => String(h.label).startsWith('✓'));
+    assert.equal(hint.label, '✓ supported caption c1');
   });
 });

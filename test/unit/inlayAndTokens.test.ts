@@ -68,6 +68,14 @@ describe('inlay hints', () => {
     });
   }
 
+  it("a verdict's tooltip says when the claim cites paragraphs none of which holds the evidence", () => {
+    const tooltip = (text: string) => hintsProvider.provideInlayHints(service().parse(brief(text).doc), state.project, WHOLE).map((h) => String(h.tooltip));
+    assert.deepEqual(tooltip('claim: @Uzbekistan member-of @CSTO [^mini-2021:p3]'), [
+      'The source says Uzbekistan is not a member of Collective Security Treaty Organization.\n“excludes Uzbekistan” (mini-2021 ¶p1)\nThe claim cites ¶p3; the source says this in ¶p1.',
+    ]);
+    assert.doesNotMatch(tooltip('claim: @Uzbekistan member-of @CSTO [^mini-2021:p1]')[0], /The claim cites/);
+  });
+
   it('no hint for a verdict whose rule .briefrc.yaml turns off', async () => {
     const off = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'rules: { unsupported-claim: off }\n' });
     const { doc } = brief('claim: @Russia member-of @SCO\nclaim: @Uzbekistan member-of @CSTO');

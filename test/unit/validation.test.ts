@@ -244,6 +244,9 @@ describe('validation details', () => {
     const [d] = diagnose('claim: @Uzbekistan member-of @CSTO');
     // A sentence, ended as the other verdicts' messages are.
     assert.match(d.message, /^Contradicted: the source says .* “excludes Uzbekistan” \(mini-2021 ¶p1\)\.$/);
+    // Cited where the source does not say it: the message says where it does.
+    const [cited] = diagnose('claim: @Uzbekistan member-of @CSTO [^mini-2021:p2]');
+    assert.match(cited.message, /\(mini-2021 ¶p1\)\. The claim cites ¶p2; the source says this in ¶p1\.$/);
   });
 
   it('uses the default severities of §3.7', () => {

@@ -13,7 +13,7 @@ import { isRuleCode, LSP_SEVERITY, type RuleCode, type RuleSeverities } from './
 import { PREDICATE_NAMES, predicateSignature } from './kinds';
 import { judgeClaim, kindProblem } from './claims';
 import { Suppressions } from './suppression';
-import { describeRelation, quoteEvidence } from './wording';
+import { citationNote, describeRelation, quoteEvidence } from './wording';
 import { lineEditOf } from './parser';
 import { firstAtOrAfter, itemsOnLine } from './text';
 import { objectList } from './objectList';
@@ -258,7 +258,8 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
   if (mismatch) return add('kind-mismatch', mismatch, claim.predicateRange);
   const verdict = judgeClaim(subject, claim.predicate, object, claim.negated);
   if (verdict.status === 'contradicted' && verdict.relation && verdict.holder) {
-    add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence, claim.citations)}.`, claim.range);
+    const note = citationNote(verdict.relation.evidence, claim.citations);
+    add('contradicted-claim', `Contradicted: the source says ${describeRelation(verdict.holder, verdict.relation, resolver.kb)} — ${quoteEvidence(verdict.relation.evidence, claim.citations)}.${note ? ` ${note}` : ''}`, claim.range);
   } else if (verdict.status === 'unsupported') {
     const stated = `${subject.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.name}`;
     const said = (r: { relation: Relation; holder: Entity }) => `${describeRelation(r.holder, r.relation, resolver.kb)} — ${quoteEvidence(r.relation.evidence, claim.citations)}`;

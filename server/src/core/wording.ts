@@ -19,9 +19,39 @@ export function period(relation: Pick<Relation, 'since' | 'until'>): string {
   return '';
 }
 
-/** `carlson-2021 ¶p7` */
+/**
+ * Where in its source a passage is: `¶p7`, or `caption c1` for a photo caption, which KB evidence
+ * may quote but a brief cannot cite (§3.4): a `¶` would invite `[^carlson-2021:c1]`, an error.
+ */
+export function passageMark(passage: string): string {
+  return passage.startsWith('c') ? `caption ${passage}` : `¶${passage}`;
+}
+
+/** `carlson-2021 ¶p7`, `carlson-2021 caption c1` */
 export function citationLabel(evidence: Evidence): string {
-  return `${evidence.source} ¶${evidence.paragraph}`;
+  return `${evidence.source} ${passageMark(evidence.paragraph)}`;
+}
+
+/**
+ * When a claim cites paragraphs of the evidence's source and none of them holds any of the
+ * evidence: `The claim cites ¶p13; the source says this in ¶p7.` A slip an analyst wants to
+ * hear about (the specification's own example cites p14 for p7), told where the verdict is
+ * shown; no rule of §3.7 covers it, so it is no diagnostic.
+ */
+export function citationNote(evidence: readonly Evidence[], citations: readonly CitedPassage[]): string | undefined {
+  const sources = new Set(evidence.map((e) => e.source));
+  const relevant = citations.filter((c) => sources.has(c.sourceId));
+  if (relevant.length === 0 || relevant.some((c) => c.paragraphs === undefined)) return undefined;
+  const held = new Set(evidence.map((e) => `${e.source}:${e.paragraph}`));
+  for (const c of relevant) {
+    const span = /^p(\d+)(?:-p(\d+))?$/.exec(c.paragraphs ?? '');
+    // A citation Brief cannot read (its own diagnostic says why) decides nothing here.
+    if (!span) return undefined;
+    for (let n = Number(span[1]); n <= Number(span[2] ?? span[1]); n++) if (held.has(`${c.sourceId}:p${n}`)) return undefined;
+  }
+  const cited = relevant.map((c) => `¶${c.paragraphs}`).join(', ');
+  const where = [...new Set(evidence.map((e) => passageMark(e.paragraph)))].join(', ');
+  return `The claim cites ${cited}; the source says this in ${where}.`;
 }
 
 /** A claim's citation, as far as choosing evidence goes: `[^carlson-2021:p4]`, `[^carlson-2021:p3-p5]`. */

@@ -8,7 +8,7 @@ import type { Entity } from '../kb/model';
 import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { itemsOnLine, touches } from '../text';
-import { describeRelation, citationLabel, evidenceFor, period } from '../wording';
+import { describeRelation, citationLabel, citationNote, evidenceFor, period } from '../wording';
 import { hyphenSplitOf, paragraphSpan } from '../validation';
 import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
@@ -161,5 +161,9 @@ function claimCard(claim: Claim, project: Project): string {
   const first = evidenceFor(verdict.relation.evidence, claim.citations);
   const ordered = [...verdict.relation.evidence].sort((a, b) => Number(b === first) - Number(a === first));
   const evidence = ordered.map((e) => `> “${esc(e.quote)}” — ${esc(citationLabel(e))}`).join('\n\n');
-  return `**${label}** — ${esc(stated)}${esc(period(verdict.relation))}\n\n${evidence}`;
+  // The heading states the claim; a contradicted one says, in as many words, what the source says
+  // instead (the diagnostic's sentence), so that the two are not read as the same statement.
+  const says = verdict.status === 'contradicted' && verdict.holder ? `\n\nThe source says that ${esc(describeRelation(verdict.holder, verdict.relation, project.resolver.kb))}:` : '';
+  const note = citationNote(verdict.relation.evidence, claim.citations);
+  return `**${label}** — ${esc(stated)}${esc(period(verdict.relation))}${says}\n\n${evidence}${note ? `\n\n${esc(note)}` : ''}`;
 }

@@ -15,7 +15,7 @@ import type { Project } from '../project';
 import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { comparePositions, firstAtOrAfter } from '../text';
-import { describeRelation, citationLabel, evidenceFor, period } from '../wording';
+import { describeRelation, citationLabel, citationNote, evidenceFor, passageMark, period } from '../wording';
 import { writtenAs } from './referenceText';
 
 /** Which hints to show; both default to on (the `brief.inlayHints.*` settings). */
@@ -78,11 +78,12 @@ function verdictHint(claim: Claim, project: Project): { hint: InlayHint; rule?: 
   const evidence = evidenceFor(verdict.relation.evidence, claim.citations);
   const mark = verdict.status === 'supported' ? '✓ supported' : '✗ contradicted';
   const quote = evidence ? `\n“${evidence.quote}” (${citationLabel(evidence)})` : '';
+  const note = citationNote(verdict.relation.evidence, claim.citations);
   const hint = {
     ...base,
     // A relation that ended shows its time on the hint itself: "✓ supported (until 2014) ¶p9".
-    label: `${mark}${verdict.relation.until ? period(verdict.relation) : ''}${evidence ? ` ¶${evidence.paragraph}` : ''}`,
-    tooltip: `The source says ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}.${quote}`,
+    label: `${mark}${verdict.relation.until ? period(verdict.relation) : ''}${evidence ? ` ${passageMark(evidence.paragraph)}` : ''}`,
+    tooltip: `The source says ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}.${quote}${note ? `\n${note}` : ''}`,
   };
   return verdict.status === 'supported' ? { hint } : { hint, rule: 'contradicted-claim' };
 }
