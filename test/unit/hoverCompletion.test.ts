@@ -105,7 +105,8 @@ const HOVERS: readonly HoverCase[] = [
   { text: 'claim: @Russia member-of$0 @SCO', expect: ['**? Unsupported** — Russia is a member of Shanghai Cooperation Organization', 'The knowledge base holds no relation for this claim.'] },
   { text: 'claim: @Putin memb$0er-of @CSTO', expect: ["**Kind mismatch** — 'member\\-of' takes state, organization as its subject, but Vladimir Putin is a person\\."] },
   { text: 'claim: @Tajikistan lea$0ds @CSTO', expect: ["**Kind mismatch** — 'leads' takes person as its subject, but Tajikistan is a state\\."] },
-  { text: 'claim: @Tajikistan memb$0erof @CSTO', expect: ['**Unknown predicate** `memberof`.'], covers: 'memberof' },
+  { text: 'claim: @Tajikistan memb$0erof @CSTO', expect: ['**Unknown predicate** `memberof`. Did you mean `member-of`?'], covers: 'memberof' },
+  { text: 'claim: @Tajikistan fri$0ends @CSTO', expect: ['**Unknown predicate** `friends`.'], absent: ['Did you mean'] },
   { text: 'claim: @Tajikstan member$0-of @CSTO', expect: ['**member\\-of** — state, organization → organization', 'No verdict: a reference of this claim does not name exactly one entity.'] },
   { text: 'claim: @Georgia member$0-of @CSTO', expect: ['No verdict'] },
   // Front matter keys

@@ -122,6 +122,13 @@ describe('validation details', () => {
     assert.equal(diagnose('@Zzzzqqq')[0].message, "Unknown entity '@Zzzzqqq'.");
   });
 
+  it('does not propose, for an unknown source in the front matter, one its list already holds', () => {
+    const [twice] = diagnose('---\ntitle: x\nsources: [mini-2021, mini-2022]\n---\n');
+    assert.deepEqual([twice.message, twice.data], ["Unknown source 'mini-2022'.", undefined]);
+    const [once] = diagnose('---\ntitle: x\nsources: [mini-2022]\n---\n');
+    assert.deepEqual([once.message, (once.data as { replacements?: string[] }).replacements], ["Unknown source 'mini-2022'. Did you mean mini-2021?", ['mini-2021']]);
+  });
+
   it('proposes the reference a hyphen glued to more text, as the quick fix writes it', () => {
     const messages = (text: string) => diagnose(text).map((d) => d.message);
     assert.deepEqual(messages('The @US-led plan, the @Russia-China ties, the @Tajikistan-Uzbekistan-based unit.'), [

@@ -119,9 +119,11 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
   // Front matter is never the line of a one-line edit (the parser reparses it whole).
   const fmSources = line === undefined ? syntax.frontMatter?.entries.find((e) => e.key === 'sources') : undefined;
   if (fmSources && Array.isArray(fmSources.value)) {
+    // A source the list already holds is no fix for another item: it would be listed twice.
+    const listed = new Set(fmSources.value.filter((v): v is string => typeof v === 'string'));
     fmSources.value.forEach((id, i) => {
       if (typeof id === 'string' && !kb.sources.has(id)) {
-        add('unknown-source', unknownSourceMessage(id, kb.sources), fmSources.itemRanges[i] ?? fmSources.valueRange, nearSource(id, kb.sources));
+        add('unknown-source', unknownSourceMessage(id, kb.sources, listed), fmSources.itemRanges[i] ?? fmSources.valueRange, nearSource(id, kb.sources, listed));
       }
     });
   }
@@ -162,13 +164,14 @@ function namesOf(entities: readonly Entity[]): string {
 }
 
 /** The fix for an unknown source id: the known id it is closest to, if any. */
-function nearSource(id: string, sources: ReadonlyMap<string, Source>): BriefDiagnosticData | undefined {
-  const near = closest(id, [...sources.keys()]);
+function nearSource(id: string, sources: ReadonlyMap<string, Source>, listed: ReadonlySet<string> = new Set()): BriefDiagnosticData | undefined {
+  const near = closest(id, [...sources.keys()].filter((k) => !listed.has(k)));
   return near ? { replacements: [near], written: id } : undefined;
 }
 
-function unknownSourceMessage(id: string, sources: ReadonlyMap<string, Source>): string {
-  const known = [...sources.keys()];
+/** `listed`: the sources the front matter lists already, which are not offered for another of its items. */
+function unknownSourceMessage(id: string, sources: ReadonlyMap<string, Source>, listed: ReadonlySet<string> = new Set()): string {
+  const known = [...sources.keys()].filter((k) => !listed.has(k));
   const near = closest(id, known);
   return `Unknown source '${id}'.${near ? ` Did you mean ${near}?` : known.length > 0 ? ` Known sources: ${known.join(', ')}.` : ''}`;
 }
@@ -278,7 +281,7 @@ function checkClaim(claim: Claim, resolver: Resolver, add: Add): void {
  * member-of`; otherwise the predicates a typo away (`memberof`), and those it runs on from or
  * stops short of at a hyphen (`borders-with`, `allied`).
  */
-function nearPredicates(written: string, negated: boolean): string[] {
+export function nearPredicates(written: string, negated: boolean): string[] {
   const word = written.toLowerCase();
   if (!negated && word.startsWith('not-') && predicateSignature(word.slice(4))) return [`not ${word.slice(4)}`];
   return PREDICATE_NAMES.map((p) => ({ p, d: editDistance(word, p) }))

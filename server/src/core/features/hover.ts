@@ -9,7 +9,7 @@ import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { itemsOnLine, touches } from '../text';
 import { describeRelation, citationLabel, citationNote, evidenceFor, period } from '../wording';
-import { hyphenSplitOf, paragraphSpan } from '../validation';
+import { hyphenSplitOf, nearPredicates, paragraphSpan } from '../validation';
 import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { frontMatterKey } from '../frontMatter';
@@ -126,7 +126,11 @@ function citationCard(citation: Citation, project: Project): string {
 
 function claimCard(claim: Claim, project: Project): string {
   const signature = predicateSignature(claim.predicate);
-  if (!signature) return `**Unknown predicate** ${codeSpan(claim.predicate)}.`;
+  if (!signature) {
+    // As the diagnostic says it.
+    const near = nearPredicates(claim.predicate, claim.negated);
+    return `**Unknown predicate** ${codeSpan(claim.predicate)}.${near.length > 0 ? ` Did you mean ${near.map(codeSpan).join(', ')}?` : ''}`;
+  }
   const subject = project.resolver.resolve(claim.subject.name);
   const object = project.resolver.resolve(claim.object.name);
   if (subject.status !== 'resolved' || object.status !== 'resolved') {
