@@ -578,7 +578,7 @@ describe('completion (mini KB)', () => {
     assert.equal(p2?.detail, 'Leaders');
     assert.deepEqual(p2?.documentation, { kind: 'markdown', value: '> Russian President Vladimir Putin spoke with Chinese President Xi Jinping\\. China borders Tajikistan along a 477\\-kilometer border\\.' });
     const p1 = completeAt(state, '[^mini-2021:$0').list.items.find((i) => i.label === 'p1');
-    assert.equal(p1?.detail, 'A Small Test Article', 'a paragraph without a section shows the title');
+    assert.equal(p1?.detail, undefined, 'a paragraph without a section has no detail: the title would read as its section');
   });
 
   it('lists at most 50 entities, in a list marked incomplete', async () => {
@@ -706,6 +706,19 @@ describe('hover and completion (regressions)', () => {
         assert.deepEqual(service().validate(accepted, state.project).map((d) => d.code), [], accepted.getText());
       }
     }
+  });
+
+  it("says beside each paragraph how it begins, and gives its section, if any, as the detail", () => {
+    const items = completeAt(state, 'See [^mini-2021:$0').list.items;
+    assert.deepEqual(
+      items.map((i) => [i.label, i.labelDetails?.description, i.detail]),
+      [
+        ['p1', 'Russia seeks to use the Collective Security…', undefined],
+        ['p2', 'Russian President Vladimir Putin spoke with…', 'Leaders'],
+        ['p3', items[2].labelDetails?.description, items[2].detail],
+      ],
+    );
+    for (const i of items) assert.ok((i.labelDetails?.description?.length ?? 99) <= 49, i.labelDetails?.description);
   });
 
   it('says beside each predicate the sentence it makes, and beside each rule its default severity', () => {

@@ -101,12 +101,22 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
   const items = offered.map((p, i): CompletionItem => ({
     label: p.id,
     kind: CompletionItemKind.Reference,
-    detail: p.section || source.title,
+    // Beside the id, how the paragraph begins: the analyst looking for "the Wakhan paragraph"
+    // reads the list rather than stepping through twenty previews.
+    labelDetails: { description: opening(p.text) },
+    ...(p.section ? { detail: p.section } : {}),
     documentation: { kind: MarkupKind.Markdown, value: `> ${escapeMarkdown(p.text.length > 400 ? `${p.text.slice(0, 400)}…` : p.text)}` },
     sortText: String(i).padStart(4, '0'),
     textEdit: { range: lineRange(line, partStart, wordEnd), newText: p.id },
   }));
   return { isIncomplete: false, items };
+}
+
+/** A paragraph's first words, up to about 48 characters, cut at a word: `China has long sought to ensure…`. */
+function opening(text: string): string {
+  if (text.length <= 48) return text;
+  const cut = text.lastIndexOf(' ', 48);
+  return `${text.slice(0, cut > 20 ? cut : 48)}…`;
 }
 
 /**
