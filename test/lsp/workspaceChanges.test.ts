@@ -106,6 +106,20 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual(await client.request<SymbolInformation[]>('workspace/symbol', { query: 'note' }), []);
   });
 
+  it('a config saved while the closed briefs are checked after indexing: every brief ends checked with the new config', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) files[`n${i}.brief`] = `# Note ${i}\n@Nobody${i}\n`;
+    const ws = folder(files);
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Indexed \d+ briefs/);
+    // The check of 3,000 closed briefs takes some hundred ms: the save lands inside it.
+    writeFile(ws, '.briefrc.yaml', 'rules: { unknown-reference: off }\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(ws, '.briefrc.yaml')), type: FileChangeType.Created }] });
+    await until(() => client.logs.some((l) => /^Checked \d+ closed briefs/.test(l)) && client.logs.some((l) => /^Re-checking/.test(l)), () => client.logs.join(' | '));
+    await barrier(client);
+    assert.deepEqual(onScreen(client).length, 0, 'briefs checked before the save were checked again; those after it, with the new config');
+  });
+
   it('an ignored brief, opened and closed, leaves nothing: no problems, no index entry', async () => {
     const ws = folder({ '.gitignore': 'drafts/\n', 'drafts/d.brief': '# Draft head\n@Putin @Nobody\n', 'node_modules/m.brief': '# Module head\n@Putin @Nobody\n', 'kept.brief': '@Putin\n' });
     const client = await start({ folder: ws });

@@ -51,6 +51,18 @@ export class Folders {
     return folder.path === '' || this.folders.get(folder.path)?.index === folder.index;
   }
 
+  /**
+   * The folder as it is now, with the project of its latest load; undefined when it left the
+   * workspace. A `Folder` is a view taken at one time: work that outlives a reload (the check of
+   * ten thousand closed briefs after indexing, while a KB file is saved) must check with the new
+   * KB and config, not publish the old ones' problems over the reload's.
+   */
+  current(folder: Folder): Folder | undefined {
+    if (folder.path === '') return this.fallback ? { ...folder, state: this.fallback.state, project: this.fallback.state.project } : folder;
+    const entry = this.folders.get(folder.path);
+    return entry && entry.index === folder.index && entry.state ? this.toFolder(entry) : undefined;
+  }
+
   /** The innermost workspace folder holding a file, if any. */
   folderOf(file: string): string | undefined {
     return this.paths.filter((f) => isInside(file, f)).sort((a, b) => b.length - a.length)[0];

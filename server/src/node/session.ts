@@ -247,9 +247,12 @@ export class Session {
   });
 
   /** Publishes the diagnostics of briefs that are not open, from their indexed text; resolves when sent. */
-  publishClosedBriefs(folder: Folder, uris: Iterable<string>): Promise<void> {
+  publishClosedBriefs(view: Folder, uris: Iterable<string>): Promise<void> {
     const sent: Promise<void>[] = [];
-    if (!this.folders.isCurrent(folder)) return Promise.resolve(); // removed from the workspace meanwhile
+    // Removed from the workspace meanwhile: nothing to publish. Reloaded meanwhile: checked with
+    // the new KB and config.
+    const folder = this.folders.current(view);
+    if (!folder) return Promise.resolve();
     for (const uri of uris) {
       if (this.documents.get(uri)) continue;
       const syntax = folder.index.syntaxOf(uri);
