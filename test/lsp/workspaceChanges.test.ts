@@ -196,6 +196,25 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'dir head' })).map((s) => s.name).sort(), ['Dir head 0', 'Dir head 1']);
   });
 
+  it('a Deleted event for a brief or folder that is back on disk (events out of order) keeps what is there', async () => {
+    const ws = folder({ 'a.brief': '# Alpha head\n@Nobody\n', 'dir/b.brief': '# Beta head\n@Nobody\n', 'dir/gone.brief': '# Gone head\n@Nobody\n' });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 3 closed briefs/);
+    // A checkout deleted both paths and wrote them again (dir without gone.brief); the watcher reports Created, then Deleted.
+    fs.rmSync(path.join(ws, 'dir'), { recursive: true });
+    writeFile(ws, 'a.brief', '# Alpha head\n@Nobody2\n');
+    writeFile(ws, 'dir/b.brief', '# Beta head\n@Nobody\n');
+    const events: FileEvent[] = [];
+    for (const type of [FileChangeType.Created, FileChangeType.Deleted] as FileChangeType[]) for (const name of ['a.brief', 'dir']) events.push({ uri: uriOf(path.join(ws, name)), type });
+    const mark = client.mark();
+    await client.watchedFilesChanged(events);
+    assert.match(String((await client.waitForDiagnostics(uriOf(path.join(ws, 'a.brief')), { after: mark })).diagnostics[0].message), /@Nobody2/);
+    await client.waitForDiagnostics(uriOf(path.join(ws, 'dir/gone.brief')), { after: mark });
+    await barrier(client);
+    assert.deepEqual(onScreen(client).sort(), ['a.brief', 'dir/b.brief'].map((n) => uriOf(path.join(ws, n))).sort());
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'head' })).map((s) => s.name).filter((n) => n.endsWith(' head')).sort(), ['Alpha head', 'Beta head']);
+  });
+
   it('a batch of file events with a malformed entry still applies its good ones', async () => {
     const ws = folder({ 'a.brief': '# Aye head\n@Nobody\n' });
     const client = await start({ folder: ws });

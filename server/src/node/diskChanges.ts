@@ -71,8 +71,10 @@ export async function applyDiskChanges(host: DiskChangeHost, changes: readonly F
 async function briefChanged(host: DiskChangeHost, change: FileEvent, file: string): Promise<void> {
   if (host.isOpen(change.uri)) return; // the editor's text wins while the brief is open
   const folder = await host.folders().forUri(change.uri);
-  // A brief gone by the time it is read (deleted right after a change) is as good as deleted.
-  const text = change.type === FileChangeType.Deleted ? undefined : await host.workspace.readFile(file);
+  // A brief gone by the time it is read (deleted right after a change) is as good as deleted; one
+  // that is there is as it is, whatever the event said (a checkout that deleted and wrote it
+  // again may report Created, then Deleted).
+  const text = await host.workspace.readFile(file);
   if (text === undefined) await host.forget(folder, change.uri);
   else host.check(folder, change.uri, text);
 }
@@ -89,13 +91,21 @@ async function folderChanged(host: DiskChangeHost, change: FileEvent, path: stri
   if (folder.path !== folderPath) return none;
   const under = (file: string) => file.startsWith(`${path}/`);
   if (change.type === FileChangeType.Deleted) {
+    // A folder back on disk by now (events out of order) keeps what is still there, and is read
+    // again below as a created one.
+    const back = (await host.workspace.realPath(path)) !== undefined;
     let briefs = false;
     for (const uri of folder.index.urisUnder(host.workspace.toUri(path))) {
       if (host.isOpen(uri)) continue;
       briefs = true;
-      await host.forget(folder, uri);
+      const file = uriToPath(uri);
+      if (back && file) await briefChanged(host, { uri, type: FileChangeType.Changed }, file);
+      else await host.forget(folder, uri);
     }
-    return { briefs, data: folder.state.workspaceKbFiles.some(under) || (folder.state.configPath !== undefined && under(folder.state.configPath)) };
+    const data = folder.state.workspaceKbFiles.some(under) || (folder.state.configPath !== undefined && under(folder.state.configPath));
+    if (!back) return { briefs, data };
+    const created = await folderChanged(host, { uri: change.uri, type: FileChangeType.Created }, path, folderPath, indexable);
+    return { briefs: briefs || created.briefs, data: data || created.data };
   }
   // Created. Nothing under node_modules, .git or an ignored folder is indexed: not even listed.
   if (path !== folderPath && !indexable(`${path}/x.brief`)) return none;
