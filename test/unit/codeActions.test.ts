@@ -464,6 +464,11 @@ describe('code actions: Use canonical names', () => {
       text: '%% brief-disable-next-line unsupported-claim\n- claim: @U.S. opposes @Russia\nThe @U.S. and @PRC. Backed by the @U.S.\nThe @U.S., then the @U.S. %% note',
       expect: '%% brief-disable-next-line unsupported-claim\n- claim: @[United States] opposes @Russia\nThe @[United States] and @China. Backed by the @[United States].\nThe @[United States], then the @[United States]. %% note',
     },
+    {
+      name: "touching references stay as many (an `@` after a letter starts none), and a short name's closing `_` stays",
+      text: '@[Republic of Tajikistan]@Putin and @Xi@[PRC], _by @Putin_ now_',
+      expect: '@[Tajikistan]@[Vladimir Putin] and @Xi@[PRC], _by @[Vladimir Putin]_ now_',
+    },
     { name: 'nothing to rewrite: no action', text: '@Tajikistan and @[Xi Jinping]', expect: undefined },
     { name: 'references in code are not references', text: '`@Putin`\n```\n@Putin\n```', expect: undefined },
   ];
@@ -478,6 +483,16 @@ describe('code actions: Use canonical names', () => {
       }
     });
   }
+
+  it('a did-you-mean fix keeps a reference touching the next one, and the closing `_` of emphasis', () => {
+    const fixed = (text: string) => {
+      const { doc, actions } = actionsAt(text, state, undefined, ['quickfix']);
+      const change = actions.find((a) => a.title.startsWith('Change to'));
+      return change && applyToDoc(doc, change);
+    };
+    assert.equal(fixed('@[Tajikstan$0]@Putin'), '@[Tajikistan]@Putin');
+    assert.equal(fixed('_by @Tajikstan$0_ now_'), '_by @Tajikistan_ now_');
+  });
 
   it('is not offered when only quick fixes are asked for', () => {
     const { actions } = actionsAt('@Putin$0', state, undefined, ['quickfix']);

@@ -178,6 +178,33 @@ describe('rename', () => {
     for (const [uri, list] of reloaded.fileDiagnostics) assert.deepEqual(list.map((d) => d.message), [], uri);
   });
 
+  it("takes in an abbreviation's last '.' where it would be glued to the id, and keeps the '_' that end a short name", async () => {
+    const text = 'The @K.A$0.B. and the @kab met.\nclaim: @K.A.B. located-in @Tajikistan\n_near @kab_ now_ and @K.A.B.\n';
+    const { doc, cursor } = brief(text);
+    const lines = (uri: string, line: number) => (uri === doc.uri ? doc.getText() : FILES[uri.replace(/^file:\/\//, '')] ?? '').split('\n')[line];
+    const result = provider.provideRename(doc, service().parse(doc), state.project, cursor, 'manas-base', { ...inputs(FILES, state), briefLine: lines });
+    assert.ok(result && !('error' in result), JSON.stringify(result));
+    const after = apply({ ...FILES, [`${WORKSPACE}/test.brief`]: doc.getText() }, result);
+    // The last `.` of a sentence stays: `@K.A.B.` at the end of the line may end one.
+    assert.equal(after[`${WORKSPACE}/test.brief`], 'The @manas-base and the @manas-base met.\nclaim: @manas-base located-in @Tajikistan\n_near @manas-base_ now_ and @manas-base.\n');
+    const reloaded = await load(after);
+    const codes = service().validate(TextDocument.create('file:///t.brief', 'brief', 1, after[`${WORKSPACE}/test.brief`]), reloaded.project).map((d) => d.code);
+    assert.deepEqual(codes, ['unsupported-claim']);
+  });
+
+  it('quotes a new id YAML would read as another type, and edits KB files of lone CR line ends', async () => {
+    for (const [newName, files] of [['true', FILES], ['null', FILES], ['kant-2', Object.fromEntries(Object.entries(FILES).map(([p, t]) => [p, p.endsWith('.yaml') ? t.replace(/\n/g, '\r') : t]))]] as const) {
+      const local = await load(files);
+      const { doc, cursor } = brief('@kab$0');
+      const result = provider.provideRename(doc, service().parse(doc), local.project, cursor, newName, inputs(files, local));
+      assert.ok(result && !('error' in result), `${newName}: ${JSON.stringify(result)}`);
+      const after = apply({ ...files, [`${WORKSPACE}/test.brief`]: doc.getText() }, result);
+      const reloaded = await load(after);
+      for (const [uri, list] of reloaded.fileDiagnostics) assert.deepEqual(list.map((d) => d.message), [], `${newName} ${uri}`);
+      assert.deepEqual(service().validate(TextDocument.create('file:///t.brief', 'brief', 1, after[`${WORKSPACE}/test.brief`]), reloaded.project), [], newName);
+    }
+  });
+
   it('renaming to the same id changes nothing', () => {
     const { doc, cursor } = brief('@kab$0');
     assert.deepEqual(provider.provideRename(doc, service().parse(doc), state.project, cursor, 'kab', inputs(FILES, state)), { changes: {} });

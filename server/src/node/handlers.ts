@@ -349,10 +349,21 @@ export function registerHandlers(connection: Connection, session: Session, clien
       const text = await currentText(path);
       if (text !== undefined) kbFiles.push({ uri: session.deps.workspace.toUri(path), text });
     }
+    const lines = new Map<string, readonly string[] | undefined>();
     return {
       findReferences: (entity) => folder.index.referencesTo(entity, folder.project.resolver.kb),
       briefSyntax: (uri) => folder.index.syntaxOf(uri),
       kbFiles,
+      briefLine: (uri, line) => {
+        if (!lines.has(uri)) {
+          const open = session.documents.get(uri);
+          const path = uriToPath(uri);
+          const text = open ? open.getText() : path === undefined ? undefined : session.deps.workspace.readFileNow?.(path);
+          // Columns are counted without a leading BOM, as the editor shows the text.
+          lines.set(uri, text === undefined ? undefined : text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/));
+        }
+        return lines.get(uri)?.[line];
+      },
     };
   }
 }

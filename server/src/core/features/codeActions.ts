@@ -27,7 +27,7 @@ import { predicateSignature } from '../kinds';
 import { normalizeName } from '../normalize';
 import { boundedEditDistance } from '../kb/nameDistance';
 import { addEntityEdit, SHOW_KB_ENTITY_COMMAND, type KbStubFiles } from './kbStub';
-import { abbreviationDot, canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, restOfName, uniqueLabel, writtenAs } from './referenceText';
+import { abbreviationDot, canonicalNameIsUnique, documentLines, lineEndingAt, referenceText, restOfName, rewrittenEnd, uniqueLabel, writtenAs } from './referenceText';
 
 /** The kind of the source action that rewrites alias references to canonical names. */
 export const CANONICAL_NAMES_KIND = 'source.brief.canonicalNames';
@@ -150,9 +150,10 @@ class FixBuilder {
       if (!entity || !label) continue;
       const line = this.lines[ref.line] ?? '';
       const text = referenceText(label, ref, line);
+      if (!text) continue;
       const preferred = preferBest && actions.length === 0 && aTypoAway(ref.name, entity);
       const taken = restOfName(ref.name, label, line.slice(ref.end)) || abbreviationDot(ref, line, text, this.isClaimSubject(ref));
-      const range = { start: ref.range.start, end: { line: ref.line, character: ref.end + taken } };
+      const range = { start: ref.range.start, end: { line: ref.line, character: taken > 0 ? ref.end + taken : rewrittenEnd(ref) } };
       actions.push(this.action(`Change to '${text}'${describe(entity, label)}`, d, [TextEdit.replace(range, text)], preferred));
     }
     return actions;
@@ -286,7 +287,9 @@ class FixBuilder {
       if (r.status !== 'resolved' || writtenAs(ref, r.entity) !== 'alias' || !canonicalNameIsUnique(r.entity, this.kb)) continue;
       const line = this.lines[ref.line] ?? '';
       const text = referenceText(r.entity.name, ref, line);
-      const end = ref.end + abbreviationDot(ref, line, text, this.isClaimSubject(ref));
+      if (!text) continue;
+      const dot = abbreviationDot(ref, line, text, this.isClaimSubject(ref));
+      const end = dot > 0 ? ref.end + dot : rewrittenEnd(ref);
       edits.push(TextEdit.replace({ start: ref.range.start, end: { line: ref.line, character: end } }, text));
     }
     if (edits.length === 0) return undefined;

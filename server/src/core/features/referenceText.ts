@@ -42,10 +42,29 @@ export function canonicalNameIsUnique(entity: Entity, kb: KnowledgeBase): boolea
  * it and the character after the reference cannot glue onto it, else `@[Label]`. A reference
  * that was already short keeps its following text outside the name, so it may stay short.
  */
-export function referenceText(label: string, ref: EntityReference, lineText: string): string {
+export function referenceText(label: string, ref: EntityReference, lineText: string): string | undefined {
   const after = lineText.slice(ref.end);
+  // Touching references (`@[Xi Jinping]@Putin`, `@Xi@[ETH Zurich]`): whether the `@` after this
+  // one starts a reference depends on how this one ends (§3.3: not after a letter or digit). The
+  // rewrite keeps the form, so that no reference is lost or made; a short form it cannot write
+  // is no rewrite.
+  if (after.startsWith('@')) {
+    if (ref.form === 'bracket') return `@[${label}]`;
+    return SHORT_NAME.test(label) ? `@${label}` : undefined;
+  }
   const short = SHORT_NAME.test(label) && (ref.form === 'short' || !NAME_CONTINUES.test(after));
   return short ? `@${label}` : `@[${label}]`;
+}
+
+/**
+ * Where a rewrite of `ref` ends: before the `_` that end a short name (`_by @Putin_`, Markdown
+ * emphasis that §3.3 reads as part of the name), which stay after the new text as written.
+ */
+export function rewrittenEnd(ref: EntityReference): number {
+  if (ref.form !== 'short') return ref.end;
+  let end = ref.end;
+  while (end > ref.nameStart + 1 && ref.name.charCodeAt(end - ref.nameStart - 1) === 0x5f /* _ */) end--;
+  return end;
 }
 
 /**

@@ -14,7 +14,7 @@
  * exactly one entity, a new name that is not an id or already names another entity, and KB
  * files that cannot be edited safely (missing text, broken YAML).
  */
-import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, stringify, type Scalar } from 'yaml';
 import { TextEdit, type Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { referenceAt, type BriefSyntax, type EntityReference } from '../syntax';
@@ -24,6 +24,7 @@ import { normalizeName } from '../normalize';
 import { comparePositions, OffsetMapper } from '../text';
 import { relativeUri } from '../kb/fileNames';
 import { blockContentRange } from './kbEntries';
+import { abbreviationDot, rewrittenEnd } from './referenceText';
 
 /** A refusal to rename, with the reason the analyst sees. */
 export interface RenameRefusal {
@@ -38,6 +39,8 @@ export interface RenameInputs {
   briefSyntax(uri: string): BriefSyntax | undefined;
   /** Every workspace KB file, with its current text. */
   readonly kbFiles: readonly { readonly uri: string; readonly text: string }[];
+  /** A line of a brief as the editor has it (open) or the disk does, for what follows a reference. */
+  briefLine?(uri: string, line: number): string | undefined;
 }
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -84,14 +87,26 @@ export class RenameProvider {
     for (const [uri, edits] of kbEdits) edits.forEach((e) => add(uri, e));
 
     const rewrite = (r: EntityReference) => usesId(r, entity);
-    for (const r of syntax.references) if (rewrite(r) && resolvesTo(r, project, entity)) add(document.uri, TextEdit.replace(r.nameRange, newId));
+    /**
+     * The edit of a reference's name, as the quick fixes make theirs: an abbreviation's last `.`
+     * is taken in where it would be left glued to the id (`@K.A.B. opposes` → `@kyrgyz-brigade
+     * opposes`), and the `_` that end a short name stay (`_by @kab_`).
+     */
+    const nameEdit = (uri: string, tree: BriefSyntax, r: EntityReference) => {
+      const line = inputs.briefLine?.(uri, r.line);
+      const subject = tree.claims.some((c) => c.subject.line === r.line && c.subject.start === r.start);
+      const dot = line === undefined ? 0 : abbreviationDot(r, line, `@${newId}`, subject);
+      const end = dot > 0 ? r.end + dot : Math.min(r.nameEnd, rewrittenEnd(r));
+      return TextEdit.replace({ start: r.nameRange.start, end: { line: r.line, character: end } }, newId);
+    };
+    for (const r of syntax.references) if (rewrite(r) && resolvesTo(r, project, entity)) add(document.uri, nameEdit(document.uri, syntax, r));
     for (const location of inputs.findReferences(entity)) {
       if (location.uri === document.uri) continue; // the current document's own tree is newer than the index
       const other = inputs.briefSyntax(location.uri);
       if (!other) return { error: `${named(location.uri)} refers to ${entity.name} but is not indexed: the rename would leave it behind.` };
       const r = referenceAt(other, location.range.start);
       if (r && rewrite(r) && !changes[location.uri]?.some((e) => comparePositions(e.range.start, r.nameRange.start) === 0)) {
-        add(location.uri, TextEdit.replace(r.nameRange, newId));
+        add(location.uri, nameEdit(location.uri, other, r));
       }
     }
     return { changes };
@@ -132,7 +147,9 @@ function kbFileEdits(entity: Entity, newId: string, files: RenameInputs['kbFiles
   for (const file of files) {
     const defines = file.uri === entity.location.uri;
     if (!defines && !file.text.includes(entity.id)) continue;
-    const doc = parseDocument(file.text);
+    // A lone `\r` ends a line for the editor and the loader, not for `yaml`: one character for
+    // another keeps every offset.
+    const doc = parseDocument(file.text.includes('\r') ? file.text.replace(/\r(?!\n)/g, '\n') : file.text);
     if (doc.errors.length > 0) return { error: `Fix the YAML errors in ${named(file.uri)} first: the rename edits that file.` };
     const mapper = new OffsetMapper(file.text);
     const edits: TextEdit[] = [];
@@ -142,7 +159,9 @@ function kbFileEdits(entity: Entity, newId: string, files: RenameInputs['kbFiles
       const block = blockContentRange(node, file.text, mapper);
       if (block) return void edits.push(TextEdit.replace(block, newId));
       const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
-      edits.push(TextEdit.replace(mapper.rangeAt(node.range[0], node.range[1]), `${quote}${newId}${quote}`));
+      // Written plain, an id YAML reads as another type (`true`, `null`) is quoted.
+      const written = quote ? `${quote}${newId}${quote}` : stringify(newId).trimEnd();
+      edits.push(TextEdit.replace(mapper.rangeAt(node.range[0], node.range[1]), written));
     };
     const root = doc.contents;
     const list = isMap(root) ? root.get('entities', true) : undefined;
