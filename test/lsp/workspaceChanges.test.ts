@@ -120,6 +120,26 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual(onScreen(client).length, 0, 'briefs checked before the save were checked again; those after it, with the new config');
   });
 
+  it('the re-check of every closed brief after a config save steps aside for requests', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) files[`n${i}.brief`] = `# Note ${i}\n@Nobody${i}\n`;
+    const ws = folder(files);
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 3000 closed briefs/);
+    await barrier(client);
+    const mark = client.mark();
+    writeFile(ws, '.briefrc.yaml', 'rules: { unknown-reference: off }\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(ws, '.briefrc.yaml')), type: FileChangeType.Created }] });
+    await client.waitForLog(/^Re-checking 3000 of 3000 briefs/);
+    // Asked once the re-check has begun: answered between its slices, not after all 3,000.
+    await client.request('textDocument/hover', { textDocument: { uri: uriOf(path.join(ws, 'n0.brief')) }, position: { line: 1, character: 2 } });
+    const before = client.published.length - mark;
+    assert.ok(before < 3000, `the hover was answered after ${before} of the re-check's 3000 publications`);
+    await until(() => client.published.length - mark >= 3000, () => `${client.published.length - mark} publications`);
+    await barrier(client);
+    assert.deepEqual(onScreen(client), []);
+  });
+
   it('an ignored brief, opened and closed, leaves nothing: no problems, no index entry', async () => {
     const ws = folder({ '.gitignore': 'drafts/\n', 'drafts/d.brief': '# Draft head\n@Putin @Nobody\n', 'node_modules/m.brief': '# Module head\n@Putin @Nobody\n', 'kept.brief': '@Putin\n' });
     const client = await start({ folder: ws });

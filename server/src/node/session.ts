@@ -161,28 +161,36 @@ export class Session {
       const checkStarted = Date.now();
       let checked = 0;
       for (const folder of this.folders.loaded()) {
-        // In short slices, so that requests are answered while ten thousand briefs are checked.
         const uris = folder.index.uris();
         checked += uris.length;
-        let from = 0;
-        while (from < uris.length && this.folders.isCurrent(folder) && this.lifecycle.running) {
-          const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
-          const sent: Promise<void>[] = [];
-          do sent.push(this.publishClosedBriefs(folder, [uris[from++]]));
-          while (from < uris.length && performance.now() < sliceEnd);
-          // Wait until they are written: an answer queues behind every message not yet sent.
-          await Promise.all(sent);
-          // vscode-jsonrpc hands a message it has read to its handler two turns of the event loop
-          // later (its read lock, then its queue of messages, each wait for `setImmediate`): after
-          // three turns, a request that came during the slice has begun, and counts as in flight.
-          // With one, the next slices ran first: 10–15 ms more for find references asked then.
-          await turnsOfTheLoop(3);
-          await this.traffic.quiet();
-        }
+        await this.publishInSlices(folder, uris);
       }
       this.log(`Checked ${checked} closed ${checked === 1 ? 'brief' : 'briefs'} in ${Date.now() - checkStarted} ms.`);
       for (const doc of this.documents.all()) this.schedule(doc, 0);
     });
+  }
+
+  /**
+   * Checks closed briefs and publishes their problems in short slices, so that requests are
+   * answered while ten thousand briefs are checked: after indexing, and after a KB file or the
+   * config changed (a save re-checked them in one block: a hover asked then waited 2 s).
+   */
+  private async publishInSlices(folder: Folder, uris: readonly string[]): Promise<void> {
+    let from = 0;
+    while (from < uris.length && this.folders.isCurrent(folder) && this.lifecycle.running) {
+      const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
+      const sent: Promise<void>[] = [];
+      do sent.push(this.publishClosedBriefs(folder, [uris[from++]]));
+      while (from < uris.length && performance.now() < sliceEnd);
+      // Wait until they are written: an answer queues behind every message not yet sent.
+      await Promise.all(sent);
+      // vscode-jsonrpc hands a message it has read to its handler two turns of the event loop
+      // later (its read lock, then its queue of messages, each wait for `setImmediate`): after
+      // three turns, a request that came during the slice has begun, and counts as in flight.
+      // With one, the next slices ran first: 10–15 ms more for find references asked then.
+      await turnsOfTheLoop(3);
+      await this.traffic.quiet();
+    }
   }
 
   /** Re-validates an open brief after a pause; a result for an older version is dropped. */
@@ -358,7 +366,7 @@ export class Session {
     const heldChanged = () => !sameEntries(before?.state.kbLoad.kb.heldBack, after.state.kbLoad.kb.heldBack);
     const affected = configChanged || !before ? after.index.uris() : this.affectedByKbChange(after, changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities), heldChanged());
     this.log(`Re-checking ${affected.length} of ${after.index.size} briefs after a change in ${path}.`);
-    void this.publishClosedBriefs(after, affected);
+    void this.safely('re-checking closed briefs', undefined, () => this.publishInSlices(after, affected));
     for (const uri of affected) {
       const doc = this.documents.get(uri);
       if (doc) this.schedule(doc, 0);
