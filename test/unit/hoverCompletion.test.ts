@@ -107,6 +107,10 @@ const HOVERS: readonly HoverCase[] = [
   { text: 'claim: @Tajikistan lea$0ds @CSTO', expect: ["**Kind mismatch** — 'leads' takes person as its subject, but Tajikistan is a state\\."] },
   { text: 'claim: @Tajikistan memb$0erof @CSTO', expect: ['**Unknown predicate** `memberof`. Did you mean `member-of`?'], covers: 'memberof' },
   { text: 'claim: @Tajikistan fri$0ends @CSTO', expect: ['**Unknown predicate** `friends`.'], absent: ['Did you mean'] },
+  // Rule names in directives
+  { text: '%% brief-disable-next-line unknown-refe$0rence -- why', expect: ['**unknown\\-reference** — error by default\n\nA reference names no entity of the knowledge base'], covers: 'unknown-reference' },
+  { text: '%% brief-disable ambiguous-reference, unsupp$0orted-claim', expect: ['**unsupported\\-claim** — information by default'], covers: 'unsupported-claim' },
+  { text: '%% brief-enable unknwn-ref$0erence', expect: ['**Unknown rule** `unknwn-reference`. Did you mean `unknown-reference`?'], covers: 'unknwn-reference' },
   { text: 'claim: @Tajikstan member$0-of @CSTO', expect: ['**member\\-of** — state, organization → organization', 'No verdict: a reference of this claim does not name exactly one entity.'] },
   { text: 'claim: @Georgia member$0-of @CSTO', expect: ['No verdict'] },
   // Front matter keys
@@ -728,6 +732,8 @@ describe('hover and completion (regressions)', () => {
     const rules = completeAt(state, '%% brief-disable $0').list.items;
     assert.equal(rules.find((i) => i.label === 'unknown-reference')?.detail, 'error by default');
     assert.equal(rules.find((i) => i.label === 'unsupported-claim')?.detail, 'information by default');
+    // And what each rule reports, as its hover in a directive says.
+    for (const rule of rules) assert.match(JSON.stringify(rule.documentation), /\.\s*"/, `${rule.label} has a sentence of documentation`);
   });
 
   it('front matter key completion does not offer a key already present while a new key is typed', () => {

@@ -8,7 +8,7 @@ import { PREDICATES, PREDICATE_NAMES, predicateSignature } from '../kinds';
 import type { Project } from '../project';
 import { escapeMarkdown } from '../markdown';
 import { FRONT_MATTER_KEYS, frontMatterKey } from '../frontMatter';
-import { RULE_CODES, RULE_DEFAULTS } from '../rules';
+import { RULE_CODES, RULE_DEFAULTS, RULE_DESCRIPTIONS } from '../rules';
 import { lineRange, touches } from '../text';
 import { bracketSpot, entityItems, shortSpot, type EntitySpot } from './entityCompletion';
 
@@ -184,7 +184,10 @@ function directiveItems(before: string, rest: string, line: number): CompletionL
   const word = m[2] + wordAfter;
   const rules = RULE_CODES.filter((n) => !listed.has(n));
   const ordered = word === m[2] ? rules : [...rules.filter((n) => n.startsWith(word)), ...rules.filter((n) => !n.startsWith(word))];
-  return { isIncomplete: false, items: ordered.map((n, i) => ({ label: n, kind: CompletionItemKind.EnumMember, detail: `${RULE_DEFAULTS[n]} by default`, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: n + space } })) };
+  return {
+    isIncomplete: false,
+    items: ordered.map((n, i) => ({ label: n, kind: CompletionItemKind.EnumMember, detail: `${RULE_DEFAULTS[n]} by default`, documentation: { kind: MarkupKind.Markdown, value: RULE_DESCRIPTIONS[n] }, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: n + space } })),
+  };
 }
 
 function frontMatterItems(frontMatterLines: readonly string[], before: string, after: string, project: Project, line: number): CompletionList {

@@ -14,6 +14,8 @@ import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
 import { frontMatterKey } from '../frontMatter';
 import { uniqueLabel } from './referenceText';
+import { isRuleCode, RULE_CODES, RULE_DEFAULTS, RULE_DESCRIPTIONS } from '../rules';
+import { closest } from '../resolver';
 
 /** A label that can be written in the short form `@Label`. */
 const SHORT = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/u;
@@ -34,6 +36,8 @@ export class HoverProvider {
     if (claim && claimPart && !(spanStartsHere && claimPart.end.character === position.character)) return markdown(claimCard(claim, project), claimPart);
     if (span instanceof EntityReference) return markdown(referenceCard(syntax, span, project), span.range);
     if (span) return markdown(citationCard(span, project), span.range);
+    const rule = syntax.directives.find((d) => d.line === line)?.rules.find((r) => touches(r.range, position));
+    if (rule) return markdown(ruleCard(rule.name), rule.range);
     const key = syntax.frontMatter?.entries.find((e) => touches(e.keyRange, position));
     const info = key && frontMatterKey(key.key);
     if (key && info) {
@@ -42,6 +46,13 @@ export class HoverProvider {
     }
     return null;
   }
+}
+
+/** A rule named in a directive: what it reports and how loud it is by default; a misspelt one, what was meant. */
+function ruleCard(name: string): string {
+  if (isRuleCode(name)) return `**${esc(name)}** — ${RULE_DEFAULTS[name]} by default\n\n${RULE_DESCRIPTIONS[name]}`;
+  const near = closest(name, RULE_CODES);
+  return `**Unknown rule** ${codeSpan(name)}.${near ? ` Did you mean ${codeSpan(near)}?` : ''}`;
 }
 
 function markdown(value: string, range: Hover['range']): Hover {
