@@ -146,6 +146,7 @@ describe('navigation', () => {
     const OTHER_BRIEFS = {
       'b.brief': '# About @[Vladimir Putin]\n```\n@Putin in code\n```\nclaim: @vladimir-putin leads @Russia\n',
       'c.brief': '@Georgia, @Tajikstan and @[Georgia (U.S. state)]\r\n`@Putin` \\@Putin @tajikstan\r\n',
+      'd.brief': 'Cited [^mini-2021:p1-p3], [^mini-2021:p1], [^other-2020:p2] and [^mini-2021].\n`[^mini-2021:p2]`\n',
     };
     const cases: { name: string; active: string; declaration?: boolean; expect: string[] }[] = [
       { name: 'alias, name and id forms in every brief; none from code', active: '@Pu$0tin met @[Xi Jinping].', expect: ['a.brief:@Putin', 'b.brief:@[Vladimir Putin]', 'b.brief:@vladimir-putin'] },
@@ -157,7 +158,11 @@ describe('navigation', () => {
       { name: 'not on a reference: nothing', active: 'Pu$0tin @Putin', expect: [] },
       // Where two touch, the one that starts at the cursor (as for hover and definition).
       { name: 'a reference that starts where another ends: the second', active: '@[Xi Jinping]$0@Putin', expect: ['a.brief:@Putin', 'b.brief:@[Vladimir Putin]', 'b.brief:@vladimir-putin'] },
-      { name: 'a citation that starts where a reference ends: nothing', active: '@Putin$0[^mini-2021:p2]', expect: [] },
+      { name: 'a citation that starts where a reference ends: the citations of its passage', active: '@Putin$0[^mini-2021:p2]', expect: ['a.brief:[^mini-2021:p2]', 'd.brief:[^mini-2021:p1-p3]'] },
+      // Citations: those that cite the passage under the cursor, in every brief.
+      { name: 'a paragraph: its citations and the ranges that hold it', active: 'See [^mini-2021:p$02] and [^mini-2021:p3] and [^mini-2021]', expect: ['a.brief:[^mini-2021:p2]', 'd.brief:[^mini-2021:p1-p3]'] },
+      { name: 'a range: the citations of any of its paragraphs', active: 'See [^mini-2021:p$01-p2]', expect: ['a.brief:[^mini-2021:p1-p2]', 'd.brief:[^mini-2021:p1-p3]', 'd.brief:[^mini-2021:p1]'] },
+      { name: 'the whole source: every citation of it', active: 'See [^mini$0-2021]', expect: ['a.brief:[^mini-2021]', 'd.brief:[^mini-2021:p1-p3]', 'd.brief:[^mini-2021:p1]', 'd.brief:[^mini-2021]'] },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -204,7 +209,8 @@ describe('navigation', () => {
       { name: 'an unknown name: its spellings', text: '@Nob$0ody and @nobody and @Nobodi', expect: ['@Nobody', '@nobody'] },
       { name: 'not on a reference', text: 'x$0 @Putin', expect: [] },
       { name: 'a reference that starts where another ends: the second', text: '@[Xi Jinping]$0@Putin and @[Vladimir Putin]', expect: ['@Putin', '@[Vladimir Putin]'] },
-      { name: 'a citation that starts where a reference ends: nothing', text: '@Putin$0[^mini-2021:p2] and @[Vladimir Putin]', expect: [] },
+      { name: 'a citation that starts where a reference ends: the citations of its passage', text: '@Putin$0[^mini-2021:p2] and @[Vladimir Putin] [^mini-2021:p1-p2] [^mini-2021:p3]', expect: ['[^mini-2021:p2]', '[^mini-2021:p1-p2]'] },
+      { name: 'a whole source: its citations, not another source', text: '[^mini-2021$0] [^mini-2021:p3] [^other-2020]', expect: ['[^mini-2021]', '[^mini-2021:p3]'] },
       { name: 'just after a reference at the end of the line', text: '@[Vladimir Putin] and @Putin$0', expect: ['@[Vladimir Putin]', '@Putin'] },
       { name: 'CRLF and astral characters', text: '😀 @Putin\r\n𝒳 @[Vladimir Putin]$0\r\n', expect: ['@Putin', '@[Vladimir Putin]'] },
     ];

@@ -12,6 +12,7 @@ import { normalizeName } from '../normalize';
 import { resolvingKeys, type FolderScope } from '../workspaceIndex';
 import { entityAt, entityPlace, KB_AS_LOADED, targetAt, type KbFilesAsSeen } from './kbYaml';
 import type { WrittenEntry } from './kbEntries';
+import { citationAt, citationReferences } from './citationReferences';
 
 export class ReferencesProvider {
   /**
@@ -22,7 +23,10 @@ export class ReferencesProvider {
    */
   provideReferences(uri: string, syntax: BriefSyntax, scope: FolderScope, position: Position, includeDeclaration: boolean, seen: KbFilesAsSeen = KB_AS_LOADED): Location[] {
     const ref = referenceAt(syntax, position);
-    if (!ref) return [];
+    if (!ref) {
+      const cited = citationAt(syntax, position);
+      return cited ? citationReferences(uri, syntax, scope.index, cited) : [];
+    }
     const kb = scope.project.resolver.kb;
     const r = scope.project.resolver.resolve(ref.name);
     if (r.status !== 'resolved') return referencesWithKeys(uri, syntax, scope, [normalizeName(ref.name)]);
