@@ -74,7 +74,7 @@ describe('KB diagnostics: every problem of a file at once', () => {
       "10:66-10:108 kb-unknown-paragraph Source 'src' has no paragraph 'p9'.",
       '10:110-10:158 kb-quote-mismatch The quote is not verbatim in src ¶p1: "nowhere".',
       "11:15-11:20 kb-schema 'leads' takes person → state/organization/group, but 'alpha' is a state and 'self-ref' a state.",
-      "18:9-18:14 kb-duplicate-id Duplicate id 'alpha' in this file.",
+      "18:9-18:14 kb-duplicate-id Duplicate id 'alpha' in this file: already defined on line 2.",
       "22:9-22:13 kb-id-clash Id 'beta' is already an entity of Brief's bundled KB: choose another id.",
     ]);
   });
@@ -267,7 +267,7 @@ describe('KB diagnostics: one message per problem, on the value at fault', () =>
 
   it('a duplicate id and an id of the bundled KB are on the id value, as in a flow mapping', () => {
     assert.deepEqual(diagnosticsOf(entity([...ALPHA, '  - { id: "alpha", kind: state, name: A2, summary: S. }', "  - { kind: state, id: 'beta', name: B2, summary: S. }"])), [
-      "6:12-6:17 kb-duplicate-id Duplicate id 'alpha' in this file.",
+      "6:12-6:17 kb-duplicate-id Duplicate id 'alpha' in this file: already defined on line 2.",
       "7:25-7:29 kb-id-clash Id 'beta' is already an entity of Brief's bundled KB: choose another id.",
     ]);
   });

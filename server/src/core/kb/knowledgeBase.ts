@@ -301,11 +301,13 @@ function crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly
       for (const e of c.entries) if (e.id !== '' && !own.has(e.id)) own.set(e.id, e.kind);
     }
     const file: CheckedFile = { input: c.input, report: c.report, spots: c.spots, own };
-    const seen = new Set<string>();
+    // Where each id was first written: a duplicate says which line holds the other.
+    const seen = new Map<string, Entity>();
     for (const e of c.fresh ? c.entities : c.entries) {
       if (e.id !== '') {
-        if (seen.has(e.id)) c.report('kb-duplicate-id', `Duplicate id '${e.id}' in this file.`, checks.idRange(e, file));
-        seen.add(e.id);
+        const first = seen.get(e.id);
+        if (first) c.report('kb-duplicate-id', `Duplicate id '${e.id}' in this file: already defined on line ${checks.idRange(first, file).start.line + 1}.`, checks.idRange(e, file));
+        else seen.set(e.id, e);
         checks.checkId(e, file);
       }
       checks.check(e, c.fresh ? numbers.get(e.id) : undefined, file);
