@@ -486,7 +486,7 @@ describe('brief-lint (the real process)', () => {
       {
         name: 'a quote that is not in its paragraph',
         yaml: 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: S.\n    facts:\n      - text: T.\n        evidence: [ { source: mini-2021, paragraph: p1, quote: "not in the text" } ]\n',
-        expect: ['kb/x.yaml:8:21 kb-quote-mismatch'],
+        expect: ['kb/x.yaml:8:65 kb-quote-mismatch'],
       },
       {
         name: 'an unknown target',
@@ -510,7 +510,7 @@ describe('brief-lint (the real process)', () => {
       {
         name: 'an unknown source and paragraph',
         yaml: 'entities:\n  - id: taliban\n    kind: group\n    name: Taliban\n    summary: S.\n    facts:\n      - text: T.\n        evidence: [ { source: nowhere, paragraph: p1, quote: "q" }, { source: mini-2021, paragraph: p9, quote: "q" } ]\n',
-        expect: ['kb/x.yaml:8:21 kb-unknown-source', 'kb/x.yaml:8:69 kb-unknown-paragraph'],
+        expect: ['kb/x.yaml:8:31 kb-unknown-source', 'kb/x.yaml:8:101 kb-unknown-paragraph'],
       },
       { name: 'a schema violation', yaml: 'entities:\n  - id: taliban\n    kind: planet\n    name: Taliban\n    summary: S.\n', expect: ['kb/x.yaml:3:11 kb-schema'] },
     ];
@@ -555,9 +555,9 @@ describe('brief-lint (the real process)', () => {
           "5:5 kb-schema entities[0]: unknown key 'sumary': did you mean 'summary'?",
           "8:17 kb-unknown-target Relation member-of of 'night-watch' targets 'tajikstan', which is no entity: did you mean 'tajikistan'?",
           "9:16 kb-schema entity 'night-watch'.relations[0].since: 'May 2021' is not valid: use YYYY, YYYY-MM or YYYY-MM-DD",
-          "11:13 kb-unknown-source Unknown source 'Mini-2021': did you mean 'mini-2021'?",
-          "12:13 kb-unknown-paragraph Source 'mini-2021' has no paragraph '1': did you mean 'p1'?",
-          '13:13 kb-quote-mismatch The quote is not verbatim in mini-2021 ¶p2: "russian president vladimir putin". It differs only in upper and lower case: copy it as the source prints it.',
+          "11:23 kb-unknown-source Unknown source 'Mini-2021': did you mean 'mini-2021'?",
+          "12:46 kb-unknown-paragraph Source 'mini-2021' has no paragraph '1': did you mean 'p1'?",
+          '13:57 kb-quote-mismatch The quote is not verbatim in mini-2021 ¶p2: "russian president vladimir putin". It differs only in upper and lower case: copy it as the source prints it.',
           "14:15 kb-schema 'member-of' takes state/organization → organization, but 'night-watch' is a group and 'csto' an organization.",
           "17:9 kb-id-clash Id 'tajikistan' is already an entity of Brief's bundled KB: choose another id.",
         ],

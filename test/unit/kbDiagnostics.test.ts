@@ -70,9 +70,9 @@ describe('KB diagnostics: every problem of a file at once', () => {
     assert.deepEqual(diagnosticsOf(text), [
       "9:16-9:26 kb-schema entity 'alpha'.relations[0].since: 'May 2021' is not valid: use YYYY, YYYY-MM or YYYY-MM-DD",
       "8:17-8:21 kb-unknown-target Relation borders of 'alpha' targets 'gama', which is no entity.",
-      "10:21-10:64 kb-unknown-source Unknown source 'nope'.",
-      "10:66-10:108 kb-unknown-paragraph Source 'src' has no paragraph 'p9'.",
-      '10:110-10:158 kb-quote-mismatch The quote is not verbatim in src ¶p1: "nowhere".',
+      "10:31-10:35 kb-unknown-source Unknown source 'nope'.",
+      "10:92-10:94 kb-unknown-paragraph Source 'src' has no paragraph 'p9'.",
+      '10:148-10:155 kb-quote-mismatch The quote is not verbatim in src ¶p1: "nowhere".',
       "11:15-11:20 kb-schema 'leads' takes person → state/organization/group, but 'alpha' is a state and 'self-ref' a state.",
       "18:9-18:14 kb-duplicate-id Duplicate id 'alpha' in this file: already defined on line 2.",
       "22:9-22:13 kb-id-clash Id 'beta' is already an entity of Brief's bundled KB: choose another id.",

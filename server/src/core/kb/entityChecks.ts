@@ -149,11 +149,14 @@ export class EntityChecks {
   }
 
   private checkEvidence(ev: Evidence, file: CheckedFile): void {
-    const range = ev.location?.range;
+    const item = ev.location?.range;
+    // On the value at fault, as a target's or a type's problem is; the whole item where the
+    // value is written in a way the search does not follow (an escape in a quote).
+    const at = (key: string, value: string) => item && file.spots.valueOf(item, key, value);
     const source = this.sources.get(ev.source);
     if (!source) {
       const near = nearMiss(ev.source, [...this.sources.keys()]);
-      file.report('kb-unknown-source', `Unknown source '${shown(ev.source)}'${near ? `: did you mean '${near}'?` : '.'}`, range);
+      file.report('kb-unknown-source', `Unknown source '${shown(ev.source)}'${near ? `: did you mean '${near}'?` : '.'}`, at('source', ev.source));
       return;
     }
     const passage = source.passages.get(ev.paragraph);
@@ -162,10 +165,10 @@ export class EntityChecks {
       // a letter or a common word is in many, and names none); else the id as written another way.
       const holding = ev.quote.trim() === '' ? [] : [...source.passages.values()].filter((p) => p.text.includes(ev.quote));
       const near = (holding.length === 1 ? holding[0].id : undefined) ?? asPassageId(ev.paragraph, (id) => source.passages.has(id));
-      file.report('kb-unknown-paragraph', `Source '${ev.source}' has no paragraph '${shown(ev.paragraph)}'${near ? `: did you mean '${near}'?` : '.'}`, range);
+      file.report('kb-unknown-paragraph', `Source '${ev.source}' has no paragraph '${shown(ev.paragraph)}'${near ? `: did you mean '${near}'?` : '.'}`, at('paragraph', ev.paragraph));
       return;
     }
-    if (!passage.text.includes(ev.quote)) file.report('kb-quote-mismatch', quoteMismatchMessage(ev, source, passage), range);
+    if (!passage.text.includes(ev.quote)) file.report('kb-quote-mismatch', quoteMismatchMessage(ev, source, passage), at('quote', ev.quote));
   }
 }
 
