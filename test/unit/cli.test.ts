@@ -797,6 +797,21 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     assert.deepEqual([r.status, r.stdout, r.stderr], [2, '', 'brief-lint: cannot read the current folder: it no longer exists\n']);
   });
 
+  it('a folder named with [ ], * or ?: kb: globs and command-line globs read only what was written as a glob', () => {
+    for (const name of ['desk [x]', 'desk *', 'desk ?']) {
+      const files = {
+        [`${name}/.briefrc.yaml`]: 'kb: ["kb/*.yaml"]\n',
+        [`${name}/kb/local.yaml`]: `entities:\n${entity('night-watch', 'Night Watch')}`,
+        [`${name}/a.brief`]: '@[Night Watch]\n',
+      };
+      const cwd = path.join(folder(files), name);
+      for (const args of [[], ['*.brief'], ['**/*.brief']]) {
+        const r = run(cwd, args);
+        assert.deepEqual({ status: r.status, stdout: r.stdout, stderr: r.stderr }, { status: 0, stdout: '1 file checked: 0 errors, 0 warnings, 0 notes.\n', stderr: '' }, `${name}: ${args.join(' ')}`);
+      }
+    }
+  });
+
   it('a file named with ? or * is that file, not a glob', () => {
     const dir = folder({ 'q?.brief': '@Nobody\n', 'qx.brief': '@Nobody\n' });
     assert.deepEqual(filesOf(lintJson(dir, ['q?.brief']).results), ['q?.brief']);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { isUtf8 } from 'buffer';
 import { promises as fs } from 'fs';
 import { CONFIG_FILE_NAME } from '../core/config';
-import { globToRegExp, isInside } from '../core/project';
+import { fixedPart, globUnder, isInside } from '../core/project';
 import type { NodeWorkspace } from '../node/nodeWorkspace';
 
 /** Briefs and data files to check: paths, folders (searched for briefs) and quoted globs. */
@@ -24,8 +24,10 @@ export async function collectInputs(args: readonly string[], cwd: string, ws: No
     const stat = await fs.stat(abs).catch((error: NodeJS.ErrnoException) => error);
     // A file whose name holds `*` or `?` is that file, not a glob.
     if (/[*?]/.test(arg) && stat instanceof Error) {
-      const pattern = globToRegExp(abs);
-      const base = abs.slice(0, abs.search(/[*?]/)).replace(/\/[^/]*$/, '') || '/';
+      // Only what was typed is a glob: the current folder may be named `Desk [x]`.
+      const [from, glob] = path.isAbsolute(arg) ? ['/', abs] : [cwd, toPosix(arg)];
+      const pattern = globUnder(from, glob);
+      const base = fixedPart(from, glob);
       const matches = (await ws.listFiles(base, true)).filter((f) => pattern.test(f));
       if (matches.length === 0) problems.push(`no file matches ${arg}`);
       matches.forEach(add);

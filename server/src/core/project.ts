@@ -269,10 +269,28 @@ const GLOB_SEGMENT = /[*?[]/;
  * lists, or the file itself. A `..` right after `**` cancels it, as written; either way the glob
  * lists nothing above this part.
  */
-function fixedPart(base: string, entry: string): string {
-  const segments = join(base, entry).split('/');
-  const glob = segments.findIndex((seg) => GLOB_SEGMENT.test(seg));
-  return glob < 0 ? segments.join('/') : segments.slice(0, glob).join('/') || '/';
+export function fixedPart(base: string, entry: string): string {
+  return globSplit(base, entry).fixed;
+}
+
+/**
+ * `entry` (relative to `base`) as the folder it starts from and the glob after it. Only `entry`
+ * is read as a glob: `base` (the config's folder, the current folder) is a path as it is, which
+ * may hold `[`, `*` or `?` (a workspace in `Desk [x]`).
+ */
+function globSplit(base: string, entry: string): { fixed: string; glob?: string } {
+  const segments = entry.split(/[\\/]/);
+  const at = segments.findIndex((seg) => GLOB_SEGMENT.test(seg));
+  if (at < 0) return { fixed: join(base, entry) };
+  return { fixed: join(base, segments.slice(0, at).join('/')), glob: segments.slice(at).join('/') };
+}
+
+/** The files `entry`, a path or a glob relative to `base`, names, as a regular expression over absolute paths. */
+export function globUnder(base: string, entry: string): RegExp {
+  const { fixed, glob } = globSplit(base, entry);
+  const literal = fixed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (glob === undefined) return new RegExp(`^${literal}$`);
+  return new RegExp(`^${fixed === '/' ? '' : literal}/${globSource(glob)}$`);
 }
 
 /**
@@ -300,12 +318,17 @@ async function expand(ws: Workspace, base: string, entry: string, configPath: st
   if (!GLOB_SEGMENT.test(entry)) return [join(base, entry)];
   const start = fixedPart(base, entry);
   if ((await ws.realPath(start)) === undefined) return [];
-  const pattern = globToRegExp(join(base, entry));
+  const pattern = globUnder(base, entry);
   return (await ws.listFiles(start, true)).filter((f) => pattern.test(f) && KB_FILE_NAME.test(f) && f !== configPath).sort();
 }
 
 /** A glob as a regular expression: `*`, `?`, `[…]`/`[!…]` within a path segment; `**` across segments. */
 export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${globSource(glob)}$`);
+}
+
+/** The body of `globToRegExp`'s expression, unanchored. */
+function globSource(glob: string): string {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -323,5 +346,5 @@ export function globToRegExp(glob: string): RegExp {
       i = close;
     } else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return re;
 }

@@ -22,7 +22,7 @@
 import { isMap, isScalar, isSeq, parseDocument, stringify, type Node as YamlNode, type Pair } from 'yaml';
 import { TextEdit, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { ProjectState } from '../project';
-import { dirname, globToRegExp } from '../project';
+import { dirname, globUnder } from '../project';
 import type { EntityKind } from '../kinds';
 import { predicateSignature } from '../kinds';
 import type { BriefSyntax, EntityReference } from '../syntax';
@@ -98,7 +98,7 @@ export function kbStubTarget(state: KbStubState): KbStubTarget | undefined {
     return { kbPath: join(base, DEFAULT_WORKSPACE_KB), configPath: state.configPath, createConfig: false, addConfigEntry: true };
   }
   if (!/[*?]/.test(first.path)) return { kbPath: join(base, first.path), configPath: state.configPath, createConfig: false, addConfigEntry: false };
-  const pattern = globToRegExp(join(base, first.path));
+  const pattern = globUnder(base, first.path);
   const match = state.workspaceKbFiles.find((f) => pattern.test(f));
   return match ? { kbPath: match, configPath: state.configPath, createConfig: false, addConfigEntry: false } : undefined;
 }
