@@ -300,8 +300,9 @@ export function globUnder(base: string, entry: string): RegExp {
  * A glob's files are checked again one by one: a link inside the listed folder can lead out too.
  */
 async function leadsOutside(ws: Workspace, base: string, entry: string, root: string): Promise<string | undefined> {
-  const fixed = fixedPart(base, entry);
-  if (!isInside(fixed, root)) return '';
+  const { fixed, glob } = globSplit(base, entry);
+  // `**/../../x.yaml`: a `..` after a glob climbs from wherever the glob matched.
+  if (!isInside(fixed, root) || glob?.split('/').includes('..')) return '';
   const real = await ws.realPath(fixed);
   if (real !== undefined && !isInside(real, (await ws.realPath(root)) ?? root)) return ' (through a symbolic link)';
   return undefined;
