@@ -812,6 +812,15 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     }
   });
 
+  it('a kb: glob or a command-line glob with a class that is no class ([z-a]) is matched as text, not a crash', () => {
+    const dir = folder({ '.briefrc.yaml': 'kb: ["kb/[z-a].yaml"]\n', 'kb/[z-a].yaml': `entities:\n${entity('night-watch', 'Night Watch')}`, 'a.brief': '@[Night Watch]\n' });
+    for (const args of [[], ['[z-a]*.brief', 'a.brief']]) {
+      const r = run(dir, args);
+      assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
+      assert.match(r.stdout, /0 errors/, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    }
+  });
+
   it('a file named with ? or * is that file, not a glob', () => {
     const dir = folder({ 'q?.brief': '@Nobody\n', 'qx.brief': '@Nobody\n' });
     assert.deepEqual(filesOf(lintJson(dir, ['q?.brief']).results), ['q?.brief']);

@@ -4,13 +4,13 @@
  * `/` (anchored), a trailing `/` (folders only), `!` re-inclusion (last match winning) and the
  * escapes `\#`, `\!`.
  */
-import { globToRegExp } from './project';
+import { globToRegExp, type PathTest } from './glob';
 
 /** Decides whether a path relative to the folder (with `/`) is ignored. */
 export type IgnoreMatcher = (relativePath: string) => boolean;
 
 export function parseGitignore(text: string): IgnoreMatcher {
-  const rules: { negate: boolean; folderOnly: boolean; pattern: RegExp }[] = [];
+  const rules: { negate: boolean; folderOnly: boolean; pattern: PathTest }[] = [];
   for (const raw of text.split(/\r?\n|\r/)) {
     let line = raw.replace(/(?<!\\)\s+$/, '');
     if (line === '' || line.startsWith('#')) continue;
@@ -33,10 +33,11 @@ export function parseGitignore(text: string): IgnoreMatcher {
   }
   // Without `!`, the last applicable rule is any applicable rule: one expression tests them all
   // (a `.gitignore` of hundreds of lines, asked about each of ten thousand briefs).
-  const oneOf = (list: typeof rules) => (list.length === 0 ? /(?!)/ : new RegExp(list.map((r) => `(?:${r.pattern.source})`).join('|')));
-  const negations = rules.some((r) => r.negate);
-  const forFiles = negations ? undefined : oneOf(rules.filter((r) => !r.folderOnly));
-  const forFolders = negations ? undefined : oneOf(rules);
+  const oneOf = (list: typeof rules) => (list.length === 0 ? /(?!)/ : new RegExp(list.map((r) => `(?:${(r.pattern as RegExp).source})`).join('|')));
+  // A glob matched without a regular expression (glob.ts: many `*` in a segment) is tested on its own.
+  const oneByOne = rules.some((r) => r.negate || !(r.pattern instanceof RegExp));
+  const forFiles = oneByOne ? undefined : oneOf(rules.filter((r) => !r.folderOnly));
+  const forFolders = oneByOne ? undefined : oneOf(rules);
   const matches = (prefix: string, isFolder: boolean): boolean => {
     if (forFiles && forFolders) return (isFolder ? forFolders : forFiles).test(prefix);
     let ignored = false;

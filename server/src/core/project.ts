@@ -8,6 +8,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigResult } from './config';
+import { globAfter, type PathTest } from './glob';
 import { loadKnowledgeBase, type KbLoadResult } from './kb/knowledgeBase';
 import type { DataFileInput } from './kb/loader';
 import type { FileReadingCache } from './kb/fileCache';
@@ -286,11 +287,9 @@ function globSplit(base: string, entry: string): { fixed: string; glob?: string 
 }
 
 /** The files `entry`, a path or a glob relative to `base`, names, as a regular expression over absolute paths. */
-export function globUnder(base: string, entry: string): RegExp {
+export function globUnder(base: string, entry: string): PathTest {
   const { fixed, glob } = globSplit(base, entry);
-  const literal = fixed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (glob === undefined) return new RegExp(`^${literal}$`);
-  return new RegExp(`^${fixed === '/' ? '' : literal}/${globSource(glob)}$`);
+  return globAfter(fixed, glob);
 }
 
 /**
@@ -323,29 +322,3 @@ async function expand(ws: Workspace, base: string, entry: string, configPath: st
   return (await ws.listFiles(start, true)).filter((f) => pattern.test(f) && KB_FILE_NAME.test(f) && f !== configPath).sort();
 }
 
-/** A glob as a regular expression: `*`, `?`, `[…]`/`[!…]` within a path segment; `**` across segments. */
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${globSource(glob)}$`);
-}
-
-/** The body of `globToRegExp`'s expression, unanchored. */
-function globSource(glob: string): string {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[' && glob.indexOf(']', i + 2) > 0) {
-      const close = glob.indexOf(']', i + 2);
-      let body = glob.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^/' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = close;
-    } else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return re;
-}
