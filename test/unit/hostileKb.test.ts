@@ -547,6 +547,17 @@ function defineSuites(): void {
       assert.ok(big.cpuMs !== undefined && small.cpuMs !== undefined && big.cpuMs / small.cpuMs <= 30, report);
       assert.ok(big.diagnostics.length > 0, 'unknown keys are reported');
     });
+
+    it('8,000 entities of one name cost at most 10× 2,000 (linear is 4, quadratic 16): each warning names three and counts the rest', () => {
+      const small = inChild('one-name', 2_000);
+      const big = inChild('one-name', 8_000);
+      const report = `8,000 entities: ${describeRun(big)}; 2,000: ${describeRun(small)}`;
+      figures.push(`one name shared by every entity: ${report}`);
+      assert.ok(big.done, `still loading after ${CHILD_LIMIT_MS / 1000} s (${report})`);
+      assert.ok(big.cpuMs !== undefined && small.cpuMs !== undefined && big.cpuMs / small.cpuMs <= 10, report);
+      assert.equal(big.diagnosticCount, 8_000);
+      assert.match(big.diagnostics[0].message, /^Name 'Common' is already a name of e1 \(in this file\), e2 \(in this file\), e3 \(in this file\), 7996 more: @Common will be ambiguous\.$/);
+    });
   });
 
   describe('.briefrc.yaml: hostile values', () => {
@@ -807,13 +818,20 @@ function bigKb(megabytes: number): string {
 }
 
 /** A KB file whose top-level mapping has `keys` keys besides `entities`. */
+/** `count` entities of one name: a label every one of them shares with all the others. */
+function oneName(count: number): string {
+  const parts = ['entities:\n'];
+  for (let k = 0; k < count; k++) parts.push(`  - id: e${k}\n    kind: group\n    name: Common\n    summary: S.\n`);
+  return parts.join('');
+}
+
 function manyKeys(keys: number): string {
   const parts = ['entities: []\n'];
   for (let k = 0; k < keys; k++) parts.push(`key${k}: v\n`);
   return parts.join('');
 }
 
-function inChild(kind: 'big-kb' | 'many-keys', size: number): ChildRun {
+function inChild(kind: 'big-kb' | 'many-keys' | 'one-name', size: number): ChildRun {
   const child = spawnSync(process.execPath, ['--expose-gc', __filename], {
     env: { ...process.env, [CHILD_ENV]: JSON.stringify({ kind, size }) },
     encoding: 'utf8',
@@ -826,8 +844,8 @@ function inChild(kind: 'big-kb' | 'many-keys', size: number): ChildRun {
   return { done: true, ...(JSON.parse(child.stdout) as Omit<ChildRun, 'done'>) };
 }
 
-function runChild(spec: { kind: 'big-kb' | 'many-keys'; size: number }): void {
-  const text = spec.kind === 'big-kb' ? bigKb(spec.size) : manyKeys(spec.size);
+function runChild(spec: { kind: 'big-kb' | 'many-keys' | 'one-name'; size: number }): void {
+  const text = spec.kind === 'big-kb' ? bigKb(spec.size) : spec.kind === 'one-name' ? oneName(spec.size) : manyKeys(spec.size);
   const cpu = process.cpuUsage();
   const r = load(text);
   const used = process.cpuUsage(cpu);
