@@ -609,6 +609,14 @@ describe("code actions: Add '<name>' to the workspace KB", () => {
           'entities:\n  - id: kant-2-base\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: "Kant: #2 base"\n    summary: "TODO: one sentence on what the source says about it."\n',
       },
     },
+    ...['---', '...'].map((word) => ({
+      name: `a name YAML writes as a block (${word}) is double-quoted on its line`,
+      files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities:\n' },
+      text: `See @[${word}]$0 now`,
+      expect: {
+        [`${WORKSPACE}/kb/local.yaml`]: `entities:\n  - id: entity\n    kind: group # TODO: the real kind: state, person, group, organization, initiative, place, facility or event\n    name: "${word}"\n    summary: "TODO: one sentence on what the source says about it."\n`,
+      },
+    })),
     ...['true', 'null', '1e3', '0x1f', '007'].map((word) => ({
       name: `an id YAML would read as another type is quoted: ${word}`,
       files: { [CONFIG]: 'kb: [kb/local.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: 'entities:\n' },

@@ -188,14 +188,24 @@ function guessKind(ref: EntityReference, syntax: BriefSyntax): EntityKind {
   return 'group';
 }
 
+/**
+ * A string as a YAML scalar on the line of its key: as `yaml` writes it, unless that is a block
+ * (`---` and `...` come out as `|-` and a line of their own, which the stub's indentation would
+ * break), then double-quoted, which JSON's quoting is.
+ */
+function oneLine(value: string): string {
+  const written = stringify(value).trimEnd();
+  return written.includes('\n') ? JSON.stringify(value) : written;
+}
+
 /** The stub entity's YAML lines, as a list item at `indent`. */
 function stubLines(id: string, name: string, kind: EntityKind, indent: string): string[] {
   const pad = `${indent}  `;
   return [
     // Quoted where YAML would read another type: `true`, `null` and `1e3` are ids too.
-    `${indent}- id: ${stringify(id).trimEnd()}`,
+    `${indent}- id: ${oneLine(id)}`,
     `${pad}kind: ${kind} # TODO: the real kind: state, person, group, organization, initiative, place, facility or event`,
-    `${pad}name: ${stringify(name).trimEnd()}`,
+    `${pad}name: ${oneLine(name)}`,
     `${pad}summary: "TODO: one sentence on what the source says about it."`,
   ];
 }
