@@ -74,6 +74,9 @@ describe('inlay hints', () => {
       'The source says Uzbekistan is not a member of Collective Security Treaty Organization.\n“excludes Uzbekistan” (mini-2021 ¶p1)\nThe claim cites ¶p3; the source says this in ¶p1.',
     ]);
     assert.doesNotMatch(tooltip('claim: @Uzbekistan member-of @CSTO [^mini-2021:p1]')[0], /The claim cites/);
+    // A huge span is read by its ends, not walked.
+    assert.doesNotMatch(tooltip('claim: @Uzbekistan member-of @CSTO [^mini-2021:p1-p9999999999999]')[0], /The claim cites/);
+    assert.match(tooltip('claim: @Uzbekistan member-of @CSTO [^mini-2021:p2-p9999999999999]')[0], /The claim cites ¶p2-p9999999999999; the source says this in ¶p1\./);
   });
 
   it('no hint for a verdict whose rule .briefrc.yaml turns off', async () => {

@@ -139,6 +139,8 @@ describe('validation details', () => {
     // Not when the first part names nothing, nor for a claim's subject, which a space must follow.
     assert.match(messages('@Tajikstan-led')[0], /Did you mean Tajikistan\?$/);
     assert.doesNotMatch(messages('claim: @US-led member-of @CSTO')[0], /@\[US\]-led/);
+    // A name of many hyphens is not split (each run would be looked up: their square).
+    assert.match(messages(`@US${'-a'.repeat(20000)}`)[0], /^Unknown entity '@US-a-a/);
   });
 
   it('names the candidates of an ambiguous reference', () => {

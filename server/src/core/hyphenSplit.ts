@@ -7,6 +7,9 @@
  */
 import type { EntityReference } from './syntax';
 
+/** The most parts a name is split into: `@Russia-@Uzbekistan-@Tajikistan-led` has four. */
+const MAX_PARTS = 8;
+
 /** A part of a hyphenated name: one that names one entity, or plain text. */
 interface Piece {
   readonly text: string;
@@ -32,6 +35,8 @@ export interface HyphenSplit {
 export function splitAtHyphen(ref: EntityReference, entities: (text: string) => number): HyphenSplit | undefined {
   if (ref.form !== 'short' || !ref.name.includes('-')) return undefined;
   const parts = ref.name.split('-');
+  // Each run of parts is looked up: a name of many hyphens (hostile text) would cost their square.
+  if (parts.length > MAX_PARTS) return undefined;
   const pieces: Piece[] = [];
   for (let i = 0; i < parts.length; ) {
     let j = parts.length;

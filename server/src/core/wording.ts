@@ -42,12 +42,13 @@ export function citationNote(evidence: readonly Evidence[], citations: readonly 
   const sources = new Set(evidence.map((e) => e.source));
   const relevant = citations.filter((c) => sources.has(c.sourceId));
   if (relevant.length === 0 || relevant.some((c) => c.paragraphs === undefined)) return undefined;
-  const held = new Set(evidence.map((e) => `${e.source}:${e.paragraph}`));
   for (const c of relevant) {
     const span = /^p(\d+)(?:-p(\d+))?$/.exec(c.paragraphs ?? '');
     // A citation Brief cannot read (its own diagnostic says why) decides nothing here.
     if (!span) return undefined;
-    for (let n = Number(span[1]); n <= Number(span[2] ?? span[1]); n++) if (held.has(`${c.sourceId}:p${n}`)) return undefined;
+    // By the evidence, not by the span: `p1-p99999999` is a span too.
+    const [from, to] = [Number(span[1]), Number(span[2] ?? span[1])];
+    if (evidence.some((e) => e.source === c.sourceId && /^p\d+$/.test(e.paragraph) && Number(e.paragraph.slice(1)) >= from && Number(e.paragraph.slice(1)) <= to)) return undefined;
   }
   const cited = relevant.map((c) => `¶${c.paragraphs}`).join(', ');
   const where = [...new Set(evidence.map((e) => passageMark(e.paragraph)))].join(', ');

@@ -18,6 +18,7 @@ import type { KnowledgeBase } from '../core/kb/knowledgeBase';
 import { Folders, uriToPath, type Folder } from './folders';
 import type { Collector } from './collector';
 import { prepareForHovers, preparationReport } from './hoverPreparation';
+import { turnsOfTheLoop, withinTime } from './waiting';
 import { Lifecycle } from './lifecycle';
 import { isBrief, OpenBriefIndex } from './openBriefIndex';
 import { applyDiskChanges, type DiskChangeHost } from './diskChanges';
@@ -394,16 +395,4 @@ function sameEntries<K, V>(a: ReadonlyMap<K, V> | undefined, b: ReadonlyMap<K, V
   if (!a || a.size !== b.size) return false;
   for (const [k, v] of a) if (b.get(k) !== v) return false;
   return true;
-}
-
-/** What a promise gives, or undefined when it takes longer than `ms` (a client that never answers). */
-function withinTime<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-/** Resolves after `count` turns of the event loop, each a `setImmediate`. */
-async function turnsOfTheLoop(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
 }
