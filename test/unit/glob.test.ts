@@ -23,6 +23,10 @@ describe('globs', () => {
     assert.equal(globToRegExp(`kb/*a*a*a*a*b.yaml`).test(`kb/${long}.yaml`), false);
     assert.equal(parseGitignore('*a*a*a*a*a*a*b\n')(`d/${long}.brief`), false);
     assert.equal(parseGitignore('*a*a*a*a*a*a*b\n')(`d/${long}b`), true);
+    // `**` crosses segments: as many of them backtrack as much.
+    assert.equal(globToRegExp('**a**a**a**a**a**b').test(`${long}/${long}`), false);
+    assert.equal(globToRegExp('**/a/**/a/**/a/**/b').test(`${'a/'.repeat(100)}c`), false);
+    assert.equal(globToRegExp('**/a/**/a/**/a/**/b').test('x/a/y/a/a/z/b'), true);
   });
 
   it('the table answers as the regular expression does, on random globs and paths', () => {

@@ -4,9 +4,10 @@
  *
  * Both come from files anyone may hand Brief (a repository's `.gitignore`, its `.briefrc.yaml`),
  * so a glob must never throw nor take long: a class that is no class (`[z-a]`) is matched as
- * text, and a segment with more than two `*` is matched by a table over pattern and path
- * positions (time their product) rather than by a regular expression, whose backtracking takes
- * the path's length to the power of the number of `*` (`*a*a*a*a*b` against 200 `a`s: minutes).
+ * text, and a glob of more than two unbounded repeats (`*` in one segment, `**` anywhere) is
+ * matched by a table over pattern and path positions (time their product) rather than by a
+ * regular expression, whose backtracking takes the path's length to the power of their number
+ * (`*a*a*a*a*b` against 200 `a`s: minutes).
  */
 
 /** What a glob is used for: does a path match it? */
@@ -76,15 +77,21 @@ function classOf(written: string): RegExp | undefined {
   }
 }
 
-/** At most two `*` in any segment: a regular expression backtracks in time n² at worst. */
+/**
+ * Whether a regular expression matches `tokens` without runaway backtracking: its unbounded
+ * repeats, the `*` of one segment (which cannot cross a `/`) and every `**` (which can), are at
+ * most two, so that a path of n characters costs at most n² steps.
+ */
 function safeForRegExp(tokens: readonly Token[]): boolean {
+  let crossing = 0;
   let stars = 0;
+  let mostStars = 0;
   for (const t of tokens) {
-    if (t.kind === 'star') stars++;
-    else if ((t.kind === 'text' && t.char === '/') || t.kind === 'folders' || t.kind === 'anything') stars = 0;
-    if (stars > 2) return false;
+    if (t.kind === 'anything' || t.kind === 'folders') crossing++;
+    if (t.kind === 'star') mostStars = Math.max(mostStars, ++stars);
+    if (t.kind === 'folders' || (t.kind === 'text' && t.char === '/')) stars = 0;
   }
-  return true;
+  return crossing + mostStars <= 2;
 }
 
 function sourceOf(tokens: readonly Token[]): string {
