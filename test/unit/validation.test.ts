@@ -149,6 +149,25 @@ describe('validation details', () => {
     assert.match(d.message, /Georgia \(U\.S\. state\) \(place, @georgia-us\)/);
   });
 
+  it('names ten candidates of a name that many entities share and counts the rest, everywhere it lists them', async () => {
+    // Forty entities with one alias: the message, the data that carries the quick fixes, the card and rename's refusal stay short.
+    const khans = Array.from({ length: 40 }, (_, i) => `  - { id: khan-${i + 1}, kind: person, name: Khan Number ${i + 1}, aliases: [Khan], summary: One of many. }\n`);
+    const state = await miniProject({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/khans.yaml]\n', [`${WORKSPACE}/kb/khans.yaml`]: `entities:\n${khans.join('')}` });
+    const { doc } = brief('@Khan met');
+    const [d] = service().validate(doc, state.project);
+    assert.equal(d.code, 'ambiguous-reference');
+    assert.equal(d.message, `'@Khan' is ambiguous: it may mean ${Array.from({ length: 10 }, (_, i) => `Khan Number ${i + 1} (person, @khan-${i + 1})`).join(', ')} and 30 more.`);
+    assert.deepEqual((d.data as { candidates: string[] }).candidates, Array.from({ length: 20 }, (_, i) => `khan-${i + 1}`));
+    const fixes = service().codeActions(doc, state, { diagnostics: [d] }).filter((a) => a.title.startsWith('Change to'));
+    assert.equal(fixes.length, 20);
+    const card = (service().hover(doc, state.project, { line: 0, character: 2 })?.contents as { value: string }).value;
+    assert.equal(card.split('\n').filter((l) => l.startsWith('- Khan Number')).length, 30);
+    assert.match(card, /\n- and 10 more$/);
+    const refusal = service().prepareRename(doc, state.project, { line: 0, character: 2 });
+    assert.ok(refusal && 'error' in refusal);
+    assert.match(refusal.error, /^'@Khan' is ambiguous \(@khan-1, @khan-2, .*@khan-10 and 30 more\): rename from a reference to one entity\.$/);
+  });
+
   it('names a missing paragraph, or a backward range, as written, however large its number', () => {
     assert.deepEqual(
       diagnose('[^mini-2021:p9007199254740993] [^mini-2021:p2-p99999999999999999999] [^mini-2021:p9-p3] [^mini-2021:p7]').map((d) => d.message),

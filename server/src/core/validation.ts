@@ -21,6 +21,14 @@ import { objectList } from './objectList';
 /** The line an item starts on: how the lists of a tree and of problems are ordered. */
 const startLine = (item: { readonly range: Range }): number => item.range.start.line;
 
+/**
+ * How many candidates an `ambiguous-reference` message names (the rest are counted) and how many
+ * get a quick fix. A name shared by thousands of entities made a message of 95 KB, sent with
+ * every such reference; the hover lists more (`hover.ts`).
+ */
+export const CANDIDATES_NAMED = 10;
+export const CANDIDATES_FIXED = 20;
+
 /** Extra data on a diagnostic, for quick fixes. */
 export interface BriefDiagnosticData {
   /** Entity ids a fix may rewrite the reference to, best first. */
@@ -109,8 +117,12 @@ function findProblems(syntax: BriefSyntax, kb: KnowledgeBase, resolver: Resolver
       const hint = split ? ` Did you mean '${split.text}'?` : r.suggestions.length > 0 ? ` Did you mean ${namesOf(r.suggestions)}?` : '';
       add('unknown-reference', `Unknown entity '${written}'.${hint}`, ref.range, { candidates: r.suggestions.map((e) => e.id), written });
     } else if (r.status === 'ambiguous') {
-      const names = r.candidates.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ');
-      add('ambiguous-reference', `'${written}' is ambiguous: it may mean ${names}.`, ref.range, { candidates: r.candidates.map((e) => e.id), written });
+      const named = r.candidates.slice(0, CANDIDATES_NAMED);
+      const more = r.candidates.length - named.length;
+      const names = named.map((e) => `${e.name} (${e.kind}, @${e.id})`).join(', ') + (more > 0 ? ` and ${more} more` : '');
+      // The data feeds the quick fixes, one per candidate: past a few dozen a list of fixes is no help.
+      const candidates = r.candidates.slice(0, CANDIDATES_FIXED).map((e) => e.id);
+      add('ambiguous-reference', `'${written}' is ambiguous: it may mean ${names}.`, ref.range, { candidates, written });
     }
   }
 

@@ -21,7 +21,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { BriefSyntax, EntityReference } from '../syntax';
 import type { Entity } from '../kb/model';
 import type { ProjectState } from '../project';
-import { hyphenSplitOf, type BriefDiagnosticData } from '../validation';
+import { CANDIDATES_FIXED, hyphenSplitOf, type BriefDiagnosticData } from '../validation';
 import { isRuleCode } from '../rules';
 import { predicateSignature } from '../kinds';
 import { normalizeName } from '../normalize';
@@ -132,7 +132,7 @@ class FixBuilder {
   /** Candidates when the client did not send the diagnostic's data back. */
   private candidatesOf(ref: EntityReference): string[] {
     const r = this.state.project.resolver.resolve(ref.name);
-    if (r.status === 'ambiguous') return r.candidates.map((e) => e.id);
+    if (r.status === 'ambiguous') return r.candidates.slice(0, CANDIDATES_FIXED).map((e) => e.id);
     if (r.status === 'unknown') return r.suggestions.map((e) => e.id);
     return [];
   }

@@ -22,6 +22,8 @@ const SHORT = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/u;
 
 const MAX_RELATIONS = 8;
 const MAX_FACTS = 3;
+/** Candidates an ambiguous reference's card lists, each with how to name it alone; the rest are counted. */
+const CANDIDATES_LISTED = 30;
 const MAX_PARAGRAPHS = 3;
 
 export class HoverProvider {
@@ -69,7 +71,11 @@ function referenceCard(syntax: BriefSyntax, ref: EntityReference, project: Proje
       const label = kb.lookup(e.id).length === 1 ? e.id : uniqueLabel(e, kb);
       return label === undefined ? 'no name of it is unique: give it a distinct alias in the KB' : `write ${codeSpan(SHORT.test(label) ? `@${label}` : `@[${label}]`)}`;
     };
-    return [`**Ambiguous:** ${codeSpan(ref.name)} may mean`, ...r.candidates.map((e) => `- ${esc(e.name)} (${e.kind}) — ${advice(e)}`)].join('\n');
+    const listed = r.candidates.slice(0, CANDIDATES_LISTED);
+    const more = r.candidates.length - listed.length;
+    const lines = [`**Ambiguous:** ${codeSpan(ref.name)} may mean`, ...listed.map((e) => `- ${esc(e.name)} (${e.kind}) — ${advice(e)}`)];
+    if (more > 0) lines.push(`- and ${more} more`);
+    return lines.join('\n');
   }
   const heldIn = project.resolver.kb.heldIn(ref.name);
   if (heldIn !== undefined) return `**Unknown entity** ${codeSpan(ref.name)}: ${codeSpan(heldIn)} defines it, but that KB file has errors and is not loaded.`;

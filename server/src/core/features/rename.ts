@@ -25,6 +25,7 @@ import { comparePositions, OffsetMapper } from '../text';
 import { relativeUri } from '../kb/fileNames';
 import { blockContentRange } from './kbEntries';
 import { abbreviationDot, rewrittenEnd } from './referenceText';
+import { CANDIDATES_NAMED } from '../validation';
 
 /** A refusal to rename, with the reason the analyst sees. */
 export interface RenameRefusal {
@@ -118,7 +119,11 @@ function renamable(ref: EntityReference, project: Project): Entity | RenameRefus
   const written = ref.form === 'bracket' ? `@[${ref.name}]` : `@${ref.name}`;
   const r = project.resolver.resolve(ref.name);
   if (r.status === 'unknown') return { error: `'${written}' names no entity of the knowledge base.` };
-  if (r.status === 'ambiguous') return { error: `'${written}' is ambiguous (${r.candidates.map((e) => `@${e.id}`).join(', ')}): rename from a reference to one entity.` };
+  if (r.status === 'ambiguous') {
+    const ids = r.candidates.slice(0, CANDIDATES_NAMED).map((e) => `@${e.id}`).join(', ');
+    const more = r.candidates.length > CANDIDATES_NAMED ? ` and ${r.candidates.length - CANDIDATES_NAMED} more` : '';
+    return { error: `'${written}' is ambiguous (${ids}${more}): rename from a reference to one entity.` };
+  }
   if (r.entity.origin === 'bundled') {
     return { error: `${r.entity.name} (@${r.entity.id}) is an entity of Brief's bundled knowledge base; only entities of your workspace KB files can be renamed.` };
   }
