@@ -17,6 +17,12 @@ export interface OpenBriefIndexDeps {
   readonly parse: (document: TextDocument) => BriefSyntax;
   /** Runs background work, logging a failure instead of throwing it. */
   readonly inBackground: (what: string, run: () => Promise<void>) => void;
+  /**
+   * Called once an open brief of `length` UTF-16 units is in the index. Indexing a megabyte brief
+   * allocates some 4.6 MiB, a second after the last keystroke, with no check after it to collect
+   * (collector.ts `afterCheck`).
+   */
+  readonly indexed?: (length: number) => void;
 }
 
 export class OpenBriefIndex {
@@ -48,7 +54,9 @@ export class OpenBriefIndex {
       // the index by `Session.closed`, or been taken out of it, and must not come back as it was open.
       const doc = this.deps.openDocument(uri);
       if (!doc) continue;
-      folder.index.update(uri, doc.getText(), doc.version, this.deps.parse(doc));
+      const text = doc.getText();
+      folder.index.update(uri, text, doc.version, this.deps.parse(doc));
+      this.deps.indexed?.(text.length);
     }
   }
 }

@@ -253,6 +253,7 @@ export class Session {
     folderOf: (uri) => this.folders.forUri(uri),
     parse: (document) => this.service.parse(document),
     inBackground: (what, run) => void this.safely(what, undefined, run),
+    indexed: (length) => this.deps.collector?.afterCheck(length),
   });
 
   /** Publishes the diagnostics of briefs that are not open, from their indexed text; resolves when sent. */
