@@ -388,6 +388,17 @@ describe('.briefrc.yaml (spec §6)', () => {
     assert.deepEqual(state.workspaceKbFiles, []);
   });
 
+  it('reads a KB file once when a symbolic link inside the folder names it again, in the config or on the command line', async () => {
+    const local = 'entities:\n  - { id: night-watch, kind: group, name: Night Watch, summary: A watch. }\n';
+    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/local.yaml, kb/alias.yaml]\n', [`${WORKSPACE}/kb/local.yaml`]: local });
+    ws.links.set(`${WORKSPACE}/kb/alias.yaml`, `${WORKSPACE}/kb/local.yaml`);
+    ws.links.set(`${WORKSPACE}/other.yaml`, `${WORKSPACE}/kb/local.yaml`);
+    const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: true, extraKbFiles: [`${WORKSPACE}/other.yaml`] });
+    assert.deepEqual(state.workspaceKbFiles, [`${WORKSPACE}/kb/local.yaml`]);
+    assert.deepEqual([...state.fileDiagnostics.values()].flat(), []);
+    assert.equal(state.project.resolver.resolve('Night Watch').status, 'resolved');
+  });
+
   it('refuses a kb path that leaves the folder through a symbolic link', async () => {
     const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [linked/secret.yaml]\n', '/outside/secret.yaml': 'entities: []\n' });
     ws.links.set(`${WORKSPACE}/linked`, '/outside');

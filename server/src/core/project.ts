@@ -123,6 +123,8 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   }
 
   const workspaceKbFiles: string[] = [];
+  /** The real paths of the workspace KB files read. */
+  const readReal = new Set<string>();
   const entityFiles = [...bundled.entityFiles];
   if (options.trusted && config && configPath) {
     const base = dirname(configPath);
@@ -153,6 +155,8 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
           report(configProblem(entry.range, `KB file '${entry.path}' was not found.`));
           continue;
         }
+        // One file under two names (a symbolic link inside the folder to a file it lists) is read once too.
+        if (readReal.has(real)) continue;
         const realRoot = (await ws.realPath(root)) ?? root;
         if (!isInside(real, realRoot)) {
           const how = isInside(p, root) ? ' (through a symbolic link)' : '';
@@ -180,16 +184,20 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
           report(configProblem(entry.range, `KB path '${entry.path}' refused: ${notKb}.`));
           continue;
         }
+        readReal.add(real);
         workspaceKbFiles.push(p);
         entityFiles.push(input);
       }
     }
   }
   for (const p of options.extraKbFiles ?? []) {
-    // A file the config lists and the command line names too is one file of the KB, read once.
-    if (workspaceKbFiles.includes(p)) continue;
+    // A file the config lists and the command line names too is one file of the KB, read once,
+    // under whichever name each gives it.
+    const real = (await ws.realPath(p)) ?? p;
+    if (workspaceKbFiles.includes(p) || readReal.has(real)) continue;
     const input = await dataInput(ws, p, 'workspace');
     if (!input) continue;
+    readReal.add(real);
     workspaceKbFiles.push(p);
     entityFiles.push(input);
   }
