@@ -24,7 +24,7 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'email addresses and doubled @ are not references', text: 'Mail analyst@example.org or @@Nobody.', expect: [] },
   { name: 'an @ after a letter with a combining mark (decomposed text) starts no reference', text: 'Mail rene\u0301@example.org or \u0915\u093f@Nobody.', expect: [] },
   { name: 'a Unicode number starts a name as a digit does', text: 'The @Ⅸ and @½.', expect: [['unknown-reference', '@Ⅸ'], ['unknown-reference', '@½']] },
-  { name: 'a broken reference after the object: its diagnostic, and the claim its verdict', text: 'claim: @Uzbekistan member-of @CSTO, unlike @Zzz', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO'], ['unknown-reference', '@Zzz']] },
+  { name: 'a broken reference after the object: its diagnostic, and the claim its verdict', text: 'claim: @Uzbekistan member-of @CSTO, unlike @Zzz', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO, unlike @Zzz'], ['unknown-reference', '@Zzz']] },
   { name: 'a quote marker without its space before claim:', text: '>claim: @Uzbekistan member-of @CSTO', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO']] },
   { name: 'escaped @ and [ are literal', text: 'Literal \\@Nobody and \\[^nowhere].', expect: [] },
   { name: 'inline code holds no references', text: 'Write `@Nobody` like this.', expect: [] },
