@@ -578,6 +578,18 @@ describe('brief-lint (the real process)', () => {
       assert.equal(r.status, 0);
     });
 
+    it('counts the columns of a KB or config file saved with a BOM as an editor shows them, without it', () => {
+      const dir = folder({
+        '.briefrc.yaml': '\ufeffrules: { unsupported-claim: of }\nkb: [kb/local.yaml]\n',
+        'kb/local.yaml': '\ufeffentitis: []\n',
+        'a.brief': 'Nothing here.\n',
+      });
+      const { results } = lintJson(dir);
+      const at = (r: JsonResult) => `${r.file}:${r.line}:${r.column}-${r.endColumn} ${r.code}`;
+      // Without the BOM, `of` is at columns 29–31 and `entitis` at 1–8.
+      assert.deepEqual(results.map(at).sort(), ['.briefrc.yaml:1:29-31 config-invalid-value', 'kb/local.yaml:1:1-8 kb-schema']);
+    });
+
     it('2 when a kb: path of the config names no file: the diagnostic is on .briefrc.yaml', () => {
       const dir = folder({ '.briefrc.yaml': 'kb: [kb/actors.yaml]\n', 'a.brief': '@Tajikistan\n' });
       const r = lintJson(dir);

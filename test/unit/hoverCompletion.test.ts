@@ -332,6 +332,8 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: 'Write `@Taj$0` here', labels: [] },
   { text: 'Text %% @Taj$0', labels: [] },
   { text: 'mail analyst@Taj$0', labels: [] },
+  { text: 'mail rene\u0301@Taj$0', labels: [] },
+  { text: '\u26a0\ufe0f@Taj$0', includes: ['Tajikistan'], edits: { Tajikistan: ['@Tajikistan', '@Taj'] } },
   { text: 'Literal \\@Taj$0', labels: [] },
   { text: 'Double @@Taj$0', labels: [] },
   { text: 'plain $0text', labels: [] },

@@ -26,6 +26,7 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'a Unicode number starts a name as a digit does', text: 'The @Ⅸ and @½.', expect: [['unknown-reference', '@Ⅸ'], ['unknown-reference', '@½']] },
   { name: 'a broken reference after the object: its diagnostic, and the claim its verdict', text: 'claim: @Uzbekistan member-of @CSTO, unlike @Zzz', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO, unlike @Zzz'], ['unknown-reference', '@Zzz']] },
   { name: 'a quote marker without its space before claim:', text: '>claim: @Uzbekistan member-of @CSTO', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO']] },
+  { name: 'an @ after an emoji with its variation selector starts a reference (the mark belongs to a symbol)', text: '\u26a0\ufe0f@Tajikstan and \u2764\ufe0f@[Xi Jinpin]', expect: [['unknown-reference', '@Tajikstan'], ['unknown-reference', '@[Xi Jinpin]']] },
   { name: 'escaped @ and [ are literal', text: 'Literal \\@Nobody and \\[^nowhere].', expect: [] },
   { name: 'inline code holds no references', text: 'Write `@Nobody` like this.', expect: [] },
   { name: 'fenced code holds nothing', text: '```\n@Nobody [^nowhere] %% brief-disable nothing\nclaim: @A foo @B\n```\n@Tajikistan', expect: [] },
@@ -200,6 +201,8 @@ describe('validation details', () => {
       ['q [^mini-2021:]\n', 'unknown-paragraph', '[^mini-2021:]'],
       ['---\ntitle:\n---\nText.\n', 'front-matter-invalid-value', 'title'],
       ['---\ntitle: [T\n---\nText.\n', 'front-matter-syntax', 'title: [T'],
+      // A one-unit span on an emoji covers the whole emoji, not half of it.
+      ['---\ntitle: 😀: z\n---\n', 'front-matter-syntax', '😀'],
     ];
     for (const [text, code, shown] of cases) {
       const { doc } = brief(text);

@@ -98,6 +98,13 @@ export function parseFrontMatter(lines: readonly string[]): FrontMatterResult {
  * before it, or else the character after it.
  */
 function visibleSpan(yaml: string, start: number, end: number): [number, number] {
+  const [from, to] = pointSpan(yaml, start, end);
+  // The parser counts UTF-16 units: a span of one may hold half of an emoji, which no editor can show.
+  const low = (at: number) => at > 0 && at < yaml.length && /[\uDC00-\uDFFF]/.test(yaml[at]) && /[\uD800-\uDBFF]/.test(yaml[at - 1]);
+  return [low(from) ? from - 1 : from, low(to) ? to + 1 : to];
+}
+
+function pointSpan(yaml: string, start: number, end: number): [number, number] {
   // The parser may point past the end of the text (an unclosed `[` on the last line).
   const from0 = Math.min(start, yaml.length);
   const to0 = Math.min(end, yaml.length);

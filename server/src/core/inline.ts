@@ -20,22 +20,27 @@ export interface InlineSink {
 const NAME_START = /[\p{L}\p{N}]/uy;
 // Combining marks continue a name so that decomposed text (e.g. "Zu\u0308rich") stays one name.
 const NAME_REST = /[\p{L}\p{N}\p{M}_.\-]*/uy;
-// A combining mark belongs to the letter before it: "rene\u0301@example.org" is glued as "rené@…" is.
-const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+const MARK = /\p{M}/u;
 /** The characters that can start an escape, code span, comment, reference or citation. */
 const SPECIAL = /[\\`%@[]/g;
 
-/** True when the character ending just before `index` is a letter, digit, `_` or `@`. */
+/**
+ * True when the character ending just before `index` is a letter, digit, `_` or `@`. A combining
+ * mark belongs to the character before it: "rene\u0301@example.org" is glued as "rené@…" is, but
+ * an emoji's variation selector ("⚠\ufe0f@Tajikistan") leaves the `@` after a symbol, free.
+ */
 function glued(line: string, index: number): boolean {
-  if (index === 0) return false;
-  const c = line.charCodeAt(index - 1);
-  if (c < 128) return c === 0x40 /* @ */ || c === 0x5f /* _ */ || isAsciiLetterOrDigit(c);
-  let prev = line[index - 1];
-  // Step back over a surrogate pair so astral letters count as letters.
-  if (index >= 2 && /[\uDC00-\uDFFF]/.test(prev) && /[\uD800-\uDBFF]/.test(line[index - 2])) {
-    prev = line.slice(index - 2, index);
+  for (let end = index; end > 0; ) {
+    const c = line.charCodeAt(end - 1);
+    if (c < 128) return c === 0x40 /* @ */ || c === 0x5f /* _ */ || isAsciiLetterOrDigit(c);
+    // Step back over a surrogate pair so astral letters count as letters.
+    const start = end >= 2 && c >= 0xdc00 && c <= 0xdfff && line.charCodeAt(end - 2) >= 0xd800 && line.charCodeAt(end - 2) <= 0xdbff ? end - 2 : end - 1;
+    const prev = line.slice(start, end);
+    if (!MARK.test(prev)) return WORD_CHAR.test(prev);
+    end = start;
   }
-  return prev === '@' || WORD_CHAR.test(prev);
+  return false;
 }
 
 /**

@@ -55,7 +55,10 @@ export class NodeWorkspace implements Workspace {
       // FIFO in between the check and the read.
       fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
       if (!fstatSync(fd).isFile()) return undefined;
-      return readFileSync(fd, 'utf8');
+      // Without a leading BOM, as an editor holds the text: every column Brief reports or edits
+      // (a KB file's diagnostics, a rename's edit in a KB file not open) is one the editor counts.
+      const text = readFileSync(fd, 'utf8');
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     } catch {
       return undefined;
     } finally {

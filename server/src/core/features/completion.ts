@@ -34,8 +34,9 @@ export class CompletionProvider {
     if (comment) return directiveItems(before, lineText.slice(position.character), l);
 
     const onClaim = syntax.claimLines.includes(l);
-    const bracket = /(?<![\p{L}\p{N}\p{M}_@\\])@\[[^\]]*$/u.exec(before);
-    const short = bracket ? null : /(?<![\p{L}\p{N}\p{M}_@\\])@(?:[\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
+    // Not after a word (its combining marks included: `rene\u0301@`), as the parser reads an `@` (inline.ts `glued`).
+    const bracket = /(?<![\p{L}\p{N}_@\\]\p{M}*)@\[[^\]]*$/u.exec(before);
+    const short = bracket ? null : /(?<![\p{L}\p{N}_@\\]\p{M}*)@(?:[\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     const at = (bracket ?? short)?.index;
     if (at !== undefined) {
       let spot: EntitySpot;

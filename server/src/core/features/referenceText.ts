@@ -136,10 +136,32 @@ export function restOfName(written: string, label: string, after: string): numbe
   for (const word of label.slice(cut.end).split(/\s+/)) {
     const start = at;
     while (after.charCodeAt(at) === 0x20 || after.charCodeAt(at) === 0x09) at++;
-    if (at === start || after.slice(at, at + word.length).toLowerCase() !== word.toLowerCase()) return 0;
-    at += word.length;
+    if (at === start) return 0;
+    const length = sameWordAt(after, at, word);
+    if (length === 0) return 0;
+    at += length;
   }
-  return NAME_GOES_ON.test(String.fromCodePoint(after.codePointAt(at) ?? 0x20)) ? 0 : at;
+  return at;
+}
+
+/**
+ * The length of the word at `at` in `text` that is `word` as names match (case, accents, a
+ * decomposed `u\u0308` for `ü`), ending where a name could not go on; 0 if there is none. The
+ * shortest such: `Zurich.` ends before its full stop.
+ */
+function sameWordAt(text: string, at: number, word: string): number {
+  // It starts as the label's word does: a letter or digit for one, else the same character
+  // (normalised, `-Jinping` would be `Jinping`, and `(U.S.` would be `U.S.`).
+  const first = String.fromCodePoint(word.codePointAt(0) ?? 0x20);
+  if (WORD_START.test(first) ? !WORD_START.test(String.fromCodePoint(text.codePointAt(at) ?? 0x20)) : !text.startsWith(first, at)) return 0;
+  const key = normalizeName(word);
+  // A word as written is at most a few units longer than the label's (marks written apart).
+  const most = Math.min(text.length - at, 2 * word.length + 4);
+  for (let length = 1; length <= most; length++) {
+    if (NAME_GOES_ON.test(String.fromCodePoint(text.codePointAt(at + length) ?? 0x20))) continue;
+    if (normalizeName(text.slice(at, at + length)) === key) return length;
+  }
+  return 0;
 }
 
 const WHITE_RUN = /\s+/g;
@@ -162,5 +184,7 @@ function gapAfterWords(text: string, words: number): { start: number; end: numbe
   return undefined;
 }
 
-/** A character that would go on with the word before it. */
-const NAME_GOES_ON = /[\p{L}\p{N}_]/u;
+const WORD_START = /[\p{L}\p{N}]/u;
+
+/** A character that would go on with the word before it (a combining mark belongs to it). */
+const NAME_GOES_ON = /[\p{L}\p{N}\p{M}_]/u;

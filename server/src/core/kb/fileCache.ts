@@ -91,9 +91,10 @@ export interface KbVerdict {
  * up again. (4: a number written as an id or a name is taken as written, `1e3` not `1000`;
  * 5: the vowel signs of Brahmic scripts are kept in normal forms; 6: typographic apostrophes
  * are folded; 7: dates the calendar lacks and reversed dates are errors, a target may be any
- * string and an unknown one is told the id meant; 8: hyphens and dashes beyond `–` and `—` fold.)
+ * string and an unknown one is told the id meant; 8: hyphens and dashes beyond `–` and `—` fold;
+ * 9: a file is read without its leading BOM, so the columns of its first line are one less.)
  */
-export const CACHE_FORMAT = 8;
+export const CACHE_FORMAT = 9;
 
 /**
  * Bump when a verdict's shape or stored form (verdictSnapshot.ts) changes: part of every verdict's
