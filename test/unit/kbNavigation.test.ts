@@ -113,6 +113,15 @@ describe('navigation in KB files as the analyst sees them', () => {
       assert.deepEqual(writtenEntries(''), []);
     });
 
+    it('an entry key that lost its indent (at column 0) does not end the list: the entries after it are still found', () => {
+      for (const line of ['    kind: group\n', '    aliases: [NW]\n', '      - type: opposes\n', '        negated: false\n']) {
+        const broken = DESK_TEXT.replace(line, line.trimStart().replace(/^- /, ''));
+        assert.deepEqual(writtenEntries(broken).map((e) => [e.id, e.idRange.start.line]).at(-1), ['border-cell', 12], JSON.stringify(line));
+      }
+      // A key that no entry has is the file's next top-level key: the list ends before it.
+      assert.deepEqual(writtenEntries(DESK_TEXT.replace('  - id: border-cell', 'other:\n  - id: border-cell')).map((e) => e.id), ['night-watch']);
+    });
+
     it('reads the entries around one being typed: an item with no id yet, a relation with no target yet', () => {
       const ids = (text: string) => writtenEntries(text).map((e) => [e.id, e.idRange.start.line, e.relations.map((r) => r.target)]);
       const whole = ids(DESK_TEXT);

@@ -14,6 +14,7 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import { parseSimpleYaml } from '../kb/fastYaml';
+import { ENTITY_KEYS, RELATION_KEYS } from '../kb/loader';
 import { SimpleMap, SimpleScalar, SimpleSeq } from '../kb/fastYamlNodes';
 import { OffsetMapper, splitLines } from '../text';
 
@@ -108,7 +109,9 @@ function entityItems(text: string): { text: string; line: number }[] | undefined
       indent = item[1].length;
     }
     if (item && item[1].length === indent) items.push({ start: starts[line], line });
-    else if (TOP_LEVEL_KEY.test(written)) end = starts[line];
+    // A key of an entry written at column 0 is an entry's line that lost its indent as the
+    // analyst edits it: it stays with its item, and the entries after it are still found.
+    else if (TOP_LEVEL_KEY.test(written) && !ENTRY_KEYS.has(written.slice(0, written.indexOf(':')).trim())) end = starts[line];
   }
   if (items.length === 0) return undefined;
   return items.map(({ start, line }, i) => ({ text: text.slice(start, i + 1 < items.length ? items[i + 1].start : end), line }));
@@ -118,6 +121,8 @@ const ENTITIES_KEY = /^entities:[ \t]*(?:#.*)?$/;
 const ITEM_START = /^( *)-(?: |$)/;
 const BLANK_OR_COMMENT = /^\s*(?:#.*)?$/;
 const TOP_LEVEL_KEY = /^[^\s#-][^:]*:(?:\s|$)/;
+/** The keys of an entity, a relation, a fact and an evidence item (kb/loader.ts). */
+const ENTRY_KEYS = new Set([...ENTITY_KEYS, ...RELATION_KEYS, 'text', 'source', 'paragraph', 'quote']);
 
 /** An entry read at the top of its own text, placed `lines` lines further down. */
 function moved(entry: WrittenEntry, lines: number): WrittenEntry {

@@ -22,7 +22,7 @@ export interface DataFileInput {
 }
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const ENTITY_KEYS = ['id', 'kind', 'name', 'aliases', 'summary', 'identifiers', 'relations', 'facts'];
+export const ENTITY_KEYS = ['id', 'kind', 'name', 'aliases', 'summary', 'identifiers', 'relations', 'facts'];
 // Built once: a KB of 100,000 entities reads these a few hundred thousand times.
 const KIND = new RegExp(`^(${ENTITY_KINDS.join('|')})$`);
 const KIND_HINT = `use one of ${ENTITY_KINDS.join(', ')}`;
@@ -36,7 +36,7 @@ const nearId = (value: string) => {
   const id = asId(value);
   return id !== undefined && ID.test(id) ? id : undefined;
 };
-const RELATION_KEYS = ['type', 'target', 'negated', 'since', 'until', 'evidence'];
+export const RELATION_KEYS = ['type', 'target', 'negated', 'since', 'until', 'evidence'];
 
 /**
  * What an entity without aliases, identifiers, relations or facts holds: one frozen empty list
