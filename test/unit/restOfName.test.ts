@@ -21,13 +21,20 @@ function byWords(written: string, label: string, after: string): number {
     const start = at;
     while (after.charCodeAt(at) === 0x20 || after.charCodeAt(at) === 0x09) at++;
     if (at === start) return 0;
-    // The first end at which the text is the word as names match, where the word cannot go on,
-    // starting with a letter or digit as the word does (else with the word's first character).
+    const goesOn = (j: number) => /^[\p{L}\p{N}\p{M}_]/u.test(after.slice(j));
+    // The word as written, in any case; else the first end at which the text is the word as names
+    // match, where the word cannot go on, starting with the word's letter or digit as names match
+    // (else with the word's first character).
+    if (after.slice(at, at + word.length).toLowerCase() === word.toLowerCase() && !goesOn(at + word.length)) {
+      at += word.length;
+      continue;
+    }
     const letter = /^[\p{L}\p{N}]/u;
-    if (letter.test(word) ? !letter.test(after.slice(at)) : after.codePointAt(at) !== word.codePointAt(0)) return 0;
+    const firstOf = (t: string) => String.fromCodePoint(t.codePointAt(0) ?? 0x20);
+    if (letter.test(word) ? !letter.test(after.slice(at)) || normalizeName(firstOf(after.slice(at))) !== normalizeName(firstOf(word)) : after.codePointAt(at) !== word.codePointAt(0)) return 0;
     let end = -1;
     for (let j = at + 1; j <= after.length && end < 0; j++) {
-      if (!/^[\p{L}\p{N}\p{M}_]/u.test(after.slice(j)) && normalizeName(after.slice(at, j)) === normalizeName(word)) end = j;
+      if (!goesOn(j) && normalizeName(after.slice(at, j)) === normalizeName(word)) end = j;
     }
     if (end < 0) return 0;
     at = end;
@@ -49,6 +56,12 @@ describe('restOfName', () => {
     assert.equal(restOfName('Cell', 'Cell Zürich', ' ZÜRICH'), ' ZÜRICH'.length);
     assert.equal(restOfName('Cell', 'Cell Zürich', ' Zu\u0308richs'), 0, 'a longer word is not the name');
     assert.equal(restOfName('Xi', 'Xi Jinping', ' -Jinping'), 0, 'a dash before the word is not the word');
+    assert.equal(restOfName('Xi', 'Xi Jinping', ' Zinping'), 0, 'another first letter');
+    assert.equal(restOfName('Georgia', 'Georgia U.S.', ' U.S. said'), ' U.S.'.length, 'an abbreviation keeps its last dot');
+    // A word of a hostile KB's length is compared as written only, in linear time.
+    const long = 'a'.repeat(40_000);
+    assert.equal(restOfName('Xi', `Xi ${long}`, ` ${long.toUpperCase()} said`), 40_001);
+    assert.equal(restOfName('Xi', `Xi ${long}`, ` ${'a'.repeat(100_000)}`), 0);
   });
 
   it('answers as the reading that splits both names into words, on any text', () => {

@@ -138,30 +138,36 @@ export function restOfName(written: string, label: string, after: string): numbe
     while (after.charCodeAt(at) === 0x20 || after.charCodeAt(at) === 0x09) at++;
     if (at === start) return 0;
     const length = sameWordAt(after, at, word);
-    if (length === 0) return 0;
+    if (length < 0) return 0;
     at += length;
   }
   return at;
 }
 
 /**
- * The length of the word at `at` in `text` that is `word` as names match (case, accents, a
- * decomposed `u\u0308` for `ü`), ending where a name could not go on; 0 if there is none. The
- * shortest such: `Zurich.` ends before its full stop.
+ * The length of the word at `at` in `text` that is `word` as written in any case, or else as
+ * names match (accents, a decomposed `u\u0308` for `ü`), ending where a name could not go on; −1
+ * if there is none. The shortest such: `Zurich.` ends before its full stop.
  */
 function sameWordAt(text: string, at: number, word: string): number {
-  // It starts as the label's word does: a letter or digit for one, else the same character
+  const goesOn = (end: number) => NAME_GOES_ON.test(String.fromCodePoint(text.codePointAt(end) ?? 0x20));
+  // As written, in any case: one comparison (and `U.S.` keeps its last dot).
+  if (text.slice(at, at + word.length).toLowerCase() === word.toLowerCase() && !goesOn(at + word.length)) return word.length;
+  // It starts as the label's word does: with the same letter or digit, else the same character
   // (normalised, `-Jinping` would be `Jinping`, and `(U.S.` would be `U.S.`).
   const first = String.fromCodePoint(word.codePointAt(0) ?? 0x20);
-  if (WORD_START.test(first) ? !WORD_START.test(String.fromCodePoint(text.codePointAt(at) ?? 0x20)) : !text.startsWith(first, at)) return 0;
+  const firstWritten = String.fromCodePoint(text.codePointAt(at) ?? 0x20);
+  if (WORD_START.test(first) ? !WORD_START.test(firstWritten) || normalizeName(firstWritten) !== normalizeName(first) : firstWritten !== first) return -1;
+  // Each length is normalised anew: only for words of a name's length, not a hostile KB's 40,000 letters.
+  if (word.length > MAX_FOLDED_WORD) return -1;
   const key = normalizeName(word);
   // A word as written is at most a few units longer than the label's (marks written apart).
   const most = Math.min(text.length - at, 2 * word.length + 4);
   for (let length = 1; length <= most; length++) {
-    if (NAME_GOES_ON.test(String.fromCodePoint(text.codePointAt(at + length) ?? 0x20))) continue;
+    if (goesOn(at + length)) continue;
     if (normalizeName(text.slice(at, at + length)) === key) return length;
   }
-  return 0;
+  return -1;
 }
 
 const WHITE_RUN = /\s+/g;
@@ -185,6 +191,8 @@ function gapAfterWords(text: string, words: number): { start: number; end: numbe
 }
 
 const WORD_START = /[\p{L}\p{N}]/u;
+/** The longest word of a label that is matched as names are (see `sameWordAt`). */
+const MAX_FOLDED_WORD = 64;
 
 /** A character that would go on with the word before it (a combining mark belongs to it). */
 const NAME_GOES_ON = /[\p{L}\p{N}\p{M}_]/u;
