@@ -166,6 +166,18 @@ describe('language server: navigation in KB files as the analyst sees them', fun
     assert.deepEqual(await client.request('textDocument/definition', at('kb/desk.yaml', positionOf(DESK, 'name: Border', 8))), [], 'not on a target');
   });
 
+  it('completion in a KB file offers the values of its fields; in a YAML file that is no KB file, nothing', async () => {
+    const { root, client, uri } = await workspace();
+    await client.open(uri('kb/desk.yaml'), DESK, 1, 'yaml');
+    const target = await client.completion(uri('kb/desk.yaml'), positionOf(DESK, 'target: vladimir-putin', 'target: vlad'.length));
+    assert.equal(target[0]?.label, 'vladimir-putin');
+    const kinds = await client.completion(uri('kb/desk.yaml'), positionOf(DESK, 'kind: group', 'kind: '.length));
+    assert.ok(kinds.some((i) => i.label === 'organization'));
+    writeFile(root, 'other.yaml', 'kind: \n');
+    await client.open(uri('other.yaml'), 'kind: \n', 1, 'yaml');
+    assert.deepEqual(await client.completion(uri('other.yaml'), { line: 0, character: 6 }), []);
+  });
+
   it('find references from a brief lists the `target:` fields a rename edits', async () => {
     const { client, at, show } = await workspace();
     const onNw = at('briefs/watch.brief', positionOf(WATCH, '@NW', 1));

@@ -34,6 +34,7 @@ import { CompletionProvider } from './features/completion';
 import { DefinitionProvider } from './features/definition';
 import { KbReferencesProvider, ReferencesProvider } from './features/references';
 import { KbTargetProvider } from './features/kbTargets';
+import { KbCompletionProvider } from './features/kbCompletion';
 import type { KbFilesAsSeen } from './features/kbYaml';
 import type { WrittenEntry } from './features/kbEntries';
 import { DocumentHighlightProvider } from './features/documentHighlight';
@@ -65,6 +66,8 @@ export interface LanguageService {
   /** Definition and hover on a `target:` value of a KB YAML file whose text has `entries`. */
   kbDefinition(entries: readonly WrittenEntry[], projects: readonly Project[], position: Position, seen: KbFilesAsSeen): LocationLink[];
   kbHover(entries: readonly WrittenEntry[], projects: readonly Project[], position: Position): Hover | null;
+  /** Completion of a KB YAML file's field values (`kind:`, `type:`, `target:`, `source:`, `paragraph:`, `negated:`). */
+  kbComplete(document: TextDocument, position: Position, projects: readonly Project[]): CompletionList;
   documentHighlights(document: TextDocument, project: Project, position: Position): DocumentHighlight[];
   documentSymbols(document: TextDocument): DocumentSymbol[];
   workspaceSymbols(query: string, scopes: readonly FolderScope[], seen?: KbFilesAsSeen): SymbolInformation[];
@@ -104,6 +107,7 @@ export function createLanguageService(): LanguageService {
   const references = new ReferencesProvider();
   const kbReferences = new KbReferencesProvider();
   const kbTargets = new KbTargetProvider();
+  const kbCompletion = new KbCompletionProvider();
   const highlights = new DocumentHighlightProvider();
   const documentSymbols = new DocumentSymbolProvider();
   const workspaceSymbols = new WorkspaceSymbolProvider();
@@ -125,6 +129,7 @@ export function createLanguageService(): LanguageService {
     kbReferences: (uri, scopes, position, includeDeclaration, seen, entries) => kbReferences.provideKbReferences(uri, scopes, position, includeDeclaration, seen, entries),
     kbDefinition: (entries, projects, position, seen) => kbTargets.provideDefinition(entries, projects, position, seen),
     kbHover: (entries, projects, position) => kbTargets.provideHover(entries, projects, position),
+    kbComplete: (document, position, projects) => kbCompletion.provideCompletion((line) => lineText(document, line), position, projects),
     documentHighlights: (document, project, position) => highlights.provideDocumentHighlights(parse(document), project, position),
     documentSymbols: (document) => documentSymbols.provideDocumentSymbols(parse(document), document.getText()),
     workspaceSymbols: (query, scopes, seen) => workspaceSymbols.provideWorkspaceSymbols(query, scopes, seen),

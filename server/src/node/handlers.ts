@@ -184,7 +184,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
   const completions = new CompletionShaper(client);
   connection.onCompletion((p, token) =>
-    onBrief(p, token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => completions.shape(service.complete(doc, f.project, at(doc, p.position)))),
+    onYaml(p)
+      ? onKbFile(p, token, { isIncomplete: false, items: [] }, 'completion', (doc, _entries, projects) => completions.shape(service.kbComplete(doc, at(doc, p.position), projects)))
+      : onBrief(p, token, { isIncomplete: false, items: [] }, 'completion', (doc, f) => completions.shape(service.complete(doc, f.project, at(doc, p.position)))),
   );
   connection.onCompletionResolve((item) => {
     if (typeof item !== 'object' || item === null) throw new ResponseError(ErrorCodes.InvalidParams, 'The request needs a completion item.');

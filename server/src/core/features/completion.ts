@@ -114,7 +114,7 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
 }
 
 /** A paragraph's first words, up to about 48 characters, cut at a word: `China has long sought to ensure…`. */
-function opening(text: string): string {
+export function opening(text: string): string {
   if (text.length <= 48) return text;
   const cut = text.lastIndexOf(' ', 48);
   return `${text.slice(0, cut > 20 ? cut : 48)}…`;
