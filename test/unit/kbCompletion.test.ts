@@ -65,7 +65,7 @@ describe('completion in KB files', () => {
   });
 
   it('nothing for other fields, keys, or text that only mentions a field', () => {
-    for (const text of [`${ENTRY}    name: Ta$0`, `${ENTRY}    ki$0`, `${ENTRY}    summary: Its kind: gr$0`, `${ENTRY}    # kind: $0`]) {
+    for (const text of [`${ENTRY}    name: Ta$0`, `${ENTRY}    ki$0`, `${ENTRY}    summary: Its kind: gr$0`, `${ENTRY}    summary: A well-kind: gr$0`, `${ENTRY}    # kind: $0`]) {
       assert.deepEqual(complete(state, text).labels, [], JSON.stringify(text));
     }
   });

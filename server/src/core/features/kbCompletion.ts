@@ -19,7 +19,7 @@ import { opening } from './completion';
 const MAX_TARGETS = 50;
 
 /** A schema field being filled in: a key this module completes, then `:` and the value so far. */
-const FIELD = /(?:^|[{,]|-)[ \t]*(kind|type|target|source|paragraph|negated)[ \t]*:[ \t]*(["']?)([^\s"',{}[\]#]*)$/;
+const FIELD = /(?:^[ \t]*|[{,][ \t]*|(?:^|[ \t])-[ \t]+)(kind|type|target|source|paragraph|negated)[ \t]*:[ \t]*(["']?)([^\s"',{}[\]#]*)$/;
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 
