@@ -337,3 +337,96 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'bee head' })).map((s) => s.name), ['Bee head']);
   });
 });
+
+describe('language server with workspace folders nested in one another (the real process)', function () {
+  this.timeout(60_000);
+
+  afterEach(async function () {
+    const failed = this.currentTest?.state === 'failed';
+    for (const client of running.splice(0)) {
+      if (failed) client.kill();
+      else await client.stop().catch(() => client.kill());
+    }
+    for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const DESK_KB = 'entities:\n  - { id: desk, kind: group, name: Desk, summary: A desk. }\n';
+  /** The briefs find references lists from the first reference of `file`, opened as it is on disk. */
+  const references = async (client: LspClient, file: string) => {
+    await client.open(uriOf(file), fs.readFileSync(file, 'utf8'));
+    const found = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uriOf(file) }, position: { line: 0, character: 2 }, context: { includeDeclaration: false } });
+    return found.map((l) => l.uri).sort();
+  };
+  const checks = (client: LspClient) => client.logs.filter((m) => /^Checked \d+ closed brief/.test(m)).length;
+
+  it('a folder added inside another takes its briefs out of the outer index: its own config checks them, the outer references do not count them', async () => {
+    const a = folder({
+      '.briefrc.yaml': 'rules: { unknown-reference: warning }\nkb: [kb/a.yaml]\n',
+      'kb/a.yaml': DESK_KB,
+      'one.brief': '@desk\n',
+      'nested/.briefrc.yaml': 'rules: { unknown-reference: error }\n',
+      'nested/n.brief': '@desk @Nobody\n',
+    });
+    const client = await start({ folder: a });
+    await client.waitForLog(/^Checked 2 closed briefs/);
+    const nested = path.join(a, 'nested');
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: uriOf(nested), name: 'nested' }], removed: [] } });
+    await until(() => checks(client) === 2, () => client.logs.join(' | '));
+    // The outer config saved: the outer folder re-checks its own briefs only.
+    writeFile(a, '.briefrc.yaml', 'rules: { unknown-reference: hint }\nkb: [kb/a.yaml]\n');
+    const mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, '.briefrc.yaml')), type: FileChangeType.Changed }]);
+    await client.waitForLog(/^Re-checking 1 of 1 briefs after a change in /);
+    await barrier(client);
+    const last = [...client.published].reverse().find((p) => p.uri === uriOf(path.join(nested, 'n.brief')));
+    assert.deepEqual(last?.diagnostics.map((d) => d.severity), [1, 1], 'n.brief as its own folder checks it');
+    assert.ok(client.published.slice(mark).every((p) => p.uri !== uriOf(path.join(nested, 'n.brief'))), 'not published again by the outer folder');
+    assert.deepEqual(await references(client, path.join(a, 'one.brief')), [uriOf(path.join(a, 'one.brief'))]);
+  });
+
+  it('a brief open while its folder is added joins that folder: references and rename count it', async () => {
+    const a = folder({ 'kb/local.yaml': DESK_KB, '.briefrc.yaml': 'kb: [kb/local.yaml]\n', 'c.brief': '@desk\n' });
+    const b = folder({ 'b.brief': '# Bee\n' });
+    const client = await start({ folder: b });
+    await client.waitForLog(/^Checked 1 closed brief\b/);
+    const open = path.join(a, 'o.brief');
+    writeFile(a, 'o.brief', '# Open head\n@desk\n');
+    await client.open(uriOf(open), '# Open head\n@desk\n');
+    assert.equal((await client.waitForDiagnostics(uriOf(open))).diagnostics.length, 1, 'unknown outside every folder');
+    await barrier(client); // workspace symbols take the open brief into the index of briefs outside every folder
+    const mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: uriOf(a), name: 'a' }], removed: [] } });
+    await until(() => client.published.slice(mark).some((p) => p.uri === uriOf(open) && p.diagnostics.length === 0), () => JSON.stringify(client.published.slice(mark)));
+    assert.deepEqual(await references(client, path.join(a, 'c.brief')), [uriOf(path.join(a, 'c.brief')), uriOf(open)].sort());
+  });
+
+  it('a KB file of a nested folder that the outer folder lists too: a save reloads both', async () => {
+    const a = folder({
+      '.briefrc.yaml': 'kb: [N/kb/shared.yaml]\n',
+      'a.brief': '@old-cell\n',
+      'N/.briefrc.yaml': 'kb: [kb/shared.yaml]\n',
+      'N/kb/shared.yaml': 'entities:\n  - { id: old-cell, kind: group, name: Old Cell, summary: S. }\n',
+    });
+    const client = await start({ folders: [a, path.join(a, 'N')] });
+    await client.waitForLog(/^Checked 1 closed brief\b/);
+    writeFile(a, 'N/kb/shared.yaml', 'entities:\n  - { id: new-cell, kind: group, name: New Cell, summary: S. }\n');
+    const mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, 'N/kb/shared.yaml')), type: FileChangeType.Changed }]);
+    const after = await client.waitForDiagnostics(uriOf(path.join(a, 'a.brief')), { after: mark });
+    assert.match(String(after.diagnostics[0]?.message), /^Unknown entity '@old-cell'/);
+  });
+
+  it('a folder deleted with a workspace folder inside it (one event, for the outer path) leaves none of the inner folder on screen', async () => {
+    const a = folder({ 'a.brief': '@Nobody\n', 'x/x.brief': '@Nobody\n', 'x/N/n.brief': '# Inner head\n@Nobody\n' });
+    const inner = path.join(a, 'x/N');
+    const client = await start({ folders: [a, inner] });
+    await client.waitForLog(/^Checked 3 closed briefs/);
+    fs.rmSync(path.join(a, 'x'), { recursive: true });
+    const mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, 'x')), type: FileChangeType.Deleted }]);
+    assert.deepEqual((await client.waitForDiagnostics(uriOf(path.join(inner, 'n.brief')), { after: mark })).diagnostics, []);
+    await barrier(client);
+    assert.deepEqual(onScreen(client), [uriOf(path.join(a, 'a.brief'))]);
+    assert.deepEqual((await client.request<SymbolInformation[]>('workspace/symbol', { query: 'inner head' })).map((s) => s.name), []);
+  });
+});

@@ -10,7 +10,7 @@
  * files; each costs a map lookup (deleted) or a listing that fails (created).
  */
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
-import { dirname, type Workspace } from '../core/project';
+import { dirname, isInside, type Workspace } from '../core/project';
 import { uriToPath, type Folder, type Folders } from './folders';
 
 /** What the session lends to this file. */
@@ -56,11 +56,23 @@ export async function applyDiskChanges(host: DiskChangeHost, changes: readonly F
       }
     } else if (file !== folder && /\.ya?ml$/.test(file)) reloads.add(folder);
     else if (file === `${folder}/.gitignore`) ignores.add(folder);
+    // An outer folder may list a KB file of a folder nested in it (or a file in a folder that
+    // came or went): it reads the file too.
+    for (const reader of folders.readersOf(file, folder)) reloads.add(reader);
     // Whatever its name, a path created or deleted may be a folder, even the workspace folder itself.
     if (change.type !== FileChangeType.Changed) {
       const touched = await folderChanged(host, change, file, folder, await indexable(folder));
       if (touched.data) reloads.add(folder);
       briefs ||= touched.briefs;
+    }
+    // A folder deleted with workspace folders inside it: the editor sends one event, for the
+    // outermost path; each folder within is as deleted as if the event had named it.
+    if (change.type === FileChangeType.Deleted) {
+      for (const nested of folders.paths.filter((p) => p !== file && isInside(p, file))) {
+        const touched = await folderChanged(host, { uri: host.workspace.toUri(nested), type: FileChangeType.Deleted }, nested, nested, await indexable(nested));
+        if (touched.data) reloads.add(nested);
+        briefs ||= touched.briefs;
+      }
     }
   }
   for (const path of ignores) if (await ignoreChanged(host, path, await indexable(path))) briefs = true;

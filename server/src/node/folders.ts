@@ -32,11 +32,31 @@ export class Folders {
 
   constructor(private readonly options: FoldersOptions) {}
 
-  /** Sets the folder list; folders that left are forgotten, new ones load on first use. */
+  /**
+   * Sets the folder list; folders that left are forgotten, new ones load on first use. A brief
+   * belongs to its innermost folder: one that a folder added inside another now holds leaves the
+   * outer folder's index (and the fallback's, for a brief that was outside every folder), or it
+   * would be checked with the outer folder's config and KB and counted in its references.
+   */
   setFolders(folderUris: readonly string[]): void {
     const paths = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
     for (const key of [...this.folders.keys()]) if (!paths.includes(key)) this.folders.delete(key);
     for (const p of paths) if (!this.folders.has(p)) this.folders.set(p, { path: p, index: new WorkspaceIndex() });
+    for (const [owner, index] of [...[...this.folders.values()].map((e) => [e.path, e.index] as const), ...(this.fallback ? [['', this.fallback.index] as const] : [])]) {
+      for (const uri of index.uris()) {
+        const file = uriToPath(uri);
+        if (file === undefined || (this.folderOf(file) ?? '') === owner) continue;
+        index.remove(uri);
+      }
+    }
+  }
+
+  /** The folders, other than `besides`, whose project reads `path` (or, for a folder, a file in it) as its config or a KB file. */
+  readersOf(path: string, besides?: string): string[] {
+    const reads = (file: string | undefined) => file !== undefined && isInside(file, path);
+    return this.loaded()
+      .filter((f) => f.path !== besides && (reads(f.state.configPath) || f.state.workspaceKbFiles.some(reads)))
+      .map((f) => f.path);
   }
 
   get paths(): string[] {
