@@ -48,20 +48,23 @@ async function until(done: () => boolean, seen: () => string): Promise<void> {
   }
 }
 
+/** Stops each test's servers (kills them after a failure) and removes its folders. */
+async function stopAll(this: Mocha.Context): Promise<void> {
+  const failed = this.currentTest?.state === 'failed';
+  for (const client of running.splice(0)) {
+    if (failed) client.kill();
+    else await client.stop().catch(() => client.kill());
+  }
+  for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** VS Code's spelling of a file's URI (vscode-uri, as the editor sends it). */
 const vscodeUri = (file: string) => URI.file(file).toString();
 
 describe('language server as the workspace changes (the real process, over JSON-RPC)', function () {
   this.timeout(60_000);
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    for (const client of running.splice(0)) {
-      if (failed) client.kill();
-      else await client.stop().catch(() => client.kill());
-    }
-    for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(stopAll);
 
   it("one document per file whatever the URI's spelling: a folder and a brief named with @ and +", async () => {
     const root = folder();
@@ -341,14 +344,7 @@ describe('language server as the workspace changes (the real process, over JSON-
 describe('language server with workspace folders nested in one another (the real process)', function () {
   this.timeout(60_000);
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    for (const client of running.splice(0)) {
-      if (failed) client.kill();
-      else await client.stop().catch(() => client.kill());
-    }
-    for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(stopAll);
 
   const DESK_KB = 'entities:\n  - { id: desk, kind: group, name: Desk, summary: A desk. }\n';
   /** The briefs find references lists from the first reference of `file`, opened as it is on disk. */
