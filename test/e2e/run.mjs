@@ -412,7 +412,8 @@ function briefLog() {
 // ----- the run -------------------------------------------------------------------------------
 
 const CHECKS = ['language mode is Brief', 'hover on @CSTO', "language server started with malloc's huge pages", 'unknown-reference squiggle', "unresolved reference drawn in the theme's error colour",
-  'Problems panel lists unknown-reference', 'completion after @Taj', 'completion documentation of the focused item, resolved on demand', "completion keeps Brief's order: @C, then S", 'quick fix to @Tajikistan applied',
+  'Problems panel lists unknown-reference', 'completion after @Taj', 'completion documentation of the focused item, resolved on demand', "completion keeps Brief's order: @C, then S",
+  'Enter after a completed reference ends the line, the open list does not take it', 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
   "quick fix 'Add to the workspace KB' opens the KB file at the new entity",
   'language server killed → restarted, hover works again'];
@@ -653,6 +654,30 @@ async function main() {
     }, { timeout: 15000 }).catch((err) => { throw new Error(`${err.message}; the rows read: ${top.join(' | ')}`); });
     await page.screenshot({ path: path.join(OUT, 'completion-order.png') });
     return `first for @C: ${first}; for @CS: ${rows.filter(Boolean).join(' | ')}; screenshot test-output/e2e/completion-order.png`;
+  });
+  await page.keyboard.press('Escape');
+
+  // Briefs are prose: Enter after a name typed out ends the line, though the list is still open
+  // (accepting it would eat the line break, or turn an ambiguous name into one candidate).
+  await check('Enter after a completed reference ends the line, the open list does not take it', async () => {
+    await page.keyboard.type('TO');
+    let lastTrigger = 0;
+    await poll('the suggest widget to list "CSTO" after "@CSTO"', async () => {
+      if (await visibleWithText('.suggest-widget', 'CSTO')) return true;
+      if (Date.now() - lastTrigger > 3000) { lastTrigger = Date.now(); await page.keyboard.press('Control+Space'); }
+      return false;
+    });
+    const before = await cursorPosition();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Then');
+    // The new line may begin with the list's "- " (the line continues a list item).
+    const after = await poll('the cursor after "Then"', async () => {
+      const at = await cursorPosition();
+      return at && (await lineOf('Then')) === at.line ? at : false;
+    }, { timeout: 5000 }).catch(async () => { throw new Error(`the cursor is at ${JSON.stringify(await cursorPosition())}, was at ${JSON.stringify(before)} before Enter`); });
+    if (!before || after.line !== before.line + 1) throw new Error(`Enter did not end the line: the cursor went from ${JSON.stringify(before)} to ${JSON.stringify(after)}`);
+    if (await lineOf('@CSTOThen')) throw new Error('the text reads @CSTOThen');
+    return `line ${before.line} ends with @CSTO, "Then" starts line ${after.line}`;
   });
   await page.keyboard.press('Escape');
 

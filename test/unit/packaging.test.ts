@@ -39,10 +39,11 @@ describe('the extension manifest and language configuration', () => {
     assert.deepEqual(read('package.json').activationEvents, ['onLanguage:brief', 'workspaceContains:**/*.brief', 'workspaceContains:**/.briefrc.yaml']);
   });
 
-  it('edits briefs as prose, as VS Code edits Markdown: lines wrap, and no list of the document\'s words pops up as you type', () => {
+  it('edits briefs as prose, as VS Code edits Markdown: lines wrap, no list of the document\'s words pops up as you type, and Enter ends the line', () => {
     const defaults = read('package.json').contributes.configurationDefaults['[brief]'];
     assert.equal(defaults['editor.wordWrap'], 'on');
     assert.equal(defaults['editor.wordBasedSuggestions'], 'off');
+    assert.equal(defaults['editor.acceptSuggestionOnEnter'], 'off');
   });
 
   it("takes a reference whole as a word, without the sentence's '.' or '-' and with combining marks", () => {
