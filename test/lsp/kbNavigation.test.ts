@@ -13,6 +13,7 @@ import {
   FileChangeType,
   MarkupContent,
   ResponseError,
+  type CodeAction,
   type CodeLens,
   type Location,
   type Position,
@@ -176,6 +177,20 @@ describe('language server: navigation in KB files as the analyst sees them', fun
     writeFile(root, 'other.yaml', 'kind: \n');
     await client.open(uri('other.yaml'), 'kind: \n', 1, 'yaml');
     assert.deepEqual(await client.completion(uri('other.yaml'), { line: 0, character: 6 }), []);
+  });
+
+  it('a quick fix in .briefrc.yaml applies the rule its diagnostic proposes', async () => {
+    const { root, client, uri } = await workspace();
+    const misspelt = 'rules: { unsuported-claim: off }\nkb: [kb/desk.yaml, kb/local.yaml]\n';
+    writeFile(root, '.briefrc.yaml', misspelt);
+    const mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uri('.briefrc.yaml'), type: FileChangeType.Changed }]);
+    const { diagnostics } = await client.waitForDiagnostics(uri('.briefrc.yaml'), { after: mark });
+    await client.open(uri('.briefrc.yaml'), misspelt, 1, 'yaml');
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri('.briefrc.yaml') }, range: diagnostics[0].range, context: { diagnostics } });
+    assert.deepEqual(actions.map((a) => a.title), ["Change to 'unsupported-claim'"]);
+    const [edit] = actions[0].edit?.changes?.[uri('.briefrc.yaml')] ?? [];
+    assert.equal(TextDocument.applyEdits(TextDocument.create('x:', 'yaml', 0, misspelt), [edit]), misspelt.replace('unsuported', 'unsupported'));
   });
 
   it('find references from a brief lists the `target:` fields a rename edits', async () => {

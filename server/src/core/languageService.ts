@@ -35,6 +35,7 @@ import { DefinitionProvider } from './features/definition';
 import { KbReferencesProvider, ReferencesProvider } from './features/references';
 import { KbTargetProvider } from './features/kbTargets';
 import { KbCompletionProvider } from './features/kbCompletion';
+import { dataFileFixes } from './features/dataFileFixes';
 import type { KbFilesAsSeen } from './features/kbYaml';
 import type { WrittenEntry } from './features/kbEntries';
 import { DocumentHighlightProvider } from './features/documentHighlight';
@@ -78,6 +79,8 @@ export interface LanguageService {
   /** "N mentions in M briefs" on each entity of a KB YAML file. */
   kbCodeLenses(uri: string, scopes: readonly FolderScope[], seen?: KbFilesAsSeen): CodeLens[];
   codeActions(document: TextDocument, state: ProjectState, context: CodeActionContext, stubFiles?: KbStubFiles): CodeAction[];
+  /** Quick fixes in `.briefrc.yaml` and KB YAML files: the replacement each diagnostic proposes. */
+  dataFileCodeActions(document: TextDocument, context: CodeActionContext): CodeAction[];
   prepareRename(document: TextDocument, project: Project, position: Position): { range: Range; placeholder: string } | RenameRefusal | null;
   rename(document: TextDocument, project: Project, position: Position, newName: string, inputs: RenameInputs): WorkspaceEdit | RenameRefusal | null;
   inlayHints(document: TextDocument, project: Project, range: Range, options?: InlayHintOptions): InlayHint[];
@@ -138,6 +141,7 @@ export function createLanguageService(): LanguageService {
     documentLinks: (document, project) => links.provideDocumentLinks(parse(document), project),
     kbCodeLenses: (uri, scopes, seen) => codeLenses.provideCodeLenses(uri, scopes, seen),
     codeActions: (document, state, context, stubFiles) => codeActions.provideCodeActions(document, parse(document), state, context, stubFiles),
+    dataFileCodeActions: (document, context) => dataFileFixes(document, context),
     prepareRename: (document, project, position) => rename.prepareRename(parse(document), project, position),
     rename: (document, project, position, newName, inputs) => rename.provideRename(document, parse(document), project, position, newName, inputs),
     inlayHints: (document, project, range, options) => inlayHints.provideInlayHints(parse(document), project, range, options),

@@ -252,14 +252,19 @@ export function registerHandlers(connection: Connection, session: Session, clien
   );
 
   connection.onCodeAction((p, token) =>
-    onBrief(p, token, [], 'code actions', async (doc, f) => {
-      rangeParam(p.range);
-      const context = codeActionContext(p.context);
-      // Only "Add … to the workspace KB" needs the KB and config files' texts; editors ask for
-      // code actions at every move of the cursor, so they are read only when it can be offered.
-      const canAdd = context.diagnostics.some((d) => d.code === 'unknown-reference');
-      return service.codeActions(doc, f.state, context, canAdd ? await stubFiles(f) : undefined);
-    }),
+    onYaml(p)
+      ? session.answer('code actions', [], () => {
+          const doc = session.documents.get(documentUri(p));
+          return doc ? service.dataFileCodeActions(doc, codeActionContext(p.context)) : [];
+        })
+      : onBrief(p, token, [], 'code actions', async (doc, f) => {
+          rangeParam(p.range);
+          const context = codeActionContext(p.context);
+          // Only "Add … to the workspace KB" needs the KB and config files' texts; editors ask for
+          // code actions at every move of the cursor, so they are read only when it can be offered.
+          const canAdd = context.diagnostics.some((d) => d.code === 'unknown-reference');
+          return service.codeActions(doc, f.state, context, canAdd ? await stubFiles(f) : undefined);
+        }),
   );
 
   connection.onPrepareRename((p, token) =>
