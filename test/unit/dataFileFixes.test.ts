@@ -21,6 +21,9 @@ const KB = `entities:
       - type: opposes
         target: tajikstan
         evidence: [ { source: "mini-2021", paragraph: p2, quote: "Russian President Vladimir Putin" } ]
+      - type: oposes
+        target: vladimir-putin
+        evidence: [ { source: mini-2021, paragraph: p02, quote: "Russian President Vladimir Putin" } ]
 `;
 
 /** Each fix's title and the line it leaves, for the diagnostics of one file. */
@@ -43,10 +46,12 @@ describe('quick fixes in .briefrc.yaml and KB files', () => {
     assert.deepEqual(await fixesOf('.briefrc.yaml', CONFIG), ["Change to 'unsupported-claim' (preferred) → rules: { unsupported-claim: off }"]);
   });
 
-  it('in a KB file: a key, a kind, a source (quoted or not), a target written as a name, a misspelt target', async () => {
+  it('in a KB file: a key, a kind, a predicate, a source (quoted or not), a paragraph, a target written as a name, a misspelt target', async () => {
     assert.deepEqual((await fixesOf('kb/local.yaml', KB)).sort(), [
       "Change to 'group' (preferred) → kind: group",
       "Change to 'mini-2021' (preferred) → evidence: [ { source: mini-2021, paragraph: p2, quote: \"Russian President Vladimir Putin\" } ]",
+      "Change to 'opposes' (preferred) → - type: opposes",
+      "Change to 'p2' (preferred) → evidence: [ { source: mini-2021, paragraph: p2, quote: \"Russian President Vladimir Putin\" } ]",
       "Change to 'summary' (preferred) → summary: A militia.",
       "Change to 'tajikistan' (preferred) → target: tajikistan",
       "Change to 'vladimir-putin' (preferred) → target: vladimir-putin",
