@@ -382,10 +382,14 @@ describe('.briefrc.yaml (spec §6)', () => {
     assert.equal(gone.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`), undefined);
   });
 
-  it('loads no workspace KB file in an untrusted workspace', async () => {
+  it('loads no workspace KB file in an untrusted workspace, and says so on each kb: entry', async () => {
     const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: 'entities: []\n' });
     const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: false });
     assert.deepEqual(state.workspaceKbFiles, []);
+    const notes = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
+    assert.deepEqual(notes.map((d) => [d.severity, d.range.start, d.message]), [
+      [3, { line: 0, character: 5 }, "KB path 'kb/one.yaml' not read: the workspace is not trusted (VS Code's Restricted Mode). Its entities are unknown until you trust it."],
+    ]);
   });
 
   it('reads a KB file once when a symbolic link inside the folder names it again, in the config or on the command line', async () => {

@@ -126,6 +126,14 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   /** The real paths of the workspace KB files read. */
   const readReal = new Set<string>();
   const entityFiles = [...bundled.entityFiles];
+  if (!options.trusted && config && !carried) {
+    // Said where the analyst looks: otherwise every entity of these files is just "unknown".
+    for (const entry of config.config.kb) {
+      config.diagnostics.push(
+        configProblem(entry.range, `KB path '${entry.path}' not read: the workspace is not trusted (VS Code's Restricted Mode). Its entities are unknown until you trust it.`, DiagnosticSeverity.Information),
+      );
+    }
+  }
   if (options.trusted && config && configPath) {
     const base = dirname(configPath);
     const root = options.folder ?? base;
