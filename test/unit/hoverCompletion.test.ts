@@ -423,6 +423,13 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '---\ntitle: x\nsources: [mini-2021, $0]\n---', labels: [] },
   { text: '---\ntitle: x\nsources: [ $0]\n---', labels: ['mini-2021'], edits: { 'mini-2021': ['mini-2021', ''] } },
   { text: '---\ntitle: x\nsources: $0\n---\n', first: ['mini-2021', '---\ntitle: x\nsources: [mini-2021]\n---\n'] },
+  // Written top down, before its closing `---`: keys and values while its lines are all keys.
+  { text: '---\nconf$0', labels: FM_KEYS, edits: { confidence: ['confidence: ', 'conf'] } },
+  { text: '---\ntitle: x\nconfidence: $0', labels: ['low', 'moderate', 'high'] },
+  { text: '---\ntitle: x\nsources:\n  - $0', labels: ['mini-2021'] },
+  { text: '---\nSome prose, not a key.\n@Taj$0', includes: ['Tajikistan'] },
+  { text: '---\nSome prose, not a key.\nconf$0', labels: [] },
+  { text: '---\n@Taj$0', includes: ['Tajikistan'] },
   { text: '---\ntitle: x\nsources:$0\n---\n', first: ['mini-2021', '---\ntitle: x\nsources: [mini-2021]\n---\n'] },
   { text: '---\ntitle: x\nsources:\n-$0\n---\n', labels: ['mini-2021'], edits: { 'mini-2021': [' mini-2021', ''] } },
   { text: '---\ntitle: x\ntags:\n  - $0\n---\n', labels: [] },

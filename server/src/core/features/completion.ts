@@ -26,6 +26,11 @@ export class CompletionProvider {
     const fm = syntax.frontMatter;
     if (fm && l > 0 && l < fm.contentEndLine) return frontMatterItems(Array.from({ length: fm.contentEndLine }, (_, i) => (i === 0 ? '' : lineAt(i))), before, lineText.slice(position.character), project, l);
     if (fm && l === 0) return empty;
+    // A front matter being written top down has no closing `---` yet, and reads as body until it
+    // has (spec §3.1): its keys and values are offered while its lines are still all YAML keys.
+    if (!fm && l > 0 && /^(?:[\w-]*$|[\w-]+:|[ \t])/.test(before) && syntax.problems.some((p) => p.code === 'front-matter-unterminated') && openFrontMatterReaches(lineAt, l)) {
+      return frontMatterItems(Array.from({ length: l + 1 }, (_, i) => (i === 0 ? '' : lineAt(i))), before, lineText.slice(position.character), project, l);
+    }
 
     // A word the cursor sits inside is replaced whole: `member|of` completes to `member-of`, not
     // `member-ofof`.
@@ -111,6 +116,12 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
     textEdit: { range: lineRange(line, partStart, wordEnd), newText: p.id },
   }));
   return { isIncomplete: false, items };
+}
+
+/** Whether every line from the opening `---` to line `l` (excluded) reads as a front matter's: a key, or an indented list item or value. */
+function openFrontMatterReaches(lineAt: (line: number) => string, l: number): boolean {
+  for (let i = 1; i < l; i++) if (!/^(?:[\w-]+:|[ \t]+\S)/.test(lineAt(i))) return false;
+  return true;
 }
 
 /** A paragraph's first words, up to about 48 characters, cut at a word: `China has long sought to ensure…`. */
