@@ -383,12 +383,14 @@ describe('.briefrc.yaml (spec §6)', () => {
   });
 
   it('loads no workspace KB file in an untrusted workspace, and says so on each kb: entry', async () => {
-    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: 'entities: []\n' });
+    const ws = miniWorkspace({ [`${WORKSPACE}/.briefrc.yaml`]: 'kb: [kb/one.yaml, ../outside.yaml]\n', [`${WORKSPACE}/kb/one.yaml`]: 'entities: []\n', '/mem/outside.yaml': 'entities: []\n' });
     const state = await loadProject(ws, { bundledDataDir: MINI_DATA, folder: WORKSPACE, trusted: false });
     assert.deepEqual(state.workspaceKbFiles, []);
     const notes = state.fileDiagnostics.get(`file://${WORKSPACE}/.briefrc.yaml`) ?? [];
+    // A path that leads outside is refused as in a trusted workspace: trust would not make it read.
     assert.deepEqual(notes.map((d) => [d.severity, d.range.start, d.message]), [
       [3, { line: 0, character: 5 }, "KB path 'kb/one.yaml' not read: the workspace is not trusted (VS Code's Restricted Mode). Its entities are unknown until you trust it."],
+      [1, { line: 0, character: 18 }, "KB path '../outside.yaml' refused: it leads outside the workspace folder."],
     ]);
   });
 

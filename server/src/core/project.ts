@@ -126,11 +126,17 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
   /** The real paths of the workspace KB files read. */
   const readReal = new Set<string>();
   const entityFiles = [...bundled.entityFiles];
-  if (!options.trusted && config && !carried) {
-    // Said where the analyst looks: otherwise every entity of these files is just "unknown".
+  if (!options.trusted && config && configPath && !carried) {
+    // Said where the analyst looks: otherwise every entity of these files is just "unknown". A
+    // path that leads outside is refused as in a trusted workspace (its spelling and its links
+    // say so without reading a file): trust would not make it read.
+    const base = dirname(configPath);
     for (const entry of config.config.kb) {
+      const escape = await leadsOutside(ws, base, entry.path, options.folder ?? base);
       config.diagnostics.push(
-        configProblem(entry.range, `KB path '${entry.path}' not read: the workspace is not trusted (VS Code's Restricted Mode). Its entities are unknown until you trust it.`, DiagnosticSeverity.Information),
+        escape !== undefined
+          ? configProblem(entry.range, `KB path '${entry.path}' refused: it leads outside the workspace folder${escape}.`)
+          : configProblem(entry.range, `KB path '${entry.path}' not read: the workspace is not trusted (VS Code's Restricted Mode). Its entities are unknown until you trust it.`, DiagnosticSeverity.Information),
       );
     }
   }
