@@ -32,6 +32,9 @@ describe('completion in KB files', () => {
     const c = complete(state, `${ENTRY}    kind: gr$0oup\n`);
     assert.deepEqual(c.labels, [...ENTITY_KINDS]);
     assert.equal(c.applied('organization'), `${ENTRY}    kind: organization\n`);
+    // Right after the `:`, which opens the list: with the space YAML needs.
+    assert.equal(complete(state, `${ENTRY}    kind:$0\n`).applied('group'), `${ENTRY}    kind: group\n`);
+    assert.equal(complete(state, `${ENTRY}    relations:\n      - { type: opposes, negated:$0 }\n`).applied('true'), `${ENTRY}    relations:\n      - { type: opposes, negated: true }\n`);
   });
 
   it('type: the predicates, each with what it says and the kinds it joins', () => {
@@ -62,10 +65,14 @@ describe('completion in KB files', () => {
     // Another item's source is not this item's.
     assert.deepEqual(complete(state, `${ENTRY}        evidence:\n          - source: mini-2021\n            quote: x\n          - paragraph: $0\n`).labels, []);
     assert.deepEqual(complete(state, `${ENTRY}        evidence:\n          - { source: nowhere, paragraph: $0 }\n`).labels, []);
+    // In a flow list of items: the source of the mapping that holds the cursor, before or after it.
+    assert.deepEqual(complete(state, `${ENTRY}        evidence: [ { source: nowhere, paragraph: p2 }, { source: mini-2021, paragraph: p$0 } ]\n`).labels, ['p1', 'p2', 'p3']);
+    assert.deepEqual(complete(state, `${ENTRY}        evidence: [ { paragraph: p$0, source: mini-2021 } ]\n`).labels, ['p1', 'p2', 'p3']);
+    assert.deepEqual(complete(state, `${ENTRY}        evidence: [ { source: mini-2021, paragraph: p1 }, { source: nowhere, paragraph: p$0 } ]\n`).labels, []);
   });
 
   it('nothing for other fields, keys, or text that only mentions a field', () => {
-    for (const text of [`${ENTRY}    name: Ta$0`, `${ENTRY}    ki$0`, `${ENTRY}    summary: Its kind: gr$0`, `${ENTRY}    summary: A well-kind: gr$0`, `${ENTRY}    # kind: $0`]) {
+    for (const text of [`${ENTRY}    name: Ta$0`, `${ENTRY}    ki$0`, `${ENTRY}    summary: Its kind: gr$0`, `${ENTRY}    summary: A well-kind: gr$0`, `${ENTRY}    summary: "Tajik troops, kind: gr$0"`, `${ENTRY}    # kind: $0`]) {
       assert.deepEqual(complete(state, text).labels, [], JSON.stringify(text));
     }
   });

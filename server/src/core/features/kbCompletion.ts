@@ -19,7 +19,7 @@ import { opening } from './completion';
 const MAX_TARGETS = 50;
 
 /** A schema field being filled in: a key this module completes, then `:` and the value so far. */
-const FIELD = /(?:^[ \t]*|[{,][ \t]*|(?:^|[ \t])-[ \t]+)(kind|type|target|source|paragraph|negated)[ \t]*:[ \t]*(["']?)([^\s"',{}[\]#]*)$/;
+const FIELD = /(?:^[ \t]*|[{,][ \t]*|(?:^|[ \t])-[ \t]+)(kind|type|target|source|paragraph|negated)[ \t]*:([ \t]*)(["']?)([^\s"',{}[\]#]*)$/;
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 
@@ -32,12 +32,15 @@ export class KbCompletionProvider {
     const text = lineAt(position.line);
     const before = text.slice(0, position.character);
     const m = FIELD.exec(before);
-    if (!m || projects.length === 0) return EMPTY;
-    const [, key, , typed] = m;
+    // Not inside a quoted string (`summary: "Tajik troops, kind: gr|"` is prose).
+    if (!m || projects.length === 0 || insideQuotes(before.slice(0, m.index))) return EMPTY;
+    const [, key, space, quote, typed] = m;
     // The value under the cursor is replaced whole: `kind: gr|oup` completes to `group`.
     const end = position.character + (/^[^\s"',{}[\]#]*/.exec(text.slice(position.character))?.[0].length ?? 0);
     const range = lineRange(position.line, position.character - typed.length, end);
-    const item = (label: string, more: Partial<CompletionItem> = {}): CompletionItem => ({ label, kind: CompletionItemKind.Value, textEdit: { range, newText: label }, ...more });
+    // Right after the `:` (which opens the list), with the space YAML needs: `kind:group` is no key.
+    const lead = space === '' && quote === '' ? ' ' : '';
+    const item = (label: string, more: Partial<CompletionItem> = {}): CompletionItem => ({ label, kind: CompletionItemKind.Value, textEdit: { range, newText: lead + label }, ...more });
     switch (key) {
       case 'kind':
         return { isIncomplete: false, items: ENTITY_KINDS.map((k) => item(k, { kind: CompletionItemKind.EnumMember })) };
@@ -51,7 +54,7 @@ export class KbCompletionProvider {
       case 'source':
         return { isIncomplete: false, items: [...sourcesOf(projects).values()].map((s) => item(s.id, { kind: CompletionItemKind.Reference, detail: `${s.title} — ${s.author}, ${s.year}` })) };
       case 'paragraph': {
-        const source = sourcesOf(projects).get(sourceNamed(lineAt, position.line, before) ?? '');
+        const source = sourcesOf(projects).get(sourceNamed(lineAt, position.line, text, position.character) ?? '');
         if (!source) return EMPTY;
         const passages = [...source.paragraphs, ...source.captions];
         return {
@@ -92,6 +95,16 @@ function targets(typed: string, projects: readonly Project[], item: (label: stri
   return { isIncomplete: more || items.length >= MAX_TARGETS, items };
 }
 
+/** Whether text ends inside a quoted YAML string. */
+function insideQuotes(text: string): boolean {
+  let quote = '';
+  for (const c of text) {
+    if (quote === '' && (c === '"' || c === "'")) quote = c;
+    else if (c === quote) quote = '';
+  }
+  return quote !== '';
+}
+
 /** Every source the projects know, by id (the bundled sources are shared by all). */
 function sourcesOf(projects: readonly Project[]): Map<string, Source> {
   const sources = new Map<string, Source>();
@@ -100,13 +113,18 @@ function sourcesOf(projects: readonly Project[]): Map<string, Source> {
 }
 
 /**
- * The source of the evidence item a `paragraph:` is written in: on the same line (flow style),
- * else a `source:` key of the same item on the lines just above (block style: the item's keys
- * share one indentation, the first after its `- `).
+ * The source of the evidence item a `paragraph:` is written in: in the flow mapping `{ … }` that
+ * holds the cursor, before or after it; else a `source:` key of the same block item on the lines
+ * just above (the item's keys share one indentation, the first after its `- `).
  */
-function sourceNamed(lineAt: (line: number) => string, line: number, before: string): string | undefined {
-  const onLine = /source[ \t]*:[ \t]*["']?([^\s"',{}[\]#]+)/.exec(before);
-  if (onLine) return onLine[1];
+function sourceNamed(lineAt: (line: number) => string, line: number, text: string, character: number): string | undefined {
+  const before = text.slice(0, character);
+  const open = before.lastIndexOf('{');
+  if (open > before.lastIndexOf('}')) {
+    const close = text.indexOf('}', character);
+    const mapping = text.slice(open, close < 0 ? text.length : close);
+    return /[{,][ \t]*source[ \t]*:[ \t]*["']?([^\s"',{}[\]#]+)/.exec(mapping)?.[1];
+  }
   // The item begins on the cursor's line: nothing above is in it.
   if (/^[ \t]*-[ \t]/.test(before)) return undefined;
   const indent = /^[ \t]*/.exec(before)?.[0].length ?? 0;
