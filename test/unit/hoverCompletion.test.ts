@@ -425,6 +425,7 @@ const COMPLETIONS: readonly CompletionCase[] = [
   { text: '---\ntitle: x\nsources: $0\n---\n', first: ['mini-2021', '---\ntitle: x\nsources: [mini-2021]\n---\n'] },
   // Written top down, before its closing `---`: keys and values while its lines are all keys.
   { text: '---\nconf$0', labels: FM_KEYS, edits: { confidence: ['confidence: ', 'conf'] } },
+  { text: '---\nco$0\ntitle: X\nconfidence: low\n\nBody.', labels: FM_KEYS.filter((k) => k !== 'title' && k !== 'confidence') },
   { text: '---\ntitle: x\nconfidence: $0', labels: ['low', 'moderate', 'high'] },
   { text: '---\ntitle: x\nsources:\n  - $0', labels: ['mini-2021'] },
   { text: '---\nSome prose, not a key.\n@Taj$0', includes: ['Tajikistan'] },

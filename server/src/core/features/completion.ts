@@ -29,7 +29,10 @@ export class CompletionProvider {
     // A front matter being written top down has no closing `---` yet, and reads as body until it
     // has (spec §3.1): its keys and values are offered while its lines are still all YAML keys.
     if (!fm && l > 0 && /^(?:[\w-]*$|[\w-]+:|[ \t])/.test(before) && syntax.problems.some((p) => p.code === 'front-matter-unterminated') && openFrontMatterReaches(lineAt, l)) {
-      return frontMatterItems(Array.from({ length: l + 1 }, (_, i) => (i === 0 ? '' : lineAt(i))), before, lineText.slice(position.character), project, l);
+      // Its lines are those that read as keys, below the cursor too (a key written there is not offered again).
+      let end = l + 1;
+      while (end < syntax.lineCount && FRONT_MATTER_LINE.test(lineAt(end))) end++;
+      return frontMatterItems(Array.from({ length: end }, (_, i) => (i === 0 ? '' : lineAt(i))), before, lineText.slice(position.character), project, l);
     }
 
     // A word the cursor sits inside is replaced whole: `member|of` completes to `member-of`, not
@@ -118,9 +121,12 @@ function citationItems(project: Project, m: RegExpExecArray, line: number, wordE
   return { isIncomplete: false, items };
 }
 
-/** Whether every line from the opening `---` to line `l` (excluded) reads as a front matter's: a key, or an indented list item or value. */
+/** A line of a front matter: a key, or an indented list item or value. */
+const FRONT_MATTER_LINE = /^(?:[\w-]+:|[ \t]+\S)/;
+
+/** Whether every line from the opening `---` to line `l` (excluded) reads as a front matter's. */
 function openFrontMatterReaches(lineAt: (line: number) => string, l: number): boolean {
-  for (let i = 1; i < l; i++) if (!/^(?:[\w-]+:|[ \t]+\S)/.test(lineAt(i))) return false;
+  for (let i = 1; i < l; i++) if (!FRONT_MATTER_LINE.test(lineAt(i))) return false;
   return true;
 }
 
