@@ -27,7 +27,7 @@ describe('inline scanner: names of bracket references', () => {
       const comment = line.indexOf('%%');
       const scanEnd = comment < 0 ? line.length : comment;
       for (let i = line.indexOf('@['); i >= 0 && i < scanEnd; i = line.indexOf('@[', i)) {
-        if (/[\p{L}\p{N}_@]\p{M}*$/u.test(line.slice(0, i))) {
+        if (/[\p{L}\p{N}_@](?:(?![\uFE0F\u20E3])\p{M})*$/u.test(line.slice(0, i))) {
           i++;
           continue;
         }

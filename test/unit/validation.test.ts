@@ -27,6 +27,7 @@ const CASES: { name: string; text: string; expect: Expected }[] = [
   { name: 'a broken reference after the object: its diagnostic, and the claim its verdict', text: 'claim: @Uzbekistan member-of @CSTO, unlike @Zzz', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO, unlike @Zzz'], ['unknown-reference', '@Zzz']] },
   { name: 'a quote marker without its space before claim:', text: '>claim: @Uzbekistan member-of @CSTO', expect: [['contradicted-claim', 'claim: @Uzbekistan member-of @CSTO']] },
   { name: 'an @ after an emoji with its variation selector starts a reference (the mark belongs to a symbol)', text: '\u26a0\ufe0f@Tajikstan and \u2764\ufe0f@[Xi Jinpin]', expect: [['unknown-reference', '@Tajikstan'], ['unknown-reference', '@[Xi Jinpin]']] },
+  { name: 'also after an emoji whose base is a letter or digit (ℹ️, a keycap)', text: '\u2139\ufe0f@Tajikstan 1\ufe0f\u20e3@Tajikstan', expect: [['unknown-reference', '@Tajikstan'], ['unknown-reference', '@Tajikstan']] },
   { name: 'escaped @ and [ are literal', text: 'Literal \\@Nobody and \\[^nowhere].', expect: [] },
   { name: 'inline code holds no references', text: 'Write `@Nobody` like this.', expect: [] },
   { name: 'fenced code holds nothing', text: '```\n@Nobody [^nowhere] %% brief-disable nothing\nclaim: @A foo @B\n```\n@Tajikistan', expect: [] },

@@ -22,13 +22,15 @@ const NAME_START = /[\p{L}\p{N}]/uy;
 const NAME_REST = /[\p{L}\p{N}\p{M}_.\-]*/uy;
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 const MARK = /\p{M}/u;
+const EMOJI_MARK = /[\uFE0F\u20E3]/;
 /** The characters that can start an escape, code span, comment, reference or citation. */
 const SPECIAL = /[\\`%@[]/g;
 
 /**
  * True when the character ending just before `index` is a letter, digit, `_` or `@`. A combining
  * mark belongs to the character before it: "rene\u0301@example.org" is glued as "rené@…" is, but
- * an emoji's variation selector ("⚠\ufe0f@Tajikistan") leaves the `@` after a symbol, free.
+ * an emoji's variation selector ("⚠\ufe0f@Tajikistan", and "ℹ\ufe0f@Russia", whose base is a letter)
+ * leaves the `@` after a symbol, free.
  */
 function glued(line: string, index: number): boolean {
   for (let end = index; end > 0; ) {
@@ -38,6 +40,8 @@ function glued(line: string, index: number): boolean {
     const start = end >= 2 && c >= 0xdc00 && c <= 0xdfff && line.charCodeAt(end - 2) >= 0xd800 && line.charCodeAt(end - 2) <= 0xdbff ? end - 2 : end - 1;
     const prev = line.slice(start, end);
     if (!MARK.test(prev)) return WORD_CHAR.test(prev);
+    // Emoji presentation (U+FE0F) or a keycap (U+20E3) makes what it follows an emoji: `ℹ️@`, `1️⃣@`.
+    if (EMOJI_MARK.test(prev)) return false;
     end = start;
   }
   return false;

@@ -43,8 +43,8 @@ export class CompletionProvider {
 
     const onClaim = syntax.claimLines.includes(l);
     // Not after a word (its combining marks included: `rene\u0301@`), as the parser reads an `@` (inline.ts `glued`).
-    const bracket = /(?<![\p{L}\p{N}_@\\]\p{M}*)@\[[^\]]*$/u.exec(before);
-    const short = bracket ? null : /(?<![\p{L}\p{N}_@\\]\p{M}*)@(?:[\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
+    const bracket = /(?<![\p{L}\p{N}_@\\](?:(?![\uFE0F\u20E3])\p{M})*)@\[[^\]]*$/u.exec(before);
+    const short = bracket ? null : /(?<![\p{L}\p{N}_@\\](?:(?![\uFE0F\u20E3])\p{M})*)@(?:[\p{L}\p{N}][\p{L}\p{N}\p{M}_.\-]*)?$/u.exec(before);
     const at = (bracket ?? short)?.index;
     if (at !== undefined) {
       let spot: EntitySpot;
