@@ -412,6 +412,22 @@ describe('language server with workspace folders nested in one another (the real
     assert.match(String(after.diagnostics[0]?.message), /^Unknown entity '@old-cell'/);
   });
 
+  it('a KB file an outer folder lists, created in a nested folder (by name and by glob): the outer folder reads it', async () => {
+    const a = folder({ '.briefrc.yaml': 'kb: [inner/kb/new.yaml, "inner/kb2/*.yaml"]\n', 'a.brief': '@new-cell @glob-cell\n', 'inner/n.brief': '# Inner\n' });
+    const client = await start({ folders: [a, path.join(a, 'inner')] });
+    await client.waitForLog(/^Checked 2 closed briefs/);
+    writeFile(a, 'inner/kb/new.yaml', 'entities:\n  - { id: new-cell, kind: group, name: New Cell, summary: S. }\n');
+    writeFile(a, 'inner/kb2/g.yaml', 'entities:\n  - { id: glob-cell, kind: group, name: Glob Cell, summary: S. }\n');
+    const mark = client.mark();
+    await client.watchedFilesChanged([
+      { uri: uriOf(path.join(a, 'inner/kb/new.yaml')), type: FileChangeType.Created },
+      { uri: uriOf(path.join(a, 'inner/kb2')), type: FileChangeType.Created },
+    ]);
+    await until(() => client.published.slice(mark).some((p) => p.uri === uriOf(path.join(a, 'a.brief')) && p.diagnostics.length === 0), () => JSON.stringify(client.published.slice(mark).map((p) => [p.uri, p.diagnostics.map((d) => d.message)])));
+    await barrier(client);
+    assert.deepEqual(onScreen(client), []);
+  });
+
   it('a folder deleted with a workspace folder inside it (one event, for the outer path) leaves none of the inner folder on screen', async () => {
     const a = folder({ 'a.brief': '@Nobody\n', 'x/x.brief': '@Nobody\n', 'x/N/n.brief': '# Inner head\n@Nobody\n' });
     const inner = path.join(a, 'x/N');

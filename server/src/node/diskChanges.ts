@@ -57,8 +57,12 @@ export async function applyDiskChanges(host: DiskChangeHost, changes: readonly F
     } else if (file !== folder && /\.ya?ml$/.test(file)) reloads.add(folder);
     else if (file === `${folder}/.gitignore`) ignores.add(folder);
     // An outer folder may list a KB file of a folder nested in it (or a file in a folder that
-    // came or went): it reads the file too.
+    // came or went): it reads the file too. One that came may be one its `kb:` names or a glob
+    // of it matches now: an outer folder with `kb:` entries reads its list again.
     for (const reader of folders.readersOf(file, folder)) reloads.add(reader);
+    if (change.type !== FileChangeType.Changed && !file.endsWith('.brief')) {
+      for (const outer of folders.loaded()) if (outer.path !== folder && isInside(file, outer.path) && (outer.state.config?.config.kb.length ?? 0) > 0) reloads.add(outer.path);
+    }
     // Whatever its name, a path created or deleted may be a folder, even the workspace folder itself.
     if (change.type !== FileChangeType.Changed) {
       const touched = await folderChanged(host, change, file, folder, await indexable(folder));
