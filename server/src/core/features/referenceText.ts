@@ -121,8 +121,8 @@ export function lineEndingAt(text: string, line: number): string {
 /**
  * How much of the text after a reference finishes the name a fix or a completion writes: `@Vladimir Putin said`
  * becomes `@[Vladimir Putin] said`, not `@[Vladimir Putin] Putin said`. The reference's words
- * must be the label's first ones; the rest must follow as written (case aside). 0 otherwise.
- * (Words are what splitting at runs of white space gives.)
+ * must be the label's first ones; the rest must follow as names match. 0 otherwise. (Words are
+ * what splitting at runs of white space, hyphens and dashes gives.)
  */
 export function restOfName(written: string, label: string, after: string): number {
   // Completion runs this for each of its fifty items: the label is cut where the reference's
@@ -133,9 +133,16 @@ export function restOfName(written: string, label: string, after: string): numbe
   // Word by word, without a pattern made from the label: a pattern of a 40,000-letter name is
   // too large for the engine.
   let at = 0;
-  for (const word of label.slice(cut.end).split(/\s+/)) {
+  // Word and gap in turn; the first gap is the one the cut is at.
+  const parts = label.slice(cut.end).split(/([\s\-\u2010-\u2015\u2212]+)/);
+  for (let i = 0; i < parts.length; i += 2) {
+    const word = parts[i];
+    const labelGap = i === 0 ? label.slice(cut.start, cut.end) : parts[i - 1];
+    // A hyphen or dash in the text's gap only where the label has one (`Karshi-Khanabad`); a
+    // label's space may be written as either.
+    const unit = DASH.test(labelGap) ? GAP_UNIT : SPACE_UNIT;
     const start = at;
-    while (after.charCodeAt(at) === 0x20 || after.charCodeAt(at) === 0x09) at++;
+    while (unit.test(after.charAt(at))) at++;
     if (at === start) return 0;
     const length = sameWordAt(after, at, word);
     if (length < 0) return 0;
@@ -170,21 +177,28 @@ function sameWordAt(text: string, at: number, word: string): number {
   return -1;
 }
 
-const WHITE_RUN = /\s+/g;
+/**
+ * What separates two words of a name: white space (a no-break space too) and hyphens or dashes,
+ * which names fold alike (`Karshi-Khanabad` is `Karshi Khanabad`).
+ */
+const WORD_GAP = /[\s\-\u2010-\u2015\u2212]+/g;
+const GAP_UNIT = /^[\s\-\u2010-\u2015\u2212]$/;
+const SPACE_UNIT = /^\s$/;
+const DASH = /[\-\u2010-\u2015\u2212]/;
 
-/** How many runs of white space `text` holds. */
+/** How many gaps between words `text` holds. */
 function gapCount(text: string): number {
-  WHITE_RUN.lastIndex = 0;
+  WORD_GAP.lastIndex = 0;
   let count = 0;
-  while (WHITE_RUN.exec(text)) count++;
+  while (WORD_GAP.exec(text)) count++;
   return count;
 }
 
-/** The run of white space that ends the first `words` words of `text`, if more text follows it. */
+/** The gap that ends the first `words` words of `text`, if more text follows it. */
 function gapAfterWords(text: string, words: number): { start: number; end: number } | undefined {
-  WHITE_RUN.lastIndex = 0;
+  WORD_GAP.lastIndex = 0;
   let seen = 0;
-  for (let gap = WHITE_RUN.exec(text); gap; gap = WHITE_RUN.exec(text)) {
+  for (let gap = WORD_GAP.exec(text); gap; gap = WORD_GAP.exec(text)) {
     if (++seen === words) return { start: gap.index, end: gap.index + gap[0].length };
   }
   return undefined;
