@@ -284,6 +284,9 @@ const COMPLETIONS: readonly CompletionCase[] = [
   // The cursor in the first part of a glued name: a name that goes on through the glue takes in
   // as much of the word as it goes on with, not less (no `-Western` written twice).
   { text: '@Jo$0int-Western exercises', first: ['Joint Western-2021', '@[Joint Western-2021] exercises'] },
+  // The whole glued word, and the words after it that finish the name (`@|Karshi-Khanabad Air Base was`).
+  { text: '@Jo$0int-Western 2021 drills', first: ['Joint Western-2021', '@[Joint Western-2021] drills'] },
+  { text: '@$0Shanghai-Cooperation Organization met', first: ['Shanghai Cooperation Organization', '@[Shanghai Cooperation Organization] met'] },
   { text: '@Jo$0int-led x', first: ['Joint Western-2021', '@[Joint Western-2021]-led x'] },
   // The cursor past the glue, inside the word: the known part is the name, the rest stays.
   { text: '@Russia-le$0d forces', first: ['Russia', '@[Russia]-led forces'] },

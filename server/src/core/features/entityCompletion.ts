@@ -71,7 +71,7 @@ export interface EntitySpot {
    * Western-2021, `@Georgia-|` for georgia-us): the punctuation is that name's, and the word
    * after the cursor too.
    */
-  readonly through?: { readonly range: Range; readonly bracketed: boolean; readonly typed: string };
+  readonly through?: { readonly range: Range; readonly bracketed: boolean; readonly typed: string; readonly following?: string };
   /**
    * A short name's text in the range (without `@`), and the line after the range: an entity whose
    * name goes on with the words that follow takes them in (`@|Xi Jinping said` → `@[Xi Jinping]
@@ -83,7 +83,7 @@ export interface EntitySpot {
    * name goes on through the glue goes instead, longest first: the whole word, or up to a later
    * `.` or `-` (`@Indo|-Pacific-led` for Indo-Pacific Strategy keeps `-led`).
    */
-  readonly longer?: readonly { readonly range: Range; readonly bracketed: boolean; readonly typed: string }[];
+  readonly longer?: readonly { readonly range: Range; readonly bracketed: boolean; readonly typed: string; readonly following?: string }[];
 }
 
 /**
@@ -140,6 +140,8 @@ export function shortSpot(lineText: string, line: number, at: number, cursor: nu
           range: lineRange(line, at, nameStart + e),
           bracketed: e < whole.length,
           typed: whole.slice(0, e),
+          // The whole word: the words after it that finish the name are taken in too (`@|Karshi-Khanabad Air Base was`).
+          ...(e === whole.length ? { following: lineText.slice(nameStart + e) } : {}),
         }))
       : undefined;
   return {
@@ -176,10 +178,10 @@ export function bracketSpot(lineText: string, line: number, at: number, cursor: 
   };
 }
 
-/** The spot's range, taking in the words after it that finish `label` (`@|Xi Jinping said`). */
-function withRestOf(label: string, spot: EntitySpot): Range {
-  const more = spot.replaced ? restOfName(spot.replaced.name, label, spot.replaced.following) : 0;
-  return more === 0 ? spot.range : { start: spot.range.start, end: { line: spot.range.end.line, character: spot.range.end.character + more } };
+/** A range, taking in the words after it that finish `label` (`@|Xi Jinping said`). */
+function withRestOf(label: string, range: Range, replaced: { readonly name: string; readonly following: string } | undefined): Range {
+  const more = replaced ? restOfName(replaced.name, label, replaced.following) : 0;
+  return more === 0 ? range : { start: range.start, end: { line: range.end.line, character: range.end.character + more } };
 }
 
 /** Case folded and separators as one `-`, dots kept: does a name go on through `@Joint-`'s `-`? */
@@ -262,7 +264,9 @@ export function entityItems(project: Project, spot: EntitySpot, kinds?: readonly
       // The label after it, for a client that filters this list once more before it asks again
       // (VS Code does after a space inside `@[…`).
       filterText: `${spot.written} ${label}`,
-      textEdit: through ? { range: through.range, newText: reference(through.bracketed) } : { range: withRestOf(label, spot), newText: reference(spot.bracketed) + spot.kept },
+      textEdit: through
+        ? { range: withRestOf(label, through.range, through.following !== undefined ? { name: through.typed, following: through.following } : undefined), newText: reference(through.bracketed) }
+        : { range: withRestOf(label, spot.range, spot.replaced), newText: reference(spot.bracketed) + spot.kept },
     };
   });
   return { isIncomplete: true, items };
