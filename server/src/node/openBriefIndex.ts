@@ -44,6 +44,16 @@ export class OpenBriefIndex {
     this.timer = setTimeout(() => this.deps.inBackground('indexing', () => this.sync()), INDEX_DELAY_MS);
   }
 
+  /**
+   * After the workspace folders changed: each open brief goes into the index of the folder that
+   * now holds it (the start's indexing reads closed briefs only), so that references, lenses and
+   * rename in a folder added while a brief of it is open count that brief.
+   */
+  async regroup(open: Iterable<TextDocument>): Promise<void> {
+    for (const document of open) this.textChanged(document);
+    await this.sync();
+  }
+
   /** Brings the index up to date with the open briefs. */
   async sync(): Promise<void> {
     for (const uri of [...this.stale]) {

@@ -56,7 +56,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
         uris(event?.added).forEach((u) => current.add(u));
         session.folders.setFolders([...current]);
         await session.foldersRemoved(removed);
-        await session.regroupOpenBriefs();
+        await session.openBriefs.regroup(session.documents.all());
         await session.loadWorkspace(client.window?.workDoneProgress === true);
       });
     }

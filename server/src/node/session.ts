@@ -357,16 +357,6 @@ export class Session {
     }
   }
 
-  /**
-   * After the workspace folders changed: each open brief goes into the index of the folder that
-   * now holds it (the start's indexing reads closed briefs only), so that references, lenses and
-   * rename in a folder added while a brief of it is open count that brief.
-   */
-  async regroupOpenBriefs(): Promise<void> {
-    for (const doc of this.documents.all()) this.openBriefs.textChanged(doc);
-    await this.openBriefs.sync();
-  }
-
   /** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
   async reloadFolder(path: string): Promise<void> {
     await this.openBriefs.sync();
