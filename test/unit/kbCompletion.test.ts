@@ -50,6 +50,11 @@ describe('completion in KB files', () => {
     const c = complete(state, `${ENTRY}    relations:\n      - type: opposes\n        target: puti$0\n`);
     assert.equal(c.labels[0], 'vladimir-putin');
     assert.equal(c.items[0].detail, 'Vladimir Putin');
+    // The name beside the id in the list; and the list is asked for again at each keystroke: a
+    // client filtering it by its ids would drop what the name found (`Collec` → csto).
+    assert.deepEqual(c.items[0].labelDetails, { detail: ' (Vladimir Putin)', description: 'person' });
+    assert.equal(c.incomplete, true);
+    assert.equal(complete(state, `${ENTRY}    relations:\n      - type: opposes\n        target: Collec$0\n`).labels[0], 'csto');
     assert.equal(c.applied('vladimir-putin'), `${ENTRY}    relations:\n      - type: opposes\n        target: vladimir-putin\n`);
     // In a flow mapping, and quoted.
     assert.equal(complete(state, `${ENTRY}    relations: [ { type: borders, target: "tajik$0" } ]\n`).labels[0], 'tajikistan');

@@ -1,7 +1,7 @@
 /**
  * Completion in a KB YAML file: the values the schema (spec §4.1) allows for the fields an
  * analyst fills in by hand. `kind:` takes an entity kind, `type:` a predicate, `target:` an
- * entity id, `source:` a source id, `paragraph:` a passage of that source (its body paragraphs
+ * entity id (found by id, name or alias), `source:` a source id, `paragraph:` a passage of that source (its body paragraphs
  * and its captions, which evidence may quote), `negated:` a boolean. Read from the cursor's line
  * (block style, `kind: gr|`, and flow style, `{ source: carlson-2021, paragraph: p| }`); the
  * `source:` of a block evidence item is looked for on the item's lines above.
@@ -15,7 +15,7 @@ import { normalizeName } from '../normalize';
 import { lineRange } from '../text';
 import { opening } from './completion';
 
-/** At most this many entity ids are offered; the list is incomplete beyond them. */
+/** At most this many entity ids are offered. */
 const MAX_TARGETS = 50;
 
 /** A schema field being filled in: a key this module completes, then `:` and the value so far. */
@@ -89,10 +89,20 @@ function targets(typed: string, projects: readonly Project[], item: (label: stri
       offered.add(match.id);
       const entity = names.entityAt(match.entity);
       // Sorted and filtered as listed: the client would otherwise re-rank ids by the typed text.
-      items.push(item(entity.id, { kind: CompletionItemKind.Reference, labelDetails: { description: entity.kind }, detail: entity.name, filterText: `${typed} ${entity.id}`, sortText: String(items.length).padStart(3, '0') }));
+      items.push(
+        item(entity.id, {
+          kind: CompletionItemKind.Reference,
+          labelDetails: { detail: ` (${entity.name})`, description: entity.kind },
+          detail: entity.name,
+          filterText: `${typed} ${entity.id}`,
+          sortText: String(items.length).padStart(3, '0'),
+        }),
+      );
     }
   }
-  return { isIncomplete: more || items.length >= MAX_TARGETS, items };
+  // Always incomplete: a name or alias found `csto` for `Collec`, which the client's own filter of
+  // the last list by the id would drop; it asks again at each keystroke instead.
+  return { isIncomplete: true, items };
 }
 
 /** Whether text ends inside a quoted YAML string. */
