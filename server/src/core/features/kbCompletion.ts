@@ -1,10 +1,10 @@
 /**
  * Completion in a KB YAML file: the values the schema (spec §4.1) allows for the fields an
  * analyst fills in by hand. `kind:` takes an entity kind, `type:` a predicate, `target:` an
- * entity id (found by id, name or alias), `source:` a source id, `paragraph:` a passage of that source (its body paragraphs
- * and its captions, which evidence may quote), `negated:` a boolean. Read from the cursor's line
- * (block style, `kind: gr|`, and flow style, `{ source: carlson-2021, paragraph: p| }`); the
- * `source:` of a block evidence item is looked for on the item's lines above.
+ * entity id (found by id, name or alias), `source:` a source id, `paragraph:` a passage of that
+ * source (its body paragraphs and its captions, which evidence may quote), `negated:` a boolean.
+ * Read from the cursor's line (block style, `kind: gr|`, and flow style, `{ source: carlson-2021,
+ * paragraph: p| }`); the `source:` of a block evidence item is looked for on the item's lines above.
  */
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver-types';
 import type { Project } from '../project';
