@@ -42,11 +42,12 @@ export class Folders {
     const paths = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
     for (const key of [...this.folders.keys()]) if (!paths.includes(key)) this.folders.delete(key);
     for (const p of paths) if (!this.folders.has(p)) this.folders.set(p, { path: p, index: new WorkspaceIndex() });
-    for (const [owner, index] of [...[...this.folders.values()].map((e) => [e.path, e.index] as const), ...(this.fallback ? [['', this.fallback.index] as const] : [])]) {
+    // The fallback's path is '', the folder of a brief outside every folder.
+    const indexes = [...this.folders.values(), ...(this.fallback ? [{ path: '', index: this.fallback.index }] : [])];
+    for (const { path: owner, index } of indexes) {
       for (const uri of index.uris()) {
         const file = uriToPath(uri);
-        if (file === undefined || (this.folderOf(file) ?? '') === owner) continue;
-        index.remove(uri);
+        if (file !== undefined && (this.folderOf(file) ?? '') !== owner) index.remove(uri);
       }
     }
   }
