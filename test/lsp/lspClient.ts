@@ -91,10 +91,18 @@ export interface ProgressEvent {
   readonly value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 }
 
+// Every folder makeFolder made, removed when the test process ends: many tests keep theirs to the
+// end of a suite, and a run should not leave its folders in the machine's temporary directory.
+const madeFolders: string[] = [];
+process.once('exit', () => {
+  for (const folder of madeFolders) fs.rmSync(folder, { recursive: true, force: true });
+});
+
 /** A temporary workspace folder on disk, holding the given files (paths relative to it). */
 export function makeFolder(files: Record<string, string | Buffer> = {}): string {
   // realpath: the server compares real paths when it checks that KB files stay inside the folder.
   const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'brief-lsp-')));
+  madeFolders.push(folder);
   for (const [name, text] of Object.entries(files)) writeFile(folder, name, text);
   return folder;
 }
