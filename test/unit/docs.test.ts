@@ -5,6 +5,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ENTITY_KINDS, PREDICATES } from '../../server/src/core/kinds';
+import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
 /** The rows of the Markdown table whose header row starts with `header`, as lists of cells. */
@@ -28,4 +29,18 @@ describe('the docs', () => {
       assert.deepEqual(table, code);
     });
   }
+});
+
+describe('the README: examples quoted from the source', () => {
+  it('a paragraph shown beside its id in completion (`pN  How it begins…`) begins so in the source', () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const source = parseYaml(fs.readFileSync(path.join(REPO_ROOT, 'data', 'sources', 'carlson-2021.yaml'), 'utf8')) as { paragraphs: { id: string; text: string }[] };
+    const examples = [...readme.matchAll(/`(p\d+) {2}([^`…]+)…`/g)];
+    assert.ok(examples.length > 0, 'the README shows no paragraph preview');
+    for (const [, id, start] of examples) {
+      const paragraph = source.paragraphs.find((p) => p.id === id);
+      assert.ok(paragraph, `the README shows ${id}, which the source does not have`);
+      assert.ok(paragraph.text.startsWith(start), `the README shows ${id} as beginning '${start}…', but it begins '${paragraph.text.slice(0, 48)}…'`);
+    }
+  });
 });

@@ -3,8 +3,8 @@
  * (kb-id-clash, a warning): from then on every reference written with it is ambiguous, in every
  * brief (`aliases: [CSTO]` on an analyst's entity makes each `@CSTO` name two entities).
  *
- * Said only on the analyst's (workspace) KB files: Brief's bundled KB shares some labels on
- * purpose (`Georgia` the state and the US state), and the analyst cannot edit it.
+ * Said only on the analyst's (workspace) KB files: the analyst cannot edit Brief's bundled KB,
+ * whose own entities share no label (test/unit/kbData.test.ts checks that).
  */
 import { DiagnosticSeverity, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../normalize';
