@@ -415,7 +415,7 @@ const CHECKS = ['language mode is Brief', 'hover on @CSTO', "language server sta
   'Problems panel lists unknown-reference', 'completion after @Taj', 'completion documentation of the focused item, resolved on demand', "completion keeps Brief's order: @C, then S",
   'Enter after a completed reference ends the line, the open list does not take it', 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
-  "quick fix 'Add to the workspace KB' opens the KB file at the new entity",
+  "quick fix 'Add to the workspace KB' opens the KB file at the new entity", 'a KB file changed on disk re-checks the open brief',
   'language server killed → restarted, hover works again'];
 
 async function main() {
@@ -782,6 +782,26 @@ async function main() {
   });
 
   // Last: if the client does not bring the server back, nothing after this could work.
+  // The server registers file watchers for KB files (`**/*.[yY][aA][mM][lL]`, `**/*.[yY][mM][lL]`:
+  // any case, as `kb:` takes them); this is the editor's own watcher, reporting a change made
+  // outside it, as a `git pull` or another tool would make it.
+  await check('a KB file changed on disk re-checks the open brief', async () => {
+    await activateSample();
+    const kbFile = path.join(runDir, 'workspace', 'kb', EXPECT.workspaceKbFile);
+    const original = fs.readFileSync(kbFile, 'utf8');
+    const blcLine = () => squiggleLines().then((lines) => lines.some((l) => l.includes(EXPECT.workspaceRef)));
+    if (await blcLine()) throw new Error(`the line "…${EXPECT.workspaceRef}…" has an error squiggle before the change`);
+    const without = original.replace('    aliases: [BLC]\n', '');
+    if (without === original) throw new Error(`no "aliases: [BLC]" line in ${kbFile}`);
+    fs.writeFileSync(kbFile, without);
+    const startedAt = Date.now();
+    await poll('an error squiggle under @BLC once its alias is gone from the KB file on disk', blcLine, { timeout: 15000 });
+    const flagged = Date.now() - startedAt;
+    fs.writeFileSync(kbFile, original);
+    await poll('no error squiggle under @BLC once the alias is back', async () => !(await blcLine()), { timeout: 15000 });
+    return `alias removed on disk: @BLC flagged after ${flagged} ms; alias back: the squiggle gone after ${Date.now() - startedAt - flagged} ms`;
+  });
+
   await check('language server killed → restarted, hover works again', async () => {
     const before = languageServers();
     if (before.length !== 1) throw new Error(`expected one language server process (…/extensions/${EXPECT.extensionFolderPrefix}*/dist/server.js), found ${before.length}`);

@@ -439,7 +439,8 @@ describe('language server on a multi-root workspace (the real process, over JSON
           ['**/*', WatchKind.Create | WatchKind.Delete],
           ['**/*.brief', WatchKind.Change],
           ['**/.briefrc.yaml', WatchKind.Change],
-          ['**/*.{yaml,yml}', WatchKind.Change],
+          ['**/*.[yY][aA][mM][lL]', WatchKind.Change],
+          ['**/*.[yY][mM][lL]', WatchKind.Change],
           ['**/.gitignore', WatchKind.Change],
         ]);
       });

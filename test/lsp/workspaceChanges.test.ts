@@ -412,6 +412,21 @@ describe('language server with workspace folders nested in one another (the real
     assert.match(String(after.diagnostics[0]?.message), /^Unknown entity '@old-cell'/);
   });
 
+  it('a KB file named in capitals (LOCAL.YAML), as `kb:` takes it: a save reloads it', async () => {
+    const a = folder({
+      '.briefrc.yaml': 'kb: [kb/LOCAL.YAML]\n',
+      'a.brief': '@old-cell\n',
+      'kb/LOCAL.YAML': 'entities:\n  - { id: old-cell, kind: group, name: Old Cell, summary: S. }\n',
+    });
+    const client = await start({ folder: a });
+    await client.waitForLog(/^Checked 1 closed brief\b/);
+    writeFile(a, 'kb/LOCAL.YAML', 'entities:\n  - { id: new-cell, kind: group, name: New Cell, summary: S. }\n');
+    const mark = client.mark();
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, 'kb/LOCAL.YAML')), type: FileChangeType.Changed }]);
+    const after = await client.waitForDiagnostics(uriOf(path.join(a, 'a.brief')), { after: mark });
+    assert.match(String(after.diagnostics[0]?.message), /^Unknown entity '@old-cell'/);
+  });
+
   it('a KB file an outer folder lists, created in a nested folder (by name and by glob): the outer folder reads it', async () => {
     const a = folder({ '.briefrc.yaml': 'kb: [inner/kb/new.yaml, "inner/kb2/*.yaml"]\n', 'a.brief': '@new-cell @glob-cell\n', 'inner/n.brief': '# Inner\n' });
     const client = await start({ folders: [a, path.join(a, 'inner')] });

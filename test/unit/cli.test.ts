@@ -567,7 +567,8 @@ describe('brief-lint (the real process)', () => {
 
     it("warns on an analyst's alias or id that is already a label of another entity: references with it become ambiguous", () => {
       const yaml = 'entities:\n  - id: putin\n    kind: group\n    name: Dusk Watch\n    aliases: [CSTO, "Dusk"]\n    summary: S.\n';
-      const r = lintJson(folder({ 'kb/x.yaml': yaml, 'a.brief': '@Dusk\n' }), ['kb/x.yaml', 'a.brief']);
+      // The brief resolves @Dusk through its config: a KB file named only to be checked adds nothing to a brief's KB.
+      const r = lintJson(folder({ '.briefrc.yaml': 'kb: [kb/x.yaml]\n', 'kb/x.yaml': yaml, 'a.brief': '@Dusk\n' }), ['kb/x.yaml', 'a.brief']);
       assert.deepEqual(
         r.results.map((x) => `${x.file}:${x.line}:${x.column}-${x.endColumn} ${x.severity} ${x.code} ${x.message}`),
         [
@@ -644,6 +645,24 @@ describe('brief-lint (the real process)', () => {
         assert.equal(r.status, 2, `${c.args.join(' ')}: ${r.stdout}${r.stderr}`);
         assert.match(r.stderr, c.says);
       }
+    });
+
+    it('2 for a --kb file that is no YAML file, as a config refuses it in kb:', () => {
+      const r = lintJson(folder({ 'a.brief': '@Tajikistan\n', 'notes.brief': '@Tajikistan\n' }), ['--kb', 'notes.brief', 'a.brief']);
+      assert.equal(r.status, 2);
+      assert.deepEqual(r.results, []);
+      assert.match(r.stderr, /^brief-lint: cannot use notes\.brief as a KB file: a KB file is YAML, named \*\.yaml or \*\.yml$/m);
+    });
+
+    it('with no brief to lint, still checks the current folder\'s config and KB files, and --kb', () => {
+      const brokenConfig = lintJson(folder({ '.briefrc.yaml': 'kb: [kb/local.yaml\n', 'kb/local.yaml': 'entities: []\n' }));
+      assert.deepEqual({ status: brokenConfig.status, results: brief(brokenConfig.results) }, { status: 2, results: ['.briefrc.yaml:2:1 config-syntax'] });
+      const brokenKb = lintJson(folder({ '.briefrc.yaml': 'kb: [kb/local.yaml]\n', 'kb/local.yaml': 'entities: [\n' }));
+      assert.deepEqual({ status: brokenKb.status, results: brief(brokenKb.results) }, { status: 1, results: ['kb/local.yaml:2:1 kb-syntax'] });
+      const brokenExtra = lintJson(folder({ 'extra.yaml': 'entities: [\n' }), ['--kb', 'extra.yaml']);
+      assert.deepEqual({ status: brokenExtra.status, results: brief(brokenExtra.results) }, { status: 1, results: ['extra.yaml:2:1 kb-syntax'] });
+      const text = run(folder({ '.briefrc.yaml': 'kb: [kb/local.yaml]\n', 'kb/local.yaml': 'entities: []\n' }), []);
+      assert.deepEqual({ status: text.status, stdout: text.stdout }, { status: 0, stdout: '2 files checked: 0 errors, 0 warnings, 0 notes.\n' });
     });
 
     it('a KB file that is not UTF-8, named beside a brief: one message, and no diagnostics made of its replacement characters', () => {
@@ -882,6 +901,46 @@ describe('brief-lint (paths and configs as a CI job names them)', () => {
     const latin = piped(Buffer.from('Caf\xe9\n', 'latin1'), ['-']);
     assert.equal(latin.status, 2);
     assert.match(latin.stderr, /^brief-lint: cannot read <stdin>: it is not UTF-8 text$/m);
+  });
+
+  it('a KB file named on the command line to be checked adds no entity to the briefs: they resolve as in the editor', () => {
+    const dir = folder({
+      'a.brief': '@[Night Watch]\n',
+      'drafts/nw.yaml': `entities:\n${entity('night-watch', 'Night Watch')}`,
+    });
+    const alone = lintJson(dir, ['a.brief']);
+    const named = lintJson(dir, ['a.brief', 'drafts/nw.yaml']);
+    assert.deepEqual(brief(alone.results), ['a.brief:1:1 unknown-reference']);
+    assert.deepEqual({ status: named.status, results: brief(named.results) }, { status: alone.status, results: brief(alone.results) });
+  });
+
+  it('a KB file named with an upper-case extension (KB.YAML) is checked as a KB file, as kb: takes it, not as a brief', () => {
+    const dir = folder({ 'kb/LOCAL.YAML': 'entities:\n  - id: x\n    kind: planet\n    name: X\n    summary: S.\n', 'kb/other.Yml': 'entities: [a, b\n' });
+    const r = lintJson(dir, ['kb/LOCAL.YAML', 'kb/other.Yml']);
+    assert.deepEqual(brief(r.results), ['kb/LOCAL.YAML:3:11 kb-schema', 'kb/other.Yml:2:1 kb-syntax']);
+    assert.equal(r.status, 1);
+  });
+
+  it('a KB file named on the command line with a broken config: the config is reported and the run exits 2', () => {
+    const dir = folder({
+      '.briefrc.yaml': 'kb: [kb/x.yaml, kb/z.yaml\n',
+      'kb/x.yaml': 'entities:\n  - id: red-team\n    kind: group\n    name: Red Team\n    summary: S.\n    relations:\n      - { type: cooperates-with, target: blue-team, negated: false, evidence: [ { source: mini-2021, paragraph: p1, quote: "excludes Uzbekistan" } ] }\n',
+      'kb/z.yaml': `entities:\n${entity('blue-team', 'Blue Team')}`,
+    });
+    for (const args of [['kb/x.yaml'], ['--config', '.briefrc.yaml', 'kb/x.yaml']]) {
+      const r = lintJson(dir, args);
+      assert.ok(r.results.some((x) => x.file === '.briefrc.yaml' && x.code === 'config-syntax'), `${args.join(' ')}: ${JSON.stringify(r.results)}`);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, /the configuration has errors/);
+    }
+  });
+
+  it('2 for an empty path (an empty shell variable): it names no file, not the whole current folder', () => {
+    const dir = folder({ 'a.brief': '@Nobody\n', 'b.brief': '@Tajikistan\n' });
+    const r = lintJson(dir, ['b.brief', '']);
+    assert.deepEqual(filesOf(r.results), []);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /empty path/);
   });
 
   it('checks a file named like a config (ci.briefrc.yaml) as a config, not as a KB file', () => {

@@ -6,18 +6,24 @@ import * as path from 'path';
 import { isUtf8 } from 'buffer';
 import { promises as fs } from 'fs';
 import { CONFIG_FILE_NAME } from '../core/config';
-import { fixedPart, globUnder, isInside } from '../core/project';
+import { fixedPart, globUnder, isInside, KB_FILE_NAME } from '../core/project';
 import type { NodeWorkspace } from '../node/nodeWorkspace';
 
 /** Briefs and data files to check: paths, folders (searched for briefs) and quoted globs. */
 export async function collectInputs(args: readonly string[], cwd: string, ws: NodeWorkspace, problems: string[]): Promise<{ briefs: string[]; dataFiles: string[] }> {
   const briefs = new Set<string>();
   const dataFiles = new Set<string>();
-  const add = (f: string) => (/\.ya?ml$/.test(f) ? dataFiles.add(f) : briefs.add(f));
+  // YAML as `kb:` entries take it (core/project.ts): `KB.YAML` is a KB file, not a brief.
+  const add = (f: string) => (KB_FILE_NAME.test(f) ? dataFiles.add(f) : briefs.add(f));
   const inputs = args.length > 0 ? args : ['.'];
   for (const arg of inputs) {
     if (arg === '-') {
       briefs.add(stdinPath(cwd));
+      continue;
+    }
+    if (arg === '') {
+      // `brief-lint "$CHANGED"` with nothing in it: an empty name is no file (`path.resolve` would make it the current folder).
+      problems.push('cannot read an empty path: name a file, a folder or a glob');
       continue;
     }
     const abs = await asSeenFrom(cwd, toPosix(path.resolve(cwd, arg)));

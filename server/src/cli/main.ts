@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../core/languageService';
-import { isInside, loadProject, type ProjectState } from '../core/project';
+import { isInside, KB_FILE_NAME, loadProject, type ProjectState } from '../core/project';
 import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
 import { defaultReadingCache } from '../node/kbCache';
 import { formatJson, formatSarif, formatText, toLintResult, type LintResult, type RunNotice } from './formatters';
@@ -65,6 +65,8 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const reads = new Map<string, Promise<Reading>>();
   const extraKb = await Promise.all(options.kb.map((k) => asSeenFrom(cwd, toPosix(path.resolve(cwd, k)))));
   for (const [i, file] of extraKb.entries()) {
+    // As a config's `kb:` refuses it: a brief or a note given by mistake would be read as YAML.
+    if (!KB_FILE_NAME.test(file)) return stopped(options, cwd, `cannot use ${options.kb[i]} as a KB file: a KB file is YAML, named *.yaml or *.yml`);
     const read = await readUtf8(file);
     if ('problem' in read) return stopped(options, cwd, `cannot read KB file ${options.kb[i]}: ${read.problem}`);
     reads.set(file, Promise.resolve(read));
@@ -81,14 +83,18 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
 
   const cache = defaultReadingCache();
   const projects = new Map<string, Promise<ProjectState>>();
-  const projectFor = (configPath: string | undefined) => {
-    const key = configPath ?? '';
+  // `withNamed`: the project also holds the KB files named on the command line, which are
+  // checked in it. A brief is checked with its config's KB files and --kb only, as the editor
+  // checks it: naming a YAML file to have it checked must not change what a brief resolves to.
+  const projectFor = (configPath: string | undefined, withNamed = false) => {
+    const key = `${withNamed && namedKb.length > 0 ? 'named' : 'own'}:${configPath ?? ''}`;
     let p = projects.get(key);
     if (!p) {
       // The current folder is the workspace folder, whose files `kb:` paths may name; a config
       // named by --config outside it is the workspace folder of its own (it was chosen by hand).
       const folder = configPath && !isInside(configPath, cwd) ? path.posix.dirname(configPath) : cwd;
-      p = loadProject(ws, { bundledDataDir: dataDir, folder, configPath: configPath ?? null, extraKbFiles: [...extraKb, ...namedKb], trusted: true, cache });
+      const extraKbFiles = withNamed ? [...extraKb, ...namedKb] : extraKb;
+      p = loadProject(ws, { bundledDataDir: dataDir, folder, configPath: configPath ?? null, extraKbFiles, trusted: true, cache });
       projects.set(key, p);
     }
     return p;
@@ -130,6 +136,27 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     return read;
   };
 
+  /** The diagnostics of the config a file is checked with: one with an error makes the run exit 2, whatever it checks. */
+  const reportConfig = (state: ProjectState, configPath: string) => {
+    const configUri = ws.toUri(configPath);
+    const configDiagnostics = state.fileDiagnostics.get(configUri) ?? [];
+    if (configDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfigs.add(shown(configPath));
+    reportFile(configUri, configDiagnostics);
+  };
+
+  /** A project's config and its own KB files (`kb:` of the config, `--kb`): their problems are reported with what they check. */
+  const reportProject = async (state: ProjectState, configPath: string | undefined) => {
+    if (configPath) {
+      await readOnce(configPath);
+      reportConfig(state, configPath);
+    }
+    for (const kbFile of state.workspaceKbFiles) {
+      // What the loader made of a file that is not UTF-8 would be the noise of replacement characters.
+      if ('problem' in (await readOnce(kbFile))) continue;
+      reportFile(ws.toUri(kbFile), state.fileDiagnostics.get(ws.toUri(kbFile)) ?? []);
+    }
+  };
+
   for (const brief of briefs) {
     const read = brief === stdinPath(cwd) ? await readStdin() : await readUtf8(brief);
     if ('problem' in read) {
@@ -157,19 +184,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       if (unused) unusedConfigs.set(unused, [...(unusedConfigs.get(unused) ?? []), brief]);
     }
     const state = await projectFor(configPath);
-    if (configPath) {
-      await readOnce(configPath);
-      const configUri = ws.toUri(configPath);
-      const configDiagnostics = state.fileDiagnostics.get(configUri) ?? [];
-      if (configDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfigs.add(shown(configPath));
-      reportFile(configUri, configDiagnostics);
-    }
-    // The project's own KB files (`kb:` of the config, `--kb`): their problems are reported too.
-    for (const kbFile of state.workspaceKbFiles) {
-      // What the loader made of a file that is not UTF-8 would be the noise of replacement characters.
-      if ('problem' in (await readOnce(kbFile))) continue;
-      reportFile(ws.toUri(kbFile), state.fileDiagnostics.get(ws.toUri(kbFile)) ?? []);
-    }
+    await reportProject(state, configPath);
     const document = TextDocument.create(ws.toUri(brief), 'brief', 1, read.text);
     reportFile(document.uri, service.validate(document, state.project), false);
   }
@@ -183,7 +198,6 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       if ('problem' in read) continue;
       let configPath = explicitConfig ?? (isConfigFile(f) ? undefined : await nearestConfig(path.posix.dirname(f), cwd));
       if (configPath && !explicitConfig && 'problem' in (await readOnce(configPath, true))) configPath = undefined;
-      const state = await projectFor(configPath);
       checked++;
       if (isConfigFile(f)) {
         // Loaded as the config it is, so that where its `kb:` paths lead is checked too.
@@ -193,8 +207,22 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
         reportFile(configUri, diagnostics);
         continue;
       }
+      const state = await projectFor(configPath, true);
+      // A KB file is checked with the KB files its config lists: a broken config leaves them
+      // out, and its targets would look unknown without a word why.
+      if (configPath) reportConfig(state, configPath);
       reportFile(ws.toUri(f), state.fileDiagnostics.get(ws.toUri(f)) ?? []);
     }
+  }
+
+  // A run that finds no brief still checks the current folder's config and KB files (and --kb):
+  // a broken one must not pass CI before the first brief is written, or after the briefs moved.
+  if (briefs.length === 0 && dataFiles.length === 0) {
+    let configPath = explicitConfig ?? (await nearestConfig(cwd, cwd));
+    if (configPath && !explicitConfig && 'problem' in (await readOnce(configPath, true))) configPath = undefined;
+    const state = await projectFor(configPath);
+    await reportProject(state, configPath);
+    checked += (configPath ? 1 : 0) + state.workspaceKbFiles.length;
   }
 
   results.sort((a, b) => compareAlphabetically(a.file, b.file) || a.line - b.line || a.column - b.column);

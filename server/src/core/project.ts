@@ -329,8 +329,8 @@ async function leadsOutside(ws: Workspace, base: string, entry: string, root: st
   return undefined;
 }
 
-/** How a KB file is named: YAML (spec §4). */
-const KB_FILE_NAME = /\.ya?ml$/i;
+/** How a KB file is named: YAML (spec §4), `.yaml` or `.yml` in any case, as the CLI and the server's file events read it too. */
+export const KB_FILE_NAME = /\.ya?ml$/i;
 
 /**
  * A `kb:` entry as files: itself, or the YAML files its `*`/`**` glob matches (`kb: ['*']` lists

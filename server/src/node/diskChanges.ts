@@ -10,7 +10,7 @@
  * files; each costs a map lookup (deleted) or a listing that fails (created).
  */
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
-import { dirname, isInside, type Workspace } from '../core/project';
+import { dirname, isInside, KB_FILE_NAME, type Workspace } from '../core/project';
 import { uriToPath, type Folder, type Folders } from './folders';
 
 /** What the session lends to this file. */
@@ -54,7 +54,7 @@ export async function applyDiskChanges(host: DiskChangeHost, changes: readonly F
         await briefChanged(host, change, file);
         briefs = true;
       }
-    } else if (file !== folder && /\.ya?ml$/.test(file)) reloads.add(folder);
+    } else if (file !== folder && KB_FILE_NAME.test(file)) reloads.add(folder);
     else if (file === `${folder}/.gitignore`) ignores.add(folder);
     // An outer folder may list a KB file of a folder nested in it (or a file in a folder that
     // came or went): it reads the file too. One that came may be one its `kb:` names or a glob
@@ -131,7 +131,7 @@ async function folderChanged(host: DiskChangeHost, change: FileEvent, path: stri
   const files = await host.workspace.listFiles(path, true); // a file, not a folder, lists nothing
   const found = files.filter(indexable);
   await indexFromDisk(host, found);
-  return { briefs: found.length > 0, data: files.some((f) => /\.ya?ml$/.test(f)) };
+  return { briefs: found.length > 0, data: files.some((f) => KB_FILE_NAME.test(f)) };
 }
 
 /**

@@ -71,7 +71,9 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
             { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
             { globPattern: '**/*.brief', kind: WatchKind.Change },
             { globPattern: '**/.briefrc.yaml', kind: WatchKind.Change },
-            { globPattern: '**/*.{yaml,yml}', kind: WatchKind.Change },
+            // KB files: `.yaml` or `.yml` in any case, as the config's `kb:` takes them.
+            { globPattern: '**/*.[yY][aA][mM][lL]', kind: WatchKind.Change },
+            { globPattern: '**/*.[yY][mM][lL]', kind: WatchKind.Change },
             // What a folder's index skips (only the folder's own .gitignore counts).
             { globPattern: '**/.gitignore', kind: WatchKind.Change },
           ],
