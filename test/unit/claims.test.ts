@@ -2,7 +2,7 @@
 import { strict as assert } from 'assert';
 import { judgeClaim } from '../../server/src/core/claims';
 import type { Entity, Evidence, Relation } from '../../server/src/core/kb/model';
-import { evidenceFor, quoteEvidence } from '../../server/src/core/wording';
+import { citationNote, evidenceFor, quoteEvidence } from '../../server/src/core/wording';
 
 function entity(id: string, kind: string, relations: Partial<Relation>[] = []): Entity {
   const full = relations.map((r) => ({ negated: false, evidence: [], ...r }) as Relation);
@@ -36,6 +36,20 @@ describe('claim verdicts', () => {
     const initiative = entity('bri', 'initiative');
     const left = entity('x', 'state', [{ type: 'participates-in', target: 'bri', until: '2020' }]);
     assert.equal(judgeClaim(left, 'participates-in', initiative, true).status, 'unsupported');
+  });
+
+  it('supporting or opposing an event is a stance that ends (until): only taking part outlasts the event', () => {
+    const exercise = entity('exercise', 'event');
+    const backer = entity('cell', 'organization', [
+      { type: 'supports', target: 'exercise', until: '2020' },
+      { type: 'opposes', target: 'exercise', negated: true, until: '2019' },
+    ]);
+    // The support ended in 2020: it supports its own claim, with its time, and contradicts none.
+    assert.equal(judgeClaim(backer, 'supports', exercise, false).status, 'supported');
+    const notNow = judgeClaim(backer, 'supports', exercise, true);
+    assert.equal(notNow.status, 'unsupported');
+    assert.equal(notNow.relation?.until, '2020');
+    assert.equal(judgeClaim(backer, 'opposes', exercise, false).status, 'unsupported');
   });
 
   it('an unsupported claim names a relation of another predicate between the same two entities', () => {
@@ -96,5 +110,12 @@ describe('the evidence a claim shows', () => {
     assert.equal(evidenceFor(evidence)?.quote, 'cultivated ties');
     assert.equal(evidenceFor([], [{ sourceId: 'carlson-2021', paragraphs: 'p4' }]), undefined);
     assert.equal(quoteEvidence(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p4' }]), '“initiated diplomatic outreach” (carlson-2021 ¶p4)');
+  });
+
+  it('a range written backwards names the same paragraphs (its own diagnostic says it runs backwards)', () => {
+    assert.equal(evidenceFor(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p5-p3' }])?.quote, 'initiated diplomatic outreach');
+    // p4 lies in p5-p3: no "the claim cites ¶p5-p3; the source says this in ¶p2, caption c1, ¶p4".
+    assert.equal(citationNote(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p5-p3' }]), undefined);
+    assert.equal(citationNote(evidence, [{ sourceId: 'carlson-2021', paragraphs: 'p9-p7' }]), 'The claim cites ¶p9-p7; the source says this in ¶p2, caption c1, ¶p4.');
   });
 });

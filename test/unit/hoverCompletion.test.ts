@@ -190,6 +190,12 @@ describe('hover (workspace KB: identifiers, dates, long lists)', () => {
     { text: '@Lone$0-State', expect: ['**Lone State** · _state_', 'ISO 3166-1: LS'], absent: [' / ', 'Wikidata'] },
     { text: '@[Lone State]$0', expect: ['ISO 3166-1: LS'] },
     { text: 'claim: @test-hub supp$0orts @Tajikistan', expect: ['**✓ Supported** — Test Hub supports Tajikistan \\(since 2019\\)'] },
+    // A contradicted claim's heading states the claim alone: the dates are those of what the source says instead.
+    {
+      text: 'claim: @test-hub not supp$0orts @Tajikistan',
+      expect: ['**✗ Contradicted** — Test Hub does not support Tajikistan\n\nThe source says that Test Hub supports Tajikistan \\(since 2019\\):'],
+      absent: ['does not support Tajikistan \\(since 2019\\)'],
+    },
     { text: 'claim: @test-hub supp$0orts @Georgia', expect: ['No verdict'] },
     { text: 'claim: @test-hub supp$0orts @Uzbekistan', expect: ['**✓ Supported** — Test Hub supports Uzbekistan \\(2001–2021\\-08\\)'] },
     // A relation that ended contradicts no claim (README, decisions): 'not supports' is unsupported.

@@ -73,14 +73,14 @@ export function judgeClaim(subject: Entity, predicate: string, object: Entity, n
       if (relation.type !== predicate || relation.target !== target.id) continue;
       if (relation.negated === negated) {
         // A relation that lasts is named before one that ended.
-        const lasts = relation.until === undefined || target.kind === 'event';
+        const lasts = relation.until === undefined || tookPart(relation, target);
         if (!support || (lasts && !supportLasts)) {
           support = { status: 'supported', relation, holder };
           supportLasts = lasts;
         }
       }
       // It ended: it speaks for its time only, and the claim is unsupported rather than contradicted.
-      else if (relation.until !== undefined && target.kind !== 'event') ended ??= { status: 'unsupported', relation, holder };
+      else if (relation.until !== undefined && !tookPart(relation, target)) ended ??= { status: 'unsupported', relation, holder };
       else opposite ??= { status: 'contradicted', relation, holder };
     }
   }
@@ -88,6 +88,15 @@ export function judgeClaim(subject: Entity, predicate: string, object: Entity, n
     return { status: 'unsupported', relation: support.relation, holder: support.holder, disputed: { relation: opposite.relation, holder: opposite.holder } };
   }
   return support ?? opposite ?? ended ?? otherRelation(subject, object) ?? UNSUPPORTED;
+}
+
+/**
+ * Whether the relation is taking part in an event, which does not end with the event (README,
+ * decisions): only `participates-in`. Supporting or opposing an event is a stance, and one dated
+ * `until` ended as any other relation does.
+ */
+function tookPart(relation: Relation, target: Entity): boolean {
+  return relation.type === 'participates-in' && target.kind === 'event';
 }
 
 /** An unsupported verdict naming the first relation, of any predicate, between the two entities. */

@@ -46,8 +46,9 @@ export function citationNote(evidence: readonly Evidence[], citations: readonly 
     const span = /^p(\d+)(?:-p(\d+))?$/.exec(c.paragraphs ?? '');
     // A citation Brief cannot read (its own diagnostic says why) decides nothing here.
     if (!span) return undefined;
-    // By the evidence, not by the span: `p1-p99999999` is a span too.
-    const [from, to] = [Number(span[1]), Number(span[2] ?? span[1])];
+    // By the evidence, not by the span: `p1-p99999999` is a span too. A range written backwards
+    // (`p8-p6`, its own diagnostic) still names p6 to p8, as its quick fix writes it.
+    const [from, to] = [Number(span[1]), Number(span[2] ?? span[1])].sort((a, b) => a - b);
     if (evidence.some((e) => e.source === c.sourceId && /^p\d+$/.test(e.paragraph) && Number(e.paragraph.slice(1)) >= from && Number(e.paragraph.slice(1)) <= to)) return undefined;
   }
   const cited = relevant.map((c) => `¶${c.paragraphs}`).join(', ');
@@ -69,8 +70,7 @@ export function evidenceFor(evidence: readonly Evidence[], citations: readonly C
   for (const c of citations) {
     const span = /^p(\d+)(?:-p(\d+))?$/.exec(c.paragraphs ?? '');
     if (!span) continue;
-    const from = Number(span[1]);
-    const to = Number(span[2] ?? span[1]);
+    const [from, to] = [Number(span[1]), Number(span[2] ?? span[1])].sort((a, b) => a - b);
     const found = evidence.find((e) => {
       const n = /^p(\d+)$/.exec(e.paragraph);
       return e.source === c.sourceId && n !== null && Number(n[1]) >= from && Number(n[1]) <= to;

@@ -186,5 +186,9 @@ function claimCard(claim: Claim, project: Project): string {
   // instead (the diagnostic's sentence), so that the two are not read as the same statement.
   const says = verdict.status === 'contradicted' && verdict.holder ? `\n\nThe source says that ${esc(describeRelation(verdict.holder, verdict.relation, project.resolver.kb))}:` : '';
   const note = citationNote(verdict.relation.evidence, claim.citations);
-  return `**${label}** — ${esc(stated)}${esc(period(verdict.relation))}${says}\n\n${evidence}${note ? `\n\n${esc(note)}` : ''}`;
+  // The relation's dates are the claim's only when it supports the claim: on a contradicted one
+  // they belong to what the source says instead ("Pakistan is not a member of SCO (since 2017)"
+  // would read as the opposite of the source's accession in 2017), and `says` carries them.
+  const when = verdict.status === 'supported' ? period(verdict.relation) : '';
+  return `**${label}** — ${esc(stated)}${esc(when)}${says}\n\n${evidence}${note ? `\n\n${esc(note)}` : ''}`;
 }
