@@ -200,6 +200,10 @@ describe('hover (workspace KB: identifiers, dates, long lists)', () => {
     { text: 'claim: @test-hub supp$0orts @Uzbekistan', expect: ['**✓ Supported** — Test Hub supports Uzbekistan \\(2001–2021\\-08\\)'] },
     // A relation that ended contradicts no claim (README, decisions): 'not supports' is unsupported.
     { text: 'claim: @test-hub not supp$0orts @Uzbekistan', expect: ['**? Unsupported** — Test Hub does not support Uzbekistan'] },
+    // An unsupported claim that quotes a relation says too where the source says it, when the claim cites elsewhere.
+    { text: 'claim: @test-hub not supp$0orts @Uzbekistan [^mini-2021:p1]', expect: ['a relation that ended', 'The claim cites ¶p1; the source says this in ¶p2\\.'] },
+    { text: 'claim: @test-hub opp$0oses @Tajikistan [^mini-2021:p3]', expect: ['holds no relation for this claim, but holds that Test Hub supports Tajikistan', 'The claim cites ¶p3; the source says this in ¶p1\\.'] },
+    { text: 'claim: @test-hub opp$0oses @Tajikistan [^mini-2021:p1]', expect: ['but holds that Test Hub supports Tajikistan'], absent: ['The claim cites'] },
     { text: '@Tajik$0istan', expect: ['- Test Hub supports Tajikistan \\(since 2019\\)'] },
   ];
   for (const c of CASES) it(JSON.stringify(c.text), () => checkHover(state, c));

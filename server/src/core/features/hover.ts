@@ -4,7 +4,7 @@
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { EntityReference, spanAt, type BriefSyntax, type Citation, type Claim } from '../syntax';
-import type { Entity } from '../kb/model';
+import type { Entity, Evidence, Relation } from '../kb/model';
 import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { itemsOnLine, touches } from '../text';
@@ -157,6 +157,12 @@ function claimCard(claim: Claim, project: Project): string {
   if (mismatch) return `**Kind mismatch** — ${esc(mismatch)}`;
   const verdict = judgeClaim(subject.entity, claim.predicate, object.entity, claim.negated);
   const stated = `${subject.entity.name} ${claim.negated ? signature.negatedPhrase : signature.phrase} ${object.entity.name}`;
+  const quoted = (quote: Evidence | undefined) => (quote ? `\n\n> “${esc(quote.quote)}” — ${esc(citationLabel(quote))}` : '');
+  // Where the quote shown is not in a paragraph the claim cites, it says so, as for a verdict.
+  const noted = (relation: Relation) => {
+    const note = citationNote(relation.evidence, claim.citations);
+    return note ? `\n\n${esc(note)}` : '';
+  };
   if (verdict.status === 'unsupported' || !verdict.relation) {
     if (verdict.disputed && verdict.relation && verdict.holder) {
       const sides = [{ relation: verdict.relation, holder: verdict.holder }, verdict.disputed].map(({ relation, holder }) => {
@@ -168,12 +174,12 @@ function claimCard(claim: Claim, project: Project): string {
     if (verdict.relation && verdict.holder) {
       const quote = evidenceFor(verdict.relation.evidence, claim.citations);
       const said = `The knowledge base holds that ${describeRelation(verdict.holder, verdict.relation, project.resolver.kb)}: a relation that ended, which speaks for its time only.`;
-      return `**? Unsupported** — ${esc(stated)}\n\n${esc(said)}${quote ? `\n\n> “${esc(quote.quote)}” — ${esc(citationLabel(quote))}` : ''}`;
+      return `**? Unsupported** — ${esc(stated)}\n\n${esc(said)}${quoted(quote)}${noted(verdict.relation)}`;
     }
     if (verdict.instead) {
       const quote = evidenceFor(verdict.instead.relation.evidence, claim.citations);
       const said = `The knowledge base holds no relation for this claim, but holds that ${describeRelation(verdict.instead.holder, verdict.instead.relation, project.resolver.kb)}.`;
-      return `**? Unsupported** — ${esc(stated)}\n\n${esc(said)}${quote ? `\n\n> “${esc(quote.quote)}” — ${esc(citationLabel(quote))}` : ''}`;
+      return `**? Unsupported** — ${esc(stated)}\n\n${esc(said)}${quoted(quote)}${noted(verdict.instead.relation)}`;
     }
     return `**? Unsupported** — ${esc(stated)}\n\nThe knowledge base holds no relation for this claim.`;
   }
