@@ -89,6 +89,26 @@ export interface LanguageService {
   forget(uri: string): void;
 }
 
+/**
+ * The context with each of Brief's diagnostics carrying its `data`, which the quick fixes read. A
+ * client keeps a diagnostic's `data` for the code action request only when it says so
+ * (`publishDiagnostics.dataSupport`); one that does not gets it back from the current text's
+ * diagnostics (the same rule at the same range), which validation keeps for the parsed text. A
+ * diagnostic the text no longer has (the client's is older) stays without: its fixes check what
+ * the range holds now.
+ */
+function withDiagnosticData(context: CodeActionContext, current: () => readonly Diagnostic[]): CodeActionContext {
+  if (!context.diagnostics.some((d) => d.data === undefined && d.source === 'brief')) return context;
+  const fresh = current();
+  const key = (d: Diagnostic) => `${String(d.code)}\u0000${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
+  const byKey = new Map(fresh.filter((d) => d.data !== undefined).map((d) => [key(d), d.data]));
+  const diagnostics = context.diagnostics.map((d) => {
+    const data = d.data === undefined && d.source === 'brief' ? byKey.get(key(d)) : undefined;
+    return data === undefined ? d : { ...d, data };
+  });
+  return { ...context, diagnostics };
+}
+
 /** The text of one line of a document, without its line break. */
 export function lineText(document: TextDocument, line: number): string {
   return document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
@@ -140,7 +160,10 @@ export function createLanguageService(): LanguageService {
     foldingRanges: (document) => folding.provideFoldingRanges(parse(document), document.getText()),
     documentLinks: (document, project) => links.provideDocumentLinks(parse(document), project),
     kbCodeLenses: (uri, scopes, seen) => codeLenses.provideCodeLenses(uri, scopes, seen),
-    codeActions: (document, state, context, stubFiles) => codeActions.provideCodeActions(document, parse(document), state, context, stubFiles),
+    codeActions: (document, state, context, stubFiles) => {
+      const syntax = parse(document);
+      return codeActions.provideCodeActions(document, syntax, state, withDiagnosticData(context, () => validateBrief(syntax, state.project.resolver.kb, state.project.resolver, state.project.severities)), stubFiles);
+    },
     dataFileCodeActions: (document, context) => dataFileFixes(document, context),
     prepareRename: (document, project, position) => rename.prepareRename(parse(document), project, position),
     rename: (document, project, position, newName, inputs) => rename.provideRename(document, parse(document), project, position, newName, inputs),

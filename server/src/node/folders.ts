@@ -18,6 +18,8 @@ export interface FoldersOptions {
   readonly trusted: boolean;
   readonly log: (message: string) => void;
   readonly cache?: FileReadingCache;
+  /** Told each time a folder's project has (re)loaded: it may read other files now. */
+  readonly loaded?: () => void;
 }
 
 /** One workspace folder: its path, loaded project and brief index. */
@@ -120,6 +122,7 @@ export class Folders {
       entry.state,
     );
     this.options.log(`Loaded ${entry.state.kbLoad.kb.entities.size} entities for ${folderPath} in ${Date.now() - started} ms.`);
+    this.options.loaded?.();
     return this.toFolder(entry);
   }
 

@@ -7,45 +7,54 @@
  * read all of them). A feature request whose params are not an object (`null`) gets them empty,
  * so that its handler answers InvalidParams for what is missing instead of failing inside the
  * protocol library.
+ *
+ * A request the lifecycle refuses (any request before `initialize`, a second `initialize`, one
+ * without capabilities, anything after `shutdown`) is handed on as `OUT_OF_TURN`, which server.ts
+ * answers with the error: the protocol library acts on `initialize` and `shutdown` before the
+ * server's handlers run (it arms its parent-process watchdog with the `processId`, re-registers
+ * its workspace-folder events, counts `shutdown` as received for the exit code), and answers an
+ * unknown method with MethodNotFound where LSP asks for ServerNotInitialized or InvalidRequest.
  */
 import type { Message, MessageStrategy, NotificationMessage, RequestMessage } from 'vscode-languageserver/node';
 import type { Lifecycle } from './lifecycle';
 import { canonicalizeParams } from './uris';
 
+/** The method a refused request is handed on as; its params are the error to answer (`OutOfTurn`). */
+export const OUT_OF_TURN = 'brief/outOfTurn';
+
+/** The error a request out of turn is answered with. */
+export interface OutOfTurn {
+  readonly code: number;
+  readonly message: string;
+}
+
 export function incomingMessages(lifecycle: () => Lifecycle | undefined, log: (message: string) => void): MessageStrategy {
   return {
     handleMessage(message, next) {
       if (isNotification(message) && !admitted(message, lifecycle(), log)) return;
+      const refusal = isRequest(message) ? outOfTurn(message, lifecycle()) : undefined;
+      if (refusal) return next({ ...(message as RequestMessage), method: OUT_OF_TURN, params: refusal } as RequestMessage);
       if (isFeatureRequest(message) && (typeof message.params !== 'object' || message.params === null)) message.params = {};
-      if (isInitialize(message)) withCapabilities(message);
       canonicalizeParams((message as { params?: unknown }).params);
       return next(message);
     },
   };
 }
 
-/** `initialize` params that came without the client's capabilities: the server refuses them (server.ts). */
-const noCapabilities = new WeakSet<object>();
-
-export function cameWithoutCapabilities(params: unknown): boolean {
-  return typeof params === 'object' && params !== null && noCapabilities.has(params);
-}
-
-function isInitialize(message: Message): message is RequestMessage {
-  return (message as RequestMessage).method === 'initialize' && (message as RequestMessage).id !== undefined;
-}
-
 /**
- * The protocol library reads an `initialize`'s capabilities before the server's handler runs,
- * and fails inside on params without them: they get empty ones, marked, so that the handler
- * answers InvalidParams and a good `initialize` can follow.
+ * The error for a request the lifecycle refuses, or undefined for one in turn. An `initialize`
+ * without the client's capabilities is refused too (the protocol library would fail on it inside),
+ * and leaves room for a good one.
  */
-function withCapabilities(message: RequestMessage): void {
-  const params = (typeof message.params === 'object' && message.params !== null && !Array.isArray(message.params) ? message.params : {}) as { capabilities?: unknown };
-  if (typeof params.capabilities === 'object' && params.capabilities !== null) return;
-  const marked = { ...params, capabilities: {} };
-  noCapabilities.add(marked);
-  message.params = marked;
+function outOfTurn(message: RequestMessage, lifecycle: Lifecycle | undefined): OutOfTurn | undefined {
+  if (!lifecycle) return undefined;
+  const refused = message.method === 'initialize' ? lifecycle.initializeRefusal(message.params) : lifecycle.refusal(`'${message.method}'`);
+  return refused && { code: refused.code, message: refused.message };
+}
+
+function isRequest(message: Message): message is RequestMessage {
+  const { method, id } = message as RequestMessage;
+  return typeof method === 'string' && id !== undefined && id !== null;
 }
 
 function isNotification(message: Message): message is NotificationMessage {

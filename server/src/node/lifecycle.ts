@@ -12,8 +12,20 @@ export class Lifecycle {
 
   /** `initialize` is being answered; a second one is refused. */
   initialize(): void {
-    if (this.phase !== 'starting') throw new ResponseError(ErrorCodes.InvalidRequest, "The server has already been initialized: 'initialize' is sent once.");
+    const refused = this.initializeRefusal({ capabilities: {} });
+    if (refused) throw refused;
     this.phase = 'running';
+  }
+
+  /**
+   * The error for an `initialize` with these params, or undefined for one to answer: a second one
+   * is refused, and so is one without the client's capabilities (which leaves room for a good one).
+   */
+  initializeRefusal(params: unknown): ResponseError<void> | undefined {
+    if (this.phase !== 'starting') return new ResponseError(ErrorCodes.InvalidRequest, "The server has already been initialized: 'initialize' is sent once.");
+    const capabilities = typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as { capabilities?: unknown }).capabilities : undefined;
+    if (typeof capabilities !== 'object' || capabilities === null) return new ResponseError(ErrorCodes.InvalidParams, "'initialize' needs the client's 'capabilities'.");
+    return undefined;
   }
 
   /** Whether `initialize` has been answered: before it, notifications other than `exit` are dropped. */
@@ -34,8 +46,14 @@ export class Lifecycle {
 
   /** Throws the protocol's error for a request (`what` it asks for, in words) that is out of turn. */
   admit(what: string): void {
-    if (this.phase === 'running') return;
-    if (this.phase === 'starting') throw new ResponseError(ErrorCodes.ServerNotInitialized, `No ${what} before 'initialize': the server is not initialized yet.`);
-    throw new ResponseError(ErrorCodes.InvalidRequest, `No ${what} after 'shutdown'.`);
+    const refused = this.refusal(what);
+    if (refused) throw refused;
+  }
+
+  /** The protocol's error for a request (`what` it asks for, in words) other than `initialize`, if it is out of turn. */
+  refusal(what: string): ResponseError<void> | undefined {
+    if (this.phase === 'running') return undefined;
+    if (this.phase === 'starting') return new ResponseError(ErrorCodes.ServerNotInitialized, `No ${what} before 'initialize': the server is not initialized yet.`);
+    return new ResponseError(ErrorCodes.InvalidRequest, `No ${what} after 'shutdown'.`);
   }
 }

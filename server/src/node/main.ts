@@ -8,6 +8,7 @@ import { startServer } from './server';
 import { bundledDataDir, NodeWorkspace } from './nodeWorkspace';
 import { defaultReadingCache } from './kbCache';
 import { createCollector } from './collector';
+import { ProjectFileWatcher } from './projectFileWatcher';
 import { incomingMessages } from './incoming';
 import { outputWritten, stdioTransport } from './stdioTransport';
 import type { Session } from './session';
@@ -51,4 +52,5 @@ function connect(): Connection {
 // until stdout has written it (collector.ts, session.ts).
 const answerWritten = process.argv.includes('--stdio') ? () => outputWritten(process.stdout) : undefined;
 const collector = createCollector(undefined, answerWritten);
-session = startServer(connect(), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector, answerWritten });
+const projectFileWatcher = (changed: (files: readonly string[]) => void) => new ProjectFileWatcher(changed);
+session = startServer(connect(), { workspace: new NodeWorkspace(), bundledDataDir: bundledDataDir(), cache: defaultReadingCache(), collector, answerWritten, projectFileWatcher });

@@ -3,10 +3,10 @@
  * documents, workspace folders, diagnostics; session.ts) and the feature handlers (handlers.ts)
  * to a connection.
  */
-import { DidChangeWatchedFilesNotification, ErrorCodes, ResponseError, TextDocumentSyncKind, WatchKind, type Connection, type FileEvent, type InitializeResult } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, ResponseError, TextDocumentSyncKind, WatchKind, type Connection, type FileEvent, type InitializeResult } from 'vscode-languageserver';
 import { Session, type ServerDependencies } from './session';
 import { registerHandlers, serverCapabilities, type HandlerOptions } from './handlers';
-import { cameWithoutCapabilities } from './incoming';
+import { OUT_OF_TURN, type OutOfTurn } from './incoming';
 
 export type { ServerDependencies } from './session';
 
@@ -23,10 +23,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
   let options: HandlerOptions = { inlayHints: {} };
 
   connection.onInitialize((params): InitializeResult => {
-    // Checked before the lifecycle counts it: a malformed `initialize` leaves room for a good one.
-    if (cameWithoutCapabilities(params)) {
-      throw new ResponseError(ErrorCodes.InvalidParams, "'initialize' needs the client's 'capabilities'.");
-    }
+    // A second `initialize`, or one without capabilities, never gets here (incoming.ts).
     session.lifecycle.initialize();
     const init = (params.initializationOptions ?? {}) as BriefInitializationOptions;
     session.client = params.capabilities;
@@ -78,7 +75,14 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
             { globPattern: '**/.gitignore', kind: WatchKind.Change },
           ],
         })
-        .catch((error: unknown) => connection.console.warn(`Brief could not register its file watchers, so it will not see files changed outside the editor: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) => {
+          connection.console.warn(`Brief could not register its file watchers, so it will not see briefs changed outside the editor (it watches its config and KB files itself): ${error instanceof Error ? error.message : String(error)}`);
+          session.watchFilesItself();
+        });
+    } else {
+      // A client that watches no files for the server (Neovim on Linux by default) would never
+      // tell it of a KB file or config saved, in the editor or not.
+      session.watchFilesItself();
     }
     await session.loadWorkspace(client.window?.workDoneProgress === true);
   });
@@ -87,6 +91,9 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
   // push the open's immediate check back by the typing delay.
   const justOpened = new Set<string>();
   session.documents.onDidOpen((e) => {
+    // An open replaces whatever the server held for the URI (a client may open it again without a
+    // close, or with the version of an earlier open): the parse cached by version is not this text.
+    session.service.forget(e.document.uri);
     justOpened.add(e.document.uri);
     session.openBriefs.textChanged(e.document);
     session.schedule(e.document, 0);
@@ -98,7 +105,12 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
   });
   session.documents.onDidClose((e) => void session.closed(e.document));
   connection.onDidChangeWatchedFiles((params: { changes?: unknown } | null) => session.filesChanged(wellFormedEvents(params?.changes)));
-  connection.onShutdown(() => session.lifecycle.shutDown());
+  connection.onShutdown(() => {
+    session.lifecycle.shutDown();
+    session.stopWatching();
+  });
+  // A request out of turn, with the error to answer (incoming.ts).
+  connection.onRequest(OUT_OF_TURN, (refusal: OutOfTurn) => new ResponseError(refusal.code, refusal.message));
   registerHandlers(connection, session, () => session.client, () => options);
 
   session.documents.listen(connection);

@@ -8,7 +8,7 @@
  * client (VS Code's Problems panel, Neovim, Emacs) without workspace pull support, and Brief
  * knows exactly when a brief's result changes (an edit, a file change, a KB or config reload).
  */
-import { ResponseError, TextDocuments, type ClientCapabilities, type Connection, type FileEvent } from 'vscode-languageserver';
+import { FileChangeType, ResponseError, TextDocuments, type ClientCapabilities, type Connection, type FileEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, type LanguageService } from '../core/languageService';
 import type { Workspace } from '../core/project';
@@ -35,6 +35,18 @@ export interface ServerDependencies {
   readonly collector?: Collector;
   /** Resolves once the output has written what it was given (optional: else an answer is out when returned). */
   readonly answerWritten?: () => Promise<void>;
+  /**
+   * Watches the files projects are read from, for a client that does not watch files for the
+   * server (projectFileWatcher.ts; optional: without it such a client's saves go unseen).
+   */
+  readonly projectFileWatcher?: (changed: (files: readonly string[]) => void) => ProjectFiles;
+}
+
+/** What the session asks of a watcher of its projects' files. */
+export interface ProjectFiles {
+  /** Watches these configs and KB files from now on, and no others. */
+  watch(configs: Iterable<string>, kbFiles: Iterable<string>): void;
+  dispose(): void;
 }
 
 /**
@@ -61,6 +73,8 @@ export class Session {
   client: ClientCapabilities = {};
   /** Requests are answered between `initialize` and `shutdown` only. */
   readonly lifecycle = new Lifecycle();
+  /** The server's own watching of config and KB files, when the client does not watch files for it. */
+  private ownWatcher: ProjectFiles | undefined;
   /** The pending check of each open brief, as the function that cancels it. */
   private readonly timers = new Map<string, () => void>();
   /** How long the last check of each open brief took, ms. */
@@ -78,7 +92,7 @@ export class Session {
   }
 
   newFolders(trusted: boolean): Folders {
-    return new Folders({ workspace: this.deps.workspace, bundledDataDir: this.deps.bundledDataDir, trusted, log: (m) => this.log(m), cache: this.deps.cache });
+    return new Folders({ workspace: this.deps.workspace, bundledDataDir: this.deps.bundledDataDir, trusted, log: (m) => this.log(m), cache: this.deps.cache, loaded: () => this.watchProjectFiles() });
   }
 
   log(message: string): void {
@@ -324,6 +338,39 @@ export class Session {
         if (this.client.workspace?.codeLens?.refreshSupport) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
       },
     };
+  }
+
+  /**
+   * The client does not watch files for the server (no `didChangeWatchedFiles` dynamic
+   * registration, or it refused it): the server watches its folders' config and KB files itself,
+   * and a change there reloads the folder as the client's event would.
+   */
+  watchFilesItself(): void {
+    if (this.ownWatcher || !this.deps.projectFileWatcher) return;
+    this.ownWatcher = this.deps.projectFileWatcher((files) => {
+      if (!this.lifecycle.running) return;
+      void this.filesChanged(files.map((file) => ({ uri: this.deps.workspace.toUri(file), type: FileChangeType.Changed })));
+    });
+    this.watchProjectFiles();
+  }
+
+  /** Stops the server's own watching (at `shutdown`). */
+  stopWatching(): void {
+    this.ownWatcher?.dispose();
+    this.ownWatcher = undefined;
+  }
+
+  /**
+   * The files the server watches itself follow the folders' projects, as each loads (before its
+   * first brief is checked): a config may list other KB files now; a folder removed takes its own.
+   */
+  private watchProjectFiles(): void {
+    if (!this.ownWatcher) return;
+    const loaded = this.folders.loaded();
+    this.ownWatcher.watch(
+      loaded.flatMap((f) => (f.state.configPath ? [f.state.configPath] : [])),
+      loaded.flatMap((f) => f.state.workspaceKbFiles),
+    );
   }
 
   /** A closed brief leaves the index, and its problems the Problems panel. */

@@ -19,6 +19,8 @@ const USE_THE_ID = /use the id '([^']+)'\.$/;
 const TOKEN = /^[\p{L}\p{N}][\p{L}\p{N}_.\-]*$/u;
 
 export function dataFileFixes(document: Pick<TextDocument, 'uri' | 'getText'>, context: CodeActionContext): CodeAction[] {
+  // Every fix here is a quick fix: a request for other kinds only (`source.fixAll` on save) gets none.
+  if (context.only && !context.only.some((o) => CodeActionKind.QuickFix === o || CodeActionKind.QuickFix.startsWith(`${o}.`))) return [];
   const lines = documentLines(document.getText());
   const actions: CodeAction[] = [];
   for (const d of context.diagnostics) {
