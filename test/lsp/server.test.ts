@@ -104,6 +104,7 @@ describe('language server (the real process, over JSON-RPC)', () => {
       assert.equal(sync.change, TextDocumentSyncKind.Incremental);
       assert.equal(sync.openClose, true);
       assert.equal(result.serverInfo?.name, 'brief-language-server');
+      assert.equal(result.serverInfo?.version, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version, "serverInfo.version is package.json's");
     });
 
     it('answers requests out of turn with the protocol errors: before initialize, a second initialize, after shutdown', async () => {

@@ -12,12 +12,12 @@ import { createLanguageService } from '../core/languageService';
 import { isInside, KB_FILE_NAME, loadProject, type ProjectState } from '../core/project';
 import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
 import { defaultReadingCache } from '../node/kbCache';
+import { VERSION } from '../node/version';
 import { formatJson, formatSarif, formatText, toLintResult, type LintResult, type RunNotice } from './formatters';
 import { parseArguments, USAGE, type LintOptions } from './arguments';
 import { compareAlphabetically } from '../core/text';
 import { asSeenFrom, collectInputs, configOutside, isConfigFile, nearestConfig, readStdin, readUtf8, stdinPath, toPosix, why, type Reading } from './inputs';
 
-const VERSION = '0.1.0';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArguments(argv);

@@ -12,9 +12,10 @@ import { ProjectFileWatcher } from './projectFileWatcher';
 import { incomingMessages } from './incoming';
 import { outputWritten, stdioTransport } from './stdioTransport';
 import type { Session } from './session';
+import { VERSION } from './version';
 
 if (process.argv.includes('--version')) {
-  process.stdout.write('brief-language-server 0.1.0\n');
+  process.stdout.write(`brief-language-server ${VERSION}\n`);
   process.exit(0);
 }
 if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {

@@ -7,6 +7,7 @@ import { DidChangeWatchedFilesNotification, ResponseError, TextDocumentSyncKind,
 import { Session, type ServerDependencies } from './session';
 import { registerHandlers, serverCapabilities, type HandlerOptions } from './handlers';
 import { OUT_OF_TURN, type OutOfTurn } from './incoming';
+import { VERSION } from './version';
 
 export type { ServerDependencies } from './session';
 
@@ -36,7 +37,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): S
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         ...serverCapabilities(),
       },
-      serverInfo: { name: 'brief-language-server', version: '0.1.0' },
+      serverInfo: { name: 'brief-language-server', version: VERSION },
     };
   });
 
