@@ -13,7 +13,7 @@ import { listFiles, PackageManager } from '@vscode/vsce';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
 describe('the packaged extension', () => {
-  it('ships the bundles, the KB and every precompiled KB reading, what the README links to, and no sources', async () => {
+  it('ships the bundles, the KB and every precompiled KB reading, the files its page names, and no sources', async () => {
     const shipped = new Set(await listFiles({ cwd: REPO_ROOT, packageManager: PackageManager.None }));
     for (const file of ['dist/client.js', 'dist/server.js', 'dist/brief-lint.js', 'syntaxes/brief.tmLanguage.json', 'language-configuration.json']) {
       assert.ok(shipped.has(file), `${file} is not in the VSIX`);
@@ -24,11 +24,40 @@ describe('the packaged extension', () => {
     for (const dir of ['data/kb', 'data/sources']) {
       for (const file of fs.readdirSync(path.join(REPO_ROOT, dir))) if (file.endsWith('.yaml')) assert.ok(shipped.has(`${dir}/${file}`), `${dir}/${file} is not in the VSIX`);
     }
-    // The README is the extension's page in VS Code: the files it links to are shipped with it.
-    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    for (const [, target] of readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)/g)) assert.ok(shipped.has(target), `README.md links to ${target}, which is not in the VSIX`);
+    // The files the extension's page names as being in the extension's folder are shipped.
+    const page = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'extension-page.md'), 'utf8');
+    const named = [...page.matchAll(/\b((?:docs|dist)\/[\w./-]+\.(?:md|js))\b/g)].map((m) => m[1]);
+    assert.ok(named.length >= 3, `the page names ${named.join(', ')}`);
+    for (const file of named) assert.ok(shipped.has(file), `the extension's page names ${file}, which is not in the VSIX`);
     const stray = [...shipped].filter((f) => /^(node_modules|server|client|test|out|bench)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'));
     assert.deepEqual(stray, []);
+  });
+});
+
+describe("the extension's page in VS Code (vsce --readme-path)", () => {
+  it('is made from docs/extension-page.md with its screenshot inlined, and holds no relative link or image', () => {
+    const out = path.join(REPO_ROOT, 'dist', 'extension-page.md');
+    fs.rmSync(out, { force: true });
+    const r = spawnSync(process.execPath, ['scripts/extensionPage.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const page = fs.readFileSync(out, 'utf8');
+    // The Extensions view shows images from https: and data: URLs only, and drops relative links.
+    const images = [...page.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.equal(images.length, 1);
+    const png = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'images', 'hover.png'));
+    assert.equal(images[0], `data:image/png;base64,${png.toString('base64')}`);
+    assert.deepEqual([...page.matchAll(/(?<!!)\[[^\]]*\]\(((?!https:|#)[^)\s]+)\)/g)].map((m) => m[1]), []);
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(manifest.scripts.package, /node scripts\/extensionPage\.mjs && vsce package .*--readme-path dist\/extension-page\.md/);
+  });
+
+  it('says nothing the settings of package.json contradict: each setting it lists, with its default', () => {
+    const page = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'extension-page.md'), 'utf8');
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } };
+    const settings = manifest.contributes.configuration.properties;
+    const rows = [...page.matchAll(/^\| `(brief\.[^`]+)` \| `([^`]+)` \|/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(rows.map(([name]) => name).sort(), Object.keys(settings).sort());
+    for (const [name, shown] of rows) assert.equal(shown, String(settings[name].default), name);
   });
 });
 
