@@ -24,7 +24,9 @@ import {
   CompletionRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
+  FileChangeType,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
@@ -368,5 +370,37 @@ describe('server memory while answering requests on a 1 MB brief', function () {
     assert.equal(answered, 750, 'every completion offered entities');
     assert.ok(young < 10 * (1 << 20), `the young generation reached ${mib(young)} MiB`);
     assert.deepEqual(s.errors, [], 'the server logged errors');
+  });
+});
+
+describe('server memory while a KB file is saved again and again', function () {
+  this.timeout(120_000);
+  const workspace = probedWorkspace('brief-kbsaves-');
+
+  it('keeps no KB of an earlier save alive while the closed briefs are re-checked', async () => {
+    const folder = workspace.folder();
+    const entities = 3000;
+    const kb = (k: number) => `entities:\n${Array.from({ length: entities }, (_, i) => `  - { id: e${i}, kind: group, name: ${i === 0 ? `Cell ${k}` : `Group number ${i} of the test`}, summary: Summary of entity ${i}. }\n`).join('')}`;
+    fs.mkdirSync(path.join(folder, 'kb'));
+    fs.writeFileSync(path.join(folder, '.briefrc.yaml'), 'kb: [kb/local.yaml]\n');
+    fs.writeFileSync(path.join(folder, 'kb', 'local.yaml'), kb(0));
+    // Closed briefs with a problem each: every save re-checks all of them.
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(folder, `n${i}.brief`), `# Note ${i}\n@Nobody${i}\n`);
+    const s = await workspace.start();
+    await s.logged(/^Checked 3000 closed briefs/);
+    const before = await s.heap();
+    // Saves faster than a re-check of 3,000 briefs: the re-check is under way throughout.
+    const saves = 15;
+    for (let k = 1; k <= saves; k++) {
+      fs.writeFileSync(path.join(folder, 'kb', 'local.yaml'), kb(k));
+      await s.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(path.join(folder, 'kb', 'local.yaml')), type: FileChangeType.Changed }] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const during = await s.heap();
+    const grown = during.heapUsed - before.heapUsed;
+    console.log(`      heap after ${saves} saves of a KB of ${entities} entities: ${mib(before.heapUsed)} → ${mib(during.heapUsed)} MiB`);
+    assert.deepEqual(s.errors, [], 'the server logged errors');
+    // One KB of 3,000 entities is about 2 MiB of heap; the saves' KBs kept alive were 15 of them.
+    assert.ok(grown < 8 * (1 << 20), `the heap grew by ${mib(grown)} MiB over ${saves} saves`);
   });
 });

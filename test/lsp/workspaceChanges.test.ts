@@ -143,6 +143,64 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual(onScreen(client), []);
   });
 
+  it('a KB file saved again and again: the closed briefs are re-checked about once, not once per save', async () => {
+    const briefs = 3000;
+    const saves = 4;
+    const kbFile = (k: number) => `entities:\n  - { id: cell, kind: group, name: Cell ${k}, summary: S. }\n`;
+    const files: Record<string, string> = { '.briefrc.yaml': 'kb: [kb/local.yaml]\n', 'kb/local.yaml': kbFile(0) };
+    for (let i = 0; i < briefs; i++) files[`n${i}.brief`] = `# Note ${i}\n@Nobody${i}\n`;
+    const ws = folder(files);
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 3000 closed briefs/);
+    await barrier(client);
+    const mark = client.mark();
+    const loads = () => client.logs.filter((l) => /^Loaded \d+ entities/.test(l)).length;
+    // Saved while the re-check of the last save goes on (autosave, a tool writing the KB), each
+    // save read by a load of its own: every reload changes an entity.
+    for (let k = 1; k <= saves; k++) {
+      const loaded = loads();
+      writeFile(ws, 'kb/local.yaml', kbFile(k));
+      await client.watchedFilesChanged([{ uri: uriOf(path.join(ws, 'kb/local.yaml')), type: FileChangeType.Changed }]);
+      await until(() => loads() > loaded, () => client.logs.join(' | '));
+    }
+    await until(() => client.logs.filter((l) => /^Re-checking/.test(l)).length === saves, () => client.logs.join(' | '));
+    assert.equal(client.logs.filter((l) => /^Re-checking 3000 of 3000 briefs/.test(l)).length, saves, client.logs.join(' | '));
+    // Until the publications stop (or are past any count the assertion below accepts).
+    let seen = -1;
+    for (let quiet = 0; quiet < 100 && client.published.length - mark <= 3 * briefs; await new Promise((resolve) => setTimeout(resolve, 10))) {
+      const now = client.published.length;
+      quiet = now === seen ? quiet + 1 : 0;
+      seen = now;
+    }
+    const published = client.published.length - mark;
+    // Side by side, each save's re-check checked every brief: 4 × 3000.
+    assert.ok(published >= briefs, `every brief re-checked (${published} publications)`);
+    assert.ok(published <= 2.5 * briefs, `${published} publications for ${briefs} briefs after ${saves} saves`);
+    await barrier(client);
+    assert.equal(onScreen(client).length, briefs, 'each brief keeps its unknown reference');
+  });
+
+  it('a KB file saved many times while the folder loads: one more load reads the last save, not one load per save', async () => {
+    const saves = 8;
+    const kbFile = (k: number) => `entities:\n  - { id: cell, kind: group, name: Cell ${k}, summary: S. }\n`;
+    const ws = folder({ '.briefrc.yaml': 'kb: [kb/local.yaml]\n', 'kb/local.yaml': kbFile(0), 'a.brief': `@[Cell ${saves}]\n` });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 1 closed brief/);
+    const loads = () => client.logs.filter((l) => /^Loaded \d+ entities/.test(l)).length;
+    const before = loads();
+    // Each save its own event, all on the pipe at once: the first load is under way while the
+    // server reads the others.
+    for (let k = 1; k <= saves; k++) {
+      writeFile(ws, 'kb/local.yaml', kbFile(k));
+      void client.watchedFilesChanged([{ uri: uriOf(path.join(ws, 'kb/local.yaml')), type: FileChangeType.Changed }]);
+    }
+    await until(() => client.logs.filter((l) => /^Re-checking/.test(l)).length === saves, () => client.logs.join(' | '));
+    await barrier(client);
+    assert.deepEqual(onScreen(client), [], `the last save is read: @[Cell ${saves}] is known`);
+    const loaded = loads() - before;
+    assert.ok(loaded >= 1 && loaded <= saves / 2, `${loaded} loads for ${saves} saves`);
+  });
+
   it('an ignored brief, opened and closed, leaves nothing: no problems, no index entry', async () => {
     const ws = folder({ '.gitignore': 'drafts/\n', 'drafts/d.brief': '# Draft head\n@Putin @Nobody\n', 'node_modules/m.brief': '# Module head\n@Putin @Nobody\n', 'kept.brief': '@Putin\n' });
     const client = await start({ folder: ws });
