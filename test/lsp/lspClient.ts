@@ -98,6 +98,35 @@ process.once('exit', () => {
   for (const folder of madeFolders) fs.rmSync(folder, { recursive: true, force: true });
 });
 
+/**
+ * For the tests of a `describe`: servers and folders made through these are cleaned up after
+ * each test, whatever happened (a failed test's server is killed, a passed one's shut down as a
+ * client would).
+ */
+export function perTest(): { start: (options: Parameters<typeof LspClient.start>[0]) => Promise<LspClient>; folder: (files?: Record<string, string>) => string } {
+  const running: LspClient[] = [];
+  const folders: string[] = [];
+  afterEach(async function () {
+    for (const client of running.splice(0)) {
+      if (this.currentTest?.state === 'failed') client.kill();
+      else await client.stop().catch(() => client.kill());
+    }
+    for (const f of folders.splice(0)) fs.rmSync(f, { recursive: true, force: true });
+  });
+  return {
+    start: async (options) => {
+      const client = await LspClient.start(options);
+      running.push(client);
+      return client;
+    },
+    folder: (files = {}) => {
+      const f = makeFolder(files);
+      folders.push(f);
+      return f;
+    },
+  };
+}
+
 /** A temporary workspace folder on disk, holding the given files (paths relative to it). */
 export function makeFolder(files: Record<string, string | Buffer> = {}): string {
   // realpath: the server compares real paths when it checks that KB files stay inside the folder.

@@ -18,22 +18,7 @@ import {
   type CodeAction,
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, makeFolder, uriOf, writeFile } from './lspClient';
-
-const running: LspClient[] = [];
-const folders: string[] = [];
-
-async function start(options: Parameters<typeof LspClient.start>[0]): Promise<LspClient> {
-  const client = await LspClient.start(options);
-  running.push(client);
-  return client;
-}
-
-function folder(files: Record<string, string> = {}): string {
-  const f = makeFolder(files);
-  folders.push(f);
-  return f;
-}
+import { perTest, uriOf, writeFile } from './lspClient';
 
 /** The error code a request is answered with, or 'answered'. */
 function codeOf(answer: Promise<unknown>): Promise<number | string> {
@@ -50,13 +35,7 @@ function deadPid(): number {
 }
 
 describe('protocol conformance (the real server, as other editors drive it)', () => {
-  afterEach(async function () {
-    for (const client of running.splice(0)) {
-      if (this.currentTest?.state === 'failed') client.kill();
-      else await client.stop().catch(() => client.kill());
-    }
-    for (const f of folders.splice(0)) fs.rmSync(f, { recursive: true, force: true });
-  });
+  const { start, folder } = perTest();
 
   describe('a client that watches no files (no didChangeWatchedFiles dynamic registration: Neovim on Linux)', () => {
     it('sees a KB file and a config saved, and the entity added resolves', async () => {

@@ -36,7 +36,7 @@ import {
   type TextDocumentContentChangeEvent,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, makeFolder, MINI_DATA_DIR, SERVER_JS, uriOf, writeFile } from './lspClient';
+import { LspClient, MINI_DATA_DIR, perTest, SERVER_JS, uriOf, writeFile } from './lspClient';
 import { REPO_ROOT } from '../helpers/memoryWorkspace';
 
 const BRIEF_LINT = path.join(REPO_ROOT, 'dist', 'brief-lint.js');
@@ -63,31 +63,8 @@ function markdownOf(hover: Hover | null): string {
   return contents.value;
 }
 
-/** Servers and folders a test created, cleaned up after it whatever happened. */
-const running: LspClient[] = [];
-const folders: string[] = [];
-
-async function start(options: Parameters<typeof LspClient.start>[0]): Promise<LspClient> {
-  const client = await LspClient.start(options);
-  running.push(client);
-  return client;
-}
-
-function folder(files: Record<string, string> = {}): string {
-  const f = makeFolder(files);
-  folders.push(f);
-  return f;
-}
-
 describe('language server (the real process, over JSON-RPC)', () => {
-  afterEach(async function () {
-    for (const client of running.splice(0)) {
-      // A failed test kills its server; a passed one shuts it down as a client would.
-      if (this.currentTest?.state === 'failed') client.kill();
-      else await client.stop().catch(() => client.kill());
-    }
-    for (const f of folders.splice(0)) fs.rmSync(f, { recursive: true, force: true });
-  });
+  const { start, folder } = perTest();
 
   describe('lifecycle and capabilities', () => {
     it('answers initialize with hover, completion, incremental sync and its name', async () => {

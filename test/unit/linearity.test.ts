@@ -286,10 +286,20 @@ function measureInChild(index: number): void {
   // The small input is timed SCALE parses at a time, as much work as one parse of the big one if
   // the parser is linear: one parse of it takes well under a millisecond, too little for the
   // CPU clock to time alone (its figure swung from 0.4 to 0.9 ms between runs).
-  const smallCpu = best(small, 2 * RUNS, collectGarbage, SCALE, input.work);
+  let smallCpu = best(small, 2 * RUNS, collectGarbage, SCALE, input.work);
+  process.stdout.write(`${JSON.stringify({ proseMs, smallMs: smallCpu.all, smallLessKernelMs: smallCpu.lessKernel })}\n`);
+  let bigCpu = best(big, RUNS, collectGarbage, 1, input.work);
+  // Then the two in turn, each keeping its best: the parser's optimised code differs with what it
+  // parsed before, and a cheap 1 MB input timed only after the small one could meet another state
+  // of it (backtick runs: a best of 4.4 ms in one process, 14.0 in another, and 65× once for a
+  // linear input). The budget still stops a slow input.
+  for (let r = 0, spent = bigCpu.all; r < 2 * RUNS && spent < BUDGET_MS; r++) {
+    const [again, bigAgain] = [timeOnce(small, collectGarbage, SCALE, input.work), timeOnce(big, collectGarbage, 1, input.work)];
+    smallCpu = { all: Math.min(smallCpu.all, again.all), lessKernel: Math.min(smallCpu.lessKernel, again.lessKernel) };
+    bigCpu = { all: Math.min(bigCpu.all, bigAgain.all), lessKernel: Math.min(bigCpu.lessKernel, bigAgain.lessKernel) };
+    spent += again.all * SCALE + bigAgain.all;
+  }
   const [smallMs, smallLessKernelMs] = [smallCpu.all, smallCpu.lessKernel];
-  process.stdout.write(`${JSON.stringify({ proseMs, smallMs, smallLessKernelMs })}\n`);
-  const bigCpu = best(big, RUNS, collectGarbage, 1, input.work);
   const proseAgainMs = best(prose, RUNS, collectGarbage).all;
   process.stdout.write(`${JSON.stringify({ proseMs: Math.min(proseMs, proseAgainMs), smallMs, smallLessKernelMs, bigMs: bigCpu.all, bigLessKernelMs: bigCpu.lessKernel, pageFaultMs })}\n`);
 }
