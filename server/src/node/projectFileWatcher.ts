@@ -15,11 +15,19 @@
 import { watch, type FSWatcher } from 'fs';
 import * as path from 'path';
 import { KB_FILE_NAME } from '../core/project';
+import type { Folder } from './folders';
 
 /** How long events are gathered before they are reported: a save is several events. */
 const SETTLE_MS = 50;
 
-export class ProjectFileWatcher {
+/** What the session asks of a watcher of its projects' files. */
+export interface ProjectFiles {
+  /** Watches these folders' configs and KB files from now on, and no others. */
+  watch(projects: readonly Folder[]): void;
+  dispose(): void;
+}
+
+export class ProjectFileWatcher implements ProjectFiles {
   private readonly watchers = new Map<string, FSWatcher>();
   /** The files whose change counts: configs and KB files. */
   private files = new Set<string>();
@@ -31,10 +39,10 @@ export class ProjectFileWatcher {
   /** @param changed told of the files (absolute paths) that changed, a batch at a time */
   constructor(private readonly changed: (files: readonly string[]) => void) {}
 
-  /** Watches these configs and KB files from now on (and no longer those of the last call). */
-  watch(configs: Iterable<string>, kbFiles: Iterable<string>): void {
-    const kb = [...kbFiles];
-    this.files = new Set([...configs, ...kb]);
+  /** Watches these folders' configs and KB files from now on (and no longer those of the last call). */
+  watch(projects: readonly Folder[]): void {
+    const kb = projects.flatMap((f) => f.state.workspaceKbFiles);
+    this.files = new Set([...projects.flatMap((f) => (f.state.configPath ? [f.state.configPath] : [])), ...kb]);
     this.kbFolders = new Set(kb.map((f) => path.dirname(f)));
     const folders = new Set([...this.files].map((f) => path.dirname(f)));
     for (const [folder, watcher] of this.watchers) {

@@ -13,12 +13,14 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, type LanguageService } from '../core/languageService';
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
-import { changedKeys, type WorkspaceIndex } from '../core/workspaceIndex';
+import { changedKeys } from '../core/workspaceIndex';
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
 import { Folders, uriToPath, type Folder } from './folders';
 import type { Collector } from './collector';
 import { prepareForHovers, preparationReport } from './hoverPreparation';
-import { turnsOfTheLoop, withinTime } from './waiting';
+import { withinTime } from './waiting';
+import { ClosedBriefChecks } from './closedBriefChecks';
+import type { ProjectFiles } from './projectFileWatcher';
 import { Lifecycle } from './lifecycle';
 import { isBrief, OpenBriefIndex } from './openBriefIndex';
 import { applyDiskChanges, type DiskChangeHost } from './diskChanges';
@@ -42,13 +44,6 @@ export interface ServerDependencies {
   readonly projectFileWatcher?: (changed: (files: readonly string[]) => void) => ProjectFiles;
 }
 
-/** What the session asks of a watcher of its projects' files. */
-export interface ProjectFiles {
-  /** Watches these configs and KB files from now on, and no others. */
-  watch(configs: Iterable<string>, kbFiles: Iterable<string>): void;
-  dispose(): void;
-}
-
 /**
  * How long typing may pause before a brief is re-validated, at most. The wait is there to spare
  * the CPU a check per keystroke when checks are costly; a brief whose last check took t ms waits
@@ -62,8 +57,6 @@ const READ_BATCH = 64;
 const PROGRESS_STEP = 4 * READ_BATCH;
 /** How long the server waits for the client to accept a progress bar before indexing without one, ms. */
 const PROGRESS_ASK_MS = 2000;
-/** How long closed briefs are checked before the server looks at its messages again, ms. */
-const PUBLISH_SLICE_MS = 4;
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
@@ -92,7 +85,16 @@ export class Session {
   }
 
   newFolders(trusted: boolean): Folders {
-    return new Folders({ workspace: this.deps.workspace, bundledDataDir: this.deps.bundledDataDir, trusted, log: (m) => this.log(m), cache: this.deps.cache, loaded: () => this.watchProjectFiles() });
+    return new Folders({
+      workspace: this.deps.workspace,
+      bundledDataDir: this.deps.bundledDataDir,
+      trusted,
+      log: (m) => this.log(m),
+      cache: this.deps.cache,
+      // The files the server watches itself follow the folders' projects as each loads (before its
+      // first brief is checked): a config may list other KB files now; a folder removed takes its own.
+      loaded: () => this.ownWatcher?.watch(this.folders.loaded()),
+    });
   }
 
   log(message: string): void {
@@ -178,74 +180,20 @@ export class Session {
       for (const folder of this.folders.loaded()) {
         const uris = folder.index.uris();
         checked += uris.length;
-        await this.publishInSlices(folder, uris);
+        await this.closedChecks.check(folder, uris);
       }
       this.log(`Checked ${checked} closed ${checked === 1 ? 'brief' : 'briefs'} in ${Date.now() - checkStarted} ms.`);
       for (const doc of this.documents.all()) this.schedule(doc, 0);
     });
   }
 
-  /**
-   * Checks closed briefs and publishes their problems in short slices, so that requests are
-   * answered while ten thousand briefs are checked: after indexing, and after a KB file or the
-   * config changed (a save re-checked them in one block: a hover asked then waited 2 s).
-   */
-  private publishInSlices(folder: Folder, uris: readonly string[]): Promise<void> {
-    // One check at a time per folder. A KB file saved again and again (autosave, a tool writing
-    // the KB file by file) reloads the folder each time, and each reload re-checks the thousands
-    // of briefs with a problem on screen: run side by side, ten saves made ten checks of every
-    // brief, all with the newest KB (publishClosedBriefs takes the folder as it is now), and the
-    // last one ended only when all had (10 s after ten saves in a second, 54 s after fifty, for
-    // the workspace of 10,000 briefs). A check under way takes the new briefs into its queue
-    // instead: one not reached yet is checked once, with the KB of then; one done already is
-    // queued again.
-    const running = this.rechecks.get(folder.index);
-    if (running) {
-      // The newest view: the check does not keep the project of an older load alive.
-      running.folder = folder;
-      for (const uri of uris) running.pending.add(uri);
-      return running.done;
-    }
-    const job: Recheck = { folder, pending: new Set(uris), done: Promise.resolve() };
-    this.rechecks.set(folder.index, job);
-    job.done = this.safely('re-checking closed briefs', undefined, () => this.drain(job));
-    return job.done;
-  }
-
-  /** The closed briefs of each folder waiting for the check under way, by the folder's index. */
-  private readonly rechecks = new Map<WorkspaceIndex, Recheck>();
-
-  /** Checks a folder's queued briefs in slices until none is left (see `publishInSlices`). */
-  private async drain(job: Recheck): Promise<void> {
-    const { pending } = job;
-    try {
-      while (pending.size > 0 && this.folders.isCurrent(job.folder) && this.lifecycle.running) {
-        const sliceEnd = performance.now() + PUBLISH_SLICE_MS;
-        const sent: Promise<void>[] = [];
-        for (const uri of pending) {
-          pending.delete(uri);
-          sent.push(this.publishClosedBriefs(job.folder, [uri]));
-          if (performance.now() >= sliceEnd) break;
-        }
-        await this.afterSlice(sent);
-      }
-    } finally {
-      // In the same turn as the last look at the queue: briefs queued after it start a new check.
-      this.rechecks.delete(job.folder.index);
-    }
-  }
-
-  /** Between two slices of checks: their diagnostics written, and requests answered first. */
-  private async afterSlice(sent: readonly Promise<void>[]): Promise<void> {
-    // Wait until they are written: an answer queues behind every message not yet sent.
-    await Promise.all(sent);
-    // vscode-jsonrpc hands a message it has read to its handler two turns of the event loop
-    // later (its read lock, then its queue of messages, each wait for `setImmediate`): after
-    // three turns, a request that came during the slice has begun, and counts as in flight.
-    // With one, the next slices ran first: 10–15 ms more for find references asked then.
-    await turnsOfTheLoop(3);
-    await this.traffic.quiet();
-  }
+  /** Closed briefs checked in slices, one queue per folder (closedBriefChecks.ts). */
+  private readonly closedChecks = new ClosedBriefChecks({
+    publish: (folder, uris) => this.publishClosedBriefs(folder, uris),
+    current: (folder) => this.folders.isCurrent(folder) && this.lifecycle.running,
+    quiet: () => this.traffic.quiet(),
+    safely: (what, run) => this.safely(what, undefined, run),
+  });
 
   /** Re-validates an open brief after a pause; a result for an older version is dropped. */
   schedule(document: TextDocument, delay = Math.min(DIAGNOSTICS_DELAY_MS, Math.ceil(2 * (this.checkCost.get(document.uri) ?? DIAGNOSTICS_DELAY_MS)))): void {
@@ -390,26 +338,13 @@ export class Session {
       if (!this.lifecycle.running) return;
       void this.filesChanged(files.map((file) => ({ uri: this.deps.workspace.toUri(file), type: FileChangeType.Changed })));
     });
-    this.watchProjectFiles();
+    this.ownWatcher.watch(this.folders.loaded());
   }
 
   /** Stops the server's own watching (at `shutdown`). */
   stopWatching(): void {
     this.ownWatcher?.dispose();
     this.ownWatcher = undefined;
-  }
-
-  /**
-   * The files the server watches itself follow the folders' projects, as each loads (before its
-   * first brief is checked): a config may list other KB files now; a folder removed takes its own.
-   */
-  private watchProjectFiles(): void {
-    if (!this.ownWatcher) return;
-    const loaded = this.folders.loaded();
-    this.ownWatcher.watch(
-      loaded.flatMap((f) => (f.state.configPath ? [f.state.configPath] : [])),
-      loaded.flatMap((f) => f.state.workspaceKbFiles),
-    );
   }
 
   /** A closed brief leaves the index, and its problems the Problems panel. */
@@ -457,7 +392,7 @@ export class Session {
     // Not waited for: a reload that waited for the check kept its two projects (and KBs) alive
     // until the check ended, which saves coming faster than a check of every brief put off for
     // good: 22 KBs alive after 20 saves 300 ms apart in the workspace of 10,000 briefs.
-    void this.publishInSlices(after, affected);
+    void this.closedChecks.check(after, affected);
     for (const uri of affected) {
       const doc = this.documents.get(uri);
       if (doc) this.schedule(doc, 0);
@@ -478,16 +413,6 @@ export class Session {
   publishDataDiagnostics(): void {
     this.dataDiagnostics.publish(this.folders.loaded());
   }
-}
-
-/** A folder's closed briefs being checked in slices, and those still to check (`Session.publishInSlices`). */
-interface Recheck {
-  /** The folder (its latest view: `publishClosedBriefs` checks with its project as it is now). */
-  folder: Folder;
-  /** In the order they are to be checked; a brief queued again while waiting keeps its place. */
-  readonly pending: Set<string>;
-  /** Resolves once the queue is empty, including briefs queued after the check began. */
-  done: Promise<void>;
 }
 
 /** Whether two maps hold the same keys with the same values. */
