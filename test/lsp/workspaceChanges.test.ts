@@ -58,6 +58,19 @@ async function stopAll(this: Mocha.Context): Promise<void> {
   for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Once `a.brief` (`@old-cell`) of `root` is checked, saves the KB file `kbFile` with `new-cell`
+ * in place of `old-cell` and tells the server: the brief is checked again against it.
+ */
+async function savedKbReloads(client: LspClient, root: string, kbFile: string): Promise<void> {
+  await client.waitForLog(/^Checked 1 closed brief\b/);
+  writeFile(root, kbFile, 'entities:\n  - { id: new-cell, kind: group, name: New Cell, summary: S. }\n');
+  const mark = client.mark();
+  await client.watchedFilesChanged([{ uri: uriOf(path.join(root, kbFile)), type: FileChangeType.Changed }]);
+  const after = await client.waitForDiagnostics(uriOf(path.join(root, 'a.brief')), { after: mark });
+  assert.match(String(after.diagnostics[0]?.message), /^Unknown entity '@old-cell'/);
+}
+
 /** VS Code's spelling of a file's URI (vscode-uri, as the editor sends it). */
 const vscodeUri = (file: string) => URI.file(file).toString();
 
@@ -461,13 +474,7 @@ describe('language server with workspace folders nested in one another (the real
       'N/.briefrc.yaml': 'kb: [kb/shared.yaml]\n',
       'N/kb/shared.yaml': 'entities:\n  - { id: old-cell, kind: group, name: Old Cell, summary: S. }\n',
     });
-    const client = await start({ folders: [a, path.join(a, 'N')] });
-    await client.waitForLog(/^Checked 1 closed brief\b/);
-    writeFile(a, 'N/kb/shared.yaml', 'entities:\n  - { id: new-cell, kind: group, name: New Cell, summary: S. }\n');
-    const mark = client.mark();
-    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, 'N/kb/shared.yaml')), type: FileChangeType.Changed }]);
-    const after = await client.waitForDiagnostics(uriOf(path.join(a, 'a.brief')), { after: mark });
-    assert.match(String(after.diagnostics[0]?.message), /^Unknown entity '@old-cell'/);
+    await savedKbReloads(await start({ folders: [a, path.join(a, 'N')] }), a, 'N/kb/shared.yaml');
   });
 
   it('a KB file named in capitals (LOCAL.YAML), as `kb:` takes it: a save reloads it', async () => {
@@ -476,13 +483,7 @@ describe('language server with workspace folders nested in one another (the real
       'a.brief': '@old-cell\n',
       'kb/LOCAL.YAML': 'entities:\n  - { id: old-cell, kind: group, name: Old Cell, summary: S. }\n',
     });
-    const client = await start({ folder: a });
-    await client.waitForLog(/^Checked 1 closed brief\b/);
-    writeFile(a, 'kb/LOCAL.YAML', 'entities:\n  - { id: new-cell, kind: group, name: New Cell, summary: S. }\n');
-    const mark = client.mark();
-    await client.watchedFilesChanged([{ uri: uriOf(path.join(a, 'kb/LOCAL.YAML')), type: FileChangeType.Changed }]);
-    const after = await client.waitForDiagnostics(uriOf(path.join(a, 'a.brief')), { after: mark });
-    assert.match(String(after.diagnostics[0]?.message), /^Unknown entity '@old-cell'/);
+    await savedKbReloads(await start({ folder: a }), a, 'kb/LOCAL.YAML');
   });
 
   it('a KB file an outer folder lists, created in a nested folder (by name and by glob): the outer folder reads it', async () => {

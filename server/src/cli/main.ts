@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../core/languageService';
-import { isInside, KB_FILE_NAME, loadProject, type ProjectState } from '../core/project';
+import { isInside, KB_FILE_NAME, KB_FILE_NAMING, loadProject, type ProjectState } from '../core/project';
 import { bundledDataDir, NodeWorkspace } from '../node/nodeWorkspace';
 import { defaultReadingCache } from '../node/kbCache';
 import { VERSION } from '../node/version';
@@ -17,7 +17,6 @@ import { formatJson, formatSarif, formatText, toLintResult, type LintResult, typ
 import { parseArguments, USAGE, type LintOptions } from './arguments';
 import { compareAlphabetically } from '../core/text';
 import { asSeenFrom, collectInputs, configOutside, isConfigFile, nearestConfig, readStdin, readUtf8, stdinPath, toPosix, why, type Reading } from './inputs';
-
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArguments(argv);
@@ -66,7 +65,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   const extraKb = await Promise.all(options.kb.map((k) => asSeenFrom(cwd, toPosix(path.resolve(cwd, k)))));
   for (const [i, file] of extraKb.entries()) {
     // As a config's `kb:` refuses it: a brief or a note given by mistake would be read as YAML.
-    if (!KB_FILE_NAME.test(file)) return stopped(options, cwd, `cannot use ${options.kb[i]} as a KB file: a KB file is YAML, named *.yaml or *.yml`);
+    if (!KB_FILE_NAME.test(file)) return stopped(options, cwd, `cannot use ${options.kb[i]} as a KB file: ${KB_FILE_NAMING}`);
     const read = await readUtf8(file);
     if ('problem' in read) return stopped(options, cwd, `cannot read KB file ${options.kb[i]}: ${read.problem}`);
     reads.set(file, Promise.resolve(read));
@@ -201,10 +200,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       checked++;
       if (isConfigFile(f)) {
         // Loaded as the config it is, so that where its `kb:` paths lead is checked too.
-        const configUri = ws.toUri(f);
-        const diagnostics = (await projectFor(f)).fileDiagnostics.get(configUri) ?? [];
-        if (diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) brokenConfigs.add(shown(f));
-        reportFile(configUri, diagnostics);
+        reportConfig(await projectFor(f), f);
         continue;
       }
       const state = await projectFor(configPath, true);

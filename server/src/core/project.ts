@@ -193,7 +193,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
         }
         // A glob takes only YAML files and never the config (expand); a path that names anything
         // else is refused, or a brief would be read as YAML and shown with the errors of both.
-        const notKb = p === configPath ? 'it is this config file' : KB_FILE_NAME.test(p) ? undefined : 'a KB file is YAML, named *.yaml or *.yml';
+        const notKb = p === configPath ? 'it is this config file' : KB_FILE_NAME.test(p) ? undefined : KB_FILE_NAMING;
         if (notKb) {
           report(configProblem(entry.range, `KB path '${entry.path}' refused: ${notKb}.`));
           continue;
@@ -331,6 +331,8 @@ async function leadsOutside(ws: Workspace, base: string, entry: string, root: st
 
 /** How a KB file is named: YAML (spec §4), `.yaml` or `.yml` in any case, as the CLI and the server's file events read it too. */
 export const KB_FILE_NAME = /\.ya?ml$/i;
+/** Why a file of another name is refused as a KB file. */
+export const KB_FILE_NAMING = 'a KB file is YAML, named *.yaml or *.yml';
 
 /**
  * A `kb:` entry as files: itself, or the YAML files its `*`/`**` glob matches (`kb: ['*']` lists

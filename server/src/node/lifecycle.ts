@@ -12,8 +12,7 @@ export class Lifecycle {
 
   /** `initialize` is being answered; a second one is refused. */
   initialize(): void {
-    const refused = this.initializeRefusal({ capabilities: {} });
-    if (refused) throw refused;
+    if (this.phase !== 'starting') throw this.alreadyInitialized();
     this.phase = 'running';
   }
 
@@ -22,10 +21,14 @@ export class Lifecycle {
    * is refused, and so is one without the client's capabilities (which leaves room for a good one).
    */
   initializeRefusal(params: unknown): ResponseError<void> | undefined {
-    if (this.phase !== 'starting') return new ResponseError(ErrorCodes.InvalidRequest, "The server has already been initialized: 'initialize' is sent once.");
+    if (this.phase !== 'starting') return this.alreadyInitialized();
     const capabilities = typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as { capabilities?: unknown }).capabilities : undefined;
     if (typeof capabilities !== 'object' || capabilities === null) return new ResponseError(ErrorCodes.InvalidParams, "'initialize' needs the client's 'capabilities'.");
     return undefined;
+  }
+
+  private alreadyInitialized(): ResponseError<void> {
+    return new ResponseError(ErrorCodes.InvalidRequest, "The server has already been initialized: 'initialize' is sent once.");
   }
 
   /** Whether `initialize` has been answered: before it, notifications other than `exit` are dropped. */
