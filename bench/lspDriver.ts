@@ -255,7 +255,8 @@ export class LspSession {
     return this.capabilities.diagnosticProvider !== undefined;
   }
 
-  private waitForPublish(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+  /** The next diagnostics published for a document (of `version`, when given). */
+  waitForPublish(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
     return this.within(
       `diagnostics for ${path.basename(uri)}`,
       new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.add({ uri, version, resolve })),

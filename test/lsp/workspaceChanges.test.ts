@@ -214,6 +214,25 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.ok(loaded >= 1 && loaded <= saves / 2, `${loaded} loads for ${saves} saves`);
   });
 
+  it('a KB of 10,000 entities saved: a worker reads it first, then the brief sees the save', async function () {
+    this.timeout(60_000);
+    const kbFile = (tag: string) => `entities:\n${Array.from({ length: 10_000 }, (_, n) => `  - { id: cell-${n}, kind: group, name: Cell ${n} ${tag}, summary: S. }\n`).join('')}`;
+    const ws = folder({ '.briefrc.yaml': 'kb: [kb/cells.yaml]\n', 'kb/cells.yaml': kbFile('A'), 'a.brief': '@[Cell 7 B] and @[Cell 9 A]\n' });
+    // The worker leaves what it reads in the reading cache: the server needs one to read ahead.
+    const client = await start({ folder: ws, env: { BRIEF_CACHE_DIR: folder() } });
+    await client.waitForLog(/^Checked 1 closed brief/);
+    await barrier(client);
+    assert.deepEqual(onScreen(client), [uriOf(path.join(ws, 'a.brief'))], '@[Cell 7 B] is not in the KB yet');
+    writeFile(ws, 'kb/cells.yaml', kbFile('B'));
+    await client.watchedFilesChanged([{ uri: uriOf(path.join(ws, 'kb/cells.yaml')), type: FileChangeType.Changed }]);
+    await client.waitForLog(/^Re-checking 1 of 1 briefs after a change in /);
+    assert.ok(client.logs.some((l) => /^Read the KB of .* in a worker in \d+ ms\.$/.test(l)), client.logs.join('\n'));
+    await barrier(client);
+    const last = client.published.filter((p) => p.uri === uriOf(path.join(ws, 'a.brief'))).pop();
+    assert.deepEqual(last?.diagnostics.map((d) => String(d.message).split('.')[0]), ["Unknown entity '@[Cell 9 A]'"], 'the save is read: Cell 7 B known, Cell 9 A gone');
+    assert.deepEqual(client.logs.filter((l) => /failed|error|unhandled/i.test(l)), []);
+  });
+
   it('an ignored brief, opened and closed, leaves nothing: no problems, no index entry', async () => {
     const ws = folder({ '.gitignore': 'drafts/\n', 'drafts/d.brief': '# Draft head\n@Putin @Nobody\n', 'node_modules/m.brief': '# Module head\n@Putin @Nobody\n', 'kept.brief': '@Putin\n' });
     const client = await start({ folder: ws });

@@ -8,6 +8,16 @@ import { loadProject, isInside, type ProjectState, type Workspace } from '../cor
 import type { FileReadingCache } from '../core/kb/fileCache';
 import { WorkspaceIndex, type FolderScope } from '../core/workspaceIndex';
 import { parseGitignore } from '../core/ignore';
+import type { ReadAhead } from './kbReadAhead';
+
+/**
+ * From how many entities a folder's reload reads its KB in a worker first (kbReadAhead.ts). A
+ * thread costs some 50–100 ms to start and read the files' snapshots; a reload of a KB under this
+ * size takes about that long on the main thread, and one of 100,000 entities takes seconds.
+ */
+export const READ_AHEAD_FROM = 10_000;
+/** How many times a reload's worker reads while the folder's files keep changing. */
+const READ_AHEAD_ROUNDS = 3;
 
 /** Folders never indexed, whatever `.gitignore` says. */
 const SKIPPED = new Set(['node_modules', '.git']);
@@ -20,6 +30,10 @@ export interface FoldersOptions {
   readonly cache?: FileReadingCache;
   /** Told each time a folder's project has (re)loaded: it may read other files now. */
   readonly loaded?: () => void;
+  /** Reads a large KB into `cache` off the main thread before a reload (optional). */
+  readonly readAhead?: ReadAhead;
+  /** From how many entities a reload reads ahead (default READ_AHEAD_FROM). */
+  readonly readAheadFrom?: number;
 }
 
 /** One workspace folder: its path, loaded project and brief index. */
@@ -43,7 +57,7 @@ export class Folders {
   setFolders(folderUris: readonly string[]): void {
     const paths = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
     for (const key of [...this.folders.keys()]) if (!paths.includes(key)) this.folders.delete(key);
-    for (const p of paths) if (!this.folders.has(p)) this.folders.set(p, { path: p, index: new WorkspaceIndex() });
+    for (const p of paths) if (!this.folders.has(p)) this.folders.set(p, { path: p, index: new WorkspaceIndex(), asked: 0 });
     // The fallback's path is '', the folder of a brief outside every folder.
     const indexes = [...this.folders.values(), ...(this.fallback ? [{ path: '', index: this.fallback.index }] : [])];
     for (const { path: owner, index } of indexes) {
@@ -101,6 +115,7 @@ export class Folders {
   async reload(folderPath: string): Promise<Folder | undefined> {
     const entry = this.folders.get(folderPath);
     if (!entry) return undefined;
+    entry.asked++;
     if (!entry.loading) return this.startLoad(entry);
     // A load another caller started in between (once the last ended) reads the files as they are too.
     const after = () => {
@@ -130,6 +145,14 @@ export class Folders {
 
   private async load(entry: FolderEntry): Promise<Folder | undefined> {
     const folderPath = entry.path;
+    if (entry.state && entry.state.kbLoad.kb.entities.size >= (this.options.readAheadFrom ?? READ_AHEAD_FROM)) {
+      // A file saved again while the worker read would miss the cache here, and this thread would
+      // read it after all: the worker reads again while saves keep coming, a few times at most.
+      for (let round = 0; round < READ_AHEAD_ROUNDS; round++) {
+        const asked = entry.asked;
+        if (!(await this.readAhead(folderPath)) || entry.asked === asked) break;
+      }
+    }
     const started = Date.now();
     entry.state = await loadProject(
       this.options.workspace,
@@ -139,6 +162,25 @@ export class Folders {
     this.options.log(`Loaded ${entry.state.kbLoad.kb.entities.size} entities for ${folderPath} in ${Date.now() - started} ms.`);
     this.options.loaded?.();
     return this.toFolder(entry);
+  }
+
+  /**
+   * Has a worker read the folder's project into the cache, so that the load that follows finds
+   * it there; meanwhile requests are answered from the folder's last load. Should the worker
+   * fail, the load reads the files itself, as it did before read-ahead.
+   */
+  private async readAhead(folder: string): Promise<boolean> {
+    const { readAhead, bundledDataDir, trusted, log } = this.options;
+    if (!readAhead) return false;
+    const started = Date.now();
+    try {
+      await readAhead({ folder, bundledDataDir, trusted });
+      log(`Read the KB of ${folder} in a worker in ${Date.now() - started} ms.`);
+      return true;
+    } catch (error) {
+      log(`Could not read the KB of ${folder} in a worker (${error instanceof Error ? error.message : String(error)}); reading it here.`);
+      return false;
+    }
   }
 
   /** The folder a file belongs to (the innermost), loading it when needed; the fallback otherwise. */
@@ -210,6 +252,8 @@ interface FolderEntry {
   loading?: Promise<Folder | undefined>;
   /** The load that starts once `loading` ends, which reloads asked for meanwhile wait for. */
   next?: Promise<Folder | undefined>;
+  /** How many reloads have been asked for: a count that moved during a read-ahead means files changed. */
+  asked: number;
   readonly index: WorkspaceIndex;
 }
 

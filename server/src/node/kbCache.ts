@@ -66,6 +66,11 @@ export class DiskReadingCache implements FileReadingCache {
     private readonly writeFolder: string | undefined,
   ) {}
 
+  /** Whether this cache keeps what it is given (it has a folder to write to). */
+  get writable(): boolean {
+    return this.writeFolder !== undefined;
+  }
+
   get(input: DataFileInput, kind: 'entities' | 'source'): FileReading | undefined {
     const name = this.nameOf(input, kind);
     const held = this.held(name, input.uri);

@@ -26,6 +26,7 @@ import { isBrief, OpenBriefIndex } from './openBriefIndex';
 import { applyDiskChanges, type DiskChangeHost } from './diskChanges';
 import { DataDiagnostics } from './dataDiagnostics';
 import { QUIET_MS, RequestTraffic } from './requestTraffic';
+import type { ReadAhead } from './kbReadAhead';
 
 /** What the server needs from its host: the disk, where the bundled KB is, and a reading cache. */
 export interface ServerDependencies {
@@ -42,6 +43,8 @@ export interface ServerDependencies {
    * server (projectFileWatcher.ts; optional: without it such a client's saves go unseen).
    */
   readonly projectFileWatcher?: (changed: (files: readonly string[]) => void) => ProjectFiles;
+  /** Reads a large KB into the cache off the main thread before a reload (kbReadAhead.ts; optional). */
+  readonly readAhead?: ReadAhead;
 }
 
 /**
@@ -91,6 +94,7 @@ export class Session {
       trusted,
       log: (m) => this.log(m),
       cache: this.deps.cache,
+      readAhead: this.deps.readAhead,
       // The files the server watches itself follow the folders' projects as each loads (before its
       // first brief is checked): a config may list other KB files now; a folder removed takes its own.
       loaded: () => this.ownWatcher?.watch(this.folders.loaded()),

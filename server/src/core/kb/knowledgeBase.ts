@@ -217,9 +217,20 @@ function replay(sourceFiles: readonly LoadedFile[], entityFiles: readonly Loaded
     const entities = entitiesOf(reading) ?? [];
     diagnostics.set(input.uri, [...reading.diagnostics, ...verdict.added[at++]]);
     lastGood.set(input.uri, { get entities() { return reading.entities ?? []; } });
-    parts.push(isRoster(entities) ? entities : new ListRoster(entities));
+    parts.push(isRoster(entities) ? entities : listRoster(entities));
   }
   return { kb: new KnowledgeBase(new JoinedRoster(parts), sources, verdict.names, verdict.incoming), diagnostics, lastGood };
+}
+
+/**
+ * One roster per list of entities: a file read once gives the same part to every KB joined
+ * from it, which tells a reload's comparison that its entities are unchanged (roster.ts `entitiesApart`).
+ */
+const listRosters = new WeakMap<readonly Entity[], ListRoster>();
+function listRoster(entities: readonly Entity[]): ListRoster {
+  let roster = listRosters.get(entities);
+  if (!roster) listRosters.set(entities, (roster = new ListRoster(entities)));
+  return roster;
 }
 
 /** A roster, as opposed to a list or a map of entities. */

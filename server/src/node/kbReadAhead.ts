@@ -1,0 +1,60 @@
+/**
+ * A large KB read again off the main thread. Saving one file of a KB of 100,000 entities held the
+ * server for 3.4–6.6 s (the changed file's YAML, the cross-file checks of every entity, the name
+ * index), and a hover asked meanwhile waited as long. Now a worker thread runs that load first:
+ * its readings and its cross-file verdict land in the disk cache (kbCache.ts), and the server's
+ * own load then finds them there, as a warm start does. While the worker reads, the server
+ * answers from the KB it had, as it does while any reload runs.
+ *
+ * The worker is the server's own script (`dist/server.js`) started as a thread: main.ts asks
+ * `isKbReadAhead()` before it does anything else.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
+import { loadProject } from '../core/project';
+import { defaultReadingCache } from './kbCache';
+import { NodeWorkspace } from './nodeWorkspace';
+
+/** What the worker is asked to read: a folder's project, as `Folders` loads it. */
+export interface ReadAheadRequest {
+  readonly folder: string;
+  readonly bundledDataDir: string;
+  readonly trusted: boolean;
+}
+
+/** Reads a folder's project into the reading cache; resolves once the cache holds it. */
+export type ReadAhead = (request: ReadAheadRequest) => Promise<void>;
+
+/** The key of the worker's data that marks a read-ahead thread. */
+const MARK = 'briefKbReadAhead';
+
+/**
+ * Read-ahead in worker threads of `script`, or undefined where it would be of no use: without a
+ * folder to write readings to, the worker's work would be lost and the load done twice.
+ */
+export function readAheadInWorkers(script: string, cacheWritable: boolean): ReadAhead | undefined {
+  if (!cacheWritable) return undefined;
+  return (request) =>
+    new Promise<void>((resolve, reject) => {
+      // stdout: true keeps what the thread might print off the process's stdout, which over
+      // --stdio carries the protocol; its stderr joins the server's log.
+      const worker = new Worker(script, { workerData: { [MARK]: request }, stdout: true, stderr: true });
+      worker.stdout.resume();
+      worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+      let done = false;
+      worker.once('message', () => (done = true));
+      worker.once('error', reject);
+      worker.once('exit', (code) => (done ? resolve() : reject(new Error(`the worker ended with code ${code} before it had read the KB`))));
+    });
+}
+
+/** Whether this thread is a read-ahead worker (and not the server). */
+export function isKbReadAhead(): boolean {
+  return !isMainThread && typeof workerData === 'object' && workerData !== null && MARK in workerData;
+}
+
+/** The worker's side: loads the project with the disk cache, which keeps what it reads, then says so. */
+export async function runKbReadAhead(): Promise<void> {
+  const request = (workerData as Record<string, ReadAheadRequest>)[MARK];
+  await loadProject(new NodeWorkspace(), { ...request, cache: defaultReadingCache() });
+  parentPort?.postMessage('read');
+}
