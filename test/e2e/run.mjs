@@ -416,7 +416,7 @@ const CHECKS = ['language mode is Brief', 'hover on @CSTO', "language server sta
   'Enter after a completed reference ends the line, the open list does not take it', 'quick fix to @Tajikistan applied',
   'unknown-reference gone after the fix', 'go to definition: @CSTO → bundled KB', 'go to definition: @BLC → workspace KB',
   "quick fix 'Add to the workspace KB' opens the KB file at the new entity", 'a KB file changed on disk re-checks the open brief',
-  'language server killed → restarted, hover works again'];
+  'a KB of 10,000 entities saved: read in a worker, the open brief re-checked', 'language server killed → restarted, hover works again'];
 
 async function main() {
   fs.rmSync(OUT, { recursive: true, force: true });
@@ -800,6 +800,29 @@ async function main() {
     fs.writeFileSync(kbFile, original);
     await poll('no error squiggle under @BLC once the alias is back', async () => !(await blcLine()), { timeout: 15000 });
     return `alias removed on disk: @BLC flagged after ${flagged} ms; alias back: the squiggle gone after ${Date.now() - startedAt - flagged} ms`;
+  });
+
+  await check('a KB of 10,000 entities saved: read in a worker, the open brief re-checked', async () => {
+    await activateSample();
+    const kbFile = path.join(runDir, 'workspace', 'kb', EXPECT.workspaceKbFile);
+    const original = fs.readFileSync(kbFile, 'utf8');
+    const blcLine = () => squiggleLines().then((lines) => lines.some((l) => l.includes(EXPECT.workspaceRef)));
+    const cells = Array.from({ length: 10_000 }, (_, n) => `  - { id: e2e-cell-${n}, kind: group, name: E2E Cell ${n}, summary: S. }\n`).join('');
+    const logFrom = (briefLog() ?? '').length;
+    const logSince = () => (briefLog() ?? '').slice(logFrom);
+    // First the KB grows to 10,000 entities (a load on the main thread: the last load was small)…
+    fs.writeFileSync(kbFile, `${original}${cells}`);
+    await poll('the KB of 10,001 entities loaded', async () => /Loaded \d{5} entities/.test(logSince()), { timeout: 30000 });
+    // …then a save of it is read by a worker first.
+    const startedAt = Date.now();
+    fs.writeFileSync(kbFile, `${original.replace('    aliases: [BLC]\n', '')}${cells}`);
+    await poll('an error squiggle under @BLC once its alias is gone from the large KB file', blcLine, { timeout: 30000 });
+    const flagged = Date.now() - startedAt;
+    const worker = /Read the KB of \S+ in a worker in \d+ ms\./.exec(logSince());
+    if (!worker) throw new Error(`no read in a worker in the Brief log: ${logSince().trim().split('\n').slice(-4).join(' | ')}`);
+    fs.writeFileSync(kbFile, original);
+    await poll('no error squiggle under @BLC once the file is back as it was', async () => !(await blcLine()), { timeout: 30000 });
+    return `"${worker[0]}"; @BLC flagged ${flagged} ms after the save; the file restored`;
   });
 
   await check('language server killed → restarted, hover works again', async () => {
