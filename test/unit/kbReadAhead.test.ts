@@ -140,6 +140,24 @@ describe('the read-ahead worker', () => {
     assert.equal(readAheadInWorkers('/nowhere/server.js', false), undefined);
   });
 
+  it("keeps what the thread prints off the process's stdout, which over --stdio carries the protocol", async () => {
+    const dir = tempDir('read-ahead-print');
+    fs.writeFileSync(path.join(dir, 'prints.js'), "console.log('printed by the worker');\nrequire('worker_threads').parentPort.postMessage('read');\n");
+    const readAhead = readAheadInWorkers(path.join(dir, 'prints.js'), true);
+    assert.ok(readAhead);
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => written.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      await readAhead({ folder: dir, bundledDataDir: dir, trusted: true });
+      // Whatever the thread wrote has had a turn of the event loop to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.deepEqual(written.filter((w) => w.includes('printed by the worker')), []);
+  });
+
   it('a worker that throws, or ends before it has read, rejects', async () => {
     const dir = tempDir('read-ahead-script');
     const script = (name: string, text: string) => {
