@@ -11,6 +11,7 @@
  */
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
 import { dirname, isInside, KB_FILE_NAME, type Workspace } from '../core/project';
+import { changedKeys } from '../core/workspaceIndex';
 import { uriToPath, type Folder, type Folders } from './folders';
 
 /** What the session lends to this file. */
@@ -23,9 +24,21 @@ export interface DiskChangeHost {
   forget(folder: Folder, uri: string): Promise<void>;
   /** A closed brief's text is indexed and checked. */
   check(folder: Folder, uri: string, text: string): void;
-  reloadFolder(path: string): Promise<void>;
   /** The mention counts on KB files ("3 mentions in 2 briefs") follow the briefs on disk. */
   refreshLenses(): void;
+  /** The workspace index takes in the open briefs' latest text. */
+  syncOpenBriefs(): Promise<void>;
+  /** The config's and KB files' problems go out. */
+  publishDataDiagnostics(): void;
+  log(message: string): void;
+  /** Whether a brief's problems are on screen (a closed brief's published, or an open brief). */
+  hasProblemsShown(uri: string): boolean;
+  /** Closed briefs are checked again, in the background. */
+  checkClosed(folder: Folder, uris: readonly string[]): void;
+  /** The open briefs among these, and those the folder's index does not hold yet, are checked again. */
+  recheckOpen(folder: Folder, uris: readonly string[]): void;
+  /** Hints, tokens and lenses are asked for again. */
+  refreshViews(): void;
 }
 
 /** How long a created folder's briefs are indexed before requests get their turn, ms. */
@@ -80,7 +93,7 @@ export async function applyDiskChanges(host: DiskChangeHost, changes: readonly F
     }
   }
   for (const path of ignores) if (await ignoreChanged(host, path, await indexable(path))) briefs = true;
-  for (const path of reloads) await host.reloadFolder(path);
+  for (const path of reloads) await reloadFolder(host, path);
   if (briefs && reloads.size === 0) host.refreshLenses();
 }
 
@@ -166,4 +179,42 @@ async function indexFromDisk(host: DiskChangeHost, files: readonly string[]): Pr
       sliceEnd = performance.now() + SLICE_MS;
     }
   }
+}
+
+/** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
+async function reloadFolder(host: DiskChangeHost, path: string): Promise<void> {
+  await host.syncOpenBriefs();
+  const folders = host.folders();
+  const before = folders.loaded().find((f) => f.path === path);
+  const after = await folders.reload(path);
+  if (!after) return;
+  host.publishDataDiagnostics();
+  const configChanged = JSON.stringify(before?.state.config?.config) !== JSON.stringify(after.state.config?.config);
+  const heldChanged = () => !sameEntries(before?.state.kbLoad.kb.heldBack, after.state.kbLoad.kb.heldBack);
+  const affected = configChanged || !before ? after.index.uris() : affectedByKbChange(host, after, changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities), heldChanged());
+  host.log(`Re-checking ${affected.length} of ${after.index.size} briefs after a change in ${path}.`);
+  host.checkClosed(after, affected);
+  host.recheckOpen(after, affected);
+  host.refreshViews();
+}
+
+/**
+ * The briefs a change of these entities' keys can affect: those that mention one, and, when
+ * anything changed, every brief with a problem on screen. A did-you-mean suggestion depends on
+ * every name of the KB, so an unknown reference's message can change with any entity; and so
+ * can its "defines it, but that KB file has errors" with a file that broke (`heldChanged`), while
+ * the entities, served from the file's last good version, stay as they were.
+ */
+function affectedByKbChange(host: DiskChangeHost, folder: Folder, changed: ReadonlySet<string>, heldChanged: boolean): readonly string[] {
+  const mentioning = folder.index.briefsMentioning(changed);
+  if (changed.size === 0 && !heldChanged) return mentioning;
+  const withProblems = folder.index.uris().filter((uri) => host.hasProblemsShown(uri));
+  return [...new Set([...mentioning, ...withProblems])];
+}
+
+/** Whether two maps hold the same keys with the same values. */
+function sameEntries<K, V>(a: ReadonlyMap<K, V> | undefined, b: ReadonlyMap<K, V>): boolean {
+  if (!a || a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }

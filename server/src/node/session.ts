@@ -13,7 +13,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, type LanguageService } from '../core/languageService';
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
-import { changedKeys } from '../core/workspaceIndex';
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
 import { Folders, uriToPath, type Folder } from './folders';
 import type { Collector } from './collector';
@@ -324,10 +323,26 @@ export class Session {
         folder.index.update(uri, text);
         void this.publishClosedBriefs(folder, [uri]);
       },
-      reloadFolder: (path) => this.reloadFolder(path),
       refreshLenses: () => {
         if (this.client.workspace?.codeLens?.refreshSupport) this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
       },
+      syncOpenBriefs: () => this.openBriefs.sync(),
+      publishDataDiagnostics: () => this.publishDataDiagnostics(),
+      log: (message) => this.log(message),
+      hasProblemsShown: (uri) => this.publishedBriefs.has(uri) || this.documents.get(uri) !== undefined,
+      // Not waited for: a reload that waited for the check kept its two projects (and KBs) alive
+      // until the check ended, which saves coming faster than a check of every brief put off for
+      // good: 22 KBs alive after 20 saves 300 ms apart in the workspace of 10,000 briefs.
+      checkClosed: (folder, uris) => void this.closedChecks.check(folder, uris),
+      recheckOpen: (folder, uris) => {
+        for (const uri of uris) {
+          const doc = this.documents.get(uri);
+          if (doc) this.schedule(doc, 0);
+        }
+        // Open briefs not in the index yet (e.g. just created) are re-checked too.
+        for (const doc of this.documents.all()) if (!folder.index.has(doc.uri)) this.schedule(doc, 0);
+      },
+      refreshViews: () => this.refreshViews(),
     };
   }
 
@@ -357,20 +372,6 @@ export class Session {
     if (this.publishedBriefs.delete(uri)) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  /**
-   * The briefs a change of these entities' keys can affect: those that mention one, and, when
-   * anything changed, every brief with a problem on screen. A did-you-mean suggestion depends on
-   * every name of the KB, so an unknown reference's message can change with any entity; and so
-   * can its "defines it, but that KB file has errors" with a file that broke (`heldChanged`), while
-   * the entities, served from the file's last good version, stay as they were.
-   */
-  private affectedByKbChange(folder: Folder, changed: ReadonlySet<string>, heldChanged: boolean): readonly string[] {
-    const mentioning = folder.index.briefsMentioning(changed);
-    if (changed.size === 0 && !heldChanged) return mentioning;
-    const withProblems = folder.index.uris().filter((uri) => this.publishedBriefs.has(uri) || this.documents.get(uri));
-    return [...new Set([...mentioning, ...withProblems])];
-  }
-
   /** Workspace folders were removed: the problems of their closed briefs leave the Problems panel with them. */
   async foldersRemoved(folderUris: readonly string[]): Promise<void> {
     const removed = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
@@ -380,30 +381,6 @@ export class Session {
       this.publishedBriefs.delete(uri);
       await this.connection.sendDiagnostics({ uri, diagnostics: [] });
     }
-  }
-
-  /** Reloads a folder's config and KB, then re-checks the briefs the change can affect. */
-  async reloadFolder(path: string): Promise<void> {
-    await this.openBriefs.sync();
-    const before = this.folders.loaded().find((f) => f.path === path);
-    const after = await this.folders.reload(path);
-    if (!after) return;
-    this.publishDataDiagnostics();
-    const configChanged = JSON.stringify(before?.state.config?.config) !== JSON.stringify(after.state.config?.config);
-    const heldChanged = () => !sameEntries(before?.state.kbLoad.kb.heldBack, after.state.kbLoad.kb.heldBack);
-    const affected = configChanged || !before ? after.index.uris() : this.affectedByKbChange(after, changedKeys(before.state.kbLoad.kb.entities, after.state.kbLoad.kb.entities), heldChanged());
-    this.log(`Re-checking ${affected.length} of ${after.index.size} briefs after a change in ${path}.`);
-    // Not waited for: a reload that waited for the check kept its two projects (and KBs) alive
-    // until the check ended, which saves coming faster than a check of every brief put off for
-    // good: 22 KBs alive after 20 saves 300 ms apart in the workspace of 10,000 briefs.
-    void this.closedChecks.check(after, affected);
-    for (const uri of affected) {
-      const doc = this.documents.get(uri);
-      if (doc) this.schedule(doc, 0);
-    }
-    // Open briefs not in the index yet (e.g. just created) are re-checked too.
-    for (const doc of this.documents.all()) if (!after.index.has(doc.uri)) this.schedule(doc, 0);
-    this.refreshViews();
   }
 
   /** Asks the client to re-request hints, tokens and lenses, where it says it can. */
@@ -419,9 +396,3 @@ export class Session {
   }
 }
 
-/** Whether two maps hold the same keys with the same values. */
-function sameEntries<K, V>(a: ReadonlyMap<K, V> | undefined, b: ReadonlyMap<K, V>): boolean {
-  if (!a || a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
-}
