@@ -71,6 +71,8 @@ export interface ProjectOptions {
   readonly trusted: boolean;
   /** Readings of data files already parsed, by text (see kb/fileCache.ts). */
   readonly cache?: FileReadingCache;
+  /** Only to fill `cache` (a read-ahead): throws `UnsettledKb` where it could not (kb/knowledgeBase.ts). */
+  readonly fillCacheOnly?: boolean;
 }
 
 /** Loads the bundled data once; projects of every folder share the text. */
@@ -216,7 +218,7 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     entityFiles.push(input);
   }
 
-  const kbLoad = loadKnowledgeBase({ entityFiles, sourceFiles: bundled.sourceFiles }, previous?.kbLoad, options.cache);
+  const kbLoad = loadKnowledgeBase({ entityFiles, sourceFiles: bundled.sourceFiles }, previous?.kbLoad, options.cache, options.fillCacheOnly);
   for (const [uri, list] of kbLoad.diagnostics) fileDiagnostics.set(uri, list);
   const severities = ruleSeverities((config?.config ?? DEFAULT_CONFIG).rules);
   return {

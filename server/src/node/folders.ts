@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'url';
 import { loadProject, isInside, type ProjectState, type Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
+import { hasErrors } from '../core/kb/knowledgeBase';
 import { WorkspaceIndex, type FolderScope } from '../core/workspaceIndex';
 import { parseGitignore } from '../core/ignore';
 import type { ReadAhead } from './kbReadAhead';
@@ -146,7 +147,8 @@ export class Folders {
 
   private async load(entry: FolderEntry): Promise<Folder | undefined> {
     const folderPath = entry.path;
-    if (entry.state && entry.state.kbLoad.kb.entities.size >= (this.options.readAheadFrom ?? READ_AHEAD_FROM)) {
+    // Not while the KB has errors: a worker stops at them, and the load here would follow it.
+    if (entry.state && entry.state.kbLoad.kb.entities.size >= (this.options.readAheadFrom ?? READ_AHEAD_FROM) && !hasErrors(entry.state.kbLoad.diagnostics)) {
       // A file saved again while the worker read would miss the cache here, and this thread would
       // read it after all: the worker reads again while saves keep coming, a few times at most.
       for (let round = 0; round < READ_AHEAD_ROUNDS; round++) {
@@ -168,14 +170,18 @@ export class Folders {
   /**
    * Has a worker read the folder's project into the cache, so that the load that follows finds
    * it there; meanwhile requests are answered from the folder's last load. Should the worker
-   * fail, the load reads the files itself, as it did before read-ahead.
+   * fail, or stop at a file with errors, the load reads the files itself, as it did before
+   * read-ahead. True when the worker read the KB.
    */
   private async readAhead(folder: string): Promise<boolean> {
     const { readAhead, bundledDataDir, trusted, log } = this.options;
     if (!readAhead) return false;
     const started = Date.now();
     try {
-      await readAhead({ folder, bundledDataDir, trusted });
+      if ((await readAhead({ folder, bundledDataDir, trusted })) === 'unsettled') {
+        log(`A KB file of ${folder} has errors: its KB is read here, where its files' last good versions are kept (the worker stopped after ${Date.now() - started} ms).`);
+        return false;
+      }
       log(`Read the KB of ${folder} in a worker in ${Date.now() - started} ms.`);
       return true;
     } catch (error) {

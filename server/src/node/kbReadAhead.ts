@@ -1,7 +1,7 @@
 /**
  * A large KB read again off the main thread. Saving one file of a KB of 100,000 entities held the
  * server for seconds (the changed file's YAML, the cross-file checks of every entity, the name
- * index), and a hover asked meanwhile waited as long: 2.3–3.4 s (docs/performance.md, round 26).
+ * index), and a hover asked meanwhile waited as long: 2.1–4.2 s (docs/performance.md, round 26).
  * Now a worker thread runs that load first:
  * its readings and its cross-file verdict land in the disk cache (kbCache.ts), and the server's
  * own load then finds them there, as a warm start does. While the worker reads, the server
@@ -12,6 +12,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { loadProject } from '../core/project';
+import { hasErrors, UnsettledKb } from '../core/kb/knowledgeBase';
 import { defaultReadingCache } from './kbCache';
 import { NodeWorkspace } from './nodeWorkspace';
 
@@ -22,8 +23,14 @@ export interface ReadAheadRequest {
   readonly trusted: boolean;
 }
 
-/** Reads a folder's project into the reading cache; resolves once the cache holds it. */
-export type ReadAhead = (request: ReadAheadRequest) => Promise<void>;
+/**
+ * Reads a folder's project into the reading cache; resolves once the cache holds it ('read'), or
+ * once a file has an error ('unsettled': the cross-file checks then fall back on the files' last
+ * good versions, which only the server keeps, so the worker leaves them to it; it stops as soon
+ * as a file's own reading has one).
+ */
+export type ReadAhead = (request: ReadAheadRequest) => Promise<ReadAheadOutcome>;
+export type ReadAheadOutcome = 'read' | 'unsettled';
 
 /** The key of the worker's data that marks a read-ahead thread. */
 const MARK = 'briefKbReadAhead';
@@ -35,16 +42,16 @@ const MARK = 'briefKbReadAhead';
 export function readAheadInWorkers(script: string, cacheWritable: boolean): ReadAhead | undefined {
   if (!cacheWritable) return undefined;
   return (request) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<ReadAheadOutcome>((resolve, reject) => {
       // stdout: true keeps what the thread might print off the process's stdout, which over
       // --stdio carries the protocol; its stderr joins the server's log.
       const worker = new Worker(script, { workerData: { [MARK]: request }, stdout: true, stderr: true });
       worker.stdout.resume();
       worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-      let done = false;
-      worker.once('message', () => (done = true));
+      let outcome: ReadAheadOutcome | undefined;
+      worker.once('message', (message: ReadAheadOutcome) => (outcome = message));
       worker.once('error', reject);
-      worker.once('exit', (code) => (done ? resolve() : reject(new Error(`the worker ended with code ${code} before it had read the KB`))));
+      worker.once('exit', (code) => (outcome ? resolve(outcome) : reject(new Error(`the worker ended with code ${code} before it had read the KB`))));
     });
 }
 
@@ -53,9 +60,18 @@ export function isKbReadAhead(): boolean {
   return !isMainThread && typeof workerData === 'object' && workerData !== null && MARK in workerData;
 }
 
-/** The worker's side: loads the project with the disk cache, which keeps what it reads, then says so. */
+/** The worker's side: loads the project with the disk cache, which keeps what it reads, then says how it went. */
 export async function runKbReadAhead(): Promise<void> {
   const request = (workerData as Record<string, ReadAheadRequest>)[MARK];
-  await loadProject(new NodeWorkspace(), { ...request, cache: defaultReadingCache() });
-  parentPort?.postMessage('read');
+  let outcome: ReadAheadOutcome = 'read';
+  try {
+    const state = await loadProject(new NodeWorkspace(), { ...request, cache: defaultReadingCache(), fillCacheOnly: true });
+    // An error of the cross-file checks (an id two files define) shows only once they have run:
+    // they left no verdict either.
+    if (hasErrors(state.kbLoad.diagnostics)) outcome = 'unsettled';
+  } catch (error) {
+    if (!(error instanceof UnsettledKb)) throw error;
+    outcome = 'unsettled';
+  }
+  parentPort?.postMessage(outcome);
 }

@@ -131,8 +131,23 @@ export interface KbInputs {
   readonly sourceFiles: readonly DataFileInput[];
 }
 
-/** Reads, checks and merges every KB and source file. `previous` supplies fallbacks for broken files. */
-export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cache?: FileReadingCache): KbLoadResult {
+/**
+ * Thrown by a load that only fills the cache (`fillCacheOnly`) once a file's own reading has an
+ * error: its cross-file pass would fall back on the files' last good versions, which only the
+ * load that keeps them has, and could leave no verdict for a later load to find.
+ */
+export class UnsettledKb extends Error {
+  constructor() {
+    super('a KB file has errors: its cross-file checks can only run where its last good version is kept');
+  }
+}
+
+/**
+ * Reads, checks and merges every KB and source file. `previous` supplies fallbacks for broken
+ * files. With `fillCacheOnly` (a read-ahead, node/kbReadAhead.ts) the load throws `UnsettledKb`
+ * rather than run a cross-file pass whose outcome the cache cannot keep.
+ */
+export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cache?: FileReadingCache, fillCacheOnly = false): KbLoadResult {
   const read = (input: DataFileInput, kind: 'entities' | 'source'): FileReading => {
     const hit = cache?.get(input, kind);
     // A file with errors is read again: its reading tells a brief which names it holds, which a
@@ -155,6 +170,7 @@ export function loadKnowledgeBase(inputs: KbInputs, previous?: KbLoadResult, cac
   // The cross-file pass costs a load from cached readings more than anything else (about a
   // second on 100,000 entities). When its outcome depends on the files alone, the cache may hold it.
   const settled = cache?.getVerdict !== undefined && decidedByFiles(sourceFiles, entityFiles);
+  if (fillCacheOnly && !settled) throw new UnsettledKb();
   const files: VerdictInput[] = settled ? [...sourceFiles.map(({ input }) => ({ input, kind: 'source' as const })), ...entityFiles.map(({ input }) => ({ input, kind: 'entities' as const }))] : [];
   const known = settled ? cache?.getVerdict?.(files, CROSS_FILE_CHECKS) : undefined;
   // Only a pass without errors leaves a verdict: one with an error, or of another length, is not ours.
