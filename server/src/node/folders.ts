@@ -179,7 +179,7 @@ export class Folders {
     const started = Date.now();
     try {
       if ((await readAhead({ folder, bundledDataDir, trusted })) === 'unsettled') {
-        log(`A KB file of ${folder} has errors: its KB is read here, where its files' last good versions are kept (the worker stopped after ${Date.now() - started} ms).`);
+        log(`A KB file of ${folder} has errors: its KB is read here, where its files' last good versions are kept (the worker's part: ${Date.now() - started} ms).`);
         return false;
       }
       log(`Read the KB of ${folder} in a worker in ${Date.now() - started} ms.`);
