@@ -1,7 +1,7 @@
 /**
  * A large KB read again off the main thread. Saving one file of a KB of 100,000 entities held the
  * server for seconds (the changed file's YAML, the cross-file checks of every entity, the name
- * index), and a hover asked meanwhile waited as long: 2.1–4.2 s (docs/performance.md, round 26).
+ * index), and a hover asked meanwhile waited as long: up to 1.5–4.2 s (docs/performance.md, round 26).
  * Now a worker thread runs that load first: its readings and its cross-file verdict land in the
  * disk cache (kbCache.ts), and the server's own load then finds them there, as a warm start does.
  * While the worker reads, the server answers from the KB it had, as during any reload.
