@@ -17,7 +17,7 @@ import type { ReadAhead } from './kbReadAhead';
  * holds it 23–53 ms, and the save shows about half a second later (the worker's 0.8 s). With
  * 100,000 a reload held it for seconds. A smaller KB reloads faster than a worker starts.
  */
-export const READ_AHEAD_FROM = 10_000;
+const READ_AHEAD_FROM = 10_000;
 /** How many times a reload's worker reads while the folder's files keep changing. */
 const READ_AHEAD_ROUNDS = 3;
 
