@@ -233,6 +233,28 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual(client.logs.filter((l) => /failed|error|unhandled/i.test(l)), []);
   });
 
+  it('a KB file saved with a line added on top: no brief is checked again, and a definition lands on the line the entity moved to', async () => {
+    const kb = 'entities:\n  - { id: desk, kind: group, name: Desk, summary: A desk. }\n  - { id: cell, kind: group, name: Cell, summary: A cell. }\n';
+    const ws = folder({ '.briefrc.yaml': 'kb: [kb/local.yaml]\n', 'kb/local.yaml': kb, 'a.brief': '@desk and @cell\n', 'b.brief': '@cell\n' });
+    const client = await start({ folder: ws });
+    await client.waitForLog(/^Checked 2 closed briefs/);
+    const kbUri = uriOf(path.join(ws, 'kb/local.yaml'));
+    const save = async (text: string, log: RegExp) => {
+      const mark = client.logs.length;
+      writeFile(ws, 'kb/local.yaml', text);
+      await client.watchedFilesChanged([{ uri: kbUri, type: FileChangeType.Changed }]);
+      await until(() => client.logs.slice(mark).some((l) => /^Re-checking/.test(l)), () => client.logs.join(' | '));
+      assert.match(client.logs.slice(mark).find((l) => /^Re-checking/.test(l)) ?? '', log);
+    };
+    await save(`# Desks and cells\n\n${kb}`, /^Re-checking 0 of 2 briefs /);
+    const a = path.join(ws, 'a.brief');
+    await client.open(uriOf(a), fs.readFileSync(a, 'utf8'));
+    const found = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf(a) }, position: { line: 0, character: 13 } });
+    assert.deepEqual(found.map((l) => [l.uri, l.range.start.line]), [[kbUri, 4]], 'cell is now on line 5');
+    // A change of what an entity holds still re-checks the briefs that name it.
+    await save(`# Desks and cells\n\n${kb.replace('A cell.', 'A small cell.')}`, /^Re-checking 2 of 2 briefs /);
+  });
+
   it('an ignored brief, opened and closed, leaves nothing: no problems, no index entry', async () => {
     const ws = folder({ '.gitignore': 'drafts/\n', 'drafts/d.brief': '# Draft head\n@Putin @Nobody\n', 'node_modules/m.brief': '# Module head\n@Putin @Nobody\n', 'kept.brief': '@Putin\n' });
     const client = await start({ folder: ws });

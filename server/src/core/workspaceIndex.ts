@@ -297,14 +297,19 @@ export function changedKeys(kbBefore: ReadonlyMap<string, Entity>, kbAfter: Read
   const byId = (list: Entity[]) => new Map(list.map((e) => [e.id, e]));
   const before = apart ? byId(apart.before) : kbBefore;
   const after = apart ? byId(apart.after) : kbAfter;
-  // Field by field: an entity read from a snapshot builds its relations and facts when asked (kb/snapshot.ts).
-  // Its place first: a line added near the top of a file moves every entity below it, and then
-  // their relations need not be built to be compared.
-  const fields = (e: Entity) => [() => e.location.range, () => e.id, () => e.kind, () => e.name, () => e.aliases, () => e.summary, () => e.identifiers, () => e.origin, () => e.relations, () => e.facts];
+  // Where each entity is written does not count: no check of a brief reads a KB location (a
+  // definition or a hover reads the KB as it is when asked), and a line added on top of a file
+  // moves every entity below it. Their order does: an ambiguous reference names its candidates
+  // in the KB's order, so where the entities both KBs hold come in another order, places count too.
+  const places = !sameOrder(before, after);
+  // Field by field: an entity read from a snapshot builds its relations and facts when asked
+  // (kb/snapshot.ts), so the cheap fields come first.
+  const fields = (e: Entity) => [...(places ? [() => e.location.range] : []), () => e.id, () => e.kind, () => e.name, () => e.aliases, () => e.summary, () => e.identifiers, () => e.origin, () => e.relations, () => e.facts];
+  const skip = places ? undefined : 'location';
   for (const [id, entity] of after) {
     const old = before.get(id);
     // An unchanged file gives back the very same entity objects (kb/snapshot.ts): no need to compare them.
-    if (!old || (old !== entity && !sameFields(fields(old), fields(entity)))) {
+    if (!old || (old !== entity && !sameFields(fields(old), fields(entity), skip))) {
       entityKeys(entity).forEach((k) => keys.add(k));
       if (old) entityKeys(old).forEach((k) => keys.add(k));
     }
@@ -313,24 +318,34 @@ export function changedKeys(kbBefore: ReadonlyMap<string, Entity>, kbAfter: Read
   return keys;
 }
 
+/** Whether the ids both maps hold come in the same order in each. */
+function sameOrder(a: ReadonlyMap<string, Entity>, b: ReadonlyMap<string, Entity>): boolean {
+  const inB = [...b.keys()].filter((id) => a.has(id));
+  let n = 0;
+  for (const id of a.keys()) if (b.has(id) && inB[n++] !== id) return false;
+  return true;
+}
+
 /**
  * Whether two values hold the same data, as `JSON.stringify` would write them (an object's
  * `toJSON` stands for it, a key holding undefined is no key), without writing them: comparing
- * the entities of a saved file of 5,000 as two strings each took the server 0.3 s.
+ * the entities of a saved file of 5,000 as two strings each took the server 0.3 s. A key named
+ * `skip` is left out at every depth.
  */
-function sameData(a: unknown, b: unknown): boolean {
+function sameData(a: unknown, b: unknown, skip?: string): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   const x = asData(a);
   const y = asData(b);
-  if (Array.isArray(x) || Array.isArray(y)) return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => sameData(v, y[i]));
-  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
-  return keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length && keys.every((k) => sameData(x[k], y[k]));
+  if (Array.isArray(x) || Array.isArray(y)) return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => sameData(v, y[i], skip));
+  const kept = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined && k !== skip);
+  const keys = kept(x);
+  return keys.length === kept(y).length && keys.every((k) => sameData(x[k], y[k], skip));
 }
 
 /** Whether two lists of fields are alike (`sameData`), each field read only if those before it were. */
-function sameFields(a: readonly (() => unknown)[], b: readonly (() => unknown)[]): boolean {
-  return a.every((field, i) => sameData(field(), b[i]()));
+function sameFields(a: readonly (() => unknown)[], b: readonly (() => unknown)[], skip?: string): boolean {
+  return a.every((field, i) => sameData(field(), b[i](), skip));
 }
 
 function asData(value: object): Record<string, unknown> {
