@@ -12,6 +12,11 @@
  * it hovers over the brief every 20 ms. Prints, per save: the longest hover wait, the hovers over
  * 100 ms, and the time from the save to the brief's fresh diagnostics. Not part of `npm run bench`:
  * a reload is not among the issue's goals, and each save takes seconds.
+ *
+ * `--broken` saves three times, the edits an analyst makes on the way: the first with an error in
+ * the file's own reading (the renamed entity's kind misspelt), the second with an error only the
+ * checks across files find (a relation's target that is no entity), the third clean; the first two
+ * are timed to the KB file's diagnostics showing the error.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,6 +24,7 @@ import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { BENCH_DIR, BRIEF_CACHE, briefServer, SEED } from './config';
 import { loadOrGenerateKb } from './generate';
+import { DiagnosticSeverity, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LspSession } from './lspDriver';
 import { describeMachine, machineInfo } from './machine';
 
@@ -49,8 +55,17 @@ function writeWorkspace(kbDir: string, ws: string): void {
   fs.writeFileSync(path.join(ws, '.briefrc.yaml'), 'kb: [kb/*.yaml]\n');
 }
 
+/** The next diagnostics of the KB file that hold an error. */
+async function kbErrorShown(session: LspSession, kbUri: string): Promise<PublishDiagnosticsParams> {
+  for (;;) {
+    const published = await session.waitForPublish(kbUri);
+    if (published.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) return published;
+  }
+}
+
 async function main(): Promise<void> {
-  const saves = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 3);
+  const broken = process.argv.includes('--broken');
+  const saves = broken ? 3 : Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 3);
   const server = process.argv.find((a) => a.startsWith('--server='))?.slice('--server='.length);
   const large = loadOrGenerateKb(SEED + 1, 100_000, path.join(BENCH_DIR, 'full', 'kb-100000'));
   const root = path.join(BENCH_DIR, 'kb-save');
@@ -69,6 +84,13 @@ async function main(): Promise<void> {
   const nameLine = /^( {4}name: )"?([^"\n]+)"?$/m.exec(original);
   if (!nameLine) throw new Error(`no name in ${kbFile}`);
   const renamed = (k: number) => `# save ${k}\n${original.slice(0, nameLine.index)}${nameLine[1]}"${nameLine[2]} Z${k}"${original.slice(nameLine.index + nameLine[0].length)}`;
+  // The edits of `--broken`: the first entity's kind misspelt, then a relation's target that is no entity.
+  const edited = (k: number) => {
+    if (!broken || k === saves) return renamed(k);
+    if (k === 1) return renamed(k).replace(/^( {4}kind: )initiative$/m, '$1initiativ');
+    return renamed(k).replace(/^( +target: )\S+$/m, '$1no-such-entity');
+  };
+  const kbUri = pathToFileURL(kbFile).toString();
   const briefFile = path.join(ws, 'analysis.brief');
   const briefText = (k: number) => `# Analysis\n\nThe initiative @[${nameLine[2]} Z${k}] goes on.\n`;
   fs.writeFileSync(briefFile, briefText(saves));
@@ -90,8 +112,11 @@ async function main(): Promise<void> {
     const text = briefText(k);
     const opened = k === 1 ? await session.openAndDiagnose(uri, text) : await session.editAndDiagnose(uri, { text });
     if (opened.diagnostics.length !== 1) throw new Error(`the brief should name one unknown entity before save ${k}`);
-    const published = session.waitForPublish(uri);
-    fs.writeFileSync(kbFile, renamed(k));
+    const showsError = broken && k < saves;
+    const published = showsError ? kbErrorShown(session, kbUri) : session.waitForPublish(uri);
+    const kbText = edited(k);
+    if (kbText === renamed(k) && showsError) throw new Error(`save ${k}: no edit to break ${kbFile}`);
+    fs.writeFileSync(kbFile, kbText);
     // No didChangeWatchedFiles: the bench's client declares no file watching, so the server
     // watches its KB files itself (projectFileWatcher.ts), as for Neovim; an event of the client's
     // too would be a second reload of the same save.
@@ -107,8 +132,8 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, HOVER_EVERY_MS));
     }
     const { at, count } = await fresh;
-    if (count !== 0) throw new Error(`save ${k}: the brief still has ${count} diagnostics`);
-    lines.push(`save ${k}: brief fresh ${(at - saved).toFixed(0)} ms after the save; ${waits.length} hovers meanwhile, longest ${Math.max(...waits).toFixed(0)} ms, ${waits.filter((w) => w > 100).length} over 100 ms`);
+    if (count !== 0 && !showsError) throw new Error(`save ${k}: the brief still has ${count} diagnostics`);
+    lines.push(`save ${k}: ${showsError ? "the KB file's error shown" : 'brief fresh'} ${(at - saved).toFixed(0)} ms after the save; ${waits.length} hovers meanwhile, longest ${Math.max(...waits).toFixed(0)} ms, ${waits.filter((w) => w > 100).length} over 100 ms`);
     console.log(lines[lines.length - 1]);
   }
   console.log(session.logs.filter((l) => /^(Loaded|Read the KB|Could not read)/.test(l)).slice(1).join('\n'));

@@ -9,7 +9,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigResult } from './config';
 import { globAfter, type PathTest } from './glob';
-import { loadKnowledgeBase, type KbLoadResult } from './kb/knowledgeBase';
+import { knowledgeBaseSteps, type KbLoadResult } from './kb/knowledgeBase';
+import { runInSlices, runSteps } from './steps';
 import type { DataFileInput } from './kb/loader';
 import type { FileReadingCache } from './kb/fileCache';
 import { Resolver } from './resolver';
@@ -73,6 +74,11 @@ export interface ProjectOptions {
   readonly cache?: FileReadingCache;
   /** Only to fill `cache` (a read-ahead): throws `UnsettledKb` where it could not (kb/knowledgeBase.ts). */
   readonly fillCacheOnly?: boolean;
+  /**
+   * Reads and checks the KB in slices of `sliceMs`, awaiting `pause()` between two (a server's
+   * reload: requests are answered from the last load meanwhile); straight through without it.
+   */
+  readonly slices?: { readonly pause: () => Promise<void>; readonly sliceMs: number };
 }
 
 /** Loads the bundled data once; projects of every folder share the text. */
@@ -218,7 +224,8 @@ export async function loadProject(ws: Workspace, options: ProjectOptions, previo
     entityFiles.push(input);
   }
 
-  const kbLoad = loadKnowledgeBase({ entityFiles, sourceFiles: bundled.sourceFiles }, previous?.kbLoad, options.cache, options.fillCacheOnly);
+  const steps = knowledgeBaseSteps({ entityFiles, sourceFiles: bundled.sourceFiles }, previous?.kbLoad, options.cache, options.fillCacheOnly);
+  const kbLoad = options.slices ? await runInSlices(steps, options.slices.pause, options.slices.sliceMs) : runSteps(steps);
   for (const [uri, list] of kbLoad.diagnostics) fileDiagnostics.set(uri, list);
   const severities = ruleSeverities((config?.config ?? DEFAULT_CONFIG).rules);
   return {

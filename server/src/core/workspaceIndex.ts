@@ -295,7 +295,8 @@ export function changedKeys(kbBefore: ReadonlyMap<string, Entity>, kbAfter: Read
   // then, so an entity's earlier version, if any, is among them.)
   const apart = entitiesApart(kbBefore, kbAfter);
   const byId = (list: Entity[]) => new Map(list.map((e) => [e.id, e]));
-  const before = apart ? byId(apart.before) : kbBefore;
+  // A Map: a KB served from snapshots finds an id by a binary search over its names (roster.ts).
+  const before = apart ? byId(apart.before) : kbBefore instanceof Map ? kbBefore : new Map(kbBefore);
   const after = apart ? byId(apart.after) : kbAfter;
   // Where each entity is written does not count: no check of a brief reads a KB location (a
   // definition or a hover reads the KB as it is when asked), and a line added on top of a file
@@ -318,11 +319,19 @@ export function changedKeys(kbBefore: ReadonlyMap<string, Entity>, kbAfter: Read
   return keys;
 }
 
-/** Whether the ids both maps hold come in the same order in each. */
+/**
+ * Whether the ids both maps hold come in the same order in each. With sets of the ids: a KB
+ * served from snapshots looks an id up by a binary search over its names (roster.ts), which for
+ * every id of 100,000, twice, took 0.3 s.
+ */
 function sameOrder(a: ReadonlyMap<string, Entity>, b: ReadonlyMap<string, Entity>): boolean {
-  const inB = [...b.keys()].filter((id) => a.has(id));
+  const aIds = [...a.keys()];
+  const bIds = [...b.keys()];
+  const inA = new Set(aIds);
+  const inB = new Set(bIds);
+  const shared = bIds.filter((id) => inA.has(id));
   let n = 0;
-  for (const id of a.keys()) if (b.has(id) && inB[n++] !== id) return false;
+  for (const id of aIds) if (inB.has(id) && shared[n++] !== id) return false;
   return true;
 }
 

@@ -10,6 +10,7 @@ import { hasErrors } from '../core/kb/knowledgeBase';
 import { WorkspaceIndex, type FolderScope } from '../core/workspaceIndex';
 import { parseGitignore } from '../core/ignore';
 import type { ReadAhead } from './kbReadAhead';
+import { turnsOfTheLoop } from './waiting';
 
 /**
  * From how many entities a folder's reload reads its KB in a worker first (kbReadAhead.ts). With
@@ -18,6 +19,13 @@ import type { ReadAhead } from './kbReadAhead';
  * 100,000 a reload held it for seconds. A smaller KB reloads faster than a worker starts.
  */
 const READ_AHEAD_FROM = 10_000;
+/**
+ * How long a reload reads and checks the KB before it lets the requests that came meanwhile be
+ * answered (from the folder's last load), ms. A KB of 100,000 entities with an error took the
+ * main thread 2.1–2.6 s in one piece; the longest steps that remain are one file's YAML and the
+ * sorting of the name index.
+ */
+const RELOAD_SLICE_MS = 10;
 /** How many times a reload's worker reads while the folder's files keep changing. */
 const READ_AHEAD_ROUNDS = 3;
 
@@ -36,6 +44,12 @@ export interface FoldersOptions {
   readonly readAhead?: ReadAhead;
   /** From how many entities a reload reads ahead (default READ_AHEAD_FROM). */
   readonly readAheadFrom?: number;
+  /**
+   * What a reload awaits between two slices of its KB's reading and checks (default: three
+   * turns of the event loop, in which vscode-jsonrpc starts a request it has read: see
+   * closedBriefChecks.ts).
+   */
+  readonly reloadPause?: () => Promise<void>;
 }
 
 /** One workspace folder: its path, loaded project and brief index. */
@@ -159,7 +173,14 @@ export class Folders {
     const started = Date.now();
     entry.state = await loadProject(
       this.options.workspace,
-      { bundledDataDir: this.options.bundledDataDir, folder: folderPath, trusted: this.options.trusted, cache: this.options.cache },
+      {
+        bundledDataDir: this.options.bundledDataDir,
+        folder: folderPath,
+        trusted: this.options.trusted,
+        cache: this.options.cache,
+        // A reload: requests have the last load to answer from. (The first load they wait for.)
+        slices: entry.state ? { pause: this.options.reloadPause ?? (() => turnsOfTheLoop(3)), sliceMs: RELOAD_SLICE_MS } : undefined,
+      },
       entry.state,
     );
     this.options.log(`Loaded ${entry.state.kbLoad.kb.entities.size} entities for ${folderPath} in ${Date.now() - started} ms.`);

@@ -13,6 +13,7 @@ import type { Entity } from './model';
 import type { EntityRoster } from './roster';
 import { classMasks, MASK_LEVELS } from './nameDistance';
 import { sortByCodeUnits } from './sortedStrings';
+import { runSteps, stepper, type Steps } from '../steps';
 
 /** Which label of an entity filed it under a key: its id, its name, or alias j (as j + 1). */
 export const LABEL_ID = -1;
@@ -50,6 +51,12 @@ export interface NameIndexData {
 
 /** Normalises and files every label of the entities, and builds the search structures. */
 export function buildNameIndexData(entities: readonly Entity[]): NameIndexData {
+  return runSteps(nameIndexSteps(entities));
+}
+
+/** `buildNameIndexData` as steps: it stops between entities and between keys (kb reloads run in slices). */
+export function* nameIndexSteps(entities: readonly Entity[]): Steps<NameIndexData> {
+  const pauseHere = stepper(1000);
   // Entities and labels by key, as pairs: [entity, label, entity, label, …].
   const filed = new Map<string, number[]>();
   const file = (key: string, entity: number, label: number) => {
@@ -58,7 +65,9 @@ export function buildNameIndexData(entities: readonly Entity[]): NameIndexData {
     // An entity's labels are filed one after another: if it is under this key, it is the last.
     else if (pairs[pairs.length - 2] !== entity) pairs.push(entity, label);
   };
-  entities.forEach((entity, i) => {
+  for (let i = 0; i < entities.length; i++) {
+    if (pauseHere()) yield;
+    const entity = entities[i];
     // Name first: when several labels of one entity share a normal form, the name is the label shown.
     const nameKey = normalizeName(entity.name);
     file(nameKey, i, LABEL_NAME);
@@ -66,7 +75,7 @@ export function buildNameIndexData(entities: readonly Entity[]): NameIndexData {
     // Most ids are their name's normal form ("Ostmir Offensive" → ostmir-offensive), and a
     // normal form is its own: such an id is filed under the name's key already.
     if (entity.id !== nameKey) file(normalizeName(entity.id), i, LABEL_ID);
-  });
+  }
 
   const keys = sortByCodeUnits([...filed.keys()]);
   const count = keys.length;
@@ -79,13 +88,14 @@ export function buildNameIndexData(entities: readonly Entity[]): NameIndexData {
   entryStart[count] = entries;
   const entryEntity = new Int32Array(entries);
   const entryLabel = new Int32Array(entries);
-  keys.forEach((key, k) => {
-    const pairs = filed.get(key) as number[];
+  for (let k = 0; k < count; k++) {
+    if (pauseHere()) yield;
+    const pairs = filed.get(keys[k]) as number[];
     for (let p = 0, e = entryStart[k]; p < pairs.length; p += 2, e++) {
       entryEntity[e] = pairs[p];
       entryLabel[e] = pairs[p + 1];
     }
-  });
+  }
 
   // A counting sort by length, stable so that each length's keys stay alphabetical.
   let maxLength = 0;
@@ -99,7 +109,9 @@ export function buildNameIndexData(entities: readonly Entity[]): NameIndexData {
   const masks = new Int32Array(count * MASK_LEVELS);
   const wordCounts = new Int32Array(count);
   const holdersOf = new Map<string, number[]>();
-  keys.forEach((key, k) => {
+  for (let k = 0; k < count; k++) {
+    if (pauseHere()) yield;
+    const key = keys[k];
     const at = next[key.length]++;
     order[at] = k;
     position[k] = at;
@@ -118,7 +130,7 @@ export function buildNameIndexData(entities: readonly Entity[]): NameIndexData {
       else if (holders[holders.length - 1] !== k) holders.push(k);
     }
     wordCounts[k] = wordCount;
-  });
+  }
   const words = sortByCodeUnits([...holdersOf.keys()]);
   const wordStart = new Int32Array(words.length + 1);
   let held = 0;

@@ -1,17 +1,21 @@
 /** The KB check for `part-of` cycles, which Brief adds to the checks of spec §4.2 (`kb-cycle`, a warning). */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Entity } from './model';
+import { stepper, type Steps } from '../steps';
 
 /**
  * `part-of` cycles (A part of B part of A): a warning on the relation that closes each cycle,
- * by file. The data stays usable; the analyst should still see the loop.
+ * by file. The data stays usable; the analyst should still see the loop. As steps: it stops
+ * between the entities it starts a search from (see ../steps.ts).
  */
-export function partOfCycles(entities: readonly Entity[]): Map<string, Diagnostic[]> {
+export function* partOfCycles(entities: readonly Entity[]): Steps<Map<string, Diagnostic[]>> {
+  const pauseHere = stepper(1000);
   const byId = new Map(entities.map((e) => [e.id, e]));
   const state = new Map<string, 'open' | 'done'>();
   const found = new Map<string, Diagnostic[]>();
   const reported = new Set<string>();
   for (const root of entities) {
+    if (pauseHere()) yield;
     if (state.has(root.id)) continue;
     // Iterative depth-first search: deep chains must not overflow the stack.
     const path: { entity: Entity; next: number }[] = [{ entity: root, next: 0 }];

@@ -8,6 +8,7 @@
  */
 import { DiagnosticSeverity, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../normalize';
+import { stepper, type Steps } from '../steps';
 import type { KnowledgeBase } from './knowledgeBase';
 import type { DataFileInput } from './loader';
 import type { Entity } from './model';
@@ -35,15 +36,18 @@ const SHORT_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.\-]*[\p{L}\p{N}\p{M}_])?$/
  * Warns on each shared label of an entity of an analyst's file. The merged KB's name index
  * files every label under its normal form, so labels shared are the keys filed with more than
  * one entity: one walk of the keys finds them, with no label normalised again. A file with errors
- * is not in the KB as written: its entries are looked up one by one.
+ * is not in the KB as written: its entries are looked up one by one. As steps (../steps.ts): it
+ * stops every thousand keys or entries.
  */
-export function warnSharedLabels(kb: KnowledgeBase, files: readonly LabelledFile[]): void {
+export function* warnSharedLabels(kb: KnowledgeBase, files: readonly LabelledFile[]): Steps<void> {
+  const pauseHere = stepper(1000);
   const analysts = new Map<string, LabelledFile>();
   for (const f of files) if (f.input.origin === 'workspace' && f.merged) analysts.set(f.input.uri, f);
   if (analysts.size > 0) {
     const data = kb.names().data;
     let ordered: Entity[] | undefined;
     for (let k = 0; k < data.keys.length; k++) {
+      if (pauseHere()) yield;
       const [from, to] = [data.entryStart[k], data.entryStart[k + 1]];
       if (to - from < 2) continue;
       const list = (ordered ??= [...kb.entities.values()]);
@@ -72,6 +76,7 @@ export function warnSharedLabels(kb: KnowledgeBase, files: readonly LabelledFile
   const held = new Map<string, { entity: Entity; file: LabelledFile }[]>();
   for (const file of broken) {
     for (const e of file.entries) {
+      if (pauseHere()) yield;
       for (const [, key] of labelsOf(e)) {
         const list = held.get(key) ?? [];
         list.push({ entity: e, file });
@@ -81,6 +86,7 @@ export function warnSharedLabels(kb: KnowledgeBase, files: readonly LabelledFile
   }
   for (const file of broken) {
     for (const e of file.entries) {
+      if (pauseHere()) yield;
       for (const [label, key] of labelsOf(e)) {
         const named = kb.lookup(key).filter((o) => o.location.uri !== file.input.uri);
         // An id another file's entity has is already an error (kb-duplicate-id, kb-id-clash).
@@ -92,6 +98,7 @@ export function warnSharedLabels(kb: KnowledgeBase, files: readonly LabelledFile
   }
   for (const file of analysts.values()) {
     for (const e of file.entries) {
+      if (pauseHere()) yield;
       for (const [label, key] of labelsOf(e)) {
         const others = (held.get(key) ?? []).map((h) => h.entity).filter((o) => o.id !== e.id);
         if (others.length > 0) warn(file, e, label, others);
