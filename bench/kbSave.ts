@@ -63,6 +63,17 @@ async function kbErrorShown(session: LspSession, kbUri: string): Promise<Publish
   }
 }
 
+/**
+ * The brief's next diagnostics without a problem: those of the save. (A re-check of the brief for
+ * the save before may publish it first, with the problem the save is to fix.)
+ */
+async function briefClean(session: LspSession, uri: string): Promise<PublishDiagnosticsParams> {
+  for (;;) {
+    const published = await session.waitForPublish(uri);
+    if (published.diagnostics.length === 0) return published;
+  }
+}
+
 async function main(): Promise<void> {
   const broken = process.argv.includes('--broken');
   const saves = broken ? 3 : Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 3);
@@ -113,7 +124,7 @@ async function main(): Promise<void> {
     const opened = k === 1 ? await session.openAndDiagnose(uri, text) : await session.editAndDiagnose(uri, { text });
     if (opened.diagnostics.length !== 1) throw new Error(`the brief should name one unknown entity before save ${k}`);
     const showsError = broken && k < saves;
-    const published = showsError ? kbErrorShown(session, kbUri) : session.waitForPublish(uri);
+    const published = showsError ? kbErrorShown(session, kbUri) : briefClean(session, uri);
     const kbText = edited(k);
     if (kbText === renamed(k) && showsError) throw new Error(`save ${k}: no edit to break ${kbFile}`);
     fs.writeFileSync(kbFile, kbText);
@@ -123,16 +134,15 @@ async function main(): Promise<void> {
     const saved = performance.now();
     const waits: number[] = [];
     let seen = false;
-    const fresh = published.then((p) => {
+    const fresh = published.then(() => {
       seen = true;
-      return { at: performance.now(), count: p.diagnostics.length };
+      return { at: performance.now() };
     });
     while (!seen) {
       waits.push((await session.hover(uri, { line: 2, character: 20 })).ms);
       await new Promise((resolve) => setTimeout(resolve, HOVER_EVERY_MS));
     }
-    const { at, count } = await fresh;
-    if (count !== 0 && !showsError) throw new Error(`save ${k}: the brief still has ${count} diagnostics`);
+    const { at } = await fresh;
     lines.push(`save ${k}: ${showsError ? "the KB file's error shown" : 'brief fresh'} ${(at - saved).toFixed(0)} ms after the save; ${waits.length} hovers meanwhile, longest ${Math.max(...waits).toFixed(0)} ms, ${waits.filter((w) => w > 100).length} over 100 ms`);
     console.log(lines[lines.length - 1]);
   }
