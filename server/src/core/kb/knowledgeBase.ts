@@ -7,7 +7,7 @@
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { normalizeName } from '../normalize';
-import { PREDICATES, type EntityKind } from '../kinds';
+import { PREDICATES } from '../kinds';
 import { readEntityFile, readSourceFile, type DataFileInput } from './loader';
 import type { Entity, Relation, Source } from './model';
 import { entitiesOf, type FileReading, type FileReadingCache, type KbVerdict, type VerdictInput } from './fileCache';
@@ -15,12 +15,10 @@ import { NameIndex } from './nameIndex';
 import { IncomingRelations, incomingFromFound, type IncomingIndexData } from './incomingRelations';
 import { buildNameIndexData, fitsEntities, nameIndexSteps, type NameIndexData } from './nameIndexData';
 import { namesApart } from './fileNames';
-import { partOfCycles } from './partOfCycles';
-import { EntityChecks, problem, type CheckedFile, type FirstEntity, type Report } from './entityChecks';
+import { anyError, checkAcrossFiles, type LoadedFile } from './crossFileChecks';
 import { warnSharedLabels } from './sharedLabels';
 import { JoinedRoster, ListRoster, RosterMap, type EntityRoster } from './roster';
-import { ValueSpots } from './valueSpots';
-import { runSteps, stepper, type Steps } from '../steps';
+import { runSteps, type Steps } from '../steps';
 
 /** An immutable, indexed KB. Build it with `loadKnowledgeBase`. */
 export class KnowledgeBase {
@@ -204,11 +202,6 @@ export function* knowledgeBaseSteps(inputs: KbInputs, previous?: KbLoadResult, c
   return result;
 }
 
-/** A data file and its own reading. */
-interface LoadedFile {
-  readonly input: DataFileInput;
-  readonly reading: FileReading;
-}
 
 /**
  * What the cross-file pass's verdict depends on besides the files: its rules, part of the
@@ -275,119 +268,14 @@ function isRoster(entities: ReadonlyMap<string, Entity> | EntityRoster | readonl
   return !Array.isArray(entities) && 'aliasCountAt' in entities;
 }
 
-/** An entity file as the cross-file pass holds it. */
-interface Candidate {
-  readonly input: DataFileInput;
-  /** Its diagnostics: its own reading's, then the pass's. */
-  readonly list: Diagnostic[];
-  /** Whether its own reading is free of errors. */
-  readonly fresh: boolean;
-  /** Every id, name and alias written in it, for `heldBack`. */
-  readonly written: readonly string[];
-  readonly report: Report;
-  readonly spots: ValueSpots;
-  readonly entries: Entity[];
-  readonly entities: Entity[];
-}
-
 /**
- * Checks ids, targets, kinds and evidence across files and merges them. A file that fails falls
- * back to its last good version. Also returns what the pass added to each file's own
- * diagnostics, in input order (sources, then entity files), for a verdict.
+ * The cross-file pass: checks ids, targets, kinds and evidence across files and merges them
+ * (crossFileChecks.ts; a file that fails falls back to its last good version), indexes the merged
+ * KB, then what needs it. Also returns what the pass added to each file's own diagnostics, in
+ * input order (sources, then entity files), for a verdict.
  */
 function* crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonly LoadedFile[], previous: KbLoadResult | undefined): Steps<{ result: KbLoadResult; added: Diagnostic[][] }> {
-  const pauseHere = stepper(1000);
-  const diagnostics = new Map<string, Diagnostic[]>();
-  const lastGood = new Map<string, { entities?: Entity[]; source?: Source }>();
-  const lists: Diagnostic[][] = [];
-
-  const sources = new Map<string, Source>();
-  for (const { input, reading } of sourceFiles) {
-    const list = [...reading.diagnostics];
-    lists.push(list);
-    diagnostics.set(input.uri, list);
-    const good = !anyError(list) && reading.source ? reading.source : previous?.lastGood.get(input.uri)?.source;
-    if (!good) continue;
-    if (sources.has(good.id)) {
-      list.push(problem('kb-duplicate-id', `Source id '${good.id}' is already used by another source file.`, good.location.range));
-      continue;
-    }
-    sources.set(good.id, good);
-    lastGood.set(input.uri, { source: good });
-  }
-
-  const candidates: Candidate[] = [];
-  for (const { input, reading } of entityFiles) {
-    const list = [...reading.diagnostics];
-    lists.push(list);
-    diagnostics.set(input.uri, list);
-    const fresh = !anyError(list);
-    const written = [...(reading.entities ?? []).flatMap((e) => [e.id, e.name, ...e.aliases]), ...(reading.rejectedNames ?? [])].filter((name) => name !== '');
-    const report: Report = (code, message, range, severity) => {
-      const d = problem(code, message, range, severity);
-      list.push(d);
-      return d;
-    };
-    candidates.push({
-      input,
-      list,
-      fresh,
-      written,
-      report,
-      spots: new ValueSpots(input),
-      // What the checks look at: a clean file's entities, or what could be read of a broken one's entries.
-      entries: reading.entities ?? [],
-      entities: fresh ? (reading.entities ?? []) : (previous?.lastGood.get(input.uri)?.entities ?? []),
-    });
-    yield;
-  }
-
-  const entities = new Map<string, Entity>();
-  // Each id numbered by its first entity in file order, with that entity's file and kind: when
-  // the pass is clean, the numbers are the merged KB's order.
-  const numbers = new Map<string, number>();
-  const firsts: FirstEntity[] = [];
-  for (const c of candidates) {
-    for (const e of c.entities) {
-      if (numbers.has(e.id)) continue;
-      numbers.set(e.id, firsts.length);
-      firsts.push({ input: c.input, kind: e.kind });
-    }
-  }
-  const checks = new EntityChecks(numbers, firsts, sources);
-
-  // A file with errors shows its cycles too, from what could be read of it, as it shows its other problems.
-  const cycleWarnings = yield* partOfCycles(candidates.flatMap((c) => (c.fresh ? c.entities : c.entries.filter((e) => e.id !== ''))));
-  for (const c of candidates) {
-    c.list.push(...(cycleWarnings.get(c.input.uri) ?? []));
-    // A file with errors is not merged, but every entry of it that could be read is checked.
-    let own: Map<string, EntityKind> | undefined;
-    if (!c.fresh) {
-      own = new Map();
-      for (const e of c.entries) if (e.id !== '' && !own.has(e.id)) own.set(e.id, e.kind);
-    }
-    const file: CheckedFile = { input: c.input, report: c.report, spots: c.spots, own };
-    // Where each id was first written: a duplicate says which line holds the other.
-    const seen = new Map<string, Entity>();
-    for (const e of c.fresh ? c.entities : c.entries) {
-      if (e.id !== '') {
-        const first = seen.get(e.id);
-        if (first) c.report('kb-duplicate-id', `Duplicate id '${e.id}' in this file: already defined on line ${checks.idRange(first, file).start.line + 1}.`, checks.idRange(e, file));
-        else seen.set(e.id, e);
-        checks.checkId(e, file);
-      }
-      checks.check(e, c.fresh ? numbers.get(e.id) : undefined, file);
-      if (pauseHere()) yield;
-    }
-    const ok = !anyError(c.list);
-    const use = ok ? c.entities : (previous?.lastGood.get(c.input.uri)?.entities ?? []);
-    if (ok) lastGood.set(c.input.uri, { entities: c.entities });
-    else if (use.length > 0) lastGood.set(c.input.uri, { entities: use });
-    for (const e of use) if (!entities.has(e.id)) entities.set(e.id, e);
-  }
-  // Without an error every file's own entities were checked and merged, none twice: the pass
-  // has seen every relation, numbered as the KB orders its entities.
-  const clean = !lists.some(anyError) && firsts.length === entities.size;
+  const { diagnostics, lastGood, lists, sources, candidates, entities, checks, clean } = yield* checkAcrossFiles(sourceFiles, entityFiles, previous?.lastGood);
   const incoming = clean ? incomingFromFound(checks.found, entities.size) : undefined;
   yield;
   const names = yield* nameIndexSteps([...entities.values()]);
@@ -415,9 +303,6 @@ function* crossFilePass(sourceFiles: readonly LoadedFile[], entityFiles: readonl
   return { result: { kb, diagnostics, lastGood }, added };
 }
 
-function anyError(list: readonly Diagnostic[]): boolean {
-  return list.some((d) => d.severity === DiagnosticSeverity.Error);
-}
 
 /** True when any diagnostic of the map is an error. */
 export function hasErrors(diagnostics: ReadonlyMap<string, Diagnostic[]>): boolean {
