@@ -10,13 +10,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CodeActionRequest,
+  CompletionItemKind,
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   InitializeRequest,
   ResponseError,
   ShutdownRequest,
+  SymbolKind,
+  type ClientCapabilities,
   type CodeAction,
+  type CompletionList,
   type Diagnostic,
+  type SymbolInformation,
 } from 'vscode-languageserver-protocol/node';
 import { perTest, uriOf, writeFile } from './lspClient';
 
@@ -55,6 +60,27 @@ describe('protocol conformance (the real server, as other editors drive it)', ()
       const later = client.mark();
       writeFile(ws, '.briefrc.yaml', 'kb: [kb/local.yaml]\nrules: { unknown-reference: off }\n');
       await client.waitForDiagnostics(uri, { after: later, where: (p) => p.diagnostics.length === 0 });
+    });
+  });
+
+  describe('a client that lists no symbol or completion kinds (it knows the first 18 of each)', () => {
+    it("gets an organization as a Class where VS Code's list of kinds gets it as a Struct, in workspace symbols and completion", async () => {
+      const kindsOf = async (capabilities: ClientCapabilities) => {
+        const ws = folder({ 'a.brief': 'The @CSTO met.\n' });
+        const client = await start({ folder: ws, capabilities });
+        const symbols = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'Collective Security' });
+        const uri = uriOf(path.join(ws, 'b.brief'));
+        await client.open(uri, 'Talks with @CST');
+        const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 15 } });
+        return [symbols.find((s) => s.name === 'Collective Security Treaty Organization')?.kind, list.items.find((i) => i.label === 'CSTO')?.kind];
+      };
+      assert.deepEqual(await kindsOf({ workspace: { workspaceFolders: true }, textDocument: { completion: {} } }), [SymbolKind.Class, CompletionItemKind.Class]);
+      const all = <T extends number>(count: number) => Array.from({ length: count }, (_, n) => (n + 1) as T);
+      const listed: ClientCapabilities = {
+        workspace: { workspaceFolders: true, symbol: { symbolKind: { valueSet: all<SymbolKind>(26) } } },
+        textDocument: { completion: { completionItemKind: { valueSet: all<CompletionItemKind>(25) } } },
+      };
+      assert.deepEqual(await kindsOf(listed), [SymbolKind.Struct, CompletionItemKind.Struct]);
     });
   });
 

@@ -5,15 +5,17 @@
  * test KB (test/fixtures/mini-data).
  */
 import { strict as assert } from 'assert';
-import { MarkupKind, TextEdit, type ClientCapabilities, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver';
+import { CompletionItemKind, MarkupKind, TextEdit, type ClientCapabilities, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver';
 import { brief, miniProject, service } from '../helpers/fixtures';
 import type { ProjectState } from '../../server/src/core/project';
 import { CompletionShaper } from '../../server/src/node/completionForClient';
+import { completionKindFor } from '../../server/src/node/kindsForClient';
 
 /** What vscode-languageclient 11 says of completion. */
 const VSCODE: ClientCapabilities = {
   textDocument: {
     completion: {
+      completionItemKind: { valueSet: Array.from({ length: 25 }, (_, n) => (n + 1) as CompletionItemKind) },
       completionItem: {
         documentationFormat: [MarkupKind.Markdown, MarkupKind.PlainText],
         resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
@@ -57,11 +59,25 @@ describe('completion lists as sent to the client', () => {
         const sent = overTheWire(new CompletionShaper(() => caps).shape(core));
         assert.equal(sent.isIncomplete, core.isIncomplete);
         assert.deepEqual(sent.items.map((i) => i.label), core.items.map((i) => i.label));
-        assert.deepEqual(sent.items.map((i) => [i.sortText, i.filterText, i.kind, i.detail]), core.items.map((i) => [i.sortText, i.filterText, i.kind, i.detail]));
+        // The kinds a client knows (kindsForClient.ts): all of them for VS Code, the first 18 for the others.
+        const kinds = caps.textDocument?.completion?.completionItemKind?.valueSet;
+        assert.deepEqual(sent.items.map((i) => [i.sortText, i.filterText, i.kind, i.detail]), core.items.map((i) => [i.sortText, i.filterText, completionKindFor(i.kind, kinds), i.detail]));
         sent.items.forEach((item, n) => assert.deepEqual(editOf(sent, item), editOf(core, core.items[n]), `the edit of ${item.label}`));
       }
     });
   }
+
+  it("sends kinds the client knows: a later kind stands in as one of the first 18 for a client that lists none", () => {
+    const kindsOf = (caps: ClientCapabilities, text: string) => new CompletionShaper(() => caps).shape(complete(text)).items.map((i) => [i.label, i.kind]);
+    // An organization is a Struct (22), a rule an EnumMember (20): VS Code shows them so.
+    assert.deepEqual(kindsOf(VSCODE, 'Talks with @CST$0').find(([label]) => label === 'CSTO'), ['CSTO', CompletionItemKind.Struct]);
+    assert.deepEqual(kindsOf(BARE, 'Talks with @CST$0').find(([label]) => label === 'CSTO'), ['CSTO', CompletionItemKind.Class]);
+    assert.ok(kindsOf(VSCODE, '%% brief-disable-next-line $0').every(([, kind]) => kind === CompletionItemKind.EnumMember));
+    assert.ok(kindsOf(BARE, '%% brief-disable-next-line $0').every(([, kind]) => kind === CompletionItemKind.Enum));
+    // A client that lists kinds without a later one's stand-in gets the item without a kind.
+    const onlyText: ClientCapabilities = { textDocument: { completion: { completionItemKind: { valueSet: [CompletionItemKind.Text] } } } };
+    assert.ok(kindsOf(onlyText, '%% brief-disable-next-line $0').every(([, kind]) => kind === undefined));
+  });
 
   it('sends a list default range only to a client that takes it, and only for a range two items share', () => {
     const core = complete('Talks with @T$0');

@@ -12,7 +12,7 @@
  * - **One edit range for the list.** Where the client takes list defaults (`editRange`), the range
  *   the items replace (the reference being typed) is said once, and the items that replace it
  *   carry only their text.
- * - **Only what the client shows**: label details only where supported; documentation in plain
+ * - **Only what the client shows**: kinds it knows (kindsForClient.ts); label details only where supported; documentation in plain
  *   text for a client that shows no Markdown.
  */
 import {
@@ -25,6 +25,7 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import { markdownToPlainText } from '../core/markdown';
+import { completionKindFor } from './kindsForClient';
 
 /**
  * Lists whose documentation is kept for resolving. An editor resolves the row it shows of the
@@ -66,6 +67,7 @@ export class CompletionShaper {
       const later = lazy && deferred(item);
       const edit = editRange !== undefined && TextEdit.is(item.textEdit) && sameRange(item.textEdit.range, editRange) ? item.textEdit : undefined;
       return sent(item, {
+        kind: completionKindFor(item.kind, caps?.completionItemKind?.valueSet),
         labelDetails: asked?.labelDetailsSupport ? item.labelDetails : undefined,
         documentation: later || item.documentation === undefined ? undefined : this.readable(item.documentation),
         data: later ? ([this.mark, listId, index] satisfies ResolveData) : item.data,
@@ -112,7 +114,7 @@ export function readableIn<T extends MarkupContent | string>(formats: readonly s
   return { kind: MarkupKind.PlainText, value: markdownToPlainText(content.value) };
 }
 
-type Shaped = Pick<CompletionItem, 'labelDetails' | 'documentation' | 'data' | 'textEdit' | 'textEditText'>;
+type Shaped = Pick<CompletionItem, 'kind' | 'labelDetails' | 'documentation' | 'data' | 'textEdit' | 'textEditText'>;
 
 /**
  * The item to send: every property of an LSP completion item written out, in one order, those
@@ -124,7 +126,7 @@ function sent(item: CompletionItem, shaped: Shaped): CompletionItem {
   return {
     label: item.label,
     labelDetails: shaped.labelDetails,
-    kind: item.kind,
+    kind: shaped.kind,
     tags: item.tags,
     detail: item.detail,
     documentation: shaped.documentation,

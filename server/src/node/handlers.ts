@@ -40,6 +40,7 @@ import type { WrittenEntry } from '../core/features/kbEntries';
 import { KbFilesSeen } from './kbFilesSeen';
 import { cancellable, cancelled, letMessagesIn } from './cancellation';
 import { CompletionShaper, readableIn } from './completionForClient';
+import { symbolsForClient } from './kindsForClient';
 
 /** What the server offers; every entry has a handler below. */
 export function serverCapabilities(): ServerCapabilities {
@@ -219,8 +220,9 @@ export function registerHandlers(connection: Connection, session: Session, clien
   connection.onDocumentSymbol((p, token) =>
     onBrief(p, token, [], 'document symbols', (doc) => {
       const symbols = service.documentSymbols(doc);
+      const kinds = client().textDocument?.documentSymbol?.symbolKind?.valueSet;
       // A client without nested symbols gets them flat, each naming the heading it is under.
-      return client().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ? symbols : flatSymbols(doc.uri, symbols);
+      return client().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ? symbolsForClient(symbols, kinds) : symbolsForClient(flatSymbols(doc.uri, symbols), kinds);
     }),
   );
   connection.onWorkspaceSymbol((p, token) =>
@@ -237,7 +239,8 @@ export function registerHandlers(connection: Connection, session: Session, clien
       };
       const searched = await session.folders.loadedOrFallback();
       const seen = await kbFiles.of(searched);
-      return cancellable(token, () => service.workspaceSymbolsAsync(p.query, searched, pause, seen));
+      const found = await cancellable(token, () => service.workspaceSymbolsAsync(p.query, searched, pause, seen));
+      return symbolsForClient(found, client().workspace?.symbol?.symbolKind?.valueSet);
     }),
   );
   connection.onFoldingRanges((p, token) => onBrief(p, token, [], 'folding', (doc) => service.foldingRanges(doc)));
