@@ -22,9 +22,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
+import { DiagnosticSeverity, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { BENCH_DIR, BRIEF_CACHE, briefServer, SEED } from './config';
 import { loadOrGenerateKb } from './generate';
-import { DiagnosticSeverity, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LspSession } from './lspDriver';
 import { describeMachine, machineInfo } from './machine';
 
