@@ -12,8 +12,8 @@
  * - **One edit range for the list.** Where the client takes list defaults (`editRange`), the range
  *   the items replace (the reference being typed) is said once, and the items that replace it
  *   carry only their text.
- * - **Only what the client shows**: kinds it knows (kindsForClient.ts); label details only where supported; documentation in plain
- *   text for a client that shows no Markdown.
+ * - **Only what the client shows**: kinds it knows (kindsForClient.ts); label details only where
+ *   supported; documentation in plain text for a client that shows no Markdown.
  */
 import {
   MarkupContent,
