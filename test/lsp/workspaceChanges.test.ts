@@ -225,7 +225,7 @@ describe('language server as the workspace changes (the real process, over JSON-
     assert.deepEqual(onScreen(client), [uriOf(path.join(ws, 'a.brief'))], '@[Cell 7 B] is not in the KB yet');
     writeFile(ws, 'kb/cells.yaml', kbFile('B'));
     await client.watchedFilesChanged([{ uri: uriOf(path.join(ws, 'kb/cells.yaml')), type: FileChangeType.Changed }]);
-    await client.waitForLog(/^Re-checking 1 of 1 briefs after a change in /);
+    await client.waitForLog(/^Re-checking 1 of 1 brief after a change in /);
     assert.ok(client.logs.some((l) => /^Read the KB of .* in a worker in \d+ ms\.$/.test(l)), client.logs.join('\n'));
     await barrier(client);
     const last = client.published.filter((p) => p.uri === uriOf(path.join(ws, 'a.brief'))).pop();
@@ -484,7 +484,7 @@ describe('language server with workspace folders nested in one another (the real
     writeFile(a, '.briefrc.yaml', 'rules: { unknown-reference: hint }\nkb: [kb/a.yaml]\n');
     const mark = client.mark();
     await client.watchedFilesChanged([{ uri: uriOf(path.join(a, '.briefrc.yaml')), type: FileChangeType.Changed }]);
-    await client.waitForLog(/^Re-checking 1 of 1 briefs after a change in /);
+    await client.waitForLog(/^Re-checking 1 of 1 brief after a change in /);
     await barrier(client);
     const last = [...client.published].reverse().find((p) => p.uri === uriOf(path.join(nested, 'n.brief')));
     assert.deepEqual(last?.diagnostics.map((d) => d.severity), [1, 1], 'n.brief as its own folder checks it');

@@ -213,13 +213,20 @@ describe('hover (a source with more paragraphs than a hover shows)', () => {
   let state: ProjectState;
   before(async () => {
     const paragraphs = [1, 2, 3, 4, 5].map((n) => `  - { id: p${n}, section: "", text: "Paragraph number ${n}." }`).join('\n');
-    const ws = miniWorkspace({ '/mem/five/sources/five.yaml': `id: five\ntitle: Five\nauthor: A. Writer\nyear: 2020\nparagraphs:\n${paragraphs}\n`, '/mem/five/kb/none.yaml': 'entities: []\n' });
+    const ws = miniWorkspace({
+      '/mem/five/sources/five.yaml': `id: five\ntitle: Five\nauthor: A. Writer\nyear: 2020\nparagraphs:\n${paragraphs}\n`,
+      '/mem/five/sources/one.yaml': 'id: one\ntitle: One\nauthor: A. Writer\nyear: 2020\nparagraphs:\n  - { id: p1, section: "", text: "The only paragraph." }\n',
+      '/mem/five/kb/none.yaml': 'entities: []\n',
+    });
     state = await loadProject(ws, { bundledDataDir: '/mem/five', folder: WORKSPACE, trusted: true });
   });
   const CASES: HoverCase[] = [
     { text: '[^five:p1-p5$0]', expect: ['**Five** — A\\. Writer, 2020', '> Paragraph number 1\\.', '> Paragraph number 3\\.', '… and 2 more paragraphs'], absent: ['Paragraph number 4'] },
     { text: '[^five:p2-p4$0]', expect: ['Paragraph number 2', 'Paragraph number 4'], absent: ['more', 'Paragraph number 5'] },
     { text: '[^five$0]', expect: ['5 paragraphs.'] },
+    // Counts agree with their noun: one more paragraph, a source of one paragraph.
+    { text: '[^five:p1-p4$0]', expect: ['… and 1 more paragraph'], absent: ['more paragraphs'] },
+    { text: '[^one$0]', expect: ['**One** — A\\. Writer, 2020\n\n1 paragraph.'], absent: ['paragraphs'] },
   ];
   for (const c of CASES) it(JSON.stringify(c.text), () => checkHover(state, c));
 });

@@ -1,6 +1,7 @@
 /** brief-lint's three output formats (spec §5): text, JSON and SARIF 2.1.0. */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { RULE_DEFAULTS, type Severity } from '../core/rules';
+import { counted } from '../core/wording';
 
 /** One diagnostic as the CLI reports it: 1-based lines and UTF-16 columns, file relative to the cwd. */
 export interface LintResult {
@@ -37,8 +38,7 @@ export function toLintResult(file: string, d: Diagnostic): LintResult {
 export function formatText(results: readonly LintResult[], filesChecked: number): string {
   const lines = results.map((r) => `${oneLine(r.file)}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${oneLine(r.message)}`);
   const count = (s: Severity) => results.filter((r) => r.severity === s).length;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const summary = `${plural(filesChecked, 'file')} checked: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('information') + count('hint'), 'note')}.`;
+  const summary = `${counted(filesChecked, 'file')} checked: ${counted(count('error'), 'error')}, ${counted(count('warning'), 'warning')}, ${counted(count('information') + count('hint'), 'note')}.`;
   return [...lines, summary].join('\n') + '\n';
 }
 

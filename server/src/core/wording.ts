@@ -3,6 +3,11 @@ import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Evidence, Relation } from './kb/model';
 import { predicateSignature } from './kinds';
 
+/** `1 brief`, `3 briefs`, `1 entity`, `0 entities`: a count with its noun in agreement. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** "Uzbekistan is not a member of Collective Security Treaty Organization" (+ dates when known). */
 export function describeRelation(holder: Entity, relation: Relation, kb: KnowledgeBase): string {
   const signature = predicateSignature(relation.type);

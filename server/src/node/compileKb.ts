@@ -6,6 +6,7 @@
 import { loadProject } from '../core/project';
 import { hasErrors } from '../core/kb/knowledgeBase';
 import { DiskReadingCache } from './kbCache';
+import { counted } from '../core/wording';
 import { NodeWorkspace } from './nodeWorkspace';
 
 async function main(): Promise<number> {
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
     process.stderr.write('compile-kb: the bundled KB has errors; run brief-lint data/kb/*.yaml data/sources/*.yaml\n');
     return 1;
   }
-  process.stdout.write(`compile-kb: ${state.kbLoad.kb.entities.size} entities cached in ${cacheDir}\n`);
+  process.stdout.write(`compile-kb: ${counted(state.kbLoad.kb.entities.size, 'entity', 'entities')} cached in ${cacheDir}\n`);
   return 0;
 }
 

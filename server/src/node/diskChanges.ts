@@ -13,6 +13,7 @@ import { FileChangeType, type FileEvent } from 'vscode-languageserver';
 import { dirname, isInside, KB_FILE_NAME, type Workspace } from '../core/project';
 import { changedKeySteps } from '../core/workspaceIndex';
 import { runInSlices } from '../core/steps';
+import { counted } from '../core/wording';
 import { turnsOfTheLoop } from './waiting';
 import { uriToPath, type Folder, type Folders } from './folders';
 
@@ -200,7 +201,7 @@ async function reloadFolder(host: DiskChangeHost, path: string): Promise<void> {
   // load (that save's own reload re-checks what it changed).
   const now = folders.loaded().find((f) => f.path === path);
   if (!now) return;
-  host.log(`Re-checking ${affected.length} of ${now.index.size} briefs after a change in ${path}.`);
+  host.log(`Re-checking ${affected.length} of ${counted(now.index.size, 'brief')} after a change in ${path}.`);
   host.checkClosed(now, affected);
   host.recheckOpen(now, affected);
   host.refreshViews();

@@ -11,6 +11,7 @@ import { WorkspaceIndex, type FolderScope } from '../core/workspaceIndex';
 import { parseGitignore } from '../core/ignore';
 import type { ReadAhead } from './kbReadAhead';
 import { turnsOfTheLoop } from './waiting';
+import { counted } from '../core/wording';
 
 /**
  * From how many entities a folder's reload reads its KB in a worker first (kbReadAhead.ts). With
@@ -183,7 +184,7 @@ export class Folders {
       },
       entry.state,
     );
-    this.options.log(`Loaded ${entry.state.kbLoad.kb.entities.size} entities for ${folderPath} in ${Date.now() - started} ms.`);
+    this.options.log(`Loaded ${counted(entry.state.kbLoad.kb.entities.size, 'entity', 'entities')} for ${folderPath} in ${Date.now() - started} ms.`);
     this.options.loaded?.();
     return this.toFolder(entry);
   }

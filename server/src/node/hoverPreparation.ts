@@ -8,6 +8,7 @@
  * is for the others, such as a KB with a broken workspace file.)
  */
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
+import { counted } from '../core/wording';
 
 /** How many steps between two looks at the clock. */
 const STEP = 256;
@@ -53,6 +54,6 @@ export async function prepareForHovers(kb: KnowledgeBase, idle: () => Promise<vo
 
 /** The server's log line for a preparation of a KB of `entities` entities. */
 export function preparationReport(entities: number, p: Preparation): string {
-  if (p.slices === 0) return `Prepared hovers for ${entities} entities: the KB came with its index of incoming relations.`;
-  return `Prepared hovers for ${entities} entities: ${Math.round(p.work)} ms of work in ${p.slices} slice${p.slices === 1 ? '' : 's'} over ${Math.round(p.wall)} ms.`;
+  if (p.slices === 0) return `Prepared hovers for ${counted(entities, 'entity', 'entities')}: the KB came with its index of incoming relations.`;
+  return `Prepared hovers for ${counted(entities, 'entity', 'entities')}: ${Math.round(p.work)} ms of work in ${counted(p.slices, 'slice')} over ${Math.round(p.wall)} ms.`;
 }

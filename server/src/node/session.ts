@@ -11,6 +11,7 @@
 import { FileChangeType, ResponseError, TextDocuments, type ClientCapabilities, type Connection, type FileEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, type LanguageService } from '../core/languageService';
+import { counted } from '../core/wording';
 import type { Workspace } from '../core/project';
 import type { FileReadingCache } from '../core/kb/fileCache';
 import type { KnowledgeBase } from '../core/kb/knowledgeBase';
@@ -173,9 +174,9 @@ export class Session {
           folder.index.update(batch[i].uri, text);
         }
         const done = Math.min(files.length, from + READ_BATCH);
-        if (Math.floor(done / PROGRESS_STEP) > Math.floor(from / PROGRESS_STEP)) progress?.report(Math.round((100 * done) / files.length), `${done} of ${files.length} briefs`);
+        if (Math.floor(done / PROGRESS_STEP) > Math.floor(from / PROGRESS_STEP)) progress?.report(Math.round((100 * done) / files.length), `${done} of ${counted(files.length, 'brief')}`);
       }
-      this.log(`Indexed ${files.length} ${files.length === 1 ? 'brief' : 'briefs'} in ${Date.now() - started} ms.`);
+      this.log(`Indexed ${counted(files.length, 'brief')} in ${Date.now() - started} ms.`);
       progress?.done();
       this.publishDataDiagnostics();
       const checkStarted = Date.now();
@@ -185,7 +186,7 @@ export class Session {
         checked += uris.length;
         await this.closedChecks.check(folder, uris);
       }
-      this.log(`Checked ${checked} closed ${checked === 1 ? 'brief' : 'briefs'} in ${Date.now() - checkStarted} ms.`);
+      this.log(`Checked ${counted(checked, 'closed brief')} in ${Date.now() - checkStarted} ms.`);
       for (const doc of this.documents.all()) this.schedule(doc, 0);
     });
   }

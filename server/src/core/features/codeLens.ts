@@ -6,6 +6,7 @@
 import type { CodeLens, Location } from 'vscode-languageserver-types';
 import type { FolderScope } from '../workspaceIndex';
 import { entitiesIn, KB_AS_LOADED, type KbFilesAsSeen } from './kbYaml';
+import { counted } from '../wording';
 
 /** The editor command that shows a list of locations; the client turns the plain arguments into its own types. */
 export const SHOW_REFERENCES_COMMAND = 'editor.action.showReferences';
@@ -26,15 +27,11 @@ export class CodeLensProvider {
     return [...byId.values()].map(({ range, locations }) => {
       const list = [...locations.values()];
       const briefs = new Set(list.map((l) => l.uri)).size;
-      const title = `${plural(list.length, 'mention')} in ${plural(briefs, 'brief')}`;
+      const title = `${counted(list.length, 'mention')} in ${counted(briefs, 'brief')}`;
       return {
         range,
         command: { title, command: SHOW_REFERENCES_COMMAND, arguments: [uri, range.start, list] },
       };
     });
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -8,7 +8,7 @@ import type { Entity, Evidence, Relation } from '../kb/model';
 import type { Project } from '../project';
 import { codeSpan, escapeMarkdown as esc } from '../markdown';
 import { itemsOnLine, touches } from '../text';
-import { describeRelation, citationLabel, citationNote, evidenceFor, period } from '../wording';
+import { counted, describeRelation, citationLabel, citationNote, evidenceFor, period } from '../wording';
 import { hyphenSplitOf, nearPredicates, paragraphSpan } from '../validation';
 import { predicateSignature } from '../kinds';
 import { judgeClaim, kindProblem } from '../claims';
@@ -127,7 +127,7 @@ function citationCard(citation: Citation, project: Project): string {
   const source = project.resolver.kb.sources.get(citation.sourceId);
   if (!source) return `**Unknown source** ${codeSpan(citation.sourceId)}`;
   const header = `**${esc(source.title)}** — ${esc(source.author)}, ${source.year}`;
-  if (citation.paragraphs === undefined) return `${header}\n\n${source.paragraphs.length} paragraphs.`;
+  if (citation.paragraphs === undefined) return `${header}\n\n${counted(source.paragraphs.length, 'paragraph')}.`;
   const span = paragraphSpan(citation.paragraphs);
   const caption = source.captions.find((c) => c.id === citation.paragraphs?.toLowerCase());
   if (caption) return `${header}\n\n¶${caption.id} is a photo caption, which a brief cannot cite (only paragraphs, pN):\n\n> ${esc(caption.text)}`;
@@ -137,7 +137,7 @@ function citationCard(citation: Citation, project: Project): string {
   const body = cited.map((p) => `¶${p.id}${p.section ? ` · _${esc(p.section)}_` : ''}\n\n> ${esc(p.text)}`);
   // Count only paragraphs the source has: the rest is an unknown-paragraph diagnostic, not content.
   const existing = Math.min(span.to, source.paragraphs.length) - span.from + 1;
-  const more = existing > MAX_PARAGRAPHS ? [`… and ${existing - MAX_PARAGRAPHS} more paragraph${existing - MAX_PARAGRAPHS === 1 ? '' : 's'}`] : [];
+  const more = existing > MAX_PARAGRAPHS ? [`… and ${counted(existing - MAX_PARAGRAPHS, 'more paragraph')}`] : [];
   return [header, ...body, ...more].join('\n\n');
 }
 

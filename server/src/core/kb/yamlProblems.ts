@@ -4,6 +4,7 @@
  * mappings") and often where it noticed, a line before or after the slip; these read the lines
  * around that place and say what to change there. Anything else keeps the parser's own words.
  */
+import { counted } from '../wording';
 
 /** A parser error as `yaml` gives it: a code, a message, and offsets into the text. */
 export interface ParserError {
@@ -38,7 +39,7 @@ export function explainYamlError(error: ParserError, text: string): Explained | 
       }
       const next = nextLine(text, at);
       if (at.key && next && next.key && next.keyColumn > at.keyColumn) {
-        return { message: `'${next.key}' is indented more than '${at.key}' on the line above: indent it by ${at.keyColumn} spaces, as that key`, from: next.start, to: next.start + next.text.length };
+        return { message: `'${next.key}' is indented more than '${at.key}' on the line above: indent it by ${counted(at.keyColumn, 'space')}, as that key`, from: next.start, to: next.start + next.text.length };
       }
       return undefined;
     }
@@ -50,7 +51,7 @@ export function explainYamlError(error: ParserError, text: string): Explained | 
       const above = previousKeyLine(text, at);
       if (!at.key || !above) return undefined;
       return {
-        message: `'${at.key}' is not lined up with '${above.key}' on line ${lineNumber(text, above.start)}: indent it by ${above.keyColumn} spaces, as that key (it has ${at.keyColumn})`,
+        message: `'${at.key}' is not lined up with '${above.key}' on line ${lineNumber(text, above.start)}: indent it by ${counted(above.keyColumn, 'space')}, as that key (it has ${at.keyColumn})`,
         from: at.start,
         to: at.start + at.text.length,
       };
