@@ -346,6 +346,12 @@ async function main(): Promise<void> {
     log(`brief-lint on a one-line brief: ${ms(summarize(tiny.lint).median)}; node -e 0: ${ms(summarize(tiny.nodeBaseline).median)}; ${tiny.lintDiagnostics} diagnostics (exit ${tiny.lintExit})`);
     if (tiny.lintDiagnostics !== 1) problems.push(`brief-lint · one-line brief: ${tiny.lintDiagnostics} diagnostics, 1 planted`);
     rows.push({ section: 'Command line', metric: 'brief-lint on a one-line brief, whole process', unit: 'ms', stat: 'median', brief: { samples: tiny.lint }, floor: { samples: tiny.nodeBaseline }, note: 'the part of every run that does not depend on the brief: node, the bundle from its code cache, the KB from its snapshots.' });
+    // What a CI job over a repository of briefs runs: one process for the whole folder.
+    const ws = loadOrGenerateWorkspace(small.kb, SEED + 300, S.workspaceFiles, path.join(root, 'workspace')).workspace;
+    const folder = measureLint(ws.briefFolder, small.kb.dataDir, R.lint);
+    log(`brief-lint on the workspace of ${ws.files} briefs: ${ms(summarize(folder.lint).median)}; node -e 0: ${ms(summarize(folder.nodeBaseline).median)}; ${folder.lintDiagnostics} diagnostics (exit ${folder.lintExit})`);
+    if (folder.lintDiagnostics !== ws.plantedUnknown) problems.push(`brief-lint · workspace of ${ws.files} briefs: ${folder.lintDiagnostics} diagnostics, ${ws.plantedUnknown} planted`);
+    rows.push({ section: 'Command line', metric: `brief-lint on the workspace of ${ws.files} briefs, whole process`, unit: 'ms', stat: 'median', brief: { samples: folder.lint }, floor: { samples: folder.nodeBaseline }, note: `\`brief-lint --format json briefs\` on the folder of the Workspace section (${mib(ws.bytes)}): every brief read, checked and its diagnostics printed, in one process; floor: \`node -e 0\`.` });
   }
 
   // Extension activation --------------------------------------------------------------------------

@@ -447,6 +447,27 @@ describe('brief-lint (the real process)', () => {
       }
     });
 
+    it('many briefs in shared folders: each uses the config nearest to it', () => {
+      const dir = folder({
+        '.briefrc.yaml': 'rules: { unknown-reference: warning }\n',
+        'team/.briefrc.yaml': 'rules: { unknown-reference: off }\n',
+        'team/sub/a.brief': '@Nobody\n',
+        'team/sub/b.brief': '@Nobody\n',
+        'team/c.brief': '@Nobody\n',
+        'd.brief': '@Nobody\n',
+        'other/deep/e.brief': '@Nobody\n',
+        'other/deep/f.brief': '@Nobody\n',
+        'other/g.brief': '@Nobody\n',
+        // A folder named like a config counts as one that cannot be read: its briefs are not checked.
+        'broken/.briefrc.yaml/x': '',
+        'broken/h.brief': '@Nobody\n',
+      });
+      const r = lintJson(dir);
+      assert.equal(r.status, 2, r.stderr);
+      assert.deepEqual(r.results.map((x) => `${x.file} ${x.severity}`), ['d.brief warning', 'other/deep/e.brief warning', 'other/deep/f.brief warning', 'other/g.brief warning']);
+      assert.match(r.stderr, /not checked: broken\/h\.brief \(its config broken\/\.briefrc\.yaml cannot be read\)/);
+    });
+
     it('--config FILE replaces every nearest .briefrc.yaml', () => {
       const dir = folder({
         'one/.briefrc.yaml': 'rules: { unknown-reference: off }\n',

@@ -6,7 +6,7 @@
  *
  * The real process (`node dist/brief-lint.js`, run `npm run build` first) in temp folders, on
  * the small test KB. Races are made deterministic by fault injection: a preloaded module
- * (`node -r`) wraps `fs.promises.readFile` and `fs.openSync` so that the fault happens at the
+ * (`node -r`) wraps `fs.openSync` and `fs.promises.readdir` so that the fault happens at the
  * moment brief-lint reads that file, after it has listed it — the window a real deletion would
  * have to hit.
  */
@@ -42,18 +42,13 @@ function strike(file) {
   else if (fault === 'eacces') throw fail('EACCES', -13, 'permission denied');
   else if (fault === 'eio') throw fail('EIO', -5, 'i/o error');
 }
-// Briefs are read with fs.promises.readFile; config and KB files with fs.openSync (nodeWorkspace.ts).
-const readFile = fs.promises.readFile;
-fs.promises.readFile = async function (file, ...rest) {
-  strike(file);
-  return readFile.call(this, file, ...rest);
-};
 // Folders are listed with fs.promises.readdir (nodeWorkspace.ts): only 'eacces' applies there.
 const readdir = fs.promises.readdir;
 fs.promises.readdir = async function (dir, ...rest) {
   strike(dir);
   return readdir.call(this, dir, ...rest);
 };
+// Briefs, config and KB files are all opened with fs.openSync (cli/inputs.ts, nodeWorkspace.ts).
 const openSync = fs.openSync;
 fs.openSync = function (file, ...rest) {
   strike(file);

@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { isUtf8 } from 'buffer';
-import { promises as fs } from 'fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, readFileSync } from 'fs';
 import { CONFIG_FILE_NAME } from '../core/config';
 import { fixedPart, globUnder, isInside, KB_FILE_NAME } from '../core/project';
 import type { NodeWorkspace } from '../node/nodeWorkspace';
@@ -82,18 +82,27 @@ export function isConfigFile(file: string): boolean {
 }
 
 /**
- * The `.briefrc.yaml` of the nearest folder at or above `dir`, up to the current folder. One
- * that is there but cannot be read counts: the caller reports it rather than pass over it.
+ * For one run: the `.briefrc.yaml` of the nearest folder at or above a folder, up to the current
+ * folder. One that is there but cannot be read counts: the caller reports it rather than pass
+ * over it. Each folder is looked at once: ten thousand briefs in a hundred folders would
+ * otherwise look for a config in the same few folders thirty thousand times.
  */
-export async function nearestConfig(dir: string, cwd: string): Promise<string | undefined> {
-  let current = dir;
-  while (isInside(current, cwd)) {
-    const candidate = `${current}/${CONFIG_FILE_NAME}`;
-    if (await present(candidate)) return candidate;
-    if (current === cwd) break;
-    current = path.posix.dirname(current);
-  }
-  return undefined;
+export function configFinder(cwd: string): (dir: string) => Promise<string | undefined> {
+  const found = new Map<string, Promise<string | undefined>>();
+  const nearest = (dir: string): Promise<string | undefined> => {
+    let config = found.get(dir);
+    if (!config) {
+      config = (async () => {
+        if (!isInside(dir, cwd)) return undefined;
+        const candidate = `${dir}/${CONFIG_FILE_NAME}`;
+        if (await present(candidate)) return candidate;
+        return dir === cwd ? undefined : nearest(path.posix.dirname(dir));
+      })();
+      found.set(dir, config);
+    }
+    return config;
+  };
+  return nearest;
 }
 
 /**
@@ -129,21 +138,31 @@ async function present(file: string): Promise<boolean> {
 /** A file's text, or why it cannot be read (the run then exits with 2); `missing` when it is not there. */
 export type Reading = { text: string } | { problem: string; missing?: boolean };
 
-/** A file's text as strict UTF-8, or why it cannot be read. */
+/**
+ * A file's text as strict UTF-8, or why it cannot be read. Read synchronously, as the server's
+ * workspace reads (nodeWorkspace.ts): each step of an asynchronous read (stat, open, stat, read,
+ * close) is a round trip through libuv's thread pool, and brief-lint reads its briefs one after
+ * the other, so ten thousand small briefs spent seconds waiting on those trips.
+ */
 export async function readUtf8(file: string): Promise<Reading> {
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    // A FIFO, socket or device would block or never end: only regular files are read.
-    const stat = await fs.stat(file);
+    // A FIFO, socket or device would block or never end: only regular files are read. Opened
+    // without blocking and checked on the open descriptor, so nothing can swap one in between.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
     if (stat.isDirectory()) return { problem: 'it is a folder' };
     if (!stat.isFile()) return { problem: 'not a regular file' };
-    bytes = await fs.readFile(file);
+    bytes = readFileSync(fd);
   } catch (error) {
     const failure = error as NodeJS.ErrnoException;
     // A name that is not UTF-8 reaches Node with each bad byte as U+FFFD, a name no file has: the
     // folder's walk found it, and "no such file" would be a riddle.
     if (failure.code === 'ENOENT' && file.includes('\ufffd')) return { problem: 'its name is not UTF-8, and brief-lint opens files by their UTF-8 names: rename it' };
     return { problem: why(failure, 'no such file'), missing: failure.code === 'ENOENT' };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   // isUtf8 is as strict as a fatal TextDecoder (overlong forms, surrogates) and several times
   // faster on a large brief; like the decoder (and VS Code), a leading byte order mark is dropped.

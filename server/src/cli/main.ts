@@ -16,7 +16,7 @@ import { VERSION } from '../node/version';
 import { formatJson, formatSarif, formatText, toLintResult, type LintResult, type RunNotice } from './formatters';
 import { parseArguments, USAGE, type LintOptions } from './arguments';
 import { compareAlphabetically } from '../core/text';
-import { asSeenFrom, collectInputs, configOutside, isConfigFile, nearestConfig, readStdin, readUtf8, stdinPath, toPosix, why, type Reading } from './inputs';
+import { asSeenFrom, collectInputs, configFinder, configOutside, isConfigFile, readStdin, readUtf8, stdinPath, toPosix, why, type Reading } from './inputs';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArguments(argv);
@@ -99,6 +99,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     return p;
   };
 
+  const nearestConfig = configFinder(cwd);
   const service = createLanguageService();
   const results: LintResult[] = [];
   /** Config files with an error, as shown. */
@@ -143,8 +144,12 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     reportFile(configUri, configDiagnostics);
   };
 
+  /** Projects whose files are reported: each once, not once per brief it checks. */
+  const projectsReported = new Set<ProjectState>();
   /** A project's config and its own KB files (`kb:` of the config, `--kb`): their problems are reported with what they check. */
   const reportProject = async (state: ProjectState, configPath: string | undefined) => {
+    if (projectsReported.has(state)) return;
+    projectsReported.add(state);
     if (configPath) {
       await readOnce(configPath);
       reportConfig(state, configPath);
@@ -162,7 +167,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
       problems.push(`cannot read ${shown(brief)}: ${read.problem}`);
       continue;
     }
-    let configPath = explicitConfig ?? (await nearestConfig(path.posix.dirname(brief), cwd));
+    let configPath = explicitConfig ?? (await nearestConfig(path.posix.dirname(brief)));
     if (configPath && !explicitConfig) {
       const config = await readOnce(configPath, true);
       // Gone since it was seen: as if it had never been there. Any other failure leaves the
@@ -186,6 +191,9 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     await reportProject(state, configPath);
     const document = TextDocument.create(ws.toUri(brief), 'brief', 1, read.text);
     reportFile(document.uri, service.validate(document, state.project), false);
+    // Each brief is checked once: its parse, which the service keeps for the editor's next
+    // request, would only pile up (ten thousand briefs' trees for the collector to move).
+    service.forget(document.uri);
   }
 
   // KB, source and config files named on the command line: their own diagnostics (spec §4.2),
@@ -195,7 +203,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
     for (const f of dataFiles) {
       const read = await readOnce(f);
       if ('problem' in read) continue;
-      let configPath = explicitConfig ?? (isConfigFile(f) ? undefined : await nearestConfig(path.posix.dirname(f), cwd));
+      let configPath = explicitConfig ?? (isConfigFile(f) ? undefined : await nearestConfig(path.posix.dirname(f)));
       if (configPath && !explicitConfig && 'problem' in (await readOnce(configPath, true))) configPath = undefined;
       checked++;
       if (isConfigFile(f)) {
@@ -214,7 +222,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   // A run that finds no brief still checks the current folder's config and KB files (and --kb):
   // a broken one must not pass CI before the first brief is written, or after the briefs moved.
   if (briefs.length === 0 && dataFiles.length === 0) {
-    let configPath = explicitConfig ?? (await nearestConfig(cwd, cwd));
+    let configPath = explicitConfig ?? (await nearestConfig(cwd));
     if (configPath && !explicitConfig && 'problem' in (await readOnce(configPath, true))) configPath = undefined;
     const state = await projectFor(configPath);
     await reportProject(state, configPath);
