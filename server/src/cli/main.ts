@@ -16,6 +16,7 @@ import { VERSION } from '../node/version';
 import { formatJson, formatSarif, formatText, toLintResult, type LintResult, type RunNotice } from './formatters';
 import { parseArguments, USAGE, type LintOptions } from './arguments';
 import { compareAlphabetically } from '../core/text';
+import { counted } from '../core/wording';
 import { asSeenFrom, collectInputs, configFinder, configOutside, isConfigFile, readStdin, readUtf8, stdinPath, toPosix, why, type Reading } from './inputs';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -233,7 +234,7 @@ async function lint(options: LintOptions, cwd: string): Promise<number> {
   // What stderr says besides the results: notes that change nothing, then what failed.
   const notices: RunNotice[] = [];
   for (const [config, briefs] of unusedConfigs) {
-    const others = briefs.length > 1 ? ` (and ${briefs.length - 1} more brief${briefs.length > 2 ? 's' : ''} under it)` : '';
+    const others = briefs.length > 1 ? ` (and ${counted(briefs.length - 1, 'more brief')} under it)` : '';
     notices.push({ level: 'note', text: `note: ${shown(config)} is not used for ${shown(briefs[0])}${others}: it is outside the current folder, and brief-lint looks for .briefrc.yaml only up to the current folder (run it from ${shown(path.posix.dirname(config))}, or name the config with --config)` });
   }
   for (const p of problems) notices.push({ level: 'error', text: p });
