@@ -1,4 +1,4 @@
-/** How KB relations and evidence read in messages, hovers and inlay hints. */
+/** How counts, KB relations and evidence read in messages, logs, hovers and inlay hints. */
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import type { Entity, Evidence, Relation } from './kb/model';
 import { predicateSignature } from './kinds';
