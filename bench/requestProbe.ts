@@ -38,6 +38,7 @@ import { BENCH_DIR, SEED, briefServer } from './config';
 import { generateDocument, loadOrGenerateKb } from './generate';
 import { waitReady } from './measure';
 import { summarize } from './stats';
+import { observeCollections, type Collection } from './serverClock';
 
 const MB = 1024 * 1024;
 const WARMUP = 5;
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const split = process.argv.includes('--split');
   const clockFile = path.join(os.tmpdir(), `brief-probe-clock-${process.pid}.json`);
   if (split) nodeArgs.push(`--require=${path.join(__dirname, 'serverClock.js')}`);
+  const clientCollections = split ? observeCollections() : [];
   const env = split ? { ...spec.env, BENCH_CLOCK_FILE: clockFile, BENCH_CLOCK_METHOD: hover ? 'textDocument/hover' : 'textDocument/completion' } : spec.env;
   const session = await LspSession.start({ ...spec, env, script: server ?? spec.script, nodeArgs }, [folder]);
   const clock = () => performance.timeOrigin + performance.now();
@@ -117,25 +119,33 @@ async function main(): Promise<void> {
   } finally {
     await session.stop();
   }
-  if (split) printSplit(clockFile, marks);
+  if (split) printSplit(clockFile, marks, clientCollections);
 }
 
 /** The four parts of each request's time (see `--split`): the slowest eight and the medians. */
-function printSplit(clockFile: string, marks: readonly { sent: number; arrived: number; resolved: number }[]): void {
-  const server = JSON.parse(fs.readFileSync(clockFile, 'utf8')) as { read: number[]; written: number[] };
+function printSplit(clockFile: string, marks: readonly { sent: number; arrived: number; resolved: number }[], clientCollections: readonly Collection[]): void {
+  const server = JSON.parse(fs.readFileSync(clockFile, 'utf8')) as { read: number[]; written: number[]; collections: Collection[] };
   fs.rmSync(clockFile, { force: true });
   // The server saw every request of the method; the timed ones are the last.
   const read = server.read.slice(-marks.length);
   const written = server.written.slice(-marks.length);
   const parts = marks
-    .map((m, i) => ({ place: i, whole: m.resolved - m.sent, toServer: read[i] - m.sent, inServer: written[i] - read[i], pipe: m.arrived - written[i], client: m.resolved - m.arrived }))
+    .map((m, i) => ({ place: i, sent: m.sent, resolved: m.resolved, whole: m.resolved - m.sent, toServer: read[i] - m.sent, inServer: written[i] - read[i], pipe: m.arrived - written[i], client: m.resolved - m.arrived }))
     .slice(WARMUP);
   const f = (ms: number) => ms.toFixed(2);
   const median = (pick: (p: (typeof parts)[number]) => number) => f(summarize(parts.map(pick)).median);
   console.log(`split, medians: whole ${median((p) => p.whole)} = to the server ${median((p) => p.toServer)} + in it ${median((p) => p.inServer)} + the pipe back ${median((p) => p.pipe)} + the client ${median((p) => p.client)} ms`);
+  // A collection in either process that overlaps a request's time: where a slow one waited.
+  const during = (who: string, collections: readonly Collection[], p: (typeof parts)[number]) =>
+    collections
+      .filter((c) => c.start < p.resolved && c.start + c.ms > p.sent)
+      .map((c) => `${who} ${c.kind} collection ${f(c.ms)} ms at +${f(c.start - p.sent)}`);
   for (const p of [...parts].sort((a, b) => b.whole - a.whole).slice(0, 8)) {
-    console.log(`  #${p.place} ${f(p.whole)} = ${f(p.toServer)} + ${f(p.inServer)} + ${f(p.pipe)} + ${f(p.client)}`);
+    const gcs = [...during('server', server.collections, p), ...during('client', clientCollections, p)];
+    console.log(`  #${p.place} ${f(p.whole)} = ${f(p.toServer)} + ${f(p.inServer)} + ${f(p.pipe)} + ${f(p.client)}${gcs.length > 0 ? `; ${gcs.join(', ')}` : ''}`);
   }
+  const count = (collections: readonly Collection[], kind: Collection['kind']) => collections.filter((c) => c.kind === kind && c.start >= parts[0].sent).length;
+  console.log(`collections while timed: server ${count(server.collections, 'young')} young, ${count(server.collections, 'full')} full; client ${count(clientCollections, 'young')} young, ${count(clientCollections, 'full')} full`);
 }
 
 void main();

@@ -65,6 +65,26 @@ describe('collector', () => {
     assert.equal(seen.second, 'young', 'no growth since the full collection');
   });
 
+  it('by default, a full collection comes once five dead megabyte texts have reached the old generation, not three', () => {
+    // What an analyst's edits of a megabyte brief leave: each check moves the live text to the
+    // old generation, and the next keystroke leaves it dead there.
+    const seen = inFreshNode(`
+      const c = collector.createCollector();
+      const promoteDead = (n) => {
+        let texts = Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i).repeat(${MiB}));
+        for (const t of texts) t.charCodeAt(0);
+        gc({ type: 'minor' });
+        texts = undefined;
+      };
+      promoteDead(3);
+      const afterThree = c.collectNow();
+      promoteDead(2);
+      const afterFive = c.collectNow();
+      console.log(JSON.stringify({ afterThree, afterFive, limit: collector.DEFAULT_LIMITS.fullAfterGrowth }));
+    `, ['--expose-gc']);
+    assert.deepEqual(seen, { afterThree: 'young', afterFive: 'full', limit: 4 * MiB });
+  });
+
   it('an old generation above the heap limit gets only young collections', () => {
     // The same steps as the case above, with a limit below what any heap holds.
     const seen = inFreshNode(`

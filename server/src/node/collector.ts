@@ -44,7 +44,16 @@ export interface CollectorLimits {
   readonly youngAfterAnswer: number;
 }
 
-const DEFAULT_LIMITS: CollectorLimits = { fullAfterGrowth: 8 * 1024 * 1024, fullHeapLimit: 32 * 1024 * 1024, youngAfterAnswer: 6 * 1024 * 1024 };
+/**
+ * `fullAfterGrowth`: each check of a large brief moves its live text to the old generation (the
+ * young collection after it), where the text dies at the next keystroke and waits for a full
+ * collection. The growth allowed before one is what the server holds above its floor while an
+ * analyst edits: with 8 MiB, the bench's session on the megabyte brief peaked at 92.5–100.1 MiB;
+ * with 4 MiB at 90.0–95.2, for a full collection every four or five checks instead of every
+ * eight or nine (10–18 ms each, after the diagnostics are out) and edits about 1.7 ms slower at
+ * the median (docs/performance.md, round 29).
+ */
+export const DEFAULT_LIMITS: CollectorLimits = { fullAfterGrowth: 4 * 1024 * 1024, fullHeapLimit: 32 * 1024 * 1024, youngAfterAnswer: 6 * 1024 * 1024 };
 
 export type Collection = 'young' | 'full';
 
