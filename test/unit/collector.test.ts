@@ -22,6 +22,14 @@ function inFreshNode(body: string, flags: string[] = []): unknown {
 
 const MiB = 1024 * 1024;
 
+/** `promoteDead(n)`: n megabyte strings moved to the old generation while they live, then dropped (needs --expose-gc). */
+const PROMOTE_DEAD = `const promoteDead = (n) => {
+  let texts = Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i).repeat(${MiB}));
+  for (const t of texts) t.charCodeAt(0);
+  gc({ type: 'minor' });
+  texts = undefined;
+};`;
+
 describe('collector', () => {
   it('is made without a command-line flag, and leaves no global gc behind', () => {
     const seen = inFreshNode(`
@@ -65,24 +73,44 @@ describe('collector', () => {
     assert.equal(seen.second, 'young', 'no growth since the full collection');
   });
 
-  it('by default, a full collection comes once five dead megabyte texts have reached the old generation, not three', () => {
+  it('after checks that followed edits, a full collection comes once five dead megabyte texts have reached the old generation, not three', () => {
     // What an analyst's edits of a megabyte brief leave: each check moves the live text to the
     // old generation, and the next keystroke leaves it dead there.
     const seen = inFreshNode(`
+      ${PROMOTE_DEAD}
       const c = collector.createCollector();
-      const promoteDead = (n) => {
-        let texts = Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i).repeat(${MiB}));
-        for (const t of texts) t.charCodeAt(0);
-        gc({ type: 'minor' });
-        texts = undefined;
-      };
+      const kinds = [];
+      const collectNow = c.collectNow.bind(c);
+      c.collectNow = (growth) => { const kind = collectNow(growth); kinds.push(kind); return kind; };
+      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
       promoteDead(3);
-      const afterThree = c.collectNow();
+      c.afterCheck(collector.LARGE_BRIEF, true);
+      await tick();
       promoteDead(2);
-      const afterFive = c.collectNow();
-      console.log(JSON.stringify({ afterThree, afterFive, limit: collector.DEFAULT_LIMITS.fullAfterGrowth }));
+      c.afterCheck(collector.LARGE_BRIEF, true);
+      await tick();
+      console.log(JSON.stringify(kinds));
     `, ['--expose-gc']);
-    assert.deepEqual(seen, { afterThree: 'young', afterFive: 'full', limit: 4 * MiB });
+    assert.deepEqual(seen, ['young', 'full']);
+  });
+
+  it('after an open, or an open and an edit checked together, the same five get a young collection', () => {
+    const seen = inFreshNode(`
+      ${PROMOTE_DEAD}
+      const c = collector.createCollector();
+      const kinds = [];
+      const collectNow = c.collectNow.bind(c);
+      c.collectNow = (growth) => { const kind = collectNow(growth); kinds.push(kind); return kind; };
+      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      promoteDead(5);
+      c.afterCheck(collector.LARGE_BRIEF, false);
+      await tick();
+      c.afterCheck(collector.LARGE_BRIEF, true);
+      c.afterCheck(collector.LARGE_BRIEF, false);
+      await tick();
+      console.log(JSON.stringify(kinds));
+    `, ['--expose-gc']);
+    assert.deepEqual(seen, ['young', 'young']);
   });
 
   it('an old generation above the heap limit gets only young collections', () => {
@@ -103,7 +131,7 @@ describe('collector', () => {
       const c = collector.createCollector();
       const runs = [];
       const collectNow = c.collectNow.bind(c);
-      c.collectNow = () => { const kind = collectNow(); runs.push(kind); return kind; };
+      c.collectNow = (growth) => { const kind = collectNow(growth); runs.push(kind); return kind; };
       const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
       c.afterCheck(collector.LARGE_BRIEF - 1);
       await tick();

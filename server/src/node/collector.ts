@@ -38,6 +38,8 @@ export const LARGE_BRIEF = 256 * 1024;
 export interface CollectorLimits {
   /** Growth of the old generation since the last full collection that calls for one, bytes. */
   readonly fullAfterGrowth: number;
+  /** The same, after checks that followed edits only (see `afterCheck`), bytes. */
+  readonly fullAfterEditGrowth: number;
   /** The most the old generation may hold for a full collection to be run here, bytes. */
   readonly fullHeapLimit: number;
   /** What the young generation may hold after an answer before a young collection follows it, bytes. */
@@ -45,20 +47,24 @@ export interface CollectorLimits {
 }
 
 /**
- * `fullAfterGrowth`: each check of a large brief moves its live text to the old generation (the
- * young collection after it), where the text dies at the next keystroke and waits for a full
- * collection. The growth allowed before one is what the server holds above its floor while an
- * analyst edits: with 8 MiB, the bench's session on the megabyte brief peaked at 92.5–100.1 MiB;
- * with 4 MiB at 90.0–95.2, for a full collection every four or five checks instead of every
- * eight or nine (10–18 ms each, after the diagnostics are out) and edits about 1.7 ms slower at
+ * The growth that calls for a full collection. Each check of a large brief moves its live text to
+ * the old generation (the young collection after it), where the text dies at the next keystroke
+ * and waits for a full collection: what the server holds above its floor while an analyst edits.
+ * After edits, 4 MiB: the bench's session on the megabyte brief peaked at 93.9–96.7 MiB, against
+ * 95.5–100.0 with 8 MiB for every check, for a full collection (4–18 ms, after the diagnostics
+ * are out) every four or five edits instead of every eight or nine. After an open, still 8 MiB:
+ * each open leaves a text and a parse, and with 4 MiB the full collections delayed the next open
+ * of a run of opens (restoring an editor's tabs; the bench's didOpen goal) often enough to move
  * the median (docs/performance.md, round 29).
  */
-export const DEFAULT_LIMITS: CollectorLimits = { fullAfterGrowth: 4 * 1024 * 1024, fullHeapLimit: 32 * 1024 * 1024, youngAfterAnswer: 6 * 1024 * 1024 };
+export const DEFAULT_LIMITS: CollectorLimits = { fullAfterGrowth: 8 * 1024 * 1024, fullAfterEditGrowth: 4 * 1024 * 1024, fullHeapLimit: 32 * 1024 * 1024, youngAfterAnswer: 6 * 1024 * 1024 };
 
 export type Collection = 'young' | 'full';
 
 export class Collector {
   private scheduled = false;
+  /** Whether every check the scheduled collection follows was of an edit (see `afterCheck`). */
+  private onlyEdits = false;
   /** Bytes in the old generation after the last full collection. */
   private oldAfterFull = oldGenerationBytes();
 
@@ -77,13 +83,23 @@ export class Collector {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  /** Call once a check of a brief of `length` UTF-16 units is published: collects after the messages at hand. */
-  afterCheck(length: number): void {
-    if (length < LARGE_BRIEF || this.scheduled) return;
+  /**
+   * Call once a check of a brief of `length` UTF-16 units is published: collects after the
+   * messages at hand. `edited`: the brief was checked before since it was opened, so the check
+   * follows an edit (or a KB change), not an open; checks published together count as edits only
+   * if all of them do.
+   */
+  afterCheck(length: number, edited = false): void {
+    if (length < LARGE_BRIEF) return;
+    if (this.scheduled) {
+      this.onlyEdits &&= edited;
+      return;
+    }
     this.scheduled = true;
+    this.onlyEdits = edited;
     setImmediate(() => {
       this.scheduled = false;
-      this.collectNow();
+      this.collectNow(this.onlyEdits ? this.limits.fullAfterEditGrowth : this.limits.fullAfterGrowth);
     });
   }
 
@@ -108,10 +124,10 @@ export class Collector {
     });
   }
 
-  /** A young collection, or a full one when the old generation has grown and is still small. */
-  collectNow(): Collection {
+  /** A young collection, or a full one when the old generation has grown by `fullAfterGrowth` and is still small. */
+  collectNow(fullAfterGrowth = this.limits.fullAfterGrowth): Collection {
     const old = oldGenerationBytes();
-    if (old - this.oldAfterFull >= this.limits.fullAfterGrowth && old <= this.limits.fullHeapLimit) {
+    if (old - this.oldAfterFull >= fullAfterGrowth && old <= this.limits.fullHeapLimit) {
       this.collect();
       this.oldAfterFull = oldGenerationBytes();
       return 'full';

@@ -225,11 +225,12 @@ export class Session {
       if (!current || current.version !== version || !isBrief(current) || !this.lifecycle.running) return;
       const started = performance.now();
       const diagnostics = this.service.validate(current, folder.project);
+      const edited = this.checkCost.has(uri);
       this.checkCost.set(uri, performance.now() - started);
       if (this.documents.get(uri)?.version !== version) return;
       this.publishedBriefs.delete(uri);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
-      this.deps.collector?.afterCheck(current.getText().length);
+      this.deps.collector?.afterCheck(current.getText().length, edited);
       this.prepareKb(folder.project.resolver.kb);
     });
   }
