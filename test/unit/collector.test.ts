@@ -30,6 +30,13 @@ const PROMOTE_DEAD = `const promoteDead = (n) => {
   texts = undefined;
 };`;
 
+/** A default collector `c` whose collections after checks are noted in `kinds`, and `tick()`, which waits for a scheduled one. */
+const WATCHED_COLLECTOR = `const c = collector.createCollector();
+const kinds = [];
+const collectNow = c.collectNow.bind(c);
+c.collectNow = (growth) => { const kind = collectNow(growth); kinds.push(kind); return kind; };
+const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));`;
+
 describe('collector', () => {
   it('is made without a command-line flag, and leaves no global gc behind', () => {
     const seen = inFreshNode(`
@@ -78,11 +85,7 @@ describe('collector', () => {
     // old generation, and the next keystroke leaves it dead there.
     const seen = inFreshNode(`
       ${PROMOTE_DEAD}
-      const c = collector.createCollector();
-      const kinds = [];
-      const collectNow = c.collectNow.bind(c);
-      c.collectNow = (growth) => { const kind = collectNow(growth); kinds.push(kind); return kind; };
-      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      ${WATCHED_COLLECTOR}
       promoteDead(3);
       c.afterCheck(collector.LARGE_BRIEF, true);
       await tick();
@@ -97,11 +100,7 @@ describe('collector', () => {
   it('after an open, or an open and an edit checked together, the same five get a young collection', () => {
     const seen = inFreshNode(`
       ${PROMOTE_DEAD}
-      const c = collector.createCollector();
-      const kinds = [];
-      const collectNow = c.collectNow.bind(c);
-      c.collectNow = (growth) => { const kind = collectNow(growth); kinds.push(kind); return kind; };
-      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      ${WATCHED_COLLECTOR}
       promoteDead(5);
       c.afterCheck(collector.LARGE_BRIEF, false);
       await tick();
@@ -128,18 +127,14 @@ describe('collector', () => {
 
   it('collects after checks of large briefs only, once for checks published together', () => {
     const seen = inFreshNode(`
-      const c = collector.createCollector();
-      const runs = [];
-      const collectNow = c.collectNow.bind(c);
-      c.collectNow = (growth) => { const kind = collectNow(growth); runs.push(kind); return kind; };
-      const tick = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      ${WATCHED_COLLECTOR}
       c.afterCheck(collector.LARGE_BRIEF - 1);
       await tick();
-      const afterSmall = runs.length;
+      const afterSmall = kinds.length;
       c.afterCheck(collector.LARGE_BRIEF);
       c.afterCheck(2 * collector.LARGE_BRIEF);
       await tick();
-      console.log(JSON.stringify({ afterSmall, afterLarge: runs.length }));
+      console.log(JSON.stringify({ afterSmall, afterLarge: kinds.length }));
     `);
     assert.deepEqual(seen, { afterSmall: 0, afterLarge: 1 });
   });
