@@ -212,7 +212,8 @@ async function main(): Promise<void> {
   // KB of 100,000 entities ------------------------------------------------------------------------
   let largeBrief: DocumentResult | undefined;
   let largeMinimalHover: number[] | undefined;
-  let largeStart: { cold: number; warm: number[]; logs: string[] } | undefined;
+  /** The KB of 100,000's starts: spawn→ready of the cold one and the warm ones, and the cold one's peak RSS (its load parses every file). */
+  let largeStart: { cold: number; coldPeakRss: number; warm: number[]; logs: string[] } | undefined;
   if (runs('large') && large && largeDoc) {
     const copy = freshCopy(large.kb, root, 'server');
     // An analyst's KB files were written before the editor starts. Brief finds unchanged files in
@@ -222,14 +223,14 @@ async function main(): Promise<void> {
     const section = `${oneMb.label} brief, KB of ${S.kbLarge} entities`;
     log(`KB of ${S.kbLarge} entities: a cold start (new KB folder), a session on the document (${R.open100k} opens, ${R.edit100k} edits, ${R.requests100k} hovers and completions), then ${R.start100k} warm starts`);
     const cold = await measureStartup(briefServer(copy, briefArgs), folderLarge, 1, 0);
-    log(`  brief cold start: spawn→ready ${ms(cold.spawnToReady[0])}; server log: ${cold.logs.filter((l) => /Loaded/.test(l)).join(' | ')}`);
+    log(`  brief cold start: spawn→ready ${ms(cold.spawnToReady[0])}, peak RSS ${mib(cold.peakRss[0])}; server log: ${cold.logs.filter((l) => /Loaded/.test(l)).join(' | ')}`);
     const plan = { label: `${oneMb.label} large`, document: largeDoc, openRuns: R.open100k, editRuns: R.edit100k, warmup: 1, requests: R.requests100k };
     largeBrief = await measureDocument(briefServer(copy, briefArgs), folderLarge, plan, log);
     recordChecks('brief', section, largeBrief.checks);
     // Every start after the cold one finds the KB in its cache: the document's session was the
     // first warm start; these are timed on their own, with nothing else in the session.
     const warm = await measureStartup(briefServer(copy, briefArgs), folderLarge, R.start100k, 0);
-    largeStart = { cold: cold.spawnToReady[0], warm: warm.spawnToReady, logs: warm.logs.filter((l) => /Loaded/.test(l)).slice(0, 1) };
+    largeStart = { cold: cold.spawnToReady[0], coldPeakRss: cold.peakRss[0], warm: warm.spawnToReady, logs: warm.logs.filter((l) => /Loaded/.test(l)).slice(0, 1) };
     log(`  brief warm starts: spawn→ready ${warm.spawnToReady.map((x) => x.toFixed(0)).join(' ')} ms; server log of the first: ${largeStart.logs.join(' | ')}`);
     fs.rmSync(copy, { recursive: true, force: true });
     log('  peer');
@@ -256,7 +257,8 @@ async function main(): Promise<void> {
     rows.push({ section, metric: 'hover, the first of the session', unit: 'ms', stat: 'median', brief: { samples: [largeBrief.firstHover] }, peer: { samples: [peer.firstHover] }, minimal: { samples: [minimal.firstHover] }, note: 'one per session, after its opens and edits. An entity\'s card needs the KB\'s index of the relations that point at each entity (about 0.15 s of work with 100,000 entities). Brief\'s KB comes with it: the cross-file pass makes it as it checks every target, and the pass\'s stored verdict keeps it for warm starts. (Before, Brief built it in the background once a brief\'s diagnostics were out, and a hover that came first finished it.)' });
     largeMinimalHover = minimal.hover;
     for (const stat of ['median', 'p95'] as const) rows.push({ section, metric: `completion${stat === 'median' ? ' (p50)' : ''}`, unit: 'ms', stat, brief: { samples: largeBrief.completion }, peer: { samples: peer.completion }, floor: { samples: floor.completion }, note: stat === 'median' ? `the peer's Markdown document holds ${S.kbLarge} link definitions (its KB); ${peer.completion.length} peer completions.` : undefined });
-    rows.push({ section, metric: 'server peak RSS', unit: 'bytes', stat: 'median', brief: { samples: [largeBrief.peakRss] }, peer: { samples: [peer.peakRss] }, minimal: { samples: [minimal.peakRss] } });
+    rows.push({ section, metric: 'server peak RSS', unit: 'bytes', stat: 'median', brief: { samples: [largeBrief.peakRss] }, peer: { samples: [peer.peakRss] }, minimal: { samples: [minimal.peakRss] }, note: "Brief: the document's session, which starts warm. The peer's and the minimal server's sessions read their KB (the Markdown definitions, the names) as they start." });
+    rows.push({ section, metric: 'server peak RSS, cold start (until ready)', unit: 'bytes', stat: 'median', brief: { samples: [largeStart.coldPeakRss] }, note: 'the cold start above, a session of its own: the KB loaded from its YAML, no document opened.' });
   }
 
   // KB load in a fresh process ------------------------------------------------------------------
@@ -381,7 +383,9 @@ async function main(): Promise<void> {
   const largeLoad = kbLoad[`${S.kbLarge} entities`];
   goals.push(goal(`KB of ${S.kbLarge}: cold load ≤ yaml.parse + 20% (KB part of a cold server start)`, largeCold, (yamlRef?.parse ?? NaN) * 1.2, `${ms(largeCold)} vs yaml.parse ${ms(yamlRef?.parse ?? NaN)}${largeLoad ? ` (loadProject alone, no cache: ${ms(med(largeLoad.cold))})` : ''}`));
   goals.push(goal(`server RSS with the ${oneMb.label} document ≤ 100 MiB`, b1?.peakRss ?? NaN, 100 * 1048576, mib(b1?.peakRss ?? NaN)));
-  goals.push(goal(`server RSS with the KB of ${S.kbLarge} ≤ 350 MiB`, largeBrief?.peakRss ?? NaN, 350 * 1048576, mib(largeBrief?.peakRss ?? NaN)));
+  // The higher of the two sessions on that KB: its first load (a cold start) parses every file.
+  const largeRss = Math.max(largeBrief?.peakRss ?? NaN, largeStart?.coldPeakRss ?? NaN);
+  goals.push(goal(`server RSS with the KB of ${S.kbLarge} ≤ 350 MiB (the higher of a cold start and the document's session)`, largeRss, 350 * 1048576, `${mib(largeRss)} (cold start ${mib(largeStart?.coldPeakRss ?? NaN)}, document's session ${mib(largeBrief?.peakRss ?? NaN)})`));
   const briefWs = wsBrief?.first;
   goals.push(goal(`workspace of ${S.workspaceFiles} briefs indexed ≤ 3 s, with progress`, med(wsBrief?.indexing), 3000, wsBrief && briefWs ? (briefWs.implemented ? (wsBrief.indexing.length > 0 ? ms(med(wsBrief.indexing)) : briefWs.note ?? '—') : 'not implemented yet') : '—'));
   goals.push(goal('find references ≤ 50 ms after indexing (p95)', p95(briefWs?.references), 50, briefWs?.implemented ? ms(p95(briefWs.references)) : 'not implemented yet'));
