@@ -20,8 +20,10 @@
  *
  * A full collection stops the server for as long as it takes to mark the heap: 15–20 ms for the
  * megabyte brief and the KB of 1,000 entities of the bench, far more with a 5 MB brief (opens
- * took a fifth longer when it ran up to 64 MiB) or a KB of 100,000 entities. Only an old
- * generation of 32 MiB or less gets one here; a larger one is left to V8, which marks it in steps.
+ * took a fifth longer when it ran up to 64 MiB) or a KB of 100,000 entities read from its YAML
+ * (from the cache, its entities are made when first asked for: some 13 MiB of old generation).
+ * Only an old generation of 32 MiB or less gets one here; a larger one is left to V8, which marks
+ * it in steps.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
